@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the app image from a Dockerfile with buildah into Berth's private container storage, on the stand-in
+# base images (made or reused by standin-images.sh; --pull-never), the way CI/the tests/the benchmark do here.
+# Usage: scripts/containers/build-image.sh [-f DOCKERFILE] [-t TAG] [--standins LIST]
+#   env GIT_SHA (default: git HEAD or 0000...), VERSION (default 0.0.0-local), SOURCE_URL (default: git remote or
+#   https://github.com/berth/berth), BUILD_TIME; BERTH_SKIP_STANDINS=1 to not touch the base images.
+# Prints the image ID on stdout, timings on stderr.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+. "$here/env.sh"
+
+dockerfile=Dockerfile tag=localhost/berth:dev standins="runtime-deps sdk"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -f) dockerfile=$2; shift 2 ;;
+    -t) tag=$2; shift 2 ;;
+    --standins) standins=$2; shift 2 ;;
+    *) echo "build-image: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+cd "$root"
+[ -f "$dockerfile" ] || { echo "build-image: no $dockerfile in $root" >&2; exit 1; }
+command -v buildah >/dev/null || { echo "build-image: buildah not found; run scripts/bootstrap" >&2; exit 1; }
+
+GIT_SHA=${GIT_SHA:-$(git rev-parse HEAD 2>/dev/null || echo 0000000000000000000000000000000000000000)}
+VERSION=${VERSION:-0.0.0-local}
+SOURCE_URL=${SOURCE_URL:-$(git remote get-url origin 2>/dev/null || echo https://github.com/berth/berth)}
+BUILD_TIME=${BUILD_TIME:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
+
+t0=$(date +%s%3N)
+if [ "${BERTH_SKIP_STANDINS:-0}" != 1 ]; then
+  # shellcheck disable=SC2086
+  "$here/standin-images.sh" $standins
+fi
+t1=$(date +%s%3N)
+# --format docker: OCI format drops HEALTHCHECK. --force-rm: no mounted leftovers after a failed build.
+# --platform: sets TARGETARCH (the Dockerfile publishes with -a $TARGETARCH).
+buildah bud --format docker --layers --force-rm --pull-never --platform linux/amd64 \
+  --build-arg GIT_SHA="$GIT_SHA" --build-arg VERSION="$VERSION" --build-arg SOURCE_URL="$SOURCE_URL" \
+  --build-arg BUILD_TIME="$BUILD_TIME" \
+  -f "$dockerfile" -t "$tag" . >&2
+t2=$(date +%s%3N)
+id=$(podman image inspect --format '{{.Id}}' "$tag")
+size=$(podman image inspect --format '{{.Size}}' "$tag")
+echo "build-image: $tag ($dockerfile, GIT_SHA=$GIT_SHA) stand-ins $((t1 - t0)) ms, build $((t2 - t1)) ms, $((size / 1000000)) MB" >&2
+echo "$id"
