@@ -1,0 +1,185 @@
+/**
+ * One typed, validated settings object per stack, read from the stack's configuration (`Pulumi.<stack>.yaml`).
+ *
+ * `loadSettings` is pure: it takes the raw configuration map (full keys such as `berth:services`, values as the
+ * Pulumi runtime gives them: strings, JSON for structured values) and the git state, and either returns `Settings`
+ * or throws one `ConfigError` listing every problem (key, value given, what is allowed). The program calls it before
+ * registering any resource, so invalid configuration never leaves anything half made.
+ */
+import { ConfigSection } from "./config/section";
+import { Problems } from "./config/problems";
+import type { GitState, SourceRevision } from "./config/source";
+import {
+  readArtifactRegistrySettings,
+  readEcrSettings,
+  readGhcrSettings,
+  readImageSettings,
+  type ArtifactRegistrySettings,
+  type EcrSettings,
+  type GhcrSettings,
+  type ImageSettings,
+} from "./config/registries";
+import {
+  readClusterSettings,
+  readLoadBalancerSettings,
+  readLogSettings,
+  readNetworkSettings,
+  type ClusterSettings,
+  type LoadBalancerSettings,
+  type LogSettings,
+  type NetworkSettings,
+} from "./config/network";
+import { readServiceSettings, type ServiceSettings } from "./config/services";
+import { readDeliverySettings, readPromotionSettings, type DeliverySettings, type PromotionSettings } from "./config/delivery";
+import { readLocalSettings, type LocalSettings } from "./config/local";
+
+export { ConfigError } from "./config/problems";
+export type { GitState, SourceRevision } from "./config/source";
+export type { ArtifactRegistrySettings, EcrSettings, GhcrSettings, ImageSettings, Platform } from "./config/registries";
+export type { ClusterSettings, LoadBalancerSettings, LogSettings, NetworkSettings } from "./config/network";
+export type { ServiceSettings } from "./config/services";
+export type { DeliverySettings, PromotionSettings } from "./config/delivery";
+export type { LocalSettings } from "./config/local";
+
+export const PROJECT = "berth";
+export const ENVIRONMENTS = ["staging", "prod", "local"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export interface AwsSettings {
+  region: string;
+  accountId: string;
+}
+
+export interface GcpSettings {
+  project: string;
+  region: string;
+}
+
+export interface GithubSettings {
+  owner: string;
+  repository: string;
+}
+
+export interface Settings {
+  project: string;
+  stack: string;
+  environment: Environment;
+  /** `aws` stacks run on ECS with three registries; the `local` stack runs on a laptop's Docker. */
+  target: "aws" | "local";
+  /** Tags on every taggable resource (provider default tags): project, stack, managed-by, plus `berth:tags`. */
+  tags: Record<string, string>;
+  source: SourceRevision;
+  image: ImageSettings;
+  github: GithubSettings;
+  services: ServiceSettings[];
+  logs: LogSettings;
+  /** Present for `aws` stacks only. */
+  aws?: AwsSettings;
+  gcp?: GcpSettings;
+  ecr?: EcrSettings;
+  artifactRegistry?: ArtifactRegistrySettings;
+  ghcr?: GhcrSettings;
+  network?: NetworkSettings;
+  loadBalancer?: LoadBalancerSettings;
+  cluster?: ClusterSettings;
+  promotion?: PromotionSettings;
+  delivery?: DeliverySettings;
+  /** Present for the `local` stack only. */
+  local?: LocalSettings;
+}
+
+/** Keys that are secrets: read with `getSecret` by the program, never part of `Settings`. */
+export const SECRET_KEYS = ["berth:ghcrToken"] as const;
+
+export interface LoadContext {
+  stack: string;
+  /** Reads the git state lazily: only when `berth:imageSha` is unset or the dirty check needs it. */
+  git: () => GitState;
+}
+
+/** Parses a raw config value: structured values arrive as JSON strings from the Pulumi runtime. */
+function parseRaw(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const t = value.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContext): Settings {
+  const problems = new Problems();
+  const berthRaw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rawConfig)) {
+    if (key.startsWith(`${PROJECT}:`) && !(SECRET_KEYS as readonly string[]).includes(key)) {
+      berthRaw[key.slice(PROJECT.length + 1)] = parseRaw(value);
+    }
+  }
+  const berth = new ConfigSection(PROJECT, berthRaw, problems);
+  // Top-level keys are written `berth:key`, nested ones `berth:key.sub`.
+  const keyOf = (k: string) => `${PROJECT}:${k}`;
+  void keyOf;
+
+  const environment = berth.oneOf("environment", ENVIRONMENTS, "staging");
+  const target = environment === "local" ? "local" : "aws";
+  const image = readImageSettings(berth);
+  const github: GithubSettings = {
+    owner: berth.requiredString("githubOwner", { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, allowed: "a GitHub user or organization name" }),
+    repository: berth.string("githubRepository", { default: PROJECT, pattern: /^[A-Za-z0-9._-]{1,100}$/ })!,
+  };
+  const extraTags = berth.stringMap("tags");
+  const logs = readLogSettings(berth.section("logs"), environment);
+  const services = berth
+    .sections("services")
+    .map(([name, s]) => readServiceSettings(name, s, environment))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+  let settings: Settings;
+  const source: SourceRevision = readSource(berth, ctx);
+  const tags = { project: PROJECT, stack: ctx.stack, "managed-by": "pulumi", ...extraTags };
+  if (target === "aws") {
+    const awsRegion = String(rawConfig["aws:region"] ?? "");
+    if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(awsRegion)) problems.add("aws:region", rawConfig["aws:region"], "an AWS region such as eu-west-1");
+    const aws: AwsSettings = {
+      region: awsRegion,
+      accountId: berth.requiredString("awsAccountId", { pattern: /^\d{12}$/, allowed: "a 12-digit AWS account id" }),
+    };
+    const gcp: GcpSettings = {
+      project: berth.requiredString("gcpProject", { pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, allowed: "a GCP project id" }),
+      region: berth.string("gcpRegion", { default: "europe-west1", pattern: /^[a-z]+-[a-z]+\d$/, allowed: "a GCP region such as europe-west1" })!,
+    };
+    settings = {
+      project: PROJECT, stack: ctx.stack, environment, target, tags, source, image, github, services, logs,
+      aws, gcp,
+      ecr: readEcrSettings(berth.section("ecr"), environment),
+      artifactRegistry: readArtifactRegistrySettings(berth.section("artifactRegistry"), gcp.region),
+      ghcr: readGhcrSettings(berth.section("ghcr")),
+      network: readNetworkSettings(berth.section("network")),
+      loadBalancer: readLoadBalancerSettings(berth.section("loadBalancer"), environment),
+      cluster: readClusterSettings(berth.section("cluster")),
+      promotion: readPromotionSettings(berth.section("promotion")),
+      delivery: readDeliverySettings(berth.section("delivery")),
+    };
+  } else {
+    settings = {
+      project: PROJECT, stack: ctx.stack, environment, target, tags, source, image, github, services, logs,
+      local: readLocalSettings(berth.section("local")),
+    };
+  }
+  berth.done();
+  problems.throwIfAny();
+  return settings;
+}
+
+// Minimal source reader so the program runs end to end; H3 completes it (release tags, dirty handling per environment).
+function readSource(berth: ConfigSection, ctx: LoadContext): SourceRevision {
+  const sha = berth.string("imageSha", { pattern: /^[0-9a-f]{40}$/, allowed: "a full 40-hex git commit SHA (never latest)" });
+  if (sha) return { sha, dirty: false, origin: "config" };
+  const git = ctx.git();
+  const release = git.tagsAtHead.find((t) => /^v\d+\.\d+\.\d+$/.test(t));
+  return { sha: git.head, releaseTag: release, dirty: git.dirty, origin: "git" };
+}

@@ -1,0 +1,176 @@
+import { Problems } from "./problems";
+
+/**
+ * A typed, validating view of one object in the stack configuration (`berth:services.web`, ...).
+ *
+ * Every read names its key path in problems, falls back to the default (or a placeholder) so that reading goes on and
+ * all problems are reported together, and remembers the key; `done()` then reports every key that no read asked for,
+ * so a misspelt setting (`readOnlyRootFilesystem` for `readonlyRootFilesystem`) is an error instead of being ignored.
+ */
+export class ConfigSection {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    /** Key path of this object as the user writes it, e.g. `berth:ecr`. */
+    readonly path: string,
+    private readonly raw: Record<string, unknown>,
+    readonly problems: Problems,
+  ) {}
+
+  /** Reads `value` at `key` as an object section; an absent key gives an empty section. */
+  static of(path: string, value: unknown, problems: Problems): ConfigSection {
+    if (value === undefined || value === null) return new ConfigSection(path, {}, problems);
+    if (typeof value !== "object" || Array.isArray(value)) {
+      problems.add(path, value, "an object (a YAML mapping)");
+      return new ConfigSection(path, {}, problems);
+    }
+    return new ConfigSection(path, value as Record<string, unknown>, problems);
+  }
+
+  keyPath(key: string): string {
+    // The root is written `berth:key`, nested keys `berth:key.sub`, as in `pulumi config set --path`.
+    return this.path.includes(":") ? `${this.path}.${key}` : `${this.path}:${key}`;
+  }
+
+  has(key: string): boolean {
+    return this.raw[key] !== undefined && this.raw[key] !== null;
+  }
+
+  /** The raw value, marking the key as known. */
+  value(key: string): unknown {
+    this.seen.add(key);
+    return this.raw[key];
+  }
+
+  section(key: string): ConfigSection {
+    return ConfigSection.of(this.keyPath(key), this.value(key), this.problems);
+  }
+
+  /** A map of named sections (`services: { web: {...}, worker: {...} }`), in the order given. */
+  sections(key: string): [string, ConfigSection][] {
+    const v = this.value(key);
+    if (v === undefined || v === null) return [];
+    if (typeof v !== "object" || Array.isArray(v)) {
+      this.problems.add(this.keyPath(key), v, "a mapping of names to objects");
+      return [];
+    }
+    return Object.entries(v as Record<string, unknown>).map(([name, item]) => [
+      name,
+      ConfigSection.of(`${this.keyPath(key)}.${name}`, item, this.problems),
+    ]);
+  }
+
+  string(key: string, opts: { default?: string; pattern?: RegExp; allowed?: string } = {}): string | undefined {
+    const v = this.value(key);
+    if (v === undefined || v === null) return opts.default;
+    if (typeof v !== "string" || (opts.pattern && !opts.pattern.test(v))) {
+      this.problems.add(this.keyPath(key), v, opts.allowed ?? (opts.pattern ? `a string matching ${opts.pattern}` : "a string"));
+      return opts.default;
+    }
+    return v;
+  }
+
+  requiredString(key: string, opts: { pattern?: RegExp; allowed?: string } = {}): string {
+    const v = this.string(key, opts);
+    if (v === undefined) {
+      if (!this.has(key)) this.problems.add(this.keyPath(key), undefined, opts.allowed ?? "a string (required)");
+      return "";
+    }
+    return v;
+  }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+    const v = this.value(key);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
+      this.problems.add(this.keyPath(key), v, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+      return fallback;
+    }
+    return v as T;
+  }
+
+  integer(key: string, opts: { default: number; min?: number; max?: number; oneOf?: readonly number[]; allowed?: string }): number {
+    const v = this.value(key);
+    if (v === undefined || v === null) return opts.default;
+    const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+    const inRange =
+      typeof n === "number" &&
+      Number.isInteger(n) &&
+      (opts.min === undefined || n >= opts.min) &&
+      (opts.max === undefined || n <= opts.max) &&
+      (opts.oneOf === undefined || opts.oneOf.includes(n));
+    if (!inRange) {
+      this.problems.add(this.keyPath(key), v, opts.allowed ?? describeIntegerRange(opts));
+      return opts.default;
+    }
+    return n as number;
+  }
+
+  boolean(key: string, fallback: boolean): boolean {
+    const v = this.value(key);
+    if (v === undefined || v === null) return fallback;
+    if (v === true || v === "true") return true;
+    if (v === false || v === "false") return false;
+    this.problems.add(this.keyPath(key), v, "true or false");
+    return fallback;
+  }
+
+  stringList(key: string, opts: { default: string[]; pattern?: RegExp; allowed?: string; minItems?: number }): string[] {
+    const v = this.value(key);
+    if (v === undefined || v === null) return opts.default;
+    const ok =
+      Array.isArray(v) &&
+      v.every((s) => typeof s === "string" && (!opts.pattern || opts.pattern.test(s))) &&
+      v.length >= (opts.minItems ?? 0);
+    if (!ok) {
+      this.problems.add(
+        this.keyPath(key),
+        v,
+        opts.allowed ?? `a list of ${opts.minItems ? `at least ${opts.minItems} ` : ""}strings${opts.pattern ? ` matching ${opts.pattern}` : ""}`,
+      );
+      return opts.default;
+    }
+    return v as string[];
+  }
+
+  /** A mapping of string to string (environment variables, tags, secret references). */
+  stringMap(key: string, opts: { keyPattern?: RegExp; valuePattern?: RegExp; allowed?: string } = {}): Record<string, string> {
+    const v = this.value(key);
+    if (v === undefined || v === null) return {};
+    if (typeof v !== "object" || Array.isArray(v)) {
+      this.problems.add(this.keyPath(key), v, opts.allowed ?? "a mapping of names to strings");
+      return {};
+    }
+    const out: Record<string, string> = {};
+    for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+      if (opts.keyPattern && !opts.keyPattern.test(k)) {
+        this.problems.add(`${this.keyPath(key)}.${k}`, k, `a name matching ${opts.keyPattern}`);
+        continue;
+      }
+      if (typeof item !== "string" || (opts.valuePattern && !opts.valuePattern.test(item))) {
+        this.problems.add(`${this.keyPath(key)}.${k}`, item, opts.allowed ?? "a string");
+        continue;
+      }
+      out[k] = item;
+    }
+    return out;
+  }
+
+  /** Reports every key of this object that no read asked for. Call after the last read. */
+  done(): void {
+    const known = [...this.seen].sort();
+    for (const key of Object.keys(this.raw)) {
+      if (!this.seen.has(key)) {
+        this.problems.add(this.keyPath(key), this.raw[key], `a known setting of ${this.path}: ${known.join(", ") || "(none)"}`);
+      }
+    }
+  }
+}
+
+function describeIntegerRange(opts: { min?: number; max?: number; oneOf?: readonly number[] }): string {
+  if (opts.oneOf) return `one of ${opts.oneOf.join(", ")}`;
+  if (opts.min !== undefined && opts.max !== undefined) return `an integer from ${opts.min} to ${opts.max}`;
+  if (opts.min !== undefined) return `an integer >= ${opts.min}`;
+  if (opts.max !== undefined) return `an integer <= ${opts.max}`;
+  return "an integer";
+}

@@ -1,0 +1,278 @@
+/**
+ * Evaluates the Berth program offline, under `pulumi.runtime.setMocks`: no Pulumi CLI, no provider plugin, no cloud
+ * account. Used by the tests and by the offline plan (`scripts/plan`).
+ *
+ * The mocks echo every input and synthesise the outputs a provider would compute (ARNs, URLs, digests) in
+ * `computedOutputs`, so the program's `apply`s run. Unknown invokes throw instead of returning `undefined`.
+ * See ../../../shared/PULUMI-TESTING.md for the traps this avoids (await setMocks, set config before import,
+ * waitForRPCs, one stack per process).
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const PROJECT = "berth";
+
+export interface CapturedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  /** What the mock returned as state (inputs plus synthesised outputs). */
+  state: Record<string, any>;
+  custom: boolean;
+  /** Set for reads (`StackReference`, `get` functions of resources). */
+  id?: string;
+}
+
+export interface CapturedInvoke {
+  token: string;
+  inputs: Record<string, any>;
+}
+
+export interface CapturedStack {
+  stack: string;
+  resources: CapturedResource[];
+  invokes: CapturedInvoke[];
+  /** The program's exported stack outputs, resolved. */
+  outputs: Record<string, unknown>;
+  /** The error the program threw while loading (a `ConfigError`, a refused promotion, ...). */
+  error?: unknown;
+}
+
+export interface CaptureOptions {
+  stack: string;
+  /** Full config map (`berth:services`, `aws:region`, ...): values as strings, structured values as JSON. */
+  config: Record<string, string>;
+  /** Config keys to mark secret (as `pulumi config set --secret` would). */
+  secretKeys?: string[];
+  preview?: boolean;
+  /** Outputs of stacks read through `StackReference`, by fully qualified stack name. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+  /** Extra invoke results by token; they win over the defaults. */
+  invokes?: Record<string, (inputs: Record<string, any>) => Record<string, any>>;
+  /** The program module to load; defaults to infra/index.ts. */
+  program?: string;
+}
+
+/** Reads `Pulumi.<stack>.yaml` into the flat config map the runtime uses (structured values as JSON strings). */
+export function readStackConfig(stack: string, root = REPO_ROOT): Record<string, string> {
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+  return flattenConfig(doc.config ?? {});
+}
+
+export function flattenConfig(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+    if (value !== null && typeof value === "object" && "secure" in (value as object)) continue; // encrypted: not readable offline
+    out[full] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+function fakeHash(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex");
+}
+
+/** Outputs a provider computes, synthesised deterministically from the type, name and inputs. */
+export function computedOutputs(type: string, name: string, inputs: Record<string, any>, env: { region: string; accountId: string; gcpProject: string }): Record<string, any> {
+  const { region, accountId, gcpProject } = env;
+  const service = type.split(":")[1]?.split("/")[0] ?? "x";
+  const out: Record<string, any> = {};
+  if (type.startsWith("aws:")) {
+    out.arn = `arn:aws:${service}:${region}:${accountId}:${service}/${inputs.name ?? name}`;
+  }
+  switch (type) {
+    case "aws:ecr/repository:Repository":
+      out.repositoryUrl = `${accountId}.dkr.ecr.${region}.amazonaws.com/${inputs.name ?? name}`;
+      out.registryId = accountId;
+      out.arn = `arn:aws:ecr:${region}:${accountId}:repository/${inputs.name ?? name}`;
+      break;
+    case "aws:iam/role:Role":
+      out.arn = `arn:aws:iam::${accountId}:role/${inputs.name ?? name}`;
+      out.name = inputs.name ?? name;
+      break;
+    case "aws:iam/policy:Policy":
+      out.arn = `arn:aws:iam::${accountId}:policy/${inputs.name ?? name}`;
+      break;
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+      out.arn = `arn:aws:iam::${accountId}:oidc-provider/token.actions.githubusercontent.com`;
+      break;
+    case "aws:kms/key:Key":
+      out.arn = `arn:aws:kms:${region}:${accountId}:key/${fakeHash(name).slice(0, 8)}-0000-4000-8000-${fakeHash(name).slice(8, 20)}`;
+      out.keyId = out.arn.split("/")[1];
+      break;
+    case "aws:cloudwatch/logGroup:LogGroup":
+      out.arn = `arn:aws:logs:${region}:${accountId}:log-group:${inputs.name ?? name}`;
+      out.name = inputs.name ?? name;
+      break;
+    case "aws:ecs/cluster:Cluster":
+      out.arn = `arn:aws:ecs:${region}:${accountId}:cluster/${inputs.name ?? name}`;
+      out.name = inputs.name ?? name;
+      break;
+    case "aws:ecs/taskDefinition:TaskDefinition":
+      out.revision = 1;
+      out.arn = `arn:aws:ecs:${region}:${accountId}:task-definition/${inputs.family}:1`;
+      out.arnWithoutRevision = `arn:aws:ecs:${region}:${accountId}:task-definition/${inputs.family}`;
+      break;
+    case "aws:ecs/service:Service":
+      out.name = inputs.name ?? name;
+      break;
+    case "aws:lb/loadBalancer:LoadBalancer":
+      out.arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/app/${inputs.name ?? name}/${fakeHash(name).slice(0, 16)}`;
+      out.arnSuffix = `app/${inputs.name ?? name}/${fakeHash(name).slice(0, 16)}`;
+      out.dnsName = `${inputs.name ?? name}-123456789.${region}.elb.amazonaws.com`;
+      out.zoneId = "Z32O12XQLNTSW2";
+      break;
+    case "aws:lb/targetGroup:TargetGroup":
+      out.arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:targetgroup/${inputs.name ?? name}/${fakeHash(name).slice(0, 16)}`;
+      out.arnSuffix = `targetgroup/${inputs.name ?? name}/${fakeHash(name).slice(0, 16)}`;
+      break;
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      out.bucket = inputs.bucket ?? `${name}-${fakeHash(name).slice(0, 7)}`;
+      out.arn = `arn:aws:s3:::${out.bucket}`;
+      break;
+    case "aws:ec2/vpc:Vpc":
+      out.defaultSecurityGroupId = `sg-${fakeHash(name, "default").slice(0, 17)}`;
+      break;
+    case "gcp:artifactregistry/repository:Repository": {
+      const location = inputs.location ?? "europe-west1";
+      const project = inputs.project ?? gcpProject;
+      out.name = inputs.repositoryId;
+      out.registryUri = `${location}-docker.pkg.dev/${project}/${inputs.repositoryId}`;
+      break;
+    }
+    case "gcp:serviceaccount/account:Account":
+      out.email = `${inputs.accountId}@${inputs.project ?? gcpProject}.iam.gserviceaccount.com`;
+      out.name = `projects/${inputs.project ?? gcpProject}/serviceAccounts/${out.email}`;
+      out.member = `serviceAccount:${out.email}`;
+      break;
+    case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool":
+      out.name = `projects/123456789012/locations/global/workloadIdentityPools/${inputs.workloadIdentityPoolId}`;
+      break;
+    case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider":
+      out.name = `projects/123456789012/locations/global/workloadIdentityPools/${inputs.workloadIdentityPoolId}/providers/${inputs.workloadIdentityPoolProviderId}`;
+      break;
+    case "docker-build:index:Image": {
+      const digest = `sha256:${fakeHash(name, JSON.stringify(inputs.buildArgs ?? {}), JSON.stringify(inputs.tags ?? []))}`;
+      out.digest = digest;
+      out.ref = `${(inputs.tags?.[0] ?? name).split(":")[0]}@${digest}`;
+      break;
+    }
+    case "docker:index/image:Image":
+    case "docker:index/registryImage:RegistryImage":
+      out.sha256Digest = `sha256:${fakeHash(name, inputs.name ?? "")}`;
+      out.repoDigest = `${String(inputs.imageName ?? inputs.name).split(":")[0]}@${out.sha256Digest}`;
+      break;
+    case "docker:index/remoteImage:RemoteImage":
+      out.repoDigest = `${String(inputs.name).split(/[:@]/)[0]}@sha256:${fakeHash(name, inputs.name ?? "")}`;
+      out.imageId = `sha256:${fakeHash("id", name)}`;
+      break;
+    case "docker:index/container:Container":
+      out.containerLogs = undefined;
+      break;
+  }
+  return out;
+}
+
+function defaultInvokes(env: { region: string; accountId: string; gcpProject: string }): Record<string, (inputs: Record<string, any>) => Record<string, any>> {
+  return {
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: env.accountId, arn: `arn:aws:iam::${env.accountId}:user/offline`, userId: "OFFLINE", id: env.accountId }),
+    "aws:index/getRegion:getRegion": () => ({ region: env.region, name: env.region, id: env.region, description: env.region, endpoint: `ec2.${env.region}.amazonaws.com` }),
+    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+      names: ["a", "b", "c"].map((z) => `${env.region}${z}`),
+      zoneIds: ["1", "2", "3"].map((z) => `az${z}`),
+      id: env.region,
+    }),
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
+      userName: "AWS",
+      password: "offline-ecr-password",
+      authorizationToken: Buffer.from("AWS:offline-ecr-password").toString("base64"),
+      proxyEndpoint: `https://${env.accountId}.dkr.ecr.${env.region}.amazonaws.com`,
+      expiresAt: "2099-01-01T00:00:00Z",
+      id: env.region,
+    }),
+    "gcp:organizations/getClientConfig:getClientConfig": () => ({ accessToken: "offline-gcp-access-token", project: env.gcpProject, region: "europe-west1", zone: "", id: "offline" }),
+    "gcp:organizations/getProject:getProject": () => ({ number: "123456789012", projectId: env.gcpProject, name: env.gcpProject, id: `projects/${env.gcpProject}` }),
+  };
+}
+
+/**
+ * Loads the program under mocks with the given stack configuration and records every resource it registers.
+ * Call once per process (mock state is global): node:test runs each test file in its own process.
+ */
+export async function captureStack(opts: CaptureOptions): Promise<CapturedStack> {
+  const pulumi = await import("@pulumi/pulumi");
+  const env = {
+    region: opts.config["aws:region"] ?? "eu-west-1",
+    accountId: opts.config["berth:awsAccountId"] ?? "123456789012",
+    gcpProject: opts.config["berth:gcpProject"] ?? "offline-project",
+  };
+  const resources: CapturedResource[] = [];
+  const invokes: CapturedInvoke[] = [];
+  const invokeTable = { ...defaultInvokes(env), ...(opts.invokes ?? {}) };
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        if (args.type === "pulumi:pulumi:StackReference") {
+          const outputs = opts.stackOutputs?.[args.name] ?? opts.stackOutputs?.[String(args.inputs?.name)];
+          if (!outputs) throw new Error(`offline: no outputs given for StackReference ${args.name}`);
+          const state = { ...args.inputs, outputs, secretOutputNames: [] };
+          resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id });
+          return { id: args.id ?? args.name, state };
+        }
+        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id });
+        const id = args.id ?? (args.type.startsWith("aws:ec2/") ? `${args.type.split("/")[1].split(":")[0].toLowerCase().slice(0, 6)}-${fakeHash(args.name).slice(0, 17)}` : `${args.name}-id`);
+        return { id, state };
+      },
+      call(args) {
+        invokes.push({ token: args.token, inputs: args.inputs });
+        const fn = invokeTable[args.token];
+        if (!fn) throw new Error(`offline: no mock for invoke ${args.token}`);
+        return fn(args.inputs);
+      },
+    },
+    PROJECT,
+    opts.stack,
+    opts.preview ?? false,
+  );
+  pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
+
+  const program = opts.program ?? path.join(REPO_ROOT, "infra", "index.ts");
+  let exported: Record<string, unknown> = {};
+  let error: unknown;
+  try {
+    const mod = (await import(program)) as Record<string, unknown>;
+    // `export = {...}` (CommonJS) arrives as `default`; named exports as themselves.
+    exported = mod.default && typeof mod.default === "object" ? (mod.default as Record<string, unknown>) : mod;
+  } catch (e) {
+    error = e;
+  }
+  await (pulumi.runtime as any).waitForRPCs?.();
+  const outputs: Record<string, unknown> = {};
+  if (!error) {
+    for (const [key, value] of Object.entries(exported)) {
+      if (key === "__esModule") continue;
+      outputs[key] = await resolve(pulumi, value, opts.preview ?? false);
+    }
+  }
+  return { stack: opts.stack, resources, invokes, outputs, error };
+}
+
+/** Resolves an Output (or a plain value) for assertions; unknown values in preview resolve to `undefined`. */
+export async function resolve(pulumi: typeof import("@pulumi/pulumi"), value: unknown, preview = false): Promise<unknown> {
+  if (!pulumi.Output.isInstance(value) && (typeof value !== "object" || value === null)) return value;
+  const out = pulumi.output(value as any);
+  if (preview) {
+    const known = await (out as any).isKnown;
+    if (!known) return undefined;
+  }
+  return new Promise((r) => out.apply((v: unknown) => r(v)));
+}
