@@ -9,7 +9,7 @@
 export function hardenedRunArgs(): string[] {
   return [
     "--read-only",
-    "--tmpfs", "/tmp:rw,nosuid,nodev,noexec,size=16m,mode=1777",
+    "--tmpfs", "/tmp:rw,nosuid,nodev,size=16m,mode=1777",
     "--user", "10001:10001",
     "--memory", "64m",
     "--memory-swap", "64m",

@@ -4,9 +4,8 @@
 import { execFile, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const repoRoot = path.resolve(__dirname, "../..");
 
 let cachedEnv: NodeJS.ProcessEnv | undefined;
 
@@ -107,9 +106,27 @@ export async function inspectImage(image: string): Promise<ImageConfig> {
     User: cfg.User ?? "",
     Labels: (cfg.Labels ?? img.Labels ?? {}) as Record<string, string>,
     Entrypoint: cfg.Entrypoint ?? null,
-    Healthcheck: (img.HealthCheck ?? cfg.Healthcheck ?? null) as ImageConfig["Healthcheck"],
+    Healthcheck: (img.Healthcheck ?? img.HealthCheck ?? cfg.Healthcheck ?? null) as ImageConfig["Healthcheck"],
     Size: Number(img.Size ?? 0),
   };
+}
+
+/** The raw image config blob (Docker v1 config: what a registry serves and ECS/Docker read), via skopeo. */
+export interface RawImageConfig {
+  architecture: string;
+  os: string;
+  config: {
+    User?: string;
+    Labels?: Record<string, string>;
+    Entrypoint?: string[];
+    Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number };
+  };
+}
+
+export async function rawImageConfig(image: string): Promise<RawImageConfig> {
+  const ref = image.includes("/") ? image : `localhost/${image}`;
+  const { stdout } = await skopeo(["inspect", "--config", "--raw", `containers-storage:${ref}`]);
+  return JSON.parse(stdout) as RawImageConfig;
 }
 
 export interface ContainerState {
