@@ -1,18 +1,130 @@
-/** The `local` stack's settings (Docker on a laptop). Owner: local stack engineer (H7). */
+/**
+ * The `local` stack's settings (`berth:local`): the whole path on a laptop's Docker. Owner: local stack engineer (H7).
+ *
+ * Everything the containers themselves run with (user, read-only root, memory, CPU, health check, capabilities,
+ * environment) comes from the services map through the same container spec as ECS; this section holds only what is
+ * specific to a laptop: where the local registry listens, which host port each service is published on, the restart
+ * policy and the size of the json-file logs. Every port is bound to 127.0.0.1: nothing is published on other
+ * interfaces, and that is not a setting.
+ */
+import type { ConfigSection } from "./section";
+import type { Problems } from "./problems";
+
+/** The only address the local stack publishes ports on. */
+export const LOCAL_BIND_ADDRESS = "127.0.0.1";
+
+export const RESTART_POLICIES = ["no", "on-failure", "always", "unless-stopped"] as const;
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
+
 export interface LocalSettings {
+  /** Host port of the local registry (`registry:2`), bound to 127.0.0.1. 5001 by default: macOS uses 5000 for AirPlay. */
   registryPort: number;
-  /** Host port (bound to 127.0.0.1) for the first service's container port. */
-  hostPort: number;
+  /** Always 127.0.0.1. */
+  bindAddress: typeof LOCAL_BIND_ADDRESS;
+  /** Service name -> host port (bound to 127.0.0.1) its container port is published on. Every service has one. */
+  hostPorts: Record<string, number>;
+  /** Docker restart policy of the service containers. */
+  restartPolicy: RestartPolicy;
+  /** json-file logging: `max-size` (e.g. `10m`) and `max-file` of each container's log. */
+  logMaxSize: string;
+  logMaxFiles: number;
+  /** Seconds `pulumi up` waits for each service container to become healthy (docker `wait`). */
+  healthyWaitSeconds: number;
 }
 
-import type { ConfigSection } from "./section";
+/** The first host port handed out to services without an explicit `berth:local.hostPorts.<service>`. */
+export const FIRST_DEFAULT_HOST_PORT = 8080;
 
-// Minimal reader so the program runs end to end; H7 completes it.
-export function readLocalSettings(s: ConfigSection): LocalSettings {
+/**
+ * Reads `berth:local`. `serviceNames` are the services of the stack (sorted): services without an explicit host port
+ * get the next free port from 8080 in that order (web 8080, worker 8081 with the shipped stack file).
+ */
+export function readLocalSettings(s: ConfigSection, serviceNames: readonly string[]): LocalSettings {
+  const registryPort = s.integer("registryPort", { default: 5001, min: 1024, max: 65535 });
+  const givenBind = s.value("bindAddress");
+  if (givenBind !== undefined && givenBind !== null && givenBind !== LOCAL_BIND_ADDRESS) {
+    s.problems.add(s.keyPath("bindAddress"), givenBind, `${LOCAL_BIND_ADDRESS} only (the local stack never publishes ports on other interfaces)`);
+  }
+  const bindAddress = LOCAL_BIND_ADDRESS;
+
+  const explicit: Record<string, number> = {};
+  const portsSection = s.section("hostPorts");
+  for (const name of serviceNames) {
+    if (portsSection.has(name)) explicit[name] = portsSection.integer(name, { default: 0, min: 1024, max: 65535 });
+  }
+  const rawPorts = s.value("hostPorts");
+  if (rawPorts && typeof rawPorts === "object" && !Array.isArray(rawPorts)) {
+    for (const name of Object.keys(rawPorts)) {
+      if (!serviceNames.includes(name)) {
+        portsSection.problems.add(portsSection.keyPath(name), portsSection.value(name), `the name of a service in berth:services (${serviceNames.join(", ") || "none"})`);
+      }
+    }
+  }
+  portsSection.done();
+
+  const taken = new Set<number>([registryPort, ...Object.values(explicit).filter((p) => p > 0)]);
+  const hostPorts: Record<string, number> = {};
+  let next = FIRST_DEFAULT_HOST_PORT;
+  for (const name of serviceNames) {
+    if (explicit[name] !== undefined) {
+      hostPorts[name] = explicit[name];
+      continue;
+    }
+    while (taken.has(next)) next++;
+    hostPorts[name] = next;
+    taken.add(next);
+  }
+  reportDuplicatePorts(s, registryPort, explicit);
+
   const out: LocalSettings = {
-    registryPort: s.integer("registryPort", { default: 5001, min: 1024, max: 65535 }),
-    hostPort: s.integer("hostPort", { default: 8080, min: 1024, max: 65535 }),
+    registryPort,
+    bindAddress,
+    hostPorts,
+    restartPolicy: s.oneOf("restartPolicy", RESTART_POLICIES, "unless-stopped"),
+    logMaxSize: s.string("logMaxSize", { default: "10m", pattern: /^[1-9]\d{0,5}[kmg]$/, allowed: "a size such as 10m (k, m or g)" })!,
+    logMaxFiles: s.integer("logMaxFiles", { default: 3, min: 1, max: 100 }),
+    healthyWaitSeconds: s.integer("healthyWaitSeconds", { default: 60, min: 5, max: 600 }),
   };
   s.done();
   return out;
+}
+
+function reportDuplicatePorts(s: ConfigSection, registryPort: number, explicit: Record<string, number>): void {
+  const owner = new Map<number, string>([[registryPort, s.keyPath("registryPort")]]);
+  for (const [name, port] of Object.entries(explicit)) {
+    if (port === 0) continue;
+    const key = `${s.keyPath("hostPorts")}.${name}`;
+    const first = owner.get(port);
+    if (first) s.problems.add(key, port, `a host port not already used by ${first}`);
+    else owner.set(port, key);
+  }
+}
+
+/**
+ * Top-level keys that configure cloud resources: given in the `local` stack they are an error (the local stack
+ * registers no AWS, GCP or GitHub resource, so they would be silently ignored).
+ */
+export const CLOUD_ONLY_KEYS = [
+  "awsAccountId",
+  "gcpProject",
+  "gcpRegion",
+  "ecr",
+  "artifactRegistry",
+  "ghcr",
+  "network",
+  "loadBalancer",
+  "cluster",
+  "promotion",
+  "delivery",
+] as const;
+
+/** Reports every cloud-only key (`berth:<key>` above, and any `aws:`, `gcp:` or `github:` provider key) in a local stack. */
+export function rejectCloudKeys(berth: ConfigSection, rawConfig: Record<string, unknown>, problems: Problems): void {
+  const allowed = "nothing in the local stack (it registers Docker resources only; this key is for the staging and prod stacks)";
+  for (const key of CLOUD_ONLY_KEYS) {
+    if (berth.has(key)) problems.add(berth.keyPath(key), berth.value(key), allowed);
+  }
+  for (const [key, value] of Object.entries(rawConfig)) {
+    if (/^(aws|gcp|github):/.test(key)) problems.add(key, value, allowed);
+  }
 }
