@@ -31,7 +31,7 @@ import {
 } from "./config/network";
 import { readServiceSettings, type ServiceSettings } from "./config/services";
 import { readDeliverySettings, readPromotionSettings, type DeliverySettings, type PromotionSettings } from "./config/delivery";
-import { readLocalSettings, type LocalSettings } from "./config/local";
+import { readLocalSettings, rejectCloudKeys, type LocalSettings } from "./config/local";
 
 export { ConfigError } from "./config/problems";
 export type { GitState, SourceRevision } from "./config/source";
@@ -167,8 +167,9 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   } else {
     settings = {
       project: PROJECT, stack: ctx.stack, environment, target, tags, source, image, github, services, logs,
-      local: readLocalSettings(berth.section("local")),
+      local: readLocalSettings(berth.section("local"), services.map((s) => s.name)),
     };
+    rejectCloudKeys(berth, rawConfig, problems);
   }
   berth.done();
   problems.throwIfAny();
