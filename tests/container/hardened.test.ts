@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
-import { readFileSync, unlinkSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, statfsSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { hardenedRunArgs } from "./hardenedRunArgs.js";
@@ -160,11 +160,19 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     const tmpMount = mounts.filter((f) => f[4] === "/tmp").at(-1);
     const tmpType = tmpMount?.[tmpMount.indexOf("-") + 1];
     assert.equal(tmpType, "tmpfs", `/tmp is a tmpfs: ${tmpMount?.join(" ")}`);
+    // ...a small one (a runaway writer fills 16 MiB, not the host's memory): podman's implicit /tmp has no such cap.
+    const st = statfsSync(`/proc/${pid}/root/tmp`);
+    assert.equal(st.blocks * st.bsize, 16 * MiB, "/tmp tmpfs size");
+    // No other writable scratch space: podman would otherwise add tmpfs on /run and /var/tmp.
+    for (const dir of ["/run", "/var/tmp"]) {
+      const w = hostWrite(pid, `${dir}/berth-probe-${suffix}`);
+      assert.equal(w.ok, false, `write to ${dir} must fail (got ${JSON.stringify(w)})`);
+    }
   });
 
   test("4b. negative control: without --read-only the same root write succeeds", async () => {
     // Same image, same flags minus --read-only: proves check 4 can fail (it is not passing for another reason).
-    const args = hardenedRunArgs().filter((a) => a !== "--read-only" && !a.startsWith("--read-only="));
+    const args = hardenedRunArgs().filter((a) => a !== "--read-only" && a !== "--read-only=true");
     assert.equal(args.length, hardenedRunArgs().length - 1, "hardenedRunArgs() contains --read-only once");
     const c = await startContainer(UNHARDENED, IMAGE, args);
     try {

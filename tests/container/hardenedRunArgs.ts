@@ -9,6 +9,9 @@
 export function hardenedRunArgs(): string[] {
   return [
     "--read-only",
+    // podman (unlike Docker and ECS' readonlyRootFilesystem) adds writable tmpfs on /run, /var/tmp and /tmp to a
+    // read-only container unless told not to: keep /tmp (below) the only writable place, as in ECS.
+    "--read-only-tmpfs=false",
     "--tmpfs", "/tmp:rw,nosuid,nodev,size=16m,mode=1777",
     "--user", "10001:10001",
     "--memory", "64m",
