@@ -1,85 +1,290 @@
-/** The services map (`berth:services`). Owner: ECS service engineer (H4a). */
-export interface ServiceSettings {
-  /** The map key, e.g. `web`, `worker`. */
-  name: string;
-  /** Arguments given to the image's ENTRYPOINT (`["worker"]`); empty for the default web mode. */
-  command: string[];
-  /** Task size (a Fargate cpu/memory pair). */
-  cpu: number;
-  memory: number;
-  port: number;
-  desiredCount: number;
-  autoscaling: { minCount: number; maxCount: number; cpuTargetPercent: number; memoryTargetPercent: number };
-  /** Behind the load balancer on these rules; undefined for a service with no load balancer (a worker). */
-  route?: { pathPatterns: string[]; hostHeaders: string[]; priority: number; isDefault: boolean };
-  healthCheck: { intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
-  healthCheckGracePeriodSeconds: number;
-  stopTimeoutSeconds: number;
-  environment: Record<string, string>;
-  /** Environment variable name -> SSM parameter or Secrets Manager ARN. */
-  secrets: Record<string, string>;
-  enableExecuteCommand: boolean;
-  /** On unless switched off explicitly, per setting; the policy pack still flags every opt-out. */
-  hardening: {
-    readonlyRootFilesystem: boolean;
-    nonRootUser: boolean;
-    dropAllCapabilities: boolean;
-    initProcess: boolean;
-    nonBlockingLogs: boolean;
-    circuitBreakerRollback: boolean;
-  };
-}
-
+/**
+ * The services map (`berth:services`): one entry per ECS service, all running the same image. Owner: H4a.
+ *
+ * Every service starts from the full hardening; each opt-out is one explicit key under `hardening` (visible in the
+ * stack file, in the plan, and flagged by the policy pack). All defaults live here, nowhere else.
+ */
 import type { ConfigSection } from "./section";
 import type { Environment } from "../config";
 
-// Minimal reader so the program runs end to end; H4a completes validation (Fargate pairs, routes, ...) and defaults.
+export interface ServiceRoute {
+  /** The listener's default action forwards to this service (exactly one routed service may claim it). */
+  isDefault: boolean;
+  /** Listener rule conditions (a rule matches when the path AND the host match); empty for a default-only route. */
+  pathPatterns: string[];
+  hostHeaders: string[];
+  /** Listener rule priority (1-50000, unique per listener); meaningful when there are conditions. */
+  priority: number;
+}
+
+export interface ServiceHardening {
+  /** Container root filesystem read-only; /tmp stays writable (FSBP ECS.5). */
+  readonlyRootFilesystem: boolean;
+  /** Run as `user` (a non-root uid:gid) instead of the image's default (FSBP ECS.4-adjacent, CIS 4.1). */
+  nonRootUser: boolean;
+  /** linuxParameters.capabilities.drop ["ALL"] (and --cap-drop ALL locally). */
+  dropAllCapabilities: boolean;
+  /** Local runs: --security-opt no-new-privileges (Fargate has no equivalent container setting). */
+  noNewPrivileges: boolean;
+  /** An init process (tini) as PID 1: signals forwarded, zombies reaped. */
+  initProcess: boolean;
+  /** awslogs `mode: non-blocking` with a 25m buffer: a slow CloudWatch never blocks the app's stdout. */
+  nonBlockingLogs: boolean;
+  /** Deployment circuit breaker rolls a failed deployment back (the breaker itself is always on). */
+  circuitBreakerRollback: boolean;
+}
+
+export interface ServiceSettings {
+  /** The map key, e.g. `web`, `worker`: DNS-safe, used in resource names and the log stream prefix. */
+  name: string;
+  /** Arguments given to the image's ENTRYPOINT (`["worker"]`); empty for the default web mode. */
+  command: string[];
+  /** Task size (a Fargate cpu/memory pair). cpu in CPU units (1024 = 1 vCPU), memory in MiB. */
+  cpu: number;
+  memory: number;
+  /** The container's soft memory limit (MiB); its hard limit is the task memory. */
+  memoryReservation: number;
+  /** The port the app listens on (ASPNETCORE_HTTP_PORTS). */
+  port: number;
+  /** Container user, `uid:gid`, non-root. */
+  user: string;
+  /** Size of the writable /tmp tmpfs in local runs (MiB); on Fargate /tmp is a task ephemeral volume. */
+  tmpSizeMiB: number;
+  /** Local runs: the container's pids limit (Fargate fixes its own). */
+  pidsLimit: number;
+  desiredCount: number;
+  autoscaling: { minCount: number; maxCount: number; cpuTargetPercent: number; memoryTargetPercent: number; scaleInCooldownSeconds: number; scaleOutCooldownSeconds: number };
+  /** Behind the load balancer on these rules; undefined for a service with no load balancer (a worker). */
+  route?: ServiceRoute;
+  /** The container health check (`/app/berth --healthcheck`): ECS's limits are enforced here. */
+  healthCheck: { intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
+  /** Routed services only: how long ECS ignores failing load balancer health checks after a task starts. */
+  healthCheckGracePeriodSeconds?: number;
+  stopTimeoutSeconds: number;
+  /** Plain, non-secret environment variables. */
+  environment: Record<string, string>;
+  /** Environment variable name -> SSM parameter or Secrets Manager ARN (injected by ECS, never in `environment`). */
+  secrets: Record<string, string>;
+  /** Optional KMS key (ARN) for this service's log group; CloudWatch's own encryption otherwise. */
+  logKmsKeyArn?: string;
+  /** ECS Exec (a shell into running tasks): off unless switched on per service. */
+  enableExecuteCommand: boolean;
+  /** How long `pulumi up` waits for the service to reach a steady state (Pulumi duration, e.g. `15m`). */
+  steadyStateTimeout: string;
+  /** On unless switched off explicitly, per setting; the policy pack still flags every opt-out. */
+  hardening: ServiceHardening;
+}
+
+/** Fargate task sizes: cpu units -> allowed memory (MiB). From the AWS Fargate task size table. */
+export const FARGATE_SIZES: ReadonlyMap<number, readonly number[]> = new Map<number, number[]>([
+  [256, [512, 1024, 2048]],
+  [512, range(1024, 4096, 1024)],
+  [1024, range(2048, 8192, 1024)],
+  [2048, range(4096, 16384, 1024)],
+  [4096, range(8192, 30720, 1024)],
+  [8192, range(16384, 61440, 4096)],
+  [16384, range(32768, 122880, 8192)],
+]);
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+export function isFargateSize(cpu: number, memory: number): boolean {
+  return FARGATE_SIZES.get(cpu)?.includes(memory) ?? false;
+}
+
+/** Environment variables the program sets itself; a service may not override them. */
+export const PROGRAM_ENVIRONMENT = ["ASPNETCORE_HTTP_PORTS", "Berth__Environment", "Berth__ServiceName"] as const;
+
+export const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Names that look like they hold a secret: such values belong in `secrets`, not in plain `environment`. */
+export const SECRET_LOOKING_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|PWD|TOKEN|SECRET|KEY|APIKEY|CREDENTIALS?|PRIVATE_?KEY|CONNECTION_?STRING|DSN)$/i;
+/** A full SSM parameter ARN or a Secrets Manager secret ARN (optionally with `:json-key:version-stage:version-id`). */
+export const SECRET_ARN =
+  /^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]+|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?)$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
+const USER = /^\d{1,10}:\d{1,10}$/;
+const DURATION = /^\d+(s|m|h)$/;
+
+/**
+ * Reads `berth:services`: each service, then the rules that span services (routes, default route, priorities).
+ * Problems are collected in the section's `Problems`, each naming `berth:services.<name>.<key>`.
+ */
+export function readServicesSettings(berth: ConfigSection, environment: Environment): ServiceSettings[] {
+  const entries = berth.sections("services");
+  const key = berth.keyPath("services");
+  if (entries.length === 0) {
+    berth.problems.add(key, berth.value("services"), "a mapping with at least one service, e.g. { web: { route: { default: true } } }");
+    return [];
+  }
+  const services = entries.map(([name, s]) => readServiceSettings(name, s, environment)).sort((a, b) => a.name.localeCompare(b.name));
+  checkRoutes(services, key, berth.problems);
+  return services;
+}
+
 export function readServiceSettings(name: string, s: ConfigSection, environment: Environment): ServiceSettings {
+  const p = s.problems;
+  if (!SERVICE_NAME.test(name)) {
+    p.add(s.path, name, "a DNS-safe service name: lowercase letters, digits and '-', starting with a letter, at most 20 characters");
+  }
   const h = s.section("hardening");
   const hc = s.section("healthCheck");
   const as = s.section("autoscaling");
   const route = s.has("route") ? s.section("route") : undefined;
-  const desiredCount = s.integer("desiredCount", { default: environment === "prod" ? 2 : 1, min: 0, max: 100 });
+
+  const cpu = s.integer("cpu", { default: 256, oneOf: [...FARGATE_SIZES.keys()] });
+  const memory = s.integer("memory", { default: FARGATE_SIZES.get(cpu)![0]!, min: 512, max: 122880 });
+  if (FARGATE_SIZES.has(cpu) && !isFargateSize(cpu, memory)) {
+    p.add(s.keyPath("memory"), memory, `for cpu ${cpu}, one of ${FARGATE_SIZES.get(cpu)!.join(", ")} (Fargate task sizes)`);
+  }
+  const memoryReservation = s.integer("memoryReservation", { default: Math.floor(memory / 2), min: 6, max: 122880 });
+  if (memoryReservation > memory) p.add(s.keyPath("memoryReservation"), memoryReservation, `at most the task memory (${memory})`);
+
+  const minDesired = environment === "prod" ? 2 : 1;
+  const desiredCount = s.integer("desiredCount", {
+    default: minDesired,
+    min: minDesired,
+    max: 1000,
+    allowed: `an integer from ${minDesired} to 1000${environment === "prod" ? " (prod runs at least 2 tasks, one per AZ)" : ""}`,
+  });
+  const minCount = as.integer("minCount", { default: desiredCount, min: minDesired, max: 1000 });
+  const maxCount = as.integer("maxCount", { default: Math.max(desiredCount * 4, 2), min: 1, max: 1000 });
+  if (minCount > desiredCount) as.problems.add(as.keyPath("minCount"), minCount, `at most desiredCount (${desiredCount})`);
+  if (maxCount < desiredCount) as.problems.add(as.keyPath("maxCount"), maxCount, `at least desiredCount (${desiredCount})`);
+
+  const intervalSeconds = hc.integer("intervalSeconds", { default: 10, min: 5, max: 300 });
+  const timeoutSeconds = hc.integer("timeoutSeconds", { default: 3, min: 2, max: 120 });
+  if (timeoutSeconds >= intervalSeconds) hc.problems.add(hc.keyPath("timeoutSeconds"), timeoutSeconds, `less than intervalSeconds (${intervalSeconds})`);
+
+  const port = s.integer("port", { default: 8080, min: 1024, max: 65535, allowed: "an unprivileged port from 1024 to 65535" });
+  const environmentVars = s.stringMap("environment", { keyPattern: ENV_NAME });
+  for (const envName of Object.keys(environmentVars)) {
+    if (SECRET_LOOKING_NAME.test(envName)) {
+      p.add(`${s.keyPath("environment")}.${envName}`, "(value hidden)", "a non-secret variable: put secrets in `secrets` as an SSM parameter or Secrets Manager ARN");
+    }
+    if ((PROGRAM_ENVIRONMENT as readonly string[]).includes(envName)) {
+      p.add(`${s.keyPath("environment")}.${envName}`, environmentVars[envName], "not set here: the program sets it from the service settings");
+    }
+  }
+  const secrets = s.stringMap("secrets", {
+    keyPattern: ENV_NAME,
+    valuePattern: SECRET_ARN,
+    allowed: "a full SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/...) or Secrets Manager ARN (arn:aws:secretsmanager:<region>:<account>:secret:...)",
+  });
+  for (const secretName of Object.keys(secrets)) {
+    if (secretName in environmentVars || (PROGRAM_ENVIRONMENT as readonly string[]).includes(secretName)) {
+      p.add(`${s.keyPath("secrets")}.${secretName}`, secretName, "a name not also set in `environment` or by the program");
+    }
+  }
+
+  const hardening: ServiceHardening = {
+    readonlyRootFilesystem: h.boolean("readonlyRootFilesystem", true),
+    nonRootUser: h.boolean("nonRootUser", true),
+    dropAllCapabilities: h.boolean("dropAllCapabilities", true),
+    noNewPrivileges: h.boolean("noNewPrivileges", true),
+    initProcess: h.boolean("initProcess", true),
+    nonBlockingLogs: h.boolean("nonBlockingLogs", true),
+    circuitBreakerRollback: h.boolean("circuitBreakerRollback", true),
+  };
+  const user = s.string("user", { default: "10001:10001", pattern: USER, allowed: "a numeric uid:gid such as 10001:10001" })!;
+  if (hardening.nonRootUser && /^0:|:0$/.test(user)) {
+    p.add(s.keyPath("user"), user, "a non-root uid:gid (not 0); running as root needs `hardening.nonRootUser: false`");
+  }
+
+  const routeSettings = route && readRoute(route);
+  const graceKey = "healthCheckGracePeriodSeconds";
+  let healthCheckGracePeriodSeconds: number | undefined;
+  if (routeSettings) healthCheckGracePeriodSeconds = s.integer(graceKey, { default: 10, min: 0, max: 3600 });
+  else if (s.has(graceKey)) p.add(s.keyPath(graceKey), s.value(graceKey), "unset: a service with no `route` has no load balancer health checks to wait for");
+
   const out: ServiceSettings = {
     name,
     command: s.stringList("command", { default: [] }),
-    cpu: s.integer("cpu", { default: 256 }),
-    memory: s.integer("memory", { default: 512 }),
-    port: s.integer("port", { default: 8080, min: 1024, max: 65535 }),
+    cpu,
+    memory,
+    memoryReservation,
+    port,
+    user,
+    tmpSizeMiB: s.integer("tmpSizeMiB", { default: 64, min: 1, max: 4096 }),
+    pidsLimit: s.integer("pidsLimit", { default: 200, min: 16, max: 32768 }),
     desiredCount,
     autoscaling: {
-      minCount: as.integer("minCount", { default: desiredCount, min: 0 }),
-      maxCount: as.integer("maxCount", { default: Math.max(desiredCount, 1) * 4, min: 1 }),
+      minCount,
+      maxCount,
       cpuTargetPercent: as.integer("cpuTargetPercent", { default: 60, min: 10, max: 90 }),
       memoryTargetPercent: as.integer("memoryTargetPercent", { default: 75, min: 10, max: 90 }),
+      scaleInCooldownSeconds: as.integer("scaleInCooldownSeconds", { default: 300, min: 0, max: 3600 }),
+      scaleOutCooldownSeconds: as.integer("scaleOutCooldownSeconds", { default: 60, min: 0, max: 3600 }),
     },
-    route: route && {
-      pathPatterns: route.stringList("pathPatterns", { default: ["/*"] }),
-      hostHeaders: route.stringList("hostHeaders", { default: [] }),
-      priority: route.integer("priority", { default: 100, min: 1, max: 50000 }),
-      isDefault: route.boolean("default", false),
-    },
+    route: routeSettings,
     healthCheck: {
-      intervalSeconds: hc.integer("intervalSeconds", { default: 10, min: 5, max: 300 }),
-      timeoutSeconds: hc.integer("timeoutSeconds", { default: 3, min: 2, max: 120 }),
+      intervalSeconds,
+      timeoutSeconds,
       retries: hc.integer("retries", { default: 3, min: 1, max: 10 }),
       startPeriodSeconds: hc.integer("startPeriodSeconds", { default: 5, min: 0, max: 300 }),
     },
-    healthCheckGracePeriodSeconds: s.integer("healthCheckGracePeriodSeconds", { default: 10, min: 0, max: 2147483647 }),
-    stopTimeoutSeconds: s.integer("stopTimeoutSeconds", { default: 30, min: 2, max: 120 }),
-    environment: s.stringMap("environment"),
-    secrets: s.stringMap("secrets"),
+    healthCheckGracePeriodSeconds,
+    stopTimeoutSeconds: s.integer("stopTimeoutSeconds", { default: 30, min: 2, max: 120, allowed: "an integer from 2 to 120 (Fargate's maximum stopTimeout)" }),
+    environment: environmentVars,
+    secrets,
+    logKmsKeyArn: s.string("logKmsKeyArn", { pattern: KMS_KEY_ARN, allowed: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)" }),
     enableExecuteCommand: s.boolean("enableExecuteCommand", false),
-    hardening: {
-      readonlyRootFilesystem: h.boolean("readonlyRootFilesystem", true),
-      nonRootUser: h.boolean("nonRootUser", true),
-      dropAllCapabilities: h.boolean("dropAllCapabilities", true),
-      initProcess: h.boolean("initProcess", true),
-      nonBlockingLogs: h.boolean("nonBlockingLogs", true),
-      circuitBreakerRollback: h.boolean("circuitBreakerRollback", true),
-    },
+    steadyStateTimeout: s.string("steadyStateTimeout", { default: "15m", pattern: DURATION, allowed: "a duration such as 15m, 900s or 1h" })!,
+    hardening,
   };
   for (const sub of [h, hc, as, route]) sub?.done();
   s.done();
   return out;
+}
+
+function readRoute(r: ConfigSection): ServiceRoute {
+  const isDefault = r.boolean("default", false);
+  const pathPatterns = r.stringList("pathPatterns", {
+    default: [],
+    pattern: /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=!,;%]*$/,
+    allowed: "a list of path patterns starting with '/' (e.g. /api/*)",
+  });
+  const hostHeaders = r.stringList("hostHeaders", {
+    default: [],
+    pattern: /^[A-Za-z0-9*?.-]{1,128}$/,
+    allowed: "a list of host names (wildcards * and ? allowed)",
+  });
+  if (pathPatterns.length > 5 || hostHeaders.length > 5) {
+    r.problems.add(r.path, { pathPatterns, hostHeaders }, "at most 5 path patterns and 5 host headers (ALB rule condition limits)");
+  }
+  if (!isDefault && pathPatterns.length === 0 && hostHeaders.length === 0) {
+    r.problems.add(r.path, r.value("default"), "`default: true`, or at least one of pathPatterns / hostHeaders");
+  }
+  const priority = r.integer("priority", { default: 100, min: 1, max: 50000 });
+  return { isDefault, pathPatterns: [...pathPatterns].sort(), hostHeaders: [...hostHeaders].map((h) => h.toLowerCase()).sort(), priority };
+}
+
+/** Rules across services: one default route at most, no two identical rule conditions, unique rule priorities. */
+function checkRoutes(services: ServiceSettings[], servicesKey: string, problems: ConfigSection["problems"]): void {
+  const routed = services.filter((s) => s.route);
+  const defaults = routed.filter((s) => s.route!.isDefault);
+  if (defaults.length > 1) {
+    for (const s of defaults.slice(1)) {
+      problems.add(`${servicesKey}.${s.name}.route.default`, true, `false: ${defaults[0]!.name} already claims the default route`);
+    }
+  }
+  const conditions = new Map<string, string>();
+  const priorities = new Map<number, string>();
+  for (const s of routed) {
+    const r = s.route!;
+    if (r.pathPatterns.length === 0 && r.hostHeaders.length === 0) continue; // default-only: no listener rule
+    const condition = JSON.stringify([r.pathPatterns, r.hostHeaders]);
+    const sameCondition = conditions.get(condition);
+    if (sameCondition) {
+      problems.add(`${servicesKey}.${s.name}.route`, { pathPatterns: r.pathPatterns, hostHeaders: r.hostHeaders }, `a route different from ${sameCondition}'s (same path patterns and host headers)`);
+    } else conditions.set(condition, s.name);
+    const samePriority = priorities.get(r.priority);
+    if (samePriority) {
+      problems.add(`${servicesKey}.${s.name}.route.priority`, r.priority, `a priority not used by ${samePriority} (listener rule priorities are unique)`);
+    } else priorities.set(r.priority, s.name);
+  }
 }
