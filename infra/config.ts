@@ -29,7 +29,7 @@ import {
   type LogSettings,
   type NetworkSettings,
 } from "./config/network";
-import { readServiceSettings, type ServiceSettings } from "./config/services";
+import { readServicesSettings, type ServiceSettings } from "./config/services";
 import { readDeliverySettings, readPromotionSettings, type DeliverySettings, type PromotionSettings } from "./config/delivery";
 import { readLocalSettings, rejectCloudKeys, type LocalSettings } from "./config/local";
 
@@ -133,10 +133,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   };
   const extraTags = berth.stringMap("tags");
   const logs = readLogSettings(berth.section("logs"), environment);
-  const services = berth
-    .sections("services")
-    .map(([name, s]) => readServiceSettings(name, s, environment))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const services = readServicesSettings(berth, environment);
 
   let settings: Settings;
   const source: SourceRevision = readSource(berth, ctx);
