@@ -158,8 +158,8 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
       network: readNetworkSettings(berth.section("network"), environment),
       loadBalancer: readLoadBalancerSettings(berth.section("loadBalancer"), environment, awsRegion),
       cluster: readClusterSettings(berth.section("cluster")),
-      promotion: readPromotionSettings(berth.section("promotion")),
-      delivery: readDeliverySettings(berth.section("delivery")),
+      promotion: readPromotionSettings(berth.section("promotion"), environment),
+      delivery: readDeliverySettings(berth.section("delivery"), environment, github),
     };
   } else {
     settings = {

@@ -1,37 +1,164 @@
-/** Delivery and promotion settings. Owner: delivery engineer (H6). */
+/**
+ * Delivery and promotion settings. Owner: delivery engineer (H6).
+ *
+ * `berth:promotion` (prod only): which stack's running digest this stack deploys, and the documented emergency override.
+ * `berth:delivery`: the CI identity of this stack (GitHub OIDC roles in its AWS account, a workload identity pool in its
+ * GCP project) and its GitHub environment (reviewers, branch policy, variables). Defaults are applied here, once.
+ */
+import type { ConfigSection } from "./section";
+import type { Environment } from "../config";
+
 export interface PromotionSettings {
-  /** Fully qualified stack whose running digest this stack deploys, e.g. `organization/berth/staging`. */
+  /** Fully qualified stack whose running digest this stack deploys, e.g. `my-org/berth/staging`. */
   fromStack: string;
-  /** Emergency override: deploy a digest the source stack has not run. Documented, loud. */
+  /**
+   * Pin one digest (`sha256:<64 hex>`) instead of the source stack's current one: for a prod rollback. Accepted only
+   * when the source stack has run it (its `ranDigests` output), unless `allowUnpromotedDigest` is set.
+   */
+  digest?: string;
+  /** Emergency override: deploy a digest (or `berth:deploySha`) the source stack has not run. Documented, loud. */
   allowUnpromotedDigest: boolean;
 }
 
+/** A required reviewer of a GitHub environment: a user login, or a team of the repository owner's organization. */
+export type Reviewer = { kind: "user"; login: string } | { kind: "team"; slug: string };
+
 export interface DeliverySettings {
   enabled: boolean;
-  requiredReviewers: string[];
+  /** GitHub environment this stack deploys from: `staging` for staging, `production` for prod. */
+  githubEnvironment: string;
+  /** Who approves a deployment to this stack's GitHub environment (at most 6; at least 1 for prod). */
+  requiredReviewers: Reviewer[];
+  /** The person who triggered the deployment cannot approve it. */
+  preventSelfReview: boolean;
+  /** Repository admins may skip the environment's protection rules. */
+  allowAdminBypass: boolean;
+  /** The only branch allowed to deploy to this stack's environment. */
+  deployBranch: string;
+  /** Create the account's GitHub OIDC provider (false when the account already has one: it is one per account). */
+  createOidcProvider: boolean;
+  /** Create the read-only role pull request previews assume (subject `repo:<owner>/<repo>:pull_request`). */
+  previewRole: boolean;
+  /** Longest session of the CI roles, in seconds. */
+  maxSessionSeconds: number;
+  /** GCP workload identity pool and provider ids (pool ids are soft-deleted for 30 days: pick a new one to recreate). */
+  workloadIdentityPoolId: string;
+  workloadIdentityProviderId: string;
+  /** Whether this stack owns the repository-wide ruleset on the deploy branch (exactly one stack should: prod by default). */
+  manageRepositoryRuleset: boolean;
+  /** Status checks the ruleset requires before merging (job names of .github/workflows/preview.yml). */
+  requiredChecks: string[];
+  /** Approving pull request reviews the ruleset requires. */
+  requiredApprovals: number;
 }
 
-import type { ConfigSection } from "./section";
+/** The GitHub environment of each deployable stack. */
+export const GITHUB_ENVIRONMENT: Record<"staging" | "prod", string> = { staging: "staging", prod: "production" };
 
-// Minimal readers so the program runs end to end; H6 completes validation and defaults.
-export function readPromotionSettings(s: ConfigSection): PromotionSettings | undefined {
-  if (!s.has("fromStack")) {
+/** The preview.yml jobs that must pass before a pull request merges (a job skipped for a fork reports success). */
+export const DEFAULT_REQUIRED_CHECKS = ["test", "plan (staging)", "plan (prod)", "preview (staging)", "preview (prod)"];
+
+const STACK_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*\/\.|.*@\{)[A-Za-z0-9._\/-]{1,200}$/;
+const POOL_ID = /^(?!gcp-)[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
+
+/**
+ * `berth:promotion`: required in prod (prod never builds: it deploys the digest staging runs), refused in staging
+ * (staging is where the one build happens).
+ */
+export function readPromotionSettings(s: ConfigSection, environment: Environment): PromotionSettings | undefined {
+  const present = s.has("fromStack") || s.has("digest") || s.has("allowUnpromotedDigest");
+  if (environment !== "prod") {
+    if (present) s.problems.add(s.path, "(set)", `no promotion settings in the ${environment} stack: only prod promotes (staging builds the image)`);
+    s.value("fromStack");
+    s.value("digest");
+    s.value("allowUnpromotedDigest");
     s.done();
     return undefined;
   }
   const out: PromotionSettings = {
-    fromStack: s.requiredString("fromStack", { pattern: /^[\w.-]+\/[\w.-]+\/[\w.-]+$/, allowed: "a fully qualified stack name org/project/stack" }),
+    fromStack: s.requiredString("fromStack", {
+      pattern: STACK_NAME,
+      allowed: "the fully qualified stack this prod stack promotes from, <organization>/<project>/<stack> (prod never builds, so it is required)",
+    }),
+    digest: s.string("digest", { pattern: DIGEST, allowed: "an image digest sha256:<64 lowercase hex>" }),
     allowUnpromotedDigest: s.boolean("allowUnpromotedDigest", false),
   };
+  if (out.fromStack && out.fromStack.split("/")[2] === "prod") {
+    s.problems.add(s.keyPath("fromStack"), out.fromStack, "a stack other than prod itself (normally <organization>/berth/staging)");
+  }
   s.done();
   return out;
 }
 
-export function readDeliverySettings(s: ConfigSection): DeliverySettings {
+export function readDeliverySettings(s: ConfigSection, environment: Environment, github: { owner: string }): DeliverySettings {
+  const deployable = environment === "prod" ? "prod" : "staging";
+  const enabled = s.boolean("enabled", false);
+  const requiredReviewers = readReviewers(s, github.owner);
   const out: DeliverySettings = {
-    enabled: s.boolean("enabled", false),
-    requiredReviewers: s.stringList("requiredReviewers", { default: [] }),
+    enabled,
+    githubEnvironment: s.string("githubEnvironment", {
+      default: GITHUB_ENVIRONMENT[deployable],
+      pattern: /^[A-Za-z0-9 _.-]{1,255}$/,
+      allowed: "a GitHub environment name (letters, digits, space, _ . -)",
+    })!,
+    requiredReviewers,
+    preventSelfReview: s.boolean("preventSelfReview", true),
+    allowAdminBypass: s.boolean("allowAdminBypass", false),
+    deployBranch: s.string("deployBranch", { default: "main", pattern: BRANCH, allowed: "a git branch name such as main" })!,
+    createOidcProvider: s.boolean("createOidcProvider", true),
+    previewRole: s.boolean("previewRole", true),
+    maxSessionSeconds: s.integer("maxSessionSeconds", { default: 3600, min: 900, max: 43200 }),
+    workloadIdentityPoolId: s.string("workloadIdentityPoolId", {
+      default: "berth-github",
+      pattern: POOL_ID,
+      allowed: "4-32 characters: lowercase letters, digits, hyphens; starts with a letter, not with gcp-",
+    })!,
+    workloadIdentityProviderId: s.string("workloadIdentityProviderId", {
+      default: "github-actions",
+      pattern: POOL_ID,
+      allowed: "4-32 characters: lowercase letters, digits, hyphens; starts with a letter, not with gcp-",
+    })!,
+    manageRepositoryRuleset: s.boolean("manageRepositoryRuleset", environment === "prod"),
+    requiredChecks: s.stringList("requiredChecks", {
+      default: DEFAULT_REQUIRED_CHECKS,
+      pattern: /^\S(?:.{0,253}\S)?$/,
+      minItems: 1,
+      allowed: "a list of at least one status check name (the job names of .github/workflows/preview.yml)",
+    }),
+    requiredApprovals: s.integer("requiredApprovals", { default: 1, min: 0, max: 10 }),
   };
+  if (enabled && environment === "prod" && requiredReviewers.length === 0 && !s.problems.list.some((p) => p.key === s.keyPath("requiredReviewers"))) {
+    s.problems.add(
+      s.keyPath("requiredReviewers"),
+      [],
+      "at least one reviewer (a user login, or <owner>/<team-slug>) in the prod stack: the production environment is the approval gate",
+    );
+  }
   s.done();
+  return out;
+}
+
+/** `requiredReviewers`: `alice` (a user) or `<owner>/<team-slug>` (a team of the repository owner); at most 6, no duplicates. */
+function readReviewers(s: ConfigSection, owner: string): Reviewer[] {
+  const key = s.keyPath("requiredReviewers");
+  const raw = s.stringList("requiredReviewers", { default: [], allowed: "a list of GitHub user logins or <owner>/<team-slug> entries" });
+  const out: Reviewer[] = [];
+  for (const entry of raw) {
+    const [first, second, ...rest] = entry.split("/");
+    if (second === undefined && GITHUB_LOGIN.test(first)) {
+      out.push({ kind: "user", login: first });
+    } else if (rest.length === 0 && second !== undefined && first.toLowerCase() === owner.toLowerCase() && TEAM_SLUG.test(second)) {
+      out.push({ kind: "team", slug: second });
+    } else {
+      s.problems.add(key, entry, `a GitHub user login, or ${owner || "<owner>"}/<team-slug> (a team of the repository owner, berth:githubOwner)`);
+    }
+  }
+  if (out.length > 6) s.problems.add(key, raw, "at most 6 reviewers (a GitHub limit per environment)");
+  const names = out.map((r) => (r.kind === "user" ? `user:${r.login.toLowerCase()}` : `team:${r.slug}`));
+  if (new Set(names).size !== names.length) s.problems.add(key, raw, "each reviewer once");
   return out;
 }
