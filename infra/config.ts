@@ -8,8 +8,14 @@
  */
 import { ConfigSection } from "./config/section";
 import { Problems } from "./config/problems";
-import type { GitState, SourceRevision } from "./config/source";
+import { readSourceRevision, type GitState, type SourceRevision } from "./config/source";
 import {
+  AWS_ACCOUNT_ID_ALLOWED,
+  AWS_ACCOUNT_ID_PATTERN,
+  AWS_REGION_ALLOWED,
+  AWS_REGION_PATTERN,
+  GCP_REGION_ALLOWED,
+  GCP_REGION_PATTERN,
   readArtifactRegistrySettings,
   readEcrSettings,
   readGhcrSettings,
@@ -35,7 +41,7 @@ import { readLocalSettings, rejectCloudKeys, type LocalSettings } from "./config
 
 export { ConfigError } from "./config/problems";
 export type { GitState, SourceRevision } from "./config/source";
-export type { ArtifactRegistrySettings, EcrSettings, GhcrSettings, ImageSettings, Platform } from "./config/registries";
+export type { ArtifactRegistrySettings, EcrReplicationTarget, EcrSettings, GhcrSettings, ImageSettings, Platform } from "./config/registries";
 export type { ClusterSettings, LoadBalancerSettings, LogSettings, NetworkSettings } from "./config/network";
 export type { ServiceSettings } from "./config/services";
 export type { DeliverySettings, PromotionSettings } from "./config/delivery";
@@ -128,32 +134,46 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   const target = environment === "local" ? "local" : "aws";
   const image = readImageSettings(berth);
   const github: GithubSettings = {
-    owner: berth.requiredString("githubOwner", { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, allowed: "a GitHub user or organization name" }),
-    repository: berth.string("githubRepository", { default: PROJECT, pattern: /^[A-Za-z0-9._-]{1,100}$/ })!,
+    owner: berth.requiredString("githubOwner", {
+      pattern: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
+      allowed: "a GitHub user or organization name (1-39 letters, digits or single inner hyphens)",
+    }),
+    repository: berth.string("githubRepository", {
+      default: PROJECT,
+      pattern: /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
+      allowed: "a GitHub repository name (letters, digits, . _ -)",
+    })!,
   };
-  const extraTags = berth.stringMap("tags");
+  const extraTags = berth.stringMap("tags", {
+    keyPattern: /^(?!aws:)[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u,
+    valuePattern: /^[\p{L}\p{N}\s_.:/=+\-@]{0,256}$/u,
+    allowed: "an AWS tag value (up to 256 letters, digits, spaces and _ . : / = + - @)",
+  });
   const logs = readLogSettings(berth.section("logs"), environment);
   const services = readServicesSettings(berth, environment);
 
   let settings: Settings;
-  const source: SourceRevision = readSource(berth, ctx);
+  const source: SourceRevision = readSourceRevision(berth, environment, ctx.git);
   const tags = { project: PROJECT, stack: ctx.stack, "managed-by": "pulumi", ...extraTags };
   if (target === "aws") {
     const awsRegion = String(rawConfig["aws:region"] ?? "");
-    if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(awsRegion)) problems.add("aws:region", rawConfig["aws:region"], "an AWS region such as eu-west-1");
+    if (!AWS_REGION_PATTERN.test(awsRegion)) problems.add("aws:region", rawConfig["aws:region"], AWS_REGION_ALLOWED);
     const aws: AwsSettings = {
       region: awsRegion,
-      accountId: berth.requiredString("awsAccountId", { pattern: /^\d{12}$/, allowed: "a 12-digit AWS account id" }),
+      accountId: berth.requiredString("awsAccountId", { pattern: AWS_ACCOUNT_ID_PATTERN, allowed: AWS_ACCOUNT_ID_ALLOWED }),
     };
     const gcp: GcpSettings = {
-      project: berth.requiredString("gcpProject", { pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, allowed: "a GCP project id" }),
-      region: berth.string("gcpRegion", { default: "europe-west1", pattern: /^[a-z]+-[a-z]+\d$/, allowed: "a GCP region such as europe-west1" })!,
+      project: berth.requiredString("gcpProject", {
+        pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+        allowed: "a GCP project id (6-30 lowercase letters, digits, hyphens; starts with a letter)",
+      }),
+      region: berth.string("gcpRegion", { default: "europe-west1", pattern: GCP_REGION_PATTERN, allowed: GCP_REGION_ALLOWED })!,
     };
     settings = {
       project: PROJECT, stack: ctx.stack, environment, target, tags, source, image, github, services, logs,
       aws, gcp,
-      ecr: readEcrSettings(berth.section("ecr"), environment),
-      artifactRegistry: readArtifactRegistrySettings(berth.section("artifactRegistry"), gcp.region),
+      ecr: readEcrSettings(berth.section("ecr"), environment, aws.accountId),
+      artifactRegistry: readArtifactRegistrySettings(berth.section("artifactRegistry"), environment, gcp.region),
       ghcr: readGhcrSettings(berth.section("ghcr")),
       network: readNetworkSettings(berth.section("network"), environment),
       loadBalancer: readLoadBalancerSettings(berth.section("loadBalancer"), environment, awsRegion),
@@ -171,13 +191,4 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   berth.done();
   problems.throwIfAny();
   return settings;
-}
-
-// Minimal source reader so the program runs end to end; H3 completes it (release tags, dirty handling per environment).
-function readSource(berth: ConfigSection, ctx: LoadContext): SourceRevision {
-  const sha = berth.string("imageSha", { pattern: /^[0-9a-f]{40}$/, allowed: "a full 40-hex git commit SHA (never latest)" });
-  if (sha) return { sha, dirty: false, origin: "config" };
-  const git = ctx.git();
-  const release = git.tagsAtHead.find((t) => /^v\d+\.\d+\.\d+$/.test(t));
-  return { sha: git.head, releaseTag: release, dirty: git.dirty, origin: "git" };
 }

@@ -1,12 +1,39 @@
-/** Reads the git state the image tag comes from. Owner: H3 (completes release tags and dirty handling). */
+/**
+ * Reads the git state the image tag comes from (`berth:imageSha` unset: a laptop run). Owner: H3.
+ * The tag scheme and the dirty-tree rules live in infra/config/source.ts (pure, tested with a given GitState).
+ */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { GitState } from "./config";
 
 export function readGitState(cwd = process.cwd()): GitState {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
-  return {
-    head: git("rev-parse", "HEAD"),
-    tagsAtHead: git("tag", "--points-at", "HEAD").split("\n").filter(Boolean),
-    dirty: git("status", "--porcelain").length > 0,
-  };
+  const git = (...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const head = git("rev-parse", "HEAD").trim();
+  const tagsAtHead = git("tag", "--points-at", "HEAD").split("\n").map((t) => t.trim()).filter(Boolean);
+  const status = git("status", "--porcelain=v1", "-z", "--untracked-files=all");
+  const dirty = status.length > 0;
+  return { head, tagsAtHead, dirty, dirtyFingerprint: dirty ? dirtyFingerprint(git) : undefined };
+}
+
+/**
+ * A hash of the uncommitted changes: the tracked diff against HEAD plus each untracked file's name and content.
+ * Two different dirty states give two different image tags, so an IMMUTABLE registry never sees one tag twice.
+ */
+function dirtyFingerprint(git: (...args: string[]) => string): string {
+  const hash = createHash("sha256");
+  hash.update(git("diff", "HEAD", "--binary"));
+  const root = git("rev-parse", "--show-toplevel").trim();
+  const untracked = git("ls-files", "--others", "--exclude-standard", "-z").split("\0").filter(Boolean).sort();
+  for (const file of untracked) {
+    hash.update(`\0${file}\0`);
+    const full = path.join(root, file);
+    try {
+      if (fs.statSync(full).isFile()) hash.update(fs.readFileSync(full));
+    } catch {
+      // Deleted between listing and reading: the name alone still changes the fingerprint.
+    }
+  }
+  return hash.digest("hex");
 }

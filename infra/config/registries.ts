@@ -1,20 +1,53 @@
-/** Registry and image settings. Owner: registries/image engineer (H3). */
-export type Platform = "linux/amd64" | "linux/arm64";
+/**
+ * Registry and image settings. Owner: registries/image engineer (H3). Every default is applied here, once;
+ * docs/registries.md documents each key.
+ */
+import type { ConfigSection } from "./section";
+import type { Environment } from "../config";
+import { SHA_ALLOWED, SHA_PATTERN } from "./source";
+
+export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const AWS_ACCOUNT_ID_PATTERN = /^\d{12}$/;
+export const AWS_ACCOUNT_ID_ALLOWED = "a 12-digit AWS account id (quoted in YAML)";
+/** Commercial, GovCloud, China and ISO partitions: `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5`. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$/;
+export const AWS_REGION_ALLOWED = "an AWS region such as eu-west-1 or us-east-1";
+/** `europe-west1`, `us-central1`, `northamerica-northeast2`. */
+export const GCP_REGION_PATTERN = /^[a-z]+-[a-z]+\d{1,2}$/;
+export const GCP_REGION_ALLOWED = "a GCP region such as europe-west1 or us-central1";
+/** Artifact Registry also takes the multi-regions. */
+export const GCP_ARTIFACT_LOCATION_PATTERN = /^(?:[a-z]+-[a-z]+\d{1,2}|us|europe|asia)$/;
+/** Docker repository/package name, same in ECR, GHCR and Artifact Registry. */
+export const IMAGE_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 export interface ImageSettings {
   /** Repository / package name in every registry, e.g. `berth`. */
   name: string;
   platform: Platform;
-  /** Rollback: deploy this earlier SHA's existing image, build nothing. */
+  /** Rollback: deploy this earlier SHA's existing image from ECR, build nothing. */
   deploySha?: string;
+}
+
+export interface EcrReplicationTarget {
+  accountId: string;
+  region: string;
 }
 
 export interface EcrSettings {
   scanOnPush: boolean;
+  /** Registry-wide Inspector scanning (ENHANCED + CONTINUOUS_SCAN). Account-wide: it applies to every repository. */
   enhancedScanning: boolean;
   untaggedExpiryDays: number;
   keepShaImages: number;
   forceDelete: boolean;
+  /** KMS customer-managed key deletion window. */
+  kmsDeletionWindowDays: number;
+  /** Cross-account (and/or cross-region) replication targets of this registry (staging → prod). */
+  replicateTo: EcrReplicationTarget[];
+  /** The account allowed to replicate into this registry (prod accepts staging). */
+  acceptReplicationFrom?: string;
 }
 
 export interface ArtifactRegistrySettings {
@@ -29,34 +62,54 @@ export interface GhcrSettings {
   enabled: boolean;
 }
 
-import type { ConfigSection } from "./section";
-import type { Environment } from "../config";
-
-// Minimal readers so the program runs end to end; H3 completes validation and defaults.
 export function readImageSettings(berth: ConfigSection): ImageSettings {
   return {
-    name: berth.string("imageName", { default: "berth", pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/ })!,
-    platform: berth.oneOf("platform", ["linux/amd64", "linux/arm64"] as const, "linux/amd64"),
-    deploySha: berth.string("deploySha", { pattern: /^[0-9a-f]{40}$/, allowed: "a full 40-hex git commit SHA" }),
+    name: berth.string("imageName", { default: "berth", pattern: IMAGE_NAME_PATTERN, allowed: "a lowercase image name such as berth (letters, digits, . _ -)" })!,
+    platform: berth.oneOf("platform", PLATFORMS, "linux/amd64"),
+    deploySha: berth.string("deploySha", { pattern: SHA_PATTERN, allowed: `${SHA_ALLOWED} of an image already in ECR` }),
   };
 }
 
-export function readEcrSettings(s: ConfigSection, environment: Environment): EcrSettings {
+export function readEcrSettings(s: ConfigSection, environment: Environment, ownAccountId: string): EcrSettings {
+  const forceDelete = s.boolean("forceDelete", environment !== "prod");
+  if (forceDelete && environment === "prod") {
+    s.problems.add(s.keyPath("forceDelete"), true, "false in prod (a prod repository holding images is never force-deleted)");
+  }
+  const replicateTo = s.sectionList("replicateTo").map((t) => {
+    const target: EcrReplicationTarget = {
+      accountId: t.requiredString("accountId", { pattern: AWS_ACCOUNT_ID_PATTERN, allowed: AWS_ACCOUNT_ID_ALLOWED }),
+      region: t.requiredString("region", { pattern: AWS_REGION_PATTERN, allowed: AWS_REGION_ALLOWED }),
+    };
+    t.done();
+    return target;
+  });
+  const acceptReplicationFrom = s.string("acceptReplicationFrom", { pattern: AWS_ACCOUNT_ID_PATTERN, allowed: AWS_ACCOUNT_ID_ALLOWED });
+  if (acceptReplicationFrom !== undefined && acceptReplicationFrom === ownAccountId) {
+    s.problems.add(s.keyPath("acceptReplicationFrom"), acceptReplicationFrom, "another account than berth:awsAccountId (the source registry's account)");
+  }
   const out: EcrSettings = {
     scanOnPush: s.boolean("scanOnPush", true),
     enhancedScanning: s.boolean("enhancedScanning", true),
     untaggedExpiryDays: s.integer("untaggedExpiryDays", { default: 7, min: 1, max: 365 }),
     keepShaImages: s.integer("keepShaImages", { default: 30, min: 1, max: 1000 }),
-    forceDelete: s.boolean("forceDelete", environment !== "prod"),
+    forceDelete,
+    kmsDeletionWindowDays: s.integer("kmsDeletionWindowDays", { default: 30, min: 7, max: 30 }),
+    replicateTo,
+    acceptReplicationFrom,
   };
   s.done();
   return out;
 }
 
-export function readArtifactRegistrySettings(s: ConfigSection, gcpRegion: string): ArtifactRegistrySettings {
+export function readArtifactRegistrySettings(s: ConfigSection, environment: Environment, gcpRegion: string): ArtifactRegistrySettings {
   const out: ArtifactRegistrySettings = {
-    enabled: s.boolean("enabled", true),
-    location: s.string("location", { default: gcpRegion })!,
+    // Prod never builds (it deploys staging's digest from its own ECR replica), so nothing would push here.
+    enabled: s.boolean("enabled", environment !== "prod"),
+    location: s.string("location", {
+      default: gcpRegion,
+      pattern: GCP_ARTIFACT_LOCATION_PATTERN,
+      allowed: "a GCP region such as europe-west1, or a multi-region: us, europe, asia",
+    })!,
     vulnerabilityScanning: s.boolean("vulnerabilityScanning", true),
     untaggedExpiryDays: s.integer("untaggedExpiryDays", { default: 7, min: 1, max: 365 }),
     keepRecentVersions: s.integer("keepRecentVersions", { default: 30, min: 1, max: 1000 }),

@@ -60,6 +60,17 @@ export class ConfigSection {
     ]);
   }
 
+  /** A list of objects (`replicateTo: [{accountId, region}, ...]`); each item is a section named `key[i]`. */
+  sectionList(key: string): ConfigSection[] {
+    const v = this.value(key);
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      this.problems.add(this.keyPath(key), v, "a list of objects (a YAML sequence of mappings)");
+      return [];
+    }
+    return v.map((item, i) => ConfigSection.of(`${this.keyPath(key)}[${i}]`, item, this.problems));
+  }
+
   string(key: string, opts: { default?: string; pattern?: RegExp; allowed?: string } = {}): string | undefined {
     const v = this.value(key);
     if (v === undefined || v === null) return opts.default;
