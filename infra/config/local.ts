@@ -3,12 +3,13 @@
  *
  * Everything the containers themselves run with (user, read-only root, memory, CPU, health check, capabilities,
  * environment) comes from the services map through the same container spec as ECS; this section holds only what is
- * specific to a laptop: where the local registry listens, which host port each service is published on, the restart
- * policy and the size of the json-file logs. Every port is bound to 127.0.0.1: nothing is published on other
- * interfaces, and that is not a setting.
+ * specific to a laptop: where the local registry listens, which host port a service is published on, the restart
+ * policy and how long `pulumi up` waits for health. Every port is bound to 127.0.0.1: nothing is published on other
+ * interfaces, and that is not a setting. (Log rotation, `max-size`/`max-file`, comes from the container spec.)
  */
 import type { ConfigSection } from "./section";
 import type { Problems } from "./problems";
+import type { ServiceSettings } from "./services";
 
 /** The only address the local stack publishes ports on. */
 export const LOCAL_BIND_ADDRESS = "127.0.0.1";
@@ -21,25 +22,32 @@ export interface LocalSettings {
   registryPort: number;
   /** Always 127.0.0.1. */
   bindAddress: typeof LOCAL_BIND_ADDRESS;
-  /** Service name -> host port (bound to 127.0.0.1) its container port is published on. Every service has one. */
+  /**
+   * Service name -> host port (bound to 127.0.0.1) its container port is published on. Services behind the load
+   * balancer in the cloud (with a `route`) are published by default; others (a worker) only when given here.
+   */
   hostPorts: Record<string, number>;
   /** Docker restart policy of the service containers. */
   restartPolicy: RestartPolicy;
-  /** json-file logging: `max-size` (e.g. `10m`) and `max-file` of each container's log. */
-  logMaxSize: string;
-  logMaxFiles: number;
   /** Seconds `pulumi up` waits for each service container to become healthy (docker `wait`). */
   healthyWaitSeconds: number;
 }
+
+/** What the reader needs to know of a service: its name and whether it is routed (behind the load balancer). */
+export type LocalServiceRef = Pick<ServiceSettings, "name"> & { route?: unknown };
 
 /** The first host port handed out to services without an explicit `berth:local.hostPorts.<service>`. */
 export const FIRST_DEFAULT_HOST_PORT = 8080;
 
 /**
- * Reads `berth:local`. `serviceNames` are the services of the stack (sorted): services without an explicit host port
- * get the next free port from 8080 in that order (web 8080, worker 8081 with the shipped stack file).
+ * Reads `berth:local`. `services` are the stack's services (sorted by name): each routed service without an explicit
+ * host port gets the next free port from 8080 in that order; a service without a route is published only when
+ * `berth:local.hostPorts.<service>` names a port (in the cloud it takes no inbound traffic either).
  */
-export function readLocalSettings(s: ConfigSection, serviceNames: readonly string[]): LocalSettings {
+export function readLocalSettings(s: ConfigSection, serviceList: readonly (LocalServiceRef | string)[]): LocalSettings {
+  // A bare name (older callers) counts as a routed service.
+  const services = serviceList.map((svc): LocalServiceRef => (typeof svc === "string" ? { name: svc, route: {} } : svc));
+  const serviceNames = services.map((svc) => svc.name);
   const registryPort = s.integer("registryPort", { default: 5001, min: 1024, max: 65535 });
   const givenBind = s.value("bindAddress");
   if (givenBind !== undefined && givenBind !== null && givenBind !== LOCAL_BIND_ADDRESS) {
@@ -65,11 +73,12 @@ export function readLocalSettings(s: ConfigSection, serviceNames: readonly strin
   const taken = new Set<number>([registryPort, ...Object.values(explicit).filter((p) => p > 0)]);
   const hostPorts: Record<string, number> = {};
   let next = FIRST_DEFAULT_HOST_PORT;
-  for (const name of serviceNames) {
+  for (const { name, route } of services) {
     if (explicit[name] !== undefined) {
       hostPorts[name] = explicit[name];
       continue;
     }
+    if (route === undefined) continue;
     while (taken.has(next)) next++;
     hostPorts[name] = next;
     taken.add(next);
@@ -81,8 +90,6 @@ export function readLocalSettings(s: ConfigSection, serviceNames: readonly strin
     bindAddress,
     hostPorts,
     restartPolicy: s.oneOf("restartPolicy", RESTART_POLICIES, "unless-stopped"),
-    logMaxSize: s.string("logMaxSize", { default: "10m", pattern: /^[1-9]\d{0,5}[kmg]$/, allowed: "a size such as 10m (k, m or g)" })!,
-    logMaxFiles: s.integer("logMaxFiles", { default: 3, min: 1, max: 100 }),
     healthyWaitSeconds: s.integer("healthyWaitSeconds", { default: 60, min: 5, max: 600 }),
   };
   s.done();
