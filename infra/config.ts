@@ -184,7 +184,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   } else {
     settings = {
       project: PROJECT, stack: ctx.stack, environment, target, tags, source, image, github, services, logs,
-      local: readLocalSettings(berth.section("local"), services.map((s) => s.name)),
+      local: readLocalSettings(berth.section("local"), services),
     };
     rejectCloudKeys(berth, rawConfig, problems);
   }
