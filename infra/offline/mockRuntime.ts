@@ -139,6 +139,13 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
     case "aws:ec2/vpc:Vpc":
       out.defaultSecurityGroupId = `sg-${fakeHash(name, "default").slice(0, 17)}`;
       break;
+    case "aws:ec2/eip:Eip":
+      out.allocationId = `eipalloc-${fakeHash(name).slice(0, 17)}`;
+      out.publicIp = `198.51.100.${parseInt(fakeHash(name).slice(0, 2), 16) % 250}`;
+      break;
+    case "aws:lb/listener:Listener":
+      out.arn = `arn:aws:elasticloadbalancing:${region}:${accountId}:listener/app/${name}/${fakeHash(name).slice(0, 16)}/${fakeHash(name, "l").slice(0, 16)}`;
+      break;
     case "gcp:artifactregistry/repository:Repository": {
       const location = inputs.location ?? "europe-west1";
       const project = inputs.project ?? gcpProject;
@@ -189,6 +196,20 @@ function defaultInvokes(env: { region: string; accountId: string; gcpProject: st
       zoneIds: ["1", "2", "3"].map((z) => `az${z}`),
       id: env.region,
     }),
+    "aws:ec2/getVpc:getVpc": (inputs) => ({
+      id: inputs.id ?? "vpc-0123456789abcdef0",
+      arn: `arn:aws:ec2:${env.region}:${env.accountId}:vpc/${inputs.id ?? "vpc-0123456789abcdef0"}`,
+      cidrBlock: "10.20.0.0/16",
+      cidrBlockAssociations: [],
+      default: false,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      ownerId: env.accountId,
+      state: "available",
+      tags: {},
+    }),
+    // Offline stand-in for the regional Elastic Load Balancing account (the real id comes from the provider's table).
+    "aws:elb/getServiceAccount:getServiceAccount": () => ({ id: "000000000009", arn: "arn:aws:iam::000000000009:root" }),
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
       userName: "AWS",
       password: "offline-ecr-password",
