@@ -1,0 +1,120 @@
+/**
+ * The ECS cluster every service of the stack runs in: Container Insights (enhanced by default), Fargate capacity
+ * providers, and ECS Exec sessions logged to a KMS-encrypted log group for the services that opt into exec.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { Settings } from "./config";
+
+export interface ClusterArgs {
+  settings: Settings;
+}
+
+/** The cluster's capacity providers: FARGATE always, FARGATE_SPOT when `berth:cluster.fargateSpot` is true. */
+export function capacityProviders(settings: Pick<NonNullable<Settings["cluster"]>, "fargateSpot">): string[] {
+  return settings.fargateSpot ? ["FARGATE", "FARGATE_SPOT"] : ["FARGATE"];
+}
+
+/**
+ * Key policy of the key that encrypts ECS Exec sessions and their log group: the account administers it through
+ * IAM; CloudWatch Logs may use it only for this log group (encryption-context condition).
+ */
+export function execKeyPolicy(args: { accountId: string; region: string; partition?: string; logGroupName: string }): aws.iam.PolicyDocument {
+  const partition = args.partition ?? "aws";
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${args.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchLogsForTheExecLogGroup",
+        Effect: "Allow",
+        Principal: { Service: `logs.${args.region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: {
+          ArnEquals: {
+            "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${args.region}:${args.accountId}:log-group:${args.logGroupName}`,
+          },
+        },
+      },
+    ],
+  };
+}
+
+export class Cluster extends pulumi.ComponentResource {
+  readonly cluster: aws.ecs.Cluster;
+  readonly arn: pulumi.Output<string>;
+  readonly name: pulumi.Output<string>;
+  /** Log group ECS Exec sessions are written to; a task role of a service with exec needs write access to it. */
+  readonly execLogGroupName: pulumi.Output<string>;
+  readonly execLogGroupArn: pulumi.Output<string>;
+  /** Key that encrypts exec sessions and their logs; a task role of a service with exec needs kms:Decrypt on it. */
+  readonly execKmsKeyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:cluster:Cluster", name, {}, opts);
+    const { settings } = args;
+    const cluster = settings.cluster;
+    if (!cluster || !settings.aws) throw new Error("Cluster: settings.cluster and settings.aws are required for an aws stack");
+    const child = { parent: this };
+    const clusterName = `${settings.project}-${settings.stack}`;
+    const execLogGroupName = `/${settings.project}/${settings.stack}/ecs-exec`;
+    const tags = { Name: clusterName };
+
+    const key = new aws.kms.Key(
+      `${name}-exec`,
+      {
+        description: `ECS Exec sessions and their logs in cluster ${clusterName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: JSON.stringify(execKeyPolicy({ accountId: settings.aws.accountId, region: settings.aws.region, logGroupName: execLogGroupName })),
+        tags: { Name: `${clusterName}-ecs-exec` },
+      },
+      child,
+    );
+    const execLogs = new aws.cloudwatch.LogGroup(
+      `${name}-exec`,
+      { name: execLogGroupName, retentionInDays: settings.logs.retentionDays, kmsKeyId: key.arn, tags: { Name: `${clusterName}-ecs-exec` } },
+      child,
+    );
+
+    this.cluster = new aws.ecs.Cluster(
+      name,
+      {
+        name: clusterName,
+        settings: [{ name: "containerInsights", value: cluster.containerInsights }],
+        configuration: {
+          executeCommandConfiguration: {
+            kmsKeyId: key.arn,
+            logging: "OVERRIDE",
+            logConfiguration: { cloudWatchLogGroupName: execLogs.name, cloudWatchEncryptionEnabled: true },
+          },
+        },
+        tags,
+      },
+      child,
+    );
+    new aws.ecs.ClusterCapacityProviders(
+      name,
+      {
+        clusterName: this.cluster.name,
+        capacityProviders: capacityProviders(cluster),
+        defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", base: 0, weight: 1 }],
+      },
+      child,
+    );
+
+    this.arn = this.cluster.arn;
+    this.name = this.cluster.name;
+    this.execLogGroupName = execLogs.name;
+    this.execLogGroupArn = execLogs.arn;
+    this.execKmsKeyArn = key.arn;
+    this.registerOutputs({ arn: this.arn, name: this.name, execLogGroupName: this.execLogGroupName, execKmsKeyArn: this.execKmsKeyArn });
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * The internet-facing Application Load Balancer: HTTPS with a TLS 1.3 policy and an HTTP listener that only
+ * redirects, invalid headers dropped, desync mitigation, access logs to an encrypted private bucket, one target group
+ * per routed service (health-checked on /health) with listener rules from each service's route.
+ *
+ * With no certificate configured (a first try), the ALB serves plain HTTP and says so loudly: a `warnings` output and
+ * `pulumi.log.warn` in every preview and update.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { Settings, ServiceSettings } from "./config";
+import type { LoadBalancerSettings } from "./config/network";
+
+export interface LoadBalancerArgs {
+  settings: Settings;
+  network: { vpcId: pulumi.Input<string>; vpcCidrBlock: pulumi.Input<string>; publicSubnetIds: pulumi.Input<pulumi.Input<string>[]> };
+}
+
+/** Key prefix of the access logs in their bucket. */
+export const ACCESS_LOGS_PREFIX = "alb";
+
+/**
+ * Regions opened before August 2022 deliver ALB access logs from a regional Elastic Load Balancing account; newer ones
+ * (and these too, today) from the `logdelivery.elasticloadbalancing.amazonaws.com` service principal. Berth grants both
+ * where the regional account exists (its id comes from the provider's `aws.elb.getServiceAccount`).
+ */
+export const REGIONS_WITH_ELB_ACCOUNT = [
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1", "ap-northeast-1",
+  "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-west-1",
+  "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1", "me-south-1", "sa-east-1", "us-gov-west-1", "us-gov-east-1",
+] as const;
+
+/** The routed services, in a stable order, with the routes they claim. */
+export function routedServices(services: readonly ServiceSettings[]): (ServiceSettings & { route: NonNullable<ServiceSettings["route"]> })[] {
+  return services.filter((s): s is ServiceSettings & { route: NonNullable<ServiceSettings["route"]> } => s.route !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Listener rule conditions of a route: path AND host; none for a default-only route. */
+export function routeConditions(route: NonNullable<ServiceSettings["route"]>): aws.types.input.lb.ListenerRuleCondition[] {
+  const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
+  if (route.pathPatterns.length > 0) conditions.push({ pathPattern: { values: [...route.pathPatterns] } });
+  if (route.hostHeaders.length > 0) conditions.push({ hostHeader: { values: [...route.hostHeaders] } });
+  return conditions;
+}
+
+/** The target group health check of a routed service: GET <path> on the traffic port, HTTP. */
+export function targetHealthCheck(lb: Pick<LoadBalancerSettings, "healthCheck">): aws.types.input.lb.TargetGroupHealthCheck {
+  const hc = lb.healthCheck;
+  return {
+    enabled: true,
+    protocol: "HTTP",
+    port: "traffic-port",
+    path: hc.path,
+    matcher: hc.matcher,
+    interval: hc.intervalSeconds,
+    timeout: hc.timeoutSeconds,
+    healthyThreshold: hc.healthyThreshold,
+    unhealthyThreshold: hc.unhealthyThreshold,
+  };
+}
+
+/** Ports the ALB listens on: 443 (and 80 that redirects) with a certificate, 80 alone without. */
+export function listenerPorts(lb: Pick<LoadBalancerSettings, "certificateArn">): number[] {
+  return lb.certificateArn ? [443, 80] : [80];
+}
+
+/** What the stack says out loud about this load balancer: missing TLS, and each hardening switched off. */
+export function loadBalancerWarnings(lb: LoadBalancerSettings, environment: Settings["environment"]): string[] {
+  const warnings: string[] = [];
+  if (!lb.certificateArn) {
+    warnings.push(
+      "berth:loadBalancer.certificateArn is not set: the load balancer serves plain HTTP on port 80, unencrypted, with no HTTPS listener. " +
+        "Set it to an ACM certificate ARN in this region before sending real traffic.",
+    );
+  }
+  if (!lb.accessLogs) warnings.push("berth:loadBalancer.accessLogs is false: no ALB access logs are kept (FSBP ELB.5).");
+  if (!lb.dropInvalidHeaderFields) warnings.push("berth:loadBalancer.dropInvalidHeaderFields is false: invalid HTTP headers reach the app (FSBP ELB.4).");
+  if (!lb.deletionProtection && environment === "prod") warnings.push("berth:loadBalancer.deletionProtection is false in prod: the load balancer can be deleted by one update (FSBP ELB.6).");
+  return warnings;
+}
+
+/**
+ * Bucket policy of the access logs bucket: ELB log delivery may only put objects under `<prefix>/AWSLogs/<account>/`,
+ * and every request without TLS is denied.
+ */
+export function accessLogsBucketPolicy(args: { bucketArn: string; accountId: string; elbAccountArn?: string }): aws.iam.PolicyDocument {
+  const logObjects = `${args.bucketArn}/${ACCESS_LOGS_PREFIX}/AWSLogs/${args.accountId}/*`;
+  const statements: aws.iam.PolicyStatement[] = [
+    {
+      Sid: "ElbLogDeliveryWrites",
+      Effect: "Allow",
+      Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: logObjects,
+    },
+  ];
+  if (args.elbAccountArn) {
+    statements.push({ Sid: "RegionalElbAccountWrites", Effect: "Allow", Principal: { AWS: args.elbAccountArn }, Action: "s3:PutObject", Resource: logObjects });
+  }
+  statements.push({
+    Sid: "DenyWithoutTls",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [args.bucketArn, `${args.bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export class LoadBalancer extends pulumi.ComponentResource {
+  readonly loadBalancer: aws.lb.LoadBalancer;
+  readonly arn: pulumi.Output<string>;
+  readonly dnsName: pulumi.Output<string>;
+  /** `https://<dns>` with a certificate, `http://<dns>` without. */
+  readonly url: pulumi.Output<string>;
+  readonly securityGroupId: pulumi.Output<string>;
+  /** One target group per routed service, by service name; tasks register by IP on the service's port. */
+  readonly targetGroups: Record<string, aws.lb.TargetGroup>;
+  /** `https` (when a certificate is set) serves traffic; `http` redirects to it, or serves traffic without one. */
+  readonly listeners: { https?: aws.lb.Listener; http: aws.lb.Listener };
+  /** The listener that forwards to the target groups (HTTPS, or HTTP without a certificate). */
+  readonly trafficListener: aws.lb.Listener;
+  readonly accessLogsBucket?: aws.s3.Bucket;
+  /** Plain strings, known at plan time: missing TLS and switched-off hardening. */
+  readonly warnings: string[];
+
+  constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:loadBalancer:LoadBalancer", name, {}, opts);
+    const { settings, network } = args;
+    const lb = settings.loadBalancer;
+    if (!lb || !settings.aws) throw new Error("LoadBalancer: settings.loadBalancer and settings.aws are required for an aws stack");
+    const child = { parent: this };
+    const prefix = `${settings.project}-${settings.stack}`;
+    const routed = routedServices(settings.services);
+
+    this.warnings = loadBalancerWarnings(lb, settings.environment);
+    for (const warning of this.warnings) pulumi.log.warn(warning, this);
+
+    // Security group: in from the configured CIDRs on the listener ports; out only to the VPC on the app ports.
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      { vpcId: network.vpcId, description: `Load balancer ${prefix}: listeners from allowed CIDRs, out to tasks only`, tags: { Name: `${prefix}-alb` } },
+      child,
+    );
+    for (const port of listenerPorts(lb)) {
+      lb.ingressCidrs.forEach((cidr, i) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-in-${port}-${i}`,
+          { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr, description: `${port === 443 ? "HTTPS" : "HTTP"} from ${cidr}`, tags: { Name: `${prefix}-alb-in-${port}` } },
+          child,
+        ),
+      );
+    }
+    for (const port of [...new Set(routed.map((s) => s.port))].sort((a, b) => a - b)) {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-out-${port}`,
+        { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: network.vpcCidrBlock, description: `To tasks on the app port ${port}`, tags: { Name: `${prefix}-alb-out-${port}` } },
+        child,
+      );
+    }
+    this.securityGroupId = group.id;
+
+    const bucketDeps: pulumi.Resource[] = [];
+    if (lb.accessLogs) {
+      const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags: { Name: `${prefix}-alb-access-logs` } }, child);
+      const ownership = new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+      const publicAccess = new aws.s3.BucketPublicAccessBlock(
+        `${name}-access-logs`,
+        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        child,
+      );
+      // ALB access logs support SSE-S3 only (not SSE-KMS).
+      const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-access-logs`,
+        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] },
+        child,
+      );
+      const versioning = new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+      new aws.s3.BucketLifecycleConfiguration(
+        `${name}-access-logs`,
+        {
+          bucket: bucket.id,
+          rules: [
+            {
+              id: "expire-access-logs",
+              status: "Enabled",
+              filter: { prefix: "" },
+              expiration: { days: lb.accessLogsExpiryDays },
+              noncurrentVersionExpiration: { noncurrentDays: 7 },
+              abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+            },
+          ],
+        },
+        { ...child, dependsOn: [versioning] },
+      );
+      const elbAccountArn = (REGIONS_WITH_ELB_ACCOUNT as readonly string[]).includes(settings.aws.region)
+        ? aws.elb.getServiceAccountOutput({}, child).arn
+        : pulumi.output(undefined);
+      const policy = new aws.s3.BucketPolicy(
+        `${name}-access-logs`,
+        {
+          bucket: bucket.id,
+          policy: pulumi
+            .all([bucket.arn, elbAccountArn])
+            .apply(([bucketArn, elb]) => JSON.stringify(accessLogsBucketPolicy({ bucketArn, accountId: settings.aws!.accountId, elbAccountArn: elb }))),
+        },
+        { ...child, dependsOn: [publicAccess, ownership] },
+      );
+      bucketDeps.push(policy, encryption);
+      this.accessLogsBucket = bucket;
+    }
+
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      name,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        ipAddressType: "ipv4",
+        subnets: network.publicSubnetIds,
+        securityGroups: [group.id],
+        dropInvalidHeaderFields: lb.dropInvalidHeaderFields,
+        desyncMitigationMode: lb.desyncMitigationMode,
+        enableDeletionProtection: lb.deletionProtection,
+        idleTimeout: lb.idleTimeoutSeconds,
+        enableHttp2: true,
+        xffHeaderProcessingMode: "append",
+        accessLogs: this.accessLogsBucket ? { enabled: true, bucket: this.accessLogsBucket.bucket, prefix: ACCESS_LOGS_PREFIX } : { enabled: false, bucket: "" },
+        tags: { Name: `${prefix}-alb` },
+      },
+      { ...child, dependsOn: bucketDeps },
+    );
+
+    this.targetGroups = {};
+    for (const service of routed) {
+      this.targetGroups[service.name] = new aws.lb.TargetGroup(
+        `${name}-${service.name}`,
+        {
+          vpcId: network.vpcId,
+          targetType: "ip",
+          protocol: "HTTP",
+          protocolVersion: "HTTP1",
+          port: service.port,
+          deregistrationDelay: lb.deregistrationDelaySeconds,
+          healthCheck: targetHealthCheck(lb),
+          tags: { Name: `${prefix}-${service.name}`, service: service.name },
+        },
+        child,
+      );
+    }
+
+    const defaultService = routed.find((s) => s.route.isDefault);
+    const trafficDefaultAction: aws.types.input.lb.ListenerDefaultAction = defaultService
+      ? { type: "forward", targetGroupArn: this.targetGroups[defaultService.name].arn }
+      : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
+
+    if (lb.certificateArn) {
+      const https = new aws.lb.Listener(
+        `${name}-https`,
+        {
+          loadBalancerArn: this.loadBalancer.arn,
+          port: 443,
+          protocol: "HTTPS",
+          sslPolicy: lb.tlsPolicy,
+          certificateArn: lb.certificateArn,
+          defaultActions: [trafficDefaultAction],
+          tags: { Name: `${prefix}-https` },
+        },
+        child,
+      );
+      const http = new aws.lb.Listener(
+        `${name}-http`,
+        {
+          loadBalancerArn: this.loadBalancer.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+          tags: { Name: `${prefix}-http-redirect` },
+        },
+        child,
+      );
+      this.listeners = { https, http };
+      this.trafficListener = https;
+    } else {
+      const http = new aws.lb.Listener(
+        `${name}-http`,
+        { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: [trafficDefaultAction], tags: { Name: `${prefix}-http` } },
+        child,
+      );
+      this.listeners = { http };
+      this.trafficListener = http;
+    }
+
+    for (const service of routed) {
+      const conditions = routeConditions(service.route);
+      if (conditions.length === 0) continue;
+      new aws.lb.ListenerRule(
+        `${name}-${service.name}`,
+        {
+          listenerArn: this.trafficListener.arn,
+          priority: service.route.priority,
+          actions: [{ type: "forward", targetGroupArn: this.targetGroups[service.name].arn }],
+          conditions,
+          tags: { Name: `${prefix}-${service.name}` },
+        },
+        child,
+      );
+    }
+
+    this.arn = this.loadBalancer.arn;
+    this.dnsName = this.loadBalancer.dnsName;
+    this.url = pulumi.interpolate`${lb.certificateArn ? "https" : "http"}://${this.loadBalancer.dnsName}`;
+    this.registerOutputs({
+      arn: this.arn,
+      dnsName: this.dnsName,
+      url: this.url,
+      securityGroupId: this.securityGroupId,
+      warnings: this.warnings,
+    });
+  }
+}
