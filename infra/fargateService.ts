@@ -1,0 +1,301 @@
+/**
+ * One ECS Fargate service (issue 4 / issue 8): instantiated once per entry of `berth:services`, sharing the cluster,
+ * the network, the image and the log retention; each service gets its own log group, execution role, task role,
+ * security group, task definition, service and autoscaling.
+ *
+ *   log group ◄── execution role (pull this repo, write this group, read these secrets) ──► task definition ──► service
+ *                 task role (empty; ECS Exec only when enabled) ────────────────────────────┘        │
+ *   task security group (ingress only from the ALB's group, on the app port; none for workers) ──────┤
+ *   autoscaling target + CPU and memory target tracking ◄────────────────────────────────────────────┘
+ *
+ * The IAM documents and the container definition come from pure functions (tested directly).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { Settings, ServiceSettings } from "./config";
+import { containerSpecFor, writablePathsFor } from "./containerSpec";
+import { renderContainerDefinition, renderTaskVolumes } from "./containerDefinition";
+
+/** What a service needs from the cluster (H4b's `Cluster` fits). */
+export interface ServiceCluster {
+  arn: pulumi.Input<string>;
+  name: pulumi.Input<string>;
+}
+
+/** What a service needs from the network (H4b's `Network` fits). */
+export interface ServiceNetwork {
+  vpcId: pulumi.Input<string>;
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** What a routed service needs from the load balancer (H4b's `LoadBalancer` fits). */
+export interface ServiceLoadBalancer {
+  securityGroupId: pulumi.Input<string>;
+  /** One target group per routed service, by service name. */
+  targetGroups: Record<string, { arn: pulumi.Input<string> }>;
+  /** Listeners (and rules) that must exist before a service registers with a target group. */
+  listenerResources?: pulumi.Resource[];
+}
+
+export interface FargateServiceArgs {
+  settings: Settings;
+  service: ServiceSettings;
+  /** The image by digest in this account's ECR (`<acct>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...`). */
+  image: pulumi.Input<string>;
+  /** The ECR repository the execution role may pull from (and nothing else). */
+  ecrRepositoryArn: pulumi.Input<string>;
+  cluster: ServiceCluster;
+  network: ServiceNetwork;
+  /** Required when the service has a `route`. */
+  loadBalancer?: ServiceLoadBalancer;
+}
+
+/** Names of a service's physical resources: `<project>-<stack>-<service>`. */
+export function serviceResourceNames(settings: Settings, service: ServiceSettings) {
+  const base = `${settings.project}-${settings.stack}-${service.name}`;
+  return {
+    family: base,
+    serviceName: service.name,
+    logGroup: `/ecs/${settings.project}-${settings.stack}/${service.name}`,
+    executionRole: `${base}-execution`,
+    taskRole: `${base}-task`,
+    securityGroup: `${base}-tasks`,
+    cpuPolicy: `${base}-cpu`,
+    memoryPolicy: `${base}-memory`,
+  };
+}
+
+/** Trust policy of both roles: ECS tasks of this account only (confused-deputy guard). */
+export function ecsTasksTrustPolicy(accountId: string, region: string): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EcsTasksOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": `arn:aws:ecs:${region}:${accountId}:*` },
+        },
+      },
+    ],
+  };
+}
+
+/** A Secrets Manager reference may end in `:json-key:version-stage:version-id`; IAM wants the secret's ARN. */
+export function secretResourceArn(valueFrom: string): string {
+  const parts = valueFrom.split(":");
+  return parts[2] === "secretsmanager" ? parts.slice(0, 7).join(":") : valueFrom;
+}
+
+/**
+ * The execution role's permissions: pull from this repository, write to this log group, read the named secrets.
+ * `ecr:GetAuthorizationToken` is the one action with `*`: it has no resource-level permissions.
+ */
+export function executionRolePolicy(args: { ecrRepositoryArn: string; logGroupArn: string; secrets: Record<string, string> }): aws.iam.PolicyDocument {
+  const refs = [...new Set(Object.values(args.secrets).map(secretResourceArn))].sort();
+  const ssm = refs.filter((a) => a.split(":")[2] === "ssm");
+  const secretsManager = refs.filter((a) => a.split(":")[2] === "secretsmanager");
+  const statements: aws.iam.PolicyStatement[] = [
+    { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: "PullThisRepository",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: args.ecrRepositoryArn,
+    },
+    {
+      Sid: "WriteThisLogGroup",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `${args.logGroupArn}:log-stream:*`,
+    },
+  ];
+  if (ssm.length > 0) statements.push({ Sid: "ReadNamedParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: ssm });
+  if (secretsManager.length > 0) {
+    statements.push({ Sid: "ReadNamedSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretsManager });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** ECS Exec (only when enabled): the SSM message channels; these actions have no resource-level permissions. */
+export function executeCommandPolicy(): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "EcsExecChannels",
+        Effect: "Allow",
+        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+        Resource: "*",
+      },
+    ],
+  };
+}
+
+export function cpuArchitectureOf(platform: Settings["image"]["platform"]): "X86_64" | "ARM64" {
+  return platform === "linux/arm64" ? "ARM64" : "X86_64";
+}
+
+/**
+ * Seconds from a task's start until it takes traffic: the container's start period, then the target group's healthy
+ * threshold of checks, plus the deregistration delay of the task it replaces (a rolling deploy waits for both).
+ */
+export function timeToHealthySeconds(service: ServiceSettings, targetGroup: { intervalSeconds: number; healthyThreshold: number; deregistrationDelaySeconds: number }): number {
+  return service.healthCheck.startPeriodSeconds + targetGroup.intervalSeconds * targetGroup.healthyThreshold + targetGroup.deregistrationDelaySeconds;
+}
+
+export class FargateService extends pulumi.ComponentResource {
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly executionRole: aws.iam.Role;
+  readonly taskRole: aws.iam.Role;
+  readonly securityGroup: aws.ec2.SecurityGroup;
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+  readonly service: aws.ecs.Service;
+  readonly autoscalingTarget: aws.appautoscaling.Target;
+  readonly serviceName: pulumi.Output<string>;
+  readonly logGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:ecs:FargateService", name, {}, opts);
+    const { settings, service } = args;
+    if (!settings.aws) throw new Error(`FargateService ${name}: the stack has no AWS settings`);
+    const { region, accountId } = settings.aws;
+    const names = serviceResourceNames(settings, service);
+    const targetGroup = service.route ? args.loadBalancer?.targetGroups[service.name] : undefined;
+    if (service.route && (!args.loadBalancer || !targetGroup)) {
+      throw new Error(`berth:services.${service.name}.route: the load balancer has no target group for service ${service.name}`);
+    }
+    const parent = { parent: this };
+
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+      name: names.logGroup,
+      retentionInDays: settings.logs.retentionDays,
+      kmsKeyId: service.logKmsKeyArn,
+    }, parent);
+
+    const trust = JSON.stringify(ecsTasksTrustPolicy(accountId, region));
+    this.executionRole = new aws.iam.Role(`${name}-execution`, {
+      name: names.executionRole,
+      description: `ECS execution role of ${settings.project}/${settings.stack}/${service.name}: pull, logs, named secrets`,
+      assumeRolePolicy: trust,
+      maxSessionDuration: 3600,
+    }, parent);
+    new aws.iam.RolePolicy(`${name}-execution`, {
+      role: this.executionRole.id,
+      name: "execution",
+      policy: pulumi
+        .all([args.ecrRepositoryArn, this.logGroup.arn])
+        .apply(([ecrRepositoryArn, logGroupArn]) => JSON.stringify(executionRolePolicy({ ecrRepositoryArn, logGroupArn, secrets: service.secrets }))),
+    }, parent);
+
+    this.taskRole = new aws.iam.Role(`${name}-task`, {
+      name: names.taskRole,
+      description: `ECS task role of ${settings.project}/${settings.stack}/${service.name}: no permissions unless granted`,
+      assumeRolePolicy: trust,
+      maxSessionDuration: 3600,
+    }, parent);
+    if (service.enableExecuteCommand) {
+      new aws.iam.RolePolicy(`${name}-exec`, { role: this.taskRole.id, name: "ecs-exec", policy: JSON.stringify(executeCommandPolicy()) }, parent);
+    }
+
+    this.securityGroup = new aws.ec2.SecurityGroup(`${name}-tasks`, {
+      name: names.securityGroup,
+      description: service.route
+        ? `Tasks of ${service.name}: ingress only from the load balancer on port ${service.port}`
+        : `Tasks of ${service.name}: no ingress (no load balancer)`,
+      vpcId: args.network.vpcId,
+      revokeRulesOnDelete: true,
+      ingress: service.route
+        ? [{ description: "From the load balancer only", protocol: "tcp", fromPort: service.port, toPort: service.port, securityGroups: [args.loadBalancer!.securityGroupId] }]
+        : [],
+      // HTTPS out: ECR, CloudWatch Logs, SSM/Secrets Manager (through NAT or VPC endpoints). DNS uses the VPC resolver.
+      egress: [{ description: "HTTPS to AWS APIs and dependencies", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+    }, parent);
+
+    this.taskDefinition = new aws.ecs.TaskDefinition(`${name}`, {
+      family: names.family,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(service.cpu),
+      memory: String(service.memory),
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitectureOf(settings.image.platform) },
+      volumes: renderTaskVolumes(writablePathsFor(service)),
+      containerDefinitions: pulumi
+        .all([args.image, this.logGroup.name])
+        .apply(([image, logGroupName]) => JSON.stringify([renderContainerDefinition(containerSpecFor(settings, service, image), logGroupName, region)])),
+    }, parent);
+
+    const dependsOn = service.route ? (args.loadBalancer?.listenerResources ?? []) : [];
+    this.service = new aws.ecs.Service(`${name}`, {
+      name: names.serviceName,
+      cluster: args.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      schedulingStrategy: "REPLICA",
+      deploymentController: { type: "ECS" },
+      desiredCount: service.desiredCount,
+      deploymentCircuitBreaker: { enable: true, rollback: service.hardening.circuitBreakerRollback },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      availabilityZoneRebalancing: "ENABLED",
+      healthCheckGracePeriodSeconds: service.route ? service.healthCheckGracePeriodSeconds : undefined,
+      enableExecuteCommand: service.enableExecuteCommand,
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      waitForSteadyState: true,
+      networkConfiguration: {
+        assignPublicIp: false,
+        subnets: args.network.privateSubnetIds,
+        securityGroups: [this.securityGroup.id],
+      },
+      loadBalancers: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName: service.name, containerPort: service.port }] : [],
+    }, {
+      parent: this,
+      dependsOn,
+      // Autoscaling owns the running count after the first deploy; `desiredCount` is the initial count.
+      ignoreChanges: ["desiredCount"],
+      // waitForSteadyState: `pulumi up` fails (and the circuit breaker rolls back) if the service is not steady in time.
+      customTimeouts: { create: service.steadyStateTimeout, update: service.steadyStateTimeout, delete: service.steadyStateTimeout },
+    });
+
+    this.autoscalingTarget = new aws.appautoscaling.Target(`${name}-scaling`, {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: pulumi.interpolate`service/${args.cluster.name}/${this.service.name}`,
+      minCapacity: service.autoscaling.minCount,
+      maxCapacity: service.autoscaling.maxCount,
+    }, parent);
+    const scaling = (metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization", policyName: string, targetValue: number, suffix: string) =>
+      new aws.appautoscaling.Policy(`${name}-${suffix}`, {
+        name: policyName,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: this.autoscalingTarget.serviceNamespace,
+        scalableDimension: this.autoscalingTarget.scalableDimension,
+        resourceId: this.autoscalingTarget.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue,
+          predefinedMetricSpecification: { predefinedMetricType: metric },
+          scaleInCooldown: service.autoscaling.scaleInCooldownSeconds,
+          scaleOutCooldown: service.autoscaling.scaleOutCooldownSeconds,
+        },
+      }, parent);
+    scaling("ECSServiceAverageCPUUtilization", names.cpuPolicy, service.autoscaling.cpuTargetPercent, "cpu");
+    scaling("ECSServiceAverageMemoryUtilization", names.memoryPolicy, service.autoscaling.memoryTargetPercent, "memory");
+
+    this.serviceName = this.service.name;
+    this.logGroupName = this.logGroup.name;
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      logGroupName: this.logGroupName,
+      taskDefinitionArn: this.taskDefinition.arn,
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+    });
+  }
+}
