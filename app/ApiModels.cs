@@ -7,7 +7,11 @@ public sealed record HealthResponse(string Status);
 
 public sealed record ReadinessResponse(string Status);
 
-public sealed record ServiceInfoResponse(string Service, string Environment, string Mode, WorkerInfo? Worker);
+public sealed record ServiceInfoResponse(
+    string Service,
+    string Environment,
+    string Mode,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WorkerInfo? Worker);
 
 public sealed record WorkerInfo(int IntervalSeconds, long RunCount, long FailureCount, DateTimeOffset? LastRunAt);
 

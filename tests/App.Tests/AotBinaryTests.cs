@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Berth.App.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Berth.App.Tests;
+
+/// <summary>The published Native AOT binary as a real process: signals, exit codes, the health-check command, logs.</summary>
+[Collection(AotBinaryCollection.Name)]
+public sealed class AotBinaryTests(AotBinaryFixture binary, ITestOutputHelper output)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(0)]
+    public async Task Sigterm_drains_in_flight_requests_turns_ready_503_and_exits_0(int drainDelaySeconds)
+    {
+        using var berth = BerthProcess.Start(binary.BinaryPath, new Dictionary<string, string>
+        {
+            ["Berth__DrainDelaySeconds"] = drainDelaySeconds.ToString(),
+            ["Berth__ShutdownTimeoutSeconds"] = "20",
+        });
+        await berth.WaitUntilHealthyAsync(StartTimeout);
+        using var slowClient = new HttpClient { BaseAddress = berth.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var probe = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero })
+        {
+            BaseAddress = berth.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(2),
+        };
+        using (var ready = await probe.GetAsync("/ready"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        var inFlight = slowClient.GetAsync("/delay?ms=3000");
+        await Task.Delay(500);
+        var stopwatch = Stopwatch.StartNew();
+        berth.SendSigterm();
+
+        // Probe readiness on fresh connections until the listener closes.
+        var readyStatuses = new List<HttpStatusCode>();
+        while (!inFlight.IsCompleted && stopwatch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/ready") { Headers = { ConnectionClose = true } };
+                using var ready = await probe.SendAsync(request);
+                readyStatuses.Add(ready.StatusCode);
+            }
+            catch (HttpRequestException)
+            {
+                break; // listener closed: Kestrel is draining
+            }
+
+            await Task.Delay(100);
+        }
+
+        using var slow = await inFlight;
+        Assert.Equal(HttpStatusCode.OK, slow.StatusCode);
+        Assert.Contains("3000", await slow.Content.ReadAsStringAsync());
+        Assert.True(await berth.WaitForExitAsync(TimeSpan.FromSeconds(20)), "exited within the shutdown timeout");
+        output.WriteLine($"exit {berth.ExitCode} after {stopwatch.Elapsed.TotalSeconds:0.00} s; /ready during drain: " +
+                         string.Join(",", readyStatuses.Select(s => (int)s)));
+        Assert.Equal(0, berth.ExitCode);
+        Assert.DoesNotContain(HttpStatusCode.OK, readyStatuses);
+        if (drainDelaySeconds > 0)
+        {
+            Assert.Contains(HttpStatusCode.ServiceUnavailable, readyStatuses);
+            Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(drainDelaySeconds), "kept serving for the drain delay");
+        }
+
+        Assert.Contains(berth.StandardOutput, line => line.Contains("Application is shutting down"));
+    }
+
+    [Fact]
+    public async Task Healthcheck_command_exits_0_against_the_running_binary_and_1_against_a_dead_port()
+    {
+        using var berth = BerthProcess.Start(binary.BinaryPath);
+        await berth.WaitUntilHealthyAsync(StartTimeout);
+
+        var healthy = await BerthProcess.RunToExitAsync(binary.BinaryPath,
+            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = berth.Port.ToString() }, "--healthcheck");
+        var dead = await BerthProcess.RunToExitAsync(binary.BinaryPath,
+            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = FreeTcpPort.Get().ToString() }, "--healthcheck");
+
+        output.WriteLine($"--healthcheck: healthy {healthy.Elapsed.TotalMilliseconds:0} ms, dead port {dead.Elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal(0, healthy.ExitCode);
+        Assert.Equal("", healthy.Output);
+        Assert.InRange(healthy.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        Assert.Equal(1, dead.ExitCode);
+        Assert.Single(dead.Output.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Version_shows_the_sha_and_version_given_at_publish_time()
+    {
+        using var berth = BerthProcess.Start(binary.BinaryPath);
+        await berth.WaitUntilHealthyAsync(StartTimeout);
+        using var client = new HttpClient { BaseAddress = berth.BaseAddress };
+
+        var version = await client.GetFromJsonAsync<JsonElement>("/version");
+
+        Assert.Equal(AotBinaryFixture.TestSha, version.GetProperty("sha").GetString());
+        Assert.Equal(AotBinaryFixture.TestVersion, version.GetProperty("version").GetString());
+        Assert.True(DateTimeOffset.TryParse(version.GetProperty("buildTime").GetString(), out _));
+    }
+
+    [Fact]
+    public async Task Worker_command_runs_the_periodic_job_and_reports_it_on_root()
+    {
+        using var berth = BerthProcess.Start(binary.BinaryPath, new Dictionary<string, string>
+        {
+            ["Berth__Worker__IntervalSeconds"] = "1",
+            ["Berth__ServiceName"] = "berth-worker",
+            ["Berth__Environment"] = "test",
+        }, "worker");
+        await berth.WaitUntilHealthyAsync(StartTimeout);
+        using var client = new HttpClient { BaseAddress = berth.BaseAddress };
+
+        await Task.Delay(1500);
+        var root = await client.GetFromJsonAsync<JsonElement>("/");
+
+        Assert.Equal("worker", root.GetProperty("mode").GetString());
+        Assert.Equal("berth-worker", root.GetProperty("service").GetString());
+        Assert.Equal("test", root.GetProperty("environment").GetString());
+        Assert.True(root.GetProperty("worker").GetProperty("runCount").GetInt64() >= 2, root.ToString());
+        Assert.Contains(berth.StandardOutput, line => line.Contains("\"Category\":\"Berth.App.HeartbeatJob\""));
+        berth.SendSigterm();
+        Assert.True(await berth.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(0, berth.ExitCode);
+    }
+
+    [Fact]
+    public async Task Every_stdout_line_is_one_JSON_object_and_stderr_stays_empty()
+    {
+        using var berth = BerthProcess.Start(binary.BinaryPath);
+        await berth.WaitUntilHealthyAsync(StartTimeout);
+        using (var client = new HttpClient { BaseAddress = berth.BaseAddress })
+        {
+            await client.GetAsync("/does-not-exist");
+        }
+
+        berth.SendSigterm();
+        Assert.True(await berth.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.NotEmpty(berth.StandardOutput);
+        foreach (var line in berth.StandardOutput)
+        {
+            using var document = JsonDocument.Parse(line);
+            Assert.Equal(JsonValueKind.Object, document.RootElement.ValueKind);
+            Assert.True(document.RootElement.TryGetProperty("Timestamp", out _), line);
+            Assert.True(document.RootElement.TryGetProperty("LogLevel", out _), line);
+        }
+
+        Assert.Empty(berth.StandardError);
+    }
+
+    [Fact]
+    public void Publish_produces_a_single_small_native_binary()
+    {
+        var files = Directory.GetFiles(Path.GetDirectoryName(binary.BinaryPath)!).Select(f => Path.GetFileName(f)!).ToArray();
+        var size = new FileInfo(binary.BinaryPath).Length;
+        output.WriteLine($"berth: {size / 1024.0 / 1024.0:0.0} MiB, AOT publish took {binary.PublishDuration.TotalSeconds:0} s");
+
+        Assert.Equal(new[] { "berth" }, files);
+        Assert.InRange(size, 1L << 20, 30L << 20);
+        using var stream = File.OpenRead(binary.BinaryPath);
+        var magic = new byte[4];
+        stream.ReadExactly(magic);
+        Assert.Equal("\u007fELF"u8.ToArray(), magic);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.App.Tests.Infrastructure;
+
+/// <summary>
+/// The app composed exactly as Program does (BerthApplication.Create), on real Kestrel at 127.0.0.1:random-port,
+/// so Kestrel's limits apply (the in-memory TestServer does not enforce them).
+/// </summary>
+public sealed class LiveBerthServer : IAsyncLifetime
+{
+    private readonly string[] _extraArgs;
+    private readonly Action<WebApplicationBuilder>? _configure;
+
+    public LiveBerthServer() : this([], null) { }
+
+    private LiveBerthServer(string[] extraArgs, Action<WebApplicationBuilder>? configure)
+    {
+        _extraArgs = extraArgs;
+        _configure = configure;
+    }
+
+    /// <summary>A server started with extra command-line arguments (e.g. "worker"); the caller starts and disposes it.</summary>
+    public static LiveBerthServer WithArguments(string[] extraArgs, Action<WebApplicationBuilder>? configure = null) =>
+        new(extraArgs, configure);
+
+    public WebApplication App { get; private set; } = null!;
+
+    public int Port { get; private set; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    public async Task InitializeAsync()
+    {
+        string[] args = [.. _extraArgs, "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"];
+        App = BerthApplication.Create(args, _configure);
+        await App.StartAsync();
+        var address = App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.Single();
+        Port = new Uri(address).Port;
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+}

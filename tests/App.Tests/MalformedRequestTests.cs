@@ -1,0 +1,80 @@
+using System.Text;
+using Berth.App.Tests.Infrastructure;
+
+namespace Berth.App.Tests;
+
+/// <summary>
+/// Bad input never gets a 5xx. Raw bytes over TCP to real Kestrel (with the app's limits), since the in-memory
+/// TestServer neither parses HTTP nor enforces Kestrel limits.
+/// </summary>
+public sealed class MalformedRequestTests(LiveBerthServer server) : IClassFixture<LiveBerthServer>
+{
+    private const string Host = "Host: 127.0.0.1\r\n";
+
+    public static TheoryData<string, string, int> Requests() => new()
+    {
+        { "unknown route", $"GET /no/such/route HTTP/1.1\r\n{Host}\r\n", 404 },
+        { "wrong method", $"DELETE /health HTTP/1.1\r\n{Host}\r\n", 405 },
+        { "oversized header (20 KB > 16 KB total)", $"GET /health HTTP/1.1\r\n{Host}X-Big: {new string('a', 20 * 1024)}\r\n\r\n", 431 },
+        { "too many headers (100 > 64)", $"GET /health HTTP/1.1\r\n{Host}{string.Concat(Enumerable.Range(0, 100).Select(i => $"X-H{i}: v\r\n"))}\r\n", 431 },
+        { "oversized body (100 KB > 64 KB) to a route without a body", $"POST /health HTTP/1.1\r\n{Host}Content-Length: 102400\r\n\r\n{new string('b', 102400)}", 405 },
+        { "oversized declared Content-Length (1 GB)", $"POST / HTTP/1.1\r\n{Host}Content-Length: 1073741824\r\n\r\nabc", 405 },
+        { "non-numeric Content-Length", $"POST /health HTTP/1.1\r\n{Host}Content-Length: abc\r\n\r\n", 400 },
+        { "conflicting Content-Length headers", $"POST /health HTTP/1.1\r\n{Host}Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400 },
+        { "request line without a version", "GET /health\r\n\r\n", 400 },
+        { "request line with spaces in the target", $"GET /he alth x HTTP/1.1\r\n{Host}\r\n", 400 },
+        { "missing Host on HTTP/1.1", "GET /health HTTP/1.1\r\n\r\n", 400 },
+        { "invalid Host value", "GET /health HTTP/1.1\r\nHost: exa mple.com\r\n\r\n", 400 },
+        { "two Host headers", $"GET /health HTTP/1.1\r\n{Host}Host: other\r\n\r\n", 400 },
+        { "absolute-form target disagreeing with Host", $"GET http://evil.example/health HTTP/1.1\r\n{Host}\r\n", 400 },
+        { "control character in the path (routed, not found)", $"GET /hea\u0001lth HTTP/1.1\r\n{Host}\r\n", 404 },
+        { "encoded NUL in the path", $"GET /health%00 HTTP/1.1\r\n{Host}\r\n", 400 },
+        { "huge query string (9 KB > 8 KB request line)", $"GET /health?q={new string('q', 9 * 1024)} HTTP/1.1\r\n{Host}\r\n", 414 },
+        { "header line without a colon", $"GET /health HTTP/1.1\r\n{Host}NoColonHere\r\n\r\n", 400 },
+        { "invalid method token", $"G@T /health HTTP/1.1\r\n{Host}\r\n", 400 },
+        { "invalid chunk size", $"POST /health HTTP/1.1\r\n{Host}Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n", 405 },
+        { "bad query parameter type", $"GET /delay?ms=%FF%FE HTTP/1.1\r\n{Host}\r\n", 400 },
+        { "out-of-range diagnostics delay", $"GET /delay?ms=999999 HTTP/1.1\r\n{Host}\r\n", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task Malformed_request_gets_a_4xx_never_a_5xx(string name, string request, int expected)
+    {
+        var status = await RawHttp.SendAsync(server.Port, Encoding.Latin1.GetBytes(request));
+
+        Assert.InRange(status, 400, 499);
+        Assert.True(expected == status, $"{name}: expected {expected}, got {status}");
+    }
+
+    /// <summary>
+    /// The one exception to "always 4xx": when the third token of the request line is not HTTP/1.0 or HTTP/1.1,
+    /// Kestrel itself answers 505 HTTP Version Not Supported (RFC 9110 15.6.6) and closes the connection, before any
+    /// app code runs; there is no hook to change it. It is a protocol answer, not a server fault: the server stays up.
+    /// </summary>
+    [Theory]
+    [InlineData("GET /health HTTP/1.2\r\nHost: 127.0.0.1\r\n\r\n")]
+    [InlineData("GET /health HTTX/1.1\r\nHost: 127.0.0.1\r\n\r\n")]
+    [InlineData("THIS IS NOT HTTP\r\n\r\n")]
+    public async Task Unknown_HTTP_version_is_answered_505_by_Kestrel_and_the_server_stays_up(string request)
+    {
+        Assert.Equal(505, await RawHttp.SendAsync(server.Port, request));
+
+        using var client = server.CreateClient();
+        using var response = await client.GetAsync("/health");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_server_still_answers_after_a_burst_of_malformed_requests()
+    {
+        foreach (var row in Requests())
+        {
+            await RawHttp.SendAsync(server.Port, Encoding.Latin1.GetBytes((string)row[1]));
+        }
+
+        using var client = server.CreateClient();
+        using var response = await client.GetAsync("/health");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+}
