@@ -250,7 +250,7 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
         }
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id });
-        const id = args.id ?? (args.type.startsWith("aws:ec2/") ? `${args.type.split("/")[1].split(":")[0].toLowerCase().slice(0, 6)}-${fakeHash(args.name).slice(0, 17)}` : `${args.name}-id`);
+        const id = args.id || (args.type.startsWith("aws:ec2/") ? `${args.type.split("/")[1].split(":")[0].toLowerCase().slice(0, 6)}-${fakeHash(args.name).slice(0, 17)}` : `${args.name}-id`);
         return { id, state };
       },
       call(args) {
