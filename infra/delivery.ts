@@ -1,0 +1,556 @@
+/**
+ * Delivery identity of one stack: what GitHub Actions may do in this stack's AWS account, GCP project and GitHub
+ * environment, with no long-lived key anywhere.
+ *
+ *   AWS  : the account's IAM OIDC provider for token.actions.githubusercontent.com (audience sts.amazonaws.com);
+ *          a deploy role trusted only by `repo:<owner>/<repo>:environment:<github environment>`;
+ *          a read-only preview role trusted only by `repo:<owner>/<repo>:pull_request`.
+ *   GCP  : a workload identity pool + OIDC provider accepting only tokens of this repository (attribute condition);
+ *          a deployer service account (pinned to the environment subject) allowed to push to Artifact Registry;
+ *          a preview service account (any workflow of the repository) allowed to read it.
+ *   GitHub: this stack's repository environment (reviewers, no self-review, deploy branch only), its variables
+ *          (role ARN, WIF provider, service account, registry URLs, region), repository variables for the preview
+ *          job, and (one stack only, prod by default) the ruleset on the deploy branch that requires the preview checks.
+ *
+ * Ownership: each stack owns the identity of its own account/project and its own GitHub environment, so staging
+ * and prod (separate AWS accounts) never touch each other. Bootstrap: the first `pulumi up` of a stack runs from a
+ * laptop with admin credentials (and a GitHub token with repository admin rights); CI uses the roles afterwards. The
+ * deploy role is denied every IAM write on the delivery identity itself, so CI can never widen its own rights:
+ * changes to this component are applied from a laptop (see docs/delivery.md).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as gcp from "@pulumi/gcp";
+import * as github from "@pulumi/github";
+import type { Settings } from "./config";
+import type { DeliverySettings, Reviewer } from "./config/delivery";
+
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
+export const AWS_STS_AUDIENCE = "sts.amazonaws.com";
+/** AWS managed read-only policy for the preview role; the inline deny below removes data and secret reads from it. */
+export const READ_ONLY_ACCESS_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pure rendering (tests call these directly)
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface GithubRepository {
+  owner: string;
+  repository: string;
+}
+
+/** The OIDC `sub` claim GitHub issues to a job: in an environment, or for a pull request. */
+export function githubSubject(repo: GithubRepository, on: { environment: string } | { pullRequest: true }): string {
+  const base = `repo:${repo.owner}/${repo.repository}`;
+  return "environment" in on ? `${base}:environment:${on.environment}` : `${base}:pull_request`;
+}
+
+export function githubOidcProviderArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+}
+
+export interface DeliveryRoleNames {
+  deploy: string;
+  preview: string;
+}
+
+export function deliveryRoleNames(settings: Pick<Settings, "project" | "stack">): DeliveryRoleNames {
+  return { deploy: `${settings.project}-${settings.stack}-github-deploy`, preview: `${settings.project}-${settings.stack}-github-preview` };
+}
+
+/** Trust policy of a CI role: only GitHub's OIDC provider, only this audience, only this exact subject. */
+export function renderGithubTrustPolicy(args: { oidcProviderArn: string; subject: string }): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "GithubActionsOidc",
+        Effect: "Allow",
+        Principal: { Federated: args.oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: AWS_STS_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: args.subject,
+          },
+        },
+      },
+    ],
+  };
+}
+
+export interface DeployPolicyInput {
+  accountId: string;
+  region: string;
+  /** The application repository and, in the building stack, its build cache repository. */
+  ecrRepositoryArns: string[];
+  /** The stack builds and pushes the image (staging); a promoting stack (prod) only pulls. */
+  pushesImages: boolean;
+  /** IAM resources CI must never modify: its own roles and the OIDC provider. */
+  protectedArns: string[];
+}
+
+/** AWS managed policies a deploy role may never attach to a role it manages. */
+export const FORBIDDEN_MANAGED_POLICIES = [
+  "arn:aws:iam::aws:policy/AdministratorAccess",
+  "arn:aws:iam::aws:policy/PowerUserAccess",
+  "arn:aws:iam::aws:policy/IAMFullAccess",
+];
+
+const ECR_REPOSITORY_MANAGE = [
+  "ecr:DescribeRepositories", "ecr:CreateRepository", "ecr:DeleteRepository", "ecr:ListTagsForResource", "ecr:TagResource", "ecr:UntagResource",
+  "ecr:GetLifecyclePolicy", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy",
+  "ecr:DeleteRepositoryPolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:DescribeImages", "ecr:ListImages",
+  "ecr:DescribeImageScanFindings", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability",
+];
+const ECR_PUSH = ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"];
+const ECR_REGISTRY = [
+  "ecr:DescribeRegistry", "ecr:PutReplicationConfiguration", "ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy", "ecr:DeleteRegistryPolicy",
+  "ecr:GetRegistryScanningConfiguration", "ecr:PutRegistryScanningConfiguration",
+];
+const EC2_NETWORK = [
+  "ec2:Describe*", "ec2:*Vpc", "ec2:*VpcAttribute", "ec2:*Vpcs", "ec2:*VpcEndpoint", "ec2:*VpcEndpoints", "ec2:*Subnet", "ec2:*SubnetAttribute",
+  "ec2:*InternetGateway", "ec2:*NatGateway", "ec2:*Address", "ec2:*Route", "ec2:*RouteTable", "ec2:*SecurityGroup", "ec2:*SecurityGroupIngress",
+  "ec2:*SecurityGroupEgress", "ec2:*SecurityGroupRules", "ec2:*SecurityGroupRuleDescriptionsIngress", "ec2:*SecurityGroupRuleDescriptionsEgress",
+  "ec2:CreateTags", "ec2:DeleteTags", "ec2:*FlowLogs", "ec2:*NetworkAcl", "ec2:*NetworkAclEntry", "ec2:*NetworkAclAssociation",
+];
+const IAM_WRITE = ["iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:PassRole"];
+
+/**
+ * Permissions of the deploy role. Scoped to the project's resources where their names are known (the ECR
+ * repository, log groups, the account's own roles and policies); where Pulumi must create resources whose names and
+ * ids are generated (VPC pieces, load balancer, ECS task definitions, KMS keys, buckets) the actions are listed per
+ * service and limited to the stack's region. See docs/delivery.md ("What the deploy role can do") for the honest list.
+ */
+export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument {
+  const inRegion = { StringEquals: { "aws:RequestedRegion": p.region } };
+  const roleArns = `arn:aws:iam::${p.accountId}:role/*`;
+  const statements: aws.iam.PolicyStatement[] = [
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    { Sid: "EcrRepository", Effect: "Allow", Action: ECR_REPOSITORY_MANAGE, Resource: p.ecrRepositoryArns },
+    ...(p.pushesImages ? [{ Sid: "EcrPush", Effect: "Allow", Action: ECR_PUSH, Resource: p.ecrRepositoryArns } as aws.iam.PolicyStatement] : []),
+    { Sid: "EcrRegistry", Effect: "Allow", Action: ECR_REGISTRY, Resource: "*", Condition: inRegion },
+    { Sid: "Network", Effect: "Allow", Action: EC2_NETWORK, Resource: "*", Condition: inRegion },
+    {
+      Sid: "ServiceRuntime",
+      Effect: "Allow",
+      Action: ["ecs:*", "elasticloadbalancing:*", "application-autoscaling:*", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+      Resource: "*",
+      Condition: inRegion,
+    },
+    { Sid: "LogGroups", Effect: "Allow", Action: "logs:*", Resource: [`arn:aws:logs:${p.region}:${p.accountId}:log-group:*`, `arn:aws:logs:${p.region}:${p.accountId}:log-group:*:*`] },
+    { Sid: "LogGroupsList", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+    {
+      Sid: "Keys",
+      Effect: "Allow",
+      Action: [
+        "kms:CreateKey", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation",
+        "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias",
+        "kms:UpdateAlias", "kms:ListAliases", "kms:CreateGrant", "kms:Encrypt", "kms:GenerateDataKey*",
+      ],
+      Resource: "*",
+      Condition: inRegion,
+    },
+    // Bucket configuration only (the load balancer's access-log bucket): no object reads.
+    { Sid: "Buckets", Effect: "Allow", Action: ["s3:*Bucket*", "s3:*Configuration", "s3:ListAllMyBuckets"], Resource: "arn:aws:s3:::*" },
+    {
+      Sid: "TaskRoles",
+      Effect: "Allow",
+      Action: [
+        "iam:GetRole", "iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
+        "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+        "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListInstanceProfilesForRole",
+        "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion",
+        "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy",
+      ],
+      Resource: [roleArns, `arn:aws:iam::${p.accountId}:policy/*`],
+    },
+    {
+      Sid: "PassRolesToEcsTasksOnly",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: roleArns,
+      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+    {
+      Sid: "ServiceLinkedRoles",
+      Effect: "Allow",
+      Action: "iam:CreateServiceLinkedRole",
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "replication.ecr.amazonaws.com"],
+        },
+      },
+    },
+    { Sid: "NeverModifyDeliveryIdentity", Effect: "Deny", Action: IAM_WRITE, Resource: p.protectedArns },
+    { Sid: "NoLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
+    {
+      Sid: "NoAdministratorPolicies",
+      Effect: "Deny",
+      Action: ["iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy"],
+      Resource: "*",
+      Condition: { ArnEquals: { "iam:PolicyARN": FORBIDDEN_MANAGED_POLICIES } },
+    },
+  ];
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Reads the AWS managed ReadOnlyAccess policy allows that a pull request preview must not have: data and secrets. */
+export const PREVIEW_DENIED_ACTIONS = [
+  "secretsmanager:GetSecretValue",
+  "ssm:GetParameter",
+  "ssm:GetParameters",
+  "ssm:GetParametersByPath",
+  "kms:Decrypt",
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "logs:GetLogEvents",
+  "logs:FilterLogEvents",
+  "logs:StartQuery",
+  "ecr:GetDownloadUrlForLayer",
+  "ecr:BatchGetImage",
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "lambda:GetFunction",
+  "ecs:ExecuteCommand",
+  "ssm:StartSession",
+  "sts:AssumeRole",
+];
+
+export function renderPreviewDenyPolicy(): aws.iam.PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Sid: "NoDataOrSecretReads", Effect: "Deny", Action: PREVIEW_DENIED_ACTIONS, Resource: "*" }] };
+}
+
+/** GCP: only tokens minted for this repository are accepted by the pool provider. */
+export function githubAttributeCondition(repo: GithubRepository): string {
+  return `assertion.repository == "${repo.owner}/${repo.repository}"`;
+}
+
+export const GITHUB_ATTRIBUTE_MAPPING: Record<string, string> = {
+  "google.subject": "assertion.sub",
+  "attribute.repository": "assertion.repository",
+  "attribute.repository_owner": "assertion.repository_owner",
+  "attribute.ref": "assertion.ref",
+  "attribute.environment": "assertion.environment",
+};
+
+/** One federated identity: the exact `sub` of the environment's jobs (`principal://.../subject/<sub>`). */
+export function workloadIdentityPrincipal(poolName: string, subject: string): string {
+  return `principal://iam.googleapis.com/${poolName}/subject/${subject}`;
+}
+
+/** Every federated identity of the repository (`principalSet://.../attribute.repository/<owner>/<repo>`). */
+export function workloadIdentityRepositorySet(poolName: string, repo: GithubRepository): string {
+  return `principalSet://iam.googleapis.com/${poolName}/attribute.repository/${repo.owner}/${repo.repository}`;
+}
+
+/** Prefix of this stack's repository-level variables (`STAGING_`, `PROD_`): the preview job has no environment. */
+export function repositoryVariablePrefix(stack: string): string {
+  return `${stack.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_`;
+}
+
+export interface DeliveryVariableValues {
+  awsRoleArn: string;
+  previewRoleArn?: string;
+  awsRegion: string;
+  workloadIdentityProvider: string;
+  serviceAccount: string;
+  previewServiceAccount: string;
+  ecrRepositoryUrl: string;
+  artifactRegistryUrl?: string;
+  stack: string;
+}
+
+/** GitHub Actions variables: environment-scoped for the deploy job, repository-scoped (prefixed) for the preview job. */
+export function renderDeliveryVariables(v: DeliveryVariableValues): { environment: Record<string, string>; repository: Record<string, string> } {
+  const environment: Record<string, string> = {
+    AWS_ROLE_ARN: v.awsRoleArn,
+    AWS_REGION: v.awsRegion,
+    GCP_WORKLOAD_IDENTITY_PROVIDER: v.workloadIdentityProvider,
+    GCP_SERVICE_ACCOUNT: v.serviceAccount,
+    ECR_REPOSITORY_URL: v.ecrRepositoryUrl,
+    PULUMI_STACK: v.stack,
+  };
+  if (v.artifactRegistryUrl) environment.ARTIFACT_REGISTRY_URL = v.artifactRegistryUrl;
+  const prefix = repositoryVariablePrefix(v.stack);
+  const repository: Record<string, string> = {
+    [`${prefix}AWS_REGION`]: v.awsRegion,
+    [`${prefix}GCP_WORKLOAD_IDENTITY_PROVIDER`]: v.workloadIdentityProvider,
+    [`${prefix}GCP_PREVIEW_SERVICE_ACCOUNT`]: v.previewServiceAccount,
+  };
+  if (v.previewRoleArn) repository[`${prefix}PREVIEW_AWS_ROLE_ARN`] = v.previewRoleArn;
+  return { environment, repository };
+}
+
+/** The ruleset on the deploy branch: pull requests with approvals, the preview checks green, no force push, no deletion. */
+export function renderDeployBranchRuleset(d: DeliverySettings): Omit<github.RepositoryRulesetArgs, "repository"> {
+  return {
+    name: `${d.deployBranch}: pull request and preview checks`,
+    target: "branch",
+    enforcement: "active",
+    conditions: { refName: { includes: [`refs/heads/${d.deployBranch}`], excludes: [] } },
+    bypassActors: [],
+    rules: {
+      deletion: true,
+      nonFastForward: true,
+      pullRequest: {
+        requiredApprovingReviewCount: d.requiredApprovals,
+        dismissStaleReviewsOnPush: true,
+        requireLastPushApproval: d.requiredApprovals > 0,
+        requiredReviewThreadResolution: true,
+      },
+      requiredStatusChecks: {
+        strictRequiredStatusChecksPolicy: true,
+        requiredChecks: d.requiredChecks.map((context) => ({ context })),
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The component
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface DeliveryArtifactRegistry {
+  /** Repository id (the last segment of its name). */
+  repository: pulumi.Input<string>;
+  location: pulumi.Input<string>;
+  project: pulumi.Input<string>;
+  /** `<location>-docker.pkg.dev/<project>/<repository>`. */
+  url: pulumi.Input<string>;
+}
+
+export interface DeliveryArgs {
+  settings: Settings;
+  /** The ECR repositories CI manages: the application repository and its build cache repository (if any). */
+  ecrRepositoryArns: pulumi.Input<string>[];
+  ecrRepositoryUrl: pulumi.Input<string>;
+  /** Absent when Artifact Registry is disabled. */
+  artifactRegistry?: DeliveryArtifactRegistry;
+  /** GCP provider for the pool and service accounts (the stack's explicit provider). */
+  gcpProvider?: gcp.Provider;
+}
+
+export class Delivery extends pulumi.ComponentResource {
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly deployRole: aws.iam.Role;
+  readonly previewRole?: aws.iam.Role;
+  readonly workloadIdentityProvider: gcp.iam.WorkloadIdentityPoolProvider;
+  readonly serviceAccount: gcp.serviceaccount.Account;
+  readonly previewServiceAccount: gcp.serviceaccount.Account;
+  readonly environment: github.RepositoryEnvironment;
+  readonly ruleset?: github.RepositoryRuleset;
+
+  constructor(name: string, args: DeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:delivery:Delivery", name, {}, opts);
+    const { settings } = args;
+    const d = settings.delivery;
+    if (!settings.aws || !settings.gcp || !d) throw new Error("Delivery: needs an aws stack with berth:delivery settings");
+    const repo: GithubRepository = settings.github;
+    const accountId = settings.aws.accountId;
+    const region = settings.aws.region;
+    const names = deliveryRoleNames(settings);
+    const pushesImages = !settings.promotion;
+
+    // --- AWS ---------------------------------------------------------------------------------------------
+    const oidcArn = githubOidcProviderArn(accountId);
+    if (d.createOidcProvider) {
+      const provider = new aws.iam.OpenIdConnectProvider(`${name}-github-oidc`, { url: GITHUB_OIDC_URL, clientIdLists: [AWS_STS_AUDIENCE] }, { parent: this });
+      this.oidcProviderArn = provider.arn;
+    } else {
+      this.oidcProviderArn = pulumi.output(oidcArn);
+    }
+    const roleArn = (roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`;
+    const protectedArns = [roleArn(names.deploy), roleArn(names.preview), oidcArn];
+
+    this.deployRole = new aws.iam.Role(
+      `${name}-deploy`,
+      {
+        name: names.deploy,
+        description: `GitHub Actions deploy of ${settings.stack} (environment ${d.githubEnvironment} of ${repo.owner}/${repo.repository} only)`,
+        maxSessionDuration: d.maxSessionSeconds,
+        assumeRolePolicy: this.oidcProviderArn.apply((arn) =>
+          JSON.stringify(renderGithubTrustPolicy({ oidcProviderArn: arn, subject: githubSubject(repo, { environment: d.githubEnvironment }) })),
+        ),
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-deploy`,
+      {
+        role: this.deployRole.name,
+        policy: pulumi
+          .all(args.ecrRepositoryArns)
+          .apply((ecrRepositoryArns) => JSON.stringify(renderDeployPolicy({ accountId, region, ecrRepositoryArns, pushesImages, protectedArns }))),
+      },
+      { parent: this },
+    );
+
+    if (d.previewRole) {
+      this.previewRole = new aws.iam.Role(
+        `${name}-preview`,
+        {
+          name: names.preview,
+          description: `GitHub Actions pull request preview of ${settings.stack} (read-only)`,
+          maxSessionDuration: 3600,
+          assumeRolePolicy: this.oidcProviderArn.apply((arn) =>
+            JSON.stringify(renderGithubTrustPolicy({ oidcProviderArn: arn, subject: githubSubject(repo, { pullRequest: true }) })),
+          ),
+        },
+        { parent: this },
+      );
+      new aws.iam.RolePolicyAttachment(`${name}-preview-read-only`, { role: this.previewRole.name, policyArn: READ_ONLY_ACCESS_ARN }, { parent: this });
+      new aws.iam.RolePolicy(`${name}-preview-deny`, { role: this.previewRole.name, policy: JSON.stringify(renderPreviewDenyPolicy()) }, { parent: this });
+    }
+
+    // --- GCP ---------------------------------------------------------------------------------------------
+    const gcpOpts: pulumi.CustomResourceOptions = { parent: this, ...(args.gcpProvider ? { provider: args.gcpProvider } : {}) };
+    const project = settings.gcp.project;
+    const pool = new gcp.iam.WorkloadIdentityPool(
+      `${name}-pool`,
+      { project, workloadIdentityPoolId: d.workloadIdentityPoolId, displayName: "GitHub Actions", description: `GitHub Actions of ${repo.owner}/${repo.repository}` },
+      gcpOpts,
+    );
+    this.workloadIdentityProvider = new gcp.iam.WorkloadIdentityPoolProvider(
+      `${name}-pool-github`,
+      {
+        project,
+        workloadIdentityPoolId: pool.workloadIdentityPoolId,
+        workloadIdentityPoolProviderId: d.workloadIdentityProviderId,
+        displayName: "GitHub Actions OIDC",
+        attributeMapping: GITHUB_ATTRIBUTE_MAPPING,
+        attributeCondition: githubAttributeCondition(repo),
+        oidc: { issuerUri: GITHUB_OIDC_URL },
+      },
+      gcpOpts,
+    );
+    this.serviceAccount = new gcp.serviceaccount.Account(
+      `${name}-deployer`,
+      { project, accountId: `${settings.project}-${settings.stack}-deploy`.slice(0, 30), displayName: `GitHub Actions deploy of ${settings.stack}` },
+      gcpOpts,
+    );
+    this.previewServiceAccount = new gcp.serviceaccount.Account(
+      `${name}-previewer`,
+      { project, accountId: `${settings.project}-${settings.stack}-preview`.slice(0, 30), displayName: `GitHub Actions preview of ${settings.stack} (read-only)` },
+      gcpOpts,
+    );
+    new gcp.serviceaccount.IAMMember(
+      `${name}-deployer-wif`,
+      {
+        serviceAccountId: this.serviceAccount.name,
+        role: "roles/iam.workloadIdentityUser",
+        member: pool.name.apply((poolName) => workloadIdentityPrincipal(poolName, githubSubject(repo, { environment: d.githubEnvironment }))),
+      },
+      gcpOpts,
+    );
+    new gcp.serviceaccount.IAMMember(
+      `${name}-previewer-wif`,
+      {
+        serviceAccountId: this.previewServiceAccount.name,
+        role: "roles/iam.workloadIdentityUser",
+        member: pool.name.apply((poolName) => workloadIdentityRepositorySet(poolName, repo)),
+      },
+      gcpOpts,
+    );
+    if (args.artifactRegistry) {
+      const ar = args.artifactRegistry;
+      new gcp.artifactregistry.RepositoryIamMember(
+        `${name}-deployer-registry`,
+        {
+          project: ar.project,
+          location: ar.location,
+          repository: ar.repository,
+          role: pushesImages ? "roles/artifactregistry.writer" : "roles/artifactregistry.reader",
+          member: this.serviceAccount.member,
+        },
+        gcpOpts,
+      );
+      new gcp.artifactregistry.RepositoryIamMember(
+        `${name}-previewer-registry`,
+        { project: ar.project, location: ar.location, repository: ar.repository, role: "roles/artifactregistry.reader", member: this.previewServiceAccount.member },
+        gcpOpts,
+      );
+    }
+
+    // --- GitHub ------------------------------------------------------------------------------------------
+    const githubProvider = new github.Provider(`${name}-github`, { owner: repo.owner }, { parent: this });
+    const ghOpts: pulumi.CustomResourceOptions = { parent: this, provider: githubProvider };
+    const reviewerIds = resolveReviewers(d.requiredReviewers, { parent: this, provider: githubProvider });
+    this.environment = new github.RepositoryEnvironment(
+      `${name}-environment`,
+      {
+        repository: repo.repository,
+        environment: d.githubEnvironment,
+        reviewers: d.requiredReviewers.length > 0 ? [reviewerIds] : [],
+        preventSelfReview: d.preventSelfReview,
+        canAdminsBypass: d.allowAdminBypass,
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      },
+      ghOpts,
+    );
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-environment-branch`,
+      { repository: repo.repository, environment: this.environment.environment, branchPattern: d.deployBranch },
+      ghOpts,
+    );
+
+    const variables = pulumi
+      .all([
+        this.deployRole.arn,
+        this.previewRole?.arn,
+        this.workloadIdentityProvider.name,
+        this.serviceAccount.email,
+        this.previewServiceAccount.email,
+        args.ecrRepositoryUrl,
+        args.artifactRegistry?.url,
+      ])
+      .apply(([awsRoleArn, previewRoleArn, workloadIdentityProvider, serviceAccount, previewServiceAccount, ecrRepositoryUrl, artifactRegistryUrl]) =>
+        renderDeliveryVariables({
+          awsRoleArn, previewRoleArn, awsRegion: region, workloadIdentityProvider, serviceAccount, previewServiceAccount, ecrRepositoryUrl, artifactRegistryUrl, stack: settings.stack,
+        }),
+      );
+    // Variable names are known without the values: one resource per name, registered now.
+    const names0 = renderDeliveryVariables({
+      awsRoleArn: "", previewRoleArn: d.previewRole ? "" : undefined, awsRegion: region, workloadIdentityProvider: "", serviceAccount: "",
+      previewServiceAccount: "", ecrRepositoryUrl: "", artifactRegistryUrl: args.artifactRegistry ? "-" : undefined, stack: settings.stack,
+    });
+    for (const variableName of Object.keys(names0.environment)) {
+      new github.ActionsEnvironmentVariable(
+        `${name}-env-${variableName.toLowerCase()}`,
+        { repository: repo.repository, environment: this.environment.environment, variableName, value: variables.apply((v) => v.environment[variableName]) },
+        ghOpts,
+      );
+    }
+    for (const variableName of Object.keys(names0.repository)) {
+      new github.ActionsVariable(
+        `${name}-repo-${variableName.toLowerCase()}`,
+        { repository: repo.repository, variableName, value: variables.apply((v) => v.repository[variableName]) },
+        ghOpts,
+      );
+    }
+
+    if (d.manageRepositoryRuleset) {
+      this.ruleset = new github.RepositoryRuleset(`${name}-deploy-branch`, { repository: repo.repository, ...renderDeployBranchRuleset(d) }, ghOpts);
+    }
+
+    this.registerOutputs({
+      oidcProviderArn: this.oidcProviderArn,
+      deployRoleArn: this.deployRole.arn,
+      previewRoleArn: this.previewRole?.arn,
+      workloadIdentityProvider: this.workloadIdentityProvider.name,
+      serviceAccount: this.serviceAccount.email,
+      githubEnvironment: this.environment.environment,
+    });
+  }
+}
+
+/** GitHub wants numeric ids for environment reviewers: look them up by login / team slug. */
+function resolveReviewers(reviewers: Reviewer[], opts: pulumi.InvokeOptions): pulumi.Output<github.types.input.RepositoryEnvironmentReviewer> {
+  const users = reviewers.filter((r) => r.kind === "user").map((r) => github.getUserOutput({ username: r.login }, opts).id.apply(Number));
+  const teams = reviewers.filter((r) => r.kind === "team").map((r) => github.getTeamOutput({ slug: r.slug, summaryOnly: true }, opts).id.apply(Number));
+  return pulumi.all([pulumi.all(users), pulumi.all(teams)]).apply(([u, t]) => ({ users: u, teams: t }));
+}
