@@ -13,6 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Settings, ServiceSettings } from "./config";
+import type { LoadBalancerSettings } from "./config/network";
 import { containerSpecFor, writablePathsFor } from "./containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "./containerDefinition";
 
@@ -28,13 +29,14 @@ export interface ServiceNetwork {
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** What a routed service needs from the load balancer (H4b's `LoadBalancer` fits). */
+/**
+ * What a routed service needs from the load balancer (H4b's `LoadBalancer` fits). When it is a component resource,
+ * routed services depend on it whole: a service can only register with a target group a listener already uses.
+ */
 export interface ServiceLoadBalancer {
   securityGroupId: pulumi.Input<string>;
   /** One target group per routed service, by service name. */
   targetGroups: Record<string, { arn: pulumi.Input<string> }>;
-  /** Listeners (and rules) that must exist before a service registers with a target group. */
-  listenerResources?: pulumi.Resource[];
 }
 
 export interface FargateServiceArgs {
@@ -143,8 +145,8 @@ export function cpuArchitectureOf(platform: Settings["image"]["platform"]): "X86
  * Seconds from a task's start until it takes traffic: the container's start period, then the target group's healthy
  * threshold of checks, plus the deregistration delay of the task it replaces (a rolling deploy waits for both).
  */
-export function timeToHealthySeconds(service: ServiceSettings, targetGroup: { intervalSeconds: number; healthyThreshold: number; deregistrationDelaySeconds: number }): number {
-  return service.healthCheck.startPeriodSeconds + targetGroup.intervalSeconds * targetGroup.healthyThreshold + targetGroup.deregistrationDelaySeconds;
+export function timeToHealthySeconds(service: ServiceSettings, lb: Pick<LoadBalancerSettings, "healthCheck" | "deregistrationDelaySeconds">): number {
+  return service.healthCheck.startPeriodSeconds + lb.healthCheck.intervalSeconds * lb.healthCheck.healthyThreshold + lb.deregistrationDelaySeconds;
 }
 
 export class FargateService extends pulumi.ComponentResource {
@@ -230,7 +232,8 @@ export class FargateService extends pulumi.ComponentResource {
         .apply(([image, logGroupName]) => JSON.stringify([renderContainerDefinition(containerSpecFor(settings, service, image), logGroupName, region)])),
     }, parent);
 
-    const dependsOn = service.route ? (args.loadBalancer?.listenerResources ?? []) : [];
+    // A service can only register with a target group that a listener (rule) already forwards to.
+    const dependsOn = service.route && pulumi.Resource.isInstance(args.loadBalancer) ? [args.loadBalancer] : [];
     this.service = new aws.ecs.Service(`${name}`, {
       name: names.serviceName,
       cluster: args.cluster.arn,
