@@ -33,8 +33,8 @@ export interface LocalSettings {
   healthyWaitSeconds: number;
 }
 
-/** What the reader needs to know of a service: its name and whether it is routed (behind the load balancer). */
-export type LocalServiceRef = Pick<ServiceSettings, "name"> & { route?: unknown };
+/** What the reader needs to know of a service: its name, whether it is routed (behind the load balancer), its secrets. */
+export type LocalServiceRef = Pick<ServiceSettings, "name"> & { route?: unknown; secrets?: Record<string, string> };
 
 /** The first host port handed out to services without an explicit `berth:local.hostPorts.<service>`. */
 export const FIRST_DEFAULT_HOST_PORT = 8080;
@@ -44,10 +44,19 @@ export const FIRST_DEFAULT_HOST_PORT = 8080;
  * host port gets the next free port from 8080 in that order; a service without a route is published only when
  * `berth:local.hostPorts.<service>` names a port (in the cloud it takes no inbound traffic either).
  */
-export function readLocalSettings(s: ConfigSection, serviceList: readonly (LocalServiceRef | string)[]): LocalSettings {
-  // A bare name (older callers) counts as a routed service.
-  const services = serviceList.map((svc): LocalServiceRef => (typeof svc === "string" ? { name: svc, route: {} } : svc));
+export function readLocalSettings(s: ConfigSection, services: readonly LocalServiceRef[]): LocalSettings {
   const serviceNames = services.map((svc) => svc.name);
+  for (const svc of services) {
+    const names = Object.keys(svc.secrets ?? {});
+    if (names.length > 0) {
+      // There is no SSM or Secrets Manager on a laptop: a secret would silently be missing from the container.
+      s.problems.add(
+        `berth:services.${svc.name}.secrets`,
+        svc.secrets,
+        "no secrets in the local stack (SSM / Secrets Manager references cannot be resolved on a laptop); give the local value under berth:services.<name>.environment",
+      );
+    }
+  }
   const registryPort = s.integer("registryPort", { default: 5001, min: 1024, max: 65535 });
   const givenBind = s.value("bindAddress");
   if (givenBind !== undefined && givenBind !== null && givenBind !== LOCAL_BIND_ADDRESS) {
