@@ -24,6 +24,12 @@ export interface CapturedResource {
   custom: boolean;
   /** Set for reads (`StackReference`, `get` functions of resources). */
   id?: string;
+  /** The URN the mock monitor gave the resource (its type path encodes the parents' types). */
+  urn?: string;
+  /** The parent's URN (a component, or the stack); used by the offline plan to draw the resource tree. */
+  parentUrn?: string;
+  /** The physical id the mock returned (for an S3 bucket, its name, as the real provider does). */
+  physicalId?: string;
 }
 
 export interface CapturedInvoke {
@@ -238,6 +244,14 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
   const invokes: CapturedInvoke[] = [];
   const invokeTable = { ...defaultInvokes(env), ...(opts.invokes ?? {}) };
 
+  // The mocks' newResource does not see the parent or URN; the mock monitor's request does. Record them by wrapping
+  // the monitor's register/read calls, which call newResource synchronously, before their first await.
+  let registering: { urn?: string; parentUrn?: string } = {};
+  const where = () => {
+    const w = registering;
+    registering = {};
+    return w;
+  };
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -245,12 +259,18 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
           const outputs = opts.stackOutputs?.[args.name] ?? opts.stackOutputs?.[String(args.inputs?.name)];
           if (!outputs) throw new Error(`offline: no outputs given for StackReference ${args.name}`);
           const state = { ...args.inputs, outputs, secretOutputNames: [] };
-          resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id });
+          resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id, ...where(), physicalId: args.id ?? args.name });
           return { id: args.id ?? args.name, state };
         }
         const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id });
-        const id = args.id || (args.type.startsWith("aws:ec2/") ? `${args.type.split("/")[1].split(":")[0].toLowerCase().slice(0, 6)}-${fakeHash(args.name).slice(0, 17)}` : `${args.name}-id`);
+        const id =
+          args.id ||
+          (args.type.startsWith("aws:ec2/")
+            ? `${args.type.split("/")[1].split(":")[0].toLowerCase().slice(0, 6)}-${fakeHash(args.name).slice(0, 17)}`
+            : (args.type === "aws:s3/bucket:Bucket" || args.type === "aws:s3/bucketV2:BucketV2") && state.bucket
+              ? String(state.bucket)
+              : `${args.name}-id`);
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id, ...where(), physicalId: id });
         return { id, state };
       },
       call(args) {
@@ -265,6 +285,16 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
     opts.preview ?? false,
   );
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
+  const monitor = (pulumi.runtime as any).getMonitor?.();
+  for (const method of ["registerResource", "readResource"]) {
+    const original = monitor?.[method]?.bind(monitor);
+    if (!original || typeof monitor.newUrn !== "function") continue;
+    monitor[method] = (req: any, callback: unknown) => {
+      const parentUrn = req.getParent() || undefined;
+      registering = { urn: monitor.newUrn(parentUrn, req.getType(), req.getName()), parentUrn };
+      return original(req, callback);
+    };
+  }
 
   const program = opts.program ?? path.join(REPO_ROOT, "infra", "index.ts");
   let exported: Record<string, unknown> = {};
