@@ -479,13 +479,12 @@ export class Delivery extends pulumi.ComponentResource {
     // --- GitHub ------------------------------------------------------------------------------------------
     const githubProvider = new github.Provider(`${name}-github`, { owner: repo.owner }, { parent: this });
     const ghOpts: pulumi.CustomResourceOptions = { parent: this, provider: githubProvider };
-    const reviewerIds = resolveReviewers(d.requiredReviewers, { parent: this, provider: githubProvider });
     this.environment = new github.RepositoryEnvironment(
       `${name}-environment`,
       {
         repository: repo.repository,
         environment: d.githubEnvironment,
-        reviewers: d.requiredReviewers.length > 0 ? [reviewerIds] : [],
+        reviewers: renderReviewers(d.requiredReviewers),
         preventSelfReview: d.preventSelfReview,
         canAdminsBypass: d.allowAdminBypass,
         deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
@@ -548,9 +547,8 @@ export class Delivery extends pulumi.ComponentResource {
   }
 }
 
-/** GitHub wants numeric ids for environment reviewers: look them up by login / team slug. */
-function resolveReviewers(reviewers: Reviewer[], opts: pulumi.InvokeOptions): pulumi.Output<github.types.input.RepositoryEnvironmentReviewer> {
-  const users = reviewers.filter((r) => r.kind === "user").map((r) => github.getUserOutput({ username: r.login }, opts).id.apply(Number));
-  const teams = reviewers.filter((r) => r.kind === "team").map((r) => github.getTeamOutput({ slug: r.slug, summaryOnly: true }, opts).id.apply(Number));
-  return pulumi.all([pulumi.all(users), pulumi.all(teams)]).apply(([u, t]) => ({ users: u, teams: t }));
+/** GitHub wants numeric ids for environment reviewers: they come from the configuration (no lookup, no token needed). */
+export function renderReviewers(reviewers: Reviewer[]): github.types.input.RepositoryEnvironmentReviewer[] {
+  if (reviewers.length === 0) return [];
+  return [{ users: reviewers.filter((r) => r.kind === "user").map((r) => r.id), teams: reviewers.filter((r) => r.kind === "team").map((r) => r.id) }];
 }

@@ -20,8 +20,12 @@ export interface PromotionSettings {
   allowUnpromotedDigest: boolean;
 }
 
-/** A required reviewer of a GitHub environment: a user login, or a team of the repository owner's organization. */
-export type Reviewer = { kind: "user"; login: string } | { kind: "team"; slug: string };
+/**
+ * A required reviewer of a GitHub environment: a user, or a team of the repository owner's organization, with its
+ * numeric GitHub id (what the API takes). Ids are given, not looked up, so preview and deploy jobs need no GitHub
+ * token able to read the organization's teams: `gh api users/<login> --jq .id`, `gh api orgs/<org>/teams/<slug> --jq .id`.
+ */
+export type Reviewer = { kind: "user"; login: string; id: number } | { kind: "team"; slug: string; id: number };
 
 export interface DeliverySettings {
   enabled: boolean;
@@ -135,30 +139,39 @@ export function readDeliverySettings(s: ConfigSection, environment: Environment,
     s.problems.add(
       s.keyPath("requiredReviewers"),
       [],
-      "at least one reviewer (a user login, or <owner>/<team-slug>) in the prod stack: the production environment is the approval gate",
+      "at least one reviewer (<login>=<id> or <owner>/<team-slug>=<id>) in the prod stack: the production environment is the approval gate",
     );
   }
   s.done();
   return out;
 }
 
-/** `requiredReviewers`: `alice` (a user) or `<owner>/<team-slug>` (a team of the repository owner); at most 6, no duplicates. */
+/**
+ * `requiredReviewers`: `alice=583231` (a user and its id) or `<owner>/<team-slug>=1234567` (a team of the repository
+ * owner and its id); at most 6, no duplicates.
+ */
 function readReviewers(s: ConfigSection, owner: string): Reviewer[] {
   const key = s.keyPath("requiredReviewers");
-  const raw = s.stringList("requiredReviewers", { default: [], allowed: "a list of GitHub user logins or <owner>/<team-slug> entries" });
+  const raw = s.stringList("requiredReviewers", { default: [], allowed: "a list of <login>=<id> or <owner>/<team-slug>=<id> entries" });
   const out: Reviewer[] = [];
   for (const entry of raw) {
-    const [first, second, ...rest] = entry.split("/");
-    if (second === undefined && GITHUB_LOGIN.test(first)) {
-      out.push({ kind: "user", login: first });
-    } else if (rest.length === 0 && second !== undefined && first.toLowerCase() === owner.toLowerCase() && TEAM_SLUG.test(second)) {
-      out.push({ kind: "team", slug: second });
+    const m = /^([^=\s]+)=([1-9]\d{0,11})$/.exec(entry);
+    const [first, second, ...rest] = (m?.[1] ?? "").split("/");
+    const id = Number(m?.[2]);
+    if (m && second === undefined && GITHUB_LOGIN.test(first)) {
+      out.push({ kind: "user", login: first, id });
+    } else if (m && rest.length === 0 && second !== undefined && first.toLowerCase() === owner.toLowerCase() && TEAM_SLUG.test(second)) {
+      out.push({ kind: "team", slug: second, id });
     } else {
-      s.problems.add(key, entry, `a GitHub user login, or ${owner || "<owner>"}/<team-slug> (a team of the repository owner, berth:githubOwner)`);
+      s.problems.add(
+        key,
+        entry,
+        `<login>=<numeric id> (a user: gh api users/<login> --jq .id) or ${owner || "<owner>"}/<team-slug>=<numeric id> (a team of berth:githubOwner: gh api orgs/${owner || "<owner>"}/teams/<slug> --jq .id)`,
+      );
     }
   }
   if (out.length > 6) s.problems.add(key, raw, "at most 6 reviewers (a GitHub limit per environment)");
-  const names = out.map((r) => (r.kind === "user" ? `user:${r.login.toLowerCase()}` : `team:${r.slug}`));
+  const names = out.map((r) => `${r.kind}:${r.id}`);
   if (new Set(names).size !== names.length) s.problems.add(key, raw, "each reviewer once");
   return out;
 }
