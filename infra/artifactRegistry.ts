@@ -1,0 +1,104 @@
+/**
+ * The Google Artifact Registry side of the three registries. Owner: H3.
+ *
+ *   ArtifactRegistryRepository ─┬─ projects.Service artifactregistry.googleapis.com   (kept on destroy)
+ *                               ├─ projects.Service containerscanning.googleapis.com  (kept on destroy)
+ *                               ├─ artifactregistry.Repository DOCKER, immutable tags, scanning INHERITED, cleanup
+ *                               ├─ serviceaccount.Account <image>-pusher
+ *                               └─ artifactregistry.RepositoryIamMember roles/artifactregistry.writer (this repository only)
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as gcp from "@pulumi/gcp";
+import type { ArtifactRegistrySettings, Settings } from "./config";
+
+export interface ArtifactRegistryRepositoryArgs {
+  settings: Settings;
+}
+
+export const REQUIRED_SERVICES = ["artifactregistry.googleapis.com", "containerscanning.googleapis.com"] as const;
+export const PUSHER_ROLE = "roles/artifactregistry.writer";
+
+/**
+ * Cleanup: delete untagged versions older than N days; keep the N most recent versions whatever else applies
+ * (a KEEP policy wins over a DELETE policy in Artifact Registry). Release tags `v*` are always kept.
+ */
+export function cleanupPolicies(ar: Pick<ArtifactRegistrySettings, "untaggedExpiryDays" | "keepRecentVersions">): gcp.types.input.artifactregistry.RepositoryCleanupPolicy[] {
+  return [
+    {
+      id: "delete-untagged",
+      action: "DELETE",
+      condition: { tagState: "UNTAGGED", olderThan: `${ar.untaggedExpiryDays * 86400}s` },
+    },
+    {
+      id: "keep-recent-versions",
+      action: "KEEP",
+      mostRecentVersions: { keepCount: ar.keepRecentVersions },
+    },
+    {
+      id: "keep-release-tags",
+      action: "KEEP",
+      condition: { tagState: "TAGGED", tagPrefixes: ["v"] },
+    },
+  ];
+}
+
+export class ArtifactRegistryRepository extends pulumi.ComponentResource {
+  readonly services: gcp.projects.Service[];
+  readonly repository: gcp.artifactregistry.Repository;
+  readonly pusher: gcp.serviceaccount.Account;
+  readonly pusherBinding: gcp.artifactregistry.RepositoryIamMember;
+  /** `<location>-docker.pkg.dev/<project>/<repository>`: the image is `<registryUri>/<image>:<tag>`. */
+  readonly registryUri: pulumi.Output<string>;
+  /** The Docker registry host, e.g. `europe-west1-docker.pkg.dev`. */
+  readonly host: string;
+
+  constructor(name: string, args: ArtifactRegistryRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:registries:ArtifactRegistryRepository", name, {}, opts);
+    const { settings } = args;
+    const ar = settings.artifactRegistry;
+    const project = settings.gcp?.project;
+    if (!ar || !project) throw new Error("ArtifactRegistryRepository: the artifactRegistry and gcp settings are required");
+    const imageName = settings.image.name;
+    this.host = `${ar.location}-docker.pkg.dev`;
+
+    this.services = REQUIRED_SERVICES.map(
+      (service) =>
+        new gcp.projects.Service(
+          `${name}-${service.split(".")[0]}`,
+          // Not disabled on destroy: other workloads in the project may use the API; disabling it would break them.
+          { project, service, disableOnDestroy: false, disableDependentServices: false },
+          { parent: this },
+        ),
+    );
+
+    this.repository = new gcp.artifactregistry.Repository(
+      name,
+      {
+        project,
+        location: ar.location,
+        repositoryId: imageName,
+        format: "DOCKER",
+        description: `${imageName} images, tagged by git commit SHA (${settings.stack})`,
+        dockerConfig: { immutableTags: true },
+        vulnerabilityScanningConfig: { enablementConfig: ar.vulnerabilityScanning ? "INHERITED" : "DISABLED" },
+        cleanupPolicyDryRun: false,
+        cleanupPolicies: cleanupPolicies(ar),
+      },
+      { parent: this, dependsOn: this.services },
+    );
+    this.registryUri = this.repository.registryUri;
+
+    this.pusher = new gcp.serviceaccount.Account(
+      `${name}-pusher`,
+      { project, accountId: `${imageName}-pusher`.slice(0, 30), displayName: `Pushes ${imageName} images to Artifact Registry (${settings.stack})` },
+      { parent: this },
+    );
+    this.pusherBinding = new gcp.artifactregistry.RepositoryIamMember(
+      `${name}-pusher-writer`,
+      { project, location: ar.location, repository: this.repository.name, role: PUSHER_ROLE, member: this.pusher.member },
+      { parent: this },
+    );
+
+    this.registerOutputs({ registryUri: this.registryUri, pusherEmail: this.pusher.email });
+  }
+}

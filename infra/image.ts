@@ -1,0 +1,236 @@
+/**
+ * The one application image. Owner: H3.
+ *
+ * - `AppImage` (the build stack, staging): built once from the repository's Dockerfile with `@pulumi/docker-build`
+ *   for the configured platform, tagged `<sha>` (+ `vX.Y.Z-<sha>`), pushed to ECR, GHCR and Artifact Registry on
+ *   `up` (never on preview), with a registry build cache in ECR's cache repository.
+ * - `ExistingImage` (rollback: `berth:deploySha`): builds nothing; looks the SHA's image up in ECR and deploys its
+ *   digest, or fails with a clear error naming the SHA and the repository.
+ * - H6's promoted image (prod) implements the same `ImageRelease` interface.
+ *
+ * ECS always runs `ecrDigestRef` (`<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...`): a digest, never a tag.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as gcp from "@pulumi/gcp";
+import * as dockerBuild from "@pulumi/docker-build";
+import type { Settings } from "./config";
+import { imageTagsFor } from "./config/source";
+import type { EcrRepository } from "./ecr";
+import { buildCacheTag } from "./ecr";
+import type { ArtifactRegistryRepository } from "./artifactRegistry";
+
+/** What every path (build, rollback, promotion) gives the services. */
+export interface ImageRelease {
+  /** The commit SHA of the image. */
+  sha: pulumi.Output<string>;
+  /** `sha256:<64 hex>`: identical in every registry and in prod's ECR replica. */
+  digest: pulumi.Output<string>;
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...`: what ECS runs. */
+  ecrDigestRef: pulumi.Output<string>;
+  /** Tag references by registry (`ecr`, `ghcr`, `artifactRegistry`), primary tag. */
+  refs: Record<string, pulumi.Output<string>>;
+}
+
+export const GHCR_HOST = "ghcr.io";
+
+/** `ghcr.io/<owner>/<name>`: GHCR package names are lowercase. */
+export function ghcrImageName(owner: string, imageName: string): string {
+  return `${GHCR_HOST}/${owner.toLowerCase()}/${imageName}`;
+}
+
+export function sourceUrl(settings: Pick<Settings, "github">): string {
+  return `https://github.com/${settings.github.owner}/${settings.github.repository}`;
+}
+
+/** The app's version: the release (`1.4.2`) or `0.0.0-<tag>` between releases. */
+export function imageVersion(settings: Pick<Settings, "source">): string {
+  const { source } = settings;
+  return source.releaseTag && !source.dirty ? source.releaseTag.slice(1) : `0.0.0-${source.tag}`;
+}
+
+/** Build arguments (the Dockerfile's ARGs). No build time: the same commit must give the same build inputs. */
+export function imageBuildArgs(settings: Pick<Settings, "source" | "github">): Record<string, string> {
+  return { GIT_SHA: settings.source.sha, VERSION: imageVersion(settings), SOURCE_URL: sourceUrl(settings) };
+}
+
+/**
+ * OCI labels. `org.opencontainers.image.source` links the GHCR package to the repository, so the package inherits
+ * the repository's visibility and access (docs/registries.md). `berth.dirty` marks a build from uncommitted changes.
+ */
+export function imageLabels(settings: Pick<Settings, "source" | "github" | "image" | "stack">): Record<string, string> {
+  return {
+    "org.opencontainers.image.source": sourceUrl(settings),
+    "org.opencontainers.image.revision": settings.source.sha,
+    "org.opencontainers.image.version": imageVersion(settings),
+    "org.opencontainers.image.title": settings.image.name,
+    "berth.dirty": String(settings.source.dirty),
+    "berth.built-by-stack": settings.stack,
+  };
+}
+
+/** Every `<repository>:<tag>` the build pushes. */
+export function imageTagRefs(repositories: string[], tags: string[]): string[] {
+  return repositories.flatMap((repo) => tags.map((tag) => `${repo}:${tag}`));
+}
+
+/** `registry.example/name:tag` or `registry.example/name@sha256:...` → the repository part. */
+export function repositoryOf(ref: string): string {
+  const at = ref.indexOf("@");
+  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = noDigest.lastIndexOf("/");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/**
+ * Reads `berth:ghcrToken` (a secret: `pulumi config set --secret berth:ghcrToken <token with write:packages>`).
+ * Absent: the GHCR push is skipped with a loud warning, so a stack file as committed still plans offline and a
+ * laptop without a token can deploy; CI always sets it (docs/registries.md).
+ */
+export function readGhcrToken(): pulumi.Output<string> | undefined {
+  return new pulumi.Config("berth").getSecret("ghcrToken");
+}
+
+export interface AppImageArgs {
+  settings: Settings;
+  ecr: EcrRepository;
+  artifactRegistry?: ArtifactRegistryRepository;
+  /** Defaults to `berth:ghcrToken`. */
+  ghcrToken?: pulumi.Output<string>;
+}
+
+export class AppImage extends pulumi.ComponentResource implements ImageRelease {
+  readonly image: dockerBuild.Image;
+  readonly sha: pulumi.Output<string>;
+  readonly digest: pulumi.Output<string>;
+  readonly ecrDigestRef: pulumi.Output<string>;
+  readonly refs: Record<string, pulumi.Output<string>>;
+  /** Every tag pushed, in every registry. */
+  readonly tagRefs: pulumi.Output<string[]>;
+  readonly warnings: string[] = [];
+
+  constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:image:AppImage", name, {}, opts);
+    const { settings, ecr, artifactRegistry } = args;
+    const tags = imageTagsFor(settings.source);
+
+    const ecrToken = aws.ecr.getAuthorizationTokenOutput({ registryId: ecr.repository.registryId }, { parent: this });
+    const registries: dockerBuild.types.input.RegistryArgs[] = [
+      {
+        address: ecr.repository.repositoryUrl.apply((url) => url.split("/")[0]),
+        username: ecrToken.userName,
+        password: pulumi.secret(ecrToken.password),
+      },
+    ];
+    const repositories: pulumi.Output<string>[] = [ecr.repository.repositoryUrl];
+    const refs: Record<string, pulumi.Output<string>> = { ecr: pulumi.interpolate`${ecr.repository.repositoryUrl}:${tags[0]}` };
+
+    const ghcrToken = settings.ghcr?.enabled ? (args.ghcrToken ?? readGhcrToken()) : undefined;
+    if (settings.ghcr?.enabled && !ghcrToken) {
+      const warning =
+        "GHCR push DISABLED: berth:ghcrToken is not set. The image goes to ECR and Artifact Registry only. " +
+        "Set it with `pulumi config set --secret berth:ghcrToken <token with write:packages>` (CI sets it), " +
+        "or set berth:ghcr.enabled to false to silence this warning.";
+      this.warnings.push(warning);
+      pulumi.log.warn(warning, this);
+    }
+    if (ghcrToken) {
+      const ghcrRepo = ghcrImageName(settings.github.owner, settings.image.name);
+      registries.push({ address: GHCR_HOST, username: settings.github.owner, password: ghcrToken });
+      repositories.push(pulumi.output(ghcrRepo));
+      refs.ghcr = pulumi.output(`${ghcrRepo}:${tags[0]}`);
+    }
+    if (artifactRegistry) {
+      const accessToken = gcp.organizations.getClientConfigOutput({ parent: this }).accessToken;
+      registries.push({ address: artifactRegistry.host, username: "oauth2accesstoken", password: pulumi.secret(accessToken) });
+      const arRepo = pulumi.interpolate`${artifactRegistry.registryUri}/${settings.image.name}`;
+      repositories.push(arRepo);
+      refs.artifactRegistry = pulumi.interpolate`${arRepo}:${tags[0]}`;
+    }
+
+    this.tagRefs = pulumi.all(repositories).apply((repos) => imageTagRefs(repos, tags));
+    const cacheRef = ecr.cacheRepository
+      ? pulumi.interpolate`${ecr.cacheRepository.repositoryUrl}:${buildCacheTag(settings.image.platform)}`
+      : undefined;
+
+    this.image = new dockerBuild.Image(
+      name,
+      {
+        // Relative to the project directory (where Pulumi.yaml is): an absolute path would differ between a laptop
+        // and CI and show a diff (a rebuild, and a refused re-push of an immutable tag) on every change of machine.
+        context: { location: "." },
+        dockerfile: { location: "Dockerfile" },
+        platforms: [settings.image.platform],
+        tags: this.tagRefs,
+        push: true,
+        buildOnPreview: false,
+        registries,
+        buildArgs: imageBuildArgs(settings),
+        labels: imageLabels(settings),
+        cacheFrom: cacheRef ? [{ registry: { ref: cacheRef } }] : [],
+        // ECR needs an image-manifest cache in OCI media types.
+        cacheTo: cacheRef ? [{ registry: { ref: cacheRef, mode: dockerBuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }] : [],
+      },
+      { parent: this, dependsOn: [ecr.lifecyclePolicy, ...(artifactRegistry ? [artifactRegistry.pusherBinding] : [])] },
+    );
+
+    this.sha = pulumi.output(settings.source.sha);
+    this.digest = this.image.digest;
+    this.ecrDigestRef = pulumi.interpolate`${ecr.repository.repositoryUrl}@${this.image.digest}`;
+    this.refs = refs;
+    this.registerOutputs({ sha: this.sha, digest: this.digest, ecrDigestRef: this.ecrDigestRef, refs: this.refs });
+  }
+}
+
+/** The clear error for a rollback to a SHA without an image. */
+export function missingImageMessage(args: { sha: string; repositoryName: string; registryId: string; region: string; cause?: unknown }): string {
+  const cause = args.cause instanceof Error ? args.cause.message : args.cause ? String(args.cause) : "";
+  return (
+    `berth:deploySha: no image tagged ${args.sha} in ECR repository ${args.repositoryName} ` +
+    `(registry ${args.registryId}, ${args.region}). Roll back only to a SHA that was built and pushed: ` +
+    `aws ecr describe-images --repository-name ${args.repositoryName} --region ${args.region} ` +
+    `--query 'sort_by(imageDetails,&imagePushedAt)[].imageTags'` +
+    (cause ? `. Lookup said: ${cause.split("\n")[0]}` : "")
+  );
+}
+
+export interface ExistingImageArgs {
+  settings: Settings;
+  ecr: EcrRepository;
+  /** The earlier commit to deploy (`berth:deploySha`). */
+  sha: string;
+}
+
+/** Rollback: no build; the digest of `<sha>`'s image as ECR has it. */
+export class ExistingImage extends pulumi.ComponentResource implements ImageRelease {
+  readonly sha: pulumi.Output<string>;
+  readonly digest: pulumi.Output<string>;
+  readonly ecrDigestRef: pulumi.Output<string>;
+  readonly refs: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: ExistingImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:image:ExistingImage", name, {}, opts);
+    const { settings, ecr, sha } = args;
+    const registryId = settings.aws?.accountId ?? "";
+    const region = settings.aws?.region ?? "";
+    const repositoryName = settings.image.name;
+    const found = pulumi.output(
+      aws.ecr
+        .getImage({ repositoryName, registryId, imageTag: sha }, { parent: this })
+        .then((image) => {
+          if (!image?.imageDigest) throw new Error(missingImageMessage({ sha, repositoryName, registryId, region }));
+          return image;
+        })
+        .catch((cause: unknown) => {
+          const message = cause instanceof Error && cause.message.startsWith("berth:deploySha") ? cause.message : missingImageMessage({ sha, repositoryName, registryId, region, cause });
+          throw new Error(message);
+        }),
+    );
+    this.sha = pulumi.output(sha);
+    this.digest = found.imageDigest;
+    this.ecrDigestRef = pulumi.interpolate`${ecr.repository.repositoryUrl}@${found.imageDigest}`;
+    this.refs = { ecr: pulumi.interpolate`${ecr.repository.repositoryUrl}:${sha}` };
+    this.registerOutputs({ sha: this.sha, digest: this.digest, ecrDigestRef: this.ecrDigestRef, refs: this.refs });
+  }
+}
