@@ -174,7 +174,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
       aws, gcp,
       ecr: readEcrSettings(berth.section("ecr"), environment, aws.accountId),
       artifactRegistry: readArtifactRegistrySettings(berth.section("artifactRegistry"), environment, gcp.region),
-      ghcr: readGhcrSettings(berth.section("ghcr")),
+      ghcr: readGhcrSettings(berth.section("ghcr"), environment),
       network: readNetworkSettings(berth.section("network"), environment),
       loadBalancer: readLoadBalancerSettings(berth.section("loadBalancer"), environment, awsRegion),
       cluster: readClusterSettings(berth.section("cluster")),

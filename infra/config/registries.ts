@@ -118,8 +118,9 @@ export function readArtifactRegistrySettings(s: ConfigSection, environment: Envi
   return out;
 }
 
-export function readGhcrSettings(s: ConfigSection): GhcrSettings {
-  const out: GhcrSettings = { enabled: s.boolean("enabled", true) };
+export function readGhcrSettings(s: ConfigSection, environment: Environment): GhcrSettings {
+  // Prod never builds, so it never pushes to GHCR.
+  const out: GhcrSettings = { enabled: s.boolean("enabled", environment !== "prod") };
   s.done();
   return out;
 }
