@@ -94,6 +94,26 @@ export interface Settings {
   local?: LocalSettings;
 }
 
+/**
+ * Top-level keys whose value is a YAML mapping. Pulumi's project config schema (Pulumi.yaml) takes only string,
+ * integer, boolean and array types, so these are declared here instead; each section reader validates its content.
+ * tests/infra/projectSchema.test.ts checks every key the program reads is declared in Pulumi.yaml or here.
+ */
+export const STRUCTURED_KEYS: Record<string, string> = {
+  services: "The services (web behind the ALB, worker without): task size, counts, health checks, hardening.",
+  tags: "Extra tags on every AWS resource (provider default tags) and, lowered, labels on every GCP resource. docs/registries.md",
+  logs: "CloudWatch log retention.",
+  ecr: "ECR scanning, lifecycle, KMS, replication. docs/registries.md",
+  artifactRegistry: "Artifact Registry repository (enabled, location, scanning, cleanup). docs/registries.md",
+  ghcr: "GHCR push (enabled). docs/registries.md",
+  network: "VPC (created or existing), egress.",
+  loadBalancer: "ALB (certificate, ingress, access logs, TLS policy).",
+  cluster: "ECS cluster (Container Insights).",
+  promotion: "Prod only: the staging stack whose digest prod deploys.",
+  delivery: "CI identity and GitHub environment of this stack.",
+  local: "The local stack's Docker settings.",
+};
+
 /** Keys that are secrets: read with `getSecret` by the program, never part of `Settings`. */
 export const SECRET_KEYS = ["berth:ghcrToken"] as const;
 

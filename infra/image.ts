@@ -10,6 +10,7 @@
  *
  * ECS always runs `ecrDigestRef` (`<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...`): a digest, never a tag.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
@@ -33,6 +34,8 @@ export interface ImageRelease {
 }
 
 export const GHCR_HOST = "ghcr.io";
+/** The build context: the repository root (Dockerfile and its allow-list .dockerignore). */
+export const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** `ghcr.io/<owner>/<name>`: GHCR package names are lowercase. */
 export function ghcrImageName(owner: string, imageName: string): string {
@@ -157,10 +160,10 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     this.image = new dockerBuild.Image(
       name,
       {
-        // Relative to the project directory (where Pulumi.yaml is): an absolute path would differ between a laptop
+        // Relative to the working directory (the project directory under the CLI): an absolute path would differ between a laptop
         // and CI and show a diff (a rebuild, and a refused re-push of an immutable tag) on every change of machine.
-        context: { location: "." },
-        dockerfile: { location: "Dockerfile" },
+        context: { location: path.relative(process.cwd(), REPO_ROOT) || "." },
+        dockerfile: { location: path.join(path.relative(process.cwd(), REPO_ROOT), "Dockerfile") },
         platforms: [settings.image.platform],
         tags: this.tagRefs,
         push: true,
