@@ -10,6 +10,8 @@ import { AppImage, ExistingImage, type ImageRelease } from "./image";
 import { Network } from "./network";
 import { Cluster } from "./cluster";
 import { LoadBalancer } from "./loadBalancer";
+import { promotedImage, promotionSourceOutputs } from "./promotion";
+import { Delivery } from "./delivery";
 
 export function awsStack(settings: Settings) {
   // H3: providers with default tags, ECR, Artifact Registry, GHCR push, the image built once (or the rollback image).
@@ -18,8 +20,10 @@ export function awsStack(settings: Settings) {
   const artifactRegistry = settings.artifactRegistry?.enabled
     ? new ArtifactRegistryRepository("app", { settings }, { provider: providers.gcp })
     : undefined;
-  // H6: `settings.promotion ? promotedImage(...) :` goes first (prod never builds).
-  const release: ImageRelease = settings.image.deploySha
+  // H6: prod never builds: it promotes the digest staging runs (a deploySha rollback in prod is checked against it).
+  const release: ImageRelease = settings.promotion
+    ? promotedImage("promotion-source", { settings, ecrRepositoryUrl: ecr.repositoryUrl, ecrRepositoryName: ecr.repository.name }, { provider: providers.aws })
+    : settings.image.deploySha
     ? new ExistingImage("image", { settings, ecr, sha: settings.image.deploySha }, { provider: providers.aws })
     : new AppImage("image", { settings, ecr, artifactRegistry }, { providers: [providers.aws, providers.gcp] });
   // H4b: network, cluster, load balancer (pass the H3 aws provider as `{ provider: providers.aws }` once it exists).
@@ -27,14 +31,33 @@ export function awsStack(settings: Settings) {
   const cluster = new Cluster("cluster", { settings }, { provider: providers.aws });
   const loadBalancer = new LoadBalancer("alb", { settings, network }, { provider: providers.aws });
   // H4a: one FargateService per settings.services entry.
-  // H6: delivery identity (OIDC roles, WIF, GitHub environments) and promotion.
+  // H6: delivery identity (OIDC roles, WIF pool, GitHub environment) of this stack's account, project and environment.
+  const delivery = settings.delivery?.enabled
+    ? new Delivery(
+        "delivery",
+        {
+          settings,
+          ecrRepositoryArns: [ecr.repository.arn, ...(ecr.cacheRepository ? [ecr.cacheRepository.arn] : [])],
+          ecrRepositoryUrl: ecr.repositoryUrl,
+          artifactRegistry: artifactRegistry && {
+            repository: artifactRegistry.repository.repositoryId,
+            location: artifactRegistry.repository.location,
+            project: artifactRegistry.repository.project,
+            url: artifactRegistry.registryUri,
+          },
+        },
+        { providers: [providers.aws, providers.gcp] },
+      )
+    : undefined;
   return {
     environment: settings.environment,
-    sourceSha: settings.source.sha,
     imageTag: settings.source.tag,
     sourceDirty: settings.source.dirty,
     imageRefs: release.refs,
-    imageDigest: release.digest,
+    ...promotionSourceOutputs(release), // H6: sourceSha, imageDigest, ranDigests: what prod promotes from
+    deployRoleArn: delivery?.deployRole.arn,
+    previewRoleArn: delivery?.previewRole?.arn,
+    githubEnvironment: delivery?.environment.environment,
     imageDigestRef: release.ecrDigestRef,
     ecrRepositoryUrl: ecr.repositoryUrl,
     serviceUrl: loadBalancer.url,

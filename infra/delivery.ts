@@ -275,14 +275,14 @@ export function renderDeliveryVariables(v: DeliveryVariableValues): { environmen
     ECR_REPOSITORY_URL: v.ecrRepositoryUrl,
     PULUMI_STACK: v.stack,
   };
-  if (v.artifactRegistryUrl) environment.ARTIFACT_REGISTRY_URL = v.artifactRegistryUrl;
+  if (v.artifactRegistryUrl !== undefined) environment.ARTIFACT_REGISTRY_URL = v.artifactRegistryUrl;
   const prefix = repositoryVariablePrefix(v.stack);
   const repository: Record<string, string> = {
     [`${prefix}AWS_REGION`]: v.awsRegion,
     [`${prefix}GCP_WORKLOAD_IDENTITY_PROVIDER`]: v.workloadIdentityProvider,
     [`${prefix}GCP_PREVIEW_SERVICE_ACCOUNT`]: v.previewServiceAccount,
   };
-  if (v.previewRoleArn) repository[`${prefix}PREVIEW_AWS_ROLE_ARN`] = v.previewRoleArn;
+  if (v.previewRoleArn !== undefined) repository[`${prefix}PREVIEW_AWS_ROLE_ARN`] = v.previewRoleArn;
   return { environment, repository };
 }
 
@@ -515,7 +515,7 @@ export class Delivery extends pulumi.ComponentResource {
     // Variable names are known without the values: one resource per name, registered now.
     const names0 = renderDeliveryVariables({
       awsRoleArn: "", previewRoleArn: d.previewRole ? "" : undefined, awsRegion: region, workloadIdentityProvider: "", serviceAccount: "",
-      previewServiceAccount: "", ecrRepositoryUrl: "", artifactRegistryUrl: args.artifactRegistry ? "-" : undefined, stack: settings.stack,
+      previewServiceAccount: "", ecrRepositoryUrl: "", artifactRegistryUrl: args.artifactRegistry ? "" : undefined, stack: settings.stack,
     });
     for (const variableName of Object.keys(names0.environment)) {
       new github.ActionsEnvironmentVariable(
