@@ -8,7 +8,7 @@ import { readStackConfig } from "../../infra/offline/mockRuntime";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const git = () => ({ head: SHA, tagsAtHead: [], dirty: false });
-const base = () => ({ ...readStackConfig("local"), "berth:imageSha": SHA });
+const base = (): Record<string, string> => ({ ...readStackConfig("local"), "berth:imageSha": SHA });
 
 function load(config: Record<string, string>): Settings {
   return loadSettings(config, { stack: "local", git });

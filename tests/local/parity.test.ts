@@ -96,7 +96,7 @@ for (const name of ["web", "worker"]) {
 }
 
 test("an explicit hardening opt-out reaches both renderings alike", () => {
-  const config = { ...readStackConfig("local"), "berth:imageSha": SHA };
+  const config: Record<string, string> = { ...readStackConfig("local"), "berth:imageSha": SHA };
   const services = JSON.parse(config["berth:services"]);
   services.web.hardening = { readonlyRootFilesystem: false, dropAllCapabilities: false, initProcess: false, noNewPrivileges: false };
   const optedOut = loadSettings({ ...config, "berth:services": JSON.stringify(services) }, { stack: "local", git });
