@@ -36,7 +36,7 @@ fi
 t1=$(date +%s%3N)
 # --format docker: OCI format drops HEALTHCHECK. --force-rm: no mounted leftovers after a failed build.
 # --platform: sets TARGETARCH (the Dockerfile publishes with -a $TARGETARCH).
-buildah bud --format docker --layers --force-rm --pull-never --platform linux/amd64 \
+TMPDIR="$BERTH_CONTAINERS_TMPDIR" buildah bud --format docker --layers --force-rm --pull-never --platform linux/amd64 \
   --build-arg GIT_SHA="$GIT_SHA" --build-arg VERSION="$VERSION" --build-arg SOURCE_URL="$SOURCE_URL" \
   --build-arg BUILD_TIME="$BUILD_TIME" \
   -f "$dockerfile" -t "$tag" . >&2

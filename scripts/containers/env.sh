@@ -5,7 +5,7 @@
 #   containers.conf  runc (crun fails on hybrid cgroups here), netavark (never CNI), default_ulimits = [] (else
 #                    setrlimit RLIMIT_NOFILE/NPROC: Operation not permitted)
 #   storage.conf     overlay driver (vfs copies the 1 GB SDK into every layer), graphroot/runroot in that folder
-# and exports CONTAINERS_CONF, CONTAINERS_STORAGE_CONF, BERTH_CONTAINERS_DIR. See /work/shared/CONTAINERS.md.
+# and exports CONTAINERS_CONF, CONTAINERS_STORAGE_CONF, BERTH_CONTAINERS_DIR, BERTH_CONTAINERS_TMPDIR. See /work/shared/CONTAINERS.md.
 BERTH_CONTAINERS_DIR=${BERTH_CONTAINERS_DIR:-$HOME/.cache/berth/containers}
 mkdir -p "$BERTH_CONTAINERS_DIR/graph" "$BERTH_CONTAINERS_DIR/run" "$BERTH_CONTAINERS_DIR/tmp"
 
@@ -33,5 +33,6 @@ unset -f _berth_write_if_changed
 export BERTH_CONTAINERS_DIR
 export CONTAINERS_CONF="$BERTH_CONTAINERS_DIR/containers.conf"
 export CONTAINERS_STORAGE_CONF="$BERTH_CONTAINERS_DIR/storage.conf"
-# buildah/podman build scratch space next to the store (not a tmpfs /var/tmp).
-export TMPDIR="${BERTH_CONTAINERS_TMPDIR:-$BERTH_CONTAINERS_DIR/tmp}"
+# Scratch space next to the store, for buildah (its RUN --mount=type=cache folders, e.g. the NuGet cache, live in
+# $TMPDIR/buildah-cache): build-image.sh passes it as TMPDIR to buildah only, not to the caller's shell.
+export BERTH_CONTAINERS_TMPDIR="${BERTH_CONTAINERS_TMPDIR:-$BERTH_CONTAINERS_DIR/tmp}"
