@@ -159,6 +159,10 @@ export class FargateService extends pulumi.ComponentResource {
   readonly autoscalingTarget: aws.appautoscaling.Target;
   readonly serviceName: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
+  /** The `berth:services` key. */
+  readonly key: string;
+  /** The image (by digest) the task definition runs. */
+  readonly image: pulumi.Output<string>;
 
   constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:ecs:FargateService", name, {}, opts);
@@ -291,14 +295,24 @@ export class FargateService extends pulumi.ComponentResource {
     scaling("ECSServiceAverageCPUUtilization", names.cpuPolicy, service.autoscaling.cpuTargetPercent, "cpu");
     scaling("ECSServiceAverageMemoryUtilization", names.memoryPolicy, service.autoscaling.memoryTargetPercent, "memory");
 
+    this.key = service.name;
+    this.image = pulumi.output(args.image);
     this.serviceName = this.service.name;
     this.logGroupName = this.logGroup.name;
     this.registerOutputs({
       serviceName: this.serviceName,
       logGroupName: this.logGroupName,
       taskDefinitionArn: this.taskDefinition.arn,
+      image: this.image,
       executionRoleArn: this.executionRole.arn,
       taskRoleArn: this.taskRole.arn,
     });
   }
+}
+
+/** Stack outputs of the services: per service its ECS name, log group, task definition and the digest it runs. */
+export function serviceOutputs(services: FargateService[]) {
+  return Object.fromEntries(
+    services.map((s) => [s.key, { serviceName: s.serviceName, logGroupName: s.logGroupName, taskDefinitionArn: s.taskDefinition.arn, image: s.image }]),
+  );
 }

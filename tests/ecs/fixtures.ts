@@ -14,7 +14,7 @@ export type ServicesMap = Record<string, Record<string, unknown>>;
 
 /** The stack's flat config map (as the Pulumi runtime gives it), with `berth:services` passed through `edit`. */
 export function stackConfig(stack: "staging" | "prod", edit?: (services: ServicesMap) => ServicesMap | void, extra: Record<string, string> = {}): Record<string, string> {
-  const config = { ...readStackConfig(stack), "berth:imageSha": SHA, ...extra };
+  const config: Record<string, string> = { ...readStackConfig(stack), "berth:imageSha": SHA, ...extra };
   if (edit) {
     const services = JSON.parse(config["berth:services"] ?? "{}") as ServicesMap;
     const edited = edit(services) ?? services;
