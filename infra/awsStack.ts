@@ -10,6 +10,7 @@ import { AppImage, ExistingImage, type ImageRelease } from "./image";
 import { Network } from "./network";
 import { Cluster } from "./cluster";
 import { LoadBalancer } from "./loadBalancer";
+import { FargateService, serviceOutputs } from "./fargateService";
 import { promotedImage, promotionSourceOutputs } from "./promotion";
 import { Delivery } from "./delivery";
 
@@ -30,7 +31,13 @@ export function awsStack(settings: Settings) {
   const network = new Network("network", { settings }, { provider: providers.aws });
   const cluster = new Cluster("cluster", { settings }, { provider: providers.aws });
   const loadBalancer = new LoadBalancer("alb", { settings, network }, { provider: providers.aws });
-  // H4a: one FargateService per settings.services entry.
+  // H4a: one FargateService per settings.services entry (sharing cluster, network, image, log retention);
+  // only their execution roles may pull from the app repository.
+  const services = settings.services.map(
+    (service) =>
+      new FargateService(service.name, { settings, service, image: release.ecrDigestRef, ecrRepositoryArn: ecr.repository.arn, cluster, network, loadBalancer }, { provider: providers.aws }),
+  );
+  ecr.grantPull("pull", services.map((s) => s.executionRole.arn));
   // H6: delivery identity (OIDC roles, WIF pool, GitHub environment) of this stack's account, project and environment.
   const delivery = settings.delivery?.enabled
     ? new Delivery(
@@ -63,6 +70,7 @@ export function awsStack(settings: Settings) {
     serviceUrl: loadBalancer.url,
     loadBalancerDnsName: loadBalancer.dnsName,
     clusterName: cluster.name,
+    services: serviceOutputs(services),
     vpcId: network.vpcId,
     warnings: [...loadBalancer.warnings, ...(release instanceof AppImage ? release.warnings : [])],
   };
