@@ -29,9 +29,18 @@ export const ecrScanOnPush = resourceRule<EcrRepository>({
   },
 });
 
+/** Tags Berth deploys by: the full commit SHA and the release tag `vX.Y.Z-<sha>`. An exclusion must match neither. */
+const DEPLOY_TAG_SAMPLES = ["0123456789abcdef0123456789abcdef01234567", "v1.2.3-0123456789abcdef0123456789abcdef01234567"];
+
+/** ECR exclusion filters are WILDCARD patterns: `*` matches any run of characters. */
+export function wildcardMatches(filter: string, tag: string): boolean {
+  const pattern = String(filter).split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  return new RegExp(`^${pattern}$`).test(tag);
+}
+
 export const ecrImmutableTags = resourceRule<EcrRepository>({
   name: "berth-ecr-immutable-tags",
-  summary: "ECR repositories have immutable tags, so a SHA tag always names the same image.",
+  summary: "ECR repositories have immutable tags (exclusions only for tags that are never deployed, e.g. build cache), so a SHA tag always names the same image.",
   controls: { fsbp: ["ECR.2"], checkov: ["CKV_AWS_51"] },
   resourceTypes: [ECR_REPOSITORY],
   remediationSteps: "Set `imageTagMutability: IMMUTABLE` on the repository (infra/ecr.ts).",
@@ -39,8 +48,11 @@ export const ecrImmutableTags = resourceRule<EcrRepository>({
     if (repo.imageTagMutability !== "IMMUTABLE" && repo.imageTagMutability !== "IMMUTABLE_WITH_EXCLUSION") {
       report(`imageTagMutability is ${JSON.stringify(repo.imageTagMutability ?? "MUTABLE (the default)")}: tags can be moved to another image.`);
     }
-    if (repo.imageTagMutability === "IMMUTABLE_WITH_EXCLUSION" && asArray(repo.imageTagMutabilityExclusionFilters).length > 0) {
-      report("imageTagMutabilityExclusionFilters make some tags mutable.");
+    if (repo.imageTagMutability === "IMMUTABLE_WITH_EXCLUSION") {
+      for (const f of asArray(repo.imageTagMutabilityExclusionFilters)) {
+        const matches = DEPLOY_TAG_SAMPLES.filter((tag) => wildcardMatches(f.filter, tag));
+        if (matches.length) report(`imageTagMutabilityExclusionFilters ${JSON.stringify(f.filter)} makes deploy tags mutable (it matches ${matches.join(", ")}).`);
+      }
     }
   },
 });

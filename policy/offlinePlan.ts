@@ -1,0 +1,241 @@
+/**
+ * The pure parts of the offline plan (scripts/plan.ts): stack config overrides, the hardening settings a stack
+ * switched off, the resource tree with each resource's key hardening settings, and the report text.
+ */
+import { parse as parseYaml } from "yaml";
+import type { CapturedResource } from "../infra/offline/mockRuntime";
+import type { EnforcementLevel } from "@pulumi/policy";
+import type { Evaluation, PolicySubject } from "./evaluate";
+import { TLS13_POLICIES } from "./albRules";
+import { asArray, parseJsonDocument } from "./rule";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Config overrides: `--config-override berth:services.web.hardening.readonlyRootFilesystem=false`
+
+/** Splits `berth:services.web.cpu` into the stored key `berth:services` and the path `["web", "cpu"]`. */
+export function splitConfigKey(key: string): { top: string; path: string[] } {
+  const full = key.includes(":") ? key : `berth:${key}`;
+  const [ns, rest] = [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)];
+  const [first, ...path] = rest.split(".");
+  if (!ns || !first) throw new Error(`config key ${JSON.stringify(key)} is not of the form namespace:key[.sub...]`);
+  return { top: `${ns}:${first}`, path };
+}
+
+/** A value as it would be read from a stack YAML file: `false` -> false, `10` -> 10, `[a]` -> ["a"], else the string. */
+export function parseConfigValue(raw: string): unknown {
+  try {
+    return parseYaml(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * Sets one key in the flat runtime config map (structured values stored as JSON strings, as Pulumi does),
+ * creating intermediate objects. `value === undefined` deletes the key.
+ */
+export function applyConfigOverride(config: Record<string, string>, key: string, value: unknown): Record<string, string> {
+  const { top, path } = splitConfigKey(key);
+  const out = { ...config };
+  if (path.length === 0) {
+    if (value === undefined) delete out[top];
+    else out[top] = typeof value === "string" ? value : JSON.stringify(value);
+    return out;
+  }
+  const root = (out[top] !== undefined ? parseJsonDocument(out[top]) : {}) ?? {};
+  if (typeof root !== "object" || Array.isArray(root)) throw new Error(`config key ${top} holds ${out[top]}, not an object: cannot set ${key}`);
+  let node = root as Record<string, unknown>;
+  for (const part of path.slice(0, -1)) {
+    if (typeof node[part] !== "object" || node[part] === null || Array.isArray(node[part])) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  out[top] = JSON.stringify(root);
+  return out;
+}
+
+/** Reads one (possibly nested) key from the flat config map; undefined when absent. */
+export function configValue(config: Record<string, string>, key: string): unknown {
+  const { top, path } = splitConfigKey(key);
+  if (config[top] === undefined) return undefined;
+  let node: unknown = path.length ? parseJsonDocument(config[top]) : config[top];
+  for (const part of path) node = node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
+  return node;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hardening settings a stack can switch off, and the rule that then fails.
+
+export interface HardeningSetting {
+  /** `<service>` stands for every key of `berth:services`. */
+  key: string;
+  /** True when the value keeps the hardening on (absent keys take the secure default). */
+  secure: (value: unknown) => boolean;
+  rule?: string;
+}
+
+const isTrue = (v: unknown) => v === true || v === "true";
+const isFalse = (v: unknown) => v === false || v === "false";
+const notFalse = (v: unknown) => !isFalse(v);
+const notTrue = (v: unknown) => !isTrue(v);
+
+export const HARDENING_SETTINGS: HardeningSetting[] = [
+  { key: "berth:ecr.scanOnPush", secure: notFalse, rule: "berth-ecr-scan-on-push" },
+  { key: "berth:ecr.enhancedScanning", secure: notFalse, rule: "berth-ecr-registry-scanning" },
+  { key: "berth:ecr.forceDelete", secure: notTrue, rule: "berth-ecr-no-force-delete" },
+  { key: "berth:artifactRegistry.vulnerabilityScanning", secure: notFalse, rule: "berth-ar-vulnerability-scanning" },
+  { key: "berth:services.<service>.hardening.readonlyRootFilesystem", secure: notFalse, rule: "berth-ecs-readonly-root" },
+  { key: "berth:services.<service>.hardening.nonRootUser", secure: notFalse, rule: "berth-ecs-non-root-user" },
+  { key: "berth:services.<service>.hardening.dropAllCapabilities", secure: notFalse, rule: "berth-ecs-capabilities-dropped" },
+  { key: "berth:services.<service>.hardening.initProcess", secure: notFalse },
+  { key: "berth:services.<service>.hardening.nonBlockingLogs", secure: notFalse, rule: "berth-ecs-awslogs-non-blocking" },
+  { key: "berth:services.<service>.hardening.circuitBreakerRollback", secure: notFalse, rule: "berth-ecs-circuit-breaker" },
+  { key: "berth:services.<service>.enableExecuteCommand", secure: notTrue, rule: "berth-ecs-exec-disabled" },
+  { key: "berth:loadBalancer.dropInvalidHeaderFields", secure: notFalse, rule: "berth-alb-drop-invalid-headers" },
+  { key: "berth:loadBalancer.accessLogs", secure: notFalse, rule: "berth-alb-access-logs" },
+  { key: "berth:loadBalancer.deletionProtection", secure: notFalse, rule: "berth-alb-deletion-protection" },
+  { key: "berth:loadBalancer.desyncMitigationMode", secure: (v) => v === undefined || v === "defensive" || v === "strictest", rule: "berth-alb-desync-mitigation" },
+  { key: "berth:loadBalancer.tlsPolicy", secure: (v) => v === undefined || TLS13_POLICIES.includes(String(v)), rule: "berth-alb-tls13-policy" },
+  { key: "berth:cluster.containerInsights", secure: (v) => v === undefined || v === "enabled" || v === "enhanced", rule: "berth-ecs-container-insights" },
+];
+
+export interface SwitchedOffSetting {
+  key: string;
+  value: unknown;
+  rule?: string;
+}
+
+/** The hardening settings this stack config explicitly switches off (or weakens). */
+export function switchedOffHardening(config: Record<string, string>): SwitchedOffSetting[] {
+  const services = Object.keys((parseJsonDocument(config["berth:services"] ?? "{}") as Record<string, unknown>) ?? {});
+  const out: SwitchedOffSetting[] = [];
+  for (const s of HARDENING_SETTINGS) {
+    const keys = s.key.includes("<service>") ? services.map((name) => s.key.replace("<service>", name)) : [s.key];
+    for (const key of keys) {
+      const value = configValue(config, key);
+      if (value !== undefined && !s.secure(value)) out.push({ key, value, rule: s.rule });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The resource tree.
+
+const yesNo = (v: unknown) => (v === true ? "on" : "OFF");
+
+/** Shortens `acct.dkr.ecr.region.amazonaws.com/berth@sha256:abcdef…` to `…/berth@sha256:abcdef123456…`. */
+function shortImage(image: unknown): string {
+  const s = String(image ?? "?");
+  const m = /^(?:.*\/)?([^/]+?)(@sha256:[0-9a-f]{12})[0-9a-f]*$/.exec(s);
+  return m ? `${m[1]}${m[2]}…` : s;
+}
+
+/** One line of the key (mostly hardening) settings of a resource; empty when there is nothing worth showing. */
+export function keySettings(type: string, p: Record<string, any>): string {
+  switch (type) {
+    case "aws:ecr/repository:Repository":
+      return `name=${p.name ?? "?"} scanOnPush=${yesNo(p.imageScanningConfiguration?.scanOnPush)} tags=${p.imageTagMutability ?? "MUTABLE"} encryption=${asArray(p.encryptionConfigurations)[0]?.encryptionType ?? "AES256"}${p.forceDelete ? " forceDelete=ON" : ""}`;
+    case "aws:ecr/lifecyclePolicy:LifecyclePolicy":
+      return `rules=${(parseJsonDocument(p.policy) as { rules?: unknown[] })?.rules?.length ?? 0}`;
+    case "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration":
+      return `scanType=${p.scanType} frequency=${asArray(p.rules).map((r: any) => r.scanFrequency).join(",")}`;
+    case "gcp:artifactregistry/repository:Repository":
+      return `id=${p.repositoryId} scanning=${p.vulnerabilityScanningConfig?.enablementConfig ?? "INHERITED"} cleanupPolicies=${asArray(p.cleanupPolicies).length}${p.cleanupPolicyDryRun ? " (dry run)" : ""}`;
+    case "aws:ecs/taskDefinition:TaskDefinition": {
+      const containers = parseJsonDocument(p.containerDefinitions);
+      const cs = Array.isArray(containers) ? containers : [];
+      const parts = cs.map(
+        (c: any) =>
+          `${c.name}: ${shortImage(c.image)} user=${c.user ?? "(image)"} readonlyRoot=${yesNo(c.readonlyRootFilesystem)} caps=${asArray(c.linuxParameters?.capabilities?.drop).join(",") || "(default)"} health=${c.healthCheck ? "on" : "OFF"} logs=${c.logConfiguration?.logDriver ?? "none"}/${c.logConfiguration?.options?.mode ?? "blocking"}${c.privileged ? " PRIVILEGED" : ""}`,
+      );
+      return [`cpu=${p.cpu} memory=${p.memory} network=${p.networkMode}`, ...parts].join(" · ");
+    }
+    case "aws:ecs/service:Service":
+      return `desired=${p.desiredCount} publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"} circuitBreaker=${p.deploymentCircuitBreaker?.enable ? (p.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback") : "OFF"} platform=${p.platformVersion ?? "LATEST"}${p.enableExecuteCommand ? " exec=ON" : ""}`;
+    case "aws:ecs/cluster:Cluster":
+      return `containerInsights=${asArray(p.settings).find((s: any) => s.name === "containerInsights")?.value ?? "OFF"}`;
+    case "aws:lb/loadBalancer:LoadBalancer":
+    case "aws:alb/loadBalancer:LoadBalancer":
+      return `${p.internal ? "internal" : "internet-facing"} dropInvalidHeaders=${yesNo(p.dropInvalidHeaderFields)} desync=${p.desyncMitigationMode ?? "defensive"} accessLogs=${p.accessLogs?.enabled === false || !p.accessLogs?.bucket ? "OFF" : "on"} deletionProtection=${yesNo(p.enableDeletionProtection)}`;
+    case "aws:lb/listener:Listener":
+    case "aws:alb/listener:Listener":
+      return `${p.protocol ?? "?"}:${p.port ?? "?"} ${asArray(p.defaultActions).map((a: any) => (a.type === "redirect" ? `redirect→${a.redirect?.protocol}` : a.type)).join(",")}${p.sslPolicy ? ` tls=${p.sslPolicy}` : ""}`;
+    case "aws:lb/targetGroup:TargetGroup":
+    case "aws:alb/targetGroup:TargetGroup":
+      return `${p.protocol ?? "?"}:${p.port ?? "?"} target=${p.targetType ?? "instance"} health=${p.healthCheck?.path ?? "(none)"} deregistration=${p.deregistrationDelay ?? 300}s`;
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return `retention=${p.retentionInDays ?? "NEVER EXPIRES"}d${p.kmsKeyId ? " kms" : ""}`;
+    case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+      return ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => p[k] === true) ? "all four on" : "INCOMPLETE";
+    case "aws:kms/key:Key":
+      return `rotation=${yesNo(p.enableKeyRotation)}`;
+    case "aws:ec2/securityGroup:SecurityGroup":
+      return `ingress=${asArray(p.ingress).map((r: any) => `${r.fromPort}-${r.toPort}/${asArray(r.cidrBlocks).join(",") || (r.securityGroups ? "sg" : "?")}`).join(" ") || "none"}`;
+    case "aws:ec2/vpc:Vpc":
+      return `cidr=${p.cidrBlock}`;
+    case "aws:ec2/subnet:Subnet":
+      return `${p.cidrBlock} ${p.availabilityZone ?? ""}${p.mapPublicIpOnLaunch ? " public-ip-on-launch" : ""}`;
+    default:
+      return "";
+  }
+}
+
+export interface TreeNode {
+  resource: CapturedResource;
+  children: TreeNode[];
+}
+
+/** Builds the component tree from the recorded parent URNs (resources without a known parent hang off the root). */
+export function buildTree(resources: CapturedResource[]): TreeNode[] {
+  const nodes = new Map<string, TreeNode>();
+  const roots: TreeNode[] = [];
+  for (const r of resources) if (r.urn) nodes.set(r.urn, { resource: r, children: [] });
+  for (const r of resources) {
+    const node = (r.urn && nodes.get(r.urn)) || { resource: r, children: [] };
+    const parent = r.parentUrn ? nodes.get(r.parentUrn) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
+
+export function renderTree(resources: CapturedResource[], flagged: Set<string> = new Set()): string[] {
+  const lines: string[] = [];
+  const walk = (node: TreeNode, prefix: string, last: boolean, top: boolean) => {
+    const r = node.resource;
+    const settings = r.custom ? keySettings(r.type, r.inputs) : "";
+    const mark = r.urn && flagged.has(r.urn) ? "  ✗ VIOLATION" : "";
+    lines.push(`${top ? "" : prefix + (last ? "└─ " : "├─ ")}${r.name}  (${r.type})${settings ? `  ${settings}` : ""}${mark}`);
+    const childPrefix = top ? "" : prefix + (last ? "   " : "│  ");
+    node.children.forEach((c, i) => walk(c, childPrefix, i === node.children.length - 1, false));
+  };
+  for (const root of buildTree(resources)) walk(root, "", true, true);
+  return lines;
+}
+
+/** What the policy sees: custom resources with their inputs (resource rules) or inputs plus outputs (stack rules). */
+export function policySubjects(resources: CapturedResource[], withOutputs: boolean): PolicySubject[] {
+  return resources
+    .filter((r) => r.custom && !r.type.startsWith("pulumi:"))
+    .map((r) => ({
+      type: r.type,
+      name: r.name,
+      urn: r.urn ?? `urn:offline::${r.type}::${r.name}`,
+      props: withOutputs ? { ...r.state, id: r.physicalId } : r.inputs,
+    }));
+}
+
+export interface PlanOutcome {
+  mandatory: number;
+  advisory: number;
+  ruleErrors: number;
+  exitCode: 0 | 1;
+}
+
+export function outcomeOf(evaluation: Evaluation): PlanOutcome {
+  const count = (level: EnforcementLevel) => evaluation.violations.filter((v) => v.enforcementLevel === level).length;
+  const mandatory = count("mandatory");
+  return { mandatory, advisory: count("advisory"), ruleErrors: evaluation.errors.length, exitCode: mandatory > 0 || evaluation.errors.length > 0 ? 1 : 0 };
+}

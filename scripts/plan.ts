@@ -1,0 +1,259 @@
+/**
+ * The offline plan: evaluates a stack's Pulumi program under mocks with that stack's real config file, prints the
+ * resource tree with each resource's key hardening settings, the hardening the stack config switched off, the
+ * warnings, then runs the berth-production policy pack's rules and exits non-zero on any mandatory violation.
+ *
+ * OFFLINE: no cloud account, no Pulumi CLI, no credentials. Cloud-computed values (ARNs, ids, digests, DNS names)
+ * are synthesised placeholders. It is what pull requests from forks run in CI (they get no secrets).
+ *
+ *   scripts/plan staging
+ *   scripts/plan prod --config-override berth:services.web.hardening.readonlyRootFilesystem=false
+ *   scripts/plan staging --config changed.yaml --json
+ *
+ * Exit codes: 0 no mandatory violation; 1 mandatory violations (or a rule that could not run); 2 the program or
+ * its configuration failed (a ConfigError lists every bad key); 64 bad usage.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "../infra/offline/mockRuntime";
+import { checkPackConfig, evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "../policy/evaluate";
+import { applyConfigOverride, outcomeOf, parseConfigValue, policySubjects, renderTree, switchedOffHardening } from "../policy/offlinePlan";
+import { berthRules, POLICY_PACK_NAME } from "../policy/rules";
+
+const USAGE = `usage: scripts/plan <stack> [options]
+  <stack>                         a stack with a Pulumi.<stack>.yaml (staging, prod, local)
+  --config-override KEY=VALUE     change one setting without editing the stack file (repeatable);
+                                  nested keys as with pulumi config set --path: berth:services.web.cpu=512
+  --config FILE                   a YAML file of settings to change: the same keys, or a Pulumi.<stack>.yaml-style "config:" map
+  --policy-config FILE            policy pack config (default: policy/config/<stack>.json when it exists)
+  --image-sha SHA                 the 40-hex commit to plan (default: git HEAD)
+  --json                          print the result as JSON instead of text
+  --timeout SECONDS               give up when the program has not finished (default 60)`;
+
+export interface PlanOptions {
+  stack: string;
+  overrides: [string, unknown][];
+  policyConfigFile?: string;
+  imageSha?: string;
+  json: boolean;
+  timeoutSeconds: number;
+}
+
+class UsageError extends Error {}
+
+export function parsePlanArgs(argv: string[]): PlanOptions {
+  const opts: PlanOptions = { stack: "", overrides: [], json: false, timeoutSeconds: 60 };
+  const need = (i: number, flag: string) => {
+    if (argv[i + 1] === undefined) throw new UsageError(`${flag} needs a value`);
+    return argv[i + 1];
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--help" || a === "-h") throw new UsageError("");
+    else if (a === "--json") opts.json = true;
+    else if (a === "--config-override" || a === "-c") {
+      const kv = need(i++, a);
+      const eq = kv.indexOf("=");
+      if (eq <= 0) throw new UsageError(`${a} ${kv}: expected KEY=VALUE`);
+      opts.overrides.push([kv.slice(0, eq), parseConfigValue(kv.slice(eq + 1))]);
+    } else if (a === "--config") opts.overrides.push(...readOverrideFile(need(i++, a)));
+    else if (a === "--policy-config") opts.policyConfigFile = need(i++, a);
+    else if (a === "--image-sha") opts.imageSha = need(i++, a);
+    else if (a === "--timeout") opts.timeoutSeconds = Number(need(i++, a));
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    else if (!opts.stack) opts.stack = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (!opts.stack) throw new UsageError("which stack? e.g. scripts/plan staging");
+  if (!/^[\w.-]+$/.test(opts.stack)) throw new UsageError(`stack name ${JSON.stringify(opts.stack)} is not valid`);
+  if (opts.imageSha !== undefined && !/^[0-9a-f]{40}$/.test(opts.imageSha)) throw new UsageError("--image-sha must be a full 40-hex commit SHA");
+  if (!(opts.timeoutSeconds > 0)) throw new UsageError("--timeout must be a positive number of seconds");
+  return opts;
+}
+
+/** A YAML file of settings: `{ config: {...} }` as in Pulumi.<stack>.yaml, or the keys directly. */
+function readOverrideFile(file: string): [string, unknown][] {
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
+  const map = (doc.config ?? doc) as Record<string, unknown>;
+  if (typeof map !== "object" || Array.isArray(map)) throw new UsageError(`${file}: expected a mapping of config keys to values`);
+  return Object.entries(map).map(([k, v]) => [k.includes(":") ? k : `berth:${k}`, v]);
+}
+
+function gitHead(): { sha?: string; dirty: boolean } {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    return { sha, dirty };
+  } catch {
+    return { dirty: false };
+  }
+}
+
+export interface PlanResult {
+  stack: string;
+  offline: true;
+  configFile: string;
+  overrides: { key: string; value: unknown }[];
+  imageSha: string;
+  imageShaSource: string;
+  policyConfigFile?: string;
+  warnings: string[];
+  switchedOff: ReturnType<typeof switchedOffHardening>;
+  resources: number;
+  tree: string[];
+  evaluation?: Evaluation;
+  error?: string;
+  exitCode: number;
+  durationMs: number;
+}
+
+async function withTimeout<T>(p: Promise<T>, seconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the program did not finish within ${seconds} s (an Output that never resolves under mocks?)`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
+  const started = Date.now();
+  const configFile = path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
+  const result: PlanResult = {
+    stack: opts.stack, offline: true, configFile: path.relative(REPO_ROOT, configFile), overrides: opts.overrides.map(([key, value]) => ({ key, value })),
+    imageSha: "", imageShaSource: "", warnings: [], switchedOff: [], resources: 0, tree: [], exitCode: 0, durationMs: 0,
+  };
+  const fail = (message: string, code: number) => ({ ...result, error: message, exitCode: code, durationMs: Date.now() - started });
+  if (!fs.existsSync(configFile)) return fail(`no stack file ${result.configFile}`, 64);
+
+  let config = readStackConfig(opts.stack);
+  try {
+    for (const [key, value] of opts.overrides) config = applyConfigOverride(config, key, value);
+  } catch (e) {
+    return fail(String((e as Error).message), 64);
+  }
+  const head = gitHead();
+  result.imageSha = opts.imageSha ?? config["berth:imageSha"] ?? head.sha ?? "0000000000000000000000000000000000000000";
+  result.imageShaSource = opts.imageSha ? "--image-sha" : config["berth:imageSha"] ? "stack config" : head.sha ? `git HEAD${head.dirty ? " (work tree has uncommitted changes: they are not in that commit)" : ""}` : "placeholder (no git)";
+  config["berth:imageSha"] = result.imageSha;
+  result.switchedOff = switchedOffHardening(config);
+
+  let packConfig: PackConfig = {};
+  result.policyConfigFile = opts.policyConfigFile ?? packConfigFileFor(opts.stack, REPO_ROOT);
+  try {
+    if (result.policyConfigFile) packConfig = readPackConfig(result.policyConfigFile);
+    else checkPackConfig(packConfig, "(none)");
+  } catch (e) {
+    return fail(`policy pack config: ${(e as Error).message}`, 64);
+  }
+  if (result.policyConfigFile) result.policyConfigFile = path.relative(REPO_ROOT, path.resolve(result.policyConfigFile));
+
+  // The program's warnings (pulumi.log.warn: "no certificate", ...) are collected and printed in one place.
+  const log = require("@pulumi/pulumi/log") as { warn: (msg: string, ...rest: unknown[]) => void };
+  log.warn = (msg: string) => void result.warnings.push(String(msg));
+
+  let captured: CapturedStack;
+  try {
+    captured = await withTimeout(captureStack({ stack: opts.stack, config }), opts.timeoutSeconds);
+  } catch (e) {
+    return fail(String((e as Error)?.message ?? e), 2);
+  }
+  result.resources = captured.resources.length;
+  if (captured.error) return fail(String((captured.error as Error)?.message ?? captured.error), 2);
+  for (const w of asStrings(captured.outputs["warnings"])) if (!result.warnings.includes(w)) result.warnings.push(w);
+
+  const evaluation = evaluateRules(policySubjects(captured.resources, false), { config: packConfig, stackResources: policySubjects(captured.resources, true) });
+  result.evaluation = evaluation;
+  const flagged = new Set(evaluation.violations.filter((v) => v.enforcementLevel === "mandatory" && v.resource).map((v) => v.resource!.urn));
+  result.tree = renderTree(captured.resources, flagged);
+  result.exitCode = outcomeOf(evaluation).exitCode;
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+function asStrings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+export function renderPlan(r: PlanResult): string {
+  const out: string[] = [];
+  out.push(`Berth offline plan: stack ${r.stack}`);
+  out.push("OFFLINE: the program ran under Pulumi mocks. No cloud account, no Pulumi CLI, no credentials were used and nothing");
+  out.push("was deployed. Cloud-computed values (ARNs, ids, digests, DNS names) are synthesised placeholders, not real ones.");
+  out.push(`  config:        ${r.configFile}${r.overrides.length ? `, with ${r.overrides.length} override(s): ${r.overrides.map((o) => `${o.key}=${JSON.stringify(o.value)}`).join(", ")}` : ""}`);
+  out.push(`  image sha:     ${r.imageSha} (${r.imageShaSource})`);
+  out.push(`  policy pack:   ${POLICY_PACK_NAME} (${berthRules.length} rules), pack config ${r.policyConfigFile ?? "(none: every rule at its default level)"}`);
+  out.push("");
+  if (r.error) {
+    out.push(`ERROR: the program did not evaluate (${r.resources} resources registered before it stopped):`);
+    out.push(...r.error.split("\n").map((l) => `  ${l}`));
+    out.push("");
+    out.push(`Result: FAILED (exit ${r.exitCode})`);
+    return out.join("\n");
+  }
+  out.push(`Resources (${r.resources}):`);
+  out.push(...r.tree.map((l) => `  ${l}`));
+  out.push("");
+  out.push(`Warnings (${r.warnings.length}):`);
+  out.push(...(r.warnings.length ? r.warnings.map((w) => `  ! ${w}`) : ["  (none)"]));
+  out.push("");
+  const ev = r.evaluation!;
+  out.push("Hardening switched off in this stack's config:");
+  if (r.switchedOff.length === 0) out.push("  (none: every hardening setting is at its secure default)");
+  for (const s of r.switchedOff) {
+    const level = s.rule ? ev.levels[s.rule] : undefined;
+    out.push(`  >>> ${s.key} = ${JSON.stringify(s.value)}  ->  ${s.rule ? `rule ${s.rule} (${level})${level === "mandatory" ? ": the plan fails" : level === "disabled" ? ": OPTED OUT of the rule in the pack config" : ": reported, not blocking"}` : "no policy rule (shown for review)"}`);
+  }
+  out.push("");
+  out.push("Rule levels changed by this stack's pack config:");
+  if (ev.changedLevels.length === 0) out.push("  (none)");
+  for (const c of ev.changedLevels) out.push(`  >>> ${c.rule}: ${c.from} -> ${c.to}${c.to === "disabled" ? "  (OPTED OUT: not checked at all)" : c.to === "advisory" ? "  (OPTED OUT of blocking: reported only)" : ""}`);
+  out.push("");
+  const outcome = outcomeOf(ev);
+  out.push(`Policy violations: ${outcome.mandatory} mandatory, ${outcome.advisory} advisory${outcome.ruleErrors ? `, ${outcome.ruleErrors} rule error(s)` : ""}`);
+  for (const level of ["mandatory", "advisory"] as const) {
+    for (const v of ev.violations.filter((x) => x.enforcementLevel === level)) {
+      out.push(`  ${level.toUpperCase()} ${v.rule}  ${v.resource ? `${v.resource.name} (${v.resource.type})` : "(stack)"}  [${v.control}]`);
+      out.push(`      ${v.message}`);
+    }
+  }
+  for (const e of ev.errors) out.push(`  RULE ERROR ${e.rule}${e.resource ? ` on ${e.resource}` : ""}: ${e.error}`);
+  out.push("");
+  out.push(
+    outcome.exitCode === 0
+      ? `Result: PASSED (no mandatory violation; offline, nothing deployed) in ${(r.durationMs / 1000).toFixed(1)} s`
+      : `Result: FAILED (exit 1: ${outcome.mandatory} mandatory violation(s)${outcome.ruleErrors ? `, ${outcome.ruleErrors} rule error(s)` : ""}) in ${(r.durationMs / 1000).toFixed(1)} s`,
+  );
+  return out.join("\n");
+}
+
+async function main(): Promise<number> {
+  let opts: PlanOptions;
+  try {
+    opts = parsePlanArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    if (e.message) console.error(`plan: ${e.message}`);
+    console.error(USAGE);
+    return e.message ? 64 : 0;
+  }
+  const result = await runPlan(opts);
+  if (opts.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(renderPlan(result));
+  return result.exitCode;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
+}

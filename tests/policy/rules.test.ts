@@ -1,0 +1,312 @@
+/**
+ * Every rule of the pack: at least one input that passes and one that fails (with the reason in the message).
+ * Rules are called directly with inputs shaped like the ones captured under mocks; no PolicyPack is constructed.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { berthRules, renderRuleTable, ruleMetadata, type BerthRule } from "../../policy/rules";
+import { checkPackConfig, enforcementLevelOf, evaluateRules } from "../../policy/evaluate";
+import { subject, taskDefinition, violationsOf, violationsOfStack } from "./ruleHarness";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+const rule = (name: string): BerthRule => {
+  const r = berthRules.find((x) => x.name === name);
+  if (!r) throw new Error(`no rule ${name}`);
+  return r;
+};
+
+interface Case {
+  type: string;
+  pass: Record<string, any>[];
+  /** [inputs, a fragment the violation message must contain] */
+  fail: [Record<string, any>, string | RegExp][];
+}
+
+const REPO = "aws:ecr/repository:Repository";
+const goodRepo = { name: "berth", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: "arn:aws:kms:eu-west-1:111111111111:key/x" }], forceDelete: false };
+const TD = "aws:ecs/taskDefinition:TaskDefinition";
+const SVC = "aws:ecs/service:Service";
+const goodService = { launchType: "FARGATE", desiredCount: 1, networkConfiguration: { assignPublicIp: false, subnets: ["subnet-1"], securityGroups: ["sg-1"] }, deploymentCircuitBreaker: { enable: true, rollback: true }, enableExecuteCommand: false };
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+const goodLb = { loadBalancerType: "application", dropInvalidHeaderFields: true, desyncMitigationMode: "defensive", accessLogs: { bucket: "logs", enabled: true }, enableDeletionProtection: true };
+const LISTENER = "aws:lb/listener:Listener";
+const TG = "aws:lb/targetGroup:TargetGroup";
+const goodTg = { protocol: "HTTP", port: 8080, targetType: "ip", deregistrationDelay: 15, healthCheck: { enabled: true, path: "/health" } };
+const AR = "gcp:artifactregistry/repository:Repository";
+const goodAr = { repositoryId: "berth", format: "DOCKER", vulnerabilityScanningConfig: { enablementConfig: "INHERITED" }, cleanupPolicies: [{ id: "untagged", action: "DELETE" }], cleanupPolicyDryRun: false };
+const doc = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+const githubTrust = (condition: object) =>
+  doc([{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition }]);
+
+const resourceCases: Record<string, Case> = {
+  "berth-ecr-scan-on-push": { type: REPO, pass: [goodRepo], fail: [[{ ...goodRepo, imageScanningConfiguration: { scanOnPush: false } }, "scanOnPush"], [{ ...goodRepo, imageScanningConfiguration: undefined }, "scanOnPush"]] },
+  "berth-ecr-immutable-tags": {
+    type: REPO,
+    pass: [goodRepo, { ...goodRepo, imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "buildcache-*", filterType: "WILDCARD" }] }],
+    fail: [
+      [{ ...goodRepo, imageTagMutability: "MUTABLE" }, "MUTABLE"],
+      [{ ...goodRepo, imageTagMutability: undefined }, "default"],
+      [{ ...goodRepo, imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "*", filterType: "WILDCARD" }] }, "deploy tags mutable"],
+      [{ ...goodRepo, imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "v1*", filterType: "WILDCARD" }] }, "v1.2.3-"],
+    ],
+  },
+  "berth-ecr-kms-encryption": { type: REPO, pass: [goodRepo], fail: [[{ ...goodRepo, encryptionConfigurations: [{ encryptionType: "AES256" }] }, "KMS"], [{ ...goodRepo, encryptionConfigurations: undefined }, "KMS"]] },
+  "berth-ecr-no-force-delete": { type: REPO, pass: [goodRepo, { ...goodRepo, forceDelete: undefined }], fail: [[{ ...goodRepo, forceDelete: true }, "forceDelete"]] },
+  "berth-ecr-policy-not-public": {
+    type: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    pass: [{ repository: "berth", policy: doc([{ Sid: "pull", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:role/exec"] }, Action: ["ecr:BatchGetImage"] }]) }],
+    fail: [
+      [{ repository: "berth", policy: doc([{ Sid: "anyone", Effect: "Allow", Principal: "*", Action: ["ecr:BatchGetImage"] }]) }, "anyone"],
+      [{ repository: "berth", policy: doc([{ Sid: "aws-star", Effect: "Allow", Principal: { AWS: "*" }, Action: ["ecr:BatchGetImage"] }]) }, "aws-star"],
+      [{ repository: "berth", policy: "{not json" }, "not valid JSON"],
+    ],
+  },
+  "berth-ecr-registry-scanning": {
+    type: "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+    pass: [{ scanType: "ENHANCED", rules: [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }] }],
+    fail: [
+      [{ scanType: "BASIC", rules: [{ scanFrequency: "SCAN_ON_PUSH", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }] }, "ENHANCED"],
+      [{ scanType: "ENHANCED", rules: [] }, "no rule scans"],
+    ],
+  },
+  "berth-ar-vulnerability-scanning": { type: AR, pass: [goodAr, { ...goodAr, vulnerabilityScanningConfig: undefined }], fail: [[{ ...goodAr, vulnerabilityScanningConfig: { enablementConfig: "DISABLED" } }, "DISABLED"]] },
+  "berth-ar-cleanup-policies": { type: AR, pass: [goodAr], fail: [[{ ...goodAr, cleanupPolicies: [] }, "empty"], [{ ...goodAr, cleanupPolicyDryRun: true }, "cleanupPolicyDryRun"]] },
+  "berth-ecs-readonly-root": { type: TD, pass: [taskDefinition()], fail: [[taskDefinition({ readonlyRootFilesystem: false }), "readonlyRootFilesystem"], [taskDefinition({ readonlyRootFilesystem: undefined }), "readonlyRootFilesystem"], [{ ...taskDefinition(), containerDefinitions: "nope" }, "not a JSON array"]] },
+  "berth-ecs-non-root-user": {
+    type: TD,
+    pass: [taskDefinition(), taskDefinition({ user: "app" })],
+    fail: [[taskDefinition({ user: undefined }), "not set"], [taskDefinition({ user: "root" }), "root"], [taskDefinition({ user: "0:0" }), "root"], [taskDefinition({ user: "0" }), "root"]],
+  },
+  "berth-ecs-not-privileged": { type: TD, pass: [taskDefinition(), taskDefinition({ privileged: undefined })], fail: [[taskDefinition({ privileged: true }), "privileged"]] },
+  "berth-ecs-capabilities-dropped": {
+    type: TD,
+    pass: [taskDefinition()],
+    fail: [[taskDefinition({ linuxParameters: undefined }), '"ALL"'], [taskDefinition({ linuxParameters: { capabilities: { drop: ["NET_RAW"] } } }), '"ALL"'], [taskDefinition({ linuxParameters: { capabilities: { drop: ["ALL"], add: ["SYS_PTRACE"] } } }), "SYS_PTRACE"]],
+  },
+  "berth-ecs-health-check": { type: TD, pass: [taskDefinition(), taskDefinition({ essential: false, healthCheck: undefined })], fail: [[taskDefinition({ healthCheck: undefined }), "healthCheck"], [taskDefinition({ healthCheck: { command: ["NONE"] } }), "healthCheck"]] },
+  "berth-ecs-awslogs-non-blocking": {
+    type: TD,
+    pass: [taskDefinition()],
+    fail: [
+      [taskDefinition({ logConfiguration: undefined }), "no logConfiguration"],
+      [taskDefinition({ logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "g" } } }), "blocking"],
+      [taskDefinition({ logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "g", mode: "blocking" } } }), "blocking"],
+      [taskDefinition({ logConfiguration: { logDriver: "splunk", options: { "awslogs-group": "g", mode: "non-blocking" } } }), "splunk"],
+    ],
+  },
+  "berth-ecs-memory-limits": {
+    type: TD,
+    pass: [taskDefinition(), taskDefinition({ memory: 512 }, { memory: undefined })],
+    fail: [[taskDefinition({}, { memory: undefined }), "neither"], [taskDefinition({ memory: 1024 }), "exceeds"]],
+  },
+  "berth-ecs-image-digest": {
+    type: TD,
+    pass: [taskDefinition()],
+    fail: [
+      [taskDefinition({ image: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth:latest" }), "latest"],
+      [taskDefinition({ image: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth:0123456789abcdef0123456789abcdef01234567" }), "not pinned by digest"],
+      [taskDefinition({ image: `berth:latest@sha256:${"b".repeat(64)}` }), "latest"],
+    ],
+  },
+  "berth-ecs-no-env-secrets": {
+    type: TD,
+    pass: [taskDefinition(), taskDefinition({ environment: [{ name: "Berth__ServiceName", value: "web" }, { name: "TOKENIZER_MODE", value: "fast" }] })],
+    fail: [
+      [taskDefinition({ environment: [{ name: "DB_PASSWORD", value: "x" }] }), "DB_PASSWORD"],
+      [taskDefinition({ environment: [{ name: "AWS_SECRET_ACCESS_KEY", value: "x" }] }), "AWS_SECRET_ACCESS_KEY"],
+      [taskDefinition({ environment: [{ name: "Github__Token", value: "x" }] }), "Github__Token"],
+      [taskDefinition({ environment: [{ name: "UPSTREAM", value: "AKIAABCDEFGHIJKLMNOP" }] }), "AWS access key"],
+      [taskDefinition({ environment: [{ name: "DATABASE_URL", value: "postgres://app:hunter2@db:5432/app" }] }), "password in a URL"],
+    ],
+  },
+  "berth-ecs-no-host-network": { type: TD, pass: [taskDefinition()], fail: [[taskDefinition({}, { networkMode: "host" }), "host"], [taskDefinition({}, { networkMode: undefined }), "bridge"]] },
+  "berth-ecs-no-host-pid": { type: TD, pass: [taskDefinition(), taskDefinition({}, { pidMode: "task" })], fail: [[taskDefinition({}, { pidMode: "host" }), "pidMode"], [taskDefinition({}, { ipcMode: "host" }), "ipcMode"]] },
+  "berth-ecs-separate-roles": { type: TD, pass: [taskDefinition(), taskDefinition({}, { taskRoleArn: undefined })], fail: [[taskDefinition({}, { taskRoleArn: "arn:aws:iam::111111111111:role/exec" }), "equals"]] },
+  "berth-ecs-no-public-ip": { type: SVC, pass: [goodService], fail: [[{ ...goodService, networkConfiguration: { ...goodService.networkConfiguration, assignPublicIp: true } }, "assignPublicIp"], [{ ...goodService, networkConfiguration: undefined }, "no networkConfiguration"]] },
+  "berth-ecs-circuit-breaker": { type: SVC, pass: [goodService], fail: [[{ ...goodService, deploymentCircuitBreaker: undefined }, "enable"], [{ ...goodService, deploymentCircuitBreaker: { enable: true, rollback: false } }, "rollback"]] },
+  "berth-ecs-platform-latest": {
+    type: SVC,
+    pass: [goodService, { ...goodService, platformVersion: "LATEST" }, { ...goodService, launchType: undefined, capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] }],
+    fail: [[{ ...goodService, platformVersion: "1.3.0" }, "1.3.0"], [{ ...goodService, launchType: "EC2" }, "Fargate"]],
+  },
+  "berth-ecs-exec-disabled": { type: SVC, pass: [goodService], fail: [[{ ...goodService, enableExecuteCommand: true }, "enableExecuteCommand"]] },
+  "berth-ecs-container-insights": {
+    type: "aws:ecs/cluster:Cluster",
+    pass: [{ settings: [{ name: "containerInsights", value: "enhanced" }] }, { settings: [{ name: "containerInsights", value: "enabled" }] }],
+    fail: [[{ settings: [{ name: "containerInsights", value: "disabled" }] }, "disabled"], [{ settings: [] }, "absent"]],
+  },
+  "berth-alb-tls13-policy": {
+    type: LISTENER,
+    pass: [{ protocol: "HTTPS", port: 443, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: "arn:cert" }, { protocol: "HTTP", port: 80 }],
+    fail: [[{ protocol: "HTTPS", port: 443, sslPolicy: "ELBSecurityPolicy-2016-08" }, "2016-08"], [{ protocol: "HTTPS", port: 443, sslPolicy: "ELBSecurityPolicy-TLS13-1-0-2021-06" }, "TLS13-1-0"], [{ protocol: "HTTPS", port: 443 }, "default"]],
+  },
+  "berth-alb-http-redirects": {
+    type: LISTENER,
+    pass: [{ protocol: "HTTP", port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] }, { protocol: "HTTPS", port: 443, defaultActions: [{ type: "forward", targetGroupArn: "tg" }] }],
+    fail: [[{ protocol: "HTTP", port: 80, defaultActions: [{ type: "forward", targetGroupArn: "tg" }] }, "forward"], [{ protocol: "HTTP", port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTP" } }] }, "redirect"]],
+  },
+  "berth-alb-drop-invalid-headers": { type: LB, pass: [goodLb, { ...goodLb, loadBalancerType: "network", dropInvalidHeaderFields: undefined }], fail: [[{ ...goodLb, dropInvalidHeaderFields: false }, "dropInvalidHeaderFields"], [{ ...goodLb, dropInvalidHeaderFields: undefined }, "dropInvalidHeaderFields"]] },
+  "berth-alb-desync-mitigation": { type: LB, pass: [goodLb, { ...goodLb, desyncMitigationMode: "strictest" }], fail: [[{ ...goodLb, desyncMitigationMode: "monitor" }, "monitor"]] },
+  "berth-alb-access-logs": { type: LB, pass: [goodLb], fail: [[{ ...goodLb, accessLogs: { bucket: "logs", enabled: false } }, "accessLogs"], [{ ...goodLb, accessLogs: undefined }, "accessLogs"]] },
+  "berth-alb-deletion-protection": { type: LB, pass: [goodLb], fail: [[{ ...goodLb, enableDeletionProtection: false }, "enableDeletionProtection"], [{ ...goodLb, enableDeletionProtection: undefined }, "enableDeletionProtection"]] },
+  "berth-tg-health-check": { type: TG, pass: [goodTg], fail: [[{ ...goodTg, healthCheck: { enabled: false, path: "/health" } }, "enabled is false"], [{ ...goodTg, healthCheck: { enabled: true } }, "path"], [{ ...goodTg, healthCheck: undefined }, "path"]] },
+  "berth-tg-deregistration-delay": { type: TG, pass: [goodTg, { ...goodTg, deregistrationDelay: 60 }], fail: [[{ ...goodTg, deregistrationDelay: 61 }, "61 s"], [{ ...goodTg, deregistrationDelay: undefined }, "300 s"]] },
+  "berth-logs-retention": { type: "aws:cloudwatch/logGroup:LogGroup", pass: [{ name: "/berth/web", retentionInDays: 30 }], fail: [[{ name: "/berth/web" }, "not set"], [{ name: "/berth/web", retentionInDays: 0 }, "not set"]] },
+  "berth-kms-key-rotation": {
+    type: "aws:kms/key:Key",
+    pass: [{ enableKeyRotation: true }, { customerMasterKeySpec: "RSA_2048", enableKeyRotation: false }],
+    fail: [[{ enableKeyRotation: false }, "enableKeyRotation"], [{}, "enableKeyRotation"]],
+  },
+  "berth-iam-no-wildcard-actions": {
+    type: "aws:iam/rolePolicy:RolePolicy",
+    pass: [{ role: "r", policy: doc([{ Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" }, { Effect: "Deny", Action: "*", Resource: "*" }]) }],
+    fail: [
+      [{ role: "r", policy: doc([{ Effect: "Allow", Action: "*", Resource: "*" }]) }, "allows *"],
+      [{ role: "r", policy: doc([{ Effect: "Allow", Action: ["ecs:*"], Resource: "*" }]) }, "ecs:*"],
+      [{ role: "r", policy: doc([{ Effect: "Allow", NotAction: ["iam:*"], Resource: "*" }]) }, "NotAction"],
+    ],
+  },
+  "berth-iam-github-oidc-subject": {
+    type: "aws:iam/role:Role",
+    pass: [
+      { assumeRolePolicy: githubTrust({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:acme/berth:environment:staging" } }) },
+      { assumeRolePolicy: doc([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]) },
+    ],
+    fail: [
+      [{ assumeRolePolicy: githubTrust({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } }) }, "without a :sub"],
+      [{ assumeRolePolicy: githubTrust({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" }, StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } }) }, "does not pin"],
+      [{ assumeRolePolicy: githubTrust({ StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/berth:*" } }) }, ":aud"],
+    ],
+  },
+  "berth-gcp-wif-attribute-condition": {
+    type: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+    pass: [{ oidc: { issuerUri: "https://token.actions.githubusercontent.com" }, attributeCondition: "assertion.repository == 'acme/berth'" }],
+    fail: [[{ oidc: { issuerUri: "https://token.actions.githubusercontent.com" } }, "attributeCondition"]],
+  },
+};
+
+const ecrRepo = (name: string) => subject(REPO, { ...goodRepo, name }, name);
+const lifecycle = (repository: string, rules: unknown[] = [{ rulePriority: 1 }]) => subject("aws:ecr/lifecyclePolicy:LifecyclePolicy", { repository, policy: JSON.stringify({ rules }) }, `${repository}-lifecycle`);
+const bucket = (name: string) => subject("aws:s3/bucket:Bucket", { bucket: name, arn: `arn:aws:s3:::${name}` }, name);
+const pab = (b: string, off: string[] = []) =>
+  subject("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Object.fromEntries([["bucket", b], ...["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].map((k) => [k, !off.includes(k)])]), `${b}-pab`);
+const sse = (b: string) => subject("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { bucket: b, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, `${b}-sse`);
+const bucketPolicy = (b: string, statements: object[]) => subject("aws:s3/bucketPolicy:BucketPolicy", { bucket: b, policy: doc(statements) }, `${b}-policy`);
+const denyInsecure = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } };
+const alb = (arn: string) => subject(LB, { ...goodLb, arn }, "alb");
+const listener = (lbArn: string, protocol: string, cert?: string) => subject(LISTENER, { loadBalancerArn: lbArn, protocol, certificateArn: cert }, `l-${protocol}`);
+
+const stackCases: Record<string, { pass: ReturnType<typeof subject>[][]; fail: [ReturnType<typeof subject>[], string][] }> = {
+  "berth-ecr-lifecycle-policy": {
+    pass: [[ecrRepo("berth"), lifecycle("berth")]],
+    fail: [[[ecrRepo("berth"), ecrRepo("cache"), lifecycle("berth")], "cache has no lifecycle policy"], [[ecrRepo("berth"), lifecycle("berth", [])], "no rules"]],
+  },
+  "berth-alb-https": {
+    pass: [[alb("arn:lb"), listener("arn:lb", "HTTPS", "arn:cert"), listener("arn:lb", "HTTP")]],
+    fail: [[[alb("arn:lb"), listener("arn:lb", "HTTP")], "no HTTPS listener"], [[alb("arn:lb"), listener("arn:lb", "HTTPS")], "no HTTPS listener"], [[alb("arn:lb"), listener("arn:other", "HTTPS", "arn:cert")], "no HTTPS listener"]],
+  },
+  "berth-s3-public-access-block": {
+    pass: [[bucket("logs"), pab("logs")]],
+    fail: [[[bucket("logs")], "no public access block"], [[bucket("logs"), pab("logs", ["restrictPublicBuckets"])], "restrictPublicBuckets"], [[bucket("logs"), pab("other")], "no public access block"]],
+  },
+  "berth-s3-encryption": { pass: [[bucket("logs"), sse("logs")]], fail: [[[bucket("logs")], "no default encryption"], [[bucket("logs"), sse("other")], "no default encryption"]] },
+  "berth-s3-tls-only": {
+    pass: [[bucket("logs"), bucketPolicy("logs", [denyInsecure])]],
+    fail: [[[bucket("logs")], "without TLS"], [[bucket("logs"), bucketPolicy("logs", [{ Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: "*" }])], "without TLS"]],
+  },
+};
+
+test("every rule of the pack has passing and failing cases in this file", () => {
+  const covered = new Set([...Object.keys(resourceCases), ...Object.keys(stackCases)]);
+  const missing = berthRules.map((r) => r.name).filter((n) => !covered.has(n));
+  assert.deepEqual(missing, [], "rules without a failing-case test");
+  const unknown = [...covered].filter((n) => !berthRules.some((r) => r.name === n));
+  assert.deepEqual(unknown, [], "cases for rules that do not exist");
+  for (const c of Object.values(resourceCases)) assert.ok(c.pass.length > 0 && c.fail.length > 0);
+  for (const c of Object.values(stackCases)) assert.ok(c.pass.length > 0 && c.fail.length > 0);
+});
+
+for (const [name, c] of Object.entries(resourceCases)) {
+  test(`${name}: passes its hardened inputs and names the problem in each failing one`, () => {
+    const r = rule(name);
+    assert.equal(r.kind, "resource");
+    for (const props of c.pass) assert.deepEqual(violationsOf(r, c.type, props), [], `expected no violation for ${JSON.stringify(props)}`);
+    for (const [props, fragment] of c.fail) {
+      const messages = violationsOf(r, c.type, props);
+      assert.ok(messages.length > 0, `expected a violation for ${JSON.stringify(props)}`);
+      assert.ok(messages.some((m) => (typeof fragment === "string" ? m.includes(fragment) : fragment.test(m))), `expected ${fragment} in ${JSON.stringify(messages)}`);
+    }
+    // A resource of another type is never judged by the rule.
+    assert.deepEqual(violationsOf(r, "aws:sns/topic:Topic", c.fail[0][0]), []);
+  });
+}
+
+for (const [name, c] of Object.entries(stackCases)) {
+  test(`${name}: stack-level rule passes a complete stack and names what is missing`, () => {
+    const r = rule(name);
+    assert.equal(r.kind, "stack");
+    for (const resources of c.pass) assert.deepEqual(violationsOfStack(r, resources), []);
+    for (const [resources, fragment] of c.fail) {
+      const messages = violationsOfStack(r, resources);
+      assert.ok(messages.some((m) => m.includes(fragment)), `expected ${fragment} in ${JSON.stringify(messages)}`);
+    }
+  });
+}
+
+test("the alb.* aliases are checked like lb.*", () => {
+  assert.ok(violationsOf(rule("berth-alb-drop-invalid-headers"), "aws:alb/loadBalancer:LoadBalancer", { ...goodLb, dropInvalidHeaderFields: false }).length > 0);
+  assert.ok(violationsOf(rule("berth-alb-http-redirects"), "aws:alb/listener:Listener", { protocol: "HTTP", port: 80, defaultActions: [{ type: "forward" }] }).length > 0);
+});
+
+test("rule settings come from the pack config: retention minimum and deregistration limit", () => {
+  const logs = rule("berth-logs-retention");
+  assert.deepEqual(violationsOf(logs, "aws:cloudwatch/logGroup:LogGroup", { retentionInDays: 30 }), []);
+  assert.match(violationsOf(logs, "aws:cloudwatch/logGroup:LogGroup", { retentionInDays: 30 }, { "berth-logs-retention": { minimumDays: 365 } })[0], /below this stack's minimum of 365/);
+  assert.match(violationsOf(rule("berth-tg-deregistration-delay"), TG, goodTg, { "berth-tg-deregistration-delay": { maxSeconds: 10 } })[0], /above 10 s/);
+  assert.deepEqual(violationsOf(rule("berth-ecs-no-env-secrets"), TD, taskDefinition({ environment: [{ name: "SESSION_TOKEN", value: "x" }] }), { "berth-ecs-no-env-secrets": { allowedNames: ["SESSION_TOKEN"] } }), []);
+});
+
+test("enforcement levels: default per rule, per-rule config wins over `all`, disabled rules do not run", () => {
+  const ro = rule("berth-ecs-readonly-root");
+  assert.equal(enforcementLevelOf(ro, {}), "mandatory");
+  assert.equal(enforcementLevelOf(rule("berth-alb-deletion-protection"), {}), "advisory");
+  assert.equal(enforcementLevelOf(ro, { all: "advisory" }), "advisory");
+  assert.equal(enforcementLevelOf(ro, { all: "advisory", "berth-ecs-readonly-root": { enforcementLevel: "mandatory" } }), "mandatory");
+  const bad = [subject(TD, taskDefinition({ readonlyRootFilesystem: false }))];
+  assert.equal(evaluateRules(bad, { rules: [ro] }).violations[0].enforcementLevel, "mandatory");
+  assert.equal(evaluateRules(bad, { rules: [ro], config: { "berth-ecs-readonly-root": "advisory" } }).violations[0].enforcementLevel, "advisory");
+  const disabled = evaluateRules(bad, { rules: [ro], config: { "berth-ecs-readonly-root": "disabled" } });
+  assert.deepEqual(disabled.violations, []);
+  assert.deepEqual(disabled.changedLevels, [{ rule: "berth-ecs-readonly-root", from: "mandatory", to: "disabled" }]);
+});
+
+test("a pack config naming an unknown rule or level is refused (a typo must not silently opt out)", () => {
+  assert.throws(() => checkPackConfig({ "berth-ecs-readonly-rootfs": "disabled" }, "x.json"), /berth-ecs-readonly-rootfs: not a rule/);
+  assert.throws(() => checkPackConfig({ "berth-ecs-readonly-root": "off" }, "x.json"), /"off" is not one of/);
+  assert.doesNotThrow(() => checkPackConfig({ all: "advisory", "berth-ecs-readonly-root": { enforcementLevel: "disabled" } }, "x.json"));
+});
+
+test("the checked-in pack configs are valid, and prod makes deletion protection and one-year log retention mandatory", () => {
+  const dir = path.join(__dirname, "..", "..", "policy", "config");
+  for (const f of fs.readdirSync(dir)) checkPackConfig(JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")), f);
+  const prod = JSON.parse(fs.readFileSync(path.join(dir, "prod.json"), "utf8"));
+  assert.equal(enforcementLevelOf(rule("berth-alb-deletion-protection"), prod), "mandatory");
+  assert.equal(prod["berth-logs-retention"].minimumDays, 365);
+});
+
+test("every rule names a control, a remediation and resource types; ids are unique and berth-prefixed", () => {
+  const names = berthRules.map((r) => r.name);
+  assert.equal(new Set(names).size, names.length);
+  for (const row of ruleMetadata) {
+    assert.match(row.rule, /^berth-[a-z0-9-]+$/);
+    assert.ok(row.control.length > 0, `${row.rule} has no control`);
+    assert.ok(row.remediation.length > 0 && row.resourceTypes.length > 0);
+    assert.ok(berthRules.find((r) => r.name === row.rule)!.description.includes(row.control));
+  }
+});
+
+test("docs/policy.md carries the current rule table", () => {
+  const docs = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policy.md"), "utf8");
+  assert.ok(docs.includes(renderRuleTable()), "regenerate the table in docs/policy.md from renderRuleTable()");
+});
