@@ -15,6 +15,11 @@ export function capacityProviders(settings: Pick<NonNullable<Settings["cluster"]
   return settings.fargateSpot ? ["FARGATE", "FARGATE_SPOT"] : ["FARGATE"];
 }
 
+/** What the stack says out loud about the cluster: each hardening switched off. */
+export function clusterWarnings(cluster: Pick<NonNullable<Settings["cluster"]>, "containerInsights">): string[] {
+  return cluster.containerInsights === "disabled" ? ["berth:cluster.containerInsights is disabled: no Container Insights metrics for the cluster's services."] : [];
+}
+
 /**
  * Key policy of the key that encrypts ECS Exec sessions and their log group: the account administers it through
  * IAM; CloudWatch Logs may use it only for this log group (encryption-context condition).
@@ -56,6 +61,8 @@ export class Cluster extends pulumi.ComponentResource {
   readonly execLogGroupArn: pulumi.Output<string>;
   /** Key that encrypts exec sessions and their logs; a task role of a service with exec needs kms:Decrypt on it. */
   readonly execKmsKeyArn: pulumi.Output<string>;
+  /** Plain strings, known at plan time: switched-off hardening. */
+  readonly warnings: string[];
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:cluster:Cluster", name, {}, opts);
@@ -66,6 +73,8 @@ export class Cluster extends pulumi.ComponentResource {
     const clusterName = `${settings.project}-${settings.stack}`;
     const execLogGroupName = `/${settings.project}/${settings.stack}/ecs-exec`;
     const tags = { Name: clusterName };
+    this.warnings = clusterWarnings(cluster);
+    for (const warning of this.warnings) pulumi.log.warn(warning, this);
 
     const key = new aws.kms.Key(
       `${name}-exec`,

@@ -41,6 +41,14 @@ export function natGatewayPlacement(settings: Pick<NetworkSettings, "egress" | "
   return [...Array(availabilityZones).keys()].map((i) => (settings.natGateways === "perAz" ? i : 0));
 }
 
+/** What the stack says out loud about the network: each hardening switched off. */
+export function networkWarnings(network: Pick<NetworkSettings, "flowLogs" | "restrictDefaultSecurityGroup">): string[] {
+  const warnings: string[] = [];
+  if (!network.flowLogs) warnings.push("berth:network.flowLogs is false: the VPC has no flow logs (FSBP EC2.6).");
+  if (!network.restrictDefaultSecurityGroup) warnings.push("berth:network.restrictDefaultSecurityGroup is false: the VPC's default security group keeps its rules (FSBP EC2.2).");
+  return warnings;
+}
+
 /** The trust and permission policies of the role VPC Flow Logs assumes to write into one log group. */
 export function flowLogsPolicies(accountId: string, logGroupArn: string): { trust: aws.iam.PolicyDocument; permissions: aws.iam.PolicyDocument } {
   return {
@@ -76,6 +84,8 @@ export class Network extends pulumi.ComponentResource {
   /** Subnets for the internet-facing load balancer. */
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly flowLogGroupName?: pulumi.Output<string>;
+  /** Plain strings, known at plan time: switched-off hardening. */
+  readonly warnings: string[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:network:Network", name, {}, opts);
@@ -85,6 +95,8 @@ export class Network extends pulumi.ComponentResource {
     const prefix = `${settings.project}-${settings.stack}`;
     const tag = (suffix: string) => ({ Name: `${prefix}-${suffix}` });
     const child = { parent: this };
+    this.warnings = networkWarnings(network);
+    for (const warning of this.warnings) pulumi.log.warn(warning, this);
 
     let vpcId: pulumi.Output<string>;
     if (network.vpcId) {

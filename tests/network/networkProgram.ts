@@ -29,5 +29,5 @@ export = {
   loadBalancerArn: loadBalancer.arn,
   securityGroupId: loadBalancer.securityGroupId,
   targetGroupArns: Object.fromEntries(Object.entries(loadBalancer.targetGroups).map(([name, tg]) => [name, tg.arn])),
-  warnings: loadBalancer.warnings,
+  warnings: [...network.warnings, ...cluster.warnings, ...loadBalancer.warnings],
 };
