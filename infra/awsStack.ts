@@ -27,7 +27,7 @@ export function awsStack(settings: Settings) {
     : settings.image.deploySha
     ? new ExistingImage("image", { settings, ecr, sha: settings.image.deploySha }, { provider: providers.aws })
     : new AppImage("image", { settings, ecr, artifactRegistry }, { providers: [providers.aws, providers.gcp] });
-  // H4b: network, cluster, load balancer (pass the H3 aws provider as `{ provider: providers.aws }` once it exists).
+  // H4b: network, cluster, load balancer.
   const network = new Network("network", { settings }, { provider: providers.aws });
   const cluster = new Cluster("cluster", { settings }, { provider: providers.aws });
   const loadBalancer = new LoadBalancer("alb", { settings, network }, { provider: providers.aws });
@@ -72,6 +72,6 @@ export function awsStack(settings: Settings) {
     clusterName: cluster.name,
     services: serviceOutputs(services),
     vpcId: network.vpcId,
-    warnings: [...loadBalancer.warnings, ...(release instanceof AppImage ? release.warnings : [])],
+    warnings: [...network.warnings, ...cluster.warnings, ...loadBalancer.warnings, ...(release instanceof AppImage ? release.warnings : [])],
   };
 }
