@@ -128,12 +128,19 @@ export function promotedImage(name: string, args: PromotedImageArgs, opts: { pro
     : pulumi.output(undefined);
 
   const decision = pulumi.all([sourceOutputs, requested]).apply(([src, req]) => {
-    const d = decidePromotion({
-      fromStack: promotion.fromStack,
-      source: src,
-      requested: req ? { digest: req.digest, origin: req.origin } : undefined,
-      allowUnpromotedDigest: promotion.allowUnpromotedDigest,
-    });
+    let d: PromotionDecision;
+    try {
+      d = decidePromotion({
+        fromStack: promotion.fromStack,
+        source: src,
+        requested: req ? { digest: req.digest, origin: req.origin } : undefined,
+        allowUnpromotedDigest: promotion.allowUnpromotedDigest,
+      });
+    } catch (e) {
+      // The engine prints this line as is; the resources that would run the digest are never registered.
+      pulumi.log.error(e instanceof Error ? e.message : String(e));
+      throw e;
+    }
     if (d.warning) pulumi.log.warn(d.warning);
     const sha = req?.sha ?? (d.digest === src.imageDigest && typeof src.sourceSha === "string" ? src.sourceSha : "unknown");
     return { ...d, sha };

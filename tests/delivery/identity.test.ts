@@ -1,0 +1,168 @@
+/**
+ * The trust and permission documents of the delivery identity, rendered by pure functions (the component passes
+ * exactly these; tests/delivery/staging.test.ts and prod.test.ts check that it does).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  AWS_STS_AUDIENCE,
+  FORBIDDEN_MANAGED_POLICIES,
+  GITHUB_ATTRIBUTE_MAPPING,
+  githubAttributeCondition,
+  githubOidcProviderArn,
+  githubSubject,
+  PREVIEW_DENIED_ACTIONS,
+  renderDeployBranchRuleset,
+  renderDeployPolicy,
+  renderGithubTrustPolicy,
+  renderPreviewDenyPolicy,
+  renderReviewers,
+  workloadIdentityPrincipal,
+  workloadIdentityRepositorySet,
+} from "../../infra/delivery";
+import type { DeliverySettings } from "../../infra/config/delivery";
+
+const repo = { owner: "acme", repository: "berth" };
+const OIDC = githubOidcProviderArn("111111111111");
+
+function statement(doc: any, sid: string): any {
+  const s = doc.Statement.find((x: any) => x.Sid === sid);
+  assert.ok(s, `statement ${sid}`);
+  return s;
+}
+
+function actionsOf(s: any): string[] {
+  return Array.isArray(s.Action) ? s.Action : [s.Action];
+}
+
+test("OIDC subjects: an environment's jobs, or pull requests", () => {
+  assert.equal(githubSubject(repo, { environment: "production" }), "repo:acme/berth:environment:production");
+  assert.equal(githubSubject(repo, { pullRequest: true }), "repo:acme/berth:pull_request");
+  assert.equal(OIDC, "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
+});
+
+test("trust policy: only GitHub's OIDC provider, exact audience and exact subject (StringEquals, no wildcard)", () => {
+  const doc = renderGithubTrustPolicy({ oidcProviderArn: OIDC, subject: "repo:acme/berth:environment:staging" }) as any;
+  assert.equal(doc.Statement.length, 1);
+  const s = doc.Statement[0];
+  assert.equal(s.Effect, "Allow");
+  assert.deepEqual(s.Principal, { Federated: OIDC });
+  assert.equal(s.Action, "sts:AssumeRoleWithWebIdentity");
+  assert.deepEqual(Object.keys(s.Condition), ["StringEquals"], "no StringLike: a wildcard subject would admit any branch or fork");
+  assert.deepEqual(s.Condition.StringEquals, {
+    "token.actions.githubusercontent.com:aud": AWS_STS_AUDIENCE,
+    "token.actions.githubusercontent.com:sub": "repo:acme/berth:environment:staging",
+  });
+});
+
+const base = {
+  accountId: "111111111111",
+  region: "eu-west-1",
+  ecrRepositoryArns: ["arn:aws:ecr:eu-west-1:111111111111:repository/berth", "arn:aws:ecr:eu-west-1:111111111111:repository/buildcache/berth"],
+  protectedArns: ["arn:aws:iam::111111111111:role/berth-staging-github-deploy", "arn:aws:iam::111111111111:role/berth-staging-github-preview", OIDC],
+};
+
+test("deploy policy: pushes only in the building stack, only to its repositories", () => {
+  const staging = renderDeployPolicy({ ...base, pushesImages: true }) as any;
+  const push = statement(staging, "EcrPush");
+  assert.deepEqual(actionsOf(push).sort(), ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]);
+  assert.deepEqual(push.Resource, base.ecrRepositoryArns);
+  const prod = renderDeployPolicy({ ...base, pushesImages: false }) as any;
+  assert.equal(prod.Statement.find((s: any) => s.Sid === "EcrPush"), undefined);
+  const allProdActions = prod.Statement.filter((s: any) => s.Effect === "Allow").flatMap(actionsOf);
+  assert.ok(!allProdActions.includes("ecr:PutImage"), "prod cannot push an image");
+  assert.deepEqual(statement(prod, "EcrRepository").Resource, base.ecrRepositoryArns);
+});
+
+test("deploy policy: no Allow on every action, and every broad service grant is held to the stack's region", () => {
+  const doc = renderDeployPolicy({ ...base, pushesImages: true }) as any;
+  for (const s of doc.Statement.filter((x: any) => x.Effect === "Allow")) {
+    assert.ok(!actionsOf(s).includes("*"), `${s.Sid}: no Action "*"`);
+    assert.ok(!actionsOf(s).some((a) => a === "iam:*"), `${s.Sid}: no iam:*`);
+    if (actionsOf(s).some((a) => /^(ecs|elasticloadbalancing|ec2|kms|application-autoscaling):/.test(a))) {
+      assert.deepEqual(s.Condition, { StringEquals: { "aws:RequestedRegion": "eu-west-1" } }, `${s.Sid}: region-scoped`);
+    }
+  }
+  assert.deepEqual(statement(doc, "LogGroups").Resource, ["arn:aws:logs:eu-west-1:111111111111:log-group:*", "arn:aws:logs:eu-west-1:111111111111:log-group:*:*"]);
+  assert.ok(!actionsOf(statement(doc, "Buckets")).some((a) => /Object/.test(a)), "bucket configuration only, no object reads");
+});
+
+test("deploy policy: roles are passed to ECS tasks only; CI can never modify its own identity or mint long-lived keys", () => {
+  const doc = renderDeployPolicy({ ...base, pushesImages: true }) as any;
+  const pass = statement(doc, "PassRolesToEcsTasksOnly");
+  assert.equal(pass.Action, "iam:PassRole");
+  assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+  assert.ok(!doc.Statement.filter((s: any) => s.Effect === "Allow" && s.Sid !== "PassRolesToEcsTasksOnly").flatMap(actionsOf).includes("iam:PassRole"));
+  const guard = statement(doc, "NeverModifyDeliveryIdentity");
+  assert.equal(guard.Effect, "Deny");
+  assert.deepEqual(guard.Resource, base.protectedArns);
+  for (const a of ["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*"]) {
+    assert.ok(actionsOf(guard).some((g) => new RegExp(`^${g.replace("*", ".*")}$`).test(a)), `${a} denied on the delivery identity`);
+  }
+  const keys = statement(doc, "NoLongLivedCredentials");
+  assert.equal(keys.Effect, "Deny");
+  assert.ok(actionsOf(keys).includes("iam:CreateAccessKey") && actionsOf(keys).includes("iam:CreateUser"));
+  const admin = statement(doc, "NoAdministratorPolicies");
+  assert.equal(admin.Effect, "Deny");
+  assert.deepEqual(admin.Condition.ArnEquals["iam:PolicyARN"], FORBIDDEN_MANAGED_POLICIES);
+  assert.ok(FORBIDDEN_MANAGED_POLICIES.includes("arn:aws:iam::aws:policy/AdministratorAccess"));
+});
+
+test("preview role: ReadOnlyAccess minus secrets and data reads", () => {
+  const doc = renderPreviewDenyPolicy() as any;
+  assert.equal(doc.Statement.length, 1);
+  assert.equal(doc.Statement[0].Effect, "Deny");
+  assert.equal(doc.Statement[0].Resource, "*");
+  for (const a of ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt", "s3:GetObject", "logs:GetLogEvents", "ecs:ExecuteCommand"]) {
+    assert.ok(PREVIEW_DENIED_ACTIONS.includes(a), a);
+  }
+  assert.deepEqual(doc.Statement[0].Action, PREVIEW_DENIED_ACTIONS);
+});
+
+test("GCP: the provider accepts only this repository's tokens; deploy binds the environment subject, preview the repository set", () => {
+  assert.equal(githubAttributeCondition(repo), 'assertion.repository == "acme/berth"');
+  assert.equal(GITHUB_ATTRIBUTE_MAPPING["google.subject"], "assertion.sub");
+  assert.equal(GITHUB_ATTRIBUTE_MAPPING["attribute.repository"], "assertion.repository");
+  const pool = "projects/123/locations/global/workloadIdentityPools/berth-github";
+  assert.equal(
+    workloadIdentityPrincipal(pool, githubSubject(repo, { environment: "production" })),
+    "principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/berth-github/subject/repo:acme/berth:environment:production",
+  );
+  assert.equal(
+    workloadIdentityRepositorySet(pool, repo),
+    "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/berth-github/attribute.repository/acme/berth",
+  );
+});
+
+const delivery: DeliverySettings = {
+  enabled: true, githubEnvironment: "production", requiredReviewers: [], preventSelfReview: true, allowAdminBypass: false, deployBranch: "main",
+  createOidcProvider: true, previewRole: true, maxSessionSeconds: 3600, workloadIdentityPoolId: "berth-github", workloadIdentityProviderId: "github-actions",
+  manageRepositoryRuleset: true, requiredChecks: ["test", "preview (prod)"], requiredApprovals: 1,
+};
+
+test("ruleset on the deploy branch: pull requests, the preview checks (strict), no force push or deletion, no bypass", () => {
+  const r = renderDeployBranchRuleset(delivery) as any;
+  assert.equal(r.target, "branch");
+  assert.equal(r.enforcement, "active");
+  assert.deepEqual(r.conditions.refName, { includes: ["refs/heads/main"], excludes: [] });
+  assert.deepEqual(r.bypassActors, []);
+  assert.deepEqual(r.rules.requiredStatusChecks, { strictRequiredStatusChecksPolicy: true, requiredChecks: [{ context: "test" }, { context: "preview (prod)" }] });
+  assert.equal(r.rules.pullRequest.requiredApprovingReviewCount, 1);
+  assert.equal(r.rules.pullRequest.dismissStaleReviewsOnPush, true);
+  assert.equal(r.rules.pullRequest.requireLastPushApproval, true);
+  assert.equal(r.rules.deletion, true);
+  assert.equal(r.rules.nonFastForward, true);
+  assert.deepEqual((renderDeployBranchRuleset({ ...delivery, deployBranch: "trunk" }) as any).conditions.refName.includes, ["refs/heads/trunk"]);
+});
+
+test("environment reviewers: users and teams by numeric id; none gives no reviewer block", () => {
+  assert.deepEqual(
+    renderReviewers([
+      { kind: "user", login: "alice", id: 11 },
+      { kind: "team", slug: "release", id: 22 },
+      { kind: "user", login: "bob", id: 33 },
+    ]),
+    [{ users: [11, 33], teams: [22] }],
+  );
+  assert.deepEqual(renderReviewers([]), []);
+});

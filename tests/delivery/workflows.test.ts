@@ -1,0 +1,196 @@
+/**
+ * The GitHub Actions workflows: actionlint (offline, WebAssembly) is clean, and the structure the delivery design
+ * relies on is there: actions pinned by commit SHA, no default token permissions, per-stack concurrency, forks
+ * without cloud credentials, prod behind the `production` environment, Trivy failing on fixable CRITICAL/HIGH.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { REPO_ROOT } from "../../infra/offline/mockRuntime";
+import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
+import { renderDeliveryVariables } from "../../infra/delivery";
+import { readWorkflow } from "./fixtures";
+
+const ACTIONLINT = path.join(REPO_ROOT, "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js");
+const FILES = ["preview.yml", "deploy.yml"];
+
+function actionlint(pattern: string, cwd: string) {
+  return spawnSync(process.execPath, [ACTIONLINT, pattern], { cwd, encoding: "utf8", timeout: 120_000 });
+}
+
+function jobs(file: string): Record<string, any> {
+  return readWorkflow(file).doc.jobs;
+}
+
+function steps(file: string): any[] {
+  return Object.values(jobs(file)).flatMap((j: any) => j.steps ?? []);
+}
+
+function usesStep(job: any, action: string): any {
+  const found = (job.steps ?? []).filter((s: any) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
+  assert.equal(found.length, 1, `one ${action} step expected`);
+  return found[0];
+}
+
+test("actionlint: both workflows are clean", () => {
+  const r = actionlint(".github/workflows/*.yml", REPO_ROOT);
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  // The CLI exits 0 when its glob matches nothing: make sure it linted both files.
+  assert.match(r.stdout, /Checking 2 workflow file\(s\)/);
+  assert.match(r.stdout, /passed lint checks/);
+});
+
+test("actionlint: a workflow interpolating untrusted input into run: fails (the linter is live)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-actionlint-"));
+  fs.mkdirSync(path.join(dir, ".github", "workflows"), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, ".github", "workflows", "bad.yml"),
+    ["on: pull_request", "jobs:", "  x:", "    runs-on: ubuntu-24.04", "    steps:", '      - run: echo "${{ github.event.pull_request.title }}"', ""].join("\n"),
+  );
+  const r = actionlint(".github/workflows/*.yml", dir);
+  assert.notEqual(r.status, 0, r.stdout);
+  assert.match(r.stdout, /untrusted/i);
+});
+
+test("every action is pinned to a full 40-hex commit SHA with a # vX.Y.Z comment", () => {
+  for (const file of FILES) {
+    const { text } = readWorkflow(file);
+    const lines = text.split("\n").filter((l) => /^\s*(-\s+)?uses:/.test(l));
+    assert.ok(lines.length >= 5, `${file}: uses lines found`);
+    for (const line of lines) {
+      assert.match(line, /uses: [\w.-]+\/[\w.\/-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
+    }
+  }
+  // The same action is pinned to the same commit everywhere.
+  const pins = new Map<string, Set<string>>();
+  for (const s of [...steps("preview.yml"), ...steps("deploy.yml")].filter((s) => s.uses)) {
+    const [action, sha] = s.uses.split("@");
+    pins.set(action, (pins.get(action) ?? new Set()).add(sha));
+  }
+  for (const [action, shas] of pins) assert.equal(shas.size, 1, `${action} pinned to one commit`);
+});
+
+test("permissions: none by default, and each job asks for exactly what it uses", () => {
+  for (const file of FILES) {
+    const { doc } = readWorkflow(file);
+    assert.deepEqual(doc.permissions, {}, `${file}: top-level permissions: {}`);
+    for (const [name, job] of Object.entries<any>(doc.jobs)) {
+      assert.equal(typeof job.permissions, "object", `${file}:${name} declares permissions`);
+      for (const [scope, level] of Object.entries(job.permissions)) assert.ok(level === "read" || level === "write", `${file}:${name} ${scope}`);
+      const assumesRoles = (job.steps ?? []).some((s: any) => /^(aws-actions\/configure-aws-credentials|google-github-actions\/auth|pulumi\/auth-actions)@/.test(s.uses ?? ""));
+      assert.equal(job.permissions["id-token"] === "write", assumesRoles, `${file}:${name}: id-token: write only where an OIDC token is exchanged`);
+      assert.notEqual(job.permissions.contents, "write", `${file}:${name}: never writes the repository`);
+    }
+  }
+  assert.equal(jobs("preview.yml").test.permissions["id-token"], undefined);
+  assert.equal(jobs("preview.yml").plan.permissions["id-token"], undefined);
+  assert.equal(jobs("deploy.yml").staging.permissions.packages, "write", "staging pushes to GHCR");
+  assert.equal(jobs("deploy.yml").production.permissions.packages, undefined, "prod pushes nothing");
+  assert.equal(jobs("deploy.yml").scan.permissions["security-events"], "write", "SARIF upload");
+});
+
+test("no ${{ }} expression inside any run: script (untrusted input goes through env)", () => {
+  for (const file of FILES) {
+    for (const s of steps(file).filter((s) => s.run)) assert.doesNotMatch(s.run, /\$\{\{/, `${file}: ${s.name ?? s.run}`);
+  }
+});
+
+test("checkout never persists the token", () => {
+  for (const file of FILES) {
+    for (const s of steps(file).filter((s) => String(s.uses).startsWith("actions/checkout@"))) assert.equal(s.with?.["persist-credentials"], false, file);
+  }
+});
+
+test("preview.yml: pull requests run the suite and the offline plan; only same-repository pull requests preview", () => {
+  const { doc } = readWorkflow("preview.yml");
+  assert.deepEqual(Object.keys(doc.on), ["pull_request"]);
+  assert.equal(doc.on.pull_request_target, undefined);
+  const j = doc.jobs;
+  assert.match(j.test.steps.map((s: any) => s.run ?? "").join("\n"), /^scripts\/test$/m);
+  assert.deepEqual(j.plan.strategy.matrix.stack, ["staging", "prod"]);
+  assert.equal(j.test.if, undefined, "forks run the suite");
+  assert.equal(j.plan.if, undefined, "forks run the offline plan");
+  assert.equal(j.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
+  assert.deepEqual(j.preview.needs, ["test", "plan"]);
+  assert.equal(j.preview.environment, undefined, "no environment: the OIDC subject stays repo:<owner>/<repo>:pull_request");
+  assert.deepEqual(j.preview.strategy.matrix.include.map((m: any) => m.stack), ["staging", "prod"]);
+  const pulumiStep = usesStep(j.preview, "pulumi/actions");
+  assert.equal(pulumiStep.with.command, "preview");
+  assert.equal(pulumiStep.with.policyPacks, "policy");
+  assert.equal(pulumiStep.with["comment-on-pr"], true);
+  assert.match(pulumiStep.with["stack-name"], /\/berth\/\$\{\{ matrix\.stack \}\}$/);
+  assert.match(usesStep(j.preview, "aws-actions/configure-aws-credentials").with["role-to-assume"], /_PREVIEW_AWS_ROLE_ARN/);
+  assert.match(usesStep(j.preview, "google-github-actions/auth").with.service_account, /_GCP_PREVIEW_SERVICE_ACCOUNT/);
+  assert.match(j.preview.concurrency.group, /\$\{\{ matrix\.stack \}\}/, "concurrency per stack");
+});
+
+test("preview.yml: the job names are the status checks the ruleset requires", () => {
+  const j = jobs("preview.yml");
+  const names = new Set<string>();
+  for (const job of Object.values<any>(j)) {
+    const matrix = job.strategy?.matrix;
+    const values: string[] = matrix?.stack ?? matrix?.include?.map((m: any) => m.stack) ?? [undefined];
+    for (const stack of values) names.add(String(job.name).replace("${{ matrix.stack }}", stack));
+  }
+  for (const check of DEFAULT_REQUIRED_CHECKS) assert.ok(names.has(check), `required check "${check}" is a job of preview.yml (${[...names].join(", ")})`);
+});
+
+test("the variables the workflows read are the ones the Delivery component writes", () => {
+  const vars = (stack: string) =>
+    renderDeliveryVariables({
+      awsRoleArn: "r", previewRoleArn: "p", awsRegion: "eu-west-1", workloadIdentityProvider: "w", serviceAccount: "s", previewServiceAccount: "ps",
+      ecrRepositoryUrl: "e", stack,
+    });
+  const repoVars = new Set([...Object.keys(vars("staging").repository), ...Object.keys(vars("prod").repository)]);
+  const envVars = new Set(Object.keys(vars("staging").environment));
+  const { text: preview, doc: previewDoc } = readWorkflow("preview.yml");
+  for (const m of preview.matchAll(/vars\[format\('\{0\}_(\w+)', matrix\.prefix\)\]/g)) {
+    for (const { prefix } of previewDoc.jobs.preview.strategy.matrix.include) assert.ok(repoVars.has(`${prefix}_${m[1]}`), `${prefix}_${m[1]}`);
+  }
+  const { text: deploy } = readWorkflow("deploy.yml");
+  const used = [...deploy.matchAll(/vars\.(\w+)/g)].map((m) => m[1]).filter((v) => v !== "PULUMI_ORGANIZATION");
+  assert.ok(used.length >= 4);
+  for (const v of used) assert.ok(envVars.has(v), `deploy.yml reads vars.${v}, which the environment has`);
+});
+
+test("deploy.yml: main only; staging builds once; prod waits for staging and the scan, in the production environment", () => {
+  const { doc } = readWorkflow("deploy.yml");
+  assert.deepEqual(doc.on, { push: { branches: ["main"] } });
+  const j = doc.jobs;
+  assert.equal(j.staging.environment, "staging");
+  assert.equal(j.production.environment, "production");
+  assert.deepEqual(j.production.needs, ["staging", "scan"]);
+  assert.deepEqual(j.scan.needs, "staging");
+  assert.deepEqual(j.staging.concurrency, { group: "pulumi-staging", "cancel-in-progress": false });
+  assert.deepEqual(j.production.concurrency, { group: "pulumi-prod", "cancel-in-progress": false });
+  const up = (job: any) => usesStep(job, "pulumi/actions").with;
+  assert.equal(up(j.staging).command, "up");
+  assert.match(up(j.staging)["stack-name"], /\/berth\/staging$/);
+  assert.equal(up(j.production).command, "up");
+  assert.match(up(j.production)["stack-name"], /\/berth\/prod$/);
+  // Exactly one `pulumi up` builds: staging's. Nothing else builds or pushes an image.
+  const allSteps = Object.values<any>(j).flatMap((job) => job.steps);
+  assert.equal(allSteps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with.command === "up").length, 2);
+  assert.equal(allSteps.filter((s) => /docker\/build-push-action|docker build|buildah|podman build/.test(`${s.uses ?? ""} ${s.run ?? ""}`)).length, 0);
+  assert.doesNotMatch(JSON.stringify(up(j.production)), /ghcrToken/, "prod gets no registry push token");
+  assert.equal(usesStep(j.production, "aws-actions/configure-aws-credentials").with["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}");
+});
+
+test("deploy.yml: Trivy scans the pushed GHCR image by digest, uploads SARIF, fails on fixable CRITICAL/HIGH", () => {
+  const j = jobs("deploy.yml");
+  const trivy = usesStep(j.scan, "aquasecurity/trivy-action").with;
+  assert.equal(trivy["image-ref"], "${{ needs.staging.outputs.ghcr-image }}");
+  assert.equal(trivy.severity, "CRITICAL,HIGH");
+  assert.equal(trivy["ignore-unfixed"], true);
+  assert.equal(String(trivy["exit-code"]), "1");
+  assert.equal(trivy.format, "sarif");
+  const upload = usesStep(j.scan, "github/codeql-action/upload-sarif");
+  assert.equal(upload.with.sarif_file, trivy.output);
+  assert.match(upload.if, /!cancelled\(\)/, "the SARIF is uploaded even when Trivy fails the job");
+  const ghcr = j.staging.steps.find((s: any) => s.id === "ghcr");
+  assert.match(ghcr.run, /ghcr\.io\/\$\{OWNER,,\}\/\$\{IMAGE_NAME\}@\$\{DIGEST\}/, "by digest, lowercase owner");
+  assert.match(ghcr.run, /\^sha256:\[0-9a-f\]\{64\}\$/, "refuses a missing digest");
+});
