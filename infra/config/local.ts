@@ -134,11 +134,21 @@ export const CLOUD_ONLY_KEYS = [
   "delivery",
 ] as const;
 
+/** Keys every stack reads but the `local` stack would ignore: refused there, with the reason. */
+export const LOCAL_UNUSED_KEYS: Readonly<Record<string, string>> = {
+  platform: "nothing in the local stack: the image is built for this machine's own architecture (Native AOT compiles for the build machine)",
+  tags: "nothing in the local stack: tags are applied to cloud resources (provider default tags); Docker resources are labelled berth.stack",
+  logs: "nothing in the local stack: CloudWatch log retention; local logs rotate by the json-file max-size/max-file of the container spec",
+};
+
 /** Reports every cloud-only key (`berth:<key>` above, and any `aws:`, `gcp:` or `github:` provider key) in a local stack. */
 export function rejectCloudKeys(berth: ConfigSection, rawConfig: Record<string, unknown>, problems: Problems): void {
   const allowed = "nothing in the local stack (it registers Docker resources only; this key is for the staging and prod stacks)";
   for (const key of CLOUD_ONLY_KEYS) {
     if (berth.has(key)) problems.add(berth.keyPath(key), berth.value(key), allowed);
+  }
+  for (const [key, reason] of Object.entries(LOCAL_UNUSED_KEYS)) {
+    if (berth.has(key)) problems.add(berth.keyPath(key), berth.value(key), reason);
   }
   for (const [key, value] of Object.entries(rawConfig)) {
     if (/^(aws|gcp|github):/.test(key)) problems.add(key, value, allowed);

@@ -122,3 +122,12 @@ test("berth:local in a cloud stack is an unknown key there", () => {
     (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "berth:local"),
   );
 });
+
+test("settings the local stack would ignore (platform, tags, log retention) are refused with the reason", () => {
+  const problems = problemsOf({ ...base(), "berth:platform": "linux/arm64", "berth:tags": JSON.stringify({ team: "a" }), "berth:logs": JSON.stringify({ retentionDays: 30 }) });
+  const byKey = new Map(problems.map((p) => [p.key, p.allowed]));
+  assert.deepEqual([...byKey.keys()].sort(), ["berth:logs", "berth:platform", "berth:tags"]);
+  assert.match(byKey.get("berth:platform")!, /this machine's own architecture/);
+  assert.match(byKey.get("berth:tags")!, /cloud resources/);
+  assert.match(byKey.get("berth:logs")!, /CloudWatch/);
+});
