@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Berth.App.Tests.Infrastructure;
@@ -14,6 +15,10 @@ public sealed class AotBinaryFixture : IAsyncLifetime
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(8);
 
     private readonly string _workDirectory = Path.Combine(Path.GetTempPath(), $"berth-aot-tests-{Guid.NewGuid():N}");
+
+    /// <summary>linux-x64 or linux-arm64: Native AOT compiles for the machine it runs on.</summary>
+    public static string RuntimeIdentifier { get; } =
+        $"linux-{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}";
 
     public string BinaryPath { get; private set; } = "";
 
@@ -41,7 +46,7 @@ public sealed class AotBinaryFixture : IAsyncLifetime
         };
         foreach (var arg in new[]
                  {
-                     "publish", Path.Combine(source, "Berth.App.csproj"), "-c", "Release", "-r", "linux-x64",
+                     "publish", Path.Combine(source, "Berth.App.csproj"), "-c", "Release", "-r", RuntimeIdentifier,
                      "-p:PublishAot=true", "-o", output, $"-p:GitSha={TestSha}", $"-p:Version={TestVersion}",
                      "-p:CopyOutputSymbolsToPublishDirectory=false", "--disable-build-servers", "-nologo",
                  })
