@@ -43,9 +43,6 @@ export function idOf(r: CapturedResource): string {
   return `${r.name}-id`;
 }
 
-/** The resources of the network, cluster and load balancer components (types in `berth:network|cluster|loadBalancer` and their AWS children). */
-export const H4B_TYPE_PREFIXES = ["berth:network:", "berth:cluster:", "berth:loadBalancer:", "aws:ec2/", "aws:vpc/", "aws:lb/", "aws:s3/", "aws:ecs/cluster", "aws:kms/", "aws:cloudwatch/", "aws:iam/"];
-
 export function resourceList(c: CapturedStack): string[] {
   return c.resources.map((r) => `${r.type} ${r.name}`).sort();
 }
