@@ -90,6 +90,10 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
   before(async () => {
     if (process.getuid?.() !== 0) throw new Error("the container tests run as root (as CI does)");
     requireTools(["podman", "buildah", "skopeo", "mmdebstrap", "runc"]);
+    // env.sh pins netavark (CNI once produced a second bridge and port timeouts); Debian ships it separately.
+    if (!["/usr/lib/podman/netavark", "/usr/libexec/podman/netavark"].some((p) => existsSync(p))) {
+      throw new Error("podman's netavark is missing: apt-get install netavark aardvark-dns (scripts/bootstrap)");
+    }
     if (!existsSync(path.join(repoRoot, "Dockerfile"))) throw new Error("no root Dockerfile to build");
     await buildImage();
     image = await inspectImage(IMAGE);
