@@ -37,7 +37,6 @@ export function awsStack(settings: Settings) {
     (service) =>
       new FargateService(service.name, { settings, service, image: release.ecrDigestRef, ecrRepositoryArn: ecr.repository.arn, cluster, network, loadBalancer }, { provider: providers.aws }),
   );
-  ecr.grantPull("pull", services.map((s) => s.executionRole.arn));
   // H6: delivery identity (OIDC roles, WIF pool, GitHub environment) of this stack's account, project and environment.
   const delivery = settings.delivery?.enabled
     ? new Delivery(
@@ -56,6 +55,8 @@ export function awsStack(settings: Settings) {
         { providers: [providers.aws, providers.gcp] },
       )
     : undefined;
+  // H3: only the services' execution roles and the deploy role (it pushes and checks images) may pull.
+  ecr.grantPull("pull", [...services.map((s) => s.executionRole.arn), ...(delivery ? [delivery.deployRole.arn] : [])]);
   return {
     environment: settings.environment,
     imageTag: settings.source.tag,
