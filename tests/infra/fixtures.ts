@@ -14,7 +14,7 @@ export function registryResources(stack: CapturedStack): CapturedResource[] {
   return stack.resources.filter(
     (r) =>
       r.type.startsWith("berth:providers:") ||
-      r.type.startsWith("pulumi:providers:") ||
+      (r.type.startsWith("pulumi:providers:") && r.name.startsWith("berth-")) ||
       r.type.startsWith("berth:registries:") ||
       r.type.startsWith("berth:image:") ||
       r.type.startsWith("aws:ecr/") ||
