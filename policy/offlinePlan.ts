@@ -42,8 +42,8 @@ export function applyConfigOverride(config: Record<string, string>, key: string,
     else out[top] = typeof value === "string" ? value : JSON.stringify(value);
     return out;
   }
-  const root = (out[top] !== undefined ? parseJsonDocument(out[top]) : {}) ?? {};
-  if (typeof root !== "object" || Array.isArray(root)) throw new Error(`config key ${top} holds ${out[top]}, not an object: cannot set ${key}`);
+  const root = out[top] !== undefined ? parseJsonDocument(out[top]) : {};
+  if (typeof root !== "object" || root === null || Array.isArray(root)) throw new Error(`config key ${top} holds ${out[top]}, not an object: cannot set ${key}`);
   let node = root as Record<string, unknown>;
   for (const part of path.slice(0, -1)) {
     if (typeof node[part] !== "object" || node[part] === null || Array.isArray(node[part])) node[part] = {};

@@ -14,6 +14,7 @@
  * its configuration failed (a ConfigError lists every bad key); 64 bad usage.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -29,6 +30,8 @@ const USAGE = `usage: scripts/plan <stack> [options]
   --config FILE                   a YAML file of settings to change: the same keys, or a Pulumi.<stack>.yaml-style "config:" map
   --policy-config FILE            policy pack config (default: policy/config/<stack>.json when it exists)
   --image-sha SHA                 the 40-hex commit to plan (default: git HEAD)
+  --stack-outputs FILE            JSON outputs of stacks read through StackReference ({"org/berth/staging": {...}});
+                                  default: a stand-in staging that runs the planned commit (prod promotes from it)
   --json                          print the result as JSON instead of text
   --timeout SECONDS               give up when the program has not finished (default 60)`;
 
@@ -37,6 +40,7 @@ export interface PlanOptions {
   overrides: [string, unknown][];
   policyConfigFile?: string;
   imageSha?: string;
+  stackOutputsFile?: string;
   json: boolean;
   timeoutSeconds: number;
 }
@@ -61,6 +65,7 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
     } else if (a === "--config") opts.overrides.push(...readOverrideFile(need(i++, a)));
     else if (a === "--policy-config") opts.policyConfigFile = need(i++, a);
     else if (a === "--image-sha") opts.imageSha = need(i++, a);
+    else if (a === "--stack-outputs") opts.stackOutputsFile = need(i++, a);
     else if (a === "--timeout") opts.timeoutSeconds = Number(need(i++, a));
     else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else if (!opts.stack) opts.stack = a;
@@ -99,6 +104,10 @@ export interface PlanResult {
   imageSha: string;
   imageShaSource: string;
   policyConfigFile?: string;
+  /** Rule settings (other than the level) this stack's pack config sets, e.g. berth-logs-retention minimumDays=365. */
+  ruleSettings: { rule: string; settings: Record<string, unknown> }[];
+  /** Outputs given to StackReferences (a prod stack reads staging's digest): stand-ins unless --stack-outputs. */
+  stackReferences: { source: string; outputs: Record<string, unknown> };
   warnings: string[];
   switchedOff: ReturnType<typeof switchedOffHardening>;
   resources: number;
@@ -126,7 +135,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   const configFile = path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
   const result: PlanResult = {
     stack: opts.stack, offline: true, configFile: path.relative(REPO_ROOT, configFile), overrides: opts.overrides.map(([key, value]) => ({ key, value })),
-    imageSha: "", imageShaSource: "", warnings: [], switchedOff: [], resources: 0, tree: [], exitCode: 0, durationMs: 0,
+    imageSha: "", imageShaSource: "", stackReferences: { source: "", outputs: {} }, ruleSettings: [], warnings: [], switchedOff: [], resources: 0, tree: [], exitCode: 0, durationMs: 0,
   };
   const fail = (message: string, code: number) => ({ ...result, error: message, exitCode: code, durationMs: Date.now() - started });
   if (!fs.existsSync(configFile)) return fail(`no stack file ${result.configFile}`, 64);
@@ -152,16 +161,45 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     return fail(`policy pack config: ${(e as Error).message}`, 64);
   }
   if (result.policyConfigFile) result.policyConfigFile = path.relative(REPO_ROOT, path.resolve(result.policyConfigFile));
+  for (const [rule, entry] of Object.entries(packConfig)) {
+    if (typeof entry !== "object" || entry === null) continue;
+    const { enforcementLevel: _level, ...settings } = entry;
+    if (Object.keys(settings).length) result.ruleSettings.push({ rule, settings });
+  }
 
   // The program's warnings (pulumi.log.warn: "no certificate", ...) are collected and printed in one place.
   const log = require("@pulumi/pulumi/log") as { warn: (msg: string, ...rest: unknown[]) => void };
   log.warn = (msg: string) => void result.warnings.push(String(msg));
 
+  // A stack that promotes (prod) reads the source stack's outputs through a StackReference. Offline there is no
+  // source stack: by default every reference sees a stand-in that runs the planned commit with a synthesised digest.
+  let stackOutputs: Record<string, Record<string, unknown>>;
+  if (opts.stackOutputsFile) {
+    try {
+      stackOutputs = JSON.parse(fs.readFileSync(opts.stackOutputsFile, "utf8"));
+    } catch (e) {
+      return fail(`--stack-outputs ${opts.stackOutputsFile}: ${(e as Error).message}`, 64);
+    }
+    result.stackReferences = { source: opts.stackOutputsFile, outputs: stackOutputs };
+  } else {
+    const digest = `sha256:${createHash("sha256").update(`offline-plan:${result.imageSha}`).digest("hex")}`;
+    const standIn = { sourceSha: result.imageSha, imageDigest: digest, ranDigests: [digest] };
+    stackOutputs = new Proxy({}, { get: () => standIn }) as Record<string, Record<string, unknown>>;
+    result.stackReferences = { source: "stand-in (synthesised: the source stack runs the planned commit)", outputs: standIn };
+  }
+
+  // Errors the program raises asynchronously (inside an apply, a failed read) surface as unhandled rejections.
+  let rejectAsync: (e: unknown) => void = () => undefined;
+  const asyncFailure = new Promise<never>((_, reject) => (rejectAsync = reject));
+  const onRejection = (e: unknown) => rejectAsync(e);
+  process.on("unhandledRejection", onRejection);
   let captured: CapturedStack;
   try {
-    captured = await withTimeout(captureStack({ stack: opts.stack, config }), opts.timeoutSeconds);
+    captured = await withTimeout(Promise.race([captureStack({ stack: opts.stack, config, stackOutputs }), asyncFailure]), opts.timeoutSeconds);
   } catch (e) {
     return fail(String((e as Error)?.message ?? e), 2);
+  } finally {
+    process.off("unhandledRejection", onRejection);
   }
   result.resources = captured.resources.length;
   if (captured.error) return fail(String((captured.error as Error)?.message ?? captured.error), 2);
@@ -187,6 +225,9 @@ export function renderPlan(r: PlanResult): string {
   out.push("was deployed. Cloud-computed values (ARNs, ids, digests, DNS names) are synthesised placeholders, not real ones.");
   out.push(`  config:        ${r.configFile}${r.overrides.length ? `, with ${r.overrides.length} override(s): ${r.overrides.map((o) => `${o.key}=${JSON.stringify(o.value)}`).join(", ")}` : ""}`);
   out.push(`  image sha:     ${r.imageSha} (${r.imageShaSource})`);
+  if (r.stackReferences.source && r.resources > 0 && r.tree.some((l) => l.includes("pulumi:pulumi:StackReference"))) {
+    out.push(`  stack refs:    ${r.stackReferences.source}: ${Object.entries(r.stackReferences.outputs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`);
+  }
   out.push(`  policy pack:   ${POLICY_PACK_NAME} (${berthRules.length} rules), pack config ${r.policyConfigFile ?? "(none: every rule at its default level)"}`);
   out.push("");
   if (r.error) {
@@ -210,8 +251,9 @@ export function renderPlan(r: PlanResult): string {
     out.push(`  >>> ${s.key} = ${JSON.stringify(s.value)}  ->  ${s.rule ? `rule ${s.rule} (${level})${level === "mandatory" ? ": the plan fails" : level === "disabled" ? ": OPTED OUT of the rule in the pack config" : ": reported, not blocking"}` : "no policy rule (shown for review)"}`);
   }
   out.push("");
-  out.push("Rule levels changed by this stack's pack config:");
-  if (ev.changedLevels.length === 0) out.push("  (none)");
+  out.push("Rule levels and settings changed by this stack's pack config:");
+  if (ev.changedLevels.length === 0 && r.ruleSettings.length === 0) out.push("  (none)");
+  for (const rs of r.ruleSettings) out.push(`  ${rs.rule} settings: ${Object.entries(rs.settings).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`);
   for (const c of ev.changedLevels) out.push(`  >>> ${c.rule}: ${c.from} -> ${c.to}${c.to === "disabled" ? "  (OPTED OUT: not checked at all)" : c.to === "advisory" ? "  (OPTED OUT of blocking: reported only)" : ""}`);
   out.push("");
   const outcome = outcomeOf(ev);
