@@ -9,6 +9,7 @@ import { containerSpecFor, type ContainerSpec } from "../../infra/containerSpec"
 import { renderContainerDefinition } from "../../infra/containerDefinition";
 import { renderDockerContainer } from "../../infra/localContainer";
 import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { assertContainerParity } from "./containerParity";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const REF = `111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth@sha256:${"a".repeat(64)}`;
@@ -33,10 +34,6 @@ function renderLocal(spec: ContainerSpec) {
   }) as Record<string, any>;
 }
 
-function envMap(entries: string[]): Record<string, string> {
-  return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
-}
-
 test("both stacks have the same services", () => {
   assert.deepEqual([...localSpecs.keys()], [...stagingSpecs.keys()]);
   assert.deepEqual([...localSpecs.keys()], ["web", "worker"]);
@@ -59,39 +56,7 @@ test("the local and staging specs differ only in the environment's name", () => 
 for (const name of ["web", "worker"]) {
   test(`${name}: the docker.Container carries what the ECS container definition carries`, () => {
     const ecs = renderContainerDefinition(stagingSpecs.get(name)!, `/berth/staging/${name}`, "eu-west-1");
-    const dock = renderLocal(localSpecs.get(name)!);
-
-    assert.ok(ecs.user, "ECS runs a non-root user");
-    assert.equal(dock.user, ecs.user);
-    assert.equal(ecs.readonlyRootFilesystem, true);
-    assert.equal(dock.readOnly, ecs.readonlyRootFilesystem);
-    assert.deepEqual(Object.keys(dock.tmpfs), (ecs.mountPoints ?? []).map((m) => m.containerPath), "the same writable paths");
-    assert.equal(dock.memory, ecs.memory);
-    assert.equal(dock.memoryReservation, ecs.memoryReservation);
-    assert.equal(Number(dock.cpus) * 1024, ecs.cpu);
-    assert.deepEqual(ecs.linuxParameters?.capabilities?.drop, ["ALL"]);
-    assert.deepEqual(dock.capabilities.drops, ecs.linuxParameters?.capabilities?.drop);
-    assert.equal(ecs.linuxParameters?.initProcessEnabled, true);
-    assert.equal(dock.init, ecs.linuxParameters?.initProcessEnabled);
-    assert.deepEqual(ecs.healthCheck?.command, ["CMD", "/app/berth", "--healthcheck"]);
-    assert.deepEqual(dock.healthcheck.tests, ecs.healthCheck?.command);
-    assert.equal(dock.healthcheck.interval, `${ecs.healthCheck?.interval}s`);
-    assert.equal(dock.healthcheck.timeout, `${ecs.healthCheck?.timeout}s`);
-    assert.equal(dock.healthcheck.retries, ecs.healthCheck?.retries);
-    assert.equal(dock.healthcheck.startPeriod, `${ecs.healthCheck?.startPeriod}s`);
-    assert.deepEqual(dock.command, ecs.command);
-    assert.equal(dock.stopTimeout, ecs.stopTimeout);
-    assert.equal(dock.logOpts.mode, ecs.logConfiguration?.options?.mode);
-    const ecsEnv = Object.fromEntries((ecs.environment ?? []).map((e) => [e.name!, e.value!]));
-    assert.deepEqual({ ...envMap(dock.envs), Berth__Environment: "-" }, { ...ecsEnv, Berth__Environment: "-" });
-    assert.equal(envMap(dock.envs).Berth__Environment, "local");
-    // ECS's port mapping (routed services) is the port published on 127.0.0.1 locally.
-    assert.deepEqual(
-      dock.ports.map((p: { internal: number }) => p.internal),
-      (ecs.portMappings ?? []).map((p) => p.containerPort),
-    );
-    // Local only: no privilege escalation (Fargate offers no such setting).
-    assert.deepEqual(dock.securityOpts, ["no-new-privileges:true"]);
+    assertContainerParity(ecs, renderLocal(localSpecs.get(name)!), name);
   });
 }
 
