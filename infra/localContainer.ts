@@ -132,6 +132,23 @@ export function renderDockerContainer(spec: ContainerSpec, opts: ServiceContaine
   return args;
 }
 
+/**
+ * The services' bridge network. Its default host binding is 127.0.0.1 (a port published without an address still
+ * lands on loopback only), and containers on it cannot reach each other (no inter-container traffic: on ECS each
+ * service's security group admits the load balancer only).
+ */
+export function renderServicesNetwork(stack: string): docker.NetworkArgs {
+  return {
+    name: SERVICES_NETWORK_NAME,
+    driver: "bridge",
+    options: {
+      "com.docker.network.bridge.host_binding_ipv4": LOCAL_BIND_ADDRESS,
+      "com.docker.network.bridge.enable_icc": "false",
+    },
+    labels: [{ label: "berth.stack", value: stack }],
+  };
+}
+
 /** The local registry container: `registry:2`, bound to 127.0.0.1, hardened like the services. */
 export function renderRegistryContainer(local: LocalSettings, opts: { imageId: pulumi.Input<string>; volumeName: pulumi.Input<string> }): docker.ContainerArgs {
   return {

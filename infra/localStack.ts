@@ -19,9 +19,9 @@ import {
   renderDockerContainer,
   renderLocalImageBuild,
   renderRegistryContainer,
+  renderServicesNetwork,
   REGISTRY_IMAGE,
   REGISTRY_VOLUME_NAME,
-  SERVICES_NETWORK_NAME,
 } from "./localContainer";
 
 export interface LocalRegistryArgs {
@@ -143,11 +143,7 @@ export function localStack(settings: Settings) {
   if (!local) throw new Error("localStack: settings.local is missing (the settings reader sets it for the local stack)");
   const registry = new LocalRegistry("registry", { local });
   const image = new LocalImage("app", { settings, local, registry });
-  const network = new docker.Network("services", {
-    name: SERVICES_NETWORK_NAME,
-    driver: "bridge",
-    labels: [{ label: "berth.stack", value: settings.stack }],
-  });
+  const network = new docker.Network("services", renderServicesNetwork(settings.stack));
   const services = settings.services.map((service) => new LocalService(service.name, { settings, local, service, image, network }));
 
   return {

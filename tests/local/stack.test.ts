@@ -156,6 +156,14 @@ test("the worker runs in worker mode, hardened the same way, and is not publishe
   assert.deepEqual(worker.healthcheck.tests, ["CMD", "/app/berth", "--healthcheck"]);
 });
 
+test("the services network binds published ports to 127.0.0.1 by default and isolates the containers from each other", () => {
+  const network = one("docker:index/network:Network", "services").inputs;
+  assert.equal(network.driver, "bridge");
+  assert.equal(network.options["com.docker.network.bridge.host_binding_ipv4"], "127.0.0.1");
+  assert.equal(network.options["com.docker.network.bridge.enable_icc"], "false");
+  assert.equal(network.internal, undefined, "not internal: an internal network cannot publish ports");
+});
+
 test("no port anywhere is published beyond 127.0.0.1", () => {
   const ports = captured.resources.filter((r) => r.type === "docker:index/container:Container").flatMap((r) => r.inputs.ports ?? []);
   assert.ok(ports.length >= 2);
