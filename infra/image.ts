@@ -234,6 +234,8 @@ export class ExistingImage extends pulumi.ComponentResource implements ImageRele
     this.digest = found.imageDigest;
     this.ecrDigestRef = pulumi.interpolate`${ecr.repository.repositoryUrl}@${found.imageDigest}`;
     this.refs = { ecr: pulumi.interpolate`${ecr.repository.repositoryUrl}:${sha}` };
-    this.registerOutputs({ sha: this.sha, digest: this.digest, ecrDigestRef: this.ecrDigestRef, refs: this.refs });
+    // The digest outputs are not registered here: a missing image fails the stack's own outputs (and the services
+    // that use the digest) with the message above, once.
+    this.registerOutputs({ sha: this.sha, refs: this.refs });
   }
 }
