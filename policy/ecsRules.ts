@@ -286,6 +286,25 @@ export const ecsContainerInsights = resourceRule<Cluster>({
   },
 });
 
+export const ecsExecLogging = resourceRule<Cluster>({
+  name: "berth-ecs-exec-logging",
+  summary: "ECS Exec sessions on the cluster are encrypted with KMS and logged (encrypted), so every shell is on record.",
+  controls: { checkov: ["CKV_AWS_224"] },
+  resourceTypes: [ECS_CLUSTER],
+  remediationSteps: "Keep the Cluster component's executeCommandConfiguration (KMS key, OVERRIDE logging to the encrypted exec log group).",
+  validate: (cluster, _a, report) => {
+    const exec = cluster.configuration?.executeCommandConfiguration;
+    if (!exec) return report("configuration.executeCommandConfiguration is not set: exec sessions are neither KMS-encrypted nor logged.");
+    if (!exec.kmsKeyId) report("executeCommandConfiguration.kmsKeyId is not set.");
+    if (exec.logging === "NONE") report('executeCommandConfiguration.logging is "NONE".');
+    if (exec.logging === "OVERRIDE") {
+      const log = exec.logConfiguration;
+      const encrypted = (log?.cloudWatchLogGroupName && log.cloudWatchEncryptionEnabled === true) || (log?.s3BucketName && log.s3BucketEncryptionEnabled === true);
+      if (!encrypted) report("executeCommandConfiguration.logConfiguration does not send the sessions to an encrypted log group or bucket.");
+    }
+  },
+});
+
 export const ecsRules = [
   ecsReadonlyRoot,
   ecsNonRootUser,
@@ -304,4 +323,5 @@ export const ecsRules = [
   ecsPlatformLatest,
   ecsExecDisabled,
   ecsContainerInsights,
+  ecsExecLogging,
 ];

@@ -4,8 +4,10 @@
  */
 import type { EnforcementLevel } from "@pulumi/policy";
 import { albRules } from "./albRules";
+import { deliveryRules } from "./deliveryRules";
 import { ecsRules } from "./ecsRules";
 import { identityRules } from "./identityRules";
+import { networkRules } from "./networkRules";
 import { registryRules } from "./ecrRules";
 import { describeControls, type BerthRule, type Controls } from "./rule";
 import { storageRules } from "./storageRules";
@@ -14,7 +16,7 @@ export type { BerthRule, BerthResourceRule, BerthStackRule, Controls } from "./r
 
 export const POLICY_PACK_NAME = "berth-production";
 
-export const berthRules: BerthRule[] = [...registryRules, ...ecsRules, ...albRules, ...storageRules, ...identityRules];
+export const berthRules: BerthRule[] = [...registryRules, ...ecsRules, ...albRules, ...networkRules, ...storageRules, ...identityRules, ...deliveryRules];
 
 export interface RuleMetadataRow {
   rule: string;

@@ -32,6 +32,18 @@ export const logRetention = resourceRule<LogGroup>({
   },
 });
 
+export const logKmsEncryption = resourceRule<LogGroup>({
+  name: "berth-logs-kms",
+  summary: "CloudWatch log groups are encrypted with a customer-managed KMS key (advisory: CloudWatch encrypts at rest anyway).",
+  controls: { checkov: ["CKV_AWS_158"] },
+  resourceTypes: [LOG_GROUP],
+  enforcementLevel: "advisory",
+  remediationSteps: "Give the log group a `kmsKeyId` (its key policy must allow logs.<region>.amazonaws.com).",
+  validate: (group, _a, report) => {
+    if (!group.kmsKeyId) report("kmsKeyId is not set: the logs are encrypted with an AWS-owned key, outside your key policy.");
+  },
+});
+
 export const kmsKeyRotation = resourceRule<KmsKey>({
   name: "berth-kms-key-rotation",
   summary: "Customer-managed symmetric KMS keys rotate automatically.",
@@ -108,4 +120,4 @@ export const s3TlsOnly = stackRule({
   },
 });
 
-export const storageRules = [logRetention, kmsKeyRotation, s3PublicAccessBlock, s3Encryption, s3TlsOnly];
+export const storageRules = [logRetention, logKmsEncryption, kmsKeyRotation, s3PublicAccessBlock, s3Encryption, s3TlsOnly];

@@ -136,6 +136,49 @@ const resourceCases: Record<string, Case> = {
     pass: [{ settings: [{ name: "containerInsights", value: "enhanced" }] }, { settings: [{ name: "containerInsights", value: "enabled" }] }],
     fail: [[{ settings: [{ name: "containerInsights", value: "disabled" }] }, "disabled"], [{ settings: [] }, "absent"]],
   },
+  "berth-ecs-exec-logging": {
+    type: "aws:ecs/cluster:Cluster",
+    pass: [{ configuration: { executeCommandConfiguration: { kmsKeyId: "arn:key", logging: "OVERRIDE", logConfiguration: { cloudWatchLogGroupName: "/exec", cloudWatchEncryptionEnabled: true } } } }],
+    fail: [
+      [{}, "not set"],
+      [{ configuration: { executeCommandConfiguration: { logging: "DEFAULT" } } }, "kmsKeyId"],
+      [{ configuration: { executeCommandConfiguration: { kmsKeyId: "arn:key", logging: "NONE" } } }, "NONE"],
+      [{ configuration: { executeCommandConfiguration: { kmsKeyId: "arn:key", logging: "OVERRIDE", logConfiguration: { cloudWatchLogGroupName: "/exec" } } } }, "encrypted"],
+    ],
+  },
+  "berth-sg-authorized-public-ports": {
+    type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    pass: [
+      { cidrIpv4: "0.0.0.0/0", fromPort: 443, toPort: 443, ipProtocol: "tcp" },
+      { cidrIpv4: "10.0.0.0/16", fromPort: 0, toPort: 65535, ipProtocol: "tcp" },
+      { referencedSecurityGroupId: "sg-1", fromPort: 8080, toPort: 8080, ipProtocol: "tcp" },
+    ],
+    fail: [
+      [{ cidrIpv4: "0.0.0.0/0", fromPort: 22, toPort: 22, ipProtocol: "tcp" }, "ports 22-22"],
+      [{ cidrIpv6: "::/0", fromPort: 8080, toPort: 8080, ipProtocol: "tcp" }, "::/0"],
+      [{ cidrIpv4: "0.0.0.0/0", ipProtocol: "-1" }, "every port"],
+      [{ cidrIpv4: "0.0.0.0/0", fromPort: 0, toPort: 65535, ipProtocol: "tcp" }, "0-65535"],
+    ],
+  },
+  "berth-vpc-subnet-no-auto-public-ip": { type: "aws:ec2/subnet:Subnet", pass: [{ cidrBlock: "10.0.0.0/20", mapPublicIpOnLaunch: false }, { cidrBlock: "10.0.0.0/20" }], fail: [[{ cidrBlock: "10.0.0.0/20", mapPublicIpOnLaunch: true }, "mapPublicIpOnLaunch"]] },
+  "berth-logs-kms": { type: "aws:cloudwatch/logGroup:LogGroup", pass: [{ retentionInDays: 30, kmsKeyId: "arn:key" }], fail: [[{ retentionInDays: 30 }, "kmsKeyId"]] },
+  "berth-github-environment-branches": {
+    type: "github:index/repositoryEnvironment:RepositoryEnvironment",
+    pass: [{ environment: "staging", repository: "berth", canAdminsBypass: false, deploymentBranchPolicy: { customBranchPolicies: true, protectedBranches: false } }],
+    fail: [
+      [{ environment: "staging", repository: "berth", canAdminsBypass: false }, "no deploymentBranchPolicy"],
+      [{ environment: "staging", repository: "berth", canAdminsBypass: true, deploymentBranchPolicy: { customBranchPolicies: false, protectedBranches: true } }, "canAdminsBypass"],
+      [{ environment: "staging", repository: "berth", deploymentBranchPolicy: { customBranchPolicies: true, protectedBranches: false } }, "canAdminsBypass"],
+    ],
+  },
+  "berth-github-environment-reviewers": {
+    type: "github:index/repositoryEnvironment:RepositoryEnvironment",
+    pass: [{ environment: "production", repository: "berth", reviewers: [{ teams: [1234567], users: [] }], preventSelfReview: true }],
+    fail: [
+      [{ environment: "production", repository: "berth", reviewers: [] }, "no required reviewers"],
+      [{ environment: "production", repository: "berth", reviewers: [{ users: [42] }], preventSelfReview: false }, "preventSelfReview"],
+    ],
+  },
   "berth-alb-tls13-policy": {
     type: LISTENER,
     pass: [{ protocol: "HTTPS", port: 443, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: "arn:cert" }, { protocol: "HTTP", port: 80 }],
@@ -197,10 +240,22 @@ const denyInsecure = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource:
 const alb = (arn: string) => subject(LB, { ...goodLb, arn }, "alb");
 const listener = (lbArn: string, protocol: string, cert?: string) => subject(LISTENER, { loadBalancerArn: lbArn, protocol, certificateArn: cert }, `l-${protocol}`);
 
+const vpc = (id: string) => subject("aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16", id }, `vpc-${id}`);
+const defaultSg = (vpcId: string, rules: object[] = []) => subject("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", { vpcId, ingress: rules, egress: [] }, `default-${vpcId}`);
+const flowLog = (vpcId: string, trafficType = "ALL") => subject("aws:ec2/flowLog:FlowLog", { vpcId, trafficType, logDestinationType: "cloud-watch-logs" }, `flow-${vpcId}`);
+
 const stackCases: Record<string, { pass: ReturnType<typeof subject>[][]; fail: [ReturnType<typeof subject>[], string][] }> = {
   "berth-ecr-lifecycle-policy": {
     pass: [[ecrRepo("berth"), lifecycle("berth")]],
     fail: [[[ecrRepo("berth"), ecrRepo("cache"), lifecycle("berth")], "cache has no lifecycle policy"], [[ecrRepo("berth"), lifecycle("berth", [])], "no rules"]],
+  },
+  "berth-vpc-default-sg-closed": {
+    pass: [[vpc("vpc-1"), defaultSg("vpc-1")]],
+    fail: [[[vpc("vpc-1")], "not managed"], [[vpc("vpc-1"), defaultSg("vpc-1", [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }])], "has rules"], [[vpc("vpc-1"), defaultSg("vpc-2")], "not managed"]],
+  },
+  "berth-vpc-flow-logs": {
+    pass: [[vpc("vpc-1"), flowLog("vpc-1")], [vpc("vpc-1"), flowLog("vpc-1", "REJECT")]],
+    fail: [[[vpc("vpc-1")], "no flow log"], [[vpc("vpc-1"), flowLog("vpc-1", "ACCEPT")], "no flow log"], [[vpc("vpc-1"), flowLog("vpc-2")], "no flow log"]],
   },
   "berth-alb-https": {
     pass: [[alb("arn:lb"), listener("arn:lb", "HTTPS", "arn:cert"), listener("arn:lb", "HTTP")]],
@@ -291,7 +346,7 @@ test("the checked-in pack configs are valid, and prod makes deletion protection 
   const dir = path.join(__dirname, "..", "..", "policy", "config");
   for (const f of fs.readdirSync(dir)) checkPackConfig(JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")), f);
   const prod = JSON.parse(fs.readFileSync(path.join(dir, "prod.json"), "utf8"));
-  assert.equal(enforcementLevelOf(rule("berth-alb-deletion-protection"), prod), "mandatory");
+  for (const r of ["berth-alb-deletion-protection", "berth-ecr-no-force-delete", "berth-ecs-exec-disabled", "berth-github-environment-reviewers"]) assert.equal(enforcementLevelOf(rule(r), prod), "mandatory", r);
   assert.equal(prod["berth-logs-retention"].minimumDays, 365);
 });
 
