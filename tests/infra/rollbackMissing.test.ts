@@ -7,6 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../../infra/config";
+import { EcrRepository } from "../../infra/ecr";
+import { ExistingImage } from "../../infra/image";
 import { readStackConfig } from "../../infra/offline/mockRuntime";
 import { OLD_SHA, REGION, SHA, STAGING_ACCOUNT } from "./fixtures";
 
@@ -41,8 +43,6 @@ test("a rollback SHA missing from ECR fails with a clear error; nothing is built
     false,
   );
   const settings = loadSettings({ ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:deploySha": OLD_SHA }, { stack: "staging", git: () => { throw new Error("git not needed"); } });
-  const { EcrRepository } = await import("../../infra/ecr");
-  const { ExistingImage } = await import("../../infra/image");
   const ecr = new EcrRepository("app", { settings });
   const release = new ExistingImage("image", { settings, ecr, sha: settings.image.deploySha! });
 
