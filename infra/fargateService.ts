@@ -21,6 +21,9 @@ import { renderContainerDefinition, renderTaskVolumes } from "./containerDefinit
 export interface ServiceCluster {
   arn: pulumi.Input<string>;
   name: pulumi.Input<string>;
+  /** ECS Exec session logging (the cluster's): a task role with exec writes there and decrypts with this key. */
+  execLogGroupArn?: pulumi.Input<string>;
+  execKmsKeyArn?: pulumi.Input<string>;
 }
 
 /** What a service needs from the network (H4b's `Network` fits). */
@@ -122,16 +125,45 @@ export function executionRolePolicy(args: { ecrRepositoryArn: string; logGroupAr
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** ECS Exec (only when enabled): the SSM message channels; these actions have no resource-level permissions. */
-export function executeCommandPolicy(): aws.iam.PolicyDocument {
+/**
+ * ECS Exec (only when enabled): the SSM message channels (no resource-level permissions: `*`), and, when the cluster
+ * logs sessions, writing to its session log group and using its session key.
+ */
+export function executeCommandPolicy(args: { execLogGroupArn?: string; execKmsKeyArn?: string } = {}): aws.iam.PolicyDocument {
+  const statements: aws.iam.PolicyStatement[] = [
+    {
+      Sid: "EcsExecChannels",
+      Effect: "Allow",
+      Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+      Resource: "*",
+    },
+  ];
+  if (args.execLogGroupArn) {
+    statements.push({ Sid: "DescribeExecLogGroup", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" });
+    statements.push({
+      Sid: "WriteExecSessionLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+      Resource: `${args.execLogGroupArn}:log-stream:*`,
+    });
+  }
+  if (args.execKmsKeyArn) statements.push({ Sid: "ExecSessionKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.execKmsKeyArn });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Key policy of a service's log key: the account administers it through IAM; CloudWatch Logs uses it for this group only. */
+export function logKeyPolicy(args: { accountId: string; region: string; logGroupName: string }): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
+      { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
       {
-        Sid: "EcsExecChannels",
+        Sid: "CloudWatchLogsForThisLogGroup",
         Effect: "Allow",
-        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+        Principal: { Service: `logs.${args.region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         Resource: "*",
+        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${args.accountId}:log-group:${args.logGroupName}` } },
       },
     ],
   };
@@ -151,6 +183,8 @@ export function timeToHealthySeconds(service: ServiceSettings, lb: Pick<LoadBala
 
 export class FargateService extends pulumi.ComponentResource {
   readonly logGroup: aws.cloudwatch.LogGroup;
+  /** The log group's key, made for it unless `logKmsKeyArn` names one or `hardening.logEncryptionKey` is false. */
+  readonly logKey?: aws.kms.Key;
   readonly executionRole: aws.iam.Role;
   readonly taskRole: aws.iam.Role;
   readonly securityGroup: aws.ec2.SecurityGroup;
@@ -176,10 +210,18 @@ export class FargateService extends pulumi.ComponentResource {
     }
     const parent = { parent: this };
 
+    this.logKey = !service.logKmsKeyArn && service.hardening.logEncryptionKey
+      ? new aws.kms.Key(`${name}-logs`, {
+          description: `Logs of ECS service ${settings.project}/${settings.stack}/${service.name}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: JSON.stringify(logKeyPolicy({ accountId, region, logGroupName: names.logGroup })),
+        }, parent)
+      : undefined;
     this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
       name: names.logGroup,
       retentionInDays: settings.logs.retentionDays,
-      kmsKeyId: service.logKmsKeyArn,
+      kmsKeyId: service.logKmsKeyArn ?? this.logKey?.arn,
     }, parent);
 
     const trust = JSON.stringify(ecsTasksTrustPolicy(accountId, region));
@@ -204,7 +246,13 @@ export class FargateService extends pulumi.ComponentResource {
       maxSessionDuration: 3600,
     }, parent);
     if (service.enableExecuteCommand) {
-      new aws.iam.RolePolicy(`${name}-exec`, { role: this.taskRole.id, name: "ecs-exec", policy: JSON.stringify(executeCommandPolicy()) }, parent);
+      new aws.iam.RolePolicy(`${name}-exec`, {
+        role: this.taskRole.id,
+        name: "ecs-exec",
+        policy: pulumi
+          .all([args.cluster.execLogGroupArn, args.cluster.execKmsKeyArn])
+          .apply(([execLogGroupArn, execKmsKeyArn]) => JSON.stringify(executeCommandPolicy({ execLogGroupArn, execKmsKeyArn }))),
+      }, parent);
     }
 
     this.securityGroup = new aws.ec2.SecurityGroup(`${name}-tasks`, {

@@ -32,6 +32,8 @@ export interface ServiceHardening {
   nonBlockingLogs: boolean;
   /** Deployment circuit breaker rolls a failed deployment back (the breaker itself is always on). */
   circuitBreakerRollback: boolean;
+  /** The log group is encrypted with a customer-managed KMS key made for it (unless `logKmsKeyArn` names one). */
+  logEncryptionKey: boolean;
 }
 
 export interface ServiceSettings {
@@ -65,7 +67,7 @@ export interface ServiceSettings {
   environment: Record<string, string>;
   /** Environment variable name -> SSM parameter or Secrets Manager ARN (injected by ECS, never in `environment`). */
   secrets: Record<string, string>;
-  /** Optional KMS key (ARN) for this service's log group; CloudWatch's own encryption otherwise. */
+  /** Your own KMS key (ARN) for this service's log group instead of the one made for it; its policy must allow logs.<region>.amazonaws.com. */
   logKmsKeyArn?: string;
   /** ECS Exec (a shell into running tasks): off unless switched on per service. */
   enableExecuteCommand: boolean;
@@ -189,6 +191,7 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     initProcess: h.boolean("initProcess", true),
     nonBlockingLogs: h.boolean("nonBlockingLogs", true),
     circuitBreakerRollback: h.boolean("circuitBreakerRollback", true),
+    logEncryptionKey: h.boolean("logEncryptionKey", true),
   };
   const user = s.string("user", { default: "10001:10001", pattern: USER, allowed: "a numeric uid:gid such as 10001:10001" })!;
   if (hardening.nonRootUser && /^0:|:0$/.test(user)) {

@@ -79,11 +79,12 @@ describe("web container definition (staging)", () => {
     assert.deepEqual(def.secrets, []);
   });
 
-  test("environment: the program's variables, sorted by name", () => {
+  test("environment: the program's variables and the stack file's, sorted by name", () => {
     assert.deepEqual(def.environment, [
       { name: "ASPNETCORE_HTTP_PORTS", value: "8080" },
       { name: "Berth__Environment", value: "staging" },
       { name: "Berth__ServiceName", value: "web" },
+      { name: "Logging__LogLevel__Default", value: "Information" },
     ]);
   });
 

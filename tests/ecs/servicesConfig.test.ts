@@ -40,6 +40,7 @@ describe("declared services", () => {
           initProcess: true,
           nonBlockingLogs: true,
           circuitBreakerRollback: true,
+          logEncryptionKey: true,
         }, `${stack}/${s.name}`);
         assert.equal(s.enableExecuteCommand, false, `${stack}/${s.name}`);
         assert.equal(s.user, "10001:10001");

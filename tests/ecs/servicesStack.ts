@@ -23,6 +23,7 @@ export function expectedServiceResources(name: string, opts: { exec?: boolean } 
     `aws:iam/role:Role ${name}-execution`,
     `aws:iam/role:Role ${name}-task`,
     `aws:iam/rolePolicy:RolePolicy ${name}-execution`,
+    `aws:kms/key:Key ${name}-logs`,
     ...(opts.exec ? [`aws:iam/rolePolicy:RolePolicy ${name}-exec`] : []),
   ].sort();
 }
@@ -123,11 +124,19 @@ export function describeServicesStack(stack: "staging" | "prod") {
         assert.deepEqual(c.portMappings, routed ? [{ containerPort: 8080, hostPort: 8080, protocol: "tcp" }] : []);
       });
 
-      test("log group: retention from berth:logs", () => {
+      test("log group: retention from berth:logs, encrypted with its own rotating key", () => {
         const lg = r().one("aws:cloudwatch/logGroup:LogGroup").inputs;
         assert.equal(lg.name, `/ecs/berth-${stack}/${svc.name}`);
         assert.equal(lg.retentionInDays, settings.logs.retentionDays);
         assert.equal(lg.retentionInDays, stack === "prod" ? 365 : 30);
+        const key = r().one("aws:kms/key:Key");
+        assert.equal(lg.kmsKeyId, key.state.arn);
+        assert.equal(key.inputs.enableKeyRotation, true);
+        const policy = JSON.parse(key.inputs.policy);
+        const logs = policy.Statement.find((s: any) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com");
+        assert.deepEqual(logs.Condition, {
+          ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${settings.aws!.accountId}:log-group:${lg.name}` },
+        });
       });
 
       test("execution role: pull this repository, write this log group; * only for GetAuthorizationToken", () => {
