@@ -20,6 +20,12 @@ export const TLS13_POLICIES = [
   "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
   "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
   "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
 ];
 
 const isApplication = (lb: LoadBalancer) => lb.loadBalancerType === undefined || lb.loadBalancerType === "application";

@@ -15,6 +15,11 @@ type Subnet = Unwrap<aws.ec2.SubnetArgs>;
 
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
+/** A VPC's id: `id` offline; in the engine's stack view (outputs, no `id`), the tail of `arn:aws:ec2:...:vpc/vpc-...`. */
+function vpcIdOf(vpc: { props: Record<string, any> }): string | undefined {
+  return vpc.props.id ?? (typeof vpc.props.arn === "string" ? vpc.props.arn.split("/").pop() : undefined);
+}
+
 /** One ingress permission, whichever resource shape it came from. */
 interface Ingress {
   from?: number;
@@ -60,7 +65,7 @@ export const defaultSecurityGroupClosed = stackRule({
       if (asArray(d.props.ingress).length || asArray(d.props.egress).length) report(`default security group ${d.name} has rules.`, d.urn);
     }
     for (const vpc of args.resources.filter((r) => r.type === VPC)) {
-      if (!defaults.some((d) => d.props.vpcId !== undefined && d.props.vpcId === vpc.props.id)) report(`VPC ${vpc.name}: its default security group is not managed (it allows all traffic between its members).`, vpc.urn);
+      if (!defaults.some((d) => d.props.vpcId !== undefined && d.props.vpcId === vpcIdOf(vpc))) report(`VPC ${vpc.name}: its default security group is not managed (it allows all traffic between its members).`, vpc.urn);
     }
   },
 });
@@ -74,7 +79,7 @@ export const vpcFlowLogs = stackRule({
   validate: (args, report) => {
     const logs = args.resources.filter((r) => r.type === FLOW_LOG && (r.props.trafficType === "ALL" || r.props.trafficType === "REJECT"));
     for (const vpc of args.resources.filter((r) => r.type === VPC)) {
-      if (!logs.some((l) => l.props.vpcId !== undefined && l.props.vpcId === vpc.props.id)) report(`VPC ${vpc.name} has no flow log of ALL or REJECT traffic.`, vpc.urn);
+      if (!logs.some((l) => l.props.vpcId !== undefined && l.props.vpcId === vpcIdOf(vpc))) report(`VPC ${vpc.name} has no flow log of ALL or REJECT traffic.`, vpc.urn);
     }
   },
 });

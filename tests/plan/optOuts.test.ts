@@ -19,6 +19,7 @@ const SWITCHED_OFF: [string, string, string][] = [
   ["staging", "berth:services.worker.hardening.nonBlockingLogs=false", "berth-ecs-awslogs-non-blocking"],
   ["staging", "berth:loadBalancer.dropInvalidHeaderFields=false", "berth-alb-drop-invalid-headers"],
   ["staging", "berth:cluster.containerInsights=disabled", "berth-ecs-container-insights"],
+  ["staging", "berth:network.flowLogs=false", "berth-vpc-flow-logs"],
   ["staging", "berth:artifactRegistry.vulnerabilityScanning=false", "berth-ar-vulnerability-scanning"],
   ["prod", "berth:loadBalancer.deletionProtection=false", "berth-alb-deletion-protection"],
 ];

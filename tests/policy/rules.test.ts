@@ -254,7 +254,12 @@ const stackCases: Record<string, { pass: ReturnType<typeof subject>[][]; fail: [
     fail: [[[vpc("vpc-1")], "not managed"], [[vpc("vpc-1"), defaultSg("vpc-1", [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }])], "has rules"], [[vpc("vpc-1"), defaultSg("vpc-2")], "not managed"]],
   },
   "berth-vpc-flow-logs": {
-    pass: [[vpc("vpc-1"), flowLog("vpc-1")], [vpc("vpc-1"), flowLog("vpc-1", "REJECT")]],
+    pass: [
+      [vpc("vpc-1"), flowLog("vpc-1")],
+      [vpc("vpc-1"), flowLog("vpc-1", "REJECT")],
+      // The engine's stack view has outputs without `id`: the VPC is known by its ARN.
+      [subject("aws:ec2/vpc:Vpc", { arn: "arn:aws:ec2:eu-west-1:111111111111:vpc/vpc-1" }, "vpc"), flowLog("vpc-1")],
+    ],
     fail: [[[vpc("vpc-1")], "no flow log"], [[vpc("vpc-1"), flowLog("vpc-1", "ACCEPT")], "no flow log"], [[vpc("vpc-1"), flowLog("vpc-2")], "no flow log"]],
   },
   "berth-alb-https": {
