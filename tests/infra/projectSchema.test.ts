@@ -52,7 +52,7 @@ for (const stack of STACKS) {
 
 test("defaults in Pulumi.yaml (injected by the CLI) equal the program's own defaults", () => {
   const withDefaults = Object.entries(schema.declarations).filter(([, d]) => d.default !== undefined);
-  assert.ok(withDefaults.length >= 3);
+  assert.ok(withDefaults.length >= 2, "githubRepository and imageName have stack-independent defaults");
   for (const stack of STACKS) {
     const base = { ...readStackConfig(stack), "berth:imageSha": SHA };
     for (const [key, decl] of withDefaults) {
