@@ -115,6 +115,35 @@ const EC2_NETWORK = [
   "ec2:*SecurityGroupEgress", "ec2:*SecurityGroupRules", "ec2:*SecurityGroupRuleDescriptionsIngress", "ec2:*SecurityGroupRuleDescriptionsEgress",
   "ec2:CreateTags", "ec2:DeleteTags", "ec2:*FlowLogs", "ec2:*NetworkAcl", "ec2:*NetworkAclEntry", "ec2:*NetworkAclAssociation",
 ];
+const ECS_ACTIONS = [
+  "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:PutClusterCapacityProviders",
+  "ecs:DescribeCapacityProviders", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions", "ecs:DescribeTaskDefinition",
+  "ecs:ListTaskDefinitions", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:DescribeServices", "ecs:ListServices",
+  "ecs:DescribeTasks", "ecs:ListTasks", "ecs:ListClusters", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
+];
+const ELB_ACTIONS = [
+  "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups",
+  "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup",
+  "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:ModifyTargetGroup",
+  "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:CreateListener",
+  "elasticloadbalancing:DeleteListener", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:ModifyListener",
+  "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:DescribeListenerCertificates",
+  "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies",
+  "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:ModifyRule",
+  "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", "elasticloadbalancing:DescribeTags",
+];
+const AUTOSCALING_AND_ALARMS = [
+  "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:DescribeScalableTargets",
+  "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DescribeScalingPolicies",
+  "application-autoscaling:TagResource", "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource",
+  "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource",
+  "cloudwatch:ListTagsForResource",
+];
+const LOG_GROUP_ACTIONS = [
+  "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey",
+  "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsLogGroup",
+];
 const IAM_WRITE = ["iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:PassRole"];
 
 /**
@@ -135,11 +164,11 @@ export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument
     {
       Sid: "ServiceRuntime",
       Effect: "Allow",
-      Action: ["ecs:*", "elasticloadbalancing:*", "application-autoscaling:*", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+      Action: [...ECS_ACTIONS, ...ELB_ACTIONS, ...AUTOSCALING_AND_ALARMS],
       Resource: "*",
       Condition: inRegion,
     },
-    { Sid: "LogGroups", Effect: "Allow", Action: "logs:*", Resource: [`arn:aws:logs:${p.region}:${p.accountId}:log-group:*`, `arn:aws:logs:${p.region}:${p.accountId}:log-group:*:*`] },
+    { Sid: "LogGroups", Effect: "Allow", Action: LOG_GROUP_ACTIONS, Resource: [`arn:aws:logs:${p.region}:${p.accountId}:log-group:*`, `arn:aws:logs:${p.region}:${p.accountId}:log-group:*:*`] },
     { Sid: "LogGroupsList", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
     {
       Sid: "Keys",

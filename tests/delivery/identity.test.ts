@@ -74,11 +74,12 @@ test("deploy policy: pushes only in the building stack, only to its repositories
   assert.deepEqual(statement(prod, "EcrRepository").Resource, base.ecrRepositoryArns);
 });
 
-test("deploy policy: no Allow on every action, and every broad service grant is held to the stack's region", () => {
+test("deploy policy: named actions only (no * or <service>:*), and every generated-name service grant is held to the stack's region", () => {
   const doc = renderDeployPolicy({ ...base, pushesImages: true }) as any;
   for (const s of doc.Statement.filter((x: any) => x.Effect === "Allow")) {
     assert.ok(!actionsOf(s).includes("*"), `${s.Sid}: no Action "*"`);
-    assert.ok(!actionsOf(s).some((a) => a === "iam:*"), `${s.Sid}: no iam:*`);
+    assert.deepEqual(actionsOf(s).filter((a) => /^[a-z0-9-]+:\*$/.test(a)), [], `${s.Sid}: no <service>:* (the policy pack's berth-iam-no-wildcard-actions)`);
+    assert.equal(s.NotAction, undefined);
     if (actionsOf(s).some((a) => /^(ecs|elasticloadbalancing|ec2|kms|application-autoscaling):/.test(a))) {
       assert.deepEqual(s.Condition, { StringEquals: { "aws:RequestedRegion": "eu-west-1" } }, `${s.Sid}: region-scoped`);
     }
