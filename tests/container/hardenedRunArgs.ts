@@ -6,21 +6,14 @@
 // assert the resulting PROPERTIES of the running container (uid, CapEff, cgroup limits, read-only root...), never
 // these strings, so they keep working whichever way the flags are produced.
 // Not here on purpose: the container name and port publishing (the tests bind 127.0.0.1 only).
+import { renderRunArgs, stackContainerSpecs } from "../../infra/localRun";
+
 export function hardenedRunArgs(): string[] {
-  return [
-    "--read-only",
-    // podman (unlike Docker and ECS' readonlyRootFilesystem) adds writable tmpfs on /run, /var/tmp and /tmp to a
-    // read-only container unless told not to: keep /tmp (below) the only writable place, as in ECS.
-    "--read-only-tmpfs=false",
-    "--tmpfs", "/tmp:rw,nosuid,nodev,size=16m,mode=1777",
-    "--user", "10001:10001",
-    "--memory", "64m",
-    "--memory-swap", "64m",
-    "--cpus", "0.5",
-    "--pids-limit", "200",
-    "--cap-drop", "ALL",
-    "--security-opt", "no-new-privileges",
-    "--log-driver", "k8s-file",
-    "--log-opt", "max-size=1m",
-  ];
+  // Rendered from the staging stack's `web` container spec (Pulumi.staging.yaml -> infra/containerSpec.ts), podman
+  // flavour, without port publishing (the tests bind 127.0.0.1 themselves): the same read-only root, /tmp, user,
+  // memory/CPU/pids limits, capabilities, health check and stop timeout ECS runs. `--init` is left out: podman needs
+  // the catatonit binary for it, which this machine does not have (ECS runs initProcessEnabled: true).
+  const web = stackContainerSpecs("staging", "unused-image").find((spec) => spec.name === "web");
+  if (!web) throw new Error("Pulumi.staging.yaml declares no `web` service");
+  return renderRunArgs(web, { flavour: "podman" }).filter((arg) => arg !== "--init");
 }
