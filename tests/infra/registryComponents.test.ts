@@ -122,7 +122,7 @@ test("the GHCR token, when given, is used for ghcr.io and the package name is lo
 });
 
 test("pull policy with no principal yet: nobody but AWS services can pull", () => {
-  const policy = pullPolicy({ principalArns: [], accountId: STAGING_ACCOUNT });
+  const policy = pullPolicy({ principalArns: [], accountId: STAGING_ACCOUNT }) as any;
   assert.equal(policy.Statement.length, 1);
   assert.equal((policy.Statement as any)[0].Effect, "Deny");
   const twice = pullPolicy({ principalArns: ["arn:b", "arn:a", "arn:b"], accountId: STAGING_ACCOUNT });
@@ -131,8 +131,8 @@ test("pull policy with no principal yet: nobody but AWS services can pull", () =
 
 test("helpers: cache tag per platform, lifecycle from settings, AR cleanup in seconds, GCP labels, refs", () => {
   assert.equal(buildCacheTag("linux/arm64"), "buildcache-linux-arm64");
-  assert.equal(appLifecyclePolicy({ untaggedExpiryDays: 1, keepShaImages: 2 }).rules.length, 3);
-  assert.equal(cleanupPolicies({ untaggedExpiryDays: 1, keepRecentVersions: 1 })[0].condition!.olderThan, "86400s");
+  assert.equal((appLifecyclePolicy({ untaggedExpiryDays: 1, keepShaImages: 2 }) as any).rules.length, 3);
+  assert.equal((cleanupPolicies({ untaggedExpiryDays: 1, keepRecentVersions: 1 }) as any)[0].condition.olderThan, "86400s");
   assert.deepEqual(gcpLabelsFromTags({ "Cost Center": "CC/42", "9lives": "x" }), { cost_center: "cc_42", t_9lives: "x" });
   assert.equal(repositoryOf("localhost:5001/berth:abc"), "localhost:5001/berth");
   assert.equal(repositoryOf(`r.example/berth@sha256:${"0".repeat(64)}`), "r.example/berth");
