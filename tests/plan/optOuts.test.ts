@@ -107,3 +107,13 @@ test("bad configuration exits 2 naming the key; a misspelt pack config rule exit
   assert.equal(file.code, 1);
   assert.ok(mandatoryRules(file).includes("berth-alb-drop-invalid-headers"));
 });
+
+test("without a certificate the plan shows the program's warning and fails on HTTPS and the HTTP redirect", async () => {
+  // `KEY=` (empty) unsets a key, as if it were not in the stack file.
+  const run = await runPlan(["staging", "--image-sha", IMAGE_SHA, "-c", "berth:loadBalancer.certificateArn=", "--json"]);
+  assert.ok(run.json, run.stderr.slice(0, 2000));
+  assert.equal(run.code, 1);
+  assert.ok(run.json.warnings.some((w: string) => w.includes("certificateArn")), `warnings: ${JSON.stringify(run.json.warnings)}`);
+  assert.ok(mandatoryRules(run).includes("berth-alb-https"));
+  assert.ok(mandatoryRules(run).includes("berth-alb-http-redirects"));
+});
