@@ -188,6 +188,11 @@ export function renderRegistryContainer(local: LocalSettings, opts: { imageId: p
  * `docker.Image` inputs: the repo's Dockerfile built by the laptop's Docker daemon (BuildKit, for the Dockerfile's
  * cache mounts) for the laptop's own architecture (Native AOT compiles for the build machine), tagged by the commit
  * and pushed to the local registry. Never built during `pulumi preview`.
+ *
+ * `docker.Image` (not `@pulumi/docker-build`): it builds and pushes through the laptop's own Docker daemon, which
+ * already trusts a plain-HTTP registry on 127.0.0.0/8 and reaches 127.0.0.1:<port>; docker-build's buildx would need a
+ * builder set up, and its default docker-container driver runs in its own network namespace where 127.0.0.1 is not the
+ * laptop's registry. `repoDigest` (the pushed manifest's digest) is what the services are then pulled by.
  */
 export function renderLocalImageBuild(settings: Pick<Settings, "image" | "source" | "github">, local: LocalSettings): docker.ImageArgs {
   const args: Record<string, string> = {
