@@ -181,6 +181,45 @@ export function keySettings(type: string, p: Record<string, any>): string {
       return `ingress=${asArray(p.ingress).map((r: any) => `${r.fromPort}-${r.toPort}/${asArray(r.cidrBlocks).join(",") || (r.securityGroups ? "sg" : "?")}`).join(" ") || "none"}`;
     case "aws:ec2/vpc:Vpc":
       return `cidr=${p.cidrBlock}`;
+    case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+      return `in ${p.ipProtocol}:${p.fromPort ?? "*"}-${p.toPort ?? "*"} from ${p.cidrIpv4 ?? p.cidrIpv6 ?? p.referencedSecurityGroupId ?? p.prefixListId ?? "?"}`;
+    case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+      return `out ${p.ipProtocol}:${p.fromPort ?? "*"}-${p.toPort ?? "*"} to ${p.cidrIpv4 ?? p.cidrIpv6 ?? p.referencedSecurityGroupId ?? p.prefixListId ?? "?"}`;
+    case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+      return asArray(p.ingress).length + asArray(p.egress).length === 0 ? "no rules (closed)" : `${asArray(p.ingress).length} ingress, ${asArray(p.egress).length} egress rules`;
+    case "aws:ec2/flowLog:FlowLog":
+      return `traffic=${p.trafficType} to=${p.logDestinationType ?? "cloud-watch-logs"}`;
+    case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+    case "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2":
+      return `sse=${asArray(p.rules).map((r: any) => r.applyServerSideEncryptionByDefault?.sseAlgorithm).join(",")}`;
+    case "aws:iam/role:Role": {
+      const statements = asArray((parseJsonDocument(p.assumeRolePolicy) as { Statement?: unknown })?.Statement) as Record<string, any>[];
+      const who = statements.map((st) => {
+        const principal = st.Principal ?? {};
+        const sub = Object.values(st.Condition ?? {}).flatMap((c: any) => asArray(c?.["token.actions.githubusercontent.com:sub"]));
+        return principal.Federated ? `GitHub OIDC ${sub.join(",") || "(any subject!)"}` : asArray(principal.Service ?? principal.AWS).join(",");
+      });
+      return `trusts ${who.join("; ") || "?"}`;
+    }
+    case "aws:iam/rolePolicy:RolePolicy":
+    case "aws:iam/policy:Policy": {
+      const statements = asArray((parseJsonDocument(p.policy) as { Statement?: unknown })?.Statement) as Record<string, any>[];
+      const count = (effect: string) => statements.filter((st) => st.Effect === effect).reduce((n, st) => n + asArray(st.Action).length, 0);
+      return `allow ${count("Allow")} actions, deny ${count("Deny")}`;
+    }
+    case "aws:ecr/repositoryPolicy:RepositoryPolicy": {
+      const statements = asArray((parseJsonDocument(p.policy) as { Statement?: unknown })?.Statement) as Record<string, any>[];
+      const allowed = statements.filter((st) => st.Effect === "Allow").flatMap((st) => asArray(st.Principal?.AWS ?? st.Principal));
+      return `pull by ${allowed.length} principal(s)${statements.some((st) => st.Effect === "Deny") ? ", deny everyone else" : ""}`;
+    }
+    case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider":
+      return `condition: ${p.attributeCondition ?? "NONE"}`;
+    case "github:index/repositoryEnvironment:RepositoryEnvironment": {
+      const reviewers = asArray(p.reviewers).flatMap((r: any) => [...asArray(r.users), ...asArray(r.teams)]).length;
+      return `environment=${p.environment} reviewers=${reviewers} branches=${p.deploymentBranchPolicy?.customBranchPolicies ? "selected" : p.deploymentBranchPolicy?.protectedBranches ? "protected" : "ANY"} adminBypass=${p.canAdminsBypass === false ? "off" : "ON"}`;
+    }
+    case "docker-build:index:Image":
+      return `push=${p.push ?? false} platforms=${asArray(p.platforms).join(",") || "?"} tags=${asArray(p.tags).length} buildOnPreview=${p.buildOnPreview ?? true}`;
     case "aws:ec2/subnet:Subnet":
       return `${p.cidrBlock} ${p.availabilityZone ?? ""}${p.mapPublicIpOnLaunch ? " public-ip-on-launch" : ""}`;
     default:

@@ -58,4 +58,8 @@ test("the tree nests children under their component by parent URN; key settings 
   assert.deepEqual(roots[0].children.map((c) => c.resource.type), ["aws:ecs/service:Service"]);
   assert.match(keySettings("aws:ecs/service:Service", { networkConfiguration: { assignPublicIp: true }, deploymentCircuitBreaker: { enable: true, rollback: false } }), /publicIp=ON circuitBreaker=no-rollback/);
   assert.match(keySettings("aws:cloudwatch/logGroup:LogGroup", {}), /NEVER EXPIRES/);
+  const openTrust = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity" }] });
+  assert.equal(keySettings("aws:iam/role:Role", { assumeRolePolicy: openTrust }), "trusts GitHub OIDC (any subject!)");
+  assert.equal(keySettings("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" }), "in tcp:22-22 from 0.0.0.0/0");
+  assert.match(keySettings("github:index/repositoryEnvironment:RepositoryEnvironment", { environment: "production" }), /reviewers=0 branches=ANY adminBypass=ON/);
 });
