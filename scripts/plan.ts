@@ -111,6 +111,8 @@ export interface PlanResult {
   warnings: string[];
   switchedOff: ReturnType<typeof switchedOffHardening>;
   resources: number;
+  /** Resources of a type at least one rule looks at. */
+  checkedResources: number;
   tree: string[];
   evaluation?: Evaluation;
   error?: string;
@@ -135,7 +137,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   const configFile = path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
   const result: PlanResult = {
     stack: opts.stack, offline: true, configFile: path.relative(REPO_ROOT, configFile), overrides: opts.overrides.map(([key, value]) => ({ key, value })),
-    imageSha: "", imageShaSource: "", stackReferences: { source: "", outputs: {} }, ruleSettings: [], warnings: [], switchedOff: [], resources: 0, tree: [], exitCode: 0, durationMs: 0,
+    imageSha: "", imageShaSource: "", stackReferences: { source: "", outputs: {} }, ruleSettings: [], warnings: [], switchedOff: [], resources: 0, checkedResources: 0, tree: [], exitCode: 0, durationMs: 0,
   };
   const fail = (message: string, code: number) => ({ ...result, error: message, exitCode: code, durationMs: Date.now() - started });
   if (!fs.existsSync(configFile)) return fail(`no stack file ${result.configFile}`, 64);
@@ -205,6 +207,8 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   if (captured.error) return fail(String((captured.error as Error)?.message ?? captured.error), 2);
   for (const w of asStrings(captured.outputs["warnings"])) if (!result.warnings.includes(w)) result.warnings.push(w);
 
+  const ruleTypes = new Set(berthRules.flatMap((rule) => rule.resourceTypes));
+  result.checkedResources = captured.resources.filter((res) => res.custom && ruleTypes.has(res.type)).length;
   const evaluation = evaluateRules(policySubjects(captured.resources, false), { config: packConfig, stackResources: policySubjects(captured.resources, true) });
   result.evaluation = evaluation;
   const flagged = new Set(evaluation.violations.filter((v) => v.enforcementLevel === "mandatory" && v.resource).map((v) => v.resource!.urn));
@@ -257,6 +261,7 @@ export function renderPlan(r: PlanResult): string {
   for (const c of ev.changedLevels) out.push(`  >>> ${c.rule}: ${c.from} -> ${c.to}${c.to === "disabled" ? "  (OPTED OUT: not checked at all)" : c.to === "advisory" ? "  (OPTED OUT of blocking: reported only)" : ""}`);
   out.push("");
   const outcome = outcomeOf(ev);
+  out.push(`Policy: ${berthRules.length} rules over the ${r.checkedResources} resources of a type they check (of ${r.resources}).`);
   out.push(`Policy violations: ${outcome.mandatory} mandatory, ${outcome.advisory} advisory${outcome.ruleErrors ? `, ${outcome.ruleErrors} rule error(s)` : ""}`);
   for (const level of ["mandatory", "advisory"] as const) {
     for (const v of ev.violations.filter((x) => x.enforcementLevel === level)) {

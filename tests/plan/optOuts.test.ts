@@ -52,6 +52,7 @@ test("the unchanged staging and prod stacks pass the plan (exit 0)", async () =>
     assert.deepEqual(mandatoryRules(run), [], `${name}: mandatory violations`);
     assert.equal(run.code, 0, `${name}: exit code`);
     assert.deepEqual(run.json.switchedOff, []);
+    assert.ok(run.json.checkedResources >= 30, `${name}: the pack looked at only ${run.json.checkedResources} resources`);
   }
 });
 
