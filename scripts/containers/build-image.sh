@@ -3,7 +3,7 @@
 # base images (made or reused by standin-images.sh; --pull-never), the way CI/the tests/the benchmark do here.
 # Usage: scripts/containers/build-image.sh [-f DOCKERFILE] [-t TAG] [--standins LIST]
 #   env GIT_SHA (default: git HEAD or 0000...), VERSION (default 0.0.0-local), SOURCE_URL (default: git remote or
-#   https://github.com/berth/berth), BUILD_TIME; BERTH_SKIP_STANDINS=1 to not touch the base images.
+#   https://github.com/berth/berth), BUILD_TIME (default: HEAD's commit time, UTC); BERTH_SKIP_STANDINS=1 to not touch the base images.
 # Prints the image ID on stdout, timings on stderr.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,7 +26,9 @@ command -v buildah >/dev/null || { echo "build-image: buildah not found; run scr
 GIT_SHA=${GIT_SHA:-$(git rev-parse HEAD 2>/dev/null || echo 0000000000000000000000000000000000000000)}
 VERSION=${VERSION:-0.0.0-local}
 SOURCE_URL=${SOURCE_URL:-$(git remote get-url origin 2>/dev/null || echo https://github.com/berth/berth)}
-BUILD_TIME=${BUILD_TIME:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
+# Default: the commit time of HEAD, not "now": a build arg that changes on every build busts buildah's layer cache
+# for every RUN after its ARG (here: the whole AOT publish), and a commit-derived time keeps builds reproducible.
+BUILD_TIME=${BUILD_TIME:-$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo 1970-01-01T00:00:00Z)}
 
 t0=$(date +%s%3N)
 if [ "${BERTH_SKIP_STANDINS:-0}" != 1 ]; then

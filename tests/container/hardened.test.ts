@@ -34,11 +34,19 @@ import {
 const TEST_SHA = "0123456789abcdef0123456789abcdef01234567";
 const TEST_VERSION = "0.0.0-containertest";
 const TEST_SOURCE = "https://github.com/berth/berth";
+// Fixed, so repeated runs reuse the cached AOT publish layer (a changing build arg would redo it every time).
+const TEST_BUILD_TIME = "2026-01-02T03:04:05Z";
 const IMAGE = `localhost/berth-test:${TEST_SHA.slice(0, 12)}`;
 const suffix = `${process.pid}-${randomBytes(3).toString("hex")}`;
 const HARDENED = `berth-test-hardened-${suffix}`;
 const UNHARDENED = `berth-test-control-${suffix}`;
 const MiB = 1024 * 1024;
+// Ceilings for "tight" limits. The exact values come from the run flags (hardenedRunArgs(): the staging spec); the
+// tests check that each limit is set, at most this, and what the kernel enforces.
+const MAX_MEMORY = 1024 * MiB;
+const MAX_NANO_CPUS = 1e9; // 1 CPU
+const MAX_PIDS = 1024;
+const MAX_TMP = 256 * MiB;
 
 let image: ImageConfig;
 let port = 0;
@@ -52,7 +60,7 @@ function buildImage(): Promise<void> {
       ["-f", "Dockerfile", "-t", IMAGE],
       {
         cwd: repoRoot,
-        env: { ...containersEnv(), GIT_SHA: TEST_SHA, VERSION: TEST_VERSION, SOURCE_URL: TEST_SOURCE },
+        env: { ...containersEnv(), GIT_SHA: TEST_SHA, VERSION: TEST_VERSION, SOURCE_URL: TEST_SOURCE, BUILD_TIME: TEST_BUILD_TIME },
         maxBuffer: 256 * 1024 * 1024,
         timeout: 20 * 60_000,
       },
@@ -119,19 +127,23 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     const hc = image.Healthcheck;
     assert.ok(hc && Array.isArray(hc.Test) && hc.Test.length > 1, `image has a HEALTHCHECK: ${JSON.stringify(hc)}`);
     assert.equal(hc.Test[0], "CMD", `exec form (no shell in a chiseled image): ${JSON.stringify(hc.Test)}`);
+    // The run flags may set their own health check (ECS' task definition does): run the IMAGE's command exactly,
+    // inside the hardened container, and also poll podman's effective check.
+    const own = await podman(["exec", HARDENED, ...hc.Test.slice(1)], { allowFail: true, timeoutMs: 15_000 });
+    assert.equal(own.code, 0, `image health check ${JSON.stringify(hc.Test)} exit code (${own.stderr.trim()})`);
     const { ms, attempts } = await waitHealthy(HARDENED, 30_000);
     const state = await podman(["inspect", "--format", "{{.State.Health.Status}}", HARDENED]);
     assert.equal(state.stdout.trim(), "healthy");
     t.diagnostic(`health check ${JSON.stringify(hc.Test.slice(1))} healthy after ${Math.round(ms)} ms, ${attempts} run(s)`);
   });
 
-  test("2. GET /version returns the SHA given to the build", async () => {
+  test("2. GET /version returns the SHA (and version, build time) given to the build", async () => {
     const res = await fetch(`http://127.0.0.1:${port}/version`);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { sha?: string; version?: string; buildTime?: string };
     assert.equal(body.sha, TEST_SHA);
     assert.equal(body.version, TEST_VERSION);
-    assert.ok(body.buildTime, "buildTime present");
+    assert.equal(body.buildTime, TEST_BUILD_TIME);
   });
 
   test("3. every process in the container runs as a non-root uid/gid", async () => {
@@ -164,9 +176,15 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     const tmpMount = mounts.filter((f) => f[4] === "/tmp").at(-1);
     const tmpType = tmpMount?.[tmpMount.indexOf("-") + 1];
     assert.equal(tmpType, "tmpfs", `/tmp is a tmpfs: ${tmpMount?.join(" ")}`);
-    // ...a small one (a runaway writer fills 16 MiB, not the host's memory): podman's implicit /tmp has no such cap.
+    // ...a bounded one (a runaway writer fills its cap, not the host's memory; podman's implicit /tmp has no cap):
+    // the kernel's size equals the size podman was asked for, and that is at most MAX_TMP.
     const st = statfsSync(`/proc/${pid}/root/tmp`);
-    assert.equal(st.blocks * st.bsize, 16 * MiB, "/tmp tmpfs size");
+    const tmpBytes = st.blocks * st.bsize;
+    const askedTmp = /(?:^|,)size=(\d+)([kmg]?)(?:,|$)/i.exec(String(inspect.HostConfig.Tmpfs?.["/tmp"] ?? ""));
+    assert.ok(askedTmp, `a size= for the /tmp tmpfs: ${JSON.stringify(inspect.HostConfig.Tmpfs)}`);
+    const unit = { "": 1, k: 1024, m: MiB, g: 1024 * MiB }[askedTmp[2]!.toLowerCase() as "" | "k" | "m" | "g"];
+    assert.equal(tmpBytes, Number(askedTmp[1]) * unit, "/tmp tmpfs size as requested");
+    assert.ok(tmpBytes <= MAX_TMP, `/tmp tmpfs ${tmpBytes} bytes <= ${MAX_TMP}`);
     // No other writable scratch space: podman would otherwise add tmpfs on /run and /var/tmp.
     for (const dir of ["/run", "/var/tmp"]) {
       const w = hostWrite(pid, `${dir}/berth-probe-${suffix}`);
@@ -201,23 +219,37 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     }
   });
 
-  test("6. memory, swap, CPU and pids limits are in the container's cgroup", async () => {
+  test("6. memory (no swap), CPU and pids limits are set, tight, and in the container's cgroup", async (t) => {
+    // What podman recorded for the run (HostConfig: 0 when a limit is not given) must be set, within the ceilings
+    // below, and be what the kernel enforces in the container's cgroup (v2 files, or v1 on this hybrid machine).
+    const h = (await inspectContainer(HARDENED)).HostConfig as Record<string, number>;
+    const memory = Number(h.Memory);
+    const nanoCpus = Number(h.NanoCpus) || (Number(h.CpuQuota) * 1e9) / Number(h.CpuPeriod || 100_000);
+    const pids = Number(h.PidsLimit);
+    assert.ok(memory > 0 && memory <= MAX_MEMORY, `memory limit set and <= ${MAX_MEMORY / MiB} MiB: ${memory}`);
+    assert.equal(Number(h.MemorySwap), memory, "memory+swap limit = memory limit (no swap)");
+    assert.ok(nanoCpus > 0 && nanoCpus <= MAX_NANO_CPUS, `CPU limit set and <= ${MAX_NANO_CPUS / 1e9} CPU: ${nanoCpus}`);
+    assert.ok(pids > 0 && pids <= MAX_PIDS, `pids limit set and <= ${MAX_PIDS}: ${pids}`);
+
     const cg = cgroupDirs(pid);
-    // cgroup v2 (unified) when the memory controller is there, else v1 (this machine: hybrid v1).
     const v2 = cg.v2 && existsSync(path.join(cg.v2, "memory.max")) ? cg.v2 : undefined;
+    let quota: number, period: number;
     if (v2) {
-      assert.equal(readCgroupFile(v2, "memory.max"), String(64 * MiB), "memory.max");
-      assert.equal(readCgroupFile(v2, "memory.swap.max"), "0", "memory.swap.max (memory-swap = memory)");
-      assert.equal(readCgroupFile(v2, "cpu.max"), "50000 100000", "cpu.max");
-      assert.equal(readCgroupFile(v2, "pids.max"), "200", "pids.max");
+      assert.equal(readCgroupFile(v2, "memory.max"), String(memory), "memory.max");
+      assert.equal(readCgroupFile(v2, "memory.swap.max"), "0", "memory.swap.max");
+      [quota, period] = readCgroupFile(v2, "cpu.max")!.split(" ").map(Number) as [number, number];
+      assert.equal(readCgroupFile(v2, "pids.max"), String(pids), "pids.max");
     } else {
-      assert.equal(readCgroupFile(cg.v1.memory, "memory.limit_in_bytes"), String(64 * MiB), "memory.limit_in_bytes");
-      const memsw = readCgroupFile(cg.v1.memory, "memory.memsw.limit_in_bytes");
-      if (memsw !== undefined) assert.equal(memsw, String(64 * MiB), "memory.memsw.limit_in_bytes");
-      assert.equal(readCgroupFile(cg.v1.cpu, "cpu.cfs_quota_us"), "50000", "cpu.cfs_quota_us");
-      assert.equal(readCgroupFile(cg.v1.cpu, "cpu.cfs_period_us"), "100000", "cpu.cfs_period_us");
-      assert.equal(readCgroupFile(cg.v1.pids, "pids.max"), "200", "pids.max");
+      assert.equal(readCgroupFile(cg.v1.memory, "memory.limit_in_bytes"), String(memory), "memory.limit_in_bytes");
+      const memsw = readCgroupFile(cg.v1.memory, "memory.memsw.limit_in_bytes"); // only with swap accounting on
+      if (memsw !== undefined) assert.equal(memsw, String(memory), "memory.memsw.limit_in_bytes");
+      quota = Number(readCgroupFile(cg.v1.cpu, "cpu.cfs_quota_us"));
+      period = Number(readCgroupFile(cg.v1.cpu, "cpu.cfs_period_us"));
+      assert.equal(readCgroupFile(cg.v1.pids, "pids.max"), String(pids), "pids.max");
     }
+    assert.ok(quota > 0, `CFS quota set: ${quota}`);
+    assert.equal(Math.round((quota / period) * 1e9), Math.round(nanoCpus), `CFS quota/period ${quota}/${period}`);
+    t.diagnostic(`memory ${memory / MiB} MiB (no swap), CPU ${quota}/${period} = ${nanoCpus / 1e9}, pids ${pids}`);
   });
 
   test("7. 1,000 requests leave it running, not OOM-killed, within its memory limit", async (t) => {
@@ -246,7 +278,8 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     assert.equal(State.OOMKilled, false, "not OOM-killed");
     assert.equal(State.Pid, pid, "same main process (no restart)");
     const rssKiB = Number(procStatus(pid).VmRSS?.replace(/\s*kB$/, ""));
-    assert.ok(rssKiB > 0 && rssKiB * 1024 < 64 * MiB, `VmRSS ${rssKiB} kB below the 64 MiB limit`);
+    const limit = Number((await inspectContainer(HARDENED)).HostConfig.Memory);
+    assert.ok(rssKiB > 0 && rssKiB * 1024 < limit, `VmRSS ${rssKiB} kB below the ${limit / MiB} MiB limit`);
     t.diagnostic(`${total} requests in ${Math.round(ms)} ms (${Math.round((total / ms) * 1000)} req/s), VmRSS ${(rssKiB / 1024).toFixed(1)} MiB`);
   });
 
