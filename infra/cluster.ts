@@ -21,10 +21,10 @@ export function clusterWarnings(cluster: Pick<NonNullable<Settings["cluster"]>, 
 }
 
 /**
- * Key policy of the key that encrypts ECS Exec sessions and their log group: the account administers it through
- * IAM; CloudWatch Logs may use it only for this log group (encryption-context condition).
+ * Key policy of a key that encrypts one log group (ECS Exec sessions, VPC flow logs): the account administers it
+ * through IAM; CloudWatch Logs may use it only for that log group (encryption-context condition).
  */
-export function execKeyPolicy(args: { accountId: string; region: string; partition?: string; logGroupName: string }): aws.iam.PolicyDocument {
+export function logGroupKeyPolicy(args: { accountId: string; region: string; partition?: string; logGroupName: string }): aws.iam.PolicyDocument {
   const partition = args.partition ?? "aws";
   return {
     Version: "2012-10-17",
@@ -37,7 +37,7 @@ export function execKeyPolicy(args: { accountId: string; region: string; partiti
         Resource: "*",
       },
       {
-        Sid: "CloudWatchLogsForTheExecLogGroup",
+        Sid: "CloudWatchLogsForThisLogGroupOnly",
         Effect: "Allow",
         Principal: { Service: `logs.${args.region}.amazonaws.com` },
         Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
@@ -82,7 +82,7 @@ export class Cluster extends pulumi.ComponentResource {
         description: `ECS Exec sessions and their logs in cluster ${clusterName}`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: JSON.stringify(execKeyPolicy({ accountId: settings.aws.accountId, region: settings.aws.region, logGroupName: execLogGroupName })),
+        policy: JSON.stringify(logGroupKeyPolicy({ accountId: settings.aws.accountId, region: settings.aws.region, logGroupName: execLogGroupName })),
         tags: { Name: `${clusterName}-ecs-exec` },
       },
       child,

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Settings } from "./config";
 import { formatIpv4Cidr, parseIpv4Cidr, type NetworkSettings } from "./config/network";
+import { logGroupKeyPolicy } from "./cluster";
 
 export interface NetworkArgs {
   settings: Settings;
@@ -119,9 +120,21 @@ export class Network extends pulumi.ComponentResource {
     }
 
     if (network.flowLogs) {
+      const logGroupName = `/${settings.project}/${settings.stack}/vpc-flow-logs`;
+      const key = new aws.kms.Key(
+        `${name}-flow-logs`,
+        {
+          description: `VPC flow logs of ${prefix}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: JSON.stringify(logGroupKeyPolicy({ accountId: settings.aws.accountId, region: settings.aws.region, logGroupName })),
+          tags: tag("vpc-flow-logs"),
+        },
+        child,
+      );
       const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { name: `/${settings.project}/${settings.stack}/vpc-flow-logs`, retentionInDays: settings.logs.retentionDays, tags: tag("vpc-flow-logs") },
+        { name: logGroupName, retentionInDays: settings.logs.retentionDays, kmsKeyId: key.arn, tags: tag("vpc-flow-logs") },
         child,
       );
       const policies = logGroup.arn.apply((arn) => flowLogsPolicies(settings.aws!.accountId, arn));

@@ -75,6 +75,7 @@ test("interface endpoints for ecr.api, ecr.dkr, logs, ssm and secretsmanager in 
 test("flowLogs: false and restrictDefaultSecurityGroup: false remove exactly those resources", () => {
   assert.deepEqual(ofType(c, "aws:ec2/flowLog:FlowLog"), []);
   assert.deepEqual(ofType(c, "aws:iam/role:Role"), []);
+  assert.deepEqual(ofType(c, "aws:kms/key:Key").map((k) => k.name), ["cluster-exec"]);
   assert.deepEqual(ofType(c, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"), []);
   assert.deepEqual(ofType(c, "aws:cloudwatch/logGroup:LogGroup").map((l) => l.name), ["cluster-exec"]);
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { ConfigError, loadSettings, type Settings } from "../../infra/config";
 import { parseIpv4Cidr, isPrivateIpv4Cidr, TLS_POLICIES } from "../../infra/config/network";
 import { planSubnets, natGatewayPlacement, flowLogsPolicies, networkWarnings, INTERFACE_ENDPOINT_SERVICES } from "../../infra/network";
-import { capacityProviders, clusterWarnings, execKeyPolicy } from "../../infra/cluster";
+import { capacityProviders, clusterWarnings, logGroupKeyPolicy } from "../../infra/cluster";
 import { accessLogsBucketPolicy, listenerPorts, loadBalancerWarnings, routeConditions, routedServices, targetHealthCheck } from "../../infra/loadBalancer";
 import { stackConfig, SHA } from "./fixtures";
 
@@ -224,9 +224,9 @@ describe("pure functions", () => {
     assert.deepEqual(statements(withAccount)[2].Condition, { Bool: { "aws:SecureTransport": "false" } });
   });
 
-  test("execKeyPolicy: CloudWatch Logs of the region may use the key only for the exec log group", () => {
-    const p = execKeyPolicy({ accountId: "111111111111", region: "eu-west-1", logGroupName: "/berth/staging/ecs-exec" });
-    const logs = statements(p).find((s) => s.Sid === "CloudWatchLogsForTheExecLogGroup");
+  test("logGroupKeyPolicy: CloudWatch Logs of the region may use the key only for the one log group", () => {
+    const p = logGroupKeyPolicy({ accountId: "111111111111", region: "eu-west-1", logGroupName: "/berth/staging/ecs-exec" });
+    const logs = statements(p).find((s) => s.Sid === "CloudWatchLogsForThisLogGroupOnly");
     assert.deepEqual(logs.Principal, { Service: "logs.eu-west-1.amazonaws.com" });
     assert.deepEqual(logs.Condition, { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111111111111:log-group:/berth/staging/ecs-exec" } });
     assert.equal(capacityProviders({ fargateSpot: false }).join(), "FARGATE");

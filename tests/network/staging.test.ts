@@ -46,6 +46,7 @@ test("registers exactly the network, cluster and load balancer resources of a 2-
     "aws:iam/role:Role network-flow-logs",
     "aws:iam/rolePolicy:RolePolicy network-flow-logs",
     "aws:kms/key:Key cluster-exec",
+    "aws:kms/key:Key network-flow-logs",
     "aws:lb/listener:Listener alb-http",
     "aws:lb/listener:Listener alb-https",
     "aws:lb/loadBalancer:LoadBalancer alb",
@@ -115,10 +116,17 @@ test("the S3 gateway endpoint serves the private route tables (ECR layers skip t
   assert.deepEqual(s3.inputs.routeTableIds, ["a", "b"].map((az) => idOf(one(c, "aws:ec2/routeTable:RouteTable", `network-private-${az}`))));
 });
 
-test("VPC flow logs capture ALL traffic to a CloudWatch log group with retention, through a role only the flow logs service assumes (FSBP EC2.6)", () => {
+test("VPC flow logs capture ALL traffic to a KMS-encrypted CloudWatch log group with retention, through a role only the flow logs service assumes (FSBP EC2.6)", () => {
   const logGroup = one(c, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs");
   assert.equal(logGroup.inputs.retentionInDays, 30);
   assert.equal(logGroup.inputs.name, "/berth/staging/vpc-flow-logs");
+  const key = one(c, "aws:kms/key:Key", "network-flow-logs");
+  assert.equal(logGroup.inputs.kmsKeyId, key.state.arn, "encrypted with its own customer-managed key");
+  assert.equal(key.inputs.enableKeyRotation, true);
+  const keyPolicy = JSON.parse(key.inputs.policy);
+  assert.deepEqual(keyPolicy.Statement.find((s: any) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com").Condition, {
+    ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111111111111:log-group:/berth/staging/vpc-flow-logs" },
+  });
   const flow = one(c, "aws:ec2/flowLog:FlowLog", "network-flow-logs");
   assert.equal(flow.inputs.vpcId, idOf(one(c, "aws:ec2/vpc:Vpc", "network-vpc")));
   assert.equal(flow.inputs.trafficType, "ALL");
