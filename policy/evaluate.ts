@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import { describeControls } from "./rule";
 import { berthRules, type BerthRule } from "./rules";
 
 export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
@@ -111,7 +112,7 @@ export function evaluateRules(
       throw new NotApplicable(reason);
     };
     const add = (message: string, resource?: PolicySubject) =>
-      out.violations.push({ rule: rule.name, enforcementLevel: effective, resource: resource && { type: resource.type, name: resource.name, urn: resource.urn }, message, control: rule.description.replace(/^.*\[(.*)\]$/, "$1") });
+      out.violations.push({ rule: rule.name, enforcementLevel: effective, resource: resource && { type: resource.type, name: resource.name, urn: resource.urn }, message, control: describeControls(rule.controls) });
     if (rule.kind === "resource") {
       for (const r of inputs) {
         if (!rule.resourceTypes.includes(r.type)) continue;

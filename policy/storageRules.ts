@@ -82,10 +82,9 @@ export const s3PublicAccessBlock = stackRule({
 
 export const s3Encryption = stackRule({
   name: "berth-s3-encryption",
-  summary: "Every S3 bucket declares default encryption (SSE-S3 or SSE-KMS) explicitly (advisory: S3 encrypts new objects by default).",
+  summary: "Every S3 bucket declares its default encryption (SSE-S3 or SSE-KMS) explicitly.",
   controls: { checkov: ["CKV_AWS_19"] },
   resourceTypes: [...BUCKET, ...BUCKET_ENCRYPTION],
-  enforcementLevel: "advisory",
   remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration (AES256: ALB access logs do not support SSE-KMS).",
   validate: (args, report) => {
     const configs = args.resources.filter((r) => BUCKET_ENCRYPTION.includes(r.type));
@@ -106,10 +105,9 @@ function deniesInsecureTransport(doc: unknown): boolean {
 
 export const s3TlsOnly = stackRule({
   name: "berth-s3-tls-only",
-  summary: "Every S3 bucket's policy denies requests made without TLS (advisory).",
+  summary: "Every S3 bucket's policy denies requests made without TLS.",
   controls: { fsbp: ["S3.5"], other: "AWS S3 best practice aws:SecureTransport" },
   resourceTypes: [...BUCKET, BUCKET_POLICY],
-  enforcementLevel: "advisory",
   remediationSteps: "Add a Deny statement on `aws:SecureTransport: false` to the bucket policy.",
   validate: (args, report) => {
     const policies = args.resources.filter((r) => r.type === BUCKET_POLICY);
