@@ -258,7 +258,7 @@ export function renderPlan(r: PlanResult): string {
   out.push("Rule levels and settings changed by this stack's pack config:");
   if (ev.changedLevels.length === 0 && r.ruleSettings.length === 0) out.push("  (none)");
   for (const rs of r.ruleSettings) out.push(`  ${rs.rule} settings: ${Object.entries(rs.settings).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`);
-  for (const c of ev.changedLevels) out.push(`  >>> ${c.rule}: ${c.from} -> ${c.to}${c.to === "disabled" ? "  (OPTED OUT: not checked at all)" : c.to === "advisory" ? "  (OPTED OUT of blocking: reported only)" : ""}`);
+  for (const c of ev.changedLevels) out.push(`  >>> ${c.rule}: ${c.from} -> ${c.to}${c.to === "disabled" ? "  (OPTED OUT: not checked at all)" : c.to === "advisory" ? "  (OPTED OUT of blocking: reported only)" : c.to === "mandatory" ? "  (stricter for this stack: blocking)" : ""}`);
   out.push("");
   const outcome = outcomeOf(ev);
   out.push(`Policy: ${berthRules.length} rules over the ${r.checkedResources} resources of a type they check (of ${r.resources}).`);
