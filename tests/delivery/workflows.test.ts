@@ -168,16 +168,24 @@ test("deploy.yml: main only; staging builds once; prod waits for staging and the
   assert.deepEqual(j.scan.needs, "staging");
   assert.deepEqual(j.staging.concurrency, { group: "pulumi-staging", "cancel-in-progress": false });
   assert.deepEqual(j.production.concurrency, { group: "pulumi-prod", "cancel-in-progress": false });
-  const up = (job: any) => usesStep(job, "pulumi/actions").with;
+  const up = (job: any) => job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command === "up").with;
   assert.equal(up(j.staging).command, "up");
   assert.match(up(j.staging)["stack-name"], /\/berth\/staging$/);
   assert.equal(up(j.production).command, "up");
   assert.match(up(j.production)["stack-name"], /\/berth\/prod$/);
   // Exactly one `pulumi up` builds: staging's. Nothing else builds or pushes an image.
   const allSteps = Object.values<any>(j).flatMap((job) => job.steps);
-  assert.equal(allSteps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with.command === "up").length, 2);
+  assert.equal(allSteps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command === "up").length, 2);
   assert.equal(allSteps.filter((s) => /docker\/build-push-action|docker build|buildah|podman build/.test(`${s.uses ?? ""} ${s.run ?? ""}`)).length, 0);
   assert.doesNotMatch(JSON.stringify(up(j.production)), /ghcrToken/, "prod gets no registry push token");
+  // Prod is pinned to the digest this run built and scanned (refused by the program if staging moved on).
+  const pin = j.production.steps.find((s: any) => /promotion\.digest/.test(s.run ?? ""));
+  assert.equal(pin.env.DIGEST, "${{ needs.staging.outputs.digest }}");
+  assert.match(pin.run, /pulumi config set --path promotion\.digest "\$DIGEST" --stack "\$STACK"/);
+  assert.match(pin.run, /\^sha256:\[0-9a-f\]\{64\}\$/);
+  const stepIndex = (re: RegExp) => j.production.steps.findIndex((s: any) => re.test(`${s.run ?? ""} ${s.with?.command ?? ""}`));
+  assert.ok(stepIndex(/promotion\.digest/) < stepIndex(/^ up$/), "pinned before the up");
+  assert.equal(j.staging.outputs.digest, "${{ steps.up.outputs.imageDigest }}");
   assert.equal(usesStep(j.production, "aws-actions/configure-aws-credentials").with["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}");
 });
 
