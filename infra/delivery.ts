@@ -213,6 +213,13 @@ export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument
         },
       },
     },
+    // Reads only (a `pulumi refresh` of the delivery identity); every write on it is denied just below.
+    {
+      Sid: "ReadDeliveryIdentity",
+      Effect: "Allow",
+      Action: ["iam:GetOpenIDConnectProvider", "iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
+      Resource: p.protectedArns,
+    },
     { Sid: "NeverModifyDeliveryIdentity", Effect: "Deny", Action: IAM_WRITE, Resource: p.protectedArns },
     { Sid: "NoLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
     {

@@ -94,6 +94,9 @@ test("deploy policy: roles are passed to ECS tasks only; CI can never modify its
   assert.equal(pass.Action, "iam:PassRole");
   assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
   assert.ok(!doc.Statement.filter((s: any) => s.Effect === "Allow" && s.Sid !== "PassRolesToEcsTasksOnly").flatMap(actionsOf).includes("iam:PassRole"));
+  const read = statement(doc, "ReadDeliveryIdentity");
+  assert.ok(actionsOf(read).every((a) => /^iam:(Get|List)/.test(a)), "read-only on the delivery identity");
+  assert.deepEqual(read.Resource, base.protectedArns);
   const guard = statement(doc, "NeverModifyDeliveryIdentity");
   assert.equal(guard.Effect, "Deny");
   assert.deepEqual(guard.Resource, base.protectedArns);
