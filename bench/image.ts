@@ -1,8 +1,9 @@
 // Benchmark (NOT a test): the Native AOT image (root Dockerfile) vs a framework-dependent JIT image of the same app
-// (bench/Dockerfile.jit), both run with the hardened flags of tests/container/hardenedRunArgs.ts (64 MiB, 0.5 CPU).
+// (bench/Dockerfile.jit), both run with the hardened flags of tests/container/hardenedRunArgs.ts, limits set to
+// 64 MiB / 0.5 CPU (BENCH_MEMORY, BENCH_CPUS) for both.
 // Prints per image: size, `podman run` -> first HTTP 200 on /health (median of N), RSS after 1,000 requests,
 // requests/s on /health for 10 s with wrk, and AOT/JIT ratios. Loopback only; every loop is bounded.
-// Run: bench/image.sh   (env: BENCH_STARTS=5, BENCH_WRK_SECONDS=10, BENCH_WRK_CONNECTIONS=32, BENCH_SKIP_BUILD=1)
+// Run: bench/image.sh   (env: BENCH_MEMORY=64m, BENCH_CPUS=0.5, BENCH_STARTS=5, BENCH_WRK_SECONDS=10, BENCH_WRK_CONNECTIONS=32, BENCH_SKIP_BUILD=1)
 import { execFile } from "node:child_process";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -25,6 +26,32 @@ const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const WRK_SECONDS = Number(process.env.BENCH_WRK_SECONDS ?? 10);
 const WRK_CONNECTIONS = Number(process.env.BENCH_WRK_CONNECTIONS ?? 32);
 const REQUESTS = 1_000;
+const BENCH_MEMORY = process.env.BENCH_MEMORY ?? "64m";
+const BENCH_CPUS = process.env.BENCH_CPUS ?? "0.5";
+
+/** The hardened run flags, with the memory/CPU limits set to the benchmark's (same for both images) and no
+ *  restart policy (a crash must show, not be hidden by a restart). */
+function benchRunArgs(): string[] {
+  const set: Record<string, string | null> = {
+    "--memory": BENCH_MEMORY,
+    "--memory-swap": BENCH_MEMORY,
+    "--cpus": BENCH_CPUS,
+    "--memory-reservation": null,
+    "--restart": null,
+  };
+  const out: string[] = [];
+  const args = hardenedRunArgs();
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (flag in set) {
+      if (inline === undefined) i++; // skip the separate value
+      continue;
+    }
+    out.push(args[i]!);
+  }
+  for (const [flag, value] of Object.entries(set)) if (value !== null) out.push(flag, value);
+  return out;
+}
 const suffix = `${process.pid}`;
 
 interface Variant {
@@ -130,7 +157,7 @@ async function measure(v: Variant, buildMs: number): Promise<Result> {
     const name = `berth-bench-${v.key}-${suffix}-${i}`;
     live.add(name);
     const t0 = performance.now();
-    const c = await startContainer(name, v.tag, hardenedRunArgs());
+    const c = await startContainer(name, v.tag, benchRunArgs());
     await waitForHttp200(`http://127.0.0.1:${c.port}/health`, 60_000, 5);
     startMs.push(performance.now() - t0);
     await removeContainer(name);
@@ -139,7 +166,7 @@ async function measure(v: Variant, buildMs: number): Promise<Result> {
   const name = `berth-bench-${v.key}-${suffix}-load`;
   live.add(name);
   try {
-    const c = await startContainer(name, v.tag, hardenedRunArgs());
+    const c = await startContainer(name, v.tag, benchRunArgs());
     await waitForHttp200(`http://127.0.0.1:${c.port}/health`, 60_000);
     const { State } = await inspectContainer(name);
     await fireRequests(c.port, REQUESTS);
@@ -190,7 +217,8 @@ async function main(): Promise<void> {
   const w = [0, 1, 2, 3].map((i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(" | ")} |`;
   console.log(`Berth image benchmark — ${new Date().toISOString()} — git ${gitSha.slice(0, 12)}`);
-  console.log(`run flags (both): ${hardenedRunArgs().join(" ")}`);
+  console.log(`run flags (both): hardenedRunArgs() with --memory ${BENCH_MEMORY} --memory-swap ${BENCH_MEMORY} --cpus ${BENCH_CPUS}, no restart policy:`);
+  console.log(`  ${benchRunArgs().join(" ")}`);
   console.log(`AOT: ${variants[0]!.title}; JIT: ${variants[1]!.title}. Base images are local stand-ins when no registry is reachable.`);
   console.log(line(head));
   console.log(`|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
