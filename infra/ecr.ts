@@ -194,7 +194,7 @@ export class EcrRepository extends pulumi.ComponentResource {
           imageTagMutabilityExclusionFilters: [{ filter: BUILD_CACHE_TAG_FILTER, filterType: "WILDCARD" }],
           imageScanningConfiguration: { scanOnPush: ecr.scanOnPush },
           encryptionConfigurations: encryptionFor(this.key),
-          forceDelete: true, // a cache: rebuilt from the registry images on the next build
+          forceDelete: ecr.forceDelete,
         },
         { parent: this },
       );

@@ -71,7 +71,8 @@ export function readImageSettings(berth: ConfigSection): ImageSettings {
 }
 
 export function readEcrSettings(s: ConfigSection, environment: Environment, ownAccountId: string): EcrSettings {
-  const forceDelete = s.boolean("forceDelete", environment !== "prod");
+  // Secure by default everywhere: a destroy keeps the images. Staging may opt in (e.g. before tearing it down).
+  const forceDelete = s.boolean("forceDelete", false);
   if (forceDelete && environment === "prod") {
     s.problems.add(s.keyPath("forceDelete"), true, "false in prod (a prod repository holding images is never force-deleted)");
   }

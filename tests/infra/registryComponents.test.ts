@@ -51,7 +51,7 @@ function settingsWith(stack: "staging" | "prod", extra: Record<string, unknown>)
 
 const of = (name: string, type: string) => registered.filter((r) => r.name.startsWith(name) && r.type === type);
 
-test("defaults: hardening on in both environments; forceDelete only outside prod; AR and GHCR only in the build stack", () => {
+test("defaults: hardening on in both environments (no forceDelete); AR and GHCR only in the build stack", () => {
   const staging = settingsWith("staging", {});
   const prod = settingsWith("prod", {});
   for (const s of [staging, prod]) {
@@ -60,8 +60,9 @@ test("defaults: hardening on in both environments; forceDelete only outside prod
     assert.equal(s.ecr!.kmsDeletionWindowDays, 30);
     assert.equal(s.artifactRegistry!.vulnerabilityScanning, true);
   }
-  assert.equal(staging.ecr!.forceDelete, true);
+  assert.equal(staging.ecr!.forceDelete, false);
   assert.equal(prod.ecr!.forceDelete, false);
+  assert.equal(settingsWith("staging", { "berth:ecr": { forceDelete: true } }).ecr!.forceDelete, true, "staging may opt in");
   assert.equal(staging.artifactRegistry!.enabled, true);
   assert.equal(prod.artifactRegistry!.enabled, false);
   assert.equal(staging.ghcr!.enabled, true);

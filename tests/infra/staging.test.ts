@@ -78,7 +78,7 @@ test("ECR: a customer-managed KMS key with rotation encrypts an IMMUTABLE, scann
   assert.equal(repo.imageTagMutabilityExclusionFilters, undefined);
   assert.equal(repo.imageScanningConfiguration.scanOnPush, true);
   assert.deepEqual(repo.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: key.state.arn }]);
-  assert.equal(repo.forceDelete, true, "staging default: the repository can be destroyed with its images");
+  assert.equal(repo.forceDelete, false, "secure default: a destroy never deletes images");
 });
 
 test("ECR lifecycle: v* kept, untagged expire after 7 days, the last 30 images kept", () => {
@@ -98,6 +98,8 @@ test("the build cache lives in its own repository where only buildcache-* tags a
   assert.equal(cache.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
   assert.deepEqual(cache.imageTagMutabilityExclusionFilters, [{ filter: "buildcache-*", filterType: "WILDCARD" }]);
   assert.equal(cache.encryptionConfigurations[0].encryptionType, "KMS");
+  assert.equal(cache.forceDelete, false);
+  assert.equal(cache.imageScanningConfiguration.scanOnPush, true);
   const policy = JSON.parse(one(stack, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-cache-lifecycle").inputs.policy);
   assert.deepEqual(policy.rules[0].selection, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 });
 });
