@@ -18,6 +18,11 @@ export interface ArtifactRegistryRepositoryArgs {
 export const REQUIRED_SERVICES = ["artifactregistry.googleapis.com", "containerscanning.googleapis.com"] as const;
 export const PUSHER_ROLE = "roles/artifactregistry.writer";
 
+/** A service account id (6-30 characters, a letter first, no trailing hyphen) for the image's pusher. */
+export function pusherAccountId(imageName: string): string {
+  return `${imageName.slice(0, 23)}-pusher`;
+}
+
 /**
  * Cleanup: delete untagged versions older than N days; keep the N most recent versions whatever else applies
  * (a KEEP policy wins over a DELETE policy in Artifact Registry). Release tags `v*` are always kept.
@@ -90,7 +95,7 @@ export class ArtifactRegistryRepository extends pulumi.ComponentResource {
 
     this.pusher = new gcp.serviceaccount.Account(
       `${name}-pusher`,
-      { project, accountId: `${imageName}-pusher`.slice(0, 30), displayName: `Pushes ${imageName} images to Artifact Registry (${settings.stack})` },
+      { project, accountId: pusherAccountId(imageName), displayName: `Pushes ${imageName} images to Artifact Registry (${settings.stack})` },
       { parent: this },
     );
     this.pusherBinding = new gcp.artifactregistry.RepositoryIamMember(

@@ -19,8 +19,11 @@ export const GCP_REGION_PATTERN = /^[a-z]+-[a-z]+\d{1,2}$/;
 export const GCP_REGION_ALLOWED = "a GCP region such as europe-west1 or us-central1";
 /** Artifact Registry also takes the multi-regions. */
 export const GCP_ARTIFACT_LOCATION_PATTERN = /^(?:[a-z]+-[a-z]+\d{1,2}|us|europe|asia)$/;
-/** Docker repository/package name, same in ECR, GHCR and Artifact Registry. */
-export const IMAGE_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/**
+ * Repository/package name, the same in ECR, GHCR and Artifact Registry: the narrowest of the three (an Artifact
+ * Registry repository id: a lowercase letter, then lowercase letters, digits and hyphens, at most 63).
+ */
+export const IMAGE_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface ImageSettings {
   /** Repository / package name in every registry, e.g. `berth`. */
@@ -64,7 +67,7 @@ export interface GhcrSettings {
 
 export function readImageSettings(berth: ConfigSection): ImageSettings {
   return {
-    name: berth.string("imageName", { default: "berth", pattern: IMAGE_NAME_PATTERN, allowed: "a lowercase image name such as berth (letters, digits, . _ -)" })!,
+    name: berth.string("imageName", { default: "berth", pattern: IMAGE_NAME_PATTERN, allowed: "a lowercase image name such as berth (a letter, then letters, digits and hyphens; at most 63)" })!,
     platform: berth.oneOf("platform", PLATFORMS, "linux/amd64"),
     deploySha: berth.string("deploySha", { pattern: SHA_PATTERN, allowed: `${SHA_ALLOWED} of an image already in ECR` }),
   };

@@ -33,6 +33,7 @@ const cases: Case[] = [
   { title: "AWS account id", stack: "staging", patch: () => ({ "berth:awsAccountId": "12345" }), key: "berth:awsAccountId", value: "12345", allowed: "a 12-digit AWS account id" },
   { title: "GitHub owner", stack: "staging", patch: () => ({ "berth:githubOwner": "-not-an-owner-" }), key: "berth:githubOwner", value: "-not-an-owner-", allowed: "a GitHub user or organization name" },
   { title: "image name", stack: "staging", patch: () => ({ "berth:imageName": "Berth" }), key: "berth:imageName", value: "Berth", allowed: "a lowercase image name" },
+  { title: "image name not valid in Artifact Registry", stack: "staging", patch: () => ({ "berth:imageName": "my_app" }), key: "berth:imageName", value: "my_app", allowed: "letters, digits and hyphens" },
   { title: "environment", stack: "staging", patch: () => ({ "berth:environment": "production" }), key: "berth:environment", value: "production", allowed: '"staging", "prod", "local"' },
   { title: "unknown top-level key", stack: "staging", patch: () => ({ "berth:imageTag": "v1" }), key: "berth:imageTag", value: "v1", allowed: "a known setting of berth:" },
   { title: "unknown ECR key", stack: "staging", patch: () => ({ "berth:ecr": { scanOnPushh: true } }), key: "berth:ecr.scanOnPushh", value: true, allowed: "a known setting of berth:ecr" },

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadSettings, type Settings } from "../../infra/config";
 import { readStackConfig } from "../../infra/offline/mockRuntime";
 import { EcrRepository, pullPolicy, buildCacheTag, appLifecyclePolicy } from "../../infra/ecr";
-import { ArtifactRegistryRepository, cleanupPolicies } from "../../infra/artifactRegistry";
+import { ArtifactRegistryRepository, cleanupPolicies, pusherAccountId } from "../../infra/artifactRegistry";
 import { AppImage, ghcrImageName, repositoryOf, imageTagRefs } from "../../infra/image";
 import { gcpLabelsFromTags } from "../../infra/providers";
 import { SHA, STAGING_ACCOUNT, REGION } from "./fixtures";
@@ -132,6 +132,9 @@ test("pull policy with no principal yet: nobody but AWS services can pull", () =
 
 test("helpers: cache tag per platform, lifecycle from settings, AR cleanup in seconds, GCP labels, refs", () => {
   assert.equal(buildCacheTag("linux/arm64"), "buildcache-linux-arm64");
+  for (const name of ["a", "berth", "a-very-long-image-name-for-a-service-x"]) {
+    assert.match(pusherAccountId(name), /^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/, name);
+  }
   assert.equal((appLifecyclePolicy({ untaggedExpiryDays: 1, keepShaImages: 2 }) as any).rules.length, 3);
   assert.equal((cleanupPolicies({ untaggedExpiryDays: 1, keepRecentVersions: 1 }) as any)[0].condition.olderThan, "86400s");
   assert.deepEqual(gcpLabelsFromTags({ "Cost Center": "CC/42", "9lives": "x" }), { cost_center: "cc_42", t_9lives: "x" });
