@@ -286,3 +286,21 @@ test("outputs: HTTPS url, ids for the services, no warnings", () => {
   assert.deepEqual(c.outputs.publicSubnetIds, ["a", "b"].map((az) => idOf(one(c, "aws:ec2/subnet:Subnet", `network-public-${az}`))));
   assert.deepEqual(Object.keys(c.outputs.targetGroupArns as object), ["web"]);
 });
+
+test("every taggable resource of the network, cluster and load balancer carries a Name tag of this stack", () => {
+  const untaggable = new Set([
+    "aws:ec2/route:Route",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
+  ]);
+  const taggable = c.resources.filter((r) => r.custom && !untaggable.has(r.type));
+  assert.ok(taggable.length >= 25);
+  for (const r of taggable) assert.match(String(r.inputs.tags?.Name), /^berth-staging(-|$)/, `${r.type} ${r.name}`);
+});
