@@ -1,7 +1,11 @@
-/** A first try without a certificate: HTTP only, forwarding, and a loud warning in the outputs and the log. */
+/**
+ * A first try without a certificate: HTTP only, forwarding, and a loud warning in the outputs and the log. Two routed
+ * services: web holds the default route and a host rule, api a path rule; both rules sit on the HTTP listener.
+ */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CapturedStack } from "../../infra/offline/mockRuntime";
+import { readStackConfig } from "../../infra/offline/mockRuntime";
 import { captureNetwork, one, ofType, stackConfig } from "./fixtures";
 
 let c: CapturedStack;
@@ -17,7 +21,10 @@ before(async () => {
   console.error = record;
   console.log = record;
   try {
-    c = await captureNetwork("staging", stackConfig("staging", { "berth:loadBalancer": {} }));
+    const services = JSON.parse(readStackConfig("staging")["berth:services"]);
+    services.web.route = { default: true, hostHeaders: ["www.example.com"], priority: 30 };
+    services.api = { cpu: 256, memory: 512, route: { pathPatterns: ["/api/*"], priority: 20 } };
+    c = await captureNetwork("staging", stackConfig("staging", { "berth:loadBalancer": {}, "berth:services": services }));
   } finally {
     console.warn = original;
     console.error = originalError;
@@ -55,4 +62,17 @@ test("the other hardening does not depend on the certificate", () => {
   assert.equal(alb.inputs.dropInvalidHeaderFields, true);
   assert.equal(alb.inputs.desyncMitigationMode, "defensive");
   assert.equal(alb.inputs.accessLogs.enabled, true);
+});
+
+test("listener rules attach to the HTTP listener: api by path, web by host (web also being the default action)", () => {
+  const http = one(c, "aws:lb/listener:Listener", "alb-http");
+  const rules = Object.fromEntries(ofType(c, "aws:lb/listenerRule:ListenerRule").map((r) => [r.name, r.inputs]));
+  assert.deepEqual(Object.keys(rules).sort(), ["alb-api", "alb-web"]);
+  assert.equal(rules["alb-api"].listenerArn, http.state.arn);
+  assert.equal(rules["alb-web"].listenerArn, http.state.arn);
+  assert.deepEqual(rules["alb-api"].conditions, [{ pathPattern: { values: ["/api/*"] } }]);
+  assert.deepEqual(rules["alb-web"].conditions, [{ hostHeader: { values: ["www.example.com"] } }]);
+  assert.deepEqual([rules["alb-api"].priority, rules["alb-web"].priority], [20, 30]);
+  assert.deepEqual(rules["alb-api"].actions, [{ type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-api").state.arn }]);
+  assert.deepEqual(rules["alb-web"].actions, [{ type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-web").state.arn }]);
 });
