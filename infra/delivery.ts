@@ -24,6 +24,7 @@ import * as gcp from "@pulumi/gcp";
 import * as github from "@pulumi/github";
 import type { Settings } from "./config";
 import type { DeliverySettings, Reviewer } from "./config/delivery";
+import { ghcrImageName } from "./image";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
@@ -298,6 +299,8 @@ export interface DeliveryVariableValues {
   previewServiceAccount: string;
   ecrRepositoryUrl: string;
   artifactRegistryUrl?: string;
+  /** `ghcr.io/<owner>/<image>` when the stack pushes to GHCR (what deploy.yml's Trivy job scans). */
+  ghcrImage?: string;
   stack: string;
 }
 
@@ -312,6 +315,7 @@ export function renderDeliveryVariables(v: DeliveryVariableValues): { environmen
     PULUMI_STACK: v.stack,
   };
   if (v.artifactRegistryUrl !== undefined) environment.ARTIFACT_REGISTRY_URL = v.artifactRegistryUrl;
+  if (v.ghcrImage !== undefined) environment.GHCR_IMAGE = v.ghcrImage;
   const prefix = repositoryVariablePrefix(v.stack);
   const repository: Record<string, string> = {
     [`${prefix}AWS_REGION`]: v.awsRegion,
@@ -391,6 +395,7 @@ export class Delivery extends pulumi.ComponentResource {
     const region = settings.aws.region;
     const names = deliveryRoleNames(settings);
     const pushesImages = !settings.promotion;
+    const ghcrImage = pushesImages && settings.ghcr?.enabled ? ghcrImageName(repo.owner, settings.image.name) : undefined;
 
     // --- AWS ---------------------------------------------------------------------------------------------
     const oidcArn = githubOidcProviderArn(accountId);
@@ -545,13 +550,14 @@ export class Delivery extends pulumi.ComponentResource {
       ])
       .apply(([awsRoleArn, previewRoleArn, workloadIdentityProvider, serviceAccount, previewServiceAccount, ecrRepositoryUrl, artifactRegistryUrl]) =>
         renderDeliveryVariables({
-          awsRoleArn, previewRoleArn, awsRegion: region, workloadIdentityProvider, serviceAccount, previewServiceAccount, ecrRepositoryUrl, artifactRegistryUrl, stack: settings.stack,
+          awsRoleArn, previewRoleArn, awsRegion: region, workloadIdentityProvider, serviceAccount, previewServiceAccount, ecrRepositoryUrl, artifactRegistryUrl, ghcrImage,
+          stack: settings.stack,
         }),
       );
     // Variable names are known without the values: one resource per name, registered now.
     const names0 = renderDeliveryVariables({
       awsRoleArn: "", previewRoleArn: d.previewRole ? "" : undefined, awsRegion: region, workloadIdentityProvider: "", serviceAccount: "",
-      previewServiceAccount: "", ecrRepositoryUrl: "", artifactRegistryUrl: args.artifactRegistry ? "" : undefined, stack: settings.stack,
+      previewServiceAccount: "", ecrRepositoryUrl: "", artifactRegistryUrl: args.artifactRegistry ? "" : undefined, ghcrImage, stack: settings.stack,
     });
     for (const variableName of Object.keys(names0.environment)) {
       new github.ActionsEnvironmentVariable(

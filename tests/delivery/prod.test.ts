@@ -78,4 +78,6 @@ test("prod variables are prefixed PROD_ for the preview job and scoped to `produ
   const repoVars = ofType(c, "github:index/actionsVariable:ActionsVariable").map((v) => v.inputs.variableName).sort();
   assert.deepEqual(repoVars, ["PROD_AWS_REGION", "PROD_GCP_PREVIEW_SERVICE_ACCOUNT", "PROD_GCP_WORKLOAD_IDENTITY_PROVIDER", "PROD_PREVIEW_AWS_ROLE_ARN"]);
   for (const v of ofType(c, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable")) assert.equal(v.inputs.environment, "production");
+  const envNames = ofType(c, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").map((v) => v.inputs.variableName).sort();
+  assert.deepEqual(envNames, ["AWS_REGION", "AWS_ROLE_ARN", "ECR_REPOSITORY_URL", "GCP_SERVICE_ACCOUNT", "GCP_WORKLOAD_IDENTITY_PROVIDER", "PULUMI_STACK"], "prod pushes nowhere: no GHCR or Artifact Registry variable");
 });

@@ -117,6 +117,7 @@ test("GitHub variables: the deploy job's environment gets the role, WIF provider
   assert.equal(envVars.GCP_WORKLOAD_IDENTITY_PROVIDER.value, "projects/123456789012/locations/global/workloadIdentityPools/berth-github/providers/github-actions");
   assert.equal(envVars.GCP_SERVICE_ACCOUNT.value, one(c, "gcp:serviceaccount/account:Account", "delivery-deployer").state.email);
   assert.equal(envVars.ECR_REPOSITORY_URL.value, `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/berth`);
+  assert.equal(envVars.GHCR_IMAGE.value, "ghcr.io/your-github-org/berth", "what the scan job pulls (lowercase owner)");
   assert.equal(envVars.ARTIFACT_REGISTRY_URL.value, ofType(c, "gcp:artifactregistry/repository:Repository")[0].state.registryUri);
   const repoVars = Object.fromEntries(ofType(c, "github:index/actionsVariable:ActionsVariable").map((v) => [v.inputs.variableName, v.inputs.value]));
   assert.deepEqual(Object.keys(repoVars).sort(), ["STAGING_AWS_REGION", "STAGING_GCP_PREVIEW_SERVICE_ACCOUNT", "STAGING_GCP_WORKLOAD_IDENTITY_PROVIDER", "STAGING_PREVIEW_AWS_ROLE_ARN"]);

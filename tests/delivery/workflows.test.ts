@@ -144,7 +144,7 @@ test("the variables the workflows read are the ones the Delivery component write
   const vars = (stack: string) =>
     renderDeliveryVariables({
       awsRoleArn: "r", previewRoleArn: "p", awsRegion: "eu-west-1", workloadIdentityProvider: "w", serviceAccount: "s", previewServiceAccount: "ps",
-      ecrRepositoryUrl: "e", stack,
+      ecrRepositoryUrl: "e", artifactRegistryUrl: "a", ghcrImage: "ghcr.io/o/berth", stack,
     });
   const repoVars = new Set([...Object.keys(vars("staging").repository), ...Object.keys(vars("prod").repository)]);
   const envVars = new Set(Object.keys(vars("staging").environment));
@@ -201,6 +201,7 @@ test("deploy.yml: Trivy scans the pushed GHCR image by digest, uploads SARIF, fa
   assert.equal(upload.with.sarif_file, trivy.output);
   assert.match(upload.if, /!cancelled\(\)/, "the SARIF is uploaded even when Trivy fails the job");
   const ghcr = j.staging.steps.find((s: any) => s.id === "ghcr");
-  assert.match(ghcr.run, /ghcr\.io\/\$\{OWNER,,\}\/\$\{IMAGE_NAME\}@\$\{DIGEST\}/, "by digest, lowercase owner");
+  assert.equal(ghcr.env.IMAGE, "${{ vars.GHCR_IMAGE }}");
+  assert.match(ghcr.run, /echo "image=\$\{IMAGE\}@\$\{DIGEST\}"/, "by digest");
   assert.match(ghcr.run, /\^sha256:\[0-9a-f\]\{64\}\$/, "refuses a missing digest");
 });
