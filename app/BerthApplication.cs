@@ -21,6 +21,8 @@ public static class BerthApplication
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // First: tells the connection's HttpVersionGuard how each request is framed (keep-alive requests).
+        app.UseHttpVersionGuard();
         app.MapBerthEndpoints();
         return app;
     }

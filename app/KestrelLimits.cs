@@ -4,7 +4,8 @@ namespace Berth.App;
 
 /// <summary>
 /// Explicit Kestrel limits: malformed or oversized requests are rejected by the server with a 4xx
-/// (400/408/413/414/431) before they reach the app.
+/// (400/408/413/414/431) before they reach the app; a request line with an unsupported HTTP version gets 400 from
+/// <see cref="HttpVersionGuard"/> (Kestrel alone would answer 505).
 /// </summary>
 public static class KestrelLimits
 {
@@ -27,6 +28,11 @@ public static class KestrelLimits
         options.Limits.RequestHeadersTimeout = RequestHeadersTimeout;
         options.Limits.KeepAliveTimeout = KeepAliveTimeout;
         options.Limits.MaxResponseBufferSize = 64 * 1024;
-        options.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+        options.ConfigureEndpointDefaults(listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            // An unsupported HTTP version gets 400, not Kestrel's 505 (HttpVersionGuard).
+            listen.UseHttpVersionGuard();
+        });
     }
 }

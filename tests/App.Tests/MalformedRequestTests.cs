@@ -35,6 +35,16 @@ public sealed class MalformedRequestTests(LiveBerthServer server) : IClassFixtur
         { "invalid chunk size", $"POST /health HTTP/1.1\r\n{Host}Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n", 405 },
         { "bad query parameter type", $"GET /delay?ms=%FF%FE HTTP/1.1\r\n{Host}\r\n", 400 },
         { "out-of-range diagnostics delay", $"GET /delay?ms=999999 HTTP/1.1\r\n{Host}\r\n", 400 },
+        // Kestrel alone answers these with 505; HttpVersionGuard answers 400.
+        { "unknown HTTP version HTTP/1.2", $"GET /health HTTP/1.2\r\n{Host}\r\n", 400 },
+        { "unknown HTTP version HTTP/2.0 over HTTP/1", $"GET /health HTTP/2.0\r\n{Host}\r\n", 400 },
+        { "unknown HTTP version HTTP/0.9", $"GET /health HTTP/0.9\r\n{Host}\r\n", 400 },
+        { "misspelled protocol HTTX/1.1", $"GET /health HTTX/1.1\r\n{Host}\r\n", 400 },
+        { "lower-case protocol http/1.1", $"GET /health http/1.1\r\n{Host}\r\n", 400 },
+        { "version with trailing junk", $"GET /health HTTP/1.1x\r\n{Host}\r\n", 400 },
+        { "not HTTP at all", "THIS IS NOT HTTP\r\n\r\n", 400 },
+        { "binary garbage line", "\u0016\u0003\u0001\u0002\u0000\u0001\r\n\r\n", 400 },
+        { "unknown version with an oversized line (9 KB > 8 KB)", $"GET /health?q={new string('q', 9 * 1024)} HTTP/9.9\r\n{Host}\r\n", 414 },
     };
 
     [Theory]
@@ -48,21 +58,26 @@ public sealed class MalformedRequestTests(LiveBerthServer server) : IClassFixtur
     }
 
     /// <summary>
-    /// The one exception to "always 4xx": when the third token of the request line is not HTTP/1.0 or HTTP/1.1,
-    /// Kestrel itself answers 505 HTTP Version Not Supported (RFC 9110 15.6.6) and closes the connection, before any
-    /// app code runs; there is no hook to change it. It is a protocol answer, not a server fault: the server stays up.
+    /// A request line whose version is not HTTP/1.0 or HTTP/1.1: Kestrel alone answers 505 before any app code runs;
+    /// HttpVersionGuard answers 400 and closes the connection, and the server stays up.
     /// </summary>
     [Theory]
     [InlineData("GET /health HTTP/1.2\r\nHost: 127.0.0.1\r\n\r\n")]
     [InlineData("GET /health HTTX/1.1\r\nHost: 127.0.0.1\r\n\r\n")]
     [InlineData("THIS IS NOT HTTP\r\n\r\n")]
-    public async Task Unknown_HTTP_version_is_answered_505_by_Kestrel_and_the_server_stays_up(string request)
+    public async Task Unknown_HTTP_version_is_answered_400_and_the_server_stays_up(string request)
     {
-        Assert.Equal(505, await RawHttp.SendAsync(server.Port, request));
+        using var connection = await RawConnection.OpenAsync(server.Port);
+        await connection.SendAsync(request);
+        var response = await connection.ReadResponseAsync();
+        Assert.Equal(400, response.Status);
+        Assert.Equal("close", response.Headers["connection"]);
+        Assert.Equal("0", response.Headers["content-length"]);
+        Assert.True((await connection.WaitForCloseAsync(TimeSpan.FromSeconds(5))).Closed, "the connection stays open");
 
         using var client = server.CreateClient();
-        using var response = await client.GetAsync("/health");
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var ok = await client.GetAsync("/health");
+        Assert.Equal(System.Net.HttpStatusCode.OK, ok.StatusCode);
     }
 
     [Fact]
