@@ -169,6 +169,26 @@ export function logKeyPolicy(args: { accountId: string; region: string; logGroup
   };
 }
 
+/** What the plan and the stack outputs say about a service: each hardening setting switched off, and ECS Exec on. */
+export function serviceWarnings(service: ServiceSettings): string[] {
+  const key = `berth:services.${service.name}`;
+  const off: Record<keyof ServiceSettings["hardening"], string> = {
+    readonlyRootFilesystem: "the container can write to its root filesystem (FSBP ECS.5)",
+    nonRootUser: "the container runs as the image's USER, not an explicit non-root uid (FSBP ECS.20)",
+    dropAllCapabilities: "the container keeps the default Linux capabilities",
+    noNewPrivileges: "local runs allow privilege escalation (setuid binaries)",
+    initProcess: "no init process: signals are not forwarded and zombies are not reaped",
+    nonBlockingLogs: "blocking log mode: a slow CloudWatch can stall the app's stdout",
+    circuitBreakerRollback: "a failed deployment is stopped but not rolled back",
+    logEncryptionKey: "the log group uses CloudWatch's own key, not a customer-managed one",
+  };
+  const warnings = (Object.keys(off) as (keyof typeof off)[])
+    .filter((k) => !service.hardening[k] && !(k === "logEncryptionKey" && service.logKmsKeyArn))
+    .map((k) => `${key}.hardening.${k} is false: ${off[k]}.`);
+  if (service.enableExecuteCommand) warnings.push(`${key}.enableExecuteCommand is true: anyone allowed ecs:ExecuteCommand gets a shell in its tasks.`);
+  return warnings;
+}
+
 export function cpuArchitectureOf(platform: Settings["image"]["platform"]): "X86_64" | "ARM64" {
   return platform === "linux/arm64" ? "ARM64" : "X86_64";
 }
@@ -197,6 +217,8 @@ export class FargateService extends pulumi.ComponentResource {
   readonly key: string;
   /** The image (by digest) the task definition runs. */
   readonly image: pulumi.Output<string>;
+  /** Plain strings, known at plan time: switched-off hardening and ECS Exec (also logged with pulumi.log.warn). */
+  readonly warnings: string[];
 
   constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:ecs:FargateService", name, {}, opts);
@@ -209,6 +231,8 @@ export class FargateService extends pulumi.ComponentResource {
       throw new Error(`berth:services.${service.name}.route: the load balancer has no target group for service ${service.name}`);
     }
     const parent = { parent: this };
+    this.warnings = serviceWarnings(service);
+    for (const warning of this.warnings) pulumi.log.warn(warning, this);
 
     this.logKey = !service.logKmsKeyArn && service.hardening.logEncryptionKey
       ? new aws.kms.Key(`${name}-logs`, {
@@ -256,7 +280,9 @@ export class FargateService extends pulumi.ComponentResource {
     }
 
     this.securityGroup = new aws.ec2.SecurityGroup(`${name}-tasks`, {
-      name: names.securityGroup,
+      // A prefix, not a fixed name: a replacement (new port, new description) is created before the old one goes.
+      namePrefix: `${names.securityGroup}-`,
+      tags: { Name: names.securityGroup },
       description: service.route
         ? `Tasks of ${service.name}: ingress only from the load balancer on port ${service.port}`
         : `Tasks of ${service.name}: no ingress (no load balancer)`,

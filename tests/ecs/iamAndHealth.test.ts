@@ -2,7 +2,7 @@
 // every routed service of both stacks, computed from the settings. Direct calls, no Pulumi.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ecsTasksTrustPolicy, executeCommandPolicy, executionRolePolicy, logKeyPolicy, secretResourceArn, timeToHealthySeconds } from "../../infra/fargateService";
+import { ecsTasksTrustPolicy, executeCommandPolicy, executionRolePolicy, logKeyPolicy, secretResourceArn, serviceWarnings, timeToHealthySeconds } from "../../infra/fargateService";
 import { settingsFor } from "./fixtures";
 
 const REPO = "arn:aws:ecr:eu-west-1:111111111111:repository/berth";
@@ -79,5 +79,23 @@ describe("time to healthy: start period + ALB interval x healthy threshold + der
     const settings = settingsFor("staging", (s) => void (s.web!.healthCheck = { intervalSeconds: 10, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 60 }));
     const web = settings.services.find((s) => s.name === "web")!;
     assert.ok(timeToHealthySeconds(web, settings.loadBalancer!) > 45);
+  });
+});
+
+describe("service warnings (plan and stack output)", () => {
+  test("none for the declared services of both stacks", () => {
+    for (const stack of ["staging", "prod"] as const) for (const s of settingsFor(stack).services) assert.deepEqual(serviceWarnings(s), [], `${stack}/${s.name}`);
+  });
+  test("one per switched-off hardening setting, naming its key, and one for ECS Exec", () => {
+    const s = settingsFor("staging", (x) => {
+      x.worker!.hardening = { readonlyRootFilesystem: false, circuitBreakerRollback: false };
+      x.worker!.enableExecuteCommand = true;
+    });
+    const warnings = serviceWarnings(s.services.find((x) => x.name === "worker")!);
+    assert.deepEqual(warnings.map((w) => w.split(" is ")[0]), [
+      "berth:services.worker.hardening.readonlyRootFilesystem",
+      "berth:services.worker.hardening.circuitBreakerRollback",
+      "berth:services.worker.enableExecuteCommand",
+    ]);
   });
 });

@@ -166,6 +166,8 @@ export function describeServicesStack(stack: "staging" | "prod") {
 
       test(routed ? "security group: ingress only from the ALB's group on the app port" : "security group: no ingress at all", () => {
         const sg = r().one("aws:ec2/securityGroup:SecurityGroup").inputs;
+        assert.equal(sg.namePrefix, `berth-${stack}-${svc.name}-tasks-`, "a prefix: replaced before deleted");
+        assert.equal(sg.vpcId, captured.resources.find((x) => x.type === "aws:ec2/vpc:Vpc")?.physicalId ?? sg.vpcId);
         if (routed) {
           const lb = captured.resources.find((x) => x.type === "aws:lb/loadBalancer:LoadBalancer");
           assert.ok(lb);
