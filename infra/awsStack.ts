@@ -73,6 +73,6 @@ export function awsStack(settings: Settings) {
     clusterName: cluster.name,
     services: serviceOutputs(services),
     vpcId: network.vpcId,
-    warnings: [...network.warnings, ...cluster.warnings, ...loadBalancer.warnings, ...(release instanceof AppImage ? release.warnings : [])],
+    warnings: [...network.warnings, ...cluster.warnings, ...loadBalancer.warnings, ...services.flatMap((s) => s.warnings), ...(release instanceof AppImage ? release.warnings : [])],
   };
 }
