@@ -100,3 +100,11 @@ describe("web with ECS Exec", () => {
     assert.deepEqual(violationsOf("web"), ["berth-ecs-exec-disabled"]);
   });
 });
+
+test("the stack's warnings output names every opt-out and ECS Exec, by key", () => {
+  const warnings = (captured.outputs.warnings as string[]).filter((w) => w.startsWith("berth:services."));
+  assert.deepEqual(warnings.map((w) => w.split(" is ")[0]).sort(), [
+    "berth:services.web.enableExecuteCommand",
+    ...["circuitBreakerRollback", "dropAllCapabilities", "initProcess", "logEncryptionKey", "noNewPrivileges", "nonBlockingLogs", "nonRootUser", "readonlyRootFilesystem"].map((k) => `berth:services.worker.hardening.${k}`),
+  ].sort());
+});
