@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -37,12 +38,20 @@ namespace Berth.App;
 /// response carries <c>Connection: close</c>, so Kestrel never parses another request on that connection.
 /// </para>
 /// <para>
+/// Relies on two Kestrel HTTP/1.x behaviours (covered by HttpVersionGuardTests): it reads the input during a request
+/// only for the body, and it has flushed a response before it reads the next request line, so the 400 never
+/// interleaves with Kestrel's output. If <see cref="UseHttpVersionGuard(IApplicationBuilder)"/> did not run for a
+/// request (a middleware ahead of it short-circuiting), the guard fails open: later lines on that connection go to
+/// Kestrel unchecked (505, as without the guard), never a rejected good request.
+/// </para>
+/// <para>
 /// Plain HTTP only: the guard must see the HTTP bytes, so it must not sit outside a TLS layer. Berth listens on plain
 /// HTTP (TLS ends at the load balancer); an HTTPS endpoint would need the guard after <c>UseHttps</c>.
 /// </para>
 /// <para>
-/// Cost: one object per connection; per read, a state check (and, for a request line or a Content-Length body, a
-/// length computation on the buffer Kestrel already holds). No allocation per request; AOT-safe (no reflection).
+/// Cost: one object per connection; per read, a state check; per request, one scan of the request line (bounded by
+/// MaxRequestLineSize) in the buffer Kestrel already holds, and a pooled state machine when the read completes
+/// asynchronously. AOT-safe (no reflection).
 /// </para>
 /// </remarks>
 public static class HttpVersionGuard
@@ -276,20 +285,30 @@ public static class HttpVersionGuard
 
         public override void Complete(Exception? exception = null) => inner.Complete(exception);
 
-        private async ValueTask<ReadResult> ReadGuardedAsync(CancellationToken cancellationToken)
+        private ValueTask<ReadResult> ReadGuardedAsync(CancellationToken cancellationToken)
         {
             if (_state == State.Rejected)
             {
-                return new ReadResult(ReadOnlySequence<byte>.Empty, isCanceled: false, isCompleted: true);
+                return new(new ReadResult(ReadOnlySequence<byte>.Empty, isCanceled: false, isCompleted: true));
             }
 
-            var result = await inner.ReadAsync(cancellationToken);
+            var pending = inner.ReadAsync(cancellationToken);
+            return pending.IsCompletedSuccessfully ? OnRead(pending.Result) : AwaitReadAsync(pending);
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<ReadResult> AwaitReadAsync(ValueTask<ReadResult> pending) => await OnRead(await pending);
+
+        private ValueTask<ReadResult> OnRead(ReadResult result)
+        {
             _lastBuffer = result.Buffer;
-            if (_state != State.AwaitingRequestLine || Judge(result) != Verdict.Invalid)
-            {
-                return result;
-            }
+            return _state != State.AwaitingRequestLine || Judge(result) != Verdict.Invalid
+                ? new(result)
+                : RejectAsync(result);
+        }
 
+        private async ValueTask<ReadResult> RejectAsync(ReadResult result)
+        {
             // Kestrel is between requests and has flushed its previous response, so the output is ours to write.
             _state = State.Rejected;
             try
