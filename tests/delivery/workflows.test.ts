@@ -205,3 +205,14 @@ test("deploy.yml: Trivy scans the pushed GHCR image by digest, uploads SARIF, fa
   assert.match(ghcr.run, /echo "image=\$\{IMAGE\}@\$\{DIGEST\}"/, "by digest");
   assert.match(ghcr.run, /\^sha256:\[0-9a-f\]\{64\}\$/, "refuses a missing digest");
 });
+
+test("every pulumi preview and up in the workflows runs the policy pack with that stack's pack config", () => {
+  const pulumiSteps = FILES.flatMap((file) => steps(file).map((s) => ({ file, s })))    .filter(({ s }) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command); // not the CLI-install step
+  assert.equal(pulumiSteps.length, 3, "preview (matrix), staging up, prod up");
+  for (const { file, s } of pulumiSteps) {
+    assert.equal(s.with.policyPacks, "policy", `${file}: ${s.name} runs without the policy pack`);
+    const stack = String(s.with["stack-name"]).split("/").pop();
+    assert.equal(s.with.policyPackConfigs, `policy/config/${stack}.json`, `${file}: ${s.name} uses another stack's rule levels`);
+    if (!stack!.includes("matrix")) assert.ok(fs.existsSync(path.join(REPO_ROOT, s.with.policyPackConfigs)), s.with.policyPackConfigs);
+  }
+});
