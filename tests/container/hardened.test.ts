@@ -116,6 +116,13 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     assert.ok(pid > 0, "container main process pid");
   });
 
+  /** Host pid of the app binary (`berth`) inside the hardened container. */
+  async function appPid(): Promise<number> {
+    const found = (await containerHostPids(HARDENED)).filter((p) => procStatus(p).Name === "berth");
+    assert.equal(found.length, 1, `one berth process in the container, found ${found.length}`);
+    return found[0];
+  }
+
   after(async () => {
     await removeContainer(HARDENED);
     await removeContainer(UNHARDENED);
@@ -156,6 +163,15 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
       assert.ok(uids.every((u) => u !== 0), `pid ${p} (${s.Name}) uids ${uids} must not be 0`);
       assert.ok(gids.every((g) => g !== 0), `pid ${p} (${s.Name}) gids ${gids} must not be 0`);
     }
+  });
+
+  test("3b. an init process is PID 1 and reaps for the app, which runs as its child (ECS initProcessEnabled)", async () => {
+    // Without --init the app itself would be PID 1: no default signal handlers and nobody to reap zombies.
+    const init = procStatus(pid);
+    // podman bind-mounts catatonit as /run/podman-init (docker: docker-init, tini).
+    assert.match(init.Name ?? "", /^(podman-init|catatonit|docker-init|tini)$/, `PID 1 of the container is ${init.Name}`);
+    const app = procStatus(await appPid());
+    assert.equal(Number(app.PPid), pid, "the app is the init process's child");
   });
 
   test("4. the root filesystem is read-only, /tmp is a writable tmpfs", async () => {
@@ -277,7 +293,7 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     assert.equal(State.Running, true, `still running (status ${State.Status})`);
     assert.equal(State.OOMKilled, false, "not OOM-killed");
     assert.equal(State.Pid, pid, "same main process (no restart)");
-    const rssKiB = Number(procStatus(pid).VmRSS?.replace(/\s*kB$/, ""));
+    const rssKiB = Number(procStatus(await appPid()).VmRSS?.replace(/\s*kB$/, ""));
     const limit = Number((await inspectContainer(HARDENED)).HostConfig.Memory);
     assert.ok(rssKiB > 0 && rssKiB * 1024 < limit, `VmRSS ${rssKiB} kB below the ${limit / MiB} MiB limit`);
     t.diagnostic(`${total} requests in ${Math.round(ms)} ms (${Math.round((total / ms) * 1000)} req/s), VmRSS ${(rssKiB / 1024).toFixed(1)} MiB`);

@@ -11,9 +11,9 @@ import { renderRunArgs, stackContainerSpecs } from "../../infra/localRun";
 export function hardenedRunArgs(): string[] {
   // Rendered from the staging stack's `web` container spec (Pulumi.staging.yaml -> infra/containerSpec.ts), podman
   // flavour, without port publishing (the tests bind 127.0.0.1 themselves): the same read-only root, /tmp, user,
-  // memory/CPU/pids limits, capabilities, health check and stop timeout ECS runs. `--init` is left out: podman needs
-  // the catatonit binary for it, which this machine does not have (ECS runs initProcessEnabled: true).
+  // memory/CPU/pids limits, capabilities, init process, health check and stop timeout ECS runs (`--init` needs
+  // podman's catatonit, which scripts/bootstrap installs; ECS' equivalent is initProcessEnabled: true).
   const web = stackContainerSpecs("staging", "unused-image").find((spec) => spec.name === "web");
   if (!web) throw new Error("Pulumi.staging.yaml declares no `web` service");
-  return renderRunArgs(web, { flavour: "podman" }).filter((arg) => arg !== "--init");
+  return renderRunArgs(web, { flavour: "podman" });
 }
