@@ -2,6 +2,7 @@
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import { asArray, resourceRule, stackRule } from "./rule";
+import { TLS_POLICIES } from "../infra/config/network";
 
 /** `aws.alb.*` are aliases of `aws.lb.*` with their own type tokens: a rule checks both. */
 export const LOAD_BALANCER = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
@@ -12,21 +13,8 @@ type LoadBalancer = Unwrap<aws.lb.LoadBalancerArgs>;
 type Listener = Unwrap<aws.lb.ListenerArgs>;
 type TargetGroup = Unwrap<aws.lb.TargetGroupArgs>;
 
-/** ELB security policies that allow TLS 1.3 and nothing older than TLS 1.2 (no `Ext` policies: they keep CBC/SHA-1 suites). */
-export const TLS13_POLICIES = [
-  "ELBSecurityPolicy-TLS13-1-2-2021-06",
-  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-  "ELBSecurityPolicy-TLS13-1-3-2021-06",
-  "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-  "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-  "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-];
+/** ELB security policies that allow TLS 1.3 and nothing older than TLS 1.2: one list, shared with the config reader. */
+export const TLS13_POLICIES: string[] = [...TLS_POLICIES];
 
 const isApplication = (lb: LoadBalancer) => lb.loadBalancerType === undefined || lb.loadBalancerType === "application";
 
