@@ -17,7 +17,7 @@ import type { LoadBalancerSettings } from "./config/network";
 import { containerSpecFor, writablePathsFor } from "./containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "./containerDefinition";
 
-/** What a service needs from the cluster (H4b's `Cluster` fits). */
+/** What a service needs from the cluster (the `Cluster` component fits). */
 export interface ServiceCluster {
   arn: pulumi.Input<string>;
   name: pulumi.Input<string>;
@@ -26,14 +26,14 @@ export interface ServiceCluster {
   execKmsKeyArn?: pulumi.Input<string>;
 }
 
-/** What a service needs from the network (H4b's `Network` fits). */
+/** What a service needs from the network (the `Network` component fits). */
 export interface ServiceNetwork {
   vpcId: pulumi.Input<string>;
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
- * What a routed service needs from the load balancer (H4b's `LoadBalancer` fits). When it is a component resource,
+ * What a routed service needs from the load balancer (the `LoadBalancer` component fits). When it is a component resource,
  * routed services depend on it whole: a service can only register with a target group a listener already uses.
  */
 export interface ServiceLoadBalancer {

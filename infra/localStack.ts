@@ -1,5 +1,5 @@
 /**
- * The `local` path: the whole deployment on a laptop's Docker, no cloud account. Owner: H7.
+ * The `local` path: the whole deployment on a laptop's Docker, no cloud account.
  *
  *   registry:2 on 127.0.0.1 ──► image built from ./Dockerfile, pushed tagged by the commit (or, on rollback, an
  *   earlier SHA's image looked up by tag: nothing built) ──► pulled by digest ──► one hardened container per service,

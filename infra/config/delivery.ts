@@ -1,5 +1,5 @@
 /**
- * Delivery and promotion settings. Owner: delivery engineer (H6).
+ * Delivery and promotion settings.
  *
  * `berth:promotion` (prod only): which stack's running digest this stack deploys, and the documented emergency override.
  * `berth:delivery`: the CI identity of this stack (GitHub OIDC roles in its AWS account, a workload identity pool in its

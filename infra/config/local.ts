@@ -1,5 +1,5 @@
 /**
- * The `local` stack's settings (`berth:local`): the whole path on a laptop's Docker. Owner: local stack engineer (H7).
+ * The `local` stack's settings (`berth:local`): the whole path on a laptop's Docker.
  *
  * Everything the containers themselves run with (user, read-only root, memory, CPU, health check, capabilities,
  * environment) comes from the services map through the same container spec as ECS; this section holds only what is

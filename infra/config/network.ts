@@ -1,6 +1,6 @@
 /**
  * Network, load balancer, cluster and log settings (`berth:network`, `berth:loadBalancer`, `berth:cluster`,
- * `berth:logs`). Owner: network/ALB engineer (H4b). Every default is applied here, once; the components only read
+ * `berth:logs`). Every default is applied here, once; the components only read
  * the result. Hardening is on unless the stack configuration switches it off explicitly, per setting.
  */
 import type { ConfigSection } from "./section";

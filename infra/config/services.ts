@@ -1,5 +1,5 @@
 /**
- * The services map (`berth:services`): one entry per ECS service, all running the same image. Owner: H4a.
+ * The services map (`berth:services`): one entry per ECS service, all running the same image.
  *
  * Every service starts from the full hardening; each opt-out is one explicit key under `hardening` (visible in the
  * stack file, in the plan, and flagged by the policy pack). All defaults live here, nowhere else.

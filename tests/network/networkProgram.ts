@@ -1,5 +1,5 @@
 /**
- * The H4b part of the AWS path on its own, wired exactly as infra/awsStack.ts wires it: validated settings, then
+ * The network, cluster and load balancer part of the AWS path on its own, wired exactly as infra/awsStack.ts wires it: validated settings, then
  * Network, Cluster and LoadBalancer. The tests in this folder load it under mocks so they assert these components
  * without depending on the registries, image and services of the other parts (tests/network/awsStack.test.ts loads
  * the whole program once).
