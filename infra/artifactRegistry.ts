@@ -1,5 +1,5 @@
 /**
- * The Google Artifact Registry side of the three registries. Owner: H3.
+ * The Google Artifact Registry side of the three registries.
  *
  *   ArtifactRegistryRepository ─┬─ projects.Service artifactregistry.googleapis.com   (kept on destroy)
  *                               ├─ projects.Service containerscanning.googleapis.com  (kept on destroy)

@@ -1,5 +1,5 @@
 /**
- * The ECR side of the three registries. Owner: H3.
+ * The ECR side of the three registries.
  *
  *   EcrRepository ─┬─ kms.Key (customer managed, rotation on)          FSBP KMS / CKV_AWS_136
  *                  ├─ ecr.Repository <image>  IMMUTABLE, scan on push   FSBP ECR.1, ECR.2 / CKV_AWS_51, CKV_AWS_163

@@ -1,12 +1,12 @@
 /**
- * The one application image. Owner: H3.
+ * The one application image.
  *
  * - `AppImage` (the build stack, staging): built once from the repository's Dockerfile with `@pulumi/docker-build`
  *   for the configured platform, tagged `<sha>` (+ `vX.Y.Z-<sha>`), pushed to ECR, GHCR and Artifact Registry on
  *   `up` (never on preview), with a registry build cache in ECR's cache repository.
  * - `ExistingImage` (rollback: `berth:deploySha`): builds nothing; looks the SHA's image up in ECR and deploys its
  *   digest, or fails with a clear error naming the SHA and the repository.
- * - H6's promoted image (prod) implements the same `ImageRelease` interface.
+ * - The promoted image (prod, infra/promotion.ts) implements the same `ImageRelease` interface.
  *
  * ECS always runs `ecrDigestRef` (`<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...`): a digest, never a tag.
  */

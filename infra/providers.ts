@@ -1,5 +1,5 @@
 /**
- * Explicit cloud providers for the AWS path. Owner: H3.
+ * Explicit cloud providers for the AWS path.
  *
  * Every AWS resource goes through `providers.aws`: pinned to the stack's region, refusing any account but
  * `berth:awsAccountId` (`allowedAccountIds`: credentials for the wrong account fail before anything changes), and

@@ -1,5 +1,5 @@
 /**
- * Reads the git state the image tag comes from (`berth:imageSha` unset: a laptop run). Owner: H3.
+ * Reads the git state the image tag comes from (`berth:imageSha` unset: a laptop run).
  * The tag scheme and the dirty-tree rules live in infra/config/source.ts (pure, tested with a given GitState).
  */
 import { execFileSync } from "node:child_process";

@@ -1,5 +1,5 @@
 /**
- * Registry and image settings. Owner: registries/image engineer (H3). Every default is applied here, once;
+ * Registry and image settings. Every default is applied here, once;
  * docs/registries.md documents each key.
  */
 import type { ConfigSection } from "./section";

@@ -1,5 +1,5 @@
 /**
- * The commit the image is built from and tagged by. Owner: registries/image engineer (H3).
+ * The commit the image is built from and tagged by.
  *
  * Tag scheme (docs/registries.md):
  * - `<sha>`: the full 40-hex commit SHA. Full, not short: a short SHA is ambiguous as a repository grows (git itself

@@ -9,7 +9,7 @@ export const STAGING_ACCOUNT = "111111111111";
 export const PROD_ACCOUNT = "222222222222";
 export const REGION = "eu-west-1";
 
-/** Resources owned by the registries/image components (H3): the providers, `app*` (ECR, AR) and `image*`. */
+/** Resources of the registries/image components: the providers, `app*` (ECR, AR) and `image*`. */
 export function registryResources(stack: CapturedStack): CapturedResource[] {
   return stack.resources.filter(
     (r) =>
