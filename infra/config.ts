@@ -101,11 +101,11 @@ export interface Settings {
  */
 export const STRUCTURED_KEYS: Record<string, string> = {
   services: "The services (web behind the ALB, worker without): task size, counts, health checks, hardening.",
-  tags: "Extra tags on every AWS resource (provider default tags) and, lowered, labels on every GCP resource. docs/registries.md",
+  tags: "Extra tags on every AWS resource (provider default tags) and, lowered, labels on every GCP resource. README.md, Registries",
   logs: "CloudWatch log retention.",
-  ecr: "ECR scanning, lifecycle, KMS, replication. docs/registries.md",
-  artifactRegistry: "Artifact Registry repository (enabled, location, scanning, cleanup). docs/registries.md",
-  ghcr: "GHCR push (enabled). docs/registries.md",
+  ecr: "ECR scanning, lifecycle, KMS, replication. README.md, Registries",
+  artifactRegistry: "Artifact Registry repository (enabled, location, scanning, cleanup). README.md, Registries",
+  ghcr: "GHCR push (enabled). README.md, Registries",
   network: "VPC (created or existing), egress.",
   loadBalancer: "ALB (certificate, ingress, access logs, TLS policy).",
   cluster: "ECS cluster (Container Insights).",

@@ -16,7 +16,7 @@
  * and prod (separate AWS accounts) never touch each other. Bootstrap: the first `pulumi up` of a stack runs from a
  * laptop with admin credentials (and a GitHub token with repository admin rights); CI uses the roles afterwards. The
  * deploy role is denied every IAM write on the delivery identity itself, so CI can never widen its own rights:
- * changes to this component are applied from a laptop (see docs/delivery.md).
+ * changes to this component are applied from a laptop (README.md, "Delivery").
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -151,7 +151,7 @@ const IAM_WRITE = ["iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam
  * Permissions of the deploy role. Scoped to the project's resources where their names are known (the ECR
  * repository, log groups, the account's own roles and policies); where Pulumi must create resources whose names and
  * ids are generated (VPC pieces, load balancer, ECS task definitions, KMS keys, buckets) the actions are listed per
- * service and limited to the stack's region. See docs/delivery.md ("What the deploy role can do") for the honest list.
+ * service and limited to the stack's region. See README.md ("What the deploy role can do") for the honest list.
  */
 export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument {
   const inRegion = { StringEquals: { "aws:RequestedRegion": p.region } };

@@ -1,5 +1,5 @@
 /**
- * One ECS Fargate service (issue 4 / issue 8): instantiated once per entry of `berth:services`, sharing the cluster,
+ * One ECS Fargate service: instantiated once per entry of `berth:services`, sharing the cluster,
  * the network, the image and the log retention; each service gets its own log group, execution role, task role,
  * security group, task definition, service and autoscaling.
  *

@@ -4,7 +4,7 @@
  *
  *   pulumi preview --stack staging --policy-pack policy --policy-pack-config policy/config/staging.json
  *
- * Every rule defaults to its own enforcement level (mandatory except where docs/policy.md says advisory); a stack's
+ * Every rule defaults to its own enforcement level (mandatory except where README.md ("What the pack enforces") says advisory); a stack's
  * pack config file changes levels and rule settings. Dependencies come from the repository root's node_modules.
  */
 import { PolicyPack, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";

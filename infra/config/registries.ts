@@ -1,6 +1,6 @@
 /**
  * Registry and image settings. Every default is applied here, once;
- * docs/registries.md documents each key.
+ * README.md ("Registries, the image and its tag") documents each key.
  */
 import type { ConfigSection } from "./section";
 import type { Environment } from "../config";
