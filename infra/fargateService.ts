@@ -12,6 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { logGroupKeyPolicy } from "./logGroupKey";
 import type { Settings, ServiceSettings } from "./config";
 import type { LoadBalancerSettings } from "./config/network";
 import { containerSpecFor, writablePathsFor } from "./containerSpec";
@@ -151,24 +152,6 @@ export function executeCommandPolicy(args: { execLogGroupArn?: string; execKmsKe
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Key policy of a service's log key: the account administers it through IAM; CloudWatch Logs uses it for this group only. */
-export function logKeyPolicy(args: { accountId: string; region: string; logGroupName: string }): aws.iam.PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${args.accountId}:root` }, Action: "kms:*", Resource: "*" },
-      {
-        Sid: "CloudWatchLogsForThisLogGroup",
-        Effect: "Allow",
-        Principal: { Service: `logs.${args.region}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        Resource: "*",
-        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${args.accountId}:log-group:${args.logGroupName}` } },
-      },
-    ],
-  };
-}
-
 /** What the plan and the stack outputs say about a service: each hardening setting switched off, and ECS Exec on. */
 export function serviceWarnings(service: ServiceSettings): string[] {
   const key = `berth:services.${service.name}`;
@@ -239,7 +222,7 @@ export class FargateService extends pulumi.ComponentResource {
           description: `Logs of ECS service ${settings.project}/${settings.stack}/${service.name}`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
-          policy: JSON.stringify(logKeyPolicy({ accountId, region, logGroupName: names.logGroup })),
+          policy: JSON.stringify(logGroupKeyPolicy({ accountId, region, logGroupName: names.logGroup })),
         }, parent)
       : undefined;
     this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Settings } from "./config";
 import { formatIpv4Cidr, parseIpv4Cidr, type NetworkSettings } from "./config/network";
-import { logGroupKeyPolicy } from "./cluster";
+import { logGroupKeyPolicy } from "./logGroupKey";
 
 export interface NetworkArgs {
   settings: Settings;

@@ -2,7 +2,8 @@
 // every routed service of both stacks, computed from the settings. Direct calls, no Pulumi.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ecsTasksTrustPolicy, executeCommandPolicy, executionRolePolicy, logKeyPolicy, secretResourceArn, serviceWarnings, timeToHealthySeconds } from "../../infra/fargateService";
+import { logGroupKeyPolicy } from "../../infra/logGroupKey";
+import { ecsTasksTrustPolicy, executeCommandPolicy, executionRolePolicy, secretResourceArn, serviceWarnings, timeToHealthySeconds } from "../../infra/fargateService";
 import { settingsFor } from "./fixtures";
 
 const REPO = "arn:aws:ecr:eu-west-1:111111111111:repository/berth";
@@ -54,8 +55,8 @@ describe("trust, ECS Exec and log key policies", () => {
   });
 
   test("log key: CloudWatch Logs may use it for this log group only", () => {
-    const doc = logKeyPolicy({ accountId: "111111111111", region: "eu-west-1", logGroupName: "/ecs/berth-staging/web" });
-    const logs = (doc.Statement as any[]).find((s) => s.Sid === "CloudWatchLogsForThisLogGroup");
+    const doc = logGroupKeyPolicy({ accountId: "111111111111", region: "eu-west-1", logGroupName: "/ecs/berth-staging/web" });
+    const logs = (doc.Statement as any[]).find((s) => s.Sid === "CloudWatchLogsForThisLogGroupOnly");
     assert.deepEqual(logs.Principal, { Service: "logs.eu-west-1.amazonaws.com" });
     assert.deepEqual(logs.Condition.ArnEquals, { "kms:EncryptionContext:aws:logs:arn": LOGS });
   });

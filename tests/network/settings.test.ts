@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { ConfigError, loadSettings, type Settings } from "../../infra/config";
 import { parseIpv4Cidr, isPrivateIpv4Cidr, TLS_POLICIES } from "../../infra/config/network";
 import { planSubnets, natGatewayPlacement, flowLogsPolicies, networkWarnings, INTERFACE_ENDPOINT_SERVICES } from "../../infra/network";
-import { capacityProviders, clusterWarnings, logGroupKeyPolicy } from "../../infra/cluster";
+import { capacityProviders, clusterWarnings } from "../../infra/cluster";
+import { logGroupKeyPolicy } from "../../infra/logGroupKey";
 import { accessLogsBucketPolicy, listenerPorts, loadBalancerWarnings, routeConditions, routedServices, targetHealthCheck } from "../../infra/loadBalancer";
 import { stackConfig, SHA } from "./fixtures";
 
