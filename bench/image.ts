@@ -10,6 +10,7 @@ import path from "node:path";
 import { hardenedRunArgs } from "../tests/container/hardenedRunArgs.js";
 import {
   cgroupDirs,
+  containerHostPids,
   containersEnv,
   inspectContainer,
   inspectImage,
@@ -170,7 +171,10 @@ async function measure(v: Variant, buildMs: number): Promise<Result> {
     await waitForHttp200(`http://127.0.0.1:${c.port}/health`, 60_000);
     const { State } = await inspectContainer(name);
     await fireRequests(c.port, REQUESTS);
-    const status = procStatus(State.Pid);
+    // With --init the container's main process is the init; the app is its child.
+    const pids = await containerHostPids(name);
+    const appPid = pids.find((p) => p !== State.Pid && Number(procStatus(p).PPid) === State.Pid) ?? State.Pid;
+    const status = procStatus(appPid);
     const kib = (v: string | undefined) => Number(v?.replace(/\s*kB$/, "")) / 1024;
     const rssMiB = kib(status.VmRSS);
     const anonMiB = kib(status.RssAnon);
