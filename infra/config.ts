@@ -146,9 +146,6 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     }
   }
   const berth = new ConfigSection(PROJECT, berthRaw, problems);
-  // Top-level keys are written `berth:key`, nested ones `berth:key.sub`.
-  const keyOf = (k: string) => `${PROJECT}:${k}`;
-  void keyOf;
 
   const environment = berth.oneOf("environment", ENVIRONMENTS, "staging");
   const target = environment === "local" ? "local" : "aws";
