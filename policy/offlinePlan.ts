@@ -74,6 +74,8 @@ export interface HardeningSetting {
   /** True when the value keeps the hardening on (absent keys take the secure default). */
   secure: (value: unknown) => boolean;
   rule?: string;
+  /** The rule in the `local` stack (Docker containers) when it differs: `null` when no rule applies there. */
+  localRule?: string | null;
 }
 
 const isTrue = (v: unknown) => v === true || v === "true";
@@ -86,15 +88,15 @@ export const HARDENING_SETTINGS: HardeningSetting[] = [
   { key: "berth:ecr.enhancedScanning", secure: notFalse, rule: "berth-ecr-registry-scanning" },
   { key: "berth:ecr.forceDelete", secure: notTrue, rule: "berth-ecr-no-force-delete" },
   { key: "berth:artifactRegistry.vulnerabilityScanning", secure: notFalse, rule: "berth-ar-vulnerability-scanning" },
-  { key: "berth:services.<service>.hardening.readonlyRootFilesystem", secure: notFalse, rule: "berth-ecs-readonly-root" },
-  { key: "berth:services.<service>.hardening.nonRootUser", secure: notFalse, rule: "berth-ecs-non-root-user" },
-  { key: "berth:services.<service>.hardening.dropAllCapabilities", secure: notFalse, rule: "berth-ecs-capabilities-dropped" },
-  { key: "berth:services.<service>.hardening.noNewPrivileges", secure: notFalse },
+  { key: "berth:services.<service>.hardening.readonlyRootFilesystem", secure: notFalse, rule: "berth-ecs-readonly-root", localRule: "berth-docker-readonly-root" },
+  { key: "berth:services.<service>.hardening.nonRootUser", secure: notFalse, rule: "berth-ecs-non-root-user", localRule: "berth-docker-non-root-user" },
+  { key: "berth:services.<service>.hardening.dropAllCapabilities", secure: notFalse, rule: "berth-ecs-capabilities-dropped", localRule: "berth-docker-capabilities-dropped" },
+  { key: "berth:services.<service>.hardening.noNewPrivileges", secure: notFalse, localRule: "berth-docker-no-new-privileges" },
   { key: "berth:services.<service>.hardening.initProcess", secure: notFalse },
-  { key: "berth:services.<service>.hardening.logEncryptionKey", secure: notFalse, rule: "berth-logs-kms" },
-  { key: "berth:services.<service>.hardening.nonBlockingLogs", secure: notFalse, rule: "berth-ecs-awslogs-non-blocking" },
-  { key: "berth:services.<service>.hardening.circuitBreakerRollback", secure: notFalse, rule: "berth-ecs-circuit-breaker" },
-  { key: "berth:services.<service>.enableExecuteCommand", secure: notTrue, rule: "berth-ecs-exec-disabled" },
+  { key: "berth:services.<service>.hardening.logEncryptionKey", secure: notFalse, rule: "berth-logs-kms", localRule: null },
+  { key: "berth:services.<service>.hardening.nonBlockingLogs", secure: notFalse, rule: "berth-ecs-awslogs-non-blocking", localRule: null },
+  { key: "berth:services.<service>.hardening.circuitBreakerRollback", secure: notFalse, rule: "berth-ecs-circuit-breaker", localRule: null },
+  { key: "berth:services.<service>.enableExecuteCommand", secure: notTrue, rule: "berth-ecs-exec-disabled", localRule: null },
   { key: "berth:network.flowLogs", secure: notFalse, rule: "berth-vpc-flow-logs" },
   { key: "berth:network.flowLogsTrafficType", secure: (v) => v === undefined || v === "ALL" || v === "REJECT", rule: "berth-vpc-flow-logs" },
   { key: "berth:network.restrictDefaultSecurityGroup", secure: notFalse, rule: "berth-vpc-default-sg-closed" },
@@ -114,13 +116,16 @@ export interface SwitchedOffSetting {
 
 /** The hardening settings this stack config explicitly switches off (or weakens). */
 export function switchedOffHardening(config: Record<string, string>): SwitchedOffSetting[] {
+  // The local stack runs Docker containers: a service setting maps to the docker rule there (none for ECS-only ones).
+  const local = config["berth:environment"] === "local";
   const services = Object.keys((parseJsonDocument(config["berth:services"] ?? "{}") as Record<string, unknown>) ?? {});
   const out: SwitchedOffSetting[] = [];
   for (const s of HARDENING_SETTINGS) {
     const keys = s.key.includes("<service>") ? services.map((name) => s.key.replace("<service>", name)) : [s.key];
     for (const key of keys) {
       const value = configValue(config, key);
-      if (value !== undefined && !s.secure(value)) out.push({ key, value, rule: s.rule });
+      const rule = local && s.localRule !== undefined ? (s.localRule ?? undefined) : s.rule;
+      if (value !== undefined && !s.secure(value)) out.push({ key, value, rule });
     }
   }
   return out;
@@ -135,7 +140,9 @@ const yesNo = (v: unknown) => (v === true ? "on" : "OFF");
 function shortImage(image: unknown): string {
   const s = String(image ?? "?");
   const m = /^(?:.*\/)?([^/]+?)(@sha256:[0-9a-f]{12})[0-9a-f]*$/.exec(s);
-  return m ? `${m[1]}${m[2]}…` : s;
+  if (m) return `${m[1]}${m[2]}…`;
+  const id = /^(sha256:[0-9a-f]{12})[0-9a-f]{52}$/.exec(s);
+  return id ? `${id[1]}…` : s;
 }
 
 /** One line of the key (mostly hardening) settings of a resource; empty when there is nothing worth showing. */
@@ -158,6 +165,8 @@ export function keySettings(type: string, p: Record<string, any>): string {
       );
       return [`cpu=${p.cpu} memory=${p.memory} network=${p.networkMode}`, ...parts].join(" · ");
     }
+    case "docker:index/container:Container":
+      return `${shortImage(p.image)} user=${p.user ?? "(image)"} readonlyRoot=${yesNo(p.readOnly)} caps=${asArray(p.capabilities?.drops).join(",") || "(default)"} noNewPrivileges=${asArray(p.securityOpts).some((o: string) => /^no-new-privileges(:true)?$/.test(o)) ? "on" : "OFF"} memory=${p.memory ?? "UNLIMITED"} health=${asArray(p.healthcheck?.tests).length ? "on" : "OFF"} logs=${p.logDriver ?? "default"}/${p.logOpts?.["max-size"] ?? "unbounded"} ports=${asArray(p.ports).map((x: any) => `${x.ip ?? "0.0.0.0"}:${x.external ?? "?"}`).join(",") || "none"}${p.privileged ? " PRIVILEGED" : ""}${p.networkMode === "host" ? " network=HOST" : ""}${p.pidMode === "host" ? " pid=HOST" : ""}`;
     case "aws:ecs/service:Service":
       return `desired=${p.desiredCount} publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"} circuitBreaker=${p.deploymentCircuitBreaker?.enable ? (p.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback") : "OFF"} platform=${p.platformVersion ?? "LATEST"}${p.enableExecuteCommand ? " exec=ON" : ""}`;
     case "aws:ecs/cluster:Cluster":

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { berthRules, renderRuleTable, ruleMetadata, type BerthRule } from "../../policy/rules";
 import { checkPackConfig, enforcementLevelOf, evaluateRules } from "../../policy/evaluate";
 import { subject, taskDefinition, violationsOf, violationsOfStack } from "./ruleHarness";
+import { dockerResourceCases } from "./dockerCases";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -227,6 +228,8 @@ const resourceCases: Record<string, Case> = {
     pass: [{ oidc: { issuerUri: "https://token.actions.githubusercontent.com" }, attributeCondition: "assertion.repository == 'acme/berth'" }],
     fail: [[{ oidc: { issuerUri: "https://token.actions.githubusercontent.com" } }, "attributeCondition"]],
   },
+  // Docker containers (the local stack): tests/policy/dockerCases.ts.
+  ...dockerResourceCases,
 };
 
 const ecrRepo = (name: string) => subject(REPO, { ...goodRepo, name }, name);
