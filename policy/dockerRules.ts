@@ -29,8 +29,12 @@ export const dockerNonRootUser = resourceRule<Container>({
   summary: "Docker containers run as an explicit non-root user.",
   controls: { cis: ["CIS Docker 4.1"] },
   resourceTypes: [DOCKER_CONTAINER],
+  // A third-party image that cannot run as non-root may be exempted by container name, only through the stack's pack
+  // config (`exemptContainers`), which the offline plan prints: the local stack's registry:2 (see policy/config/local.json).
+  configSchema: { properties: { exemptContainers: { type: "array", items: { type: "string" }, default: [] } } },
   remediationSteps: "Leave `berth:services.<name>.hardening.nonRootUser` unset or true (the container then sets `user`).",
-  validate: (c, _a, report) => {
+  validate: (c, args, report) => {
+    if ((args.getConfig<{ exemptContainers?: string[] }>().exemptContainers ?? []).includes(String(c.name))) return;
     const user = typeof c.user === "string" ? c.user.trim() : undefined;
     if (!user) report("user is not set: the container runs as whatever the image says, root unless it says otherwise.");
     else if (ROOT_USERS.test(user)) report(`user is ${JSON.stringify(user)}: the container runs as root.`);

@@ -2,6 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DOCKER_CONTAINER } from "../../policy/dockerRules";
 import { describeViolations, stackUnderPolicy } from "./stackPolicy";
+import { evaluateRules } from "../../policy/evaluate";
+import { policySubjects } from "../../policy/offlinePlan";
 
 /** Captured once: mock state is global to the process. */
 const local = stackUnderPolicy("local");
@@ -16,11 +18,13 @@ test("the local stack, captured under mocks from Pulumi.local.yaml, is checked b
   assert.deepEqual(services, [], `violations on the service containers:\n${describeViolations(evaluation)}`);
 });
 
-test("KNOWN GAP: the local registry:2 container sets no user (the image runs as root) and is flagged by berth-docker-non-root-user only", async () => {
-  // infra/localContainer.ts renderRegistryContainer sets no `user`; registry:2 has no USER instruction, so it runs as
-  // root (with ALL capabilities dropped). When the registry gets a non-root user, this test fails: make the
-  // local stack assert zero violations then.
-  const { evaluation } = await local;
-  const registry = evaluation.violations.filter((v) => v.resource?.name === "registry").map((v) => `${v.enforcementLevel} ${v.rule}`);
-  assert.deepEqual(registry, ["mandatory berth-docker-non-root-user"], describeViolations(evaluation));
+test("the local registry:2 container (no USER in the image) passes only through the explicit exemption in policy/config/local.json", async () => {
+  // registry:2 runs as root (with ALL capabilities dropped, read-only root, loopback port); its data volume is root-owned.
+  // The stack's pack config names it in `exemptContainers`; every other container, including a service that switches
+  // `nonRootUser` off, is still flagged (tests/plan/localOptOuts.test.ts).
+  const { captured, evaluation } = await local;
+  assert.deepEqual(evaluation.violations, [], describeViolations(evaluation));
+  const withoutExemption = evaluateRules(policySubjects(captured.resources, false), { config: {}, stackResources: policySubjects(captured.resources, true) });
+  const registry = withoutExemption.violations.map((v) => `${v.enforcementLevel} ${v.rule} ${v.resource?.name}`);
+  assert.deepEqual(registry, ["mandatory berth-docker-non-root-user registry"], describeViolations(withoutExemption));
 });
