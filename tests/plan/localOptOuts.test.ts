@@ -50,3 +50,14 @@ test("the text plan of the local stack shows container hardening and names the d
   assert.match(run.stdout, /worker {2}\(docker:index\/container:Container\) .*user=10001:10001 readonlyRoot=on caps=ALL noNewPrivileges=on memory=512 health=on logs=json-file\/10m ports=none/);
   assert.match(run.stdout, /rules over the 3 resources of a type they check/);
 });
+
+test("the unchanged local stack passes the plan (exit 0): all three containers checked, the registry's exemption shown", async () => {
+  const [json, text] = await runPlans([common, common.filter((a) => a !== "--json")]);
+  assert.ok(json.json, json.stderr.slice(0, 2000));
+  assert.deepEqual(mandatoryRules(json), [], "mandatory violations");
+  assert.equal(json.code, 0, "exit code");
+  assert.deepEqual(json.json.switchedOff, []);
+  assert.equal(json.json.checkedResources, 3, "web, worker and the registry container");
+  assert.equal(text.code, 0);
+  assert.match(text.stdout, /berth-docker-non-root-user settings: exemptContainers=\["berth-local-registry"\]/);
+});
