@@ -10,7 +10,7 @@ import { Network } from "./network";
 import { Cluster } from "./cluster";
 import { LoadBalancer } from "./loadBalancer";
 import { FargateService, serviceOutputs } from "./fargateService";
-import { promotedImage, promotionSourceOutputs } from "./promotion";
+import { previousRanDigests, promotedImage, promotionSourceOutputs } from "./promotion";
 import { Delivery } from "./delivery";
 
 export function awsStack(settings: Settings) {
@@ -61,7 +61,9 @@ export function awsStack(settings: Settings) {
     imageTag: settings.source.tag,
     sourceDirty: settings.source.dirty,
     imageRefs: release.refs,
-    ...promotionSourceOutputs(release), // sourceSha, imageDigest, ranDigests: what prod promotes from
+    // sourceSha, imageDigest, ranDigests: what prod promotes from. A source stack (staging) keeps a bounded history of
+    // the digests it ran, read from its own previous outputs; prod (no source) exports only what it runs.
+    ...promotionSourceOutputs(release, settings.promotion ? undefined : previousRanDigests("promotion-history")),
     deployRoleArn: delivery?.deployRole.arn,
     previewRoleArn: delivery?.previewRole?.arn,
     githubEnvironment: delivery?.environment.environment,

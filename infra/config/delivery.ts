@@ -12,8 +12,9 @@ export interface PromotionSettings {
   /** Fully qualified stack whose running digest this stack deploys, e.g. `my-org/berth/staging`. */
   fromStack: string;
   /**
-   * Pin one digest (`sha256:<64 hex>`) instead of the source stack's current one: for a prod rollback. Accepted only
-   * when the source stack has run it (its `ranDigests` output), unless `allowUnpromotedDigest` is set.
+   * Pin the digest (`sha256:<64 hex>`) the source stack must be running (the deploy workflow pins the digest its run
+   * built). Accepted only when it is the source stack's current digest, unless `allowUnpromotedDigest` is set; a
+   * rollback to an earlier digest in the source's `ranDigests` history uses `berth:deploySha` instead.
    */
   digest?: string;
   /** Emergency override: deploy a digest (or `berth:deploySha`) the source stack has not run. Documented, loud. */

@@ -54,8 +54,13 @@ export interface CaptureOptions {
   /** Config keys to mark secret (as `pulumi config set --secret` would). */
   secretKeys?: string[];
   preview?: boolean;
-  /** Outputs of stacks read through `StackReference`, by fully qualified stack name. */
+  /**
+   * Outputs of stacks read through `StackReference`, by fully qualified stack name. A reference to the stack being
+   * captured (staging reads its own previous outputs) gets empty outputs (a first `up`) unless given here.
+   */
   stackOutputs?: Record<string, Record<string, unknown>>;
+  /** The Pulumi organization `pulumi.getOrganization()` returns (default `organization`, the DIY backends' name). */
+  organization?: string;
   /** Extra invoke results by token; they win over the defaults. */
   invokes?: Record<string, (inputs: Record<string, any>) => Record<string, any>>;
   /** The program module to load; defaults to infra/index.ts. */
@@ -256,7 +261,9 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
     {
       newResource(args) {
         if (args.type === "pulumi:pulumi:StackReference") {
-          const outputs = opts.stackOutputs?.[args.name] ?? opts.stackOutputs?.[String(args.inputs?.name)];
+          const wanted = String(args.inputs?.name ?? args.name);
+          const isSelf = wanted === opts.stack || wanted.split("/").slice(-2).join("/") === `${PROJECT}/${opts.stack}`;
+          const outputs = opts.stackOutputs?.[args.name] ?? opts.stackOutputs?.[wanted] ?? (isSelf ? {} : undefined);
           if (!outputs) throw new Error(`offline: no outputs given for StackReference ${args.name}`);
           const state = { ...args.inputs, outputs, secretOutputNames: [] };
           resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id, ...where(), physicalId: args.id ?? args.name });
@@ -283,6 +290,7 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
     PROJECT,
     opts.stack,
     opts.preview ?? false,
+    opts.organization ?? "organization",
   );
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
   const monitor = (pulumi.runtime as any).getMonitor?.();

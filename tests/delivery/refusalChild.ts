@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { captureStack } from "../../infra/offline/mockRuntime";
-import { ecrGetImage, prodConfig, STAGING_STACK, stagingOutputs, UNRUN_DIGEST } from "./fixtures";
+import { ecrGetImage, OLDER_DIGEST, prodConfig, STAGING_DIGEST, STAGING_STACK, stagingOutputs, UNRUN_DIGEST } from "./fixtures";
 
 const engineErrors: string[] = [];
 
@@ -14,10 +14,15 @@ async function main() {
   const originalError = console.error;
   console.error = (...a: unknown[]) => void engineErrors.push(a.join(" "));
   const program = path.join(__dirname, "promotionProgram.ts");
+  // Default: a berth:promotion.digest pin staging has not run. `deploySha`: a berth:deploySha rollback whose digest is
+  // not in staging's ranDigests history (staging ran two digests, neither of them).
+  const rollback = process.argv[2] === "deploySha";
   const c = await captureStack({
     stack: "prod",
-    config: prodConfig({ "berth:promotion": { fromStack: STAGING_STACK, digest: UNRUN_DIGEST } }),
-    stackOutputs: stagingOutputs(),
+    config: rollback
+      ? prodConfig({ "berth:deploySha": "c".repeat(40) })
+      : prodConfig({ "berth:promotion": { fromStack: STAGING_STACK, digest: UNRUN_DIGEST } }),
+    stackOutputs: rollback ? stagingOutputs([STAGING_DIGEST, OLDER_DIGEST]) : stagingOutputs(),
     invokes: ecrGetImage([{ sha: "c".repeat(40), digest: UNRUN_DIGEST }]),
     program,
   });
