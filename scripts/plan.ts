@@ -186,8 +186,9 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   } else {
     const digest = `sha256:${createHash("sha256").update(`offline-plan:${result.imageSha}`).digest("hex")}`;
     const standIn = { sourceSha: result.imageSha, imageDigest: digest, ranDigests: [digest] };
-    stackOutputs = new Proxy({}, { get: () => standIn }) as Record<string, Record<string, unknown>>;
-    result.stackReferences = { source: "stand-in (synthesised: the source stack runs the planned commit)", outputs: standIn };
+    // A stack's reference to itself (staging reads its own digest history) sees no outputs, as on a first `up`.
+    stackOutputs = new Proxy({}, { get: (_, name) => (String(name).endsWith(`/${opts.stack}`) ? undefined : standIn) }) as Record<string, Record<string, unknown>>;
+    if (config["berth:promotion"]) result.stackReferences = { source: "stand-in (synthesised: the source stack runs the planned commit)", outputs: standIn };
   }
 
   // Errors the program raises asynchronously (inside an apply, a failed read) surface as unhandled rejections.
