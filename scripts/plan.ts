@@ -169,9 +169,6 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     if (Object.keys(settings).length) result.ruleSettings.push({ rule, settings });
   }
 
-  // The program's warnings (pulumi.log.warn: "no certificate", ...) are collected and printed in one place.
-  const log = require("@pulumi/pulumi/log") as { warn: (msg: string, ...rest: unknown[]) => void };
-  log.warn = (msg: string) => void result.warnings.push(String(msg));
 
   // A stack that promotes (prod) reads the source stack's outputs through a StackReference. Offline there is no
   // source stack: by default every reference sees a stand-in that runs the planned commit with a synthesised digest.
@@ -198,7 +195,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   process.on("unhandledRejection", onRejection);
   let captured: CapturedStack;
   try {
-    captured = await withTimeout(Promise.race([captureStack({ stack: opts.stack, config, stackOutputs }), asyncFailure]), opts.timeoutSeconds);
+    captured = await withTimeout(Promise.race([captureStack({
+          stack: opts.stack,
+          config,
+          stackOutputs,
+          // The program's warnings (pulumi.log.warn: "no certificate", ...) are collected and printed in one place.
+          log: { warnings: result.warnings, errors: [] },
+        }), asyncFailure]), opts.timeoutSeconds);
   } catch (e) {
     return fail(String((e as Error)?.message ?? e), 2);
   } finally {

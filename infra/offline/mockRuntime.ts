@@ -45,6 +45,12 @@ export interface CapturedStack {
   outputs: Record<string, unknown>;
   /** The error the program threw while loading (a `ConfigError`, a refused promotion, ...). */
   error?: unknown;
+  /**
+   * What the program said through `pulumi.log.warn` / `pulumi.log.error` (no certificate, an emergency override, a
+   * refused promotion, ...), in order. Messages logged later, inside an `apply`, are appended as they come.
+   */
+  warnings: string[];
+  errors: string[];
 }
 
 export interface CaptureOptions {
@@ -65,6 +71,9 @@ export interface CaptureOptions {
   invokes?: Record<string, (inputs: Record<string, any>) => Record<string, any>>;
   /** The program module to load; defaults to infra/index.ts. */
   program?: string;
+  /** Where the engine log goes (default: new arrays, returned as `warnings`/`errors`); lets a caller keep the
+   * messages even when the capture itself fails. */
+  log?: { warnings: string[]; errors: string[] };
 }
 
 /** Reads `Pulumi.<stack>.yaml` into the flat config map the runtime uses (structured values as JSON strings). */
@@ -248,6 +257,11 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
   const resources: CapturedResource[] = [];
   const invokes: CapturedInvoke[] = [];
   const invokeTable = { ...defaultInvokes(env), ...(opts.invokes ?? {}) };
+  // The engine log: without an engine, pulumi.log writes to the console; record it instead (one capture per process).
+  const { warnings, errors } = opts.log ?? { warnings: [], errors: [] };
+  const log = require("@pulumi/pulumi/log") as { warn: (msg: string) => void; error: (msg: string) => void };
+  log.warn = (msg: string) => void warnings.push(String(msg));
+  log.error = (msg: string) => void errors.push(String(msg));
 
   // The mocks' newResource does not see the parent or URN; the mock monitor's request does. Record them by wrapping
   // the monitor's register/read calls, which call newResource synchronously, before their first await.
@@ -322,7 +336,7 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
       outputs[key] = await resolve(pulumi, value, opts.preview ?? false);
     }
   }
-  return { stack: opts.stack, resources, invokes, outputs, error };
+  return { stack: opts.stack, resources, invokes, outputs, error, warnings, errors };
 }
 
 /** Resolves an Output (or a plain value) for assertions; unknown values in preview resolve to `undefined`. */

@@ -10,22 +10,15 @@ import { ecrGetImage, OLDER_DIGEST, ofType, prodConfig, STAGING_DIGEST, stagingO
 let c: CapturedStack;
 const OLDER_SHA = "8".repeat(40);
 const MIDDLE = `sha256:${"e".repeat(64)}`;
-const warnings: string[] = [];
 
 before(async () => {
-  const original = console.warn;
-  console.warn = (...a: unknown[]) => void warnings.push(a.join(" "));
-  try {
-    c = await captureStack({
-      stack: "prod",
-      config: prodConfig({ "berth:deploySha": OLDER_SHA }),
-      // Staging runs STAGING_DIGEST now; it ran MIDDLE before and OLDER_DIGEST before that.
-      stackOutputs: stagingOutputs([STAGING_DIGEST, MIDDLE, OLDER_DIGEST]),
-      invokes: ecrGetImage([{ sha: OLDER_SHA, digest: OLDER_DIGEST }]),
-    });
-  } finally {
-    console.warn = original;
-  }
+  c = await captureStack({
+    stack: "prod",
+    config: prodConfig({ "berth:deploySha": OLDER_SHA }),
+    // Staging runs STAGING_DIGEST now; it ran MIDDLE before and OLDER_DIGEST before that.
+    stackOutputs: stagingOutputs([STAGING_DIGEST, MIDDLE, OLDER_DIGEST]),
+    invokes: ecrGetImage([{ sha: OLDER_SHA, digest: OLDER_DIGEST }]),
+  });
   assert.equal(c.error, undefined, String(c.error));
 });
 
@@ -40,7 +33,7 @@ test("prod deploys the older digest from staging's history, by digest, from its 
 });
 
 test("no override was needed: no emergency warning", () => {
-  assert.ok(!warnings.some((w) => w.includes("EMERGENCY OVERRIDE")), warnings.join(" | "));
+  assert.ok(!c.warnings.some((w) => w.includes("EMERGENCY OVERRIDE")), c.warnings.join(" | "));
 });
 
 test("prod does not read its own history: one StackReference, to staging", () => {

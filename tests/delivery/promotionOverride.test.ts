@@ -6,25 +6,14 @@ import { ecrGetImage, json, ofType, prodConfig, STAGING_STACK, stagingOutputs, U
 
 let c: CapturedStack;
 const UNRUN_SHA = "c".repeat(40);
-const warnings: string[] = [];
 
 before(async () => {
-  // pulumi.log.warn under mocks goes to the console.
-  const original = console.warn;
-  const originalError = console.error;
-  console.warn = (...a: unknown[]) => void warnings.push(a.join(" "));
-  console.error = (...a: unknown[]) => void warnings.push(a.join(" "));
-  try {
-    c = await captureStack({
-      stack: "prod",
-      config: prodConfig({ "berth:promotion": { fromStack: STAGING_STACK, digest: UNRUN_DIGEST, allowUnpromotedDigest: true } }),
-      stackOutputs: stagingOutputs(),
-      invokes: ecrGetImage([{ sha: UNRUN_SHA, digest: UNRUN_DIGEST }]),
-    });
-  } finally {
-    console.warn = original;
-    console.error = originalError;
-  }
+  c = await captureStack({
+    stack: "prod",
+    config: prodConfig({ "berth:promotion": { fromStack: STAGING_STACK, digest: UNRUN_DIGEST, allowUnpromotedDigest: true } }),
+    stackOutputs: stagingOutputs(),
+    invokes: ecrGetImage([{ sha: UNRUN_SHA, digest: UNRUN_DIGEST }]),
+  });
   assert.equal(c.error, undefined, String(c.error));
 });
 
@@ -38,8 +27,8 @@ test("with berth:promotion.allowUnpromotedDigest the pinned digest is deployed f
 });
 
 test("the override is loud: a warning naming the key and the digest", () => {
-  const warning = warnings.find((w) => w.includes("EMERGENCY OVERRIDE"));
-  assert.ok(warning, `warnings: ${warnings.join(" | ")}`);
+  const warning = c.warnings.find((w) => w.includes("EMERGENCY OVERRIDE"));
+  assert.ok(warning, `warnings: ${c.warnings.join(" | ")}`);
   assert.ok(warning!.includes("berth:promotion.allowUnpromotedDigest"));
   assert.ok(warning!.includes(UNRUN_DIGEST));
 });

@@ -8,11 +8,7 @@ import * as path from "node:path";
 import { captureStack } from "../../infra/offline/mockRuntime";
 import { ecrGetImage, OLDER_DIGEST, prodConfig, STAGING_DIGEST, STAGING_STACK, stagingOutputs, UNRUN_DIGEST } from "./fixtures";
 
-const engineErrors: string[] = [];
-
 async function main() {
-  const originalError = console.error;
-  console.error = (...a: unknown[]) => void engineErrors.push(a.join(" "));
   const program = path.join(__dirname, "promotionProgram.ts");
   // Default: a berth:promotion.digest pin staging has not run. `deploySha`: a berth:deploySha rollback whose digest is
   // not in staging's ranDigests history (staging ran two digests, neither of them).
@@ -26,15 +22,15 @@ async function main() {
     invokes: ecrGetImage([{ sha: "c".repeat(40), digest: UNRUN_DIGEST }]),
     program,
   });
+  // The refusal is logged from inside an apply: give it time to reach c.errors.
   await new Promise((r) => setTimeout(r, 500));
-  console.error = originalError;
   const { rejections } = (await import(program)) as { rejections: string[] };
   const result = {
     error: c.error === undefined ? undefined : String(c.error),
     outputs: { digest: c.outputs.digest, digestRef: c.outputs.digestRef, sourceSha: c.outputs.sourceSha },
     resources: c.resources.map((r) => ({ type: r.type, name: r.name, inputs: JSON.stringify(r.inputs) })),
     rejections,
-    engineErrors,
+    engineErrors: c.errors,
   };
   // Exit only once the pipe has taken the whole line.
   await new Promise<void>((resolve) => process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => resolve()));

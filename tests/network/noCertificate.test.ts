@@ -9,27 +9,12 @@ import { readStackConfig } from "../../infra/offline/mockRuntime";
 import { captureNetwork, one, ofType, stackConfig } from "./fixtures";
 
 let c: CapturedStack;
-const logged: string[] = [];
 
 before(async () => {
-  // Under mocks `pulumi.log.warn` goes to the console: record it.
-  const original = console.warn;
-  const originalError = console.error;
-  const originalLog = console.log;
-  const record = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
-  console.warn = record;
-  console.error = record;
-  console.log = record;
-  try {
-    const services = JSON.parse(readStackConfig("staging")["berth:services"]);
-    services.web.route = { default: true, hostHeaders: ["www.example.com"], priority: 30 };
-    services.api = { cpu: 256, memory: 512, route: { pathPatterns: ["/api/*"], priority: 20 } };
-    c = await captureNetwork("staging", stackConfig("staging", { "berth:loadBalancer": {}, "berth:services": services }));
-  } finally {
-    console.warn = original;
-    console.error = originalError;
-    console.log = originalLog;
-  }
+  const services = JSON.parse(readStackConfig("staging")["berth:services"]);
+  services.web.route = { default: true, hostHeaders: ["www.example.com"], priority: 30 };
+  services.api = { cpu: 256, memory: 512, route: { pathPatterns: ["/api/*"], priority: 20 } };
+  c = await captureNetwork("staging", stackConfig("staging", { "berth:loadBalancer": {}, "berth:services": services }));
   assert.equal(c.error, undefined, String(c.error));
 });
 
@@ -53,7 +38,7 @@ test("the warnings output and the engine log both say the load balancer serves p
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /berth:loadBalancer\.certificateArn is not set/);
   assert.match(warnings[0], /plain HTTP/);
-  assert.ok(logged.some((line) => line.includes("berth:loadBalancer.certificateArn is not set")), `not logged; saw: ${logged.join(" | ")}`);
+  assert.ok(c.warnings.some((line) => line.includes("berth:loadBalancer.certificateArn is not set")), `not logged; saw: ${c.warnings.join(" | ")}`);
   assert.equal(c.outputs.url, "http://alb-123456789.eu-west-1.elb.amazonaws.com");
 });
 
