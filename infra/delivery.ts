@@ -267,12 +267,19 @@ export function githubAttributeCondition(repo: GithubRepository): string {
   return `assertion.repository == "${repo.owner}/${repo.repository}"`;
 }
 
+/**
+ * How the pool provider maps a GitHub OIDC token to Google attributes. Each expression reads a claim GitHub puts in
+ * every job's token (https://docs.github.com/en/actions/reference/security/oidc, "OIDC token claims"). No
+ * `attribute.environment`: GitHub adds the `environment` claim only to jobs that reference an environment, so a pull
+ * request preview's token has none, and a CEL selection of an absent map key is an evaluation error (cel-spec
+ * doc/langdef.md, "Field Selection"), which fails the preview's token exchange. Nothing binds to it either: the
+ * deployer is bound by its exact `sub` (which names the environment), the previewer by `attribute.repository`.
+ */
 export const GITHUB_ATTRIBUTE_MAPPING: Record<string, string> = {
   "google.subject": "assertion.sub",
   "attribute.repository": "assertion.repository",
   "attribute.repository_owner": "assertion.repository_owner",
   "attribute.ref": "assertion.ref",
-  "attribute.environment": "assertion.environment",
 };
 
 /** One federated identity: the exact `sub` of the environment's jobs (`principal://.../subject/<sub>`). */
