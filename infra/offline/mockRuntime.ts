@@ -30,6 +30,55 @@ export interface CapturedResource {
   parentUrn?: string;
   /** The physical id the mock returned (for an S3 bucket, its name, as the real provider does). */
   physicalId?: string;
+  /**
+   * The resource options the engine would receive, read from the RegisterResourceRequest the SDK built
+   * (@pulumi/pulumi runtime/resource.js, `registerResource`): the mocks' `newResource` never sees them. Absent for reads.
+   */
+  options?: RecordedOptions;
+}
+
+/** Resource options as sent to the engine (after the SDK applied inheritance: `protect` comes from the parent). */
+export interface RecordedOptions {
+  /** `protect`, when the program (or a parent) set it. */
+  protect?: boolean;
+  /** `retainOnDelete`, when set. */
+  retainOnDelete?: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  /** Every URN this resource waits for: explicit `dependsOn` (components expanded to their children) and input references. */
+  dependencies: string[];
+  /** The URNs each input property references (the implicit dependencies); `dependencies` minus these is `dependsOn`. */
+  propertyDependencies: Record<string, string[]>;
+  customTimeouts: { create?: string; update?: string; delete?: string };
+}
+
+/** The URNs a resource waits for through `dependsOn` only (not through an input that references the other resource). */
+export function explicitDependencies(options: RecordedOptions): string[] {
+  const implicit = new Set(Object.values(options.propertyDependencies).flat());
+  return options.dependencies.filter((urn) => !implicit.has(urn));
+}
+
+function recordOptions(req: any): RecordedOptions | undefined {
+  if (typeof req?.getIgnorechangesList !== "function") return undefined; // a read (ReadResourceRequest)
+  const propertyDependencies: Record<string, string[]> = {};
+  const map = req.getPropertydependenciesMap?.();
+  map?.forEach?.((deps: any, key: string) => (propertyDependencies[key] = deps.getUrnsList()));
+  const timeouts = req.getCustomtimeouts?.();
+  return {
+    protect: req.hasProtect?.() ? req.getProtect() : undefined,
+    retainOnDelete: req.hasRetainondelete?.() ? req.getRetainondelete() : undefined,
+    deleteBeforeReplace: req.getDeletebeforereplace(),
+    ignoreChanges: req.getIgnorechangesList(),
+    replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+    dependencies: req.getDependenciesList(),
+    propertyDependencies,
+    customTimeouts: {
+      create: timeouts?.getCreate?.() || undefined,
+      update: timeouts?.getUpdate?.() || undefined,
+      delete: timeouts?.getDelete?.() || undefined,
+    },
+  };
 }
 
 export interface CapturedInvoke {
@@ -263,9 +312,9 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
   log.warn = (msg: string) => void warnings.push(String(msg));
   log.error = (msg: string) => void errors.push(String(msg));
 
-  // The mocks' newResource does not see the parent or URN; the mock monitor's request does. Record them by wrapping
+  // The mocks' newResource does not see the parent, URN or resource options; the mock monitor's request does. Record them by wrapping
   // the monitor's register/read calls, which call newResource synchronously, before their first await.
-  let registering: { urn?: string; parentUrn?: string } = {};
+  let registering: { urn?: string; parentUrn?: string; options?: RecordedOptions } = {};
   const where = () => {
     const w = registering;
     registering = {};
@@ -313,7 +362,8 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
     if (!original || typeof monitor.newUrn !== "function") continue;
     monitor[method] = (req: any, callback: unknown) => {
       const parentUrn = req.getParent() || undefined;
-      registering = { urn: monitor.newUrn(parentUrn, req.getType(), req.getName()), parentUrn };
+      const options = recordOptions(req);
+      registering = { urn: monitor.newUrn(parentUrn, req.getType(), req.getName()), parentUrn, ...(options ? { options } : {}) };
       return original(req, callback);
     };
   }
