@@ -103,6 +103,11 @@ export const PROGRAM_ENVIRONMENT = ["ASPNETCORE_HTTP_PORTS", "Berth__Environment
 
 export const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** ALB listener rule quotas (load-balancer-limits.html): condition values and wildcards per rule, rules and target groups per ALB. */
+export const ROUTE_CONDITION_VALUES = 5;
+export const ROUTE_CONDITION_WILDCARDS = 5;
+export const MAX_LISTENER_RULES = 100;
+export const MAX_TARGET_GROUPS = 100;
 /** Names that look like they hold a secret: such values belong in `secrets`, not in plain `environment`. */
 export const SECRET_LOOKING_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|PWD|TOKEN|SECRET|KEY|APIKEY|CREDENTIALS?|PRIVATE_?KEY|CONNECTION_?STRING|DSN)$/i;
 /** A full SSM parameter ARN or a Secrets Manager secret ARN (optionally with `:json-key:version-stage:version-id`). */
@@ -256,9 +261,14 @@ function readRoute(r: ConfigSection): ServiceRoute {
     pattern: /^[A-Za-z0-9*?.-]{1,128}$/,
     allowed: "a list of host names (wildcards * and ? allowed)",
   });
-  if (pathPatterns.length > 5 || hostHeaders.length > 5) {
-    r.problems.add(r.path, { pathPatterns, hostHeaders }, "at most 5 path patterns and 5 host headers (ALB rule condition limits)");
+  // ALB quotas (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html): a rule
+  // takes at most 5 condition values and 5 wildcards in all its conditions together; a value is at most 128 characters.
+  const values = [...pathPatterns, ...hostHeaders];
+  const wildcards = values.reduce((n, v) => n + (v.match(/[*?]/g)?.length ?? 0), 0);
+  if (values.length > ROUTE_CONDITION_VALUES || wildcards > ROUTE_CONDITION_WILDCARDS) {
+    r.problems.add(r.path, { pathPatterns, hostHeaders }, `at most ${ROUTE_CONDITION_VALUES} path patterns and host headers together, with at most ${ROUTE_CONDITION_WILDCARDS} wildcards (* ?) in all (ALB: condition values and wildcards per rule)`);
   }
+  for (const p of pathPatterns.filter((v) => v.length > 128)) r.problems.add(r.keyPath("pathPatterns"), p, "path patterns of at most 128 characters (ALB rule condition value)");
   if (!isDefault && pathPatterns.length === 0 && hostHeaders.length === 0) {
     r.problems.add(r.path, r.value("default"), "`default: true`, or at least one of pathPatterns / hostHeaders");
   }
@@ -274,6 +284,11 @@ function checkRoutes(services: ServiceSettings[], servicesKey: string, problems:
     for (const s of defaults.slice(1)) {
       problems.add(`${servicesKey}.${s.name}.route.default`, true, `false: ${defaults[0]!.name} already claims the default route`);
     }
+  }
+  // ALB quotas: at most 100 rules per load balancer (not counting default rules) and 100 target groups per load balancer.
+  const ruled = routed.filter((s) => s.route!.pathPatterns.length > 0 || s.route!.hostHeaders.length > 0);
+  if (ruled.length > MAX_LISTENER_RULES || routed.length > MAX_TARGET_GROUPS) {
+    problems.add(servicesKey, routed.map((s) => s.name), `at most ${MAX_TARGET_GROUPS} routed services, at most ${MAX_LISTENER_RULES} of them with path or host conditions (ALB: target groups and rules per load balancer)`);
   }
   const conditions = new Map<string, string>();
   const priorities = new Map<number, string>();
