@@ -114,6 +114,17 @@ export const STRUCTURED_KEYS: Record<string, string> = {
   local: "The local stack's Docker settings.",
 };
 
+/** The tags the program puts on every resource (provider default tags), before `berth:tags`. */
+export const PROGRAM_TAG_KEYS = ["project", "stack", "managed-by"] as const;
+/** The most tags a resource of the program sets itself (`Name`, plus `tier` on subnets or `service` on target groups). */
+export const RESOURCE_OWN_TAGS = 2;
+/** AWS: 50 tags per resource (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */
+export const MAX_EXTRA_TAGS = 50 - PROGRAM_TAG_KEYS.length - RESOURCE_OWN_TAGS;
+/** AWS stack names: at most 16 lowercase letters, digits and inner hyphens, so `berth-<stack>-preview` fits a GCP service account id (30). */
+export const AWS_STACK_NAME = /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
+export const AWS_STACK_NAME_ALLOWED =
+  "for an aws stack, 1-16 lowercase letters, digits and inner hyphens (it is part of the ECS cluster, IAM role and GCP service account names)";
+
 /** Keys that are secrets: read with `getSecret` by the program, never part of `Settings`. */
 export const SECRET_KEYS = ["berth:ghcrToken"] as const;
 
@@ -162,10 +173,17 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     })!,
   };
   const extraTags = berth.stringMap("tags", {
-    keyPattern: /^(?!aws:)[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u,
+    // The aws: prefix is reserved in any case (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
+    keyPattern: /^(?![aA][wW][sS]:)[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u,
     valuePattern: /^[\p{L}\p{N}\s_.:/=+\-@]{0,256}$/u,
     allowed: "an AWS tag value (up to 256 letters, digits, spaces and _ . : / = + - @)",
   });
+  // 50 tags per AWS resource, counting the provider's default tags: the program's own 3, plus at most 2 a resource
+  // sets itself (Name, tier/service). GCP takes 64 labels (the default labels plus the provider's attribution label).
+  const ownTags = Object.keys(extraTags).filter((k) => !(PROGRAM_TAG_KEYS as readonly string[]).includes(k));
+  if (ownTags.length > MAX_EXTRA_TAGS) {
+    problems.add(berth.keyPath("tags"), `${ownTags.length} tags`, `at most ${MAX_EXTRA_TAGS} tags (AWS allows 50 per resource, with the program's ${PROGRAM_TAG_KEYS.length} default tags and up to ${RESOURCE_OWN_TAGS} of a resource's own)`);
+  }
   const logs = readLogSettings(berth.section("logs"), environment);
   const services = readServicesSettings(berth, environment);
 
@@ -173,6 +191,9 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   const source: SourceRevision = readSourceRevision(berth, environment, ctx.git);
   const tags = { project: PROJECT, stack: ctx.stack, "managed-by": "pulumi", ...extraTags };
   if (target === "aws") {
+    // The stack name is part of physical names: the ECS cluster `berth-<stack>` (letters, digits, - and _), GCP service
+    // accounts `berth-<stack>-preview` (6-30 lowercase letters, digits, hyphens), IAM roles `berth-<stack>-<service>-execution` (64).
+    if (!AWS_STACK_NAME.test(ctx.stack)) problems.add("stack name", ctx.stack, AWS_STACK_NAME_ALLOWED);
     const awsRegion = String(rawConfig["aws:region"] ?? "");
     if (!AWS_REGION_PATTERN.test(awsRegion)) problems.add("aws:region", rawConfig["aws:region"], AWS_REGION_ALLOWED);
     const aws: AwsSettings = {
@@ -189,7 +210,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     settings = {
       project: PROJECT, stack: ctx.stack, environment, target, tags, source, image, github, services, logs,
       aws, gcp,
-      ecr: readEcrSettings(berth.section("ecr"), environment, aws.accountId),
+      ecr: readEcrSettings(berth.section("ecr"), environment, aws.accountId, awsRegion),
       artifactRegistry: readArtifactRegistrySettings(berth.section("artifactRegistry"), environment, gcp.region),
       ghcr: readGhcrSettings(berth.section("ghcr"), environment),
       network: readNetworkSettings(berth.section("network"), environment),

@@ -1,27 +1,15 @@
 /**
  * The `berth-production` CrossGuard policy pack: the ONLY place a PolicyPack is constructed (constructing one starts
- * the analyzer's gRPC server, so tests and the offline plan import ./rules instead).
+ * the analyzer's gRPC server and prints its port, the handshake the Pulumi CLI waits for).
  *
  *   pulumi preview --stack staging --policy-pack policy --policy-pack-config policy/config/staging.json
  *
- * Every rule defaults to its own enforcement level (mandatory except where README.md ("What the pack enforces") says advisory); a stack's
- * pack config file changes levels and rule settings. Dependencies come from the repository root's node_modules.
+ * The offline plan and the tests start this very file the way the CLI does (policy/analyzerClient.ts) and talk to it
+ * over the analyzer protocol. Every rule defaults to its own enforcement level (mandatory except where README.md
+ * ("What the pack enforces") says advisory); a stack's pack config file changes levels and rule settings.
+ * Dependencies come from the repository root's node_modules.
  */
-import { PolicyPack, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { berthRules, POLICY_PACK_NAME, type BerthRule } from "./rules";
+import { PolicyPack } from "@pulumi/policy";
+import { berthPackArgs, POLICY_PACK_NAME } from "./policies";
 
-function toPolicy(rule: BerthRule): ResourceValidationPolicy | StackValidationPolicy {
-  const common = {
-    name: rule.name,
-    description: rule.description,
-    enforcementLevel: rule.enforcementLevel,
-    configSchema: rule.configSchema,
-    remediationSteps: rule.remediationSteps,
-  };
-  return rule.kind === "resource" ? { ...common, validateResource: rule.validateResource } : { ...common, validateStack: rule.validateStack };
-}
-
-new PolicyPack(POLICY_PACK_NAME, {
-  description: "Berth's hardening baseline for ECR, Artifact Registry, ECS on Fargate, the ALB, logs, S3, KMS and IAM.",
-  policies: berthRules.map(toPolicy),
-});
+new PolicyPack(POLICY_PACK_NAME, berthPackArgs);

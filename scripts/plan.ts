@@ -213,7 +213,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
 
   const ruleTypes = new Set(berthRules.flatMap((rule) => rule.resourceTypes));
   result.checkedResources = captured.resources.filter((res) => res.custom && ruleTypes.has(res.type)).length;
-  const evaluation = evaluateRules(policySubjects(captured.resources, false), { config: packConfig, stackResources: policySubjects(captured.resources, true) });
+  let evaluation: Evaluation;
+  try {
+    // The pack runs in its own process, started from policy/index.ts as `pulumi preview --policy-pack` starts it.
+    evaluation = await evaluateRules(policySubjects(captured.resources, false), { config: packConfig, stackResources: policySubjects(captured.resources, true) });
+  } catch (e) {
+    return fail(`policy pack: ${(e as Error).message}`, /config is invalid/.test(String((e as Error).message)) ? 64 : 2);
+  }
   result.evaluation = evaluation;
   const flagged = new Set(evaluation.violations.filter((v) => v.enforcementLevel === "mandatory" && v.resource).map((v) => v.resource!.urn));
   result.tree = renderTree(captured.resources, flagged);

@@ -73,7 +73,10 @@ export function readImageSettings(berth: ConfigSection): ImageSettings {
   };
 }
 
-export function readEcrSettings(s: ConfigSection, environment: Environment, ownAccountId: string): EcrSettings {
+/** ECR replication (https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html): up to 25 unique destinations. */
+export const MAX_REPLICATION_DESTINATIONS = 25;
+
+export function readEcrSettings(s: ConfigSection, environment: Environment, ownAccountId: string, ownRegion?: string): EcrSettings {
   // Secure by default everywhere: a destroy keeps the images. Staging may opt in (e.g. before tearing it down).
   const forceDelete = s.boolean("forceDelete", false);
   if (forceDelete && environment === "prod") {
@@ -87,6 +90,18 @@ export function readEcrSettings(s: ConfigSection, environment: Environment, ownA
     t.done();
     return target;
   });
+  // A destination is another registry: another account, or another region of this account. Replicating to the source
+  // registry itself is refused by PutReplicationConfiguration.
+  replicateTo.forEach((t, i) => {
+    const key = `${s.keyPath("replicateTo")}[${i}]`;
+    if (t.accountId && t.accountId === ownAccountId && t.region === ownRegion) {
+      s.problems.add(key, t, `another registry than this stack's own (account ${ownAccountId}, region ${ownRegion}): another account or another region`);
+    }
+    if (replicateTo.findIndex((u) => u.accountId === t.accountId && u.region === t.region) !== i) s.problems.add(key, t, "each destination once");
+  });
+  if (replicateTo.length > MAX_REPLICATION_DESTINATIONS) {
+    s.problems.add(s.keyPath("replicateTo"), replicateTo.length, `at most ${MAX_REPLICATION_DESTINATIONS} destinations (ECR replication limit)`);
+  }
   const acceptReplicationFrom = s.string("acceptReplicationFrom", { pattern: AWS_ACCOUNT_ID_PATTERN, allowed: AWS_ACCOUNT_ID_ALLOWED });
   if (acceptReplicationFrom !== undefined && acceptReplicationFrom === ownAccountId) {
     s.problems.add(s.keyPath("acceptReplicationFrom"), acceptReplicationFrom, "another account than berth:awsAccountId (the source registry's account)");

@@ -30,9 +30,9 @@ before(async () => {
 });
 
 const container = (name: string) => JSON.parse(serviceResources(captured, name).one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)[0];
-const violationsOf = (name: string) => {
+const violationsOf = async (name: string) => {
   const r = serviceResources(captured, name);
-  const result = evaluateRules([r.component, ...r.children].filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })));
+  const result = await evaluateRules([r.component, ...r.children].filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })));
   assert.deepEqual(result.errors, []);
   return result.violations.filter((v) => v.resource).map((v) => v.rule).sort();
 };
@@ -55,8 +55,8 @@ describe("worker with every hardening opt-out", () => {
     assert.deepEqual(mine, expectedServiceResources("worker").filter((k) => k !== "aws:kms/key:Key worker-logs"));
   });
 
-  test("the policy pack flags each opt-out on worker", () => {
-    assert.deepEqual(violationsOf("worker"), [
+  test("the policy pack flags each opt-out on worker", async () => {
+    assert.deepEqual(await violationsOf("worker"), [
       "berth-ecs-awslogs-non-blocking",
       "berth-ecs-capabilities-dropped",
       "berth-ecs-circuit-breaker",
@@ -96,8 +96,8 @@ describe("web with ECS Exec", () => {
     assert.deepEqual(r.children.map((x) => `${x.type} ${x.name}`).sort(), expectedServiceResources("web", { exec: true }));
   });
 
-  test("the policy pack flags ECS Exec (advisory) and nothing else on web", () => {
-    assert.deepEqual(violationsOf("web"), ["berth-ecs-exec-disabled"]);
+  test("the policy pack flags ECS Exec (advisory) and nothing else on web", async () => {
+    assert.deepEqual(await violationsOf("web"), ["berth-ecs-exec-disabled"]);
   });
 });
 

@@ -238,9 +238,9 @@ export function describeServicesStack(stack: "staging" | "prod") {
         );
       });
 
-      test("the policy pack finds nothing to flag in this service's resources", () => {
+      test("the policy pack finds nothing to flag in this service's resources", async () => {
         const mine = [r().component, ...r().children];
-        const result = evaluateRules(
+        const result = await evaluateRules(
           mine.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })),
           { rules: undefined },
         );

@@ -24,7 +24,7 @@ test("the local registry:2 container (no USER in the image) passes only through 
   // `nonRootUser` off, is still flagged (tests/plan/localOptOuts.test.ts).
   const { captured, evaluation } = await local;
   assert.deepEqual(evaluation.violations, [], describeViolations(evaluation));
-  const withoutExemption = evaluateRules(policySubjects(captured.resources, false), { config: {}, stackResources: policySubjects(captured.resources, true) });
+  const withoutExemption = await evaluateRules(policySubjects(captured.resources, false), { config: {}, stackResources: policySubjects(captured.resources, true) });
   const registry = withoutExemption.violations.map((v) => `${v.enforcementLevel} ${v.rule} ${v.resource?.name}`);
   assert.deepEqual(registry, ["mandatory berth-docker-non-root-user registry"], describeViolations(withoutExemption));
 });

@@ -1,4 +1,7 @@
-/** Calls rules the way the engine does (through policy/evaluate.ts), without a PolicyPack. Not a test file. */
+/**
+ * Runs one rule through the real pack: policy/index.ts started as the CLI starts it, every other rule disabled in the
+ * pack config sent with `Configure` (policy/evaluate.ts, policy/analyzerClient.ts). Not a test file.
+ */
 import type { BerthRule } from "../../policy/rules";
 import { evaluateRules, type PackConfig, type PolicySubject } from "../../policy/evaluate";
 
@@ -7,12 +10,12 @@ export function subject(type: string, props: Record<string, any>, name = "r"): P
 }
 
 /** The messages one rule reports for one resource's inputs. Throws when the rule itself threw. */
-export function violationsOf(rule: BerthRule, type: string, props: Record<string, any>, config: PackConfig = {}): string[] {
+export function violationsOf(rule: BerthRule, type: string, props: Record<string, any>, config: PackConfig = {}): Promise<string[]> {
   return violationsOfStack(rule, [subject(type, props)], config);
 }
 
-export function violationsOfStack(rule: BerthRule, resources: PolicySubject[], config: PackConfig = {}): string[] {
-  const ev = evaluateRules(resources, { rules: [rule], config: { [rule.name]: "mandatory", ...config } });
+export async function violationsOfStack(rule: BerthRule, resources: PolicySubject[], config: PackConfig = {}): Promise<string[]> {
+  const ev = await evaluateRules(resources, { rules: [rule], config: { [rule.name]: "mandatory", ...config } });
   if (ev.errors.length) throw new Error(`rule ${rule.name} threw: ${ev.errors.map((e) => e.error).join("; ")}`);
   return ev.violations.map((v) => v.message);
 }

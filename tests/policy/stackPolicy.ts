@@ -17,7 +17,7 @@ export async function stackUnderPolicy(stack: string): Promise<{ captured: Captu
   });
   if (captured.error) throw captured.error;
   const file = packConfigFileFor(stack);
-  const evaluation = evaluateRules(policySubjects(captured.resources, false), {
+  const evaluation = await evaluateRules(policySubjects(captured.resources, false), {
     config: file ? readPackConfig(file) : {},
     stackResources: policySubjects(captured.resources, true),
   });
