@@ -12,6 +12,7 @@ import { LoadBalancer } from "./loadBalancer";
 import { FargateService, serviceOutputs } from "./fargateService";
 import { previousRanDigests, promotedImage, promotionSourceOutputs } from "./promotion";
 import { Delivery } from "./delivery";
+import { verifiedRelease } from "./rollout/verifiedRelease";
 
 export function awsStack(settings: Settings) {
   // Registries: explicit providers (account pinning, default tags), ECR, Artifact Registry.
@@ -61,9 +62,13 @@ export function awsStack(settings: Settings) {
     imageTag: settings.source.tag,
     sourceDirty: settings.source.dirty,
     imageRefs: release.refs,
-    // sourceSha, imageDigest, ranDigests: what prod promotes from. A source stack (staging) keeps a bounded history of
-    // the digests it ran, read from its own previous outputs; prod (no source) exports only what it runs.
-    ...promotionSourceOutputs(release, settings.promotion ? undefined : previousRanDigests("promotion-history")),
+    // sourceSha, imageDigest, ranDigests: what prod promotes from, only once every service's rollout of the digest was
+    // verified (a failed verification fails the `up` and leaves the previous outputs). A source stack (staging) keeps a
+    // bounded history of the digests it ran, read from its own previous outputs; prod (no source) exports only what it runs.
+    ...promotionSourceOutputs(
+      verifiedRelease(release, services.map((s) => s.rollout)),
+      settings.promotion ? undefined : previousRanDigests("promotion-history"),
+    ),
     deployRoleArn: delivery?.deployRole.arn,
     previewRoleArn: delivery?.previewRole?.arn,
     githubEnvironment: delivery?.environment.environment,

@@ -17,6 +17,7 @@ import type { Settings, ServiceSettings } from "./config";
 import type { LoadBalancerSettings } from "./config/network";
 import { containerSpecFor, writablePathsFor } from "./containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "./containerDefinition";
+import { durationSeconds, RolloutVerification } from "./rollout/resource";
 
 /** What a service needs from the cluster (the `Cluster` component fits). */
 export interface ServiceCluster {
@@ -194,6 +195,8 @@ export class FargateService extends pulumi.ComponentResource {
   readonly taskDefinition: aws.ecs.TaskDefinition;
   readonly service: aws.ecs.Service;
   readonly autoscalingTarget: aws.appautoscaling.Target;
+  /** Proves the service's PRIMARY deployment COMPLETED with `taskDefinition` (fails `pulumi up` otherwise). */
+  readonly rollout: RolloutVerification;
   readonly serviceName: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
   /** The `berth:services` key. */
@@ -327,6 +330,23 @@ export class FargateService extends pulumi.ComponentResource {
       // waitForSteadyState: `pulumi up` fails (and the circuit breaker rolls back) if the service is not steady in time.
       customTimeouts: { create: service.steadyStateTimeout, update: service.steadyStateTimeout, delete: service.steadyStateTimeout },
     });
+
+    // waitForSteadyState also returns after a circuit-breaker rollback (pulumi/pulumi-aws#4487): this proves the
+    // PRIMARY deployment completed with this task definition, or fails the `up` (infra/rollout/).
+    const digest = pulumi.output(args.image).apply((image) => {
+      const d = image.split("@")[1];
+      if (!d || !/^sha256:[0-9a-f]{64}$/.test(d)) throw new Error(`FargateService ${name}: the image ${image} is not pinned by digest (<repo>@sha256:<64 hex>)`);
+      return d;
+    });
+    this.rollout = new RolloutVerification(`${name}-rollout`, {
+      region,
+      cluster: args.cluster.arn,
+      serviceName: this.service.name,
+      taskDefinitionArn: this.taskDefinition.arn,
+      digest,
+      timeoutSeconds: durationSeconds(service.steadyStateTimeout),
+      pollSeconds: 15,
+    }, { parent: this, dependsOn: [this.service] });
 
     this.autoscalingTarget = new aws.appautoscaling.Target(`${name}-scaling`, {
       serviceNamespace: "ecs",

@@ -7,6 +7,9 @@
  *
  * Staging's `ranDigests` is a bounded history (newest first, at most `RAN_DIGESTS_LIMIT`): the digest it runs now,
  * then the ones it ran before, read from staging's own previous outputs through a StackReference to itself.
+ * Both `imageDigest` and `ranDigests` name only verified digests: `promotionSourceOutputs` takes a `VerifiedRelease`
+ * (infra/rollout/verifiedRelease.ts), whose digest resolves only after every service's PRIMARY deployment completed
+ * with it; a rolled-back deployment fails staging's `up` and leaves its previous outputs, so prod never reads it.
  *
  * What prod accepts without the override:
  * - nothing requested: staging's current digest (the normal promotion);
@@ -19,6 +22,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Settings } from "./config";
+import type { VerifiedRelease } from "./rollout/verifiedRelease";
 
 /** What a promoted release gives the rest of the stack (the same shape as infra/image.ts `ImageRelease`). */
 export interface PromotedRelease {
@@ -139,11 +143,12 @@ export function previousRanDigests(name: string, opts: { parent?: pulumi.Resourc
 }
 
 /**
- * The outputs prod reads. Given `previous` (the stack's own previous `ranDigests`), `ranDigests` is the bounded
- * history (`mergeRanDigests`); without it (prod, which is no source), only the digest the stack runs now.
+ * The outputs prod reads, from a verified release only (the digest every service's rollout completed with). Given
+ * `previous` (the stack's own previous `ranDigests`), `ranDigests` is the bounded history (`mergeRanDigests`); without
+ * it (prod, which is no source), only the digest the stack runs now.
  */
-export function promotionSourceOutputs(release: { sha: pulumi.Input<string>; digest: pulumi.Input<string> }, previous?: pulumi.Input<unknown>) {
-  const digest = pulumi.output(release.digest);
+export function promotionSourceOutputs(release: VerifiedRelease, previous?: pulumi.Input<unknown>) {
+  const digest = release.digest;
   const ranDigests =
     previous === undefined
       ? digest.apply((d) => [d])

@@ -108,6 +108,8 @@ export const ROUTE_CONDITION_VALUES = 5;
 export const ROUTE_CONDITION_WILDCARDS = 5;
 export const MAX_LISTENER_RULES = 100;
 export const MAX_TARGET_GROUPS = 100;
+/** Characters of secret ARNs (each counted with 3 for its quotes and comma) a service's execution role policy can list. */
+export const SECRET_ARN_BUDGET = 8000;
 /** Names that look like they hold a secret: such values belong in `secrets`, not in plain `environment`. */
 export const SECRET_LOOKING_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|PWD|TOKEN|SECRET|KEY|APIKEY|CREDENTIALS?|PRIVATE_?KEY|CONNECTION_?STRING|DSN)$/i;
 /** A full SSM parameter ARN or a Secrets Manager secret ARN (optionally with `:json-key:version-stage:version-id`). */
@@ -186,6 +188,12 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     if (secretName in environmentVars || (PROGRAM_ENVIRONMENT as readonly string[]).includes(secretName)) {
       p.add(`${s.keyPath("secrets")}.${secretName}`, secretName, "a name not also set in `environment` or by the program");
     }
+  }
+  // Each secret's ARN is a Resource of the execution role's inline policy, which IAM caps at 10,240 characters per role
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); the rest of the policy stays under 2,000.
+  const secretChars = Object.values(secrets).reduce((n, arn) => n + arn.length + 3, 0);
+  if (secretChars > SECRET_ARN_BUDGET) {
+    p.add(s.keyPath("secrets"), `${Object.keys(secrets).length} secrets, ${secretChars} characters of ARNs`, `at most ${SECRET_ARN_BUDGET} characters of secret ARNs per service (they are listed in the execution role's inline policy, at most 10,240 characters)`);
   }
 
   const hardening: ServiceHardening = {

@@ -1,0 +1,94 @@
+/**
+ * Did ECS deploy *this* task definition? A pure judgement over one `DescribeServices` response.
+ *
+ * Why it exists: with `deploymentCircuitBreaker.rollback` and `waitForSteadyState`, the AWS provider waits until the
+ * service is steady, which a circuit-breaker rollback also reaches, so `pulumi up` reports success while the OLD task
+ * definition runs (pulumi/pulumi-aws#4487, hashicorp/terraform-provider-aws#20858, both open). The provider's wait is
+ * the SDK's `services-stable` rule: one deployment and `runningCount == desiredCount`, whatever task definition it runs.
+ *
+ * The rule here (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html): the service's
+ * `PRIMARY` deployment ("the most recent deployment of a service") must run the task definition that was registered,
+ * and its `rolloutState` must be `COMPLETED` ("when the service reaches a steady state"); `FAILED` ("if the service
+ * fails to reach a steady state and circuit breaker is turned on") fails, and a circuit-breaker rollback shows as a
+ * `PRIMARY` deployment running the previous task definition
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html: "the service is
+ * rolled back to the last deployment that completed successfully").
+ */
+import type { Deployment, DescribeServicesResponse, Service } from "@aws-sdk/client-ecs";
+
+export type RolloutFailure = "missing" | "rolledBack" | "superseded" | "failed" | "timedOut";
+
+export type RolloutVerdict =
+  | { outcome: "completed"; deploymentId: string; taskDefinitionArn: string; runningCount: number; desiredCount: number }
+  | { outcome: "pending"; reason: string }
+  | { outcome: "failed"; failure: RolloutFailure; reason: string };
+
+/** `arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>` -> family and revision. */
+export function taskDefinitionRevision(arn: string | undefined): { family: string; revision: number } | undefined {
+  const m = /:task-definition\/([A-Za-z0-9_-]+):(\d+)$/.exec(arn ?? "");
+  return m ? { family: m[1], revision: Number(m[2]) } : undefined;
+}
+
+/** The newest service events (DescribeServices lists them newest first), for the error message. */
+function latestEvents(service: Service, count = 3): string {
+  const events = (service.events ?? []).slice(0, count).map((e) => e.message).filter(Boolean);
+  return events.length ? ` Latest service events: ${events.map((m) => JSON.stringify(m)).join("; ")}.` : "";
+}
+
+function counts(d: Deployment): string {
+  return `running ${d.runningCount ?? 0} of ${d.desiredCount ?? 0}, pending ${d.pendingCount ?? 0}, failed tasks ${d.failedTasks ?? 0}`;
+}
+
+function describeDeployment(d: Deployment): string {
+  const reason = d.rolloutStateReason ? ` (${JSON.stringify(d.rolloutStateReason)})` : "";
+  return `deployment ${d.id ?? "?"} ${d.status ?? "?"} ${d.rolloutState ?? "no rolloutState"}${reason}, ${counts(d)}`;
+}
+
+/**
+ * Pure: the verdict on `expectedTaskDefinitionArn` for the service `serviceName`, from one DescribeServices response.
+ * `pending` means "ask again" (the caller's poller decides when that becomes a timeout).
+ */
+export function judgeRollout(response: DescribeServicesResponse, serviceName: string, expectedTaskDefinitionArn: string): RolloutVerdict {
+  const failure = (response.failures ?? [])[0];
+  if (failure) {
+    return { outcome: "failed", failure: "missing", reason: `DescribeServices could not describe ${serviceName}: ${failure.reason ?? "?"}${failure.detail ? ` (${failure.detail})` : ""} for ${failure.arn ?? "?"}.` };
+  }
+  const service = (response.services ?? []).find((s) => s.serviceName === serviceName || s.serviceArn?.endsWith(`/${serviceName}`));
+  if (!service) return { outcome: "failed", failure: "missing", reason: `DescribeServices returned no service named ${serviceName}.` };
+  if (service.status !== "ACTIVE") {
+    return { outcome: "failed", failure: "missing", reason: `service ${serviceName} is ${service.status ?? "?"}, not ACTIVE.${latestEvents(service)}` };
+  }
+  const deployments = service.deployments ?? [];
+  const primary = deployments.find((d) => d.status === "PRIMARY");
+  if (!primary) return { outcome: "pending", reason: `service ${serviceName} has no PRIMARY deployment yet.` };
+
+  if (primary.taskDefinition !== expectedTaskDefinitionArn) {
+    const ours = deployments.filter((d) => d.taskDefinition === expectedTaskDefinitionArn);
+    const failedOurs = ours.find((d) => d.rolloutState === "FAILED");
+    const now = taskDefinitionRevision(primary.taskDefinition);
+    const wanted = taskDefinitionRevision(expectedTaskDefinitionArn);
+    const older = Boolean(now && wanted && now.family === wanted.family && now.revision < wanted.revision);
+    const runs = `the service's PRIMARY deployment runs ${primary.taskDefinition ?? "?"} (${describeDeployment(primary)}), not ${expectedTaskDefinitionArn}`;
+    if (failedOurs || older) {
+      const why = failedOurs ? ` The deployment of ${expectedTaskDefinitionArn} failed: ${describeDeployment(failedOurs)}.` : "";
+      return { outcome: "failed", failure: "rolledBack", reason: `rolled back: ${runs}.${why}${latestEvents(service)}` };
+    }
+    return { outcome: "failed", failure: "superseded", reason: `superseded by another deploy: ${runs}.${latestEvents(service)}` };
+  }
+
+  switch (primary.rolloutState) {
+    case "COMPLETED":
+      return {
+        outcome: "completed",
+        deploymentId: primary.id ?? "",
+        taskDefinitionArn: expectedTaskDefinitionArn,
+        runningCount: primary.runningCount ?? 0,
+        desiredCount: primary.desiredCount ?? 0,
+      };
+    case "FAILED":
+      return { outcome: "failed", failure: "failed", reason: `the deployment of ${expectedTaskDefinitionArn} FAILED: ${describeDeployment(primary)}.${latestEvents(service)}` };
+    default:
+      // IN_PROGRESS, or no rolloutState at all (only returned for the ECS rolling-update controller, which Berth uses).
+      return { outcome: "pending", reason: `the deployment of ${expectedTaskDefinitionArn} has not completed: ${describeDeployment(primary)}.${latestEvents(service)}` };
+  }
+}
