@@ -2,7 +2,7 @@
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import { asArray, resourceRule, stackRule } from "./rule";
-import { TLS_POLICIES } from "../infra/config/network";
+import { TLS13_LISTENER_POLICIES } from "./securityLists";
 
 /** `aws.alb.*` are aliases of `aws.lb.*` with their own type tokens: a rule checks both. */
 export const LOAD_BALANCER = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
@@ -13,8 +13,8 @@ type LoadBalancer = Unwrap<aws.lb.LoadBalancerArgs>;
 type Listener = Unwrap<aws.lb.ListenerArgs>;
 type TargetGroup = Unwrap<aws.lb.TargetGroupArgs>;
 
-/** ELB security policies that allow TLS 1.3 and nothing older than TLS 1.2: one list, shared with the config reader. */
-export const TLS13_POLICIES: string[] = [...TLS_POLICIES];
+/** ELB security policies that allow TLS 1.3 and nothing older than TLS 1.2 (policy/securityLists.ts; the config reader reads the same list). */
+export const TLS13_POLICIES: string[] = [...TLS13_LISTENER_POLICIES];
 
 const isApplication = (lb: LoadBalancer) => lb.loadBalancerType === undefined || lb.loadBalancerType === "application";
 

@@ -5,6 +5,7 @@
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as docker from "@pulumi/docker";
 import { asArray, resourceRule } from "./rule";
+import { DIGEST_REFERENCE, IMAGE_DIGEST, runsAsRoot } from "./securityLists";
 
 export const DOCKER_CONTAINER = "docker:index/container:Container";
 
@@ -22,7 +23,6 @@ export const dockerReadonlyRoot = resourceRule<Container>({
   },
 });
 
-const ROOT_USERS = /^(root|0)(:.*)?$/;
 
 export const dockerNonRootUser = resourceRule<Container>({
   name: "berth-docker-non-root-user",
@@ -37,7 +37,7 @@ export const dockerNonRootUser = resourceRule<Container>({
     if ((args.getConfig<{ exemptContainers?: string[] }>().exemptContainers ?? []).includes(String(c.name))) return;
     const user = typeof c.user === "string" ? c.user.trim() : undefined;
     if (!user) report("user is not set: the container runs as whatever the image says, root unless it says otherwise.");
-    else if (ROOT_USERS.test(user)) report(`user is ${JSON.stringify(user)}: the container runs as root.`);
+    else if (runsAsRoot(user)) report(`user is ${JSON.stringify(user)}: the container runs as root (uid 0) or in the root group (gid 0).`);
   },
 });
 
@@ -137,8 +137,6 @@ export const dockerLoopbackPorts = resourceRule<Container>({
   },
 });
 
-const IMAGE_ID = /^sha256:[0-9a-f]{64}$/;
-const DIGEST_REF = /@sha256:[0-9a-f]{64}$/;
 
 export const dockerImageByDigest = resourceRule<Container>({
   name: "berth-docker-image-digest",
@@ -148,7 +146,7 @@ export const dockerImageByDigest = resourceRule<Container>({
   remediationSteps: "Give the container the `imageId` of a `docker.RemoteImage` pulled by digest (localStack.ts does).",
   validate: (c, _a, report) => {
     const image = String(c.image ?? "");
-    if (!IMAGE_ID.test(image) && !DIGEST_REF.test(image)) report(`image ${JSON.stringify(image)} is neither an image ID (sha256:<64 hex>) nor pinned by digest (…@sha256:<64 hex>).`);
+    if (!IMAGE_DIGEST.test(image) && !DIGEST_REFERENCE.test(image)) report(`image ${JSON.stringify(image)} is neither an image ID (sha256:<64 hex>) nor pinned by digest (…@sha256:<64 hex>).`);
   },
 });
 

@@ -3,6 +3,7 @@ import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import type * as gcp from "@pulumi/gcp";
 import { asArray, parseJsonDocument, resourceRule, stackRule } from "./rule";
+import { deployTagSamples } from "./securityLists";
 
 export const ECR_REPOSITORY = "aws:ecr/repository:Repository";
 export const ECR_LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
@@ -29,8 +30,8 @@ export const ecrScanOnPush = resourceRule<EcrRepository>({
   },
 });
 
-/** Tags Berth deploys by: the full commit SHA and the release tag `vX.Y.Z-<sha>`. An exclusion must match neither. */
-const DEPLOY_TAG_SAMPLES = ["0123456789abcdef0123456789abcdef01234567", "v1.2.3-0123456789abcdef0123456789abcdef01234567"];
+/** Tags Berth deploys by: the full commit SHA, the release tag `vX.Y.Z-<sha>`, a dirty staging build's `<sha>-dirty-<fingerprint>`. An exclusion must match none. */
+const DEPLOY_TAG_SAMPLES = deployTagSamples();
 
 /** ECR exclusion filters are WILDCARD patterns: `*` matches any run of characters. */
 export function wildcardMatches(filter: string, tag: string): boolean {

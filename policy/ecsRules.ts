@@ -2,6 +2,7 @@
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import { asArray, parseJsonDocument, resourceRule } from "./rule";
+import { DIGEST_REFERENCE, isSecretLookingName, runsAsRoot } from "./securityLists";
 
 export const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 export const ECS_SERVICE = "aws:ecs/service:Service";
@@ -42,8 +43,6 @@ export const ecsReadonlyRoot = resourceRule<TaskDefinition>({
     }),
 });
 
-const ROOT_USERS = /^(root|0)(:.*)?$/;
-
 export const ecsNonRootUser = resourceRule<TaskDefinition>({
   name: "berth-ecs-non-root-user",
   summary: "Containers run as an explicit non-root user.",
@@ -54,7 +53,7 @@ export const ecsNonRootUser = resourceRule<TaskDefinition>({
     eachContainer(task, report, (c, label) => {
       const user = typeof c.user === "string" ? c.user.trim() : undefined;
       if (!user) report(`${label}: user is not set: the container runs as whatever the image says, root unless it says otherwise.`);
-      else if (ROOT_USERS.test(user)) report(`${label}: user is ${JSON.stringify(user)}: the container runs as root.`);
+      else if (runsAsRoot(user)) report(`${label}: user is ${JSON.stringify(user)}: the container runs as root (uid 0) or in the root group (gid 0).`);
     }),
 });
 
@@ -134,8 +133,6 @@ export const ecsMemoryLimits = resourceRule<TaskDefinition>({
   },
 });
 
-const DIGEST_REF = /@sha256:[0-9a-f]{64}$/;
-
 export const ecsImageByDigest = resourceRule<TaskDefinition>({
   name: "berth-ecs-image-digest",
   summary: "Images are pinned by digest (`repo@sha256:...`), never by a `:latest` tag.",
@@ -146,12 +143,10 @@ export const ecsImageByDigest = resourceRule<TaskDefinition>({
     eachContainer(task, report, (c, label) => {
       const image = String(c.image ?? "");
       if (/:latest(@|$)/.test(image)) report(`${label}: image ${image} uses the latest tag.`);
-      if (!DIGEST_REF.test(image)) report(`${label}: image ${JSON.stringify(image)} is not pinned by digest (…@sha256:<64 hex>).`);
+      if (!DIGEST_REFERENCE.test(image)) report(`${label}: image ${JSON.stringify(image)} is not pinned by digest (…@sha256:<64 hex>).`);
     }),
 });
 
-/** Names that say "this is a secret". Real secrets belong in `secrets` (SSM / Secrets Manager), not `environment`. */
-const SECRET_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|PWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CLIENT_?SECRET|CREDENTIALS?|CONNECTION_?STRING)(S)?($|_)/i;
 /** Values that look like credentials whatever their name. */
 const SECRET_VALUES: [string, RegExp][] = [
   ["an AWS access key id", /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
@@ -177,7 +172,7 @@ export const ecsNoSecretsInEnvironment = resourceRule<TaskDefinition>({
       for (const env of asArray(c.environment)) {
         const name = String(env.name ?? "");
         if (allowed.has(name)) continue;
-        if (SECRET_NAME.test(name)) report(`${label}: environment variable ${name} looks like a secret (by its name); the value is in plain text in the task definition.`);
+        if (isSecretLookingName(name)) report(`${label}: environment variable ${name} looks like a secret (by its name); the value is in plain text in the task definition.`);
         for (const [what, pattern] of SECRET_VALUES) {
           if (pattern.test(String(env.value ?? ""))) report(`${label}: environment variable ${name} holds what looks like ${what}.`);
         }

@@ -7,6 +7,7 @@
  */
 import type { ConfigSection } from "./section";
 import type { Environment } from "../config";
+import { IMAGE_DIGEST } from "../../policy/securityLists";
 
 export interface PromotionSettings {
   /** Fully qualified stack whose running digest this stack deploys, e.g. `my-org/berth/staging`. */
@@ -64,7 +65,7 @@ export const GITHUB_ENVIRONMENT: Record<"staging" | "prod", string> = { staging:
 export const DEFAULT_REQUIRED_CHECKS = ["test", "plan (staging)", "plan (prod)", "preview (staging)", "preview (prod)"];
 
 const STACK_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const DIGEST = IMAGE_DIGEST;
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*\/\.|.*@\{)[A-Za-z0-9._\/-]{1,200}$/;

@@ -5,6 +5,7 @@
  */
 import type { ConfigSection } from "./section";
 import type { Environment } from "../config";
+import { TLS13_LISTENER_POLICIES } from "../../policy/securityLists";
 
 export interface NetworkSettings {
   /** Use this existing VPC (with the subnet ids below) instead of creating one. */
@@ -65,21 +66,11 @@ export interface LogSettings {
   retentionDays: number;
 }
 
-/** TLS 1.3 security policies an HTTPS listener may use (FSBP ELB.17): TLS 1.2+ only, no CBC/SHA-1 `Ext` variants. */
-export const TLS_POLICIES = [
-  "ELBSecurityPolicy-TLS13-1-2-2021-06",
-  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-  "ELBSecurityPolicy-TLS13-1-3-2021-06",
-  "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-  "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-  "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-  "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-] as const;
+/**
+ * TLS 1.3 security policies an HTTPS listener may use (FSBP ELB.17): the policy pack's list (policy/securityLists.ts),
+ * so `berth:loadBalancer.tlsPolicy` accepts exactly what berth-alb-tls13-policy accepts.
+ */
+export const TLS_POLICIES = TLS13_LISTENER_POLICIES;
 export const DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */

@@ -6,6 +6,7 @@
  */
 import type { ConfigSection } from "./section";
 import type { Environment } from "../config";
+import { isSecretLookingName, runsAsRoot } from "../../policy/securityLists";
 
 export interface ServiceRoute {
   /** The listener's default action forwards to this service (exactly one routed service may claim it). */
@@ -110,8 +111,6 @@ export const MAX_LISTENER_RULES = 100;
 export const MAX_TARGET_GROUPS = 100;
 /** Characters of secret ARNs (each counted with 3 for its quotes and comma) a service's execution role policy can list. */
 export const SECRET_ARN_BUDGET = 8000;
-/** Names that look like they hold a secret: such values belong in `secrets`, not in plain `environment`. */
-export const SECRET_LOOKING_NAME = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|PWD|TOKEN|SECRET|KEY|APIKEY|CREDENTIALS?|PRIVATE_?KEY|CONNECTION_?STRING|DSN)$/i;
 /** A full SSM parameter ARN or a Secrets Manager secret ARN (optionally with `:json-key:version-stage:version-id`). */
 export const SECRET_ARN =
   /^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]+|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?)$/;
@@ -172,7 +171,8 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
   const port = s.integer("port", { default: 8080, min: 1024, max: 65535, allowed: "an unprivileged port from 1024 to 65535" });
   const environmentVars = s.stringMap("environment", { keyPattern: ENV_NAME });
   for (const envName of Object.keys(environmentVars)) {
-    if (SECRET_LOOKING_NAME.test(envName)) {
+    // The policy pack's own test (policy/securityLists.ts, berth-ecs-no-env-secrets): what it flags is refused here.
+    if (isSecretLookingName(envName)) {
       p.add(`${s.keyPath("environment")}.${envName}`, "(value hidden)", "a non-secret variable: put secrets in `secrets` as an SSM parameter or Secrets Manager ARN");
     }
     if ((PROGRAM_ENVIRONMENT as readonly string[]).includes(envName)) {
@@ -207,7 +207,7 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     logEncryptionKey: h.boolean("logEncryptionKey", true),
   };
   const user = s.string("user", { default: "10001:10001", pattern: USER, allowed: "a numeric uid:gid such as 10001:10001" })!;
-  if (hardening.nonRootUser && /^0:|:0$/.test(user)) {
+  if (hardening.nonRootUser && runsAsRoot(user)) {
     p.add(s.keyPath("user"), user, "a non-root uid:gid (not 0); running as root needs `hardening.nonRootUser: false`");
   }
 

@@ -14,6 +14,7 @@
  */
 import type { ConfigSection } from "./section";
 import type { Environment } from "../config";
+import { COMMIT_SHA } from "../../policy/securityLists";
 
 export interface SourceRevision {
   /** Full 40-hex git commit SHA. */
@@ -37,7 +38,8 @@ export interface GitState {
   dirtyFingerprint?: string;
 }
 
-export const SHA_PATTERN = /^[0-9a-f]{40}$/;
+/** The pack's commit SHA pattern (policy/securityLists.ts): the tag the pack's immutability rule protects. */
+export const SHA_PATTERN = COMMIT_SHA;
 export const SHA_ALLOWED = "a full 40-hex lowercase git commit SHA (never `latest`, never a short SHA)";
 export const RELEASE_TAG_PATTERN = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 const RELEASE_ALLOWED = "a release tag vX.Y.Z (e.g. v1.4.2)";
