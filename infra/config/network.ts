@@ -78,6 +78,9 @@ export const CLOUDWATCH_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Load balancer ingress CIDRs: 60 inbound rules per security group, one per CIDR and listener port (443, 80). */
+export const MAX_INGRESS_CIDRS = 30;
+
 const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -203,6 +206,9 @@ export function readLoadBalancerSettings(s: ConfigSection, environment: Environm
   const badCidrs = ingressCidrs.filter((c) => !parseIpv4Cidr(c));
   if (badCidrs.length > 0) s.problems.add(s.keyPath("ingressCidrs"), badCidrs, "IPv4 CIDRs such as 203.0.113.0/24 (no host bits set)");
   if (new Set(ingressCidrs).size !== ingressCidrs.length) s.problems.add(s.keyPath("ingressCidrs"), ingressCidrs, "distinct CIDRs (each listed once)");
+  // One inbound rule per CIDR and listener port (443 and 80); a security group takes at most 60 inbound rules
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+  if (ingressCidrs.length > MAX_INGRESS_CIDRS) s.problems.add(s.keyPath("ingressCidrs"), `${ingressCidrs.length} CIDRs`, `at most ${MAX_INGRESS_CIDRS} CIDRs (2 listener ports each, 60 inbound rules per security group)`);
 
   const hc = s.section("healthCheck");
   const healthCheck: TargetHealthCheckSettings = {

@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Builds the app image from a Dockerfile with buildah into Berth's private container storage, on the stand-in
 # base images (made or reused by standin-images.sh; --pull-never), the way CI/the tests/the benchmark do here.
-# Usage: scripts/containers/build-image.sh [-f DOCKERFILE] [-t TAG] [--standins LIST]
+# Usage: scripts/containers/build-image.sh [-f DOCKERFILE] [-t TAG] [--standins LIST] [--no-cache]
 #   env GIT_SHA (default: git HEAD or 0000...), VERSION (default 0.0.0-local), SOURCE_URL (default: git remote or
-#   https://github.com/berth/berth), BUILD_TIME (default: HEAD's commit time, UTC); BERTH_SKIP_STANDINS=1 to not touch the base images.
+#   https://github.com/berth/berth), SOURCE_DATE_EPOCH (default: HEAD's commit time, seconds since the epoch),
+#   BUILD_TIME (default: SOURCE_DATE_EPOCH as UTC ISO 8601); BERTH_SKIP_STANDINS=1 to not touch the base images.
+# Reproducible: `buildah bud --timestamp $SOURCE_DATE_EPOCH` gives every file in the new layers and the image config
+# that time, so the same commit and build args give the same image digest (tests/container/reproducible.test.ts).
+# --no-cache: no layer cache (a build from scratch; the NuGet package cache mount stays).
 # Prints the image ID on stdout, timings on stderr.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$here/env.sh"
 
-dockerfile=Dockerfile tag=localhost/berth:dev standins="runtime-deps sdk"
+dockerfile=Dockerfile tag=localhost/berth:dev standins="runtime-deps sdk" cache=(--layers)
 while [ $# -gt 0 ]; do
   case "$1" in
     -f) dockerfile=$2; shift 2 ;;
     -t) tag=$2; shift 2 ;;
     --standins) standins=$2; shift 2 ;;
+    --no-cache) cache=(--no-cache); shift ;;
     *) echo "build-image: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -28,7 +33,8 @@ VERSION=${VERSION:-0.0.0-local}
 SOURCE_URL=${SOURCE_URL:-$(git remote get-url origin 2>/dev/null || echo https://github.com/berth/berth)}
 # Default: the commit time of HEAD, not "now": a build arg that changes on every build busts buildah's layer cache
 # for every RUN after its ARG (here: the whole AOT publish), and a commit-derived time keeps builds reproducible.
-BUILD_TIME=${BUILD_TIME:-$(TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo 1970-01-01T00:00:00Z)}
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+BUILD_TIME=${BUILD_TIME:-$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)}
 
 t0=$(date +%s%3N)
 if [ "${BERTH_SKIP_STANDINS:-0}" != 1 ]; then
@@ -38,9 +44,10 @@ fi
 t1=$(date +%s%3N)
 # --format docker: OCI format drops HEALTHCHECK. --force-rm: no mounted leftovers after a failed build.
 # --platform: sets TARGETARCH (the Dockerfile publishes with -a $TARGETARCH).
-TMPDIR="$BERTH_CONTAINERS_TMPDIR" buildah bud --format docker --layers --force-rm --pull-never --platform linux/amd64 \
+TMPDIR="$BERTH_CONTAINERS_TMPDIR" buildah bud --format docker "${cache[@]}" --force-rm --pull-never --platform linux/amd64 \
+  --timestamp "$SOURCE_DATE_EPOCH" \
   --build-arg GIT_SHA="$GIT_SHA" --build-arg VERSION="$VERSION" --build-arg SOURCE_URL="$SOURCE_URL" \
-  --build-arg BUILD_TIME="$BUILD_TIME" \
+  --build-arg SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" --build-arg BUILD_TIME="$BUILD_TIME" \
   -f "$dockerfile" -t "$tag" . >&2
 t2=$(date +%s%3N)
 id=$(podman image inspect --format '{{.Id}}' "$tag")

@@ -8,10 +8,10 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, statfsSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statfsSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { hardenedRunArgs } from "./hardenedRunArgs.js";
+import { fargateRunArgs, fargateVolumes, hardenedRunArgs, stagingWebSpec, type FargateVolume } from "./hardenedRunArgs.js";
 import {
   cgroupDirs,
   containerHostPids,
@@ -36,10 +36,14 @@ const TEST_VERSION = "0.0.0-containertest";
 const TEST_SOURCE = "https://github.com/berth/berth";
 // Fixed, so repeated runs reuse the cached AOT publish layer (a changing build arg would redo it every time).
 const TEST_BUILD_TIME = "2026-01-02T03:04:05Z";
+const TEST_SOURCE_DATE_EPOCH = String(Date.parse(TEST_BUILD_TIME) / 1000);
 const IMAGE = `localhost/berth-test:${TEST_SHA.slice(0, 12)}`;
 const suffix = `${process.pid}-${randomBytes(3).toString("hex")}`;
 const HARDENED = `berth-test-hardened-${suffix}`;
 const UNHARDENED = `berth-test-control-${suffix}`;
+const FARGATE = `berth-test-fargate-${suffix}`;
+/** Where the Fargate runs mount the in-container probe (a static busybox: the app image has no shell). */
+const PROBE = "/berth-probe/busybox";
 const MiB = 1024 * 1024;
 // Ceilings for "tight" limits. The exact values come from the run flags (hardenedRunArgs(): the staging spec); the
 // tests check that each limit is set, at most this, and what the kernel enforces.
@@ -52,15 +56,23 @@ let image: ImageConfig;
 let port = 0;
 let pid = 0;
 
-function buildImage(): Promise<void> {
+function buildImage(dockerfile = "Dockerfile", tag = IMAGE, extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const script = path.join(repoRoot, "scripts/containers/build-image.sh");
     execFile(
       script,
-      ["-f", "Dockerfile", "-t", IMAGE],
+      ["-f", dockerfile, "-t", tag],
       {
         cwd: repoRoot,
-        env: { ...containersEnv(), GIT_SHA: TEST_SHA, VERSION: TEST_VERSION, SOURCE_URL: TEST_SOURCE, BUILD_TIME: TEST_BUILD_TIME },
+        env: {
+          ...containersEnv(),
+          GIT_SHA: TEST_SHA,
+          VERSION: TEST_VERSION,
+          SOURCE_URL: TEST_SOURCE,
+          BUILD_TIME: TEST_BUILD_TIME,
+          SOURCE_DATE_EPOCH: TEST_SOURCE_DATE_EPOCH,
+          ...extraEnv,
+        },
         maxBuffer: 256 * 1024 * 1024,
         timeout: 20 * 60_000,
       },
@@ -94,6 +106,50 @@ function readCgroupFile(dir: string | undefined, file: string): string | undefin
   return existsSync(p) ? readFileSync(p, "utf8").trim() : undefined;
 }
 
+
+/** The result of running `busybox sh -c SCRIPT` inside a container as `user`. */
+async function probe(container: string, user: string, script: string): Promise<{ code: number; out: string }> {
+  const r = await podman(["exec", "--user", user, container, PROBE, "sh", "-c", script], { allowFail: true, timeoutMs: 30_000 });
+  return { code: r.code, out: (r.stdout + r.stderr).trim() };
+}
+
+/** Writes, reads back and removes a file in `dir` inside the container, as `user`. */
+function writeProbe(container: string, user: string, dir: string) {
+  return probe(container, user, `echo berth > ${dir}/berth-probe-${suffix} && cat ${dir}/berth-probe-${suffix} && rm ${dir}/berth-probe-${suffix}`);
+}
+
+/**
+ * Runs `imageRef` as the ECS task Fargate would run for `spec` (fargateRunArgs: its task volumes instead of tmpfs),
+ * with the probe bind-mounted read-only, waits for /health, calls `body`, and removes the container and volumes.
+ */
+async function underFargate(
+  imageRef: string,
+  spec: ReturnType<typeof stagingWebSpec>,
+  body: (ctx: { name: string; volumes: FargateVolume[] }) => Promise<void>,
+): Promise<void> {
+  const imageVolumes = (await inspectImage(imageRef)).Volumes;
+  const scratchDir = path.join(containersEnv().BERTH_CONTAINERS_DIR!, "tmp", "fargate-volumes");
+  mkdirSync(scratchDir, { recursive: true });
+  const volumes = fargateVolumes(spec, imageVolumes, {
+    scratchDir,
+    namePrefix: `${FARGATE}-v`,
+    removeVolume: async (name) => void (await podman(["volume", "rm", "-f", name], { allowFail: true })),
+  });
+  const args = [...fargateRunArgs(spec, volumes), "--mount", `type=bind,src=/bin/busybox,dst=${PROBE},ro`];
+  try {
+    const c = await startContainer(FARGATE, imageRef, args);
+    try {
+      await waitForHttp200(`http://127.0.0.1:${c.port}/health`, 30_000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\ncontainer logs:\n${await containerLogs(FARGATE)}`);
+    }
+    await body({ name: FARGATE, volumes });
+  } finally {
+    await removeContainer(FARGATE);
+    for (const v of volumes) await v.remove();
+  }
+}
+
 describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
   before(async () => {
     if (process.getuid?.() !== 0) throw new Error("the container tests run as root (as CI does)");
@@ -103,6 +159,7 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
       throw new Error("podman's netavark is missing: apt-get install netavark aardvark-dns (scripts/bootstrap)");
     }
     if (!existsSync(path.join(repoRoot, "Dockerfile"))) throw new Error("no root Dockerfile to build");
+    if (!existsSync("/bin/busybox")) throw new Error("/bin/busybox (Debian busybox-static) is missing: scripts/bootstrap installs it");
     await buildImage();
     image = await inspectImage(IMAGE);
     const started = await startContainer(HARDENED, IMAGE, hardenedRunArgs());
@@ -126,6 +183,7 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
   after(async () => {
     await removeContainer(HARDENED);
     await removeContainer(UNHARDENED);
+    await removeContainer(FARGATE);
   });
 
   test("1. the image's own HEALTHCHECK command passes (podman healthcheck run)", async (t) => {
@@ -313,5 +371,78 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     assert.deepEqual(hc.Test, image.Healthcheck?.Test, "podman runs the same health check the image declares");
     assert.ok(raw.config.Entrypoint && raw.config.Entrypoint.length > 0, "image has an ENTRYPOINT");
     assert.equal(raw.architecture, "amd64");
+  });
+  // ---- the ECS rendering under FARGATE's volume semantics (not the friendlier local tmpfs) --------------------
+  // Fargate backs each writable path with a bind-mount task volume: an empty root-owned 0755 directory, unless the
+  // image declares VOLUME at that exact containerPath, in which case the image's directory (contents, owner, mode)
+  // is copied in (AWS ECS developer guide, "Use bind mounts with Amazon ECS",
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html; aws/containers-roadmap#938).
+
+  test("9. Fargate semantics: the task user writes /tmp (the image declares VOLUME /tmp, a world-writable sticky dir)", async (t) => {
+    const spec = stagingWebSpec();
+    assert.ok(spec.user && !spec.user.startsWith("0"), `the staging task runs as a non-root user: ${spec.user}`);
+    await underFargate(IMAGE, spec, async ({ name, volumes }) => {
+      const tmp = volumes.find((v) => v.containerPath === "/tmp");
+      assert.ok(tmp, "/tmp is one of the task's writable paths");
+      const st = await probe(name, spec.user!, "stat -c '%a %u:%g' /tmp");
+      t.diagnostic(`/tmp backed by ${tmp.kind}: mode/owner ${st.out}`);
+      const w = await writeProbe(name, spec.user!, "/tmp");
+      assert.deepEqual(w, { code: 0, out: "berth" }, `write to /tmp as the task user ${spec.user} (/tmp: ${tmp.kind}, ${st.out})`);
+    });
+  });
+
+  test("10. Fargate semantics with ECS Exec on: /tmp for the task user, the Exec agent paths for the agent (uid 0, no capabilities)", async (t) => {
+    // The ECS agent starts the SSM agent in the container with `docker exec` as user "0" (amazon-ecs-agent,
+    // agent/engine/execcmd/manager_start_linux.go: execAgentCmdUser = "0"; manager_start.go), inside the container's
+    // capability set: with --cap-drop ALL root has no CAP_DAC_OVERRIDE, so it can write a volume only as its owner.
+    // With readonlyRootFilesystem the agent needs these paths writable (aws/containers-roadmap#1359).
+    // Where the agent writes, from the agents' sources (not from infra's list): its data store and its logs
+    // (amazon-ssm-agent agent/appconfig/constants_unix.go: AgentData = "/var/lib/amazon/ssm/", DownloadRoot under
+    // "/var/log/amazon/ssm/"; amazon-ecs-agent manager_init_task_linux.go: ContainerLogDir = "/var/log/amazon/ssm").
+    const agentWrites = ["/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
+    const spec = stagingWebSpec({ enableExecuteCommand: true });
+    const execPaths = spec.writablePaths.map((w) => w.path).filter((p) => p !== "/tmp");
+    for (const p of agentWrites) assert.ok(execPaths.includes(p), `ECS Exec on: ${p} is a writable path (${execPaths.join(", ")})`);
+    await underFargate(IMAGE, spec, async ({ name, volumes }) => {
+      assert.deepEqual(await writeProbe(name, spec.user!, "/tmp"), { code: 0, out: "berth" }, "task user writes /tmp");
+      const caps = await probe(name, "0", "grep CapEff /proc/self/status");
+      assert.match(caps.out, /CapEff:\s+0+$/, `the agent's exec has no capabilities: ${caps.out}`);
+      for (const p of execPaths) {
+        const v = volumes.find((x) => x.containerPath === p)!;
+        const w = await writeProbe(name, "0", p);
+        assert.deepEqual(w, { code: 0, out: "berth" }, `the Exec agent (uid 0) writes ${p} (${v.kind})`);
+      }
+      t.diagnostic(`ECS Exec paths ${execPaths.join(", ")}: ${volumes.filter((v) => v.containerPath !== "/tmp").map((v) => v.kind).join(", ")}`);
+    });
+  });
+
+  test("11. negative controls: without VOLUME /tmp, or without mode 1777 on it, the task user cannot write /tmp on Fargate", async (t) => {
+    // Two mutated Dockerfiles, built like the real one (their unchanged steps come from the layer cache), run the
+    // same way as test 9: each must FAIL the write, so test 9 really depends on the VOLUME and on the mode.
+    const dockerfile = readFileSync(path.join(repoRoot, "Dockerfile"), "utf8");
+    const mutants: Array<{ key: string; what: string; from: RegExp }> = [
+      { key: "novolume", what: "VOLUME /tmp removed", from: /^VOLUME \/tmp\n/m },
+      { key: "nomode", what: "chmod 1777 of /tmp removed", from: / && chmod 1777 \/rootfs\/tmp/ },
+    ];
+    const dir = path.join(containersEnv().BERTH_CONTAINERS_DIR!, "tmp");
+    for (const m of mutants) {
+      assert.match(dockerfile, m.from, `the Dockerfile has the line this control removes (${m.what})`);
+      const file = path.join(dir, `Dockerfile.${m.key}-${suffix}`);
+      writeFileSync(file, dockerfile.replace(m.from, ""));
+      const tag = `localhost/berth-test:${m.key}-${TEST_SHA.slice(0, 12)}`;
+      try {
+        await buildImage(file, tag, { BERTH_SKIP_STANDINS: "1" });
+        const spec = stagingWebSpec();
+        await underFargate(tag, spec, async ({ name }) => {
+          const w = await writeProbe(name, spec.user!, "/tmp");
+          assert.notEqual(w.code, 0, `${m.what}: the write to /tmp must fail (got ${JSON.stringify(w)})`);
+          assert.match(w.out, /Permission denied/, `${m.what}: refused by permissions`);
+          t.diagnostic(`${m.what}: ${w.out}`);
+        });
+      } finally {
+        unlinkSync(file);
+        await podman(["rmi", "-f", tag], { allowFail: true });
+      }
+    }
   });
 });

@@ -94,6 +94,8 @@ export interface ImageConfig {
   Labels: Record<string, string>;
   Entrypoint: string[] | null;
   Healthcheck: { Test: string[]; Interval?: number; Timeout?: number; Retries?: number } | null;
+  /** The paths the image declares with `VOLUME`. */
+  Volumes: string[];
   Size: number;
 }
 
@@ -107,6 +109,7 @@ export async function inspectImage(image: string): Promise<ImageConfig> {
     Labels: (cfg.Labels ?? img.Labels ?? {}) as Record<string, string>,
     Entrypoint: cfg.Entrypoint ?? null,
     Healthcheck: (img.Healthcheck ?? img.HealthCheck ?? cfg.Healthcheck ?? null) as ImageConfig["Healthcheck"],
+    Volumes: Object.keys((cfg.Volumes ?? {}) as Record<string, unknown>).sort(),
     Size: Number(img.Size ?? 0),
   };
 }
