@@ -29,10 +29,17 @@ export function taskDefinitionRevision(arn: string | undefined): { family: strin
   return m ? { family: m[1], revision: Number(m[2]) } : undefined;
 }
 
-/** The newest service events (DescribeServices lists them newest first), for the error message. */
-function latestEvents(service: Service, count = 3): string {
-  const events = (service.events ?? []).slice(0, count).map((e) => e.message).filter(Boolean);
-  return events.length ? ` Latest service events: ${events.map((m) => JSON.stringify(m)).join("; ")}.` : "";
+/** What a failure looks like in the service's events (ECS's own wording). */
+const FAILURE_EVENT = /deployment failed|circuit breaker|rolling back|failed container health checks|unable to|failed to/i;
+
+/**
+ * For the error message: the three newest service events (DescribeServices lists them newest first) and, from the
+ * 20 newest, up to two more that report a failure (the circuit breaker's "deployment failed", "rolling back").
+ */
+function latestEvents(service: Service): string {
+  const recent = (service.events ?? []).slice(0, 20).map((e) => e.message ?? "").filter(Boolean);
+  const picked = [...recent.slice(0, 3), ...recent.slice(3).filter((m) => FAILURE_EVENT.test(m)).slice(0, 2)];
+  return picked.length ? ` Latest service events: ${picked.map((m) => JSON.stringify(m)).join("; ")}.` : "";
 }
 
 function counts(d: Deployment): string {
