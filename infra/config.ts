@@ -95,9 +95,17 @@ export interface Settings {
 }
 
 /**
- * Top-level keys whose value is a YAML mapping. Pulumi's project config schema (Pulumi.yaml) takes only string,
- * integer, boolean and array types, so these are declared here instead; each section reader validates its content.
- * tests/infra/projectSchema.test.ts checks every key the program reads is declared in Pulumi.yaml or here.
+ * Why some keys are not declared in Pulumi.yaml: `pulumi up/preview/refresh/destroy` refuse a stack that does not set
+ * a key declared there without a `default:` (pulumi/pulumi pkg/workspace/config.go, `mergeConfig`), and inject a
+ * declared `default:` into every stack (the local one too, where cloud keys are refused), as a plain value (so a
+ * `secret: true` key with a default refuses every stack that does not set it). Keys that are optional, or valid in
+ * some stacks only, are therefore validated here only; tests/infra/projectSchema.test.ts checks every key the program
+ * reads is in exactly one of Pulumi.yaml, STRUCTURED_KEYS and STACK_SCOPED_KEYS, and replays every stack run.
+ */
+
+/**
+ * Top-level keys whose value is a YAML mapping, each validated by its section reader. (Pulumi's schema takes
+ * `type: object` since v3.186.0, pulumi/pulumi#20129, but most of these are optional: see above.)
  */
 export const STRUCTURED_KEYS: Record<string, string> = {
   services: "The services (web behind the ALB, worker without): task size, counts, health checks, hardening.",
@@ -114,6 +122,18 @@ export const STRUCTURED_KEYS: Record<string, string> = {
   local: "The local stack's Docker settings.",
 };
 
+/** Scalar keys some stack runs leave unset or must not set (see above); README.md, Configuration reference. */
+export const STACK_SCOPED_KEYS: Record<string, string> = {
+  awsAccountId: "The AWS account (12 digits, quoted) the stack deploys to (allowedAccountIds). Required in aws stacks, refused in the local stack.",
+  gcpProject: "The GCP project of the Artifact Registry repository and the workload identity pool. Required in aws stacks, refused in the local stack.",
+  gcpRegion: "GCP region of the Artifact Registry repository; default europe-west1. aws stacks only (refused in the local stack).",
+  platform: "Image platform of the aws stacks: linux/amd64 (default) or linux/arm64. Refused in the local stack (it builds for the machine's architecture).",
+  imageSha: "The full 40-hex commit SHA the image is built from and tagged with (CI passes it); unset: git rev-parse HEAD.",
+  releaseTag: "vX.Y.Z release being built (adds the tag vX.Y.Z-<sha>); unset: a vX.Y.Z git tag at HEAD.",
+  deploySha: "Rollback: deploy this earlier full 40-hex SHA's existing image instead of building; unset: build the current commit.",
+  ghcrToken: "Secret (`pulumi config set --secret`): GitHub token with write:packages for the GHCR push; unset: the push is skipped with a warning.",
+};
+
 /** The tags the program puts on every resource (provider default tags), before `berth:tags`. */
 export const PROGRAM_TAG_KEYS = ["project", "stack", "managed-by"] as const;
 /** The most tags a resource of the program sets itself (`Name`, plus `tier` on subnets or `service` on target groups). */
@@ -125,13 +145,18 @@ export const AWS_STACK_NAME = /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
 export const AWS_STACK_NAME_ALLOWED =
   "for an aws stack, 1-16 lowercase letters, digits and inner hyphens (it is part of the ECS cluster, IAM role and GCP service account names)";
 
-/** Keys that are secrets: read with `getSecret` by the program, never part of `Settings`. */
+/** Keys that are secrets: read with `getSecret` by the program, never part of `Settings`; a plain-text value is refused. */
 export const SECRET_KEYS = ["berth:ghcrToken"] as const;
 
 export interface LoadContext {
   stack: string;
   /** Reads the git state lazily: only when `berth:imageSha` is unset or the dirty check needs it. */
   git: () => GitState;
+  /**
+   * Whether a key's value was stored encrypted (`pulumi.runtime.isConfigSecret`). Given, a SECRET_KEYS value in
+   * plain text is refused, as the CLI refuses a plain value of a `secret: true` key it cannot declare here.
+   */
+  isSecret?: (key: string) => boolean;
 }
 
 /** Parses a raw config value: structured values arrive as JSON strings from the Pulumi runtime. */
@@ -157,6 +182,11 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     }
   }
   const berth = new ConfigSection(PROJECT, berthRaw, problems);
+  for (const key of SECRET_KEYS) {
+    if (ctx.isSecret && rawConfig[key] !== undefined && !ctx.isSecret(key)) {
+      problems.add(key, "(value hidden)", `an encrypted value: \`pulumi config set --secret ${key} <value>\` (a plain-text value is stored readable in Pulumi.<stack>.yaml)`);
+    }
+  }
 
   const environment = berth.oneOf("environment", ENVIRONMENTS, "staging");
   const target = environment === "local" ? "local" : "aws";

@@ -3,7 +3,11 @@
  *
  * - `AppImage` (the build stack, staging): built once from the repository's Dockerfile with `@pulumi/docker-build`
  *   for the configured platform, tagged `<sha>` (+ `vX.Y.Z-<sha>`), pushed to ECR, GHCR and Artifact Registry on
- *   `up` (never on preview), with a registry build cache in ECR's cache repository.
+ *   `up` (never on preview), with a registry build cache in ECR's cache repository. When ECR already has the
+ *   primary tag (a re-run for a pushed commit), nothing is pushed and the pushed image's digest is deployed: tags
+ *   are IMMUTABLE, and a second push of `<sha>` would be refused (ECR ImageTagAlreadyExistsException). The build
+ *   is reproducible (SOURCE_DATE_EPOCH = the commit time; tests/container/reproducible.test.ts), so a rebuild
+ *   gives that same digest anyway.
  * - `ExistingImage` (rollback: `berth:deploySha`): builds nothing; looks the SHA's image up in ECR and deploys its
  *   digest, or fails with a clear error naming the SHA and the repository.
  * - The promoted image (prod, infra/promotion.ts) implements the same `ImageRelease` interface.
@@ -20,6 +24,7 @@ import { imageTagsFor } from "./config/source";
 import type { EcrRepository } from "./ecr";
 import { buildCacheTag } from "./ecr";
 import type { ArtifactRegistryRepository } from "./artifactRegistry";
+import { commitEpoch } from "./sourceRevision";
 
 /** What every path (build, rollback, promotion) gives the services. */
 export interface ImageRelease {
@@ -52,9 +57,51 @@ export function imageVersion(settings: Pick<Settings, "source">): string {
   return source.releaseTag && !source.dirty ? source.releaseTag.slice(1) : `0.0.0-${source.tag}`;
 }
 
-/** Build arguments (the Dockerfile's ARGs). No build time: the same commit must give the same build inputs. */
-export function imageBuildArgs(settings: Pick<Settings, "source" | "github">): Record<string, string> {
-  return { GIT_SHA: settings.source.sha, VERSION: imageVersion(settings), SOURCE_URL: sourceUrl(settings) };
+/**
+ * Build arguments (the Dockerfile's ARGs). Never the wall clock: the same commit must give the same build inputs.
+ * With the commit's time (`commitEpoch`, seconds): SOURCE_DATE_EPOCH (the Dockerfile stamps every file of the final
+ * stage with it; BuildKit also takes it for the image config's timestamps) and BUILD_TIME (its UTC ISO 8601 form,
+ * GET /version and the `org.opencontainers.image.created` label). Without it (git cannot say), the Dockerfile's
+ * fixed default (0) applies: still reproducible.
+ */
+export function imageBuildArgs(settings: Pick<Settings, "source" | "github">, epochSeconds?: number): Record<string, string> {
+  const args: Record<string, string> = { GIT_SHA: settings.source.sha, VERSION: imageVersion(settings), SOURCE_URL: sourceUrl(settings) };
+  if (epochSeconds !== undefined) {
+    args.SOURCE_DATE_EPOCH = String(epochSeconds);
+    args.BUILD_TIME = new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+  return args;
+}
+
+/**
+ * Whether an `aws.ecr.getImage` failure means "ECR has no such image": the image or the repository does not exist
+ * (ECR API errors ImageNotFoundException, RepositoryNotFoundException; the provider's "no matching ... found" /
+ * "couldn't find resource" for an empty result).
+ */
+export function isAbsentImageError(cause: unknown): boolean {
+  const message = cause instanceof Error ? cause.message : String(cause ?? "");
+  return /ImageNotFoundException|RepositoryNotFoundException|no matching ECR Image|couldn't find resource|empty result/i.test(message);
+}
+
+/**
+ * The digest ECR has for `repositoryName:tag`, or undefined when it has none. A lookup that fails for another
+ * reason also gives undefined (build and push as without this check; the registry still refuses an overwrite) and
+ * says why on the engine log.
+ */
+export async function pushedImageDigest(
+  args: { repositoryName: string; registryId: string; tag: string },
+  opts: { parent: pulumi.Resource },
+): Promise<string | undefined> {
+  try {
+    const image = await aws.ecr.getImage({ repositoryName: args.repositoryName, registryId: args.registryId, imageTag: args.tag }, { parent: opts.parent });
+    return image?.imageDigest || undefined;
+  } catch (cause) {
+    if (!isAbsentImageError(cause)) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      pulumi.log.info(`image: could not look up ${args.repositoryName}:${args.tag} in ECR (${message.split("\n")[0]}); building it`, opts.parent);
+    }
+    return undefined;
+  }
 }
 
 /**
@@ -109,8 +156,10 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
   readonly digest: pulumi.Output<string>;
   readonly ecrDigestRef: pulumi.Output<string>;
   readonly refs: Record<string, pulumi.Output<string>>;
-  /** Every tag pushed, in every registry. */
+  /** Every tag this build pushes, in every registry (none when ECR already has the primary tag). */
   readonly tagRefs: pulumi.Output<string[]>;
+  /** True when ECR already had the primary tag: nothing is pushed, its digest is deployed. */
+  readonly reused: pulumi.Output<boolean>;
   readonly warnings: string[] = [];
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -152,7 +201,13 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
       refs.artifactRegistry = pulumi.interpolate`${arRepo}:${tags[0]}`;
     }
 
-    this.tagRefs = pulumi.all(repositories).apply((repos) => imageTagRefs(repos, tags));
+    // Never overwrite an existing tag: when ECR (what ECS runs from) already has the primary tag, push nothing and
+    // deploy the pushed digest. Looked up with plain inputs, so a preview knows the answer too.
+    const pushedDigest = pulumi.output(
+      pushedImageDigest({ repositoryName: settings.image.name, registryId: settings.aws?.accountId ?? "", tag: tags[0] }, { parent: this }),
+    );
+    this.reused = pushedDigest.apply((d) => d !== undefined);
+    this.tagRefs = pulumi.all([pulumi.all(repositories), pushedDigest]).apply(([repos, d]) => (d ? [] : imageTagRefs(repos, tags)));
     const cacheRef = ecr.cacheRepository
       ? pulumi.interpolate`${ecr.cacheRepository.repositoryUrl}:${buildCacheTag(settings.image.platform)}`
       : undefined;
@@ -166,21 +221,30 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
         dockerfile: { location: path.join(path.relative(process.cwd(), REPO_ROOT), "Dockerfile") },
         platforms: [settings.image.platform],
         tags: this.tagRefs,
-        push: true,
+        push: pushedDigest.apply((d) => d === undefined),
+        // Nothing to export when the image is already pushed (silences docker-build's "no exports" warning).
+        exports: pushedDigest.apply((d): dockerBuild.types.input.ExportArgs[] => (d ? [{ cacheonly: {} }] : [])),
         buildOnPreview: false,
         registries,
-        buildArgs: imageBuildArgs(settings),
+        buildArgs: imageBuildArgs(settings, commitEpoch(settings.source.sha, REPO_ROOT)),
         labels: imageLabels(settings),
         cacheFrom: cacheRef ? [{ registry: { ref: cacheRef } }] : [],
         // ECR needs an image-manifest cache in OCI media types.
         cacheTo: cacheRef ? [{ registry: { ref: cacheRef, mode: dockerBuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }] : [],
       },
-      { parent: this, dependsOn: [ecr.lifecyclePolicy, ...(artifactRegistry ? [artifactRegistry.pusherBinding] : [])] },
+      {
+        parent: this,
+        dependsOn: [ecr.lifecyclePolicy, ...(artifactRegistry ? [artifactRegistry.pusherBinding] : [])],
+        // docker-build deletes the tags it pushed when the Image is deleted or replaced (pulumi-docker-build#581;
+        // its README: "use retainOnDelete: true if you do not want tags deleted"): a replaced or removed Image must
+        // never delete an image that a running service, a rollback or prod's promotion still pulls.
+        retainOnDelete: true,
+      },
     );
 
     this.sha = pulumi.output(settings.source.sha);
-    this.digest = this.image.digest;
-    this.ecrDigestRef = pulumi.interpolate`${ecr.repository.repositoryUrl}@${this.image.digest}`;
+    this.digest = pulumi.all([pushedDigest, this.image.digest]).apply(([pushed, built]) => pushed ?? built);
+    this.ecrDigestRef = pulumi.interpolate`${ecr.repository.repositoryUrl}@${this.digest}`;
     this.refs = refs;
     this.registerOutputs({ sha: this.sha, digest: this.digest, ecrDigestRef: this.ecrDigestRef, refs: this.refs });
   }

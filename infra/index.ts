@@ -12,6 +12,6 @@ import { readGitState } from "./sourceRevision";
 import { awsStack } from "./awsStack";
 import { localStack } from "./localStack";
 
-const settings = loadSettings(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), git: readGitState });
+const settings = loadSettings(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), git: readGitState, isSecret: pulumi.runtime.isConfigSecret });
 
 export = settings.target === "aws" ? awsStack(settings) : localStack(settings);

@@ -37,3 +37,18 @@ function dirtyFingerprint(git: (...args: string[]) => string): string {
   }
   return hash.digest("hex");
 }
+
+/**
+ * The committer time of `sha` in seconds since the epoch (`git show -s --format=%ct`), or undefined when git cannot
+ * say (no git, not a repository, a SHA this clone does not have). The image build's one notion of "when"
+ * (SOURCE_DATE_EPOCH, BUILD_TIME): the same commit always gives the same time, so the same image digest.
+ */
+export function commitEpoch(sha: string, cwd = process.cwd()): number | undefined {
+  if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
+  try {
+    const out = execFileSync("git", ["show", "-s", "--format=%ct", sha], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return /^\d+$/.test(out) ? Number(out) : undefined;
+  } catch {
+    return undefined;
+  }
+}
