@@ -95,7 +95,7 @@ export class ArtifactRegistryRepository extends pulumi.ComponentResource {
 
     this.pusher = new gcp.serviceaccount.Account(
       `${name}-pusher`,
-      { project, accountId: pusherAccountId(imageName), displayName: `Pushes ${imageName} images to Artifact Registry (${settings.stack})` },
+      { project, accountId: pusherAccountId(imageName), displayName: `${imageName} image pusher (${settings.stack})` }, // displayName: at most 100 characters (IAM API)
       { parent: this },
     );
     this.pusherBinding = new gcp.artifactregistry.RepositoryIamMember(

@@ -51,6 +51,8 @@ export interface RecordedOptions {
   /** The URNs each input property references (the implicit dependencies); `dependencies` minus these is `dependsOn`. */
   propertyDependencies: Record<string, string[]>;
   customTimeouts: { create?: string; update?: string; delete?: string };
+  /** The provider reference `<provider urn>::<id>` ("" for a component or the default provider). */
+  provider: string;
 }
 
 /** The URNs a resource waits for through `dependsOn` only (not through an input that references the other resource). */
@@ -78,6 +80,7 @@ function recordOptions(req: any): RecordedOptions | undefined {
       update: timeouts?.getUpdate?.() || undefined,
       delete: timeouts?.getDelete?.() || undefined,
     },
+    provider: req.getProvider?.() ?? "",
   };
 }
 
