@@ -12,6 +12,8 @@ import { readGitState } from "./sourceRevision";
 import { awsStack } from "./awsStack";
 import { localStack } from "./localStack";
 
-const settings = loadSettings(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), git: readGitState, isSecret: pulumi.runtime.isConfigSecret });
+// isConfigSecret (@pulumi/pulumi runtime/config.js, @internal: not in the typings) reads PULUMI_CONFIG_SECRET_KEYS.
+const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+const settings = loadSettings(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), git: readGitState, isSecret });
 
 export = settings.target === "aws" ? awsStack(settings) : localStack(settings);

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { loadSettings, ConfigError, PROJECT, SECRET_KEYS, STACK_SCOPED_KEYS, STRUCTURED_KEYS } from "../../infra/config";
 import type { GitState } from "../../infra/config";
-import { REPO_ROOT } from "../../infra/offline/mockRuntime";
+import { captureStack, REPO_ROOT } from "../../infra/offline/mockRuntime";
 import {
   configSet,
   configSetAll,
@@ -261,4 +261,12 @@ test("berth:ghcrToken is not declared in Pulumi.yaml (prod, local and laptop run
     (e: Error) => /berth:ghcrToken: got "\(value hidden\)"; allowed: .*pulumi config set --secret berth:ghcrToken/.test(e.message) && !e.message.includes("ghp_plain"),
   );
   assert.doesNotThrow(() => loadSettings(config, { stack: "staging", git: () => GIT, isSecret: (k) => k === "berth:ghcrToken" }));
+});
+
+test("the program (infra/index.ts under mocks) refuses a plain-text berth:ghcrToken before registering anything", async () => {
+  const config = { ...runtimeConfig(readStackFile(REPO_ROOT, "staging", PROJECT)).config, "berth:imageSha": SHA, "berth:ghcrToken": "ghp_plain" };
+  const stack = await captureStack({ stack: "staging", config, secretKeys: [] });
+  assert.ok(stack.error instanceof Error, "the program fails");
+  assert.match((stack.error as Error).message, /berth:ghcrToken: got "\(value hidden\)"; allowed: an encrypted value/);
+  assert.equal(stack.resources.filter((r) => r.custom).length, 0, "nothing registered");
 });
