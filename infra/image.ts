@@ -206,7 +206,19 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     const pushedDigest = pulumi.output(
       pushedImageDigest({ repositoryName: settings.image.name, registryId: settings.aws?.accountId ?? "", tag: tags[0] }, { parent: this }),
     );
-    this.reused = pushedDigest.apply((d) => d !== undefined);
+    this.reused = pushedDigest.apply((d) => {
+      if (d && tags.length > 1) {
+        // ECR refuses any push of an existing tag, so the extra tags cannot ride on a rebuild: say what to do.
+        pulumi.log.warn(
+          `image: ECR already has ${settings.image.name}:${tags[0]} (${d}); nothing is pushed, so ${tags.slice(1).join(", ")} ` +
+            `is NOT added. Add it by hand: aws ecr put-image --repository-name ${settings.image.name} --image-tag ${tags[1]} ` +
+            `--image-manifest "$(aws ecr batch-get-image --repository-name ${settings.image.name} --image-ids imageTag=${tags[0]} ` +
+            `--query 'images[0].imageManifest' --output text)" (and crane tag for GHCR / Artifact Registry).`,
+          this,
+        );
+      }
+      return d !== undefined;
+    });
     this.tagRefs = pulumi.all([pulumi.all(repositories), pushedDigest]).apply(([repos, d]) => (d ? [] : imageTagRefs(repos, tags)));
     const cacheRef = ecr.cacheRepository
       ? pulumi.interpolate`${ecr.cacheRepository.repositoryUrl}:${buildCacheTag(settings.image.platform)}`
