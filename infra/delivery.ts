@@ -25,6 +25,7 @@ import * as github from "@pulumi/github";
 import type { Settings } from "./config";
 import type { DeliverySettings, Reviewer } from "./config/delivery";
 import { ghcrImageName } from "./image";
+import { actionsOf, DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, passRoleServices, serviceLinkedRoleServices } from "./deployPermissions";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
@@ -99,128 +100,88 @@ export const FORBIDDEN_MANAGED_POLICIES = [
   "arn:aws:iam::aws:policy/IAMFullAccess",
 ];
 
-const ECR_REPOSITORY_MANAGE = [
-  "ecr:DescribeRepositories", "ecr:CreateRepository", "ecr:DeleteRepository", "ecr:ListTagsForResource", "ecr:TagResource", "ecr:UntagResource",
-  "ecr:GetLifecyclePolicy", "ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:SetRepositoryPolicy",
-  "ecr:DeleteRepositoryPolicy", "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:DescribeImages", "ecr:ListImages",
-  "ecr:DescribeImageScanFindings", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability",
-];
-const ECR_PUSH = ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"];
-const ECR_REGISTRY = [
-  "ecr:DescribeRegistry", "ecr:PutReplicationConfiguration", "ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy", "ecr:DeleteRegistryPolicy",
-  "ecr:GetRegistryScanningConfiguration", "ecr:PutRegistryScanningConfiguration",
-];
-const EC2_NETWORK = [
-  "ec2:Describe*", "ec2:*Vpc", "ec2:*VpcAttribute", "ec2:*Vpcs", "ec2:*VpcEndpoint", "ec2:*VpcEndpoints", "ec2:*Subnet", "ec2:*SubnetAttribute",
-  "ec2:*InternetGateway", "ec2:*NatGateway", "ec2:*Address", "ec2:*Route", "ec2:*RouteTable", "ec2:*SecurityGroup", "ec2:*SecurityGroupIngress",
-  "ec2:*SecurityGroupEgress", "ec2:*SecurityGroupRules", "ec2:*SecurityGroupRuleDescriptionsIngress", "ec2:*SecurityGroupRuleDescriptionsEgress",
-  "ec2:CreateTags", "ec2:DeleteTags", "ec2:*FlowLogs", "ec2:*NetworkAcl", "ec2:*NetworkAclEntry", "ec2:*NetworkAclAssociation",
-];
-const ECS_ACTIONS = [
-  "ecs:CreateCluster", "ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:UpdateCluster", "ecs:UpdateClusterSettings", "ecs:PutClusterCapacityProviders",
-  "ecs:DescribeCapacityProviders", "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DeleteTaskDefinitions", "ecs:DescribeTaskDefinition",
-  "ecs:ListTaskDefinitions", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService", "ecs:DescribeServices", "ecs:ListServices",
-  "ecs:DescribeTasks", "ecs:ListTasks", "ecs:ListClusters", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
-];
-const ELB_ACTIONS = [
-  "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:DescribeLoadBalancers",
-  "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups",
-  "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:DeleteTargetGroup",
-  "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:ModifyTargetGroup",
-  "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:CreateListener",
-  "elasticloadbalancing:DeleteListener", "elasticloadbalancing:DescribeListeners", "elasticloadbalancing:ModifyListener",
-  "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:ModifyListenerAttributes", "elasticloadbalancing:DescribeListenerCertificates",
-  "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies",
-  "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:ModifyRule",
-  "elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", "elasticloadbalancing:DescribeTags",
-];
-const AUTOSCALING_AND_ALARMS = [
-  "application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:DescribeScalableTargets",
-  "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:DescribeScalingPolicies",
-  "application-autoscaling:TagResource", "application-autoscaling:UntagResource", "application-autoscaling:ListTagsForResource",
-  "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource",
-  "cloudwatch:ListTagsForResource",
-];
-const LOG_GROUP_ACTIONS = [
-  "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey",
-  "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:ListTagsLogGroup",
-];
 const IAM_WRITE = ["iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:PassRole"];
 
+/** ECR actions on the registry (not on a repository): no repository ARN to scope them to. */
+const ECR_REGISTRY_ACTIONS = new Set([
+  "ecr:DescribeRegistry", "ecr:PutReplicationConfiguration", "ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy", "ecr:DeleteRegistryPolicy",
+  "ecr:GetRegistryScanningConfiguration", "ecr:PutRegistryScanningConfiguration",
+]);
+/** Statements (by Sid) in which an action of the table is granted; Resource and Condition are the statement's. */
+type DeployStatement = "EcrLogin" | "EcrRepository" | "EcrPush" | "EcrRegistry" | "Network" | "ServiceRuntime" | "Keys" | "LogGroups" | "LogGroupsList" | "Buckets" | "TaskRoles" | "ReadDeliveryIdentity";
+
+/** Where a table action is granted: scoped to the project's resources where their names are known, else to the region. */
+export function deployStatementOf(action: string, pushOnly: boolean): DeployStatement {
+  const [service, name] = action.split(":") as [string, string];
+  if (action === "ecr:GetAuthorizationToken") return "EcrLogin";
+  if (service === "ecr") return ECR_REGISTRY_ACTIONS.has(action) ? "EcrRegistry" : pushOnly ? "EcrPush" : "EcrRepository";
+  if (service === "inspector2") return "EcrRegistry";
+  if (service === "ec2") return "Network";
+  if (service === "kms") return "Keys";
+  if (["ecs", "elasticloadbalancing", "application-autoscaling", "cloudwatch"].includes(service)) return "ServiceRuntime";
+  if (service === "logs") return name === "DescribeLogGroups" ? "LogGroupsList" : "LogGroups";
+  if (service === "s3") return "Buckets";
+  if (action === "iam:GetOpenIDConnectProvider") return "ReadDeliveryIdentity";
+  if (service === "iam") return "TaskRoles";
+  throw new Error(`deploy policy: no statement for ${action} (add its service to deployStatementOf)`);
+}
+
+/** PassRole statements, one per receiving service (ECS tasks, VPC flow logs), each held to that service. */
+const PASS_ROLE_SIDS: Record<string, string> = { "ecs-tasks.amazonaws.com": "PassRolesToEcsTasksOnly", "vpc-flow-logs.amazonaws.com": "PassRolesToFlowLogsOnly" };
+
 /**
- * Permissions of the deploy role. Scoped to the project's resources where their names are known (the ECR
- * repository, log groups, the account's own roles and policies); where Pulumi must create resources whose names and
- * ids are generated (VPC pieces, load balancer, ECS task definitions, KMS keys, buckets) the actions are listed per
- * service and limited to the stack's region. See README.md ("What the deploy role can do") for the honest list.
+ * Permissions of the deploy role, rendered from the table of infra/deployPermissions.ts (resource type -> actions to
+ * create, read, update and delete it). Scoped to the project's resources where their names are known (the ECR
+ * repositories, log groups, the account's roles and policies); where Pulumi creates resources whose names and ids are
+ * generated (VPC pieces, load balancer, task definitions, KMS keys, buckets) the actions are held to the stack's
+ * region. See README.md ("What the deploy role can do") for the honest list.
  */
 export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument {
   const inRegion = { StringEquals: { "aws:RequestedRegion": p.region } };
   const roleArns = `arn:aws:iam::${p.accountId}:role/*`;
-  const statements: aws.iam.PolicyStatement[] = [
-    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-    { Sid: "EcrRepository", Effect: "Allow", Action: ECR_REPOSITORY_MANAGE, Resource: p.ecrRepositoryArns },
-    ...(p.pushesImages ? [{ Sid: "EcrPush", Effect: "Allow", Action: ECR_PUSH, Resource: p.ecrRepositoryArns } as aws.iam.PolicyStatement] : []),
-    { Sid: "EcrRegistry", Effect: "Allow", Action: ECR_REGISTRY, Resource: "*", Condition: inRegion },
-    { Sid: "Network", Effect: "Allow", Action: EC2_NETWORK, Resource: "*", Condition: inRegion },
-    {
-      Sid: "ServiceRuntime",
-      Effect: "Allow",
-      Action: [...ECS_ACTIONS, ...ELB_ACTIONS, ...AUTOSCALING_AND_ALARMS],
-      Resource: "*",
-      Condition: inRegion,
-    },
-    { Sid: "LogGroups", Effect: "Allow", Action: LOG_GROUP_ACTIONS, Resource: [`arn:aws:logs:${p.region}:${p.accountId}:log-group:*`, `arn:aws:logs:${p.region}:${p.accountId}:log-group:*:*`] },
-    { Sid: "LogGroupsList", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
-    {
-      Sid: "Keys",
-      Effect: "Allow",
-      Action: [
-        "kms:CreateKey", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation",
-        "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias",
-        "kms:UpdateAlias", "kms:ListAliases", "kms:CreateGrant", "kms:Encrypt", "kms:GenerateDataKey*",
-      ],
-      Resource: "*",
-      Condition: inRegion,
-    },
-    // Bucket configuration only (the load balancer's access-log bucket): no object reads.
-    { Sid: "Buckets", Effect: "Allow", Action: ["s3:*Bucket*", "s3:*Configuration", "s3:ListAllMyBuckets"], Resource: "arn:aws:s3:::*" },
-    {
-      Sid: "TaskRoles",
-      Effect: "Allow",
-      Action: [
-        "iam:GetRole", "iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
-        "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:GetRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
-        "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListInstanceProfilesForRole",
-        "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion",
-        "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy",
-      ],
-      Resource: [roleArns, `arn:aws:iam::${p.accountId}:policy/*`],
-    },
-    {
-      Sid: "PassRolesToEcsTasksOnly",
-      Effect: "Allow",
-      Action: "iam:PassRole",
-      Resource: roleArns,
-      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    },
-    {
-      Sid: "ServiceLinkedRoles",
-      Effect: "Allow",
-      Action: "iam:CreateServiceLinkedRole",
-      Resource: "*",
-      Condition: {
-        StringEquals: {
-          "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com", "replication.ecr.amazonaws.com"],
-        },
-      },
-    },
-    // Reads only (a `pulumi refresh` of the delivery identity); every write on it is denied just below.
-    {
-      Sid: "ReadDeliveryIdentity",
-      Effect: "Allow",
-      Action: ["iam:GetOpenIDConnectProvider", "iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
-      Resource: p.protectedArns,
-    },
+  const granted = new Map<DeployStatement, Set<string>>();
+  const grant = (action: string, pushOnly: boolean) => {
+    const sid = deployStatementOf(action, pushOnly);
+    if (!granted.has(sid)) granted.set(sid, new Set());
+    granted.get(sid)!.add(action);
+  };
+  for (const entry of Object.values(DEPLOY_PERMISSIONS)) {
+    if (entry.pushOnly && !p.pushesImages) continue;
+    for (const action of actionsOf(entry)) grant(action, entry.pushOnly === true);
+  }
+  for (const invoke of Object.values(INVOKE_PERMISSIONS)) for (const action of invoke.actions) grant(action, false);
+  // Refresh of the delivery identity: its roles are read like any role (every write on them is denied below).
+  for (const action of ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"]) granted.get("ReadDeliveryIdentity")?.add(action);
+
+  const scope: Record<DeployStatement, Pick<aws.iam.PolicyStatement, "Resource" | "Condition">> = {
+    EcrLogin: { Resource: "*" },
+    EcrRepository: { Resource: p.ecrRepositoryArns },
+    EcrPush: { Resource: p.ecrRepositoryArns },
+    EcrRegistry: { Resource: "*", Condition: inRegion },
+    Network: { Resource: "*", Condition: inRegion },
+    ServiceRuntime: { Resource: "*", Condition: inRegion },
+    Keys: { Resource: "*", Condition: inRegion },
+    LogGroups: { Resource: [`arn:aws:logs:${p.region}:${p.accountId}:log-group:*`, `arn:aws:logs:${p.region}:${p.accountId}:log-group:*:*`] },
+    LogGroupsList: { Resource: "*" },
+    // Bucket configuration only (the load balancer's access-log bucket): the table has no object action.
+    Buckets: { Resource: "arn:aws:s3:::*" },
+    TaskRoles: { Resource: [roleArns, `arn:aws:iam::${p.accountId}:policy/*`] },
+    ReadDeliveryIdentity: { Resource: p.protectedArns },
+  };
+  const order = Object.keys(scope) as DeployStatement[];
+  const statements: aws.iam.PolicyStatement[] = order
+    .filter((sid) => granted.get(sid)?.size)
+    .map((sid) => {
+      const actions = [...granted.get(sid)!].sort();
+      return { Sid: sid, Effect: "Allow", Action: actions.length === 1 ? actions[0]! : actions, ...scope[sid] } as aws.iam.PolicyStatement;
+    });
+  for (const service of passRoleServices()) {
+    const sid = PASS_ROLE_SIDS[service];
+    if (!sid) throw new Error(`deploy policy: no PassRole statement name for ${service}`);
+    statements.push({ Sid: sid, Effect: "Allow", Action: "iam:PassRole", Resource: roleArns, Condition: { StringEquals: { "iam:PassedToService": service } } });
+  }
+  statements.push(
+    { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": serviceLinkedRoleServices() } } },
     { Sid: "NeverModifyDeliveryIdentity", Effect: "Deny", Action: IAM_WRITE, Resource: p.protectedArns },
     { Sid: "NoLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
     {
@@ -230,7 +191,7 @@ export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument
       Resource: "*",
       Condition: { ArnEquals: { "iam:PolicyARN": FORBIDDEN_MANAGED_POLICIES } },
     },
-  ];
+  );
   return { Version: "2012-10-17", Statement: statements };
 }
 

@@ -1,0 +1,271 @@
+/**
+ * What the deploy role (the CI role that runs `pulumi up`, `refresh` and `destroy`) needs, per resource type the
+ * program registers: the API actions the provider calls to create, read, update and delete it. The deploy policy
+ * (infra/delivery.ts `renderDeployPolicy`) is rendered from this table and nothing else, and
+ * tests/delivery/deployPermissions.test.ts checks that every AWS type the staging and prod programs register is here.
+ *
+ * Sources: the provider's CRUD calls (the Pulumi AWS provider wraps hashicorp/terraform-provider-aws,
+ * `internal/service/<service>/<resource>.go`), and each service's actions in the Service Authorization Reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
+ * Pulumi's own state lives in the Pulumi Cloud backend (README.md, "Delivery"), so no AWS action is needed for it;
+ * `sts:GetCallerIdentity`, which the provider calls at start, needs no permission (STS API reference).
+ */
+
+export interface ResourcePermissions {
+  create: string[];
+  read: string[];
+  update: string[];
+  delete: string[];
+  /** Service principals a role is passed to (`iam:PassRole` with `iam:PassedToService`). */
+  passRoleTo?: string[];
+  /** Service-linked roles the first create makes AWS create (`iam:CreateServiceLinkedRole`, `iam:AWSServiceName`). */
+  serviceLinkedRoles?: string[];
+  /** Only the building stack registers it (image pushes). */
+  pushOnly?: boolean;
+  /** Where the action list comes from, when more than the provider's CRUD calls. */
+  source?: string;
+}
+
+const tags = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`];
+const ec2Tags = ["ec2:CreateTags", "ec2:DeleteTags"];
+const elbTags = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"];
+const s3Config = (put: string, get: string, del = put): ResourcePermissions => ({ create: [put], read: [get], update: [put], delete: [del] });
+
+/** Resource type token -> actions. */
+export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
+  // --- ECR (list_amazonelasticcontainerregistry.html) ------------------------------------------------------------
+  "aws:ecr/repository:Repository": {
+    create: ["ecr:CreateRepository", "ecr:TagResource", "kms:CreateGrant", "kms:DescribeKey"],
+    read: ["ecr:DescribeRepositories", "ecr:ListTagsForResource"],
+    update: ["ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", ...tags("ecr")],
+    delete: ["ecr:DeleteRepository", "kms:RetireGrant"],
+    source: "KMS-encrypted repositories: https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html (kms:CreateGrant, kms:RetireGrant, kms:DescribeKey)",
+  },
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": { create: ["ecr:PutLifecyclePolicy"], read: ["ecr:GetLifecyclePolicy"], update: ["ecr:PutLifecyclePolicy"], delete: ["ecr:DeleteLifecyclePolicy"] },
+  "aws:ecr/repositoryPolicy:RepositoryPolicy": { create: ["ecr:SetRepositoryPolicy"], read: ["ecr:GetRepositoryPolicy"], update: ["ecr:SetRepositoryPolicy"], delete: ["ecr:DeleteRepositoryPolicy"] },
+  "aws:ecr/registryPolicy:RegistryPolicy": { create: ["ecr:PutRegistryPolicy"], read: ["ecr:GetRegistryPolicy"], update: ["ecr:PutRegistryPolicy"], delete: ["ecr:DeleteRegistryPolicy"] },
+  "aws:ecr/replicationConfiguration:ReplicationConfiguration": {
+    create: ["ecr:PutReplicationConfiguration"],
+    read: ["ecr:DescribeRegistry"],
+    update: ["ecr:PutReplicationConfiguration"],
+    delete: ["ecr:PutReplicationConfiguration"],
+    serviceLinkedRoles: ["replication.ecr.amazonaws.com"],
+    source: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/slr-replication.html",
+  },
+  "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": {
+    create: ["ecr:PutRegistryScanningConfiguration", "inspector2:Enable", "inspector2:ListAccountPermissions"],
+    read: ["ecr:GetRegistryScanningConfiguration", "inspector2:ListCoverage", "inspector2:ListFindings"],
+    update: ["ecr:PutRegistryScanningConfiguration", "inspector2:Enable", "inspector2:Disable"],
+    delete: ["ecr:PutRegistryScanningConfiguration", "inspector2:Disable"],
+    serviceLinkedRoles: ["inspector2.amazonaws.com"],
+    source: "ENHANCED scanning: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html",
+  },
+  // The image build pushes to ECR (docker-build's registry auth comes from the getAuthorizationToken invoke).
+  "docker-build:index:Image": {
+    create: ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"],
+    read: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    update: [],
+    delete: [],
+    pushOnly: true,
+    source: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html",
+  },
+
+  // --- ECS (list_amazonelasticcontainerservice.html) -------------------------------------------------------------
+  "aws:ecs/cluster:Cluster": {
+    create: ["ecs:CreateCluster", "ecs:TagResource"],
+    read: ["ecs:DescribeClusters", "ecs:ListTagsForResource"],
+    update: ["ecs:UpdateCluster", "ecs:UpdateClusterSettings", ...tags("ecs")],
+    delete: ["ecs:DeleteCluster"],
+    serviceLinkedRoles: ["ecs.amazonaws.com"],
+  },
+  "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": { create: ["ecs:PutClusterCapacityProviders"], read: ["ecs:DescribeClusters"], update: ["ecs:PutClusterCapacityProviders"], delete: ["ecs:PutClusterCapacityProviders"] },
+  "aws:ecs/taskDefinition:TaskDefinition": {
+    create: ["ecs:RegisterTaskDefinition", "ecs:TagResource"],
+    read: ["ecs:DescribeTaskDefinition"],
+    update: ["ecs:RegisterTaskDefinition", ...tags("ecs")],
+    delete: ["ecs:DeregisterTaskDefinition"],
+    passRoleTo: ["ecs-tasks.amazonaws.com"],
+    source: "task and execution roles: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
+  },
+  "aws:ecs/service:Service": {
+    create: ["ecs:CreateService", "ecs:TagResource"],
+    read: ["ecs:DescribeServices", "ecs:ListTagsForResource"],
+    update: ["ecs:UpdateService", ...tags("ecs")],
+    delete: ["ecs:UpdateService", "ecs:DeleteService"],
+    serviceLinkedRoles: ["ecs.amazonaws.com"],
+  },
+
+  // --- Application Auto Scaling and its alarms (list_applicationautoscaling.html) ---------------------------------
+  "aws:appautoscaling/target:Target": {
+    create: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource", "ecs:DescribeServices", "ecs:UpdateService"],
+    read: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:ListTagsForResource"],
+    update: ["application-autoscaling:RegisterScalableTarget", ...tags("application-autoscaling")],
+    delete: ["application-autoscaling:DeregisterScalableTarget"],
+    serviceLinkedRoles: ["ecs.application-autoscaling.amazonaws.com"],
+    source: "https://docs.aws.amazon.com/autoscaling/application/userguide/auth-and-access-control.html (ECS targets)",
+  },
+  "aws:appautoscaling/policy:Policy": {
+    create: ["application-autoscaling:PutScalingPolicy", "cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms"],
+    read: ["application-autoscaling:DescribeScalingPolicies"],
+    update: ["application-autoscaling:PutScalingPolicy", "cloudwatch:PutMetricAlarm"],
+    delete: ["application-autoscaling:DeleteScalingPolicy", "cloudwatch:DeleteAlarms"],
+    source: "target tracking creates CloudWatch alarms as the caller: https://docs.aws.amazon.com/autoscaling/application/userguide/auth-and-access-control.html",
+  },
+
+  // --- CloudWatch Logs (list_amazoncloudwatchlogs.html) ----------------------------------------------------------
+  "aws:cloudwatch/logGroup:LogGroup": {
+    create: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource"],
+    read: ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
+    update: ["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", ...tags("logs")],
+    delete: ["logs:DeleteLogGroup"],
+  },
+
+  // --- VPC (list_amazonec2.html) ----------------------------------------------------------------------------------
+  "aws:ec2/vpc:Vpc": {
+    create: ["ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:CreateTags"],
+    read: ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables", "ec2:DescribeNetworkAcls", "ec2:DescribeSecurityGroups"],
+    update: ["ec2:ModifyVpcAttribute", ...ec2Tags],
+    delete: ["ec2:DeleteVpc"],
+  },
+  "aws:ec2/subnet:Subnet": { create: ["ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:CreateTags"], read: ["ec2:DescribeSubnets"], update: ["ec2:ModifySubnetAttribute", ...ec2Tags], delete: ["ec2:DeleteSubnet"] },
+  "aws:ec2/internetGateway:InternetGateway": {
+    create: ["ec2:CreateInternetGateway", "ec2:AttachInternetGateway", "ec2:CreateTags"],
+    read: ["ec2:DescribeInternetGateways"],
+    update: ["ec2:AttachInternetGateway", "ec2:DetachInternetGateway", ...ec2Tags],
+    delete: ["ec2:DetachInternetGateway", "ec2:DeleteInternetGateway"],
+  },
+  "aws:ec2/eip:Eip": { create: ["ec2:AllocateAddress", "ec2:CreateTags"], read: ["ec2:DescribeAddresses"], update: ec2Tags, delete: ["ec2:DisassociateAddress", "ec2:ReleaseAddress"] },
+  "aws:ec2/natGateway:NatGateway": { create: ["ec2:CreateNatGateway", "ec2:CreateTags"], read: ["ec2:DescribeNatGateways"], update: ec2Tags, delete: ["ec2:DeleteNatGateway"] },
+  "aws:ec2/routeTable:RouteTable": { create: ["ec2:CreateRouteTable", "ec2:CreateTags"], read: ["ec2:DescribeRouteTables"], update: ec2Tags, delete: ["ec2:DeleteRouteTable"] },
+  "aws:ec2/route:Route": { create: ["ec2:CreateRoute"], read: ["ec2:DescribeRouteTables"], update: ["ec2:ReplaceRoute"], delete: ["ec2:DeleteRoute"] },
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": { create: ["ec2:AssociateRouteTable"], read: ["ec2:DescribeRouteTables"], update: ["ec2:ReplaceRouteTableAssociation"], delete: ["ec2:DisassociateRouteTable"] },
+  "aws:ec2/securityGroup:SecurityGroup": {
+    create: ["ec2:CreateSecurityGroup", "ec2:RevokeSecurityGroupEgress", "ec2:CreateTags"],
+    read: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
+    update: ec2Tags,
+    delete: ["ec2:DeleteSecurityGroup", "ec2:DescribeNetworkInterfaces"],
+  },
+  // Adopts the VPC's default group and strips its rules; a delete only forgets it.
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
+    create: ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:CreateTags"],
+    read: ["ec2:DescribeSecurityGroups"],
+    update: ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", ...ec2Tags],
+    delete: [],
+  },
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+    create: ["ec2:AuthorizeSecurityGroupIngress", "ec2:CreateTags"],
+    read: ["ec2:DescribeSecurityGroupRules"],
+    update: ["ec2:ModifySecurityGroupRules", ...ec2Tags],
+    delete: ["ec2:RevokeSecurityGroupIngress"],
+  },
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+    create: ["ec2:AuthorizeSecurityGroupEgress", "ec2:CreateTags"],
+    read: ["ec2:DescribeSecurityGroupRules"],
+    update: ["ec2:ModifySecurityGroupRules", ...ec2Tags],
+    delete: ["ec2:RevokeSecurityGroupEgress"],
+  },
+  "aws:ec2/vpcEndpoint:VpcEndpoint": {
+    create: ["ec2:CreateVpcEndpoint", "ec2:CreateTags"],
+    read: ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"],
+    update: ["ec2:ModifyVpcEndpoint", ...ec2Tags],
+    delete: ["ec2:DeleteVpcEndpoints"],
+  },
+  "aws:ec2/flowLog:FlowLog": {
+    create: ["ec2:CreateFlowLogs", "ec2:CreateTags"],
+    read: ["ec2:DescribeFlowLogs"],
+    update: ec2Tags,
+    delete: ["ec2:DeleteFlowLogs"],
+    passRoleTo: ["vpc-flow-logs.amazonaws.com"],
+    source: "flow logs to CloudWatch Logs pass their role: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (iam:PassRole)",
+  },
+
+  // --- Elastic Load Balancing (list_awselasticloadbalancingv2.html) -----------------------------------------------
+  "aws:lb/loadBalancer:LoadBalancer": {
+    create: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:AddTags"],
+    read: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"],
+    update: ["elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType", ...elbTags],
+    delete: ["elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeNetworkInterfaces"],
+    serviceLinkedRoles: ["elasticloadbalancing.amazonaws.com"],
+  },
+  "aws:lb/targetGroup:TargetGroup": {
+    create: ["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:AddTags"],
+    read: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTags"],
+    update: ["elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", ...elbTags],
+    delete: ["elasticloadbalancing:DeleteTargetGroup"],
+  },
+  "aws:lb/listener:Listener": {
+    create: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags"],
+    read: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeTags"],
+    update: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyListenerAttributes", ...elbTags],
+    delete: ["elasticloadbalancing:DeleteListener"],
+  },
+
+  // --- KMS (list_awskeymanagementservice.html) --------------------------------------------------------------------
+  "aws:kms/key:Key": {
+    create: ["kms:CreateKey", "kms:EnableKeyRotation", "kms:TagResource"],
+    read: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
+    update: ["kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:EnableKeyRotation", "kms:DisableKeyRotation", ...tags("kms")],
+    delete: ["kms:ScheduleKeyDeletion"],
+  },
+  "aws:kms/alias:Alias": { create: ["kms:CreateAlias"], read: ["kms:ListAliases"], update: ["kms:UpdateAlias"], delete: ["kms:DeleteAlias"] },
+
+  // --- S3: the access-log bucket (list_amazons3.html); bucket configuration only, never objects --------------------
+  "aws:s3/bucket:Bucket": {
+    create: ["s3:CreateBucket", "s3:PutBucketTagging"],
+    // The provider's bucket read fetches every bucket sub-configuration.
+    read: [
+      "s3:ListBucket", "s3:GetBucketTagging", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration",
+      "s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration",
+      "s3:GetBucketObjectLockConfiguration", "s3:GetBucketPolicy", "s3:GetBucketLocation",
+    ],
+    update: ["s3:PutBucketTagging"],
+    delete: ["s3:DeleteBucket"],
+  },
+  "aws:s3/bucketVersioning:BucketVersioning": s3Config("s3:PutBucketVersioning", "s3:GetBucketVersioning"),
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": s3Config("s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration"),
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s3Config("s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": s3Config("s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls"),
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s3Config("s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"),
+  "aws:s3/bucketPolicy:BucketPolicy": s3Config("s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
+
+  // --- IAM (list_awsidentityandaccessmanagementiam.html): task, execution and flow-log roles -----------------------
+  "aws:iam/role:Role": {
+    create: ["iam:CreateRole", "iam:TagRole"],
+    read: ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
+    update: ["iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"],
+    delete: ["iam:DeleteRole", "iam:ListInstanceProfilesForRole"],
+  },
+  "aws:iam/rolePolicy:RolePolicy": { create: ["iam:PutRolePolicy"], read: ["iam:GetRolePolicy"], update: ["iam:PutRolePolicy"], delete: ["iam:DeleteRolePolicy"] },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { create: ["iam:AttachRolePolicy"], read: ["iam:ListAttachedRolePolicies"], update: [], delete: ["iam:DetachRolePolicy"] },
+  // Part of the delivery identity: written only from a laptop (every IAM write on it is denied to CI); CI reads it.
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { create: [], read: ["iam:GetOpenIDConnectProvider"], update: [], delete: [] },
+};
+
+/** Provider functions (invokes) the program calls -> the actions they need. */
+export const INVOKE_PERMISSIONS: Record<string, { actions: string[]; source?: string }> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": { actions: ["ec2:DescribeAvailabilityZones"] },
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": { actions: ["ecr:GetAuthorizationToken"] },
+  "aws:ecr/getImage:getImage": { actions: ["ecr:DescribeImages"] },
+  // The provider answers from its own table of ELB account ids per region: no API call.
+  "aws:elb/getServiceAccount:getServiceAccount": { actions: [], source: "terraform-provider-aws internal/service/elb/service_account_data_source.go" },
+};
+
+export function actionsOf(p: ResourcePermissions): string[] {
+  return [...p.create, ...p.read, ...p.update, ...p.delete];
+}
+
+/** Every action the table gives, for the building stack (with pushes) or a promoting one. */
+export function tableActions(pushesImages: boolean): string[] {
+  const all = new Set<string>();
+  for (const p of Object.values(DEPLOY_PERMISSIONS)) if (pushesImages || !p.pushOnly) for (const a of actionsOf(p)) all.add(a);
+  for (const i of Object.values(INVOKE_PERMISSIONS)) for (const a of i.actions) all.add(a);
+  return [...all].sort();
+}
+
+export function passRoleServices(): string[] {
+  return [...new Set(Object.values(DEPLOY_PERMISSIONS).flatMap((p) => p.passRoleTo ?? []))].sort();
+}
+
+export function serviceLinkedRoleServices(): string[] {
+  return [...new Set(Object.values(DEPLOY_PERMISSIONS).flatMap((p) => p.serviceLinkedRoles ?? []))].sort();
+}
