@@ -22,6 +22,7 @@ import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "..
 import { checkPackConfig, evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "../policy/evaluate";
 import { applyConfigOverride, outcomeOf, parseConfigValue, policySubjects, renderTree, switchedOffHardening } from "../policy/offlinePlan";
 import { berthRules, POLICY_PACK_NAME } from "../policy/rules";
+import { checkCloudLimits, renderCloudLimitProblem, type CloudLimitsResult } from "../infra/offline/cloudLimits";
 
 const USAGE = `usage: scripts/plan <stack> [options]
   <stack>                         a stack with a Pulumi.<stack>.yaml (staging, prod, local)
@@ -115,6 +116,8 @@ export interface PlanResult {
   checkedResources: number;
   tree: string[];
   evaluation?: Evaluation;
+  /** Cloud API limits checked on every registered resource (infra/offline/cloudLimits.ts); a problem fails the plan. */
+  cloudLimits?: CloudLimitsResult;
   error?: string;
   exitCode: number;
   durationMs: number;
@@ -224,6 +227,9 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   const flagged = new Set(evaluation.violations.filter((v) => v.enforcementLevel === "mandatory" && v.resource).map((v) => v.resource!.urn));
   result.tree = renderTree(captured.resources, flagged);
   result.exitCode = outcomeOf(evaluation).exitCode;
+  // Cloud API limits the mocks never enforce (names, tags, policy sizes, rule counts): a problem fails the plan.
+  result.cloudLimits = checkCloudLimits(captured.resources);
+  if (result.cloudLimits.problems.length > 0 && result.exitCode === 0) result.exitCode = 1;
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -281,6 +287,16 @@ export function renderPlan(r: PlanResult): string {
   }
   for (const e of ev.errors) out.push(`  RULE ERROR ${e.rule}${e.resource ? ` on ${e.resource}` : ""}: ${e.error}`);
   out.push("");
+  const limits = r.cloudLimits;
+  if (limits) {
+    out.push(`Cloud limits: ${limits.checksRun} checks over ${limits.checkedResources} resources: ${limits.problems.length} problem(s)`);
+    for (const p of limits.problems) out.push(`  LIMIT ${renderCloudLimitProblem(p)}`);
+    out.push("");
+  }
+  if (outcome.exitCode === 0 && limits && limits.problems.length > 0) {
+    out.push(`Result: FAILED (exit 1: ${limits.problems.length} cloud limit problem(s)) in ${(r.durationMs / 1000).toFixed(1)} s`);
+    return out.join("\n");
+  }
   out.push(
     outcome.exitCode === 0
       ? `Result: PASSED (no mandatory violation; offline, nothing deployed) in ${(r.durationMs / 1000).toFixed(1)} s`
