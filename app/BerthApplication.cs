@@ -1,11 +1,13 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Berth.App;
 
 /// <summary>Composes the web host (both modes). Program.cs runs it; tests build it directly on a real port.</summary>
-public static class BerthApplication
+public static partial class BerthApplication
 {
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -21,8 +23,12 @@ public static class BerthApplication
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        // First: tells the connection's HttpVersionGuard how each request is framed (keep-alive requests).
-        app.UseHttpVersionGuard();
+        var limits = app.Services.GetRequiredService<ConnectionLimits>();
+        LogLimits(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimits).FullName!),
+            limits.MemoryLimitBytes / (1024 * 1024), limits.MemoryLimitSource, limits.MaxConcurrentConnections,
+            ConnectionLimits.ReadBufferSize / 1024, ConnectionLimits.WriteBufferSize / 1024);
+        app.Use(app.Services.GetRequiredService<InFlightRequests>().TrackAsync);
+        app.Use(RequestBodyLimit.DiscardBodyAsync);
         app.MapBerthEndpoints();
         return app;
     }
@@ -43,19 +49,23 @@ public static class BerthApplication
         // Override with Logging__LogLevel__Microsoft.AspNetCore=Information.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        builder.WebHost.ConfigureKestrel(KestrelLimits.Apply);
-
         var section = builder.Configuration.GetSection(BerthOptions.SectionName);
-        builder.Services.Configure<BerthOptions>(section);
+        builder.Services.AddOptions<BerthOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BerthOptions>, BerthOptionsValidator>();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<BerthOptions>>((host, berth) =>
-            host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(1, berth.Value.ShutdownTimeoutSeconds)));
+            host.ShutdownTimeout = TimeSpan.FromSeconds(berth.Value.ShutdownTimeoutSeconds));
+
+        builder.Services.AddSingleton(services => ConnectionLimits.Resolve(services.GetRequiredService<IOptions<BerthOptions>>().Value));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<ConnectionLimits>((kestrel, limits) => limits.ApplyTo(kestrel));
+        builder.Services.Configure<SocketTransportOptions>(ConnectionLimits.ApplyTo);
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ReadinessState>();
-        builder.Services.AddHostedService<DrainDelayService>();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>(ReadinessHealthCheck.Name, tags: [ReadinessHealthCheck.Tag]);
+        builder.Services.AddSingleton<InFlightRequests>();
+        builder.Services.AddHostedService<GracefulShutdown>();
 
         if (RunMode.IsWorker(section["Mode"]))
         {
@@ -64,4 +74,9 @@ public static class BerthApplication
             builder.Services.AddHostedService<PeriodicJobWorker>();
         }
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Memory limit {MemoryLimitMiB} MiB ({MemoryLimitSource}): at most {MaxConcurrentConnections} connections, {ReadBufferKiB} KiB read and {WriteBufferKiB} KiB write buffer each")]
+    private static partial void LogLimits(ILogger logger, long memoryLimitMiB, string memoryLimitSource,
+        int maxConcurrentConnections, int readBufferKiB, int writeBufferKiB);
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Berth.App;
@@ -6,16 +8,26 @@ public static class BerthEndpoints
 {
     public const int MaxDelayMs = 10_000;
 
+    private static readonly string[] ProbeMethods = [HttpMethods.Get, HttpMethods.Head];
+
     public static IEndpointRouteBuilder MapBerthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        // Liveness: touches no dependency.
-        endpoints.MapGet("/health", () => TypedResults.Ok(new HealthResponse("ok")));
+        // Liveness: runs no check, touches no dependency. GET and HEAD (HEAD: the same answer without a body).
+        endpoints.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = (context, _) => context.Response.WriteAsJsonAsync(
+                new HealthResponse("ok"), AppJsonContext.Default.HealthResponse),
+        }).WithMetadata(new HttpMethodMetadata(ProbeMethods));
 
-        // Readiness: 503 from the moment shutdown starts (SIGTERM / StopApplication).
-        endpoints.MapGet("/ready", (ReadinessState readiness) => readiness.IsReady
-            ? Results.Json(new ReadinessResponse("ready"), AppJsonContext.Default.ReadinessResponse)
-            : Results.Json(new ReadinessResponse(readiness.IsStopping ? "stopping" : "starting"),
-                AppJsonContext.Default.ReadinessResponse, statusCode: StatusCodes.Status503ServiceUnavailable));
+        // Readiness: the checks tagged "ready"; 503 from the moment shutdown starts (SIGTERM / StopApplication).
+        endpoints.MapHealthChecks("/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadinessHealthCheck.Tag),
+            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(
+                new ReadinessResponse(report.Entries.Values.FirstOrDefault().Description ?? report.Status.ToString()),
+                AppJsonContext.Default.ReadinessResponse),
+        }).WithMetadata(new HttpMethodMetadata(ProbeMethods));
 
         endpoints.MapGet("/version", () => TypedResults.Ok(BuildInfo.Current));
 
@@ -25,7 +37,7 @@ public static class BerthEndpoints
             var status = services.GetService<WorkerStatus>();
             var worker = RunMode.IsWorker(berth.Mode) && status is not null
                 ? new WorkerInfo(
-                    IntervalSeconds: Math.Max(1, berth.Worker.IntervalSeconds),
+                    IntervalSeconds: berth.Worker.IntervalSeconds,
                     RunCount: status.RunCount,
                     FailureCount: status.FailureCount,
                     LastRunAt: status.LastRunAt)
@@ -34,27 +46,31 @@ public static class BerthEndpoints
                 berth.ServiceName, berth.Environment, worker is null ? RunMode.Web : RunMode.Worker, worker));
         });
 
-        // Diagnostics: a deliberately slow response (bounded), used to prove graceful shutdown drains in-flight requests.
-        endpoints.MapGet("/delay", async (int? ms, HttpContext context) =>
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<BerthOptions>>().Value.DiagnosticsEnabled)
         {
-            if (ms is not { } delay || delay < 0 || delay > MaxDelayMs)
+            // Diagnostics (Berth:DiagnosticsEnabled): a deliberately slow response (bounded), used to prove graceful
+            // shutdown drains in-flight requests.
+            endpoints.MapGet("/delay", async (int? ms, HttpContext context) =>
             {
-                return Results.Json(new ErrorResponse($"query parameter ms must be an integer from 0 to {MaxDelayMs}"),
-                    AppJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
-            }
+                if (ms is not { } delay || delay < 0 || delay > MaxDelayMs)
+                {
+                    return Results.Json(new ErrorResponse($"query parameter ms must be an integer from 0 to {MaxDelayMs}"),
+                        AppJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status400BadRequest);
+                }
 
-            try
-            {
-                await Task.Delay(delay, context.RequestAborted);
-            }
-            catch (OperationCanceledException)
-            {
-                // Client went away; nobody reads the answer.
-                return Results.Empty;
-            }
+                try
+                {
+                    await Task.Delay(delay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Client went away (or the shutdown timeout aborted the request); nobody reads the answer.
+                    return Results.Empty;
+                }
 
-            return Results.Json(new DelayResponse(delay), AppJsonContext.Default.DelayResponse);
-        });
+                return Results.Json(new DelayResponse(delay), AppJsonContext.Default.DelayResponse);
+            });
+        }
 
         return endpoints;
     }

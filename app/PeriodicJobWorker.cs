@@ -13,7 +13,7 @@ public sealed partial class PeriodicJobWorker(
     IOptions<BerthOptions> options,
     ILogger<PeriodicJobWorker> logger) : BackgroundService
 {
-    public TimeSpan Interval { get; } = TimeSpan.FromSeconds(Math.Max(1, options.Value.Worker.IntervalSeconds));
+    public TimeSpan Interval { get; } = TimeSpan.FromSeconds(options.Value.Worker.IntervalSeconds);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -335,8 +335,11 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
           resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id, ...where(), physicalId: args.id ?? args.name });
           return { id: args.id ?? args.name, state };
         }
-        const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
-        const id =
+        // A first preview (`preview: true`): nothing exists yet, so the provider's computed outputs (ids, ARNs,
+        // generated names) are unknown; an id of "" reads as unknown in a preview (@pulumi/pulumi runtime/rpc.js).
+        const firstPreview = opts.preview === true && !args.id;
+        const state = firstPreview ? { ...args.inputs } : { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
+        const id = firstPreview ? "" :
           args.id ||
           (args.type.startsWith("aws:ec2/")
             ? `${args.type.split("/")[1].split(":")[0].toLowerCase().slice(0, 6)}-${fakeHash(args.name).slice(0, 17)}`

@@ -22,6 +22,7 @@ public sealed class AotBinaryTests(AotBinaryFixture binary, ITestOutputHelper ou
         {
             ["Berth__DrainDelaySeconds"] = drainDelaySeconds.ToString(),
             ["Berth__ShutdownTimeoutSeconds"] = "20",
+            ["Berth__DiagnosticsEnabled"] = "true",
         });
         await berth.WaitUntilHealthyAsync(StartTimeout);
         using var slowClient = new HttpClient { BaseAddress = berth.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -100,6 +101,31 @@ public sealed class AotBinaryTests(AotBinaryFixture binary, ITestOutputHelper ou
         Assert.InRange(healthy.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.Equal(1, dead.ExitCode);
         Assert.Single(dead.Output.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task With_the_default_settings_the_diagnostics_endpoint_is_404_and_HEAD_health_is_200()
+    {
+        using var berth = BerthProcess.Start(binary.BinaryPath);
+        await berth.WaitUntilHealthyAsync(StartTimeout);
+        using var client = new HttpClient { BaseAddress = berth.BaseAddress };
+
+        using var delay = await client.GetAsync("/delay?ms=10");
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/health"));
+
+        Assert.Equal(HttpStatusCode.NotFound, delay.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Contains(berth.StandardOutput, line => line.Contains("Berth.App.ConnectionLimits") && line.Contains("connections"));
+    }
+
+    [Fact]
+    public async Task A_bad_setting_stops_the_binary_at_start_with_the_key_and_value_in_the_error()
+    {
+        using var berth = BerthProcess.Start(binary.BinaryPath, new Dictionary<string, string> { ["Berth__ShutdownTimeoutSeconds"] = "0" });
+
+        Assert.True(await berth.WaitForExitAsync(TimeSpan.FromSeconds(15)), "exits instead of serving");
+        Assert.NotEqual(0, berth.ExitCode);
+        Assert.Contains("Berth:ShutdownTimeoutSeconds is 0; allowed: an integer from 1 to 3600", berth.Output());
     }
 
     [Fact]

@@ -68,11 +68,24 @@ public sealed class EndpointTests(BerthAppFactory factory) : IClassFixture<Berth
         Assert.Equal("staging", body.GetProperty("environment").GetString());
     }
 
+    [Theory]
+    [InlineData("/delay?ms=10")]
+    [InlineData("/delay")]
+    public async Task Delay_is_404_with_the_default_settings(string url)
+    {
+        using var response = await _client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private HttpClient DiagnosticsClient() =>
+        factory.WithWebHostBuilder(b => b.UseSetting("Berth:DiagnosticsEnabled", "true")).CreateClient();
+
     [Fact]
-    public async Task Delay_answers_200_after_the_requested_time()
+    public async Task Delay_answers_200_after_the_requested_time_when_diagnostics_are_on()
     {
         var started = DateTime.UtcNow;
-        using var response = await _client.GetAsync("/delay?ms=150");
+        using var response = await DiagnosticsClient().GetAsync("/delay?ms=150");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(140));
@@ -88,7 +101,7 @@ public sealed class EndpointTests(BerthAppFactory factory) : IClassFixture<Berth
     [InlineData("/delay?ms=99999999999")]
     public async Task Delay_rejects_missing_or_out_of_range_durations_with_400(string url)
     {
-        using var response = await _client.GetAsync(url);
+        using var response = await DiagnosticsClient().GetAsync(url);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }

@@ -98,12 +98,22 @@ public sealed class PeriodicJobWorkerTests
     [Theory]
     [InlineData(30, 30)]
     [InlineData(5, 5)]
-    [InlineData(0, 1)]
-    [InlineData(-10, 1)]
-    public void Interval_comes_from_Berth_Worker_IntervalSeconds_and_is_at_least_1_s(int configured, int expected)
+    [InlineData(1, 1)]
+    public void Interval_comes_from_Berth_Worker_IntervalSeconds(int configured, int expected)
     {
         using var worker = CreateWorker(configured);
 
         Assert.Equal(TimeSpan.FromSeconds(expected), worker.Interval);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-10)]
+    public void An_interval_below_1_s_is_rejected_by_validation_not_clamped(int configured)
+    {
+        var result = new BerthOptionsValidator().Validate(null, new BerthOptions { Worker = new WorkerOptions { IntervalSeconds = configured } });
+
+        Assert.True(result.Failed);
+        Assert.Contains($"Berth:Worker:IntervalSeconds is {configured}", result.FailureMessage);
     }
 }

@@ -3,6 +3,7 @@ using Berth.App.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,9 @@ namespace Berth.App.Tests;
 
 public sealed class ReadinessTests
 {
+    private static GracefulShutdown Shutdown(BerthOptions options, TimeProvider time) =>
+        new(Options.Create(options), new InFlightRequests(), time, NullLogger<GracefulShutdown>.Instance);
+
     [Fact]
     public async Task Ready_turns_503_once_the_application_is_stopping_while_health_stays_200()
     {
@@ -49,32 +53,34 @@ public sealed class ReadinessTests
     }
 
     [Fact]
-    public void ReadinessState_follows_the_host_lifetime()
+    public async Task Readiness_check_follows_the_host_lifetime()
     {
         using var started = new CancellationTokenSource();
         using var stopping = new CancellationTokenSource();
         var lifetime = new Mock<IHostApplicationLifetime>();
         lifetime.SetupGet(l => l.ApplicationStarted).Returns(started.Token);
         lifetime.SetupGet(l => l.ApplicationStopping).Returns(stopping.Token);
-        var readiness = new ReadinessState(lifetime.Object);
+        var readiness = new ReadinessHealthCheck(lifetime.Object);
+        async Task<(HealthStatus, string?)> Check()
+        {
+            var result = await readiness.CheckHealthAsync(new HealthCheckContext());
+            return (result.Status, result.Description);
+        }
 
-        Assert.False(readiness.IsReady);
-        Assert.False(readiness.IsStopping);
+        Assert.Equal((HealthStatus.Unhealthy, "starting"), await Check());
 
         started.Cancel();
-        Assert.True(readiness.IsReady);
+        Assert.Equal((HealthStatus.Healthy, "ready"), await Check());
 
         stopping.Cancel();
-        Assert.False(readiness.IsReady);
-        Assert.True(readiness.IsStopping);
+        Assert.Equal((HealthStatus.Unhealthy, "stopping"), await Check());
     }
 
     [Fact]
     public async Task DrainDelay_holds_shutdown_for_the_configured_time()
     {
         var time = new FakeTimeProvider();
-        var service = new DrainDelayService(
-            Options.Create(new BerthOptions { DrainDelaySeconds = 2 }), time, NullLogger<DrainDelayService>.Instance);
+        var service = Shutdown(new BerthOptions { DrainDelaySeconds = 2 }, time);
 
         var stopping = service.StoppingAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(1.9));
@@ -89,11 +95,10 @@ public sealed class ReadinessTests
     public async Task DrainDelay_of_zero_does_not_wait_and_a_shutdown_timeout_cuts_it_short()
     {
         var time = new FakeTimeProvider();
-        var none = new DrainDelayService(Options.Create(new BerthOptions()), time, NullLogger<DrainDelayService>.Instance);
+        var none = Shutdown(new BerthOptions(), time);
         Assert.True(none.StoppingAsync(CancellationToken.None).IsCompletedSuccessfully);
 
-        var longDrain = new DrainDelayService(
-            Options.Create(new BerthOptions { DrainDelaySeconds = 60 }), time, NullLogger<DrainDelayService>.Instance);
+        var longDrain = Shutdown(new BerthOptions { DrainDelaySeconds = 60 }, time);
         using var timeout = new CancellationTokenSource();
         var stopping = longDrain.StoppingAsync(timeout.Token);
         timeout.Cancel();

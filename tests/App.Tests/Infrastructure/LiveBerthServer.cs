@@ -10,14 +10,14 @@ namespace Berth.App.Tests.Infrastructure;
 /// The app composed exactly as Program does (BerthApplication.Create), on real Kestrel at 127.0.0.1:random-port,
 /// so Kestrel's limits apply (the in-memory TestServer does not enforce them).
 /// </summary>
-public sealed class LiveBerthServer : IAsyncLifetime
+public class LiveBerthServer : IAsyncLifetime
 {
     private readonly string[] _extraArgs;
     private readonly Action<WebApplicationBuilder>? _configure;
 
     public LiveBerthServer() : this([], null) { }
 
-    private LiveBerthServer(string[] extraArgs, Action<WebApplicationBuilder>? configure)
+    protected LiveBerthServer(string[] extraArgs, Action<WebApplicationBuilder>? configure)
     {
         _extraArgs = extraArgs;
         _configure = configure;
@@ -26,6 +26,10 @@ public sealed class LiveBerthServer : IAsyncLifetime
     /// <summary>A server started with extra command-line arguments (e.g. "worker"); the caller starts and disposes it.</summary>
     public static LiveBerthServer WithArguments(string[] extraArgs, Action<WebApplicationBuilder>? configure = null) =>
         new(extraArgs, configure);
+
+    /// <summary>The same server with Berth:DiagnosticsEnabled (GET /delay) on.</summary>
+    public static LiveBerthServer WithDiagnostics(Action<WebApplicationBuilder>? configure = null) =>
+        new(["--Berth:DiagnosticsEnabled=true"], configure);
 
     public WebApplication App { get; private set; } = null!;
 
@@ -54,3 +58,6 @@ public sealed class LiveBerthServer : IAsyncLifetime
         }
     }
 }
+
+/// <summary>A class fixture: <see cref="LiveBerthServer"/> with the diagnostics endpoint (/delay) on.</summary>
+public sealed class LiveBerthServerWithDiagnostics() : LiveBerthServer(["--Berth:DiagnosticsEnabled=true"], null);

@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace Berth.App;
+
+/// <summary>
+/// Kestrel's limits. Malformed or oversized requests are rejected by the server with a 4xx (400/408/413/414/431;
+/// 505 for an unsupported HTTP version, as RFC 9110 section 15.6.6 defines) before they reach the app. Every
+/// per-connection buffer is bounded and the number of connections is derived from the memory limit, so a flood of
+/// connections that send what the app does not read (pipelined requests whose answers are never read, unread
+/// bodies) cannot run the process out of memory: Kestrel's defaults buffer up to 1 MiB of unread input per
+/// connection in the socket transport (SocketTransportOptions.MaxReadBufferSize) with no limit on connections.
+/// </summary>
+public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitSource, int MaxConcurrentConnections)
+{
+    public const long MaxRequestBodySize = 64 * 1024;
+    public const int MaxRequestHeadersTotalSize = 16 * 1024;
+    public const int MaxRequestHeaderCount = 64;
+    public const int MaxRequestLineSize = 8 * 1024;
+    public static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longer than an AWS ALB's default 60 s idle timeout, so the balancer closes idle connections first.</summary>
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(75);
+
+    /// <summary>
+    /// Unread input buffered per connection (socket transport read pipe, and Kestrel's request buffer). Kestrel needs
+    /// at least a whole request line and header block (8 + 16 KiB) in it.
+    /// </summary>
+    public const int ReadBufferSize = 32 * 1024;
+
+    /// <summary>Unsent output buffered per connection (Kestrel's response buffer, and the socket transport's write pipe).</summary>
+    public const int WriteBufferSize = 16 * 1024;
+
+    /// <summary>
+    /// Worst-case managed memory one connection can hold: full read and write buffers (32 + 2 x 16 KiB), a request
+    /// whose 16 KiB of headers are held as strings (up to 32 KiB), and the connection's own state (Kestrel's
+    /// Http1Connection, pipes, socket; about 16 KiB).
+    /// </summary>
+    public const int BytesPerConnection = ReadBufferSize + 2 * WriteBufferSize + 2 * MaxRequestHeadersTotalSize + 16 * 1024;
+
+    /// <summary>The app's managed heap before any connection (the GC heap of an idle process is a few MiB).</summary>
+    public const long ManagedBaselineBytes = 8L * 1024 * 1024;
+
+    /// <summary>Fewest connections allowed even under a tiny limit (the health check and a load balancer need some).</summary>
+    public const int MinConnections = 64;
+
+    /// <summary>Used when neither Berth:MemoryLimitMiB nor a cgroup limit says otherwise: the deployed task size.</summary>
+    public const long DefaultMemoryLimitBytes = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Connections = (3/4 of the memory limit - the managed baseline) / worst case per connection, at least
+    /// <see cref="MinConnections"/>. In a container the GC's heap hard limit is 75 % of the memory limit
+    /// (GCHeapHardLimitPercent, https://learn.microsoft.com/dotnet/core/runtime-config/garbage-collector#heap-hard-limit-percent)
+    /// and Kestrel's buffers come from its pinned memory pool on that heap; the other quarter holds the native code,
+    /// the runtime and thread stacks (an idle process: about 20 MiB RSS).
+    /// </summary>
+    public static ConnectionLimits ForMemoryLimit(long memoryLimitBytes, string source)
+    {
+        var connections = (memoryLimitBytes / 4 * 3 - ManagedBaselineBytes) / BytesPerConnection;
+        return new ConnectionLimits(memoryLimitBytes, source, (int)Math.Clamp(connections, MinConnections, 1_000_000));
+    }
+
+    /// <summary>Berth:MemoryLimitMiB when set, else the cgroup limit of the container, else 512 MiB.</summary>
+    public static ConnectionLimits Resolve(BerthOptions options, string cgroupRoot = "/sys/fs/cgroup")
+    {
+        if (options.MemoryLimitMiB > 0)
+        {
+            return ForMemoryLimit(options.MemoryLimitMiB * 1024L * 1024, "Berth:MemoryLimitMiB");
+        }
+
+        return ReadCgroupMemoryLimit(cgroupRoot) is { } cgroup
+            ? ForMemoryLimit(cgroup.Bytes, cgroup.Source)
+            : ForMemoryLimit(DefaultMemoryLimitBytes, "default (no cgroup memory limit)");
+    }
+
+    /// <summary>
+    /// The memory limit of the process's cgroup as the container sees it: cgroup v2 memory.max ("max" = none), else
+    /// cgroup v1 memory/memory.limit_in_bytes (a value near 2^63 = none). Null when there is no limit.
+    /// </summary>
+    public static (long Bytes, string Source)? ReadCgroupMemoryLimit(string cgroupRoot)
+    {
+        foreach (var file in new[] { "memory.max", Path.Combine("memory", "memory.limit_in_bytes") })
+        {
+            var path = Path.Combine(cgroupRoot, file);
+            string text;
+            try
+            {
+                text = File.ReadAllText(path).Trim();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (long.TryParse(text, out var bytes) && bytes > 0 && bytes < 1L << 60)
+            {
+                return (bytes, path);
+            }
+
+            return null; // "max" or the v1 "unlimited" value
+        }
+
+        return null;
+    }
+
+    public void ApplyTo(KestrelServerOptions options)
+    {
+        options.AddServerHeader = false;
+        var limits = options.Limits;
+        limits.MaxRequestBodySize = MaxRequestBodySize;
+        limits.MaxRequestHeadersTotalSize = MaxRequestHeadersTotalSize;
+        limits.MaxRequestHeaderCount = MaxRequestHeaderCount;
+        limits.MaxRequestLineSize = MaxRequestLineSize;
+        limits.RequestHeadersTimeout = RequestHeadersTimeout;
+        limits.KeepAliveTimeout = KeepAliveTimeout;
+        limits.MaxRequestBufferSize = ReadBufferSize;
+        limits.MaxResponseBufferSize = WriteBufferSize;
+        limits.MaxConcurrentConnections = MaxConcurrentConnections;
+        // No endpoint upgrades a connection (no WebSockets); an upgraded connection would leave the connection count.
+        limits.MaxConcurrentUpgradedConnections = 0;
+        options.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+    }
+
+    public static void ApplyTo(SocketTransportOptions options)
+    {
+        options.MaxReadBufferSize = ReadBufferSize;
+        options.MaxWriteBufferSize = WriteBufferSize;
+    }
+}
