@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the app image from a Dockerfile with buildah into Berth's private container storage, on the stand-in
 # base images (made or reused by standin-images.sh; --pull-never), the way CI/the tests/the benchmark do here.
-# Usage: scripts/containers/build-image.sh [-f DOCKERFILE] [-t TAG] [--standins LIST] [--no-cache]
+# Usage: scripts/containers/build-image.sh [-f DOCKERFILE] [-t TAG] [--standins LIST] [--no-cache] [--context DIR]
+#   --context DIR: build context (default: the repository root), e.g. a `git archive` of one commit.
 #   env GIT_SHA (default: git HEAD or 0000...), VERSION (default 0.0.0-local), SOURCE_URL (default: git remote or
 #   https://github.com/berth/berth), SOURCE_DATE_EPOCH (default: HEAD's commit time, seconds since the epoch),
 #   BUILD_TIME (default: SOURCE_DATE_EPOCH as UTC ISO 8601); BERTH_SKIP_STANDINS=1 to not touch the base images.
@@ -14,13 +15,14 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$here/env.sh"
 
-dockerfile=Dockerfile tag=localhost/berth:dev standins="runtime-deps sdk" cache=(--layers)
+dockerfile=Dockerfile tag=localhost/berth:dev standins="runtime-deps sdk" cache=(--layers) context=.
 while [ $# -gt 0 ]; do
   case "$1" in
     -f) dockerfile=$2; shift 2 ;;
     -t) tag=$2; shift 2 ;;
     --standins) standins=$2; shift 2 ;;
     --no-cache) cache=(--no-cache); shift ;;
+    --context) context=$2; shift 2 ;;
     *) echo "build-image: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -48,7 +50,7 @@ TMPDIR="$BERTH_CONTAINERS_TMPDIR" buildah bud --format docker "${cache[@]}" --fo
   --timestamp "$SOURCE_DATE_EPOCH" \
   --build-arg GIT_SHA="$GIT_SHA" --build-arg VERSION="$VERSION" --build-arg SOURCE_URL="$SOURCE_URL" \
   --build-arg SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" --build-arg BUILD_TIME="$BUILD_TIME" \
-  -f "$dockerfile" -t "$tag" . >&2
+  -f "$dockerfile" -t "$tag" "$context" >&2
 t2=$(date +%s%3N)
 id=$(podman image inspect --format '{{.Id}}' "$tag")
 size=$(podman image inspect --format '{{.Size}}' "$tag")

@@ -5,7 +5,7 @@
 #   containers.conf  runc (crun fails on hybrid cgroups here), netavark (never CNI), default_ulimits = [] (else
 #                    setrlimit RLIMIT_NOFILE/NPROC: Operation not permitted)
 #   storage.conf     overlay driver (vfs copies the 1 GB SDK into every layer), graphroot/runroot in that folder
-# and exports CONTAINERS_CONF, CONTAINERS_STORAGE_CONF, BERTH_CONTAINERS_DIR, BERTH_CONTAINERS_TMPDIR. See /work/shared/CONTAINERS.md.
+# and exports CONTAINERS_CONF, CONTAINERS_STORAGE_CONF, BERTH_CONTAINERS_DIR, BERTH_CONTAINERS_TMPDIR. See scripts/containers/README.md.
 BERTH_CONTAINERS_DIR=${BERTH_CONTAINERS_DIR:-$HOME/.cache/berth/containers}
 mkdir -p "$BERTH_CONTAINERS_DIR/graph" "$BERTH_CONTAINERS_DIR/run" "$BERTH_CONTAINERS_DIR/tmp"
 
