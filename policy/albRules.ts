@@ -1,7 +1,7 @@
 /** The Application Load Balancer: listeners, the load balancer itself, target groups. */
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
-import { asArray, resourceRule, stackRule } from "./rule";
+import { asArray, refersTo, resourceRule, stackRule } from "./rule";
 import { TLS13_LISTENER_POLICIES } from "./securityLists";
 
 /** `aws.alb.*` are aliases of `aws.lb.*` with their own type tokens: a rule checks both. */
@@ -27,7 +27,7 @@ export const albHttps = stackRule({
   validate: (args, report) => {
     const https = args.resources.filter((r) => LISTENER.includes(r.type) && r.props.protocol === "HTTPS" && r.props.certificateArn);
     for (const lb of args.resources.filter((r) => LOAD_BALANCER.includes(r.type) && isApplication(r.props as LoadBalancer))) {
-      if (!https.some((l) => l.props.loadBalancerArn === lb.props.arn)) {
+      if (!https.some((l) => refersTo(l, "loadBalancerArn", lb, (b) => [b.props.arn]))) {
         report(`load balancer ${lb.name} has no HTTPS listener with a certificate: traffic is plain HTTP.`, lb.urn);
       }
     }

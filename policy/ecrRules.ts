@@ -2,7 +2,7 @@
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import type * as gcp from "@pulumi/gcp";
-import { asArray, parseJsonDocument, resourceRule, stackRule } from "./rule";
+import { asArray, parseJsonDocument, refersTo, resourceRule, stackRule } from "./rule";
 import { deployTagSamples } from "./securityLists";
 
 export const ECR_REPOSITORY = "aws:ecr/repository:Repository";
@@ -134,18 +134,19 @@ export const ecrLifecyclePolicy = stackRule({
   remediationSteps: "Keep the aws.ecr.LifecyclePolicy the EcrRepository component creates (berth:ecr.untaggedExpiryDays, keepShaImages).",
   validate: (args, report) => {
     const policies = args.resources.filter((r) => r.type === ECR_LIFECYCLE_POLICY);
-    const covered = new Set<string>();
+    const withRules: typeof policies = [];
     for (const p of policies) {
       const doc = parseJsonDocument(p.props.policy) as { rules?: unknown[] } | undefined;
       if (!doc || !Array.isArray(doc.rules) || doc.rules.length === 0) {
         report(`lifecycle policy ${p.name} has no rules.`, p.urn);
         continue;
       }
-      covered.add(String(p.props.repository));
+      withRules.push(p);
     }
+    // Joined by property dependency in a preview, by repository name once known (rule.ts refersTo).
+    const repositoryNames = (repo: (typeof policies)[number]) => [repo.props.name, repo.props.id, (repo as { id?: string }).id];
     for (const repo of args.resources.filter((r) => r.type === ECR_REPOSITORY)) {
-      const names = [repo.props.name, repo.props.id, (repo as { id?: string }).id].filter((n) => n !== undefined).map(String);
-      if (!names.some((n) => covered.has(n))) report(`ECR repository ${repo.name} has no lifecycle policy: images accumulate forever.`, repo.urn);
+      if (!withRules.some((p) => refersTo(p, "repository", repo, repositoryNames))) report(`ECR repository ${repo.name} has no lifecycle policy: images accumulate forever.`, repo.urn);
     }
   },
 });

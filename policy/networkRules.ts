@@ -1,7 +1,7 @@
 /** The VPC: security groups, the default security group, flow logs, subnets. */
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
-import { asArray, resourceRule, stackRule } from "./rule";
+import { asArray, refersTo, resourceRule, stackRule } from "./rule";
 
 export const VPC = "aws:ec2/vpc:Vpc";
 export const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
@@ -65,7 +65,7 @@ export const defaultSecurityGroupClosed = stackRule({
       if (asArray(d.props.ingress).length || asArray(d.props.egress).length) report(`default security group ${d.name} has rules.`, d.urn);
     }
     for (const vpc of args.resources.filter((r) => r.type === VPC)) {
-      if (!defaults.some((d) => d.props.vpcId !== undefined && d.props.vpcId === vpcIdOf(vpc))) report(`VPC ${vpc.name}: its default security group is not managed (it allows all traffic between its members).`, vpc.urn);
+      if (!defaults.some((d) => refersTo(d, "vpcId", vpc, (v) => [vpcIdOf(v)]))) report(`VPC ${vpc.name}: its default security group is not managed (it allows all traffic between its members).`, vpc.urn);
     }
   },
 });
@@ -79,7 +79,7 @@ export const vpcFlowLogs = stackRule({
   validate: (args, report) => {
     const logs = args.resources.filter((r) => r.type === FLOW_LOG && (r.props.trafficType === "ALL" || r.props.trafficType === "REJECT"));
     for (const vpc of args.resources.filter((r) => r.type === VPC)) {
-      if (!logs.some((l) => l.props.vpcId !== undefined && l.props.vpcId === vpcIdOf(vpc))) report(`VPC ${vpc.name} has no flow log of ALL or REJECT traffic.`, vpc.urn);
+      if (!logs.some((l) => refersTo(l, "vpcId", vpc, (v) => [vpcIdOf(v)]))) report(`VPC ${vpc.name} has no flow log of ALL or REJECT traffic.`, vpc.urn);
     }
   },
 });

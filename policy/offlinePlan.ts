@@ -3,7 +3,8 @@
  * switched off, the resource tree with each resource's key hardening settings, and the report text.
  */
 import { parse as parseYaml } from "yaml";
-import type { CapturedResource } from "../infra/offline/mockRuntime";
+import { computedOutputs, type CapturedResource } from "../infra/offline/mockRuntime";
+import { UNKNOWN } from "./analyzerClient";
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Evaluation, PolicySubject } from "./evaluate";
 import { TLS13_POLICIES } from "./albRules";
@@ -268,16 +269,29 @@ export function renderTree(resources: CapturedResource[], flagged: Set<string> =
   return lines;
 }
 
-/** What the policy sees: custom resources with their inputs (resource rules) or inputs plus outputs (stack rules). */
-export function policySubjects(resources: CapturedResource[], withOutputs: boolean): PolicySubject[] {
+/**
+ * What the engine sends the analyzer: every resource (components too) with its inputs (`Analyze`) or their outputs (`AnalyzeStack`),
+ * with parent, dependencies and property dependencies. In a first preview (`firstPreview`, a capture made with
+ * `preview: true`) nothing exists yet: every output the provider computes (id, ARN, generated names) is unknown, and
+ * the inputs computed from them already arrive as unknown from the preview capture.
+ */
+export function policySubjects(resources: CapturedResource[], withOutputs: boolean, opts: { firstPreview?: boolean } = {}): PolicySubject[] {
   return resources
-    .filter((r) => r.custom && !r.type.startsWith("pulumi:"))
-    .map((r) => ({
-      type: r.type,
-      name: r.name,
-      urn: r.urn ?? `urn:offline::${r.type}::${r.name}`,
-      props: withOutputs ? { ...r.state, id: r.physicalId } : r.inputs,
-    }));
+    .filter((r) => !r.type.startsWith("pulumi:"))
+    .map((r) => {
+      const unknownOutputs = opts.firstPreview
+        ? Object.fromEntries([...Object.keys(computedOutputs(r.type, r.name, r.inputs, { region: "", accountId: "", gcpProject: "" })), "id"].filter((k) => !(k in r.inputs) || k === "id").map((k) => [k, UNKNOWN]))
+        : {};
+      return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn ?? `urn:offline::${r.type}::${r.name}`,
+        props: withOutputs ? (opts.firstPreview ? { ...r.inputs, ...unknownOutputs } : { ...r.state, id: r.physicalId }) : r.inputs,
+        parent: r.parentUrn,
+        dependencies: r.options?.dependencies,
+        propertyDependencies: r.options?.propertyDependencies,
+      };
+    });
 }
 
 export interface PlanOutcome {

@@ -7,6 +7,7 @@
 import type {
   EnforcementLevel,
   PolicyConfigSchema,
+  PolicyResource,
   ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
@@ -102,6 +103,22 @@ export function stackRule(spec: StackRuleSpec): BerthStackRule {
     description: `${spec.summary} [${describeControls(spec.controls)}]`,
     validateStack: validate,
   };
+}
+
+/**
+ * Whether `from`'s input `property` refers to `target`, judged on what a first preview knows. The engine sends each
+ * resource's property dependencies with AnalyzeStack (pulumi/pulumi pkg/resource/deploy/step_generator.go
+ * AnalyzeResources; node_modules/@pulumi/policy/server.js turns the URNs into resources): a property computed from
+ * resources is decided by those alone, without reading values (ids, ARNs) a first preview does not know yet and whose
+ * reading ends the policy with an advisory "can't run ... during preview". A property set to a plain value (a name,
+ * an imported id) is compared with the target's `identities`.
+ */
+export function refersTo(from: PolicyResource, property: string, target: PolicyResource, identities: (t: PolicyResource) => unknown[]): boolean {
+  const deps = from.propertyDependencies?.[property];
+  if (deps && deps.length > 0) return deps.some((d) => d.urn === target.urn);
+  const value = from.props[property];
+  if (value === undefined) return false;
+  return identities(target).filter((v) => v !== undefined && v !== null).map(String).includes(String(value));
 }
 
 /** Parses a JSON document given as a string (IAM policies, container definitions) or already an object. */

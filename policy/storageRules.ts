@@ -2,7 +2,7 @@
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
-import { asArray, parseJsonDocument, resourceRule, stackRule } from "./rule";
+import { asArray, parseJsonDocument, refersTo, resourceRule, stackRule } from "./rule";
 
 export const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 export const KMS_KEY = "aws:kms/key:Key";
@@ -56,11 +56,10 @@ export const kmsKeyRotation = resourceRule<KmsKey>({
   },
 });
 
-/** The bucket a resource refers to (`bucket` input) matches this bucket's name or physical id. */
-function refersTo(bucket: PolicyResource, ref: unknown): boolean {
-  const names = [bucket.props.bucket, bucket.props.id, (bucket as { id?: string }).id].filter((n) => n !== undefined).map(String);
-  return ref !== undefined && names.includes(String(ref));
-}
+/** A bucket is named by its `bucket` name or its physical id (the provider's id of a bucket is its name). */
+const bucketNames = (bucket: PolicyResource) => [bucket.props.bucket, bucket.props.id, (bucket as { id?: string }).id];
+/** `resource.bucket` is this bucket: by property dependency in a preview, by name once known (rule.ts refersTo). */
+const isFor = (resource: PolicyResource, bucket: PolicyResource) => refersTo(resource, "bucket", bucket, bucketNames);
 
 export const s3PublicAccessBlock = stackRule({
   name: "berth-s3-public-access-block",
@@ -75,7 +74,7 @@ export const s3PublicAccessBlock = stackRule({
       if (off.length) report(`public access block ${b.name}: ${off.join(", ")} not true.`, b.urn);
     }
     for (const bucket of args.resources.filter((r) => BUCKET.includes(r.type))) {
-      if (!blocks.some((b) => refersTo(bucket, b.props.bucket))) report(`S3 bucket ${bucket.name} has no public access block.`, bucket.urn);
+      if (!blocks.some((b) => isFor(b, bucket))) report(`S3 bucket ${bucket.name} has no public access block.`, bucket.urn);
     }
   },
 });
@@ -90,7 +89,7 @@ export const s3Encryption = stackRule({
     const configs = args.resources.filter((r) => BUCKET_ENCRYPTION.includes(r.type));
     for (const bucket of args.resources.filter((r) => BUCKET.includes(r.type))) {
       if (bucket.props.serverSideEncryptionConfiguration) continue;
-      if (!configs.some((c) => refersTo(bucket, c.props.bucket))) report(`S3 bucket ${bucket.name} declares no default encryption.`, bucket.urn);
+      if (!configs.some((c) => isFor(c, bucket))) report(`S3 bucket ${bucket.name} declares no default encryption.`, bucket.urn);
     }
   },
 });
@@ -112,7 +111,7 @@ export const s3TlsOnly = stackRule({
   validate: (args, report) => {
     const policies = args.resources.filter((r) => r.type === BUCKET_POLICY);
     for (const bucket of args.resources.filter((r) => BUCKET.includes(r.type))) {
-      const docs = [bucket.props.policy, ...policies.filter((p) => refersTo(bucket, p.props.bucket)).map((p) => p.props.policy)].map(parseJsonDocument);
+      const docs = [bucket.props.policy, ...policies.filter((p) => isFor(p, bucket)).map((p) => p.props.policy)].map(parseJsonDocument);
       if (!docs.some(deniesInsecureTransport)) report(`S3 bucket ${bucket.name} accepts requests without TLS.`, bucket.urn);
     }
   },

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DOCKER_CONTAINER } from "../../policy/dockerRules";
-import { describeViolations, stackUnderPolicy } from "./stackPolicy";
+import { describeViolations, findingsOutsideDeclaredTypes, stackUnderPolicy } from "./stackPolicy";
 import { evaluateRules } from "../../policy/evaluate";
 import { policySubjects } from "../../policy/offlinePlan";
 
@@ -27,4 +27,10 @@ test("the local registry:2 container (no USER in the image) passes only through 
   const withoutExemption = await evaluateRules(policySubjects(captured.resources, false), { config: {}, stackResources: policySubjects(captured.resources, true) });
   const registry = withoutExemption.violations.map((v) => `${v.enforcementLevel} ${v.rule} ${v.resource?.name}`);
   assert.deepEqual(registry, ["mandatory berth-docker-non-root-user registry"], describeViolations(withoutExemption));
+});
+
+test("local: every rule at mandatory, run by CrossGuard on every resource, reports and throws only on the types it declares", async () => {
+  // node_modules/@pulumi/policy/server.js Analyze calls each resource policy for each resource of the stack.
+  const { captured } = await local;
+  assert.deepEqual(await findingsOutsideDeclaredTypes("local", captured), []);
 });

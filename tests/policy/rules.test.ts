@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { berthRules, renderRuleTable, ruleMetadata, type BerthRule } from "../../policy/rules";
-import { checkPackConfig, enforcementLevelOf, evaluateRules } from "../../policy/evaluate";
+import { checkPackConfig, enforcementLevelOf, evaluateRules, packAnalyzer } from "../../policy/evaluate";
+import { parsePackConfig, reconcilePackConfig, UNKNOWN } from "../../policy/analyzerClient";
 import { subject, taskDefinition, violationsOf, violationsOfStack } from "./ruleHarness";
 import { dockerResourceCases } from "./dockerCases";
 import * as fs from "node:fs";
@@ -374,4 +375,54 @@ test("every rule names a control, a remediation and resource types; ids are uniq
 test("README.md carries the current rule table", () => {
   const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
   assert.ok(readme.includes(renderRuleTable()), "regenerate the table in README.md (\"What the pack enforces\") from renderRuleTable()");
+});
+
+test("the pack policy/index.ts serves (GetAnalyzerInfo of the analyzer it starts) has exactly the rule table's policies, kinds, levels and schemas", async () => {
+  // The CLI learns the pack's policies from GetAnalyzerInfo (node_modules/@pulumi/policy/protoutil.js
+  // makeAnalyzerInfo, from the `policies` handed to `new PolicyPack`): a rule dropped from policy/index.ts is a
+  // rule no `pulumi preview --policy-pack policy` runs.
+  const { info } = await packAnalyzer();
+  assert.equal(info.name, "berth-production");
+  assert.deepEqual(
+    info.policies.map((p) => [p.name, p.kind, p.enforcementLevel]),
+    berthRules.map((r) => [r.name, r.kind, r.enforcementLevel]),
+  );
+  for (const p of info.policies) assert.deepEqual(p.configSchema?.properties, rule(p.name).configSchema?.properties as unknown, p.name);
+});
+
+test("the pack config is reconciled and schema-checked as the CLI does (pkg/resource/analyzer/config.go ReconcilePolicyPackConfig)", async () => {
+  // Defaults from each schema, `all` first, then the rule's own entry; a value against the schema is refused.
+  const { info } = await packAnalyzer();
+  const { config, errors } = reconcilePackConfig(info.policies, { all: "advisory", "berth-logs-retention": { enforcementLevel: "mandatory", minimumDays: 365 } });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(config["berth-logs-retention"], { enforcementLevel: "mandatory", properties: { minimumDays: 365 } });
+  assert.deepEqual(config["berth-tg-deregistration-delay"], { enforcementLevel: "advisory", properties: { maxSeconds: 60 } });
+  assert.deepEqual(reconcilePackConfig(info.policies, { "berth-logs-retention": { minimumDays: 0 } }).errors, ["berth-logs-retention: minimumDays: Must be greater than or equal to 1"]);
+  assert.deepEqual(reconcilePackConfig(info.policies, { "berth-sg-authorized-public-ports": { authorizedPorts: ["443"] } }).errors, ["berth-sg-authorized-public-ports: authorizedPorts.0: Invalid type. Expected: integer, given: string"]);
+  await assert.rejects(evaluateRules([], { config: { "berth-tg-deregistration-delay": { maxSeconds: 99999 } } }), /berth-tg-deregistration-delay: maxSeconds: Must be less than or equal to 3600/);
+  assert.throws(() => parsePackConfig({ "berth-ecs-readonly-root": "off" }), /"off" is not a valid enforcement level/);
+});
+
+test("preview: a rule reading an unknown value is reported only as advisory \"can't run ... during preview\" (node_modules/@pulumi/policy/server.js Analyze catch of proxy.js UnknownValueError)", async () => {
+  const ev = await evaluateRules([subject(TD, { ...taskDefinition(), containerDefinitions: UNKNOWN })], { rules: [rule("berth-ecs-readonly-root")] });
+  assert.deepEqual(ev.violations, [], "an unknown value must not count as a violation, nor as a pass");
+  assert.deepEqual(ev.errors, []);
+  assert.deepEqual(ev.cannotJudge.map((c) => [c.rule, c.message]), [["berth-ecs-readonly-root", "string value at .containerDefinitions can't be known during preview"]]);
+});
+
+test("preview: relational rules join on property dependencies (known in a first preview), not on ids and ARNs (unknown)", async () => {
+  // What a first preview sends with AnalyzeStack: the bucket's name and id unknown, the block's `bucket` unknown but
+  // depending on the bucket's URN (pulumi/pulumi step_generator.go AnalyzeResources: PropertyDependencies).
+  const previewBucket = (name: string) => ({ ...subject("aws:s3/bucket:Bucket", { bucket: UNKNOWN, id: UNKNOWN, arn: UNKNOWN }, name) });
+  const dependentPab = (on: string) => ({ ...pab("x"), props: { ...pab("x").props, bucket: UNKNOWN }, propertyDependencies: { bucket: [on] } });
+  const logs = previewBucket("logs");
+  const s3 = rule("berth-s3-public-access-block");
+  const judged = await evaluateRules([], { rules: [s3], stackResources: [logs, dependentPab(logs.urn)] });
+  assert.deepEqual([judged.violations, judged.cannotJudge, judged.errors], [[], [], []]);
+  const other = await evaluateRules([], { rules: [s3], stackResources: [logs, previewBucket("other"), dependentPab(logs.urn)] });
+  assert.deepEqual(other.violations.map((v) => v.message), ["S3 bucket other has no public access block."]);
+  const vpcPreview = subject("aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16", id: UNKNOWN, arn: UNKNOWN }, "vpc");
+  const flow = { ...subject("aws:ec2/flowLog:FlowLog", { vpcId: UNKNOWN, trafficType: "ALL" }, "flow"), propertyDependencies: { vpcId: [vpcPreview.urn] } };
+  const flows = await evaluateRules([], { rules: [rule("berth-vpc-flow-logs")], stackResources: [vpcPreview, flow] });
+  assert.deepEqual([flows.violations, flows.cannotJudge], [[], []]);
 });

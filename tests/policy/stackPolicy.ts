@@ -1,27 +1,63 @@
 /** Captures a real stack (its Pulumi.<stack>.yaml) under mocks and runs the pack on it. Not a test file. */
 import { createHash } from "node:crypto";
 import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { evaluateRules, packConfigFileFor, readPackConfig, type Evaluation } from "../../policy/evaluate";
+import { evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "../../policy/evaluate";
 import { policySubjects } from "../../policy/offlinePlan";
+import { berthRules } from "../../policy/rules";
 
 export const IMAGE_SHA = "0123456789abcdef0123456789abcdef01234567";
 
-export async function stackUnderPolicy(stack: string): Promise<{ captured: CapturedStack; evaluation: Evaluation }> {
+/**
+ * One capture per process (mock state is global): `preview: true` is a first `pulumi preview` (nothing exists, every
+ * computed output unknown), otherwise an update (outputs known).
+ */
+export async function captureForPolicy(stack: string, preview = false): Promise<CapturedStack> {
   const digest = `sha256:${createHash("sha256").update(IMAGE_SHA).digest("hex")}`;
   const staging = { sourceSha: IMAGE_SHA, imageDigest: digest, ranDigests: [digest] };
   const captured = await captureStack({
     stack,
+    preview,
     config: { ...readStackConfig(stack), "berth:imageSha": IMAGE_SHA },
     // prod promotes from staging through a StackReference: staging runs the same commit.
     stackOutputs: new Proxy({}, { get: () => staging }) as Record<string, Record<string, unknown>>,
   });
   if (captured.error) throw captured.error;
+  return captured;
+}
+
+export async function evaluateCaptured(stack: string, captured: CapturedStack, opts: { preview?: boolean; config?: PackConfig } = {}): Promise<Evaluation> {
   const file = packConfigFileFor(stack);
-  const evaluation = await evaluateRules(policySubjects(captured.resources, false), {
-    config: file ? readPackConfig(file) : {},
-    stackResources: policySubjects(captured.resources, true),
+  return evaluateRules(policySubjects(captured.resources, false), {
+    config: opts.config ?? (file ? readPackConfig(file) : {}),
+    stackResources: policySubjects(captured.resources, true, { firstPreview: opts.preview }),
   });
-  return { captured, evaluation };
+}
+
+export async function stackUnderPolicy(stack: string): Promise<{ captured: CapturedStack; evaluation: Evaluation }> {
+  const captured = await captureForPolicy(stack);
+  return { captured, evaluation: await evaluateCaptured(stack, captured) };
+}
+
+/**
+ * Every rule at `mandatory` over every resource of the stack: CrossGuard calls each resource policy for each
+ * resource (node_modules/@pulumi/policy/server.js, Analyze), so a finding or an error a rule raises on a resource of
+ * a type it does not declare is a rule that would misjudge a real preview. Returns those, one line each.
+ */
+export async function findingsOutsideDeclaredTypes(stack: string, captured: CapturedStack): Promise<string[]> {
+  const ev = await evaluateCaptured(stack, captured, { config: { all: "mandatory" } });
+  const byName = new Map(berthRules.map((r) => [r.name, r]));
+  const typeOf = new Map(captured.resources.map((r) => [r.urn, r.type]));
+  const out: string[] = [];
+  for (const v of ev.violations) {
+    const rule = byName.get(v.rule)!;
+    if (rule.kind === "resource" && v.resource && !rule.resourceTypes.includes(v.resource.type)) out.push(`${v.rule} flagged ${v.resource.type} ${v.resource.name}: ${v.message}`);
+  }
+  for (const e of ev.errors) {
+    const rule = byName.get(e.rule);
+    const type = e.resource ? typeOf.get(e.resource) : undefined;
+    if (!rule || (type && !rule.resourceTypes.includes(type))) out.push(`${e.rule} threw on ${e.resource}: ${e.error}`);
+  }
+  return out;
 }
 
 /** Resource types the pack has rules for that a complete AWS stack must contain (so "no violation" is not vacuous). */
