@@ -155,6 +155,9 @@ export class EcrRepository extends pulumi.ComponentResource {
     this.accountId = aws_.accountId;
     const imageName = settings.image.name;
     const encryptionFor = (key: aws.kms.Key) => [{ encryptionType: "KMS", kmsKey: key.arn }];
+    // Prod never deletes its images: the repository and the key that decrypts them are protected (a destroy or a
+    // replacement stops with an error until `pulumi state unprotect`).
+    const prodProtected = { parent: this, protect: settings.environment === "prod" };
 
     this.key = new aws.kms.Key(
       `${name}-key`,
@@ -163,7 +166,7 @@ export class EcrRepository extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: ecr.kmsDeletionWindowDays,
       },
-      { parent: this },
+      prodProtected,
     );
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${imageName}-ecr-${settings.stack}`, targetKeyId: this.key.keyId }, { parent: this });
 
@@ -176,7 +179,7 @@ export class EcrRepository extends pulumi.ComponentResource {
         encryptionConfigurations: encryptionFor(this.key),
         forceDelete: ecr.forceDelete,
       },
-      { parent: this },
+      prodProtected,
     );
     this.repositoryUrl = this.repository.repositoryUrl;
     this.lifecyclePolicy = new aws.ecr.LifecyclePolicy(

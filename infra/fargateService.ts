@@ -220,19 +220,22 @@ export class FargateService extends pulumi.ComponentResource {
     this.warnings = serviceWarnings(service);
     for (const warning of this.warnings) pulumi.log.warn(warning, this);
 
+    // Prod keeps a service's logs and their key when the service is removed (retainOnDelete: dropped from the stack,
+    // left in the account), so removing a service still succeeds and its logs stay readable.
+    const retained = { ...parent, retainOnDelete: settings.environment === "prod" };
     this.logKey = !service.logKmsKeyArn && service.hardening.logEncryptionKey
       ? new aws.kms.Key(`${name}-logs`, {
           description: `Logs of ECS service ${settings.project}/${settings.stack}/${service.name}`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
           policy: JSON.stringify(logGroupKeyPolicy({ accountId, region, logGroupName: names.logGroup })),
-        }, parent)
+        }, retained)
       : undefined;
     this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
       name: names.logGroup,
       retentionInDays: settings.logs.retentionDays,
       kmsKeyId: service.logKmsKeyArn ?? this.logKey?.arn,
-    }, parent);
+    }, retained);
 
     const trust = JSON.stringify(ecsTasksTrustPolicy(accountId, region));
     this.executionRole = new aws.iam.Role(`${name}-execution`, {

@@ -163,7 +163,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     const bucketDeps: pulumi.Resource[] = [];
     if (lb.accessLogs) {
-      const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags: { Name: `${prefix}-alb-access-logs` } }, child);
+      // Prod keeps its access logs (audit) and its load balancer (its DNS name is what clients use): both protected.
+      const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags: { Name: `${prefix}-alb-access-logs` } }, { ...child, protect: settings.environment === "prod" });
       const ownership = new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
       const publicAccess = new aws.s3.BucketPublicAccessBlock(
         `${name}-access-logs`,
@@ -228,7 +229,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         accessLogs: this.accessLogsBucket ? { enabled: true, bucket: this.accessLogsBucket.bucket, prefix: ACCESS_LOGS_PREFIX } : { enabled: false, bucket: "" },
         tags: { Name: `${prefix}-alb` },
       },
-      { ...child, dependsOn: bucketDeps },
+      { ...child, dependsOn: bucketDeps, protect: settings.environment === "prod" },
     );
 
     this.targetGroups = {};
