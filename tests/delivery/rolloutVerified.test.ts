@@ -29,6 +29,7 @@ test("one RolloutVerification per service, a child of its FargateService, regist
 });
 
 test("it watches the service's cluster, name and task definition, and the digest that task definition runs", () => {
+  assert.equal(ofType(ROLLOUT_TYPE).length, 2);
   for (const v of ofType(ROLLOUT_TYPE)) {
     const parent = v.parentUrn;
     const service = r.stack.resources.find((x) => x.type === "aws:ecs/service:Service" && x.parentUrn === parent)!;

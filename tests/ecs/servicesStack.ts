@@ -24,6 +24,8 @@ export function expectedServiceResources(name: string, opts: { exec?: boolean } 
     `aws:iam/role:Role ${name}-task`,
     `aws:iam/rolePolicy:RolePolicy ${name}-execution`,
     `aws:kms/key:Key ${name}-logs`,
+    // Proves the deployment completed with this task definition (infra/rollout/).
+    `pulumi-nodejs:dynamic/berth:RolloutVerification ${name}-rollout`,
     ...(opts.exec ? [`aws:iam/rolePolicy:RolePolicy ${name}-exec`] : []),
   ].sort();
 }
