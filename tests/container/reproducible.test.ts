@@ -1,0 +1,130 @@
+// The image is reproducible: two builds of the same commit with the same build args, each FROM SCRATCH (buildah
+// `--no-cache`: no layer is reused between them, every RUN, including the Native AOT publish, runs again), give the
+// same image: the same config digest (which covers every layer's diff ID, the config and its timestamps) and so
+// the same manifest. Registries with IMMUTABLE tags (ECR, Artifact Registry) refuse a second push of `<sha>` with
+// different content (ECR: ImageTagAlreadyExistsException), so a rebuild of a pushed commit must give the same
+// digest (issue 11, defect 5). The time inputs: SOURCE_DATE_EPOCH (the commit time) as build arg and as
+// `buildah bud --timestamp` (every file in the new layers and the image's created time); BUILD_TIME from it.
+// Both builds use one frozen copy of the build context. Slow: two full builds (~1-3 min each on 2 cores). The stand-in base images are reused.
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { containersEnv, podman, repoRoot, requireTools } from "./podman.js";
+
+const SHA = "fedcba9876543210fedcba9876543210fedcba98";
+const EPOCH = "1767323045"; // 2026-01-02T03:04:05Z: a commit time
+const TAGS = ["a", "b"].map((k) => `localhost/berth-test:repro-${k}-${process.pid}`);
+
+/**
+ * One frozen copy of the build context (the Dockerfile, .dockerignore and app/ without bin/obj), taken once: both
+ * builds see byte-identical inputs even while the work tree changes meanwhile.
+ */
+function frozenContext(): string {
+  const base = path.join(containersEnv().BERTH_CONTAINERS_DIR!, "tmp");
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(path.join(base, "frozen-context-"));
+  execFileSync("bash", ["-c", `cd "$1" && tar -c --exclude=bin --exclude=obj Dockerfile .dockerignore app | tar -x -C "$2"`, "bash", repoRoot, dir]);
+  return dir;
+}
+
+/** sha256 of a file inside an image (podman image mount), for the failure message. */
+async function fileHash(tag: string, file: string): Promise<string> {
+  const { stdout } = await podman(["image", "mount", tag]);
+  try {
+    return execFileSync("sha256sum", [path.join(stdout.trim(), file)], { encoding: "utf8" }).split(" ")[0]!;
+  } finally {
+    await podman(["image", "unmount", tag], { allowFail: true });
+  }
+}
+
+let context = "";
+
+function buildFromScratch(tag: string, skipStandins: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      path.join(repoRoot, "scripts/containers/build-image.sh"),
+      ["-f", path.join(context, "Dockerfile"), "-t", tag, "--no-cache", "--context", context],
+      {
+        cwd: repoRoot,
+        // No BUILD_TIME: the Dockerfile's and build-image.sh's default (from SOURCE_DATE_EPOCH) is what is tested.
+        env: {
+          ...containersEnv(),
+          GIT_SHA: SHA,
+          VERSION: "0.0.0-reproducible",
+          SOURCE_URL: "https://github.com/berth/berth",
+          SOURCE_DATE_EPOCH: EPOCH,
+          BUILD_TIME: "",
+          BERTH_SKIP_STANDINS: skipStandins ? "1" : "0",
+        },
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 20 * 60_000,
+      },
+      (err, _stdout, stderr) => {
+        if (err) reject(new Error(`build of ${tag} failed:\n${stderr.split("\n").slice(-60).join("\n")}`));
+        else {
+          process.stderr.write(stderr.split("\n").filter((l) => l.startsWith("build-image:")).map((l) => `${l}\n`).join(""));
+          resolve();
+        }
+      },
+    );
+  });
+}
+
+interface Built {
+  id: string;
+  digest: string;
+  created: string;
+  diffIds: string[];
+  labels: Record<string, string>;
+}
+
+async function inspect(tag: string): Promise<Built> {
+  const { stdout } = await podman(["image", "inspect", tag]);
+  const [img] = JSON.parse(stdout) as Array<Record<string, any>>;
+  return {
+    id: img!.Id,
+    digest: img!.Digest,
+    created: img!.Created,
+    diffIds: img!.RootFS?.Layers ?? [],
+    labels: img!.Config?.Labels ?? img!.Labels ?? {},
+  };
+}
+
+describe("the image is reproducible (two builds of one commit from scratch)", { timeout: 45 * 60_000 }, () => {
+  const built: Built[] = [];
+
+  before(async () => {
+    if (process.getuid?.() !== 0) throw new Error("the container tests run as root (as CI does)");
+    requireTools(["podman", "buildah", "mmdebstrap", "runc"]);
+    context = frozenContext();
+    await buildFromScratch(TAGS[0]!, false);
+    await buildFromScratch(TAGS[1]!, true);
+    for (const tag of TAGS) built.push(await inspect(tag));
+  });
+
+  after(async () => {
+    for (const tag of TAGS) await podman(["rmi", "-f", tag], { allowFail: true });
+    if (context) rmSync(context, { recursive: true, force: true });
+  });
+
+  test("same config digest and manifest digest, layer by layer", async (t) => {
+    const [a, b] = built as [Built, Built];
+    t.diagnostic(`build 1: id ${a.id} manifest ${a.digest}; build 2: id ${b.id} manifest ${b.digest}`);
+    const binaries = await Promise.all(TAGS.map((tag) => fileHash(tag, "app/berth")));
+    t.diagnostic(`sha256 of /app/berth: ${binaries.join(" vs ")}`);
+    assert.equal(binaries[1], binaries[0], "the Native AOT binary is byte-identical");
+    assert.deepEqual(b.diffIds, a.diffIds, "every layer's diff ID (the AOT binary's layer included)");
+    assert.equal(b.created, a.created, "image created time");
+    assert.equal(b.id, a.id, "image ID (config digest)");
+    assert.equal(b.digest, a.digest, "manifest digest");
+  });
+
+  test("the time in the image is the commit time, not the build time", () => {
+    const [a] = built as [Built];
+    const commit = new Date(Number(EPOCH) * 1000);
+    assert.equal(new Date(a.created).getTime(), commit.getTime(), `created ${a.created}`);
+    assert.equal(a.labels["org.opencontainers.image.created"], commit.toISOString().replace(/\.000Z$/, "Z"));
+  });
+});
