@@ -111,7 +111,7 @@ export function effectiveTags(r: CapturedResource, ctx: LimitContext): Record<st
 /** The labels the API receives: the provider's default labels, its attribution label, and the resource's own. */
 export function effectiveLabels(r: CapturedResource, ctx: LimitContext): Record<string, string> {
   const provider = ctx.provider(r);
-  const attribution = provider && provider.inputs.addPulumiAttributionLabel !== false && provider.inputs.addPulumiAttributionLabel !== "false" ? { "goog-pulumi-provisioned": "true" } : {};
+  const attribution: Record<string, string> = provider && provider.inputs.addPulumiAttributionLabel !== false && provider.inputs.addPulumiAttributionLabel !== "false" ? { "goog-pulumi-provisioned": "true" } : {};
   return { ...parseObject(provider?.inputs.defaultLabels), ...attribution, ...parseObject(r.inputs.labels) };
 }
 

@@ -9,7 +9,7 @@ import { readStackConfig } from "../../infra/offline/mockRuntime";
 import { ConfigError, loadSettings } from "../../infra/config";
 import { SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "./fixtures";
 
-const staging = { ...readStackConfig("staging"), "berth:imageSha": SHA };
+const staging: Record<string, string> = { ...readStackConfig("staging"), "berth:imageSha": SHA };
 const services = () => JSON.parse(staging["berth:services"]);
 
 function problemsOf(config: Record<string, string>, stack = "staging") {
