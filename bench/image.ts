@@ -1,11 +1,16 @@
-// Benchmark (NOT a test): the Native AOT image (root Dockerfile) vs a framework-dependent JIT image of the same app
-// (bench/Dockerfile.jit), both run with the hardened flags of tests/container/hardenedRunArgs.ts, limits set to
-// 64 MiB / 0.5 CPU (BENCH_MEMORY, BENCH_CPUS) for both.
-// Prints per image: size, `podman run` -> first HTTP 200 on /health (median of N), RSS after 1,000 requests,
-// requests/s on /health for 10 s with wrk, and AOT/JIT ratios. Loopback only; every loop is bounded.
-// Run: bench/image.sh   (env: BENCH_MEMORY=64m, BENCH_CPUS=0.5, BENCH_STARTS=5, BENCH_WRK_SECONDS=10, BENCH_WRK_CONNECTIONS=32, BENCH_SKIP_BUILD=1)
+// Benchmark (NOT a test): the Native AOT image BEFORE and AFTER a change, in one run. "before" is built from the base
+// commit (BENCH_BASE, default ca42414: main before issue 14), extracted with `git archive` into a temporary folder and
+// built there with that commit's own Dockerfile and scripts; "after" is the work tree. BENCH_JIT=1 adds the
+// framework-dependent JIT image of the work tree (bench/Dockerfile.jit). All run with the hardened flags of
+// tests/container/hardenedRunArgs.ts, limits set to 64 MiB / 0.5 CPU (BENCH_MEMORY, BENCH_CPUS) for each.
+// Prints per image: image size, binary size, `podman run` -> first HTTP 200 on /health (median of N), RSS after 1,000
+// requests, requests/s on /health for 10 s with wrk, and after/before ratios; a figure more than 10 % worse is marked.
+// Loopback only; every loop is bounded.
+// Run: bench/image.sh   (env: BENCH_BASE=ca42414, BENCH_MEMORY=64m, BENCH_CPUS=0.5, BENCH_STARTS=5, BENCH_WRK_SECONDS=10,
+//                        BENCH_WRK_CONNECTIONS=32, BENCH_SKIP_BUILD=1, BENCH_JIT=1)
 import { execFile } from "node:child_process";
-import { readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, existsSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { hardenedRunArgs } from "../tests/container/hardenedRunArgs.js";
 import {
@@ -29,6 +34,7 @@ const WRK_CONNECTIONS = Number(process.env.BENCH_WRK_CONNECTIONS ?? 32);
 const REQUESTS = 1_000;
 const BENCH_MEMORY = process.env.BENCH_MEMORY ?? "64m";
 const BENCH_CPUS = process.env.BENCH_CPUS ?? "0.5";
+const BENCH_BASE = process.env.BENCH_BASE ?? "ca42414";
 
 /** The hardened run flags, with the memory/CPU limits set to the benchmark's (same for both images) and no
  *  restart policy (a crash must show, not be hidden by a restart). */
@@ -56,19 +62,25 @@ function benchRunArgs(): string[] {
 const suffix = `${process.pid}`;
 
 interface Variant {
-  key: "aot" | "jit";
+  key: "before" | "after" | "jit";
   title: string;
   dockerfile: string;
   tag: string;
   standins: string;
+  /** Source tree to build from: a git commit (extracted to a temporary folder), or the work tree. */
+  commit?: string;
 }
 const variants: Variant[] = [
-  { key: "aot", title: "Native AOT (runtime-deps chiseled)", dockerfile: "Dockerfile", tag: "localhost/berth-bench:aot", standins: "runtime-deps sdk" },
-  { key: "jit", title: "JIT framework-dependent (aspnet)", dockerfile: "bench/Dockerfile.jit", tag: "localhost/berth-bench:jit", standins: "sdk aspnet" },
+  { key: "before", title: `Native AOT at ${BENCH_BASE}`, dockerfile: "Dockerfile", tag: "localhost/berth-bench:before", standins: "runtime-deps sdk", commit: BENCH_BASE },
+  { key: "after", title: "Native AOT, work tree", dockerfile: "Dockerfile", tag: "localhost/berth-bench:after", standins: "runtime-deps sdk" },
+  ...(process.env.BENCH_JIT === "1"
+    ? [{ key: "jit", title: "JIT framework-dependent (aspnet), work tree", dockerfile: "bench/Dockerfile.jit", tag: "localhost/berth-bench:jit", standins: "sdk aspnet" } as Variant]
+    : []),
 ];
 
 interface Result {
   sizeMB: number;
+  binaryMiB: number;
   startMs: number[];
   rssMiB: number;
   anonMiB: number;
@@ -97,13 +109,20 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function buildImage(v: Variant, gitSha: string): Promise<number> {
+async function buildImage(v: Variant, gitSha: string): Promise<number> {
+  let tree = repoRoot;
+  let scratch: string | undefined;
+  if (v.commit) {
+    scratch = mkdtempSync(path.join(tmpdir(), "berth-bench-base-"));
+    await run("bash", ["-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "bash", repoRoot, v.commit, scratch]);
+    tree = scratch;
+  }
   const t0 = performance.now();
-  return new Promise((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     execFile(
-      path.join(repoRoot, "scripts/containers/build-image.sh"),
+      path.join(tree, "scripts/containers/build-image.sh"),
       ["-f", v.dockerfile, "-t", v.tag, "--standins", v.standins],
-      { cwd: repoRoot, env: { ...containersEnv(), GIT_SHA: gitSha, VERSION: "0.0.0-bench" }, maxBuffer: 256 << 20, timeout: 20 * 60_000 },
+      { cwd: tree, env: { ...containersEnv(), GIT_SHA: gitSha, VERSION: "0.0.0-bench" }, maxBuffer: 256 << 20, timeout: 20 * 60_000 },
       (err, _out, stderr) => {
         if (err) reject(new Error(`build of ${v.dockerfile} failed:\n${stderr.split("\n").slice(-40).join("\n")}`));
         else {
@@ -112,7 +131,21 @@ function buildImage(v: Variant, gitSha: string): Promise<number> {
         }
       },
     );
-  });
+  }).finally(() => scratch && rmSync(scratch, { recursive: true, force: true }));
+}
+
+/** Size of /app/berth in the image (copied out of a created, never started, container). */
+async function binaryMiB(tag: string): Promise<number> {
+  const name = `berth-bench-binary-${suffix}`;
+  const dir = mkdtempSync(path.join(tmpdir(), "berth-bench-bin-"));
+  try {
+    await run("podman", ["create", "--name", name, tag]);
+    await run("podman", ["cp", `${name}:/app/berth`, path.join(dir, "berth")]);
+    return statSync(path.join(dir, "berth")).size / (1 << 20);
+  } finally {
+    await removeContainer(name);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** cgroup memory in use (v2 memory.current, or v1 memory.usage_in_bytes), MiB. */
@@ -182,7 +215,7 @@ async function measure(v: Variant, buildMs: number): Promise<Result> {
     const w = await wrk(c.port);
     const after = await inspectContainer(name);
     if (!after.State.Running || after.State.OOMKilled) throw new Error(`${v.key}: container died under load (OOMKilled=${after.State.OOMKilled})`);
-    return { sizeMB: img.Size / 1e6, startMs, rssMiB, anonMiB, cgroupMiB, rps: w.rps, p99: w.p99, buildMs };
+    return { sizeMB: img.Size / 1e6, binaryMiB: await binaryMiB(v.tag), startMs, rssMiB, anonMiB, cgroupMiB, rps: w.rps, p99: w.p99, buildMs };
   } finally {
     await removeContainer(name);
     live.delete(name);
@@ -202,28 +235,37 @@ async function main(): Promise<void> {
     log(`measuring ${v.tag}: ${STARTS} starts, ${REQUESTS} requests, wrk ${WRK_SECONDS} s x ${WRK_CONNECTIONS} connections`);
     results[v.key] = await measure(v, buildMs);
   }
-  const a = results.aot!;
-  const j = results.jit!;
+  const cols = variants.map((v) => results[v.key]!);
+  const [b, a] = [results.before!, results.after!];
   const fmt = (n: number | undefined, d = 1) => (n === undefined || !Number.isFinite(n) ? "n/a" : n.toFixed(d));
-  const ratio = (x: number | undefined, y: number | undefined) => (x === undefined || y === undefined || y === 0 ? "n/a" : `${(x / y).toFixed(2)}x`);
-  const rows: [string, string, string, string][] = [
-    ["image size (MB)", fmt(a.sizeMB), fmt(j.sizeMB), ratio(a.sizeMB, j.sizeMB)],
-    [`run -> first 200 /health (ms, median of ${STARTS})`, fmt(median(a.startMs), 0), fmt(median(j.startMs), 0), ratio(median(a.startMs), median(j.startMs))],
-    ["  all starts (ms)", a.startMs.map((x) => x.toFixed(0)).join(" "), j.startMs.map((x) => x.toFixed(0)).join(" "), ""],
-    [`VmRSS after ${REQUESTS} requests (MiB)`, fmt(a.rssMiB), fmt(j.rssMiB), ratio(a.rssMiB, j.rssMiB)],
-    ["  of which RssAnon (heap etc., MiB)", fmt(a.anonMiB), fmt(j.anonMiB), ratio(a.anonMiB, j.anonMiB)],
-    ["cgroup memory charged (MiB)", fmt(a.cgroupMiB), fmt(j.cgroupMiB), ratio(a.cgroupMiB, j.cgroupMiB)],
-    [`wrk /health req/s (${WRK_SECONDS} s, ${WRK_CONNECTIONS} conn)`, fmt(a.rps, 0), fmt(j.rps, 0), ratio(a.rps, j.rps)],
-    ["wrk p99 latency", a.p99, j.p99, ""],
-    ["image build (s, this run)", fmt(a.buildMs / 1000), fmt(j.buildMs / 1000), ""],
+  /** after/before; "!" when after is more than 10 % worse (higherIsBetter for req/s). */
+  const ratio = (x: number | undefined, y: number | undefined, higherIsBetter = false) => {
+    if (x === undefined || y === undefined || y === 0 || !Number.isFinite(x) || !Number.isFinite(y)) return "n/a";
+    const r = x / y;
+    return `${r.toFixed(2)}x${(higherIsBetter ? r < 0.9 : r > 1.1) ? " !" : ""}`;
+  };
+  const row = (label: string, pick: (r: Result) => number | undefined, d = 1, higherIsBetter = false): string[] =>
+    [label, ...cols.map((r) => fmt(pick(r), d)), ratio(pick(a), pick(b), higherIsBetter)];
+  const rows: string[][] = [
+    row("image size (MB)", (r) => r.sizeMB),
+    row("binary /app/berth (MiB)", (r) => r.binaryMiB, 2),
+    row(`run -> first 200 /health (ms, median of ${STARTS})`, (r) => median(r.startMs), 0),
+    ["  all starts (ms)", ...cols.map((r) => r.startMs.map((x) => x.toFixed(0)).join(" ")), ""],
+    row(`VmRSS after ${REQUESTS} requests (MiB)`, (r) => r.rssMiB),
+    row("  of which RssAnon (heap etc., MiB)", (r) => r.anonMiB),
+    row("cgroup memory charged (MiB)", (r) => r.cgroupMiB),
+    row(`wrk /health req/s (${WRK_SECONDS} s, ${WRK_CONNECTIONS} conn)`, (r) => r.rps, 0, true),
+    ["wrk p99 latency", ...cols.map((r) => r.p99), ""],
+    ["image build (s, this run)", ...cols.map((r) => fmt(r.buildMs / 1000)), ""],
   ];
-  const head: [string, string, string, string] = ["metric", "AOT", "JIT", "AOT/JIT"];
-  const w = [0, 1, 2, 3].map((i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
+  const head = ["metric", ...variants.map((v) => v.key), "after/before"];
+  const w = head.map((_, i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(" | ")} |`;
-  console.log(`Berth image benchmark — ${new Date().toISOString()} — git ${gitSha.slice(0, 12)}`);
-  console.log(`run flags (both): hardenedRunArgs() with --memory ${BENCH_MEMORY} --memory-swap ${BENCH_MEMORY} --cpus ${BENCH_CPUS}, no restart policy:`);
+  console.log(`Berth image benchmark — ${new Date().toISOString()} — before ${BENCH_BASE}, after git ${gitSha.slice(0, 12)} (+ work tree)`);
+  console.log(`run flags (each): hardenedRunArgs() with --memory ${BENCH_MEMORY} --memory-swap ${BENCH_MEMORY} --cpus ${BENCH_CPUS}, no restart policy:`);
   console.log(`  ${benchRunArgs().join(" ")}`);
-  console.log(`AOT: ${variants[0]!.title}; JIT: ${variants[1]!.title}. Base images are local stand-ins when no registry is reachable.`);
+  for (const v of variants) console.log(`${v.key}: ${v.title}.`);
+  console.log("Base images are local stand-ins when no registry is reachable. '!' = after is more than 10 % worse than before.");
   console.log(line(head));
   console.log(`|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
   for (const r of rows) console.log(line(r));
