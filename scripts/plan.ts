@@ -33,6 +33,8 @@ const USAGE = `usage: scripts/plan <stack> [options]
   --image-sha SHA                 the 40-hex commit to plan (default: git HEAD)
   --stack-outputs FILE            JSON outputs of stacks read through StackReference ({"org/berth/staging": {...}});
                                   default: a stand-in staging that runs the planned commit (prod promotes from it)
+  --first-preview                 plan as a first \`pulumi preview\` sees the stack: nothing exists yet, computed outputs
+                                  (ids, ARNs, generated names) unknown; lists the rules that cannot judge it
   --json                          print the result as JSON instead of text
   --timeout SECONDS               give up when the program has not finished (default 60)`;
 
@@ -43,6 +45,8 @@ export interface PlanOptions {
   imageSha?: string;
   stackOutputsFile?: string;
   json: boolean;
+  /** A first preview: computed outputs unknown (captureStack preview: true). */
+  firstPreview?: boolean;
   timeoutSeconds: number;
 }
 
@@ -58,6 +62,7 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
     const a = argv[i];
     if (a === "--help" || a === "-h") throw new UsageError("");
     else if (a === "--json") opts.json = true;
+    else if (a === "--first-preview") opts.firstPreview = true;
     else if (a === "--config-override" || a === "-c") {
       const kv = need(i++, a);
       const eq = kv.indexOf("=");
@@ -116,6 +121,8 @@ export interface PlanResult {
   checkedResources: number;
   tree: string[];
   evaluation?: Evaluation;
+  /** Planned as a first preview sees the stack. */
+  firstPreview: boolean;
   /** Cloud API limits checked on every registered resource (infra/offline/cloudLimits.ts); a problem fails the plan. */
   cloudLimits?: CloudLimitsResult;
   error?: string;
@@ -140,7 +147,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   const configFile = path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
   const result: PlanResult = {
     stack: opts.stack, offline: true, configFile: path.relative(REPO_ROOT, configFile), overrides: opts.overrides.map(([key, value]) => ({ key, value })),
-    imageSha: "", imageShaSource: "", stackReferences: { source: "", outputs: {} }, ruleSettings: [], warnings: [], switchedOff: [], resources: 0, checkedResources: 0, tree: [], exitCode: 0, durationMs: 0,
+    imageSha: "", imageShaSource: "", stackReferences: { source: "", outputs: {} }, ruleSettings: [], warnings: [], switchedOff: [], resources: 0, checkedResources: 0, tree: [], exitCode: 0, durationMs: 0, firstPreview: opts.firstPreview === true,
   };
   const fail = (message: string, code: number) => ({ ...result, error: message, exitCode: code, durationMs: Date.now() - started });
   if (!fs.existsSync(configFile)) return fail(`no stack file ${result.configFile}`, 64);
@@ -200,6 +207,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   try {
     captured = await withTimeout(Promise.race([captureStack({
           stack: opts.stack,
+          preview: opts.firstPreview === true,
           config,
           stackOutputs,
           // The program's warnings (pulumi.log.warn: "no certificate", ...) are collected and printed in one place.
@@ -219,7 +227,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   let evaluation: Evaluation;
   try {
     // The pack runs in its own process, started from policy/index.ts as `pulumi preview --policy-pack` starts it.
-    evaluation = await evaluateRules(policySubjects(captured.resources, false), { config: packConfig, stackResources: policySubjects(captured.resources, true) });
+    evaluation = await evaluateRules(policySubjects(captured.resources, false), { config: packConfig, stackResources: policySubjects(captured.resources, true, { firstPreview: opts.firstPreview }) });
   } catch (e) {
     return fail(`policy pack: ${(e as Error).message}`, /config is invalid/.test(String((e as Error).message)) ? 64 : 2);
   }
@@ -286,6 +294,18 @@ export function renderPlan(r: PlanResult): string {
     }
   }
   for (const e of ev.errors) out.push(`  RULE ERROR ${e.rule}${e.resource ? ` on ${e.resource}` : ""}: ${e.error}`);
+  out.push("");
+  if (r.firstPreview) {
+    // node_modules/@pulumi/policy/server.js: a policy that reads a value unknown in preview (proxy.js
+    // UnknownValueError) is reported as an advisory "can't run ... during preview": it blocks nothing.
+    const blind = [...new Set(ev.cannotJudge.map((c) => c.rule))];
+    out.push(`Rules that cannot judge a first preview (${blind.length}: they read a value only an update knows, and block nothing then):`);
+    for (const rule of blind) {
+      const items = ev.cannotJudge.filter((c) => c.rule === rule);
+      out.push(`  ${rule}  on ${items.map((c) => c.resource?.split("::").pop() ?? "(stack)").join(", ")}: ${items[0].message}`);
+    }
+    if (blind.length === 0) out.push("  (none)");
+  } else out.push("Planned as an update sees the stack (outputs known); --first-preview lists the rules a first preview cannot judge.");
   out.push("");
   const limits = r.cloudLimits;
   if (limits) {
