@@ -103,6 +103,8 @@ export interface CapturedStack {
    */
   warnings: string[];
   errors: string[];
+  /** What it said through `pulumi.log.info` / `pulumi.log.debug` (kept off stdout, which carries the plan's JSON). */
+  infos: string[];
 }
 
 export interface CaptureOptions {
@@ -290,6 +292,13 @@ function defaultInvokes(env: { region: string; accountId: string; gcpProject: st
       expiresAt: "2099-01-01T00:00:00Z",
       id: env.region,
     }),
+    // An offline registry holds no image: ECR's DescribeImages answers a tag it lacks with ImageNotFoundException
+    // (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html), which the provider's
+    // aws_ecr_image data source passes on. Tests of a pushed or replicated image give their own answer.
+    "aws:ecr/getImage:getImage": (inputs) => {
+      const id = inputs.imageTag !== undefined ? `imageTag:'${inputs.imageTag}'` : `imageDigest:'${inputs.imageDigest}'`;
+      throw new Error(`reading ECR Image: ImageNotFoundException: The image with imageId {${id}} does not exist within the repository with name '${inputs.repositoryName}' in the registry with id '${inputs.registryId ?? env.accountId}'`);
+    },
     "gcp:organizations/getClientConfig:getClientConfig": () => ({ accessToken: "offline-gcp-access-token", project: env.gcpProject, region: "europe-west1", zone: "", id: "offline" }),
     "gcp:organizations/getProject:getProject": () => ({ number: "123456789012", projectId: env.gcpProject, name: env.gcpProject, id: `projects/${env.gcpProject}` }),
   };
@@ -311,7 +320,10 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
   const invokeTable = { ...defaultInvokes(env), ...(opts.invokes ?? {}) };
   // The engine log: without an engine, pulumi.log writes to the console; record it instead (one capture per process).
   const { warnings, errors } = opts.log ?? { warnings: [], errors: [] };
-  const log = require("@pulumi/pulumi/log") as { warn: (msg: string) => void; error: (msg: string) => void };
+  const infos: string[] = [];
+  const log = require("@pulumi/pulumi/log") as Record<"debug" | "info" | "warn" | "error", (msg: string) => void>;
+  log.debug = (msg: string) => void infos.push(String(msg));
+  log.info = (msg: string) => void infos.push(String(msg));
   log.warn = (msg: string) => void warnings.push(String(msg));
   log.error = (msg: string) => void errors.push(String(msg));
 
@@ -392,7 +404,7 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
       outputs[key] = await resolve(pulumi, value, opts.preview ?? false);
     }
   }
-  return { stack: opts.stack, resources, invokes, outputs, error, warnings, errors };
+  return { stack: opts.stack, resources, invokes, outputs, error, warnings, errors, infos };
 }
 
 /** Resolves an Output (or a plain value) for assertions; unknown values in preview resolve to `undefined`. */

@@ -52,10 +52,8 @@ test("every AWS resource type and AWS function the staging and prod programs reg
 test("the table holds no type that neither program registers (no permission for a resource Berth does not own)", () => {
   const used = new Set(Object.values(stacks).flatMap((r) => r.types));
   const usedInvokes = new Set(Object.values(stacks).flatMap((r) => r.invokes));
-  // getImage is called by a prod rollback or digest pin (tests/delivery/promotionRollback.test.ts), not by a plain up.
-  const onlyOnRollback = ["aws:ecr/getImage:getImage"];
   assert.deepEqual(Object.keys(DEPLOY_PERMISSIONS).filter((t) => !used.has(t)), []);
-  assert.deepEqual(Object.keys(INVOKE_PERMISSIONS).filter((t) => !usedInvokes.has(t) && !onlyOnRollback.includes(t)), []);
+  assert.deepEqual(Object.keys(INVOKE_PERMISSIONS).filter((t) => !usedInvokes.has(t)), []);
 });
 
 test("the registered deploy policy allows exactly the table's actions (plus PassRole and service-linked roles, held by conditions)", () => {
