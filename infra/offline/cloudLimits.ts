@@ -394,8 +394,10 @@ export const CLOUD_LIMIT_CHECKS: readonly CloudLimitCheck[] = [
     types: ["docker-build:index:Image", "docker:index/image:Image", "docker:index/remoteImage:RemoteImage", "docker:index/registryImage:RegistryImage"],
     source: "https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests (a tag matches [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}; a repository name is lowercase path components)",
     check: (r) => {
-      const refs = r.type === "docker-build:index:Image" ? asArray(r.inputs.tags) : [r.inputs.imageName ?? r.inputs.name].filter((x) => typeof x === "string");
-      return refs.flatMap((ref: string) => imageReferenceProblems(String(ref)));
+      // A first preview does not know a reference built from a computed output (the ECR repository URL): only
+      // known strings are judged.
+      const refs = (r.type === "docker-build:index:Image" ? asArray(r.inputs.tags) : [r.inputs.imageName ?? r.inputs.name]).filter((x): x is string => typeof x === "string");
+      return refs.flatMap((ref) => imageReferenceProblems(ref));
     },
   },
   {

@@ -13,3 +13,11 @@ test("scripts/plan --first-preview lists the rules a first preview cannot judge 
   const update = await runPlan(["staging", "--image-sha", IMAGE_SHA]);
   assert.ok(!update.stdout.includes("Rules that cannot judge a first preview"), "an update knows every output");
 });
+
+test("each stack's first preview passes the plan: the pack and the cloud-limit checks judge only what preview knows", async () => {
+  for (const stack of ["staging", "prod", "local"]) {
+    const run = await runPlan([stack, "--first-preview", "--image-sha", IMAGE_SHA]);
+    assert.equal(run.code, 0, `${stack}:\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /Cloud limits: \d+ checks over \d+ resources: 0 problem\(s\)/, stack);
+  }
+});
