@@ -23,7 +23,8 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as github from "@pulumi/github";
 import type { Settings } from "./config";
-import type { DeliverySettings, Reviewer } from "./config/delivery";
+import type { DeliverySettings, GithubPlanFacts, Reviewer } from "./config/delivery";
+import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "./config/delivery";
 import { ghcrImageName } from "./image";
 import { actionsOf, DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, passRoleServices, serviceLinkedRoleServices } from "./deployPermissions";
 
@@ -127,7 +128,7 @@ export function deployStatementOf(action: string, pushOnly: boolean): DeployStat
 }
 
 /** PassRole statements, one per receiving service (ECS tasks, VPC flow logs), each held to that service. */
-const PASS_ROLE_SIDS: Record<string, string> = { "ecs-tasks.amazonaws.com": "PassRolesToEcsTasksOnly", "vpc-flow-logs.amazonaws.com": "PassRolesToFlowLogsOnly" };
+const PASS_ROLE_SIDS: Record<string, string> = { "ecs-tasks.amazonaws.com": "PassRolesToEcsTasksOnly", "ecs.amazonaws.com": "PassRolesToEcsOnly", "vpc-flow-logs.amazonaws.com": "PassRolesToFlowLogsOnly" };
 
 /**
  * Permissions of the deploy role, rendered from the table of infra/deployPermissions.ts (resource type -> actions to
@@ -488,12 +489,25 @@ export class Delivery extends pulumi.ComponentResource {
     // --- GitHub ------------------------------------------------------------------------------------------
     const githubProvider = new github.Provider(`${name}-github`, { owner: repo.owner }, { parent: this });
     const ghOpts: pulumi.CustomResourceOptions = { parent: this, provider: githubProvider };
+    // Required reviewers need a public repository or GitHub Enterprise (reviewersPlanProblem): asked of GitHub
+    // first; a refusal fails the environment's registration (its reviewers never resolve), naming the setting.
+    const reviewerNames = d.requiredReviewers.map((r) => reviewerName(r, repo.owner));
+    const reviewers = d.requiredReviewers.length === 0
+      ? pulumi.output(renderReviewers([]))
+      : pulumi.output(githubPlanFacts(repo, { parent: this, provider: githubProvider })).apply((facts) => {
+          const problem = reviewersPlanProblem(facts, reviewerNames, settings.environment);
+          if (problem) {
+            pulumi.log.error(problem, this);
+            throw new Error(problem);
+          }
+          return renderReviewers(d.requiredReviewers);
+        });
     this.environment = new github.RepositoryEnvironment(
       `${name}-environment`,
       {
         repository: repo.repository,
         environment: d.githubEnvironment,
-        reviewers: renderReviewers(d.requiredReviewers),
+        reviewers,
         preventSelfReview: d.preventSelfReview,
         canAdminsBypass: d.allowAdminBypass,
         deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
@@ -503,6 +517,12 @@ export class Delivery extends pulumi.ComponentResource {
     new github.RepositoryEnvironmentDeploymentPolicy(
       `${name}-environment-branch`,
       { repository: repo.repository, environment: this.environment.environment, branchPattern: d.deployBranch },
+      ghOpts,
+    );
+    // A release run (deploy.yml on a pushed tag vX.Y.Z) deploys from the tag's ref: both deploy environments allow it.
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-environment-release-tags`,
+      { repository: repo.repository, environment: this.environment.environment, tagPattern: RELEASE_TAG_GLOB },
       ghOpts,
     );
 
@@ -561,4 +581,32 @@ export class Delivery extends pulumi.ComponentResource {
 export function renderReviewers(reviewers: Reviewer[]): github.types.input.RepositoryEnvironmentReviewer[] {
   if (reviewers.length === 0) return [];
   return [{ users: reviewers.filter((r) => r.kind === "user").map((r) => r.id), teams: reviewers.filter((r) => r.kind === "team").map((r) => r.id) }];
+}
+
+/** A reviewer as the configuration writes it: `<login>=<id>` or `<owner>/<team-slug>=<id>`. */
+function reviewerName(r: Reviewer, owner: string): string {
+  return r.kind === "user" ? `${r.login}=${r.id}` : `${owner}/${r.slug}=${r.id}`;
+}
+
+/**
+ * The repository's visibility and, unless public, its owner's plan, from the GitHub provider's data sources
+ * (`github.getRepository` → `visibility`, `github.getOrganization` → `plan`; @pulumi/github 6.15).
+ */
+export async function githubPlanFacts(repo: GithubRepository, opts: pulumi.InvokeOptions): Promise<GithubPlanFacts> {
+  const fullName = `${repo.owner}/${repo.repository}`;
+  let visibility: string;
+  try {
+    visibility = (await github.getRepository({ fullName }, opts)).visibility;
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(`berth:delivery.requiredReviewers: could not read the visibility of ${fullName} (GitHub said: ${message.split("\n")[0]}); the GitHub token needs read access to the repository`);
+  }
+  if (visibility === "public") return { repository: fullName, visibility };
+  try {
+    const org = await github.getOrganization({ name: repo.owner, summaryOnly: true }, opts);
+    return { repository: fullName, visibility, plan: org.plan || undefined, planError: org.plan ? undefined : "the token cannot read the organization's plan" };
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return { repository: fullName, visibility, planError: `${repo.owner} is no organization readable with this token: ${message.split("\n")[0]}` };
+  }
 }

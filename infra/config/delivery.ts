@@ -177,3 +177,50 @@ function readReviewers(s: ConfigSection, owner: string): Reviewer[] {
   if (new Set(names).size !== names.length) s.problems.add(key, raw, "each reviewer once");
   return out;
 }
+
+/**
+ * The tags a release run deploys from: deploy.yml's `on.push.tags` filter, and the tag pattern each deploy
+ * environment's deployment policy allows next to its deploy branch (GitHub environment tag policies take the same
+ * fnmatch-style patterns as workflow filters).
+ */
+export const RELEASE_TAG_GLOB = "v*.*.*";
+
+/** The key of the reviewers setting, as messages name it. */
+export const REVIEWERS_KEY = "berth:delivery.requiredReviewers";
+
+/**
+ * What GitHub says about the repository and its owner (the GitHub provider's `getRepository` / `getOrganization`
+ * data sources). `plan` is absent when the repository is public (not looked up) or the lookup failed (`planError`:
+ * a user account, which has no organization, or a token that cannot read the organization's plan).
+ */
+export interface GithubPlanFacts {
+  repository: string;
+  visibility: string;
+  plan?: string;
+  planError?: string;
+}
+
+/**
+ * GitHub enforces required reviewers on an environment of a public repository on every plan, and of a private or
+ * internal repository only on GitHub Enterprise ("For access to other environment protection rules in private or
+ * internal repositories, you must use GitHub Enterprise": github/docs data/reusables/gated-features/environments.md;
+ * https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers).
+ * Elsewhere the rule is not available to the repository, so the approval gate the stack declares would not exist.
+ * Returns the message of the refusal, or undefined when the reviewers can be enforced.
+ */
+export function reviewersPlanProblem(facts: GithubPlanFacts, reviewers: readonly string[], environment: Environment): string | undefined {
+  if (reviewers.length === 0 || facts.visibility === "public") return undefined;
+  if (facts.plan !== undefined && /enterprise/i.test(facts.plan)) return undefined;
+  const plan = facts.plan !== undefined ? `plan ${JSON.stringify(facts.plan)}` : `plan unknown (${facts.planError ?? "not readable"})`;
+  const choices =
+    environment === "prod"
+      ? "make the repository public, or move the owner to GitHub Enterprise Cloud (prod requires a reviewer: dropping them is no choice here)"
+      : `make the repository public, move the owner to GitHub Enterprise Cloud, or set ${REVIEWERS_KEY} to [] and accept the advisory berth-github-environment-reviewers (deploys without approval)`;
+  return (
+    `${REVIEWERS_KEY}: got ${JSON.stringify(reviewers)}; allowed: required reviewers on repository ${facts.repository} ` +
+    `(visibility ${facts.visibility}, owner ${plan}) need GitHub Enterprise: GitHub enforces environment reviewers on ` +
+    `private and internal repositories only on GitHub Enterprise (https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/` +
+    `managing-deployments/managing-environments-for-deployment#required-reviewers). Choose: ${choices}.`
+  );
+}
+
