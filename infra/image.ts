@@ -7,7 +7,8 @@
  *   primary tag (a re-run for a pushed commit), nothing is pushed and the pushed image's digest is deployed: tags
  *   are IMMUTABLE, and a second push of `<sha>` would be refused (ECR ImageTagAlreadyExistsException). The build
  *   is reproducible (SOURCE_DATE_EPOCH = the commit time; tests/container/reproducible.test.ts), so a rebuild
- *   gives that same digest anyway.
+ *   gives that same digest anyway. A release (`berth:releaseTag`) gets `vX.Y.Z-<sha>` on the deployed digest in every
+ *   registry through `RegistryTag` (infra/registryTag.ts), also when nothing was pushed.
  * - `ExistingImage` (rollback: `berth:deploySha`): builds nothing; looks the SHA's image up in ECR and deploys its
  *   digest, or fails with a clear error naming the SHA and the repository.
  * - The promoted image (prod, infra/promotion.ts) implements the same `ImageRelease` interface.
@@ -25,6 +26,7 @@ import type { EcrRepository } from "./ecr";
 import { buildCacheTag } from "./ecr";
 import type { ArtifactRegistryRepository } from "./artifactRegistry";
 import { commitEpoch } from "./sourceRevision";
+import { RegistryTag } from "./registryTag";
 
 /** What every path (build, rollback, promotion) gives the services. */
 export interface ImageRelease {
@@ -160,6 +162,8 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
   readonly tagRefs: pulumi.Output<string[]>;
   /** True when ECR already had the primary tag: nothing is pushed, its digest is deployed. */
   readonly reused: pulumi.Output<boolean>;
+  /** A release build (`berth:releaseTag`): the `vX.Y.Z-<sha>` tag of the deployed digest, one per registry. */
+  readonly releaseTags: RegistryTag[] = [];
   readonly warnings: string[] = [];
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -176,6 +180,10 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
       },
     ];
     const repositories: pulumi.Output<string>[] = [ecr.repository.repositoryUrl];
+    // Where the release tag goes: each registry's repository and the credentials the build pushes with.
+    const tagTargets: { key: string; repository: pulumi.Output<string>; username: pulumi.Input<string>; password: pulumi.Input<string> }[] = [
+      { key: "ecr", repository: ecr.repository.repositoryUrl, username: ecrToken.userName, password: ecrToken.password },
+    ];
     const refs: Record<string, pulumi.Output<string>> = { ecr: pulumi.interpolate`${ecr.repository.repositoryUrl}:${tags[0]}` };
 
     const ghcrToken = settings.ghcr?.enabled ? (args.ghcrToken ?? readGhcrToken()) : undefined;
@@ -191,6 +199,7 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
       const ghcrRepo = ghcrImageName(settings.github.owner, settings.image.name);
       registries.push({ address: GHCR_HOST, username: settings.github.owner, password: ghcrToken });
       repositories.push(pulumi.output(ghcrRepo));
+      tagTargets.push({ key: "ghcr", repository: pulumi.output(ghcrRepo), username: settings.github.owner, password: ghcrToken });
       refs.ghcr = pulumi.output(`${ghcrRepo}:${tags[0]}`);
     }
     if (artifactRegistry) {
@@ -198,6 +207,7 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
       registries.push({ address: artifactRegistry.host, username: "oauth2accesstoken", password: pulumi.secret(accessToken) });
       const arRepo = pulumi.interpolate`${artifactRegistry.registryUri}/${settings.image.name}`;
       repositories.push(arRepo);
+      tagTargets.push({ key: "artifactRegistry", repository: arRepo, username: "oauth2accesstoken", password: accessToken });
       refs.artifactRegistry = pulumi.interpolate`${arRepo}:${tags[0]}`;
     }
 
@@ -206,19 +216,7 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     const pushedDigest = pulumi.output(
       pushedImageDigest({ repositoryName: settings.image.name, registryId: settings.aws?.accountId ?? "", tag: tags[0] }, { parent: this }),
     );
-    this.reused = pushedDigest.apply((d) => {
-      if (d && tags.length > 1) {
-        // ECR refuses any push of an existing tag, so the extra tags cannot ride on a rebuild: say what to do.
-        pulumi.log.warn(
-          `image: ECR already has ${settings.image.name}:${tags[0]} (${d}); nothing is pushed, so ${tags.slice(1).join(", ")} ` +
-            `is NOT added. Add it by hand: aws ecr put-image --repository-name ${settings.image.name} --image-tag ${tags[1]} ` +
-            `--image-manifest "$(aws ecr batch-get-image --repository-name ${settings.image.name} --image-ids imageTag=${tags[0]} ` +
-            `--query 'images[0].imageManifest' --output text)" (and crane tag for GHCR / Artifact Registry).`,
-          this,
-        );
-      }
-      return d !== undefined;
-    });
+    this.reused = pushedDigest.apply((d) => d !== undefined);
     this.tagRefs = pulumi.all([pulumi.all(repositories), pushedDigest]).apply(([repos, d]) => (d ? [] : imageTagRefs(repos, tags)));
     const cacheRef = ecr.cacheRepository
       ? pulumi.interpolate`${ecr.cacheRepository.repositoryUrl}:${buildCacheTag(settings.image.platform)}`
@@ -256,6 +254,27 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
 
     this.sha = pulumi.output(settings.source.sha);
     this.digest = pulumi.all([pushedDigest, this.image.digest]).apply(([pushed, built]) => pushed ?? built);
+    // A release (`vX.Y.Z-<sha>`): tag the deployed digest in every registry. When this run pushed, the Image already
+    // pushed the tag and RegistryTag finds it; when ECR already had `<sha>` (the commit was built before it was
+    // tagged), nothing was pushed and RegistryTag adds the tag to the existing image, same manifest, same digest.
+    for (const releaseTag of tags.slice(1)) {
+      for (const t of tagTargets) {
+        this.releaseTags.push(
+          new RegistryTag(
+            `${name}-${t.key}-release-tag`,
+            {
+              registry: t.repository.apply((r) => r.split("/")[0]),
+              repository: t.repository.apply((r) => r.split("/").slice(1).join("/")),
+              digest: this.digest,
+              tag: releaseTag,
+              username: t.username,
+              password: t.password,
+            },
+            { parent: this, dependsOn: [this.image] },
+          ),
+        );
+      }
+    }
     this.ecrDigestRef = pulumi.interpolate`${ecr.repository.repositoryUrl}@${this.digest}`;
     this.refs = refs;
     this.registerOutputs({ sha: this.sha, digest: this.digest, ecrDigestRef: this.ecrDigestRef, refs: this.refs });
