@@ -93,6 +93,10 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ["ecs:UpdateService", ...tags("ecs")],
     delete: ["ecs:UpdateService", "ecs:DeleteService"],
     serviceLinkedRoles: ["ecs.amazonaws.com"],
+    // canary, linear and blueGreen services name the ECS infrastructure role for load balancers
+    // (loadBalancers[].advancedConfiguration.roleArn), which CreateService/UpdateService pass to ECS.
+    passRoleTo: ["ecs.amazonaws.com"],
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html (iam:PassRole to ecs.amazonaws.com)",
   },
 
   // --- Application Auto Scaling and its alarms (list_applicationautoscaling.html) ---------------------------------
@@ -198,6 +202,13 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     read: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeTags"],
     update: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyListenerAttributes", ...elbTags],
     delete: ["elasticloadbalancing:DeleteListener"],
+  },
+  // Production and test listener rules of canary, linear and blueGreen services, and path/host routes.
+  "aws:lb/listenerRule:ListenerRule": {
+    create: ["elasticloadbalancing:CreateRule", "elasticloadbalancing:AddTags"],
+    read: ["elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTags"],
+    update: ["elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities", ...elbTags],
+    delete: ["elasticloadbalancing:DeleteRule"],
   },
 
   // --- KMS (list_awskeymanagementservice.html) --------------------------------------------------------------------

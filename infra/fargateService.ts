@@ -18,6 +18,7 @@ import type { LoadBalancerSettings } from "./config/network";
 import { containerSpecFor, writablePathsFor } from "./containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "./containerDefinition";
 import { durationSeconds, RolloutVerification } from "./rollout/resource";
+import { ECS_STRATEGY, shiftsTraffic, type ServiceDeployment } from "./config/services";
 
 /** What a service needs from the cluster (the `Cluster` component fits). */
 export interface ServiceCluster {
@@ -42,6 +43,13 @@ export interface ServiceLoadBalancer {
   securityGroupId: pulumi.Input<string>;
   /** One target group per routed service, by service name. */
   targetGroups: Record<string, { arn: pulumi.Input<string> }>;
+  /** Canary, linear and blue/green services, by name: the alternate target group, the rules ECS shifts, ECS's role. */
+  trafficShifts?: Record<string, {
+    alternateTargetGroup: { arn: pulumi.Input<string> };
+    productionRule: { arn: pulumi.Input<string> };
+    testRule?: { arn: pulumi.Input<string> };
+    roleArn: pulumi.Input<string>;
+  }>;
 }
 
 export interface FargateServiceArgs {
@@ -170,7 +178,58 @@ export function serviceWarnings(service: ServiceSettings): string[] {
     .filter((k) => !service.hardening[k] && !(k === "logEncryptionKey" && service.logKmsKeyArn))
     .map((k) => `${key}.hardening.${k} is false: ${off[k]}.`);
   if (service.enableExecuteCommand) warnings.push(`${key}.enableExecuteCommand is true: anyone allowed ecs:ExecuteCommand gets a shell in its tasks.`);
+  if (service.deployment.switchingFromRolling) {
+    warnings.push(`${key}.deployment.switchingFromRolling is true: this update does not leave ECS's target group swap alone; remove the key once the service runs ${service.deployment.strategy}, or the next update after a deployment reverts the swap.`);
+  }
   return warnings;
+}
+
+/**
+ * Fields of the ECS service that ECS owns under a traffic-shifting strategy: after each canary, linear or blue/green
+ * deployment the new revision's target group becomes the service's primary one and the old primary its alternate
+ * (the pair swaps). Sending the program's original pair again would make ECS start the next revision in the target
+ * group that carries production traffic (hashicorp/terraform-provider-aws#45678; pulumi/pulumi-awsx#856 for the same
+ * revert under CodeDeploy). Berth keeps everything else of `loadBalancers[0]` (container, port, rules, role).
+ */
+export const ECS_OWNED_SERVICE_FIELDS = ["loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"] as const;
+
+/**
+ * The service's deployment settings for its strategy. `rolling`: ECS's rolling update with the circuit breaker
+ * (rollback unless switched off) and 100/200 %. The others: ECS's native strategy with its bake times; the circuit
+ * breaker and the min/max percentages apply to rolling updates only
+ * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html), so they are left out.
+ */
+export function renderDeploymentSettings(deployment: ServiceDeployment, circuitBreakerRollback: boolean): Pick<aws.ecs.ServiceArgs, "deploymentConfiguration" | "deploymentCircuitBreaker" | "deploymentMinimumHealthyPercent" | "deploymentMaximumPercent"> {
+  if (!shiftsTraffic(deployment)) {
+    return {
+      deploymentConfiguration: { strategy: "ROLLING" },
+      deploymentCircuitBreaker: { enable: true, rollback: circuitBreakerRollback },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+    };
+  }
+  const config: aws.types.input.ecs.ServiceDeploymentConfiguration = {
+    strategy: ECS_STRATEGY[deployment.strategy],
+    // The provider types the minutes as strings (terraform-provider-aws's schema); the API takes integers.
+    bakeTimeInMinutes: String(deployment.bakeTimeMinutes),
+  };
+  if (deployment.canary) config.canaryConfiguration = { canaryPercent: deployment.canary.percent, canaryBakeTimeInMinutes: String(deployment.canary.bakeTimeMinutes) };
+  if (deployment.linear) config.linearConfiguration = { stepPercent: deployment.linear.stepPercent, stepBakeTimeInMinutes: String(deployment.linear.stepBakeTimeMinutes) };
+  return { deploymentConfiguration: config };
+}
+
+/** One line for the plan and the outputs: `canary 10% for 5m, bake 10m`, `rolling`, ... */
+export function describeDeployment(d: ServiceDeployment): string {
+  switch (d.strategy) {
+    case "rolling":
+      return "rolling";
+    case "canary":
+      return `canary ${d.canary!.percent}% for ${d.canary!.bakeTimeMinutes}m, bake ${d.bakeTimeMinutes}m`;
+    case "linear":
+      return `linear ${d.linear!.stepPercent}% every ${d.linear!.stepBakeTimeMinutes}m, bake ${d.bakeTimeMinutes}m`;
+    case "blueGreen":
+      return `blueGreen, bake ${d.bakeTimeMinutes}m`;
+  }
 }
 
 export function cpuArchitectureOf(platform: Settings["image"]["platform"]): "X86_64" | "ARM64" {
@@ -215,6 +274,10 @@ export class FargateService extends pulumi.ComponentResource {
     const targetGroup = service.route ? args.loadBalancer?.targetGroups[service.name] : undefined;
     if (service.route && (!args.loadBalancer || !targetGroup)) {
       throw new Error(`berth:services.${service.name}.route: the load balancer has no target group for service ${service.name}`);
+    }
+    const shift = targetGroup && shiftsTraffic(service.deployment) ? args.loadBalancer?.trafficShifts?.[service.name] : undefined;
+    if (targetGroup && shiftsTraffic(service.deployment) && !shift) {
+      throw new Error(`berth:services.${service.name}.deployment.strategy: ${service.deployment.strategy} needs an alternate target group and a production listener rule, and the load balancer has none for ${service.name}`);
     }
     const parent = { parent: this };
     this.warnings = serviceWarnings(service);
@@ -310,9 +373,7 @@ export class FargateService extends pulumi.ComponentResource {
       schedulingStrategy: "REPLICA",
       deploymentController: { type: "ECS" },
       desiredCount: service.desiredCount,
-      deploymentCircuitBreaker: { enable: true, rollback: service.hardening.circuitBreakerRollback },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
+      ...renderDeploymentSettings(service.deployment, service.hardening.circuitBreakerRollback),
       availabilityZoneRebalancing: "ENABLED",
       healthCheckGracePeriodSeconds: service.route ? service.healthCheckGracePeriodSeconds : undefined,
       enableExecuteCommand: service.enableExecuteCommand,
@@ -324,12 +385,30 @@ export class FargateService extends pulumi.ComponentResource {
         subnets: args.network.privateSubnetIds,
         securityGroups: [this.securityGroup.id],
       },
-      loadBalancers: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName: service.name, containerPort: service.port }] : [],
+      loadBalancers: targetGroup
+        ? [{
+            targetGroupArn: targetGroup.arn,
+            containerName: service.name,
+            containerPort: service.port,
+            ...(shift
+              ? {
+                  advancedConfiguration: {
+                    alternateTargetGroupArn: shift.alternateTargetGroup.arn,
+                    productionListenerRule: shift.productionRule.arn,
+                    testListenerRule: shift.testRule?.arn,
+                    roleArn: shift.roleArn,
+                  },
+                }
+              : {}),
+          }]
+        : [],
     }, {
       parent: this,
       dependsOn,
-      // Autoscaling owns the running count after the first deploy; `desiredCount` is the initial count.
-      ignoreChanges: ["desiredCount"],
+      // Autoscaling owns the running count after the first deploy; `desiredCount` is the initial count. Under a
+      // traffic-shifting strategy ECS owns which target group is primary (ECS_OWNED_SERVICE_FIELDS), except for the
+      // one update that switches from rolling, when the state has no alternate target group yet to keep.
+      ignoreChanges: ["desiredCount", ...(shift && !service.deployment.switchingFromRolling ? ECS_OWNED_SERVICE_FIELDS : [])],
       // waitForSteadyState: `pulumi up` fails (and the circuit breaker rolls back) if the service is not steady in time.
       customTimeouts: { create: service.steadyStateTimeout, update: service.steadyStateTimeout, delete: service.steadyStateTimeout },
     });

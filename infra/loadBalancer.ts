@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Settings, ServiceSettings } from "./config";
 import type { LoadBalancerSettings } from "./config/network";
+import { DEFAULT_ROUTE_RULE_PRIORITY, shiftsTraffic } from "./config/services";
 
 export interface LoadBalancerArgs {
   settings: Settings;
@@ -41,6 +42,50 @@ export function routeConditions(route: NonNullable<ServiceSettings["route"]>): a
   if (route.pathPatterns.length > 0) conditions.push({ pathPattern: { values: [...route.pathPatterns] } });
   if (route.hostHeaders.length > 0) conditions.push({ hostHeader: { values: [...route.hostHeaders] } });
   return conditions;
+}
+
+/**
+ * Fields of a production or test listener rule that belong to ECS once a canary, linear or blue/green deployment ran:
+ * ECS rewrites the rule's forward action (weights over the two target groups, and which one takes the traffic) on
+ * every deployment, so Berth sets it only when it creates the rule and never reverts it (ignoreChanges). Berth keeps
+ * the listener, priority, conditions and tags. Peers that did not: hashicorp/terraform-provider-aws#45678,
+ * pulumi/pulumi-awsx#856, terraform-aws-modules/terraform-aws-alb#409, aws/aws-cdk#36649.
+ */
+export const ECS_OWNED_LISTENER_RULE_FIELDS = ["actions"] as const;
+
+/** The path condition of the production rule a default route gets when it shifts traffic: every request. */
+export const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [{ pathPattern: { values: ["/*"] } }];
+
+/**
+ * The forward action a production (or test) rule starts with: all traffic to the primary target group, none to the
+ * alternate one, as in the ECS guide's example (alb-resources-for-blue-green.html); ECS moves the weights from there.
+ */
+export function initialTrafficAction(primaryArn: pulumi.Input<string>, alternateArn: pulumi.Input<string>): aws.types.input.lb.ListenerRuleAction {
+  return {
+    type: "forward",
+    forward: { targetGroups: [{ arn: primaryArn, weight: 100 }, { arn: alternateArn, weight: 0 }] },
+  };
+}
+
+/** Trust policy of the ECS infrastructure role for load balancers (AmazonECSInfrastructureRolePolicyForLoadBalancers.html). */
+export function ecsInfrastructureTrustPolicy(): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AllowAccessToECSForInfrastructureManagement", Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  };
+}
+
+export const ECS_INFRASTRUCTURE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
+
+/** What a canary, linear or blue/green service gets from the load balancer, besides its primary target group. */
+export interface TrafficShift {
+  alternateTargetGroup: aws.lb.TargetGroup;
+  /** The rule whose forward weights ECS moves (the route's rule, or `/*` for a default route). */
+  productionRule: aws.lb.ListenerRule;
+  testListener?: aws.lb.Listener;
+  testRule?: aws.lb.ListenerRule;
+  /** ECS's role for the load balancer calls (shared by the stack's services). */
+  roleArn: pulumi.Output<string>;
 }
 
 /** The target group health check of a routed service: GET <path> on the traffic port, HTTP. */
@@ -117,6 +162,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   /** One target group per routed service, by service name; tasks register by IP on the service's port. */
   readonly targetGroups: Record<string, aws.lb.TargetGroup>;
+  /** Canary, linear and blue/green services, by name: the alternate target group, the rules ECS shifts and its role. */
+  readonly trafficShifts: Record<string, TrafficShift>;
+  /** The ECS infrastructure role for load balancers, when a service shifts traffic. */
+  readonly ecsInfrastructureRole?: aws.iam.Role;
   /** `https` (when a certificate is set) serves traffic; `http` redirects to it, or serves traffic without one. */
   readonly listeners: { https?: aws.lb.Listener; http: aws.lb.Listener };
   /** The listener that forwards to the target groups (HTTPS, or HTTP without a certificate). */
@@ -148,6 +197,16 @@ export class LoadBalancer extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(
           `${name}-in-${port}-${i}`,
           { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr, description: `${port === 443 ? "HTTPS" : "HTTP"} from ${cidr}`, tags: { Name: `${prefix}-alb-in-${port}` } },
+          child,
+        ),
+      );
+    }
+    for (const service of routed) {
+      const test = shiftsTraffic(service.deployment) ? service.deployment.testListener : undefined;
+      test?.ingressCidrs.forEach((cidr, i) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-in-${test.port}-${i}`,
+          { securityGroupId: group.id, ipProtocol: "tcp", fromPort: test.port, toPort: test.port, cidrIpv4: cidr, description: `Test traffic of ${service.name} from ${cidr}`, tags: { Name: `${prefix}-alb-in-${test.port}` } },
           child,
         ),
       );
@@ -233,21 +292,34 @@ export class LoadBalancer extends pulumi.ComponentResource {
     );
 
     this.targetGroups = {};
+    const alternates: Record<string, aws.lb.TargetGroup> = {};
+    const targetGroupArgs = (service: (typeof routed)[number], nameTag: string): aws.lb.TargetGroupArgs => ({
+      vpcId: network.vpcId,
+      targetType: "ip",
+      protocol: "HTTP",
+      protocolVersion: "HTTP1",
+      port: service.port,
+      deregistrationDelay: lb.deregistrationDelaySeconds,
+      healthCheck: targetHealthCheck(lb),
+      tags: { Name: nameTag, service: service.name },
+    });
     for (const service of routed) {
-      this.targetGroups[service.name] = new aws.lb.TargetGroup(
-        `${name}-${service.name}`,
-        {
-          vpcId: network.vpcId,
-          targetType: "ip",
-          protocol: "HTTP",
-          protocolVersion: "HTTP1",
-          port: service.port,
-          deregistrationDelay: lb.deregistrationDelaySeconds,
-          healthCheck: targetHealthCheck(lb),
-          tags: { Name: `${prefix}-${service.name}`, service: service.name },
-        },
-        child,
-      );
+      this.targetGroups[service.name] = new aws.lb.TargetGroup(`${name}-${service.name}`, targetGroupArgs(service, `${prefix}-${service.name}`), child);
+      // The second target group ECS starts each new revision in (both alike: ECS alternates between them). Logical
+      // name `alt-<service>`: the auto-name adds 8 characters and a target group name has at most 32.
+      if (shiftsTraffic(service.deployment)) {
+        alternates[service.name] = new aws.lb.TargetGroup(`alt-${service.name}`, targetGroupArgs(service, `${prefix}-${service.name}-alt`), child);
+      }
+    }
+    if (Object.keys(alternates).length > 0) {
+      this.ecsInfrastructureRole = new aws.iam.Role(`${name}-ecs-infrastructure`, {
+        name: `${prefix}-ecs-infrastructure`,
+        description: `ECS infrastructure role of ${settings.project}/${settings.stack}: shifts listener rule traffic in canary, linear and blue/green deployments`,
+        assumeRolePolicy: JSON.stringify(ecsInfrastructureTrustPolicy()),
+        maxSessionDuration: 3600,
+        tags: { Name: `${prefix}-ecs-infrastructure` },
+      }, child);
+      new aws.iam.RolePolicyAttachment(`${name}-ecs-infrastructure`, { role: this.ecsInfrastructureRole.name, policyArn: ECS_INFRASTRUCTURE_POLICY_ARN }, child);
     }
 
     const defaultService = routed.find((s) => s.route.isDefault);
@@ -292,20 +364,58 @@ export class LoadBalancer extends pulumi.ComponentResource {
       this.trafficListener = http;
     }
 
+    this.trafficShifts = {};
+    // ECS owns the forward action of the rules it shifts (ECS_OWNED_LISTENER_RULE_FIELDS).
+    const ecsOwned = { ...child, ignoreChanges: [...ECS_OWNED_LISTENER_RULE_FIELDS] };
     for (const service of routed) {
-      const conditions = routeConditions(service.route);
+      const alternate = alternates[service.name];
+      const primary = this.targetGroups[service.name];
+      // A default route that shifts traffic gets a `/*` rule after every other: ECS needs a listener rule, not the
+      // listener's default action (AdvancedConfiguration.productionListenerRule is a rule ARN for an ALB).
+      const conditions = alternate && service.route.isDefault ? DEFAULT_ROUTE_CONDITIONS : routeConditions(service.route);
       if (conditions.length === 0) continue;
-      new aws.lb.ListenerRule(
+      const rule = new aws.lb.ListenerRule(
         `${name}-${service.name}`,
         {
           listenerArn: this.trafficListener.arn,
-          priority: service.route.priority,
-          actions: [{ type: "forward", targetGroupArn: this.targetGroups[service.name].arn }],
+          priority: alternate && service.route.isDefault ? DEFAULT_ROUTE_RULE_PRIORITY : service.route.priority,
+          actions: [alternate ? initialTrafficAction(primary.arn, alternate.arn) : { type: "forward", targetGroupArn: primary.arn }],
           conditions,
           tags: { Name: `${prefix}-${service.name}` },
         },
-        child,
+        alternate ? ecsOwned : child,
       );
+      if (!alternate) continue;
+      const shift: TrafficShift = { alternateTargetGroup: alternate, productionRule: rule, roleArn: this.ecsInfrastructureRole!.arn };
+      const test = service.deployment.testListener;
+      if (test) {
+        // Test traffic: its own port, open only to the configured CIDRs; ECS points its rule at the new revision
+        // before production traffic moves. The default action forwards too (no fixed-response next to forwards:
+        // alb-resources-for-blue-green.html, "Limitations").
+        shift.testListener = new aws.lb.Listener(
+          `${name}-test-${service.name}`,
+          {
+            loadBalancerArn: this.loadBalancer.arn,
+            port: test.port,
+            ...(lb.certificateArn ? { protocol: "HTTPS", sslPolicy: lb.tlsPolicy, certificateArn: lb.certificateArn } : { protocol: "HTTP" }),
+            defaultActions: [{ type: "forward", targetGroupArn: primary.arn }],
+            tags: { Name: `${prefix}-test-${service.name}` },
+          },
+          child,
+        );
+        shift.testRule = new aws.lb.ListenerRule(
+          `${name}-${service.name}-test`,
+          {
+            listenerArn: shift.testListener.arn,
+            priority: 1,
+            actions: [initialTrafficAction(primary.arn, alternate.arn)],
+            conditions: DEFAULT_ROUTE_CONDITIONS,
+            tags: { Name: `${prefix}-${service.name}-test` },
+          },
+          ecsOwned,
+        );
+      }
+      this.trafficShifts[service.name] = shift;
     }
 
     this.arn = this.loadBalancer.arn;

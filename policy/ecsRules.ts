@@ -231,11 +231,15 @@ export const ecsNoPublicIp = resourceRule<Service>({
 
 export const ecsCircuitBreaker = resourceRule<Service>({
   name: "berth-ecs-circuit-breaker",
-  summary: "ECS services use the deployment circuit breaker with automatic rollback.",
+  summary: "ECS services on rolling updates use the deployment circuit breaker with automatic rollback.",
   controls: { other: "AWS ECS best practice: deployment circuit breaker" },
   resourceTypes: [ECS_SERVICE],
   remediationSteps: "Leave `berth:services.<name>.hardening.circuitBreakerRollback` unset or true.",
   validate: (svc, _a, report) => {
+    // The breaker applies to rolling updates only (API_DeploymentCircuitBreaker.html); canary, linear and blue/green
+    // deployments roll back on their alarms and lifecycle hooks instead.
+    const strategy = (svc.deploymentConfiguration as { strategy?: string } | undefined)?.strategy;
+    if (strategy !== undefined && strategy !== "ROLLING") return;
     const cb = svc.deploymentCircuitBreaker;
     if (cb?.enable !== true) report("deploymentCircuitBreaker.enable is not true: a broken deploy keeps replacing tasks forever.");
     else if (cb.rollback !== true) report("deploymentCircuitBreaker.rollback is not true: a failed deploy is stopped but not rolled back.");

@@ -7,6 +7,7 @@
 import type { ConfigSection } from "./section";
 import type { Environment } from "../config";
 import { isSecretLookingName, runsAsRoot } from "../../policy/securityLists";
+import { parseIpv4Cidr } from "./network";
 
 export interface ServiceRoute {
   /** The listener's default action forwards to this service (exactly one routed service may claim it). */
@@ -17,6 +18,75 @@ export interface ServiceRoute {
   /** Listener rule priority (1-50000, unique per listener); meaningful when there are conditions. */
   priority: number;
 }
+
+/**
+ * How ECS replaces a service's tasks (`berth:services.<name>.deployment.strategy`), on ECS's own deployment
+ * controller: `rolling` (ROLLING: circuit breaker with rollback, 100/200 %), or one of ECS's traffic-shifting strategies
+ * (`canary` = CANARY, `linear` = LINEAR, `blueGreen` = BLUE_GREEN), which start the new revision beside the old one
+ * behind a second (alternate) target group and let ECS move the production listener rule's traffic to it.
+ */
+export type DeploymentStrategy = "rolling" | "canary" | "linear" | "blueGreen";
+export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategy[] = ["rolling", "canary", "linear", "blueGreen"];
+/** The ECS API's name of each strategy (DeploymentConfiguration.strategy). */
+export const ECS_STRATEGY: Record<DeploymentStrategy, "ROLLING" | "CANARY" | "LINEAR" | "BLUE_GREEN"> = {
+  rolling: "ROLLING",
+  canary: "CANARY",
+  linear: "LINEAR",
+  blueGreen: "BLUE_GREEN",
+};
+
+/**
+ * Ranges of the ECS API (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html,
+ * API_CanaryConfiguration.html, API_LinearConfiguration.html): bake times 0-1440 minutes; canaryPercent multiples of
+ * 0.1 from 0.1 to 100.0; linear stepPercent multiples of 0.1 from 3.0 to 100.0; step and canary bake times 0-1440.
+ */
+export const BAKE_TIME_MINUTES = { min: 0, max: 1440 } as const;
+export const CANARY_PERCENT = { min: 0.1, max: 100 } as const;
+export const LINEAR_STEP_PERCENT = { min: 3, max: 100 } as const;
+
+export interface ServiceDeployment {
+  strategy: DeploymentStrategy;
+  /**
+   * Minutes both revisions keep running after all production traffic moved to the new one (ECS `bakeTimeInMinutes`,
+   * required for BLUE_GREEN); 0 for `rolling`, which has no bake.
+   */
+  bakeTimeMinutes: number;
+  /** `canary` only: the share of production traffic the new revision takes first, and for how long. */
+  canary?: { percent: number; bakeTimeMinutes: number };
+  /** `linear` only: the share moved per step and the wait between steps. */
+  linear?: { stepPercent: number; stepBakeTimeMinutes: number };
+  /**
+   * Traffic-shifting strategies only: a second listener (its own port, reachable only from these CIDRs) whose rule ECS
+   * points at the new revision before production traffic moves, so it can be checked first.
+   */
+  testListener?: { port: number; ingressCidrs: string[] };
+  /**
+   * True for the one `up` that moves an existing `rolling` service to a traffic-shifting strategy: the service then has
+   * no alternate target group in its state yet, so the ignoreChanges that leave ECS's target group swap alone must be
+   * off for that update (README, "ECS services"). Refused with `rolling`.
+   */
+  switchingFromRolling: boolean;
+}
+
+/** True when ECS moves traffic between two target groups for this service (all strategies but rolling). */
+export function shiftsTraffic(d: Pick<ServiceDeployment, "strategy">): boolean {
+  return d.strategy !== "rolling";
+}
+
+/** The listener rule priority Berth gives a default route's production rule (`/*`): evaluated after every other rule. */
+export const DEFAULT_ROUTE_RULE_PRIORITY = 50000;
+
+/**
+ * Per-environment defaults of `deployment` for a routed service. Prod: a 10 % canary watched for 5 minutes, then 10
+ * minutes with both revisions up before the old one stops (room for the rollback alarms). Staging: the same canary
+ * machinery with no waits, so every staging deploy exercises the alternate target group, the production listener rule
+ * and the infrastructure role prod relies on, without slowing the pipeline. Workers (no load balancer): rolling.
+ */
+export const DEPLOYMENT_DEFAULTS: Record<Environment, Omit<ServiceDeployment, "testListener" | "switchingFromRolling">> = {
+  prod: { strategy: "canary", bakeTimeMinutes: 10, canary: { percent: 10, bakeTimeMinutes: 5 } },
+  staging: { strategy: "canary", bakeTimeMinutes: 0, canary: { percent: 10, bakeTimeMinutes: 0 } },
+  local: { strategy: "rolling", bakeTimeMinutes: 0 },
+};
 
 export interface ServiceHardening {
   /** Container root filesystem read-only; /tmp stays writable (FSBP ECS.5). */
@@ -76,6 +146,8 @@ export interface ServiceSettings {
   steadyStateTimeout: string;
   /** On unless switched off explicitly, per setting; the policy pack still flags every opt-out. */
   hardening: ServiceHardening;
+  /** How ECS deploys a new revision (`deployment.strategy` and its parameters). */
+  deployment: ServiceDeployment;
 }
 
 /** Fargate task sizes: cpu units -> allowed memory (MiB). From the AWS Fargate task size table. */
@@ -212,6 +284,8 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
   }
 
   const routeSettings = route && readRoute(route);
+  const dep = s.section("deployment");
+  const deployment = readDeployment(dep, environment, routeSettings);
   const graceKey = "healthCheckGracePeriodSeconds";
   let healthCheckGracePeriodSeconds: number | undefined;
   if (routeSettings) healthCheckGracePeriodSeconds = s.integer(graceKey, { default: 10, min: 0, max: 3600 });
@@ -251,10 +325,91 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     enableExecuteCommand: s.boolean("enableExecuteCommand", false),
     steadyStateTimeout: s.string("steadyStateTimeout", { default: "15m", pattern: DURATION, allowed: "a duration such as 15m, 900s or 1h" })!,
     hardening,
+    deployment,
   };
-  for (const sub of [h, hc, as, route]) sub?.done();
+  for (const sub of [h, hc, as, route, dep]) sub?.done();
   s.done();
   return out;
+}
+
+/** A number that is a multiple of 0.1 in [min, max] (ECS's percentages); numeric strings are accepted as `pulumi config set --path` gives them. */
+function readPercent(s: ConfigSection, key: string, fallback: number, range: { min: number; max: number }): number {
+  const v = s.value(key);
+  if (v === undefined || v === null) return fallback;
+  const n = typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+  const tenths = typeof n === "number" ? Math.round(n * 10) : NaN;
+  if (typeof n !== "number" || !Number.isFinite(n) || Math.abs(n * 10 - tenths) > 1e-9 || n < range.min || n > range.max) {
+    s.problems.add(s.keyPath(key), v, `a multiple of 0.1 from ${range.min} to ${range.max} (ECS API)`);
+    return fallback;
+  }
+  return tenths / 10;
+}
+
+/**
+ * `berth:services.<name>.deployment`. A traffic-shifting strategy needs a load balancer: ECS's canary and linear
+ * deployments shift traffic through Elastic Load Balancing or Service Connect
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/canary-deployment-implementation.html,
+ * linear-deployment-implementation.html), and Berth has no Service Connect. Blue/green without one is allowed by ECS
+ * but shifts nothing (blue-green-deployment-implementation.html): a worker would only run two revisions side by side,
+ * both doing its job, so Berth refuses it too. Keys that do not apply to the chosen strategy are refused.
+ */
+function readDeployment(d: ConfigSection, environment: Environment, route: ServiceRoute | undefined): ServiceDeployment {
+  const p = d.problems;
+  const fallback = route ? DEPLOYMENT_DEFAULTS[environment] : DEPLOYMENT_DEFAULTS.local;
+  const strategy = d.oneOf("strategy", DEPLOYMENT_STRATEGIES, fallback.strategy);
+  if (!route && strategy !== "rolling") {
+    p.add(d.keyPath("strategy"), strategy, '"rolling": this service has no `route`, so no load balancer whose traffic ECS could shift (canary and linear need Elastic Load Balancing or Service Connect; blue/green would only run two revisions of the worker at once)');
+  }
+  if (route && strategy !== "rolling" && route.isDefault && (route.pathPatterns.length > 0 || route.hostHeaders.length > 0)) {
+    p.add(d.keyPath("strategy"), strategy, '"rolling", or a route that is either `default: true` or has path patterns / host headers, not both: ECS shifts the traffic of one production listener rule, and the listener default action would keep forwarding to one target group');
+  }
+  const inapplicable = (key: string, why: string) => {
+    if (d.has(key)) p.add(d.keyPath(key), d.value(key), `unset: ${why}`);
+  };
+  const shifting = strategy !== "rolling";
+  const sameDefaults = strategy === fallback.strategy;
+  let bakeTimeMinutes = 0;
+  if (shifting) bakeTimeMinutes = d.integer("bakeTimeMinutes", { default: sameDefaults ? fallback.bakeTimeMinutes : 0, ...BAKE_TIME_MINUTES, allowed: "an integer from 0 to 1440 minutes (ECS bakeTimeInMinutes)" });
+  else inapplicable("bakeTimeMinutes", "a rolling deployment has no bake time");
+
+  let canary: ServiceDeployment["canary"];
+  if (strategy === "canary") {
+    canary = {
+      percent: readPercent(d, "canaryPercent", (sameDefaults && fallback.canary?.percent) || 10, CANARY_PERCENT),
+      bakeTimeMinutes: d.integer("canaryBakeTimeMinutes", { default: sameDefaults ? (fallback.canary?.bakeTimeMinutes ?? 0) : 0, ...BAKE_TIME_MINUTES, allowed: "an integer from 0 to 1440 minutes (ECS canaryBakeTimeInMinutes)" }),
+    };
+  } else {
+    for (const key of ["canaryPercent", "canaryBakeTimeMinutes"]) inapplicable(key, `it applies to strategy "canary" only (this service's is "${strategy}")`);
+  }
+  let linear: ServiceDeployment["linear"];
+  if (strategy === "linear") {
+    linear = {
+      stepPercent: readPercent(d, "linearStepPercent", 10, LINEAR_STEP_PERCENT),
+      stepBakeTimeMinutes: d.integer("linearStepBakeTimeMinutes", { default: 0, ...BAKE_TIME_MINUTES, allowed: "an integer from 0 to 1440 minutes (ECS stepBakeTimeInMinutes)" }),
+    };
+  } else {
+    for (const key of ["linearStepPercent", "linearStepBakeTimeMinutes"]) inapplicable(key, `it applies to strategy "linear" only (this service's is "${strategy}")`);
+  }
+
+  let testListener: ServiceDeployment["testListener"];
+  if (shifting && d.has("testListener")) {
+    const t = d.section("testListener");
+    const port = t.integer("port", { default: 8443, min: 1, max: 65535, allowed: "a listener port from 1 to 65535, other than 80 and 443 (the production listeners)" });
+    if (port === 80 || port === 443) t.problems.add(t.keyPath("port"), port, "a port other than 80 and 443 (the production listeners)");
+    const ingressCidrs = t.stringList("ingressCidrs", { default: [], minItems: 1, allowed: "a non-empty list of IPv4 CIDRs allowed to reach the test listener (e.g. your VPN's)" });
+    if (t.has("ingressCidrs") && ingressCidrs.length === 0) t.problems.add(t.keyPath("ingressCidrs"), [], "a non-empty list of IPv4 CIDRs allowed to reach the test listener");
+    if (!t.has("ingressCidrs")) t.problems.add(t.keyPath("ingressCidrs"), undefined, "a non-empty list of IPv4 CIDRs allowed to reach the test listener (required: the test listener serves the unreleased revision)");
+    for (const cidr of ingressCidrs) {
+      if (!parseIpv4Cidr(cidr)) t.problems.add(t.keyPath("ingressCidrs"), cidr, "IPv4 CIDRs such as 203.0.113.0/24 (network address, prefix 0-32)");
+      else if (cidr.endsWith("/0")) t.problems.add(t.keyPath("ingressCidrs"), cidr, "CIDRs narrower than /0: the test listener serves a revision before it is released");
+    }
+    t.done();
+    testListener = { port, ingressCidrs };
+  } else if (!shifting) inapplicable("testListener", "a rolling deployment has no test traffic");
+
+  const switchingFromRolling = d.boolean("switchingFromRolling", false);
+  if (switchingFromRolling && !shifting) p.add(d.keyPath("switchingFromRolling"), true, "unset or false: it applies only to the update that moves a service to canary, linear or blueGreen");
+  return { strategy, bakeTimeMinutes, canary, linear, testListener, switchingFromRolling };
 }
 
 function readRoute(r: ConfigSection): ServiceRoute {
@@ -294,9 +449,25 @@ function checkRoutes(services: ServiceSettings[], servicesKey: string, problems:
     }
   }
   // ALB quotas: at most 100 rules per load balancer (not counting default rules) and 100 target groups per load balancer.
-  const ruled = routed.filter((s) => s.route!.pathPatterns.length > 0 || s.route!.hostHeaders.length > 0);
-  if (ruled.length > MAX_LISTENER_RULES || routed.length > MAX_TARGET_GROUPS) {
-    problems.add(servicesKey, routed.map((s) => s.name), `at most ${MAX_TARGET_GROUPS} routed services, at most ${MAX_LISTENER_RULES} of them with path or host conditions (ALB: target groups and rules per load balancer)`);
+  // A traffic-shifting service has two target groups; a default route that shifts traffic gets its own `/*` rule.
+  const ruled = routed.filter((s) => s.route!.pathPatterns.length > 0 || s.route!.hostHeaders.length > 0 || shiftsTraffic(s.deployment));
+  const targetGroups = routed.reduce((n, s) => n + (shiftsTraffic(s.deployment) ? 2 : 1), 0);
+  if (ruled.length > MAX_LISTENER_RULES || targetGroups > MAX_TARGET_GROUPS) {
+    problems.add(servicesKey, routed.map((s) => s.name), `at most ${MAX_TARGET_GROUPS} target groups (two per canary, linear or blueGreen service) and ${MAX_LISTENER_RULES} listener rules (one per route with conditions, and per default route that shifts traffic) (ALB: target groups and rules per load balancer)`);
+  }
+  const shiftingDefault = routed.find((s) => s.route!.isDefault && shiftsTraffic(s.deployment));
+  if (shiftingDefault) {
+    for (const s of routed.filter((x) => x !== shiftingDefault && x.route!.priority === DEFAULT_ROUTE_RULE_PRIORITY && (x.route!.pathPatterns.length > 0 || x.route!.hostHeaders.length > 0))) {
+      problems.add(`${servicesKey}.${s.name}.route.priority`, DEFAULT_ROUTE_RULE_PRIORITY, `a priority below ${DEFAULT_ROUTE_RULE_PRIORITY}: ${shiftingDefault.name}'s default route shifts traffic (${shiftingDefault.deployment.strategy}), so its production listener rule (/*) takes priority ${DEFAULT_ROUTE_RULE_PRIORITY}`);
+    }
+  }
+  const testPorts = new Map<number, string>();
+  for (const s of routed) {
+    const port = s.deployment.testListener?.port;
+    if (port === undefined) continue;
+    const other = testPorts.get(port);
+    if (other) problems.add(`${servicesKey}.${s.name}.deployment.testListener.port`, port, `a port not used by ${other}'s test listener (one listener per port)`);
+    else testPorts.set(port, s.name);
   }
   const conditions = new Map<string, string>();
   const priorities = new Map<number, string>();

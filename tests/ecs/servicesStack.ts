@@ -187,14 +187,30 @@ export function describeServicesStack(stack: "staging" | "prod") {
         assert.deepEqual(sg.egress.map((e: any) => [e.protocol, e.fromPort, e.toPort]), [["tcp", 443, 443]]);
       });
 
-      test("service: Fargate LATEST, no public IP, private subnets, circuit breaker with rollback, 100/200, exec off", () => {
+      test(`service: Fargate LATEST, no public IP, private subnets, ${routed ? "a 10 % canary (ECS CANARY)" : "rolling with circuit-breaker rollback, 100/200"}, exec off`, () => {
         const s = r().one("aws:ecs/service:Service").inputs;
         assert.equal(s.launchType, "FARGATE");
         assert.equal(s.platformVersion, "LATEST");
         assert.equal(s.desiredCount, svc.desiredCount);
-        assert.deepEqual(s.deploymentCircuitBreaker, { enable: true, rollback: true });
-        assert.equal(s.deploymentMinimumHealthyPercent, 100);
-        assert.equal(s.deploymentMaximumPercent, 200);
+        assert.deepEqual(s.deploymentController, { type: "ECS" });
+        if (routed) {
+          // The environment's default for a routed service (infra/config/services.ts DEPLOYMENT_DEFAULTS): prod
+          // watches the canary 5 minutes and keeps both revisions 10 more; staging runs the same machinery with no waits.
+          assert.deepEqual(s.deploymentConfiguration, {
+            strategy: "CANARY",
+            bakeTimeInMinutes: stack === "prod" ? "10" : "0",
+            canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: stack === "prod" ? "5" : "0" },
+          });
+          // The circuit breaker and min/max percentages apply to rolling updates only (API_DeploymentCircuitBreaker.html).
+          assert.equal(s.deploymentCircuitBreaker, undefined);
+          assert.equal(s.deploymentMinimumHealthyPercent, undefined);
+          assert.equal(s.deploymentMaximumPercent, undefined);
+        } else {
+          assert.deepEqual(s.deploymentConfiguration, { strategy: "ROLLING" });
+          assert.deepEqual(s.deploymentCircuitBreaker, { enable: true, rollback: true });
+          assert.equal(s.deploymentMinimumHealthyPercent, 100);
+          assert.equal(s.deploymentMaximumPercent, 200);
+        }
         assert.equal(s.enableExecuteCommand, false);
         assert.equal(s.propagateTags, "SERVICE");
         assert.equal(s.enableEcsManagedTags, true);
@@ -214,7 +230,18 @@ export function describeServicesStack(stack: "staging" | "prod") {
         if (routed) {
           const tg = captured.resources.find((x) => x.type === "aws:lb/targetGroup:TargetGroup" && x.name === `alb-${svc.name}`);
           assert.ok(tg, `target group alb-${svc.name}`);
-          assert.deepEqual(s.loadBalancers, [{ targetGroupArn: tg.state.arn, containerName: svc.name, containerPort: svc.port }]);
+          const alt = captured.resources.find((x) => x.type === "aws:lb/targetGroup:TargetGroup" && x.name === `alt-${svc.name}`);
+          assert.ok(alt, `alternate target group alt-${svc.name}`);
+          const rule = captured.resources.find((x) => x.type === "aws:lb/listenerRule:ListenerRule" && x.name === `alb-${svc.name}`);
+          assert.ok(rule, `production listener rule alb-${svc.name}`);
+          const role = captured.resources.find((x) => x.type === "aws:iam/role:Role" && x.name === "alb-ecs-infrastructure");
+          assert.ok(role, "the ECS infrastructure role for load balancers");
+          assert.deepEqual(s.loadBalancers, [{
+            targetGroupArn: tg.state.arn,
+            containerName: svc.name,
+            containerPort: svc.port,
+            advancedConfiguration: { alternateTargetGroupArn: alt.state.arn, productionListenerRule: rule.state.arn, roleArn: role.state.arn },
+          }]);
           assert.equal(s.healthCheckGracePeriodSeconds, svc.healthCheckGracePeriodSeconds);
         } else {
           assert.deepEqual(s.loadBalancers ?? [], []);

@@ -12,8 +12,10 @@ let c: CapturedStack;
 
 before(async () => {
   const services = JSON.parse(readStackConfig("staging")["berth:services"]);
+  // Rolling: a default route with conditions cannot shift traffic (one production rule), and these tests are about listeners.
   services.web.route = { default: true, hostHeaders: ["www.example.com"], priority: 30 };
-  services.api = { cpu: 256, memory: 512, route: { pathPatterns: ["/api/*"], priority: 20 } };
+  services.web.deployment = { strategy: "rolling" };
+  services.api = { cpu: 256, memory: 512, route: { pathPatterns: ["/api/*"], priority: 20 }, deployment: { strategy: "rolling" } };
   c = await captureNetwork("staging", stackConfig("staging", { "berth:loadBalancer": {}, "berth:services": services }));
   assert.equal(c.error, undefined, String(c.error));
 });

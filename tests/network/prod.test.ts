@@ -12,7 +12,8 @@ let c: CapturedStack;
 
 before(async () => {
   const services = JSON.parse(readStackConfig("prod")["berth:services"]);
-  services.api = { cpu: 256, memory: 512, port: 9090, route: { pathPatterns: ["/api/*"], hostHeaders: ["api.example.com"], priority: 10 } };
+  // Rolling: this test is about a plain route rule (tests/ecs/trafficShift.test.ts covers the rules ECS shifts).
+  services.api = { cpu: 256, memory: 512, port: 9090, route: { pathPatterns: ["/api/*"], hostHeaders: ["api.example.com"], priority: 10 }, deployment: { strategy: "rolling" } };
   c = await captureNetwork("prod", stackConfig("prod", { "berth:services": services }));
   assert.equal(c.error, undefined, String(c.error));
 });
@@ -47,16 +48,17 @@ test("prod log groups keep 365 days (CloudWatch.16)", () => {
 });
 
 test("the api route becomes a listener rule on the HTTPS listener: path AND host, its priority, forward to its own target group", () => {
+  // alb-web: web's canary production rule (prod's default strategy), covered by tests/ecs/trafficShift.test.ts.
   const rules = ofType(c, "aws:lb/listenerRule:ListenerRule");
-  assert.deepEqual(rules.map((r) => r.name), ["alb-api"]);
-  const [rule] = rules;
+  assert.deepEqual(rules.map((r) => r.name), ["alb-api", "alb-web"]);
+  const rule = rules[0];
   assert.equal(rule.inputs.listenerArn, one(c, "aws:lb/listener:Listener", "alb-https").state.arn);
   assert.equal(rule.inputs.priority, 10);
   assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/api/*"] } }, { hostHeader: { values: ["api.example.com"] } }]);
   const api = one(c, "aws:lb/targetGroup:TargetGroup", "alb-api");
   assert.deepEqual(rule.inputs.actions, [{ type: "forward", targetGroupArn: api.state.arn }]);
   assert.equal(api.inputs.port, 9090);
-  // web keeps the listener's default action.
+  // The listener's default action still forwards to web's primary target group (web's /* rule takes every request first).
   assert.deepEqual(one(c, "aws:lb/listener:Listener", "alb-https").inputs.defaultActions, [
     { type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-web").state.arn },
   ]);

@@ -43,14 +43,20 @@ test("registers exactly the network, cluster and load balancer resources of a 2-
     "aws:ec2/vpcEndpoint:VpcEndpoint network-s3",
     "aws:ecs/cluster:Cluster cluster",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders cluster",
+    // web deploys as a canary (staging's default): ECS's infrastructure role for load balancers.
+    "aws:iam/role:Role alb-ecs-infrastructure",
     "aws:iam/role:Role network-flow-logs",
     "aws:iam/rolePolicy:RolePolicy network-flow-logs",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment alb-ecs-infrastructure",
     "aws:kms/key:Key cluster-exec",
     "aws:kms/key:Key network-flow-logs",
     "aws:lb/listener:Listener alb-http",
     "aws:lb/listener:Listener alb-https",
+    // web's production listener rule (/*) and its alternate target group, for the canary.
+    "aws:lb/listenerRule:ListenerRule alb-web",
     "aws:lb/loadBalancer:LoadBalancer alb",
     "aws:lb/targetGroup:TargetGroup alb-web",
+    "aws:lb/targetGroup:TargetGroup alt-web",
     "aws:s3/bucket:Bucket alb-access-logs",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration alb-access-logs",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls alb-access-logs",
@@ -219,12 +225,15 @@ test("HTTP listener only redirects to HTTPS with a 301 (FSBP ELB.1)", () => {
   assert.equal(http.inputs.port, 80);
   assert.equal(http.inputs.protocol, "HTTP");
   assert.deepEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
-  assert.equal(ofType(c, "aws:lb/listenerRule:ListenerRule").length, 0, "web claims only the default route: no listener rules");
+  assert.deepEqual(ofType(c, "aws:lb/listenerRule:ListenerRule").map((r) => r.inputs.listenerArn), [one(c, "aws:lb/listener:Listener", "alb-https").state.arn], "web's only rule (its canary's production rule) is on HTTPS");
 });
 
-test("one target group for the routed web service (none for the worker): IP targets on 8080, GET /health 200 every 10 s, healthy after 2, 15 s deregistration", () => {
+test("web's two target groups (a canary's primary and alternate; none for the worker): IP targets on 8080, GET /health 200 every 10 s, healthy after 2, 15 s deregistration", () => {
   const groups = ofType(c, "aws:lb/targetGroup:TargetGroup");
-  assert.deepEqual(groups.map((g) => g.name), ["alb-web"]);
+  assert.deepEqual(groups.map((g) => g.name), ["alb-web", "alt-web"]);
+  const { tags: _altTags, ...alt } = groups[1].inputs;
+  const { tags: _webTags, ...primary } = groups[0].inputs;
+  assert.deepEqual(alt, primary, "the alternate target group is the primary's twin (ECS alternates between them)");
   const web = groups[0];
   assert.equal(web.inputs.vpcId, idOf(one(c, "aws:ec2/vpc:Vpc", "network-vpc")));
   assert.equal(web.inputs.targetType, "ip");
@@ -292,6 +301,7 @@ test("every taggable resource of the network, cluster and load balancer carries 
     "aws:ec2/route:Route",
     "aws:ec2/routeTableAssociation:RouteTableAssociation",
     "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",

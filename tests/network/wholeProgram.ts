@@ -53,7 +53,9 @@ export function describeWholeProgram(stack: "staging" | "prod") {
     const byTargetGroup = ofType(c, "aws:ecs/service:Service").filter((s) => (s.inputs.loadBalancers ?? []).some((lb: any) => lb.targetGroupArn === tg.state.arn));
     assert.equal(byTargetGroup.length, 1);
     assert.equal(byTargetGroup[0].inputs.loadBalancers[0].containerPort, tg.inputs.port);
-    assert.deepEqual(ofType(c, "aws:lb/targetGroup:TargetGroup").map((t) => t.name), ["alb-web"]);
+    // web deploys as a canary (both stacks' default): its alternate target group is its advancedConfiguration's.
+    assert.deepEqual(ofType(c, "aws:lb/targetGroup:TargetGroup").map((t) => t.name), ["alb-web", "alt-web"]);
+    assert.equal(byTargetGroup[0].inputs.loadBalancers[0].advancedConfiguration.alternateTargetGroupArn, one(c, "aws:lb/targetGroup:TargetGroup", "alt-web").state.arn);
   });
 
   test(`${stack}: tasks accept traffic only from the ALB's security group, on the port the ALB may send to`, () => {
