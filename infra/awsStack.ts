@@ -13,6 +13,9 @@ import { FargateService, serviceOutputs } from "./fargateService";
 import { previousRanDigests, promotedImage, promotionSourceOutputs } from "./promotion";
 import { Delivery } from "./delivery";
 import { verifiedRelease } from "./rollout/verifiedRelease";
+import { ServiceAlarms, containerInsightsOn } from "./observability/alarms";
+import { StackNotifications } from "./observability/notifications";
+import { StackDashboard } from "./observability/dashboard";
 
 export function awsStack(settings: Settings) {
   // Registries: explicit providers (account pinning, default tags), ECR, Artifact Registry.
@@ -32,11 +35,39 @@ export function awsStack(settings: Settings) {
   const network = new Network("network", { settings }, { provider: providers.aws });
   const cluster = new Cluster("cluster", { settings }, { provider: providers.aws });
   const loadBalancer = new LoadBalancer("alb", { settings, network }, { provider: providers.aws });
+  // One SNS topic for the stack's alarms and ECS deployment events; each service's alarms, attached to its deployment.
+  const notifications = new StackNotifications("notifications", { settings, clusterName: cluster.name }, { provider: providers.aws });
+  const alarms = settings.services.map(
+    (service) =>
+      new ServiceAlarms(`${service.name}-alarms`, {
+        settings,
+        service,
+        clusterName: cluster.name,
+        targetGroup: service.route ? loadBalancer.targetGroups[service.name] : undefined,
+        loadBalancer: service.route ? loadBalancer.loadBalancer : undefined,
+        topicArn: notifications.topicArn,
+      }, { provider: providers.aws }),
+  );
   // One Fargate service per `berth:services` entry, sharing the cluster, network, image and log retention.
   const services = settings.services.map(
-    (service) =>
-      new FargateService(service.name, { settings, service, image: release.ecrDigestRef, ecrRepositoryArn: ecr.repository.arn, cluster, network, loadBalancer }, { provider: providers.aws }),
+    (service, i) =>
+      new FargateService(service.name, {
+        settings, service, image: release.ecrDigestRef, ecrRepositoryArn: ecr.repository.arn, cluster, network, loadBalancer,
+        deploymentAlarms: { names: alarms[i]!.names, rollback: alarms[i]!.rollback, alarms: alarms[i] },
+      }, { provider: providers.aws }),
   );
+  new StackDashboard("dashboard", {
+    settings,
+    clusterName: cluster.name,
+    eventsLogGroupName: notifications.eventsLogGroupName,
+    containerInsights: containerInsightsOn(settings),
+    services: settings.services.map((service, i) => ({
+      name: service.name,
+      alarmNames: alarms[i]!.names,
+      targetGroupArnSuffix: service.route ? loadBalancer.targetGroups[service.name]?.arnSuffix : undefined,
+      loadBalancerArnSuffix: service.route ? loadBalancer.loadBalancer.arnSuffix : undefined,
+    })),
+  }, { provider: providers.aws });
   // Delivery identity (OIDC roles, WIF pool, GitHub environment) of this stack's account, project and environment.
   const delivery = settings.delivery?.enabled
     ? new Delivery(
@@ -78,6 +109,7 @@ export function awsStack(settings: Settings) {
     loadBalancerDnsName: loadBalancer.dnsName,
     clusterName: cluster.name,
     services: serviceOutputs(services),
+    alarmTopicArn: notifications.topicArn,
     vpcId: network.vpcId,
     warnings: [...network.warnings, ...cluster.warnings, ...loadBalancer.warnings, ...services.flatMap((s) => s.warnings), ...(release instanceof AppImage ? release.warnings : [])],
   };

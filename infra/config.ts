@@ -38,6 +38,7 @@ import {
 import { readServicesSettings, type ServiceSettings } from "./config/services";
 import { readDeliverySettings, readPromotionSettings, type DeliverySettings, type PromotionSettings } from "./config/delivery";
 import { readLocalSettings, rejectCloudKeys, type LocalSettings } from "./config/local";
+import { readAlarmSettings, readNotificationSettings, type AlarmSettings, type NotificationSettings } from "./config/observability";
 
 export { ConfigError } from "./config/problems";
 export type { GitState, SourceRevision } from "./config/source";
@@ -46,6 +47,7 @@ export type { ClusterSettings, LoadBalancerSettings, LogSettings, NetworkSetting
 export type { ServiceSettings } from "./config/services";
 export type { DeliverySettings, PromotionSettings } from "./config/delivery";
 export type { LocalSettings } from "./config/local";
+export type { AlarmSettings, NotificationSettings, ServiceAlarmSettings } from "./config/observability";
 
 export const PROJECT = "berth";
 export const ENVIRONMENTS = ["staging", "prod", "local"] as const;
@@ -90,6 +92,10 @@ export interface Settings {
   cluster?: ClusterSettings;
   promotion?: PromotionSettings;
   delivery?: DeliverySettings;
+  /** Each service's deployment alarms and their thresholds (aws stacks). */
+  alarms?: AlarmSettings;
+  /** Subscriptions of the stack's SNS topic (alarms and ECS deployment events). */
+  notifications?: NotificationSettings;
   /** Present for the `local` stack only. */
   local?: LocalSettings;
 }
@@ -120,6 +126,8 @@ export const STRUCTURED_KEYS: Record<string, string> = {
   promotion: "Prod only: the staging stack whose digest prod deploys.",
   delivery: "CI identity and GitHub environment of this stack.",
   local: "The local stack's Docker settings.",
+  alarms: "Thresholds of the alarms each service attaches to its ECS deployment (rollback on ALARM), stack-wide and per service. README.md, Delivery",
+  notifications: "Subscriptions (emails, httpsEndpoints) of the stack's SNS topic for alarms and ECS deployment events. README.md, Delivery",
 };
 
 /** Scalar keys some stack runs leave unset or must not set (see above); README.md, Configuration reference. */
@@ -248,6 +256,8 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
       cluster: readClusterSettings(berth.section("cluster")),
       promotion: readPromotionSettings(berth.section("promotion"), environment),
       delivery: readDeliverySettings(berth.section("delivery"), environment, github),
+      alarms: readAlarmSettings(berth.section("alarms"), services),
+      notifications: readNotificationSettings(berth.section("notifications")),
     };
   } else {
     settings = {

@@ -109,18 +109,18 @@ const ECR_REGISTRY_ACTIONS = new Set([
   "ecr:GetRegistryScanningConfiguration", "ecr:PutRegistryScanningConfiguration",
 ]);
 /** Statements (by Sid) in which an action of the table is granted; Resource and Condition are the statement's. */
-type DeployStatement = "EcrLogin" | "EcrRepository" | "EcrPush" | "EcrRegistry" | "Network" | "ServiceRuntime" | "Keys" | "LogGroups" | "LogGroupsList" | "Buckets" | "TaskRoles" | "ReadDeliveryIdentity";
+type DeployStatement = "EcrLogin" | "EcrRepository" | "EcrPush" | "InThisRegion" | "LogGroups" | "LogGroupsList" | "Buckets" | "TaskRoles" | "ReadDeliveryIdentity";
 
 /** Where a table action is granted: scoped to the project's resources where their names are known, else to the region. */
 export function deployStatementOf(action: string, pushOnly: boolean): DeployStatement {
   const [service, name] = action.split(":") as [string, string];
   if (action === "ecr:GetAuthorizationToken") return "EcrLogin";
-  if (service === "ecr") return ECR_REGISTRY_ACTIONS.has(action) ? "EcrRegistry" : pushOnly ? "EcrPush" : "EcrRepository";
-  if (service === "inspector2") return "EcrRegistry";
-  if (service === "ec2") return "Network";
-  if (service === "kms") return "Keys";
-  if (["ecs", "elasticloadbalancing", "application-autoscaling", "cloudwatch"].includes(service)) return "ServiceRuntime";
-  if (service === "logs") return name === "DescribeLogGroups" ? "LogGroupsList" : "LogGroups";
+  // One statement for every action held only to the region (resources with generated names and ids, registry-level
+  // ECR settings): one Resource/Condition instead of one per service keeps the policy inside IAM's 10,240 characters.
+  if (service === "ecr") return ECR_REGISTRY_ACTIONS.has(action) ? "InThisRegion" : pushOnly ? "EcrPush" : "EcrRepository";
+  if (["inspector2", "ec2", "kms", "ecs", "elasticloadbalancing", "application-autoscaling", "cloudwatch", "events", "sns"].includes(service)) return "InThisRegion";
+  // Log resource policies are account-level (no log-group resource): with the listing actions, on `*`.
+  if (service === "logs") return name === "DescribeLogGroups" || /ResourcePolic(y|ies)$/.test(name) ? "LogGroupsList" : "LogGroups";
   if (service === "s3") return "Buckets";
   if (action === "iam:GetOpenIDConnectProvider") return "ReadDeliveryIdentity";
   if (service === "iam") return "TaskRoles";
@@ -158,10 +158,7 @@ export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument
     EcrLogin: { Resource: "*" },
     EcrRepository: { Resource: p.ecrRepositoryArns },
     EcrPush: { Resource: p.ecrRepositoryArns },
-    EcrRegistry: { Resource: "*", Condition: inRegion },
-    Network: { Resource: "*", Condition: inRegion },
-    ServiceRuntime: { Resource: "*", Condition: inRegion },
-    Keys: { Resource: "*", Condition: inRegion },
+    InThisRegion: { Resource: "*", Condition: inRegion },
     LogGroups: { Resource: [`arn:aws:logs:${p.region}:${p.accountId}:log-group:*`, `arn:aws:logs:${p.region}:${p.accountId}:log-group:*:*`] },
     LogGroupsList: { Resource: "*" },
     // Bucket configuration only (the load balancer's access-log bucket): the table has no object action.

@@ -123,6 +123,35 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", ...tags("logs")],
     delete: ["logs:DeleteLogGroup"],
   },
+  // EventBridge writes the ECS deployment events to the stack's events log group (infra/observability/notifications.ts).
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { create: ["logs:PutResourcePolicy"], read: ["logs:DescribeResourcePolicies"], update: ["logs:PutResourcePolicy"], delete: ["logs:DeleteResourcePolicy"] },
+
+  // --- CloudWatch alarms and dashboards (list_amazoncloudwatch.html), EventBridge rules (list_amazoneventbridge.html) --
+  "aws:cloudwatch/metricAlarm:MetricAlarm": {
+    create: ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
+    read: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+    update: ["cloudwatch:PutMetricAlarm", ...tags("cloudwatch")],
+    delete: ["cloudwatch:DeleteAlarms"],
+  },
+  "aws:cloudwatch/dashboard:Dashboard": { create: ["cloudwatch:PutDashboard"], read: ["cloudwatch:GetDashboard"], update: ["cloudwatch:PutDashboard"], delete: ["cloudwatch:DeleteDashboards"] },
+  "aws:cloudwatch/eventRule:EventRule": {
+    create: ["events:PutRule", "events:TagResource"],
+    read: ["events:DescribeRule", "events:ListTagsForResource"],
+    // `state` (ENABLED) is sent with PutRule (terraform-provider-aws internal/service/events/rule.go): no Enable/DisableRule.
+    update: ["events:PutRule", ...tags("events")],
+    delete: ["events:DeleteRule"],
+  },
+  "aws:cloudwatch/eventTarget:EventTarget": { create: ["events:PutTargets"], read: ["events:ListTargetsByRule"], update: ["events:PutTargets"], delete: ["events:RemoveTargets"] },
+
+  // --- SNS: the stack's alarm topic (list_amazonsns.html) ---------------------------------------------------------
+  "aws:sns/topic:Topic": {
+    create: ["sns:CreateTopic", "sns:SetTopicAttributes", "sns:TagResource"],
+    read: ["sns:GetTopicAttributes", "sns:ListTagsForResource"],
+    update: ["sns:SetTopicAttributes", ...tags("sns")],
+    delete: ["sns:DeleteTopic"],
+  },
+  "aws:sns/topicPolicy:TopicPolicy": { create: ["sns:SetTopicAttributes"], read: ["sns:GetTopicAttributes"], update: ["sns:SetTopicAttributes"], delete: ["sns:SetTopicAttributes"] },
+  "aws:sns/topicSubscription:TopicSubscription": { create: ["sns:Subscribe"], read: ["sns:GetSubscriptionAttributes"], update: ["sns:SetSubscriptionAttributes"], delete: ["sns:Unsubscribe"] },
 
   // --- VPC (list_amazonec2.html) ----------------------------------------------------------------------------------
   "aws:ec2/vpc:Vpc": {

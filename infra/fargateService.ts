@@ -63,6 +63,11 @@ export interface FargateServiceArgs {
   network: ServiceNetwork;
   /** Required when the service has a `route`. */
   loadBalancer?: ServiceLoadBalancer;
+  /**
+   * The CloudWatch alarms ECS watches during each deployment (infra/observability/alarms.ts): any in ALARM fails the
+   * deployment and, with `rollback`, rolls it back. `alarms` (the component) is created first: the service depends on it.
+   */
+  deploymentAlarms?: { names: string[]; rollback: boolean; alarms?: pulumi.Resource };
 }
 
 /** Names of a service's physical resources: `<project>-<stack>-<service>`. */
@@ -363,7 +368,12 @@ export class FargateService extends pulumi.ComponentResource {
     }, parent);
 
     // A service can only register with a target group that a listener (rule) already forwards to.
-    const dependsOn = service.route && pulumi.Resource.isInstance(args.loadBalancer) ? [args.loadBalancer] : [];
+    const dependsOn: pulumi.Resource[] = service.route && pulumi.Resource.isInstance(args.loadBalancer) ? [args.loadBalancer] : [];
+    // ECS reads the alarms by name when a deployment starts: they exist before the service.
+    if (args.deploymentAlarms?.alarms) dependsOn.push(args.deploymentAlarms.alarms);
+    const deploymentAlarms = args.deploymentAlarms && args.deploymentAlarms.names.length > 0
+      ? { alarmNames: [...args.deploymentAlarms.names], enable: true, rollback: args.deploymentAlarms.rollback }
+      : undefined;
     this.service = new aws.ecs.Service(`${name}`, {
       name: names.serviceName,
       cluster: args.cluster.arn,
@@ -374,6 +384,8 @@ export class FargateService extends pulumi.ComponentResource {
       deploymentController: { type: "ECS" },
       desiredCount: service.desiredCount,
       ...renderDeploymentSettings(service.deployment, service.hardening.circuitBreakerRollback),
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
+      alarms: deploymentAlarms,
       availabilityZoneRebalancing: "ENABLED",
       healthCheckGracePeriodSeconds: service.route ? service.healthCheckGracePeriodSeconds : undefined,
       enableExecuteCommand: service.enableExecuteCommand,

@@ -132,6 +132,8 @@ export const CLOUD_ONLY_KEYS = [
   "cluster",
   "promotion",
   "delivery",
+  "alarms",
+  "notifications",
 ] as const;
 
 /** Keys every stack reads but the `local` stack would ignore: refused there, with the reason. */

@@ -1,0 +1,143 @@
+/**
+ * Alarms and notifications (`berth:alarms`, `berth:notifications`): the thresholds of the alarms every service gets
+ * by default and attaches to its ECS deployment (infra/observability/), and who hears about them.
+ *
+ *   berth:alarms:
+ *     errorRatePercent: 5          # stack-wide defaults of every service...
+ *     services:
+ *       web: { p99LatencyMs: 800 } # ...overridden per service (the same keys, plus `enabled`)
+ *   berth:notifications:
+ *     emails: [oncall@example.com]
+ *     httpsEndpoints: [https://hooks.example.com/berth]
+ *
+ * All defaults live here. Every alarm evaluates one-minute periods, so `evaluationPeriods` is also the number of
+ * minutes a breach must last: short enough that ECS sees the alarm inside a deployment's bake time.
+ */
+import type { ConfigSection } from "./section";
+import type { ServiceSettings } from "./services";
+
+/** The thresholds of one service's alarms (the stack-wide values with the service's overrides applied). */
+export interface AlarmThresholds {
+  /** Target 5xx responses as a percentage of the target group's requests, per minute (routed services). */
+  errorRatePercent: number;
+  /** Minutes with fewer requests than this do not count for the error rate (two failures of three requests is no rate). */
+  errorRateMinRequests: number;
+  /** p99 TargetResponseTime, in milliseconds (routed services). */
+  p99LatencyMs: number;
+  /** The alarm fires when more targets than this are unhealthy (routed services). */
+  unhealthyHosts: number;
+  /** Average CPU and memory utilization of the service's tasks, percent (workers). */
+  cpuPercent: number;
+  memoryPercent: number;
+  /** Consecutive one-minute periods a threshold must be breached before the alarm fires. */
+  evaluationPeriods: number;
+}
+
+export interface ServiceAlarmSettings extends AlarmThresholds {
+  /** The service's alarms are created and attached to its deployment. */
+  enabled: boolean;
+  /** ECS rolls a deployment back when one of the alarms goes to ALARM during it (false: ECS only marks it FAILED). */
+  rollback: boolean;
+}
+
+export interface AlarmSettings {
+  /** By service name: every service of `berth:services` has an entry. */
+  services: Record<string, ServiceAlarmSettings>;
+}
+
+export interface NotificationSettings {
+  /** Email subscriptions of the stack's SNS topic (each must be confirmed from the email SNS sends). */
+  emails: string[];
+  /** HTTPS endpoint subscriptions (SNS posts a SubscriptionConfirmation the endpoint must confirm). */
+  httpsEndpoints: string[];
+}
+
+/** Keys that only make sense behind the load balancer: refused for a service with no `route`. */
+export const ROUTED_ONLY_ALARM_KEYS = ["errorRatePercent", "errorRateMinRequests", "p99LatencyMs", "unhealthyHosts"] as const;
+/** Keys of the worker alarms: refused for a routed service (it scales on CPU and memory instead). */
+export const WORKER_ONLY_ALARM_KEYS = ["cpuPercent", "memoryPercent"] as const;
+
+export const ALARM_DEFAULTS: ServiceAlarmSettings = {
+  enabled: true,
+  rollback: true,
+  errorRatePercent: 5,
+  errorRateMinRequests: 10,
+  p99LatencyMs: 2000,
+  unhealthyHosts: 0,
+  cpuPercent: 90,
+  memoryPercent: 90,
+  evaluationPeriods: 3,
+};
+
+/** A plain address `local@domain.tld` (SNS refuses what is not one). */
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+function readThresholds(s: ConfigSection, base: ServiceAlarmSettings): ServiceAlarmSettings {
+  return {
+    enabled: s.boolean("enabled", base.enabled),
+    rollback: s.boolean("rollback", base.rollback),
+    errorRatePercent: s.integer("errorRatePercent", { default: base.errorRatePercent, min: 1, max: 100 }),
+    errorRateMinRequests: s.integer("errorRateMinRequests", { default: base.errorRateMinRequests, min: 1, max: 1_000_000 }),
+    p99LatencyMs: s.integer("p99LatencyMs", { default: base.p99LatencyMs, min: 10, max: 120_000, allowed: "an integer from 10 to 120000 (milliseconds; the ALB's idle timeout caps a response at 4000 s, Berth at 2 minutes)" }),
+    unhealthyHosts: s.integer("unhealthyHosts", { default: base.unhealthyHosts, min: 0, max: 1000 }),
+    cpuPercent: s.integer("cpuPercent", { default: base.cpuPercent, min: 10, max: 100 }),
+    memoryPercent: s.integer("memoryPercent", { default: base.memoryPercent, min: 10, max: 100 }),
+    // ECS watches the alarms only while a deployment runs and during its bake time: a breach that must last longer
+    // than ten minutes would outlast a short bake and never roll back
+    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
+    evaluationPeriods: s.integer("evaluationPeriods", { default: base.evaluationPeriods, min: 1, max: 10, allowed: "an integer from 1 to 10 (one-minute periods; ECS only watches the alarms during a deployment and its bake time)" }),
+  };
+}
+
+/**
+ * Reads `berth:alarms`: the stack-wide thresholds, then `services.<name>` overrides. An override for a service that
+ * is not declared, or a threshold of an alarm the service does not get (a load balancer alarm on a worker), is refused.
+ */
+export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSettings[]): AlarmSettings {
+  const stackWide = readThresholds(a, ALARM_DEFAULTS);
+  const overrides = new Map(a.sections("services"));
+  const names = services.map((s) => s.name);
+  for (const [name, section] of overrides) {
+    if (!names.includes(name)) a.problems.add(section.path, name, `a service of berth:services (${names.join(", ") || "none declared"})`);
+  }
+  const out: Record<string, ServiceAlarmSettings> = {};
+  for (const service of services) {
+    const section = overrides.get(service.name);
+    if (!section) {
+      out[service.name] = stackWide;
+      continue;
+    }
+    const wrong = service.route ? WORKER_ONLY_ALARM_KEYS : ROUTED_ONLY_ALARM_KEYS;
+    for (const key of wrong) {
+      if (section.has(key)) {
+        section.problems.add(section.keyPath(key), section.value(key), service.route
+          ? `unset: ${service.name} is behind the load balancer and scales on CPU and memory; its alarms are the target group's 5xx rate, p99 latency, unhealthy hosts and running tasks`
+          : `unset: ${service.name} has no route (no load balancer), so it has no target group alarms`);
+      }
+    }
+    out[service.name] = readThresholds(section, stackWide);
+    section.done();
+  }
+  a.done();
+  return { services: out };
+}
+
+export function readNotificationSettings(n: ConfigSection): NotificationSettings {
+  const emails = n.stringList("emails", { default: [], pattern: EMAIL, allowed: "a list of email addresses (local@domain.tld)" });
+  const httpsEndpoints = n.stringList("httpsEndpoints", { default: [], allowed: "a list of https:// URLs" });
+  for (const url of httpsEndpoints) {
+    let ok = false;
+    try {
+      ok = new URL(url).protocol === "https:";
+    } catch {
+      ok = false;
+    }
+    if (!ok) n.problems.add(n.keyPath("httpsEndpoints"), url, "an https:// URL (SNS HTTPS subscriptions; plain http is refused so alarm payloads are not sent in clear text)");
+  }
+  for (const [key, list] of [["emails", emails], ["httpsEndpoints", httpsEndpoints]] as const) {
+    const dup = list.find((v, i) => list.indexOf(v) !== i);
+    if (dup) n.problems.add(n.keyPath(key), dup, "each endpoint once (SNS keeps one subscription per endpoint and protocol)");
+  }
+  n.done();
+  return { emails, httpsEndpoints };
+}

@@ -1,0 +1,192 @@
+/**
+ * The alarms of one ECS service, attached to its deployment (`aws.ecs.Service` `alarms: { alarmNames, enable: true,
+ * rollback: true }`): when one of them goes to ALARM while a deployment runs (or during its bake time), ECS marks the
+ * deployment FAILED and rolls it back to the last completed one
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html). ECS watches them only
+ * then; outside deployments they still notify the stack's SNS topic.
+ *
+ *   routed service (behind the ALB target group): target 5xx rate, p99 target response time, unhealthy hosts, running tasks
+ *   worker (no load balancer):                    CPU high, memory high, running tasks
+ *
+ * Every alarm has an explicit name `<project>-<stack>-<service>-<kind>`, known before anything exists: the service
+ * lists the names as plain inputs, so the policy pack joins services to alarms on what a first preview knows.
+ * Periods are one minute; `evaluationPeriods` breaching minutes fire the alarm (`datapointsToAlarm` = periods).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { Settings, ServiceSettings } from "../config";
+import type { ServiceAlarmSettings } from "../config/observability";
+
+export const ALARM_PERIOD_SECONDS = 60;
+
+export type AlarmKind = "target-5xx-rate" | "target-p99-latency" | "unhealthy-hosts" | "running-tasks" | "cpu-high" | "memory-high";
+
+/** The alarms a service gets: by whether it is behind the load balancer; running tasks only with Container Insights. */
+export function alarmKindsFor(service: Pick<ServiceSettings, "route">, containerInsights: boolean): AlarmKind[] {
+  const kinds: AlarmKind[] = service.route ? ["target-5xx-rate", "target-p99-latency", "unhealthy-hosts"] : ["cpu-high", "memory-high"];
+  // RunningTaskCount and DesiredTaskCount are Container Insights metrics (ECS/ContainerInsights): none without it.
+  if (containerInsights) kinds.push("running-tasks");
+  return kinds;
+}
+
+export function alarmName(settings: Pick<Settings, "project" | "stack">, serviceName: string, kind: AlarmKind): string {
+  return `${settings.project}-${settings.stack}-${serviceName}-${kind}`;
+}
+
+/** Whether the stack's cluster publishes Container Insights metrics. */
+export function containerInsightsOn(settings: Pick<Settings, "cluster">): boolean {
+  return settings.cluster?.containerInsights !== "disabled";
+}
+
+/** The names a service attaches to its deployment; empty when its alarms are switched off. */
+export function serviceAlarmNames(settings: Settings, service: ServiceSettings): string[] {
+  if (!settings.alarms?.services[service.name]?.enabled) return [];
+  return alarmKindsFor(service, containerInsightsOn(settings)).map((k) => alarmName(settings, service.name, k));
+}
+
+/** The dimension values the alarms need: the cluster's name, and for a routed service the ALB and target group ARN suffixes. */
+export interface AlarmDimensions {
+  clusterName: string;
+  serviceName: string;
+  loadBalancerArnSuffix?: string;
+  targetGroupArnSuffix?: string;
+}
+
+/** One alarm's arguments (without actions and tags), from the thresholds and the dimensions. Pure: tested directly. */
+export function alarmArgs(kind: AlarmKind, t: ServiceAlarmSettings, d: AlarmDimensions): aws.cloudwatch.MetricAlarmArgs {
+  const common = { period: ALARM_PERIOD_SECONDS, evaluationPeriods: t.evaluationPeriods, datapointsToAlarm: t.evaluationPeriods };
+  const ecs = { ClusterName: d.clusterName, ServiceName: d.serviceName };
+  const target = () => {
+    if (!d.loadBalancerArnSuffix || !d.targetGroupArnSuffix) throw new Error(`alarm ${kind} of ${d.serviceName}: the service has no target group`);
+    return { TargetGroup: d.targetGroupArnSuffix, LoadBalancer: d.loadBalancerArnSuffix };
+  };
+  const elb = (id: string, metricName: string) => ({
+    id,
+    returnData: false,
+    metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: target(), period: ALARM_PERIOD_SECONDS, stat: "Sum" },
+  });
+  switch (kind) {
+    case "target-5xx-rate":
+      return {
+        ...common,
+        alarmDescription: `${d.serviceName}: target 5xx responses above ${t.errorRatePercent}% of requests (minutes with at least ${t.errorRateMinRequests} requests)`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.errorRatePercent,
+        metricQueries: [
+          elb("errors", "HTTPCode_Target_5XX_Count"),
+          elb("requests", "RequestCount"),
+          // No 5xx datapoint in a minute is zero errors; a minute with too few requests is no evidence either way.
+          { id: "rate", label: "target 5xx %", returnData: true, expression: `IF(requests >= ${t.errorRateMinRequests}, 100 * FILL(errors, 0) / requests, 0)` },
+        ],
+        // No traffic is no failure: a quiet staging must not roll back a deployment.
+        treatMissingData: "notBreaching",
+      };
+    case "target-p99-latency":
+      return {
+        ...common,
+        alarmDescription: `${d.serviceName}: p99 target response time above ${t.p99LatencyMs} ms`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "TargetResponseTime",
+        dimensions: target(),
+        extendedStatistic: "p99",
+        // Seconds, as the ALB reports it.
+        threshold: t.p99LatencyMs / 1000,
+        comparisonOperator: "GreaterThanThreshold",
+        // A p99 over a handful of requests is one request: judged only with enough samples.
+        evaluateLowSampleCountPercentiles: "ignore",
+        treatMissingData: "notBreaching",
+      };
+    case "unhealthy-hosts":
+      return {
+        ...common,
+        alarmDescription: `${d.serviceName}: more than ${t.unhealthyHosts} unhealthy target(s) in the target group`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "UnHealthyHostCount",
+        dimensions: target(),
+        statistic: "Maximum",
+        threshold: t.unhealthyHosts,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      };
+    case "running-tasks":
+      return {
+        ...common,
+        alarmDescription: `${d.serviceName}: fewer running tasks than desired for ${t.evaluationPeriods} minute(s)`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        metricQueries: [
+          { id: "desired", returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", dimensions: ecs, period: ALARM_PERIOD_SECONDS, stat: "Average" } },
+          { id: "running", returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: ecs, period: ALARM_PERIOD_SECONDS, stat: "Average" } },
+          { id: "missing", label: "tasks below desired", returnData: true, expression: "desired - running" },
+        ],
+        // A service's first minutes have no Container Insights datapoint yet: missing keeps the alarm's state
+        // (INSUFFICIENT_DATA, which ECS does not count as a failure) instead of guessing either way.
+        treatMissingData: "missing",
+      };
+    case "cpu-high":
+    case "memory-high": {
+      const cpu = kind === "cpu-high";
+      const limit = cpu ? t.cpuPercent : t.memoryPercent;
+      return {
+        ...common,
+        alarmDescription: `${d.serviceName}: average ${cpu ? "CPU" : "memory"} utilization above ${limit}%`,
+        namespace: "AWS/ECS",
+        metricName: cpu ? "CPUUtilization" : "MemoryUtilization",
+        dimensions: ecs,
+        statistic: "Average",
+        threshold: limit,
+        comparisonOperator: "GreaterThanThreshold",
+        // No datapoint: no task runs, which the running-tasks alarm judges.
+        treatMissingData: "notBreaching",
+      };
+    }
+  }
+}
+
+export interface ServiceAlarmsArgs {
+  settings: Settings;
+  service: ServiceSettings;
+  clusterName: pulumi.Input<string>;
+  /** Routed services: the target group and the load balancer (their `arnSuffix` are the ALB metric dimensions). */
+  targetGroup?: { arnSuffix: pulumi.Input<string> };
+  loadBalancer?: { arnSuffix: pulumi.Input<string> };
+  /** The stack's SNS topic: alarm and OK notifications. */
+  topicArn: pulumi.Input<string>;
+}
+
+/** The alarms of one service (none when `berth:alarms.services.<name>.enabled` is false). */
+export class ServiceAlarms extends pulumi.ComponentResource {
+  readonly alarms: Record<string, aws.cloudwatch.MetricAlarm> = {};
+  /** The names, known at plan time: what the service's deployment watches. */
+  readonly names: string[];
+  /** ECS rolls a deployment back when one of them fires. */
+  readonly rollback: boolean;
+
+  constructor(name: string, args: ServiceAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("berth:observability:ServiceAlarms", name, {}, opts);
+    const { settings, service } = args;
+    const thresholds = settings.alarms?.services[service.name];
+    if (!thresholds) throw new Error(`ServiceAlarms ${name}: no alarm settings for service ${service.name}`);
+    if (service.route && (!args.targetGroup || !args.loadBalancer)) throw new Error(`ServiceAlarms ${name}: service ${service.name} has a route but no target group`);
+    this.names = serviceAlarmNames(settings, service);
+    this.rollback = thresholds.rollback;
+    const kinds = thresholds.enabled ? alarmKindsFor(service, containerInsightsOn(settings)) : [];
+    const dims = pulumi.all([args.clusterName, args.loadBalancer?.arnSuffix, args.targetGroup?.arnSuffix]);
+    for (const kind of kinds) {
+      const base = alarmArgs(kind, thresholds, { clusterName: "cluster", serviceName: service.name, loadBalancerArnSuffix: "lb", targetGroupArnSuffix: "tg" });
+      // Dimensions carry outputs (cluster name, ARN suffixes): the same pure function, applied to their values.
+      const withDims = dims.apply(([clusterName, lb, tg]) => alarmArgs(kind, thresholds, { clusterName, serviceName: service.name, loadBalancerArnSuffix: lb, targetGroupArnSuffix: tg }));
+      this.alarms[kind] = new aws.cloudwatch.MetricAlarm(`${name}-${kind}`, {
+        ...base,
+        name: alarmName(settings, service.name, kind),
+        dimensions: base.dimensions ? withDims.apply((a) => a.dimensions as Record<string, string>) : undefined,
+        metricQueries: base.metricQueries ? withDims.apply((a) => a.metricQueries as aws.types.input.cloudwatch.MetricAlarmMetricQuery[]) : undefined,
+        actionsEnabled: true,
+        alarmActions: [args.topicArn],
+        okActions: [args.topicArn],
+        tags: { service: service.name },
+      }, { parent: this });
+    }
+    this.registerOutputs({ names: this.names });
+  }
+}
