@@ -51,7 +51,9 @@ test("the ALB waits for the access-log bucket's policy: ELB checks it can write 
 });
 
 test("ECS services ignore desiredCount: Application Auto Scaling owns the running count after the first deploy", () => {
-  for (const name of ["web", "worker"]) assert.deepEqual(one(prod, "aws:ecs/service:Service", name).options!.ignoreChanges, ["desiredCount"]);
+  // web deploys as a canary in prod: ECS also owns its target group pair (tests/ecs/ecsOwnedFields.test.ts).
+  assert.deepEqual(one(prod, "aws:ecs/service:Service", "worker").options!.ignoreChanges, ["desiredCount"]);
+  assert.deepEqual(one(prod, "aws:ecs/service:Service", "web").options!.ignoreChanges, ["desiredCount", "loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"]);
   assert.ok(prod.resources.some((r) => r.type === "aws:appautoscaling/target:Target"), "autoscaling is what changes the count");
 });
 
