@@ -169,7 +169,7 @@ export function keySettings(type: string, p: Record<string, any>): string {
     case "docker:index/container:Container":
       return `${shortImage(p.image)} user=${p.user ?? "(image)"} readonlyRoot=${yesNo(p.readOnly)} caps=${asArray(p.capabilities?.drops).join(",") || "(default)"} noNewPrivileges=${asArray(p.securityOpts).some((o: string) => /^no-new-privileges(:true)?$/.test(o)) ? "on" : "OFF"} memory=${p.memory ?? "UNLIMITED"} health=${asArray(p.healthcheck?.tests).length ? "on" : "OFF"} logs=${p.logDriver ?? "default"}/${p.logOpts?.["max-size"] ?? "unbounded"} ports=${asArray(p.ports).map((x: any) => `${x.ip ?? "0.0.0.0"}:${x.external ?? "?"}`).join(",") || "none"}${p.privileged ? " PRIVILEGED" : ""}${p.networkMode === "host" ? " network=HOST" : ""}${p.pidMode === "host" ? " pid=HOST" : ""}`;
     case "aws:ecs/service:Service":
-      return `desired=${p.desiredCount} publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"} circuitBreaker=${p.deploymentCircuitBreaker?.enable ? (p.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback") : "OFF"} platform=${p.platformVersion ?? "LATEST"}${p.enableExecuteCommand ? " exec=ON" : ""}`;
+      return `desired=${p.desiredCount} publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"} circuitBreaker=${p.deploymentCircuitBreaker?.enable ? (p.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback") : (p.deploymentConfiguration?.strategy ?? "ROLLING") === "ROLLING" ? "OFF" : "n/a"} strategy=${deploymentStrategyOf(p)} platform=${p.platformVersion ?? "LATEST"}${p.enableExecuteCommand ? " exec=ON" : ""}`;
     case "aws:ecs/cluster:Cluster":
       return `containerInsights=${asArray(p.settings).find((s: any) => s.name === "containerInsights")?.value ?? "OFF"}`;
     case "aws:lb/loadBalancer:LoadBalancer":
@@ -305,4 +305,17 @@ export function outcomeOf(evaluation: Evaluation): PlanOutcome {
   const count = (level: EnforcementLevel) => evaluation.violations.filter((v) => v.enforcementLevel === level).length;
   const mandatory = count("mandatory");
   return { mandatory, advisory: count("advisory"), ruleErrors: evaluation.errors.length, exitCode: mandatory > 0 || evaluation.errors.length > 0 ? 1 : 0 };
+}
+
+/** An ECS service's strategy and bake times, as its deploymentConfiguration says: `CANARY 10%/5m bake=10m`, `ROLLING`. */
+function deploymentStrategyOf(p: any): string {
+  const d = p.deploymentConfiguration ?? {};
+  const strategy = d.strategy ?? "ROLLING";
+  if (strategy === "ROLLING") return "ROLLING";
+  const step = d.canaryConfiguration
+    ? ` ${d.canaryConfiguration.canaryPercent}%/${d.canaryConfiguration.canaryBakeTimeInMinutes ?? 0}m`
+    : d.linearConfiguration
+      ? ` ${d.linearConfiguration.stepPercent}%/${d.linearConfiguration.stepBakeTimeInMinutes ?? 0}m`
+      : "";
+  return `${strategy}${step} bake=${d.bakeTimeInMinutes ?? 0}m`;
 }
