@@ -453,7 +453,7 @@ function checkRoutes(services: ServiceSettings[], servicesKey: string, problems:
   const ruled = routed.filter((s) => s.route!.pathPatterns.length > 0 || s.route!.hostHeaders.length > 0 || shiftsTraffic(s.deployment));
   const targetGroups = routed.reduce((n, s) => n + (shiftsTraffic(s.deployment) ? 2 : 1), 0);
   if (ruled.length > MAX_LISTENER_RULES || targetGroups > MAX_TARGET_GROUPS) {
-    problems.add(servicesKey, routed.map((s) => s.name), `at most ${MAX_TARGET_GROUPS} target groups (two per canary, linear or blueGreen service) and ${MAX_LISTENER_RULES} listener rules (one per route with conditions, and per default route that shifts traffic) (ALB: target groups and rules per load balancer)`);
+    problems.add(servicesKey, routed.map((s) => s.name), `at most ${MAX_TARGET_GROUPS} routed services and target groups in all (two per canary, linear or blueGreen service), at most ${MAX_LISTENER_RULES} listener rules (one per route with conditions, and per default route that shifts traffic) (ALB: target groups and rules per load balancer)`);
   }
   const shiftingDefault = routed.find((s) => s.route!.isDefault && shiftsTraffic(s.deployment));
   if (shiftingDefault) {

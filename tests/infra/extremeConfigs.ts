@@ -56,6 +56,9 @@ function services(count: number, routed: number, region: string, account: string
       const hosts = [0, 1].slice(0, ROUTE_CONDITION_VALUES - paths.length).map((h) => `*.${fill(`h${h}-${name}-`, 126)}`);
       service.route = { default: i === 0, pathPatterns: paths, hostHeaders: hosts, priority: 50000 - i };
       service.healthCheckGracePeriodSeconds = 3600;
+      // Rolling where the extreme needs it: a default route with conditions cannot shift traffic, and 100 shifting
+      // services would need 200 target groups (100 per ALB). The others keep the environment's canary (alt-<name>).
+      if (i === 0 || routed > 50) service.deployment = { strategy: "rolling" };
     }
     out[name] = service;
   }
