@@ -146,6 +146,13 @@ function shortImage(image: unknown): string {
   return id ? `${id[1]}…` : s;
 }
 
+/** `alarms=4 rollback` (the CloudWatch alarms ECS watches during a deployment), `alarms=NONE` without. */
+function deploymentAlarmsOf(p: Record<string, any>): string {
+  const names = asArray(p.alarms?.alarmNames);
+  if (p.alarms?.enable !== true || names.length === 0) return "alarms=NONE";
+  return `alarms=${names.length} ${p.alarms.rollback === true ? "rollback" : "no-rollback"}`;
+}
+
 /** One line of the key (mostly hardening) settings of a resource; empty when there is nothing worth showing. */
 export function keySettings(type: string, p: Record<string, any>): string {
   switch (type) {
@@ -169,7 +176,22 @@ export function keySettings(type: string, p: Record<string, any>): string {
     case "docker:index/container:Container":
       return `${shortImage(p.image)} user=${p.user ?? "(image)"} readonlyRoot=${yesNo(p.readOnly)} caps=${asArray(p.capabilities?.drops).join(",") || "(default)"} noNewPrivileges=${asArray(p.securityOpts).some((o: string) => /^no-new-privileges(:true)?$/.test(o)) ? "on" : "OFF"} memory=${p.memory ?? "UNLIMITED"} health=${asArray(p.healthcheck?.tests).length ? "on" : "OFF"} logs=${p.logDriver ?? "default"}/${p.logOpts?.["max-size"] ?? "unbounded"} ports=${asArray(p.ports).map((x: any) => `${x.ip ?? "0.0.0.0"}:${x.external ?? "?"}`).join(",") || "none"}${p.privileged ? " PRIVILEGED" : ""}${p.networkMode === "host" ? " network=HOST" : ""}${p.pidMode === "host" ? " pid=HOST" : ""}`;
     case "aws:ecs/service:Service":
-      return `desired=${p.desiredCount} publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"} circuitBreaker=${p.deploymentCircuitBreaker?.enable ? (p.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback") : (p.deploymentConfiguration?.strategy ?? "ROLLING") === "ROLLING" ? "OFF" : "n/a"} strategy=${deploymentStrategyOf(p)} platform=${p.platformVersion ?? "LATEST"}${p.enableExecuteCommand ? " exec=ON" : ""}`;
+      return `desired=${p.desiredCount} publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"} circuitBreaker=${p.deploymentCircuitBreaker?.enable ? (p.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback") : (p.deploymentConfiguration?.strategy ?? "ROLLING") === "ROLLING" ? "OFF" : "n/a"} strategy=${deploymentStrategyOf(p)} platform=${p.platformVersion ?? "LATEST"}${p.enableExecuteCommand ? " exec=ON" : ""} ${deploymentAlarmsOf(p)}`;
+    case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+      const metric = p.metricName ?? asArray(p.metricQueries).find((q: any) => q.returnData)?.expression ?? "?";
+      const stat = p.extendedStatistic ?? p.statistic ?? "";
+      return `${p.name ?? "?"}: ${metric}${stat ? ` (${stat})` : ""} ${p.comparisonOperator === "GreaterThanThreshold" ? ">" : p.comparisonOperator ?? "?"} ${p.threshold} for ${p.datapointsToAlarm ?? p.evaluationPeriods}/${p.evaluationPeriods}x${p.period}s missing=${p.treatMissingData ?? "missing"} actions=${asArray(p.alarmActions).length}`;
+    }
+    case "aws:sns/topic:Topic":
+      return `name=${p.name ?? "?"} kms=${p.kmsMasterKeyId ? "on" : "OFF"}`;
+    case "aws:sns/topicSubscription:TopicSubscription":
+      return `${p.protocol} ${p.endpoint}`;
+    case "aws:cloudwatch/eventRule:EventRule": {
+      const pattern = parseJsonDocument(p.eventPattern) as Record<string, any> | undefined;
+      return `${p.name ?? "?"}: ${asArray(pattern?.source).join(",")} ${asArray(pattern?.["detail-type"]).map((d: string) => JSON.stringify(d)).join(",")}`;
+    }
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return `name=${p.dashboardName ?? "?"} widgets=${asArray((parseJsonDocument(p.dashboardBody) as { widgets?: unknown[] })?.widgets).length}`;
     case "aws:ecs/cluster:Cluster":
       return `containerInsights=${asArray(p.settings).find((s: any) => s.name === "containerInsights")?.value ?? "OFF"}`;
     case "aws:lb/loadBalancer:LoadBalancer":

@@ -5,6 +5,7 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import { albRules } from "./albRules";
 import { deliveryRules } from "./deliveryRules";
+import { deploymentRules } from "./deploymentRules";
 import { dockerRules } from "./dockerRules";
 import { ecsRules } from "./ecsRules";
 import { identityRules } from "./identityRules";
@@ -17,7 +18,7 @@ export type { BerthRule, BerthResourceRule, BerthStackRule, Controls } from "./r
 
 export const POLICY_PACK_NAME = "berth-production";
 
-export const berthRules: BerthRule[] = [...registryRules, ...ecsRules, ...albRules, ...networkRules, ...storageRules, ...identityRules, ...deliveryRules, ...dockerRules];
+export const berthRules: BerthRule[] = [...registryRules, ...ecsRules, ...deploymentRules, ...albRules, ...networkRules, ...storageRules, ...identityRules, ...deliveryRules, ...dockerRules];
 
 export interface RuleMetadataRow {
   rule: string;

@@ -46,13 +46,16 @@ export function serviceAlarmNames(settings: Settings, service: ServiceSettings):
 
 /** The dimension values the alarms need: the cluster's name, and for a routed service the ALB and target group ARN suffixes. */
 export interface AlarmDimensions {
-  clusterName: string;
+  clusterName: pulumi.Input<string>;
   serviceName: string;
-  loadBalancerArnSuffix?: string;
-  targetGroupArnSuffix?: string;
+  loadBalancerArnSuffix?: pulumi.Input<string>;
+  targetGroupArnSuffix?: pulumi.Input<string>;
 }
 
-/** One alarm's arguments (without actions and tags), from the thresholds and the dimensions. Pure: tested directly. */
+/**
+ * One alarm's arguments (without name, actions and tags), from the thresholds and the dimensions. Pure: tested
+ * directly. Only the dimension values may be outputs, so a first preview knows every metric and expression.
+ */
 export function alarmArgs(kind: AlarmKind, t: ServiceAlarmSettings, d: AlarmDimensions): aws.cloudwatch.MetricAlarmArgs {
   const common = { period: ALARM_PERIOD_SECONDS, evaluationPeriods: t.evaluationPeriods, datapointsToAlarm: t.evaluationPeriods };
   const ecs = { ClusterName: d.clusterName, ServiceName: d.serviceName };
@@ -171,16 +174,11 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     this.names = serviceAlarmNames(settings, service);
     this.rollback = thresholds.rollback;
     const kinds = thresholds.enabled ? alarmKindsFor(service, containerInsightsOn(settings)) : [];
-    const dims = pulumi.all([args.clusterName, args.loadBalancer?.arnSuffix, args.targetGroup?.arnSuffix]);
+    const dims: AlarmDimensions = { clusterName: args.clusterName, serviceName: service.name, loadBalancerArnSuffix: args.loadBalancer?.arnSuffix, targetGroupArnSuffix: args.targetGroup?.arnSuffix };
     for (const kind of kinds) {
-      const base = alarmArgs(kind, thresholds, { clusterName: "cluster", serviceName: service.name, loadBalancerArnSuffix: "lb", targetGroupArnSuffix: "tg" });
-      // Dimensions carry outputs (cluster name, ARN suffixes): the same pure function, applied to their values.
-      const withDims = dims.apply(([clusterName, lb, tg]) => alarmArgs(kind, thresholds, { clusterName, serviceName: service.name, loadBalancerArnSuffix: lb, targetGroupArnSuffix: tg }));
       this.alarms[kind] = new aws.cloudwatch.MetricAlarm(`${name}-${kind}`, {
-        ...base,
+        ...alarmArgs(kind, thresholds, dims),
         name: alarmName(settings, service.name, kind),
-        dimensions: base.dimensions ? withDims.apply((a) => a.dimensions as Record<string, string>) : undefined,
-        metricQueries: base.metricQueries ? withDims.apply((a) => a.metricQueries as aws.types.input.cloudwatch.MetricAlarmMetricQuery[]) : undefined,
         actionsEnabled: true,
         alarmActions: [args.topicArn],
         okActions: [args.topicArn],

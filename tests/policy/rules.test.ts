@@ -9,6 +9,7 @@ import { checkPackConfig, enforcementLevelOf, evaluateRules, packAnalyzer } from
 import { parsePackConfig, reconcilePackConfig, UNKNOWN } from "../../policy/analyzerClient";
 import { subject, taskDefinition, violationsOf, violationsOfStack } from "./ruleHarness";
 import { dockerResourceCases } from "./dockerCases";
+import { deploymentResourceCases, deploymentStackCases } from "./deploymentCases";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -231,6 +232,8 @@ const resourceCases: Record<string, Case> = {
   },
   // Docker containers (the local stack): tests/policy/dockerCases.ts.
   ...dockerResourceCases,
+  // ECS deployments: tests/policy/deploymentCases.ts.
+  ...deploymentResourceCases,
 };
 
 const ecrRepo = (name: string) => subject(REPO, { ...goodRepo, name }, name);
@@ -279,6 +282,7 @@ const stackCases: Record<string, { pass: ReturnType<typeof subject>[][]; fail: [
     pass: [[bucket("logs"), bucketPolicy("logs", [denyInsecure])]],
     fail: [[[bucket("logs")], "without TLS"], [[bucket("logs"), bucketPolicy("logs", [{ Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: "*" }])], "without TLS"]],
   },
+  ...deploymentStackCases,
 };
 
 test("every rule of the pack has passing and failing cases in this file", () => {
