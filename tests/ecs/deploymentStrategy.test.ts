@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { problemAt, problemsFor, service, settingsFor } from "./fixtures";
 import { renderDeploymentSettings, describeDeployment } from "../../infra/fargateService";
+import { keySettings } from "../../policy/offlinePlan";
 
 const web = (deployment: Record<string, unknown>) => (s: Record<string, Record<string, unknown>>) => void (s.web!.deployment = deployment);
 const KEY = "berth:services.web.deployment";
@@ -19,7 +20,7 @@ test("defaults: prod web a 10 % canary watched 5 min, baked 10 min; staging web 
 test("rolling renders ECS's rolling update: ROLLING, circuit breaker (rollback per hardening), 100/200", () => {
   const d = service(settingsFor("prod", web({ strategy: "rolling" })), "web").deployment;
   assert.deepEqual(renderDeploymentSettings(d, true), { deploymentConfiguration: { strategy: "ROLLING" }, deploymentCircuitBreaker: { enable: true, rollback: true }, deploymentMinimumHealthyPercent: 100, deploymentMaximumPercent: 200 });
-  assert.equal(renderDeploymentSettings(d, false).deploymentCircuitBreaker?.rollback, false);
+  assert.deepEqual(renderDeploymentSettings(d, false).deploymentCircuitBreaker, { enable: true, rollback: false });
   assert.equal(describeDeployment(d), "rolling");
 });
 
@@ -99,8 +100,7 @@ test("a shifting default route cannot also carry conditions, and its /* rule res
   });
 });
 
-test("the offline plan's ECS service line shows the strategy and its bake times", async () => {
-  const { keySettings } = await import("../../policy/offlinePlan");
+test("the offline plan's ECS service line shows the strategy and its bake times", () => {
   const canary = renderDeploymentSettings(service(settingsFor("prod"), "web").deployment, true);
   assert.match(keySettings("aws:ecs/service:Service", canary), /circuitBreaker=n\/a strategy=CANARY 10%\/5m bake=10m /);
   const rolling = renderDeploymentSettings(service(settingsFor("prod"), "worker").deployment, true);
