@@ -384,6 +384,35 @@ export const CLOUD_LIMIT_CHECKS: readonly CloudLimitCheck[] = [
     },
   },
   {
+    id: "aws-cloudwatch-alarm-name",
+    types: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (AlarmName: 1-255 characters)",
+    check: (r) => lengthProblem("alarm name", physicalName(r), 1, 255),
+  },
+  {
+    id: "aws-cloudwatch-dashboard",
+    types: ["aws:cloudwatch/dashboard:Dashboard"],
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html (0 to 500 widgets); API_PutDashboard.html (DashboardName: up to 255 of A-Z a-z 0-9 - _)",
+    check: (r) => {
+      const out = lengthProblem("dashboard name", typeof r.inputs.dashboardName === "string" ? { name: r.inputs.dashboardName, kind: "dashboardName" } : undefined, 1, 255, ALPHANUM_DASH_UNDERSCORE, "letters, digits, - and _");
+      const widgets = parseObject(r.inputs.dashboardBody).widgets;
+      if (Array.isArray(widgets) && widgets.length > 500) out.push(`dashboard body has ${widgets.length} widgets; at most 500`);
+      return out;
+    },
+  },
+  {
+    id: "aws-events-rule-name",
+    types: ["aws:cloudwatch/eventRule:EventRule"],
+    source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Name: 1-64 of [.\\-_A-Za-z0-9])",
+    check: (r) => lengthProblem("rule name", physicalName(r), 1, 64, /^[.\-_A-Za-z0-9]+$/, "letters, digits and . - _"),
+  },
+  {
+    id: "aws-sns-topic-name",
+    types: ["aws:sns/topic:Topic"],
+    source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (Name: up to 256 letters, digits, - and _; a FIFO topic's ends in .fifo)",
+    check: (r) => lengthProblem("topic name", physicalName(r), 1, 256, /^[A-Za-z0-9_-]+(\.fifo)?$/, "letters, digits, - and _ (a FIFO topic: + .fifo)"),
+  },
+  {
     id: "github-environment-name",
     types: ["github:index/repositoryEnvironment:RepositoryEnvironment"],
     source: "https://docs.github.com/en/actions/reference/workflows-and-actions/deployments-and-environments (environment names are not case sensitive, at most 255 characters)",
