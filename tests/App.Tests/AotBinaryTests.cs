@@ -197,6 +197,23 @@ public sealed class AotBinaryTests(AotBinaryFixture binary, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Log_levels_come_from_the_Logging_environment_variables()
+    {
+        // The stacks set Logging__LogLevel__Default (Pulumi.<stack>.yaml); the host reads the "Logging" section.
+        using var berth = BerthProcess.Start(binary.BinaryPath, new Dictionary<string, string>
+        {
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
+        await berth.WaitUntilHealthyAsync(StartTimeout);
+        berth.SendSigterm();
+        Assert.True(await berth.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.Equal(0, berth.ExitCode);
+        Assert.DoesNotContain(berth.StandardOutput, line => line.Contains("\"LogLevel\":\"Information\""));
+        Assert.DoesNotContain(berth.StandardOutput, line => line.Contains("Application is shutting down"));
+    }
+
+    [Fact]
     public void Publish_produces_a_single_small_native_binary()
     {
         var files = Directory.GetFiles(Path.GetDirectoryName(binary.BinaryPath)!).Select(f => Path.GetFileName(f)!).ToArray();
