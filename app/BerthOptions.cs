@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Berth.App;
@@ -17,37 +16,31 @@ public sealed class BerthOptions
     public string Environment { get; set; } = "development";
 
     /// <summary>"web" (default) or "worker"; the "worker" command-line argument sets it too.</summary>
-    [SettingAllowed("Berth:Mode", RunMode.Web, RunMode.Worker)]
     public string Mode { get; set; } = RunMode.Web;
 
     /// <summary>Upper bound for a graceful shutdown (HostOptions.ShutdownTimeout).</summary>
-    [SettingRange("Berth:ShutdownTimeoutSeconds", 1, 3600)]
     public int ShutdownTimeoutSeconds { get; set; } = 20;
 
     /// <summary>
     /// After SIGTERM, keep serving (with /ready answering 503) this long before Kestrel stops accepting connections,
     /// so a load balancer notices. 0 = stop accepting right away; in-flight requests always finish.
     /// </summary>
-    [SettingRange("Berth:DrainDelaySeconds", 0, 3600)]
     public int DrainDelaySeconds { get; set; }
 
     /// <summary>
     /// The memory the connection limits are derived from (<see cref="ConnectionLimits"/>). 0 (default) = the
     /// container's cgroup memory limit.
     /// </summary>
-    [SettingRange("Berth:MemoryLimitMiB", 0, 1024 * 1024)]
     public int MemoryLimitMiB { get; set; }
 
     /// <summary>Maps the diagnostics endpoint GET /delay. Off by default and in every stack; tests turn it on.</summary>
     public bool DiagnosticsEnabled { get; set; }
 
-    [ValidateObjectMembers]
     public WorkerOptions Worker { get; set; } = new();
 }
 
 public sealed class WorkerOptions
 {
-    [SettingRange("Berth:Worker:IntervalSeconds", 1, 86_400)]
     public int IntervalSeconds { get; set; } = 30;
 }
 
@@ -59,26 +52,42 @@ public static class RunMode
     public static bool IsWorker(string? mode) => string.Equals(mode, Worker, StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Source-generated (no reflection, Native AOT safe) validation of the attributes above.</summary>
-[OptionsValidator]
-public sealed partial class BerthOptionsValidator : IValidateOptions<BerthOptions>;
-
-/// <summary>An integer setting within [minimum, maximum]; the error names the key, the value and the range.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class SettingRangeAttribute(string key, int minimum, int maximum) : ValidationAttribute
+/// <summary>
+/// Checks every setting once at start (registered with ValidateOnStart): each error names the key, the value and
+/// what is allowed, and all errors are reported together (OptionsValidationException).
+/// A plain IValidateOptions instead of DataAnnotations attributes (ValidateDataAnnotations, or the
+/// [OptionsValidator] source generator, which emits calls to System.ComponentModel.DataAnnotations.Validator):
+/// DataAnnotations brings TypeDescriptor and the reflection metadata and generic code it keeps alive into the Native
+/// AOT binary: 0.54 MB of 8.6 MB (dotnet publish, linux-x64), for checks that are a few comparisons.
+/// </summary>
+public sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
 {
-    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        value is int n && n >= minimum && n <= maximum
-            ? ValidationResult.Success
-            : new ValidationResult($"{key} is {value}; allowed: an integer from {minimum} to {maximum}");
-}
+    public ValidateOptionsResult Validate(string? name, BerthOptions options)
+    {
+        var errors = new List<string>();
+        CheckRange(errors, "Berth:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
+        CheckRange(errors, "Berth:DrainDelaySeconds", options.DrainDelaySeconds, 0, 3600);
+        CheckRange(errors, "Berth:MemoryLimitMiB", options.MemoryLimitMiB, 0, 1024 * 1024);
+        CheckRange(errors, "Berth:Worker:IntervalSeconds", options.Worker.IntervalSeconds, 1, 86_400);
+        CheckAllowed(errors, "Berth:Mode", options.Mode, RunMode.Web, RunMode.Worker);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 
-/// <summary>A string setting that is one of a few values (case-insensitive); the error names the key, value and values.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class SettingAllowedAttribute(string key, params string[] allowed) : ValidationAttribute
-{
-    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        value is string s && allowed.Contains(s, StringComparer.OrdinalIgnoreCase)
-            ? ValidationResult.Success
-            : new ValidationResult($"{key} is '{value}'; allowed: {string.Join(", ", allowed.Select(a => $"'{a}'"))}");
+    /// <summary>An integer setting within [minimum, maximum].</summary>
+    private static void CheckRange(List<string> errors, string key, int value, int minimum, int maximum)
+    {
+        if (value < minimum || value > maximum)
+        {
+            errors.Add($"{key} is {value}; allowed: an integer from {minimum} to {maximum}");
+        }
+    }
+
+    /// <summary>A string setting that is one of a few values (case-insensitive).</summary>
+    private static void CheckAllowed(List<string> errors, string key, string? value, params string[] allowed)
+    {
+        if (value is null || !allowed.Contains(value, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"{key} is '{value}'; allowed: {string.Join(", ", allowed.Select(a => $"'{a}'"))}");
+        }
+    }
 }

@@ -27,6 +27,29 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Every_bad_setting_is_reported_at_once_and_the_mode_is_case_insensitive()
+    {
+        var result = new BerthOptionsValidator().Validate(null, new BerthOptions
+        {
+            ShutdownTimeoutSeconds = 3601,
+            DrainDelaySeconds = 3601,
+            Mode = "",
+            Worker = new WorkerOptions { IntervalSeconds = 86_401 },
+        });
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+            [
+                "Berth:ShutdownTimeoutSeconds is 3601; allowed: an integer from 1 to 3600",
+                "Berth:DrainDelaySeconds is 3601; allowed: an integer from 0 to 3600",
+                "Berth:Worker:IntervalSeconds is 86401; allowed: an integer from 1 to 86400",
+                "Berth:Mode is ''; allowed: 'web', 'worker'",
+            ],
+            result.Failures);
+        Assert.True(new BerthOptionsValidator().Validate(null, new BerthOptions { Mode = "WORKER", MemoryLimitMiB = 1024 * 1024 }).Succeeded);
+    }
+
+    [Fact]
     public async Task The_defaults_are_valid_and_the_clamps_are_gone_the_values_are_used_as_given()
     {
         var server = LiveBerthServer.WithArguments(["worker", "--Berth:ShutdownTimeoutSeconds=1", "--Berth:Worker:IntervalSeconds=1"]);
