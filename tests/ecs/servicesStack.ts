@@ -268,7 +268,9 @@ export function describeServicesStack(stack: "staging" | "prod") {
       });
 
       test("the policy pack finds nothing to flag in this service's resources", async () => {
-        const mine = [r().component, ...r().children];
+        // With the service's deployment alarms (infra/observability/alarms.ts), which the stack rule joins on names.
+        const alarms = captured.resources.find((x) => x.type === "berth:observability:ServiceAlarms" && x.name === `${svc.name}-alarms`);
+        const mine = [r().component, ...r().children, ...captured.resources.filter((x) => alarms && x.parentUrn === alarms.urn)];
         const result = await evaluateRules(
           mine.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })),
           { rules: undefined },
