@@ -7,7 +7,9 @@
 #   https://github.com/berth/berth), SOURCE_DATE_EPOCH (default: HEAD's commit time, seconds since the epoch),
 #   BUILD_TIME (default: SOURCE_DATE_EPOCH as UTC ISO 8601); BERTH_SKIP_STANDINS=1 to not touch the base images.
 # Reproducible: `buildah bud --timestamp $SOURCE_DATE_EPOCH` gives every file in the new layers and the image config
-# that time, so the same commit and build args give the same image digest (tests/container/reproducible.test.ts).
+# that time, and the config's per-build values (container ID, hostname, parent) are removed after the build (see
+# normalize_docker_config), so the same commit and build args give the same image digest
+# (tests/container/reproducible.test.ts).
 # --no-cache: no layer cache (a build from scratch; the NuGet package cache mount stays).
 # Prints the image ID on stdout, timings on stderr.
 set -euo pipefail
@@ -51,6 +53,37 @@ TMPDIR="$BERTH_CONTAINERS_TMPDIR" buildah bud --format docker "${cache[@]}" --fo
   --build-arg GIT_SHA="$GIT_SHA" --build-arg VERSION="$VERSION" --build-arg SOURCE_URL="$SOURCE_URL" \
   --build-arg SOURCE_DATE_EPOCH="$SOURCE_DATE_EPOCH" --build-arg BUILD_TIME="$BUILD_TIME" \
   -f "$dockerfile" -t "$tag" "$context" >&2
+# buildah 1.28 writes values into a docker-format config that differ on every build even with --timestamp:
+# "container" (the build container's random ID), config/container_config "Hostname" (a random 12-hex name when
+# the base image sets none), and "parent" (the previous step's image, whose config carries the same random values
+# when --layers commits one per step). buildah >= 1.41 drops them under --timestamp/--source-date-epoch (commit
+# 2d0152e99 "build: --source-date-epoch/--timestamp use static hostname/cid": Hostname "sandbox", no container;
+# image.go sets "parent" only with --compat-set-parent). Do the same here: rewrite the config, point the manifest
+# at it and store it under the same tag; the layers are untouched. The old image is removed when nothing else
+# names it.
+normalize_docker_config() { # tag
+  local dir old cfg new size
+  old=$(podman image inspect --format '{{.Id}}' "$1")
+  dir=$(mktemp -d "$BERTH_CONTAINERS_TMPDIR/normalize-XXXXXX")
+  skopeo copy -q --preserve-digests "containers-storage:$1" "dir:$dir"
+  cfg=$(jq -r '.config.digest | sub("^sha256:"; "")' "$dir/manifest.json")
+  jq -cj 'if has("container_config") then
+            del(.container, .parent)
+            | .config.Hostname = "sandbox" | .config.Domainname = ""
+            | .container_config.Hostname = "sandbox" | .container_config.Domainname = ""
+          else . end' "$dir/$cfg" >"$dir/config.json"
+  new=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
+  size=$(stat -c %s "$dir/config.json")
+  if [ "$new" != "$cfg" ]; then
+    rm -f "$dir/$cfg" && mv "$dir/config.json" "$dir/$new"
+    jq -cj --arg d "sha256:$new" --argjson s "$size" '.config.digest = $d | .config.size = $s' "$dir/manifest.json" >"$dir/manifest.new"
+    mv "$dir/manifest.new" "$dir/manifest.json"
+    skopeo copy -q --preserve-digests "dir:$dir" "containers-storage:$1"
+    [ -n "$(podman image inspect --format '{{join .RepoTags ","}}' "$old" 2>/dev/null)" ] || podman rmi "$old" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+}
+normalize_docker_config "$tag"
 t2=$(date +%s%3N)
 id=$(podman image inspect --format '{{.Id}}' "$tag")
 size=$(podman image inspect --format '{{.Size}}' "$tag")

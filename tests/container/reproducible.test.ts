@@ -5,6 +5,13 @@
 // different content (ECR: ImageTagAlreadyExistsException), so a rebuild of a pushed commit must give the same
 // digest (issue 11, defect 5). The time inputs: SOURCE_DATE_EPOCH (the commit time) as build arg and as
 // `buildah bud --timestamp` (every file in the new layers and the image's created time); BUILD_TIME from it.
+// Two sources of difference this test found, each fixed where it arises:
+// - the Native AOT binary: under concurrent compilation the .NET 10 LoggerMessage source generator emits its classes
+//   in a random order (dotnet/runtime#119587), so berth.dll's IL and the binary differ; app/csc-sequential.rsp
+//   compiles with /parallel- (app/Berth.App.csproj, CompilerResponseFile);
+// - the image config: buildah 1.28 writes the build container's ID, a random hostname and the previous step's image
+//   ID into a docker-format config; buildah >= 1.41 drops them under --timestamp (containers/buildah commit
+//   2d0152e99), scripts/containers/build-image.sh does the same after the build.
 // Both builds use one frozen copy of the build context. Slow: two full builds (~1-3 min each on 2 cores). The stand-in base images are reused.
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
@@ -72,6 +79,30 @@ function buildFromScratch(tag: string, skipStandins: boolean): Promise<void> {
   });
 }
 
+/** The image's config JSON as stored (skopeo reads it raw from the private storage). */
+function rawConfig(tag: string): Record<string, unknown> {
+  const out = execFileSync("skopeo", ["inspect", "--raw", "--config", `containers-storage:${tag}`], {
+    encoding: "utf8",
+    env: containersEnv(),
+  });
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+/** The config fields (one level into `config`/`container_config`) whose values differ between two configs. */
+function configDifferences(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const diffs: string[] = [];
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const [x, y] = [a[key], b[key]];
+    const nested = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+    if ((key === "config" || key === "container_config") && nested(x) && nested(y)) {
+      for (const sub of configDifferences(x as Record<string, unknown>, y as Record<string, unknown>)) diffs.push(`${key}.${sub}`);
+    } else if (JSON.stringify(x) !== JSON.stringify(y)) {
+      diffs.push(`${key}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
+    }
+  }
+  return diffs;
+}
+
 interface Built {
   id: string;
   digest: string;
@@ -117,6 +148,8 @@ describe("the image is reproducible (two builds of one commit from scratch)", { 
     assert.equal(binaries[1], binaries[0], "the Native AOT binary is byte-identical");
     assert.deepEqual(b.diffIds, a.diffIds, "every layer's diff ID (the AOT binary's layer included)");
     assert.equal(b.created, a.created, "image created time");
+    const differences = configDifferences(...(TAGS.map(rawConfig) as [Record<string, unknown>, Record<string, unknown>]));
+    assert.deepEqual(differences, [], "the two image configs differ in these fields");
     assert.equal(b.id, a.id, "image ID (config digest)");
     assert.equal(b.digest, a.digest, "manifest digest");
   });
