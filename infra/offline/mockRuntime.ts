@@ -4,8 +4,8 @@
  *
  * The mocks echo every input and synthesise the outputs a provider would compute (ARNs, URLs, digests) in
  * `computedOutputs`, so the program's `apply`s run. Unknown invokes throw instead of returning `undefined`.
- * See ../../../shared/PULUMI-TESTING.md for the traps this avoids (await setMocks, set config before import,
- * waitForRPCs, one stack per process).
+ * Traps it avoids: `setMocks` is awaited and config set before the program is imported (imported first, nothing
+ * reaches the mocks), registrations are awaited (`waitForRPCs`), and mock state is global, so one stack per process.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
