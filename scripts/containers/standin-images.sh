@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes (or reuses) local STAND-IN base images under the official Microsoft names, so the unchanged root Dockerfile
-# builds with `--pull-never` on a machine where no container registry is reachable (see /work/shared/CONTAINERS.md):
+# builds with `--pull-never` on a machine where no container registry is reachable (scripts/containers/README.md):
 #   mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled  chiseled-like: no shell, no package manager; libc,
 #                                                               libstdc++, libssl, zlib, CA bundle, user app (1654)
 #   mcr.microsoft.com/dotnet/sdk:10.0-noble-aot                 Debian extract + clang/zlib1g-dev + host .NET SDK
