@@ -30,9 +30,17 @@ before(async () => {
 });
 
 const container = (name: string) => JSON.parse(serviceResources(captured, name).one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)[0];
+/** The service's deployment alarms (infra/observability/alarms.ts): a ServiceAlarms component `<name>-alarms`. */
+const alarmsOf = (name: string) => {
+  const component = captured.resources.find((x) => x.type === "berth:observability:ServiceAlarms" && x.name === `${name}-alarms`);
+  assert.ok(component, `${name}: its ServiceAlarms component`);
+  return captured.resources.filter((x) => x.parentUrn === component.urn && x.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+};
+/** The pack on the service's resources and its deployment alarms, which berth-ecs-deployment-alarms joins on names. */
 const violationsOf = async (name: string) => {
   const r = serviceResources(captured, name);
-  const result = await evaluateRules([r.component, ...r.children].filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })));
+  const mine = [r.component, ...r.children, ...alarmsOf(name)];
+  const result = await evaluateRules(mine.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })));
   assert.deepEqual(result.errors, []);
   return result.violations.filter((v) => v.resource).map((v) => v.rule).sort();
 };
@@ -53,6 +61,13 @@ describe("worker with every hardening opt-out", () => {
   test("it loses exactly its log key", () => {
     const mine = serviceResources(captured, "worker").children.map((r) => `${r.type} ${r.name}`).sort();
     assert.deepEqual(mine, expectedServiceResources("worker").filter((k) => k !== "aws:kms/key:Key worker-logs"));
+  });
+
+  test("no hardening opt-out touches the deployment alarms: worker still attaches all of its own, with rollback", () => {
+    const svc = serviceResources(captured, "worker").one("aws:ecs/service:Service").inputs;
+    const names = alarmsOf("worker").map((a) => a.inputs.name).sort();
+    assert.ok(names.length > 0, "worker keeps its alarms");
+    assert.deepEqual({ ...svc.alarms, alarmNames: [...svc.alarms.alarmNames].sort() }, { alarmNames: names, enable: true, rollback: true });
   });
 
   test("the policy pack flags each opt-out on worker", async () => {
