@@ -15,6 +15,7 @@ import {
   AWS_REGION_ALLOWED,
   AWS_REGION_PATTERN,
   GCP_REGION_ALLOWED,
+  GITHUB_ACTOR_PATTERN,
   GCP_REGION_PATTERN,
   readArtifactRegistrySettings,
   readEcrSettings,
@@ -139,6 +140,7 @@ export const STACK_SCOPED_KEYS: Record<string, string> = {
   imageSha: "The full 40-hex commit SHA the image is built from and tagged with (CI passes it); unset: git rev-parse HEAD.",
   releaseTag: "vX.Y.Z release being built (adds the tag vX.Y.Z-<sha>); unset: a vX.Y.Z git tag at HEAD.",
   deploySha: "Rollback: deploy this earlier full 40-hex SHA's existing image instead of building; unset: build the current commit.",
+  ghcrUser: "The user of the GHCR login (CI passes github.actor, whose token it is); unset: the GitHub owner.",
   ghcrToken: "Secret (`pulumi config set --secret`): GitHub token with write:packages for the GHCR push; unset: the push is skipped with a warning.",
 };
 
@@ -250,7 +252,11 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
       aws, gcp,
       ecr: readEcrSettings(berth.section("ecr"), environment, aws.accountId, awsRegion),
       artifactRegistry: readArtifactRegistrySettings(berth.section("artifactRegistry"), environment, gcp.region),
-      ghcr: readGhcrSettings(berth.section("ghcr"), environment),
+      ghcr: readGhcrSettings(
+        berth.section("ghcr"),
+        environment,
+        berth.string("ghcrUser", { pattern: GITHUB_ACTOR_PATTERN, allowed: "a GitHub login (github.actor): 1-39 letters, digits and hyphens, optionally <app>[bot]" }) ?? github.owner,
+      ),
       network: readNetworkSettings(berth.section("network"), environment),
       loadBalancer: readLoadBalancerSettings(berth.section("loadBalancer"), environment, awsRegion),
       cluster: readClusterSettings(berth.section("cluster")),

@@ -195,11 +195,11 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
       this.warnings.push(warning);
       pulumi.log.warn(warning, this);
     }
-    if (ghcrToken) {
+    if (ghcrToken && settings.ghcr) {
       const ghcrRepo = ghcrImageName(settings.github.owner, settings.image.name);
-      registries.push({ address: GHCR_HOST, username: settings.github.owner, password: ghcrToken });
+      registries.push({ address: GHCR_HOST, username: settings.ghcr.username, password: ghcrToken });
       repositories.push(pulumi.output(ghcrRepo));
-      tagTargets.push({ key: "ghcr", repository: pulumi.output(ghcrRepo), username: settings.github.owner, password: ghcrToken });
+      tagTargets.push({ key: "ghcr", repository: pulumi.output(ghcrRepo), username: settings.ghcr.username, password: ghcrToken });
       refs.ghcr = pulumi.output(`${ghcrRepo}:${tags[0]}`);
     }
     if (artifactRegistry) {

@@ -63,7 +63,15 @@ export interface ArtifactRegistrySettings {
 
 export interface GhcrSettings {
   enabled: boolean;
+  /** The GHCR login's user: `berth:ghcrUser` (CI passes `github.actor`, as GitHub's GHCR docs log in), else the owner. */
+  username: string;
 }
+
+/**
+ * A GitHub login as `github.actor` gives it: 1-39 letters, digits and hyphens, or an app's bot account
+ * `<app>[bot]` (https://docs.github.com/en/actions/learn-github-actions/contexts#github-context).
+ */
+export const GITHUB_ACTOR_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 
 export function readImageSettings(berth: ConfigSection): ImageSettings {
   return {
@@ -137,9 +145,9 @@ export function readArtifactRegistrySettings(s: ConfigSection, environment: Envi
   return out;
 }
 
-export function readGhcrSettings(s: ConfigSection, environment: Environment): GhcrSettings {
+export function readGhcrSettings(s: ConfigSection, environment: Environment, username: string): GhcrSettings {
   // Prod never builds, so it never pushes to GHCR.
-  const out: GhcrSettings = { enabled: s.boolean("enabled", environment !== "prod") };
+  const out: GhcrSettings = { enabled: s.boolean("enabled", environment !== "prod"), username };
   s.done();
   return out;
 }

@@ -123,7 +123,7 @@ test("preview.yml: pull requests run the suite and the offline plan; only same-r
   assert.equal(pulumiStep.with["comment-on-pr"], true);
   assert.match(pulumiStep.with["stack-name"], /\/berth\/\$\{\{ matrix\.stack \}\}$/);
   // Only staging's preview gets the (read-only) job token as its GHCR credential, as staging's deploy does.
-  assert.match(pulumiStep.with["config-map"], /^\$\{\{ matrix\.stack == 'staging' && format\('.*berth:ghcrToken.*"secret": true.*', secrets\.GITHUB_TOKEN\) \|\| '\{\}' \}\}$/);
+  assert.match(pulumiStep.with["config-map"], /^\$\{\{ matrix\.stack == 'staging' && format\('.*berth:ghcrToken.*"secret": true.*', github\.actor, secrets\.GITHUB_TOKEN\) \|\| '\{\}' \}\}$/);
   assert.match(usesStep(j.preview, "aws-actions/configure-aws-credentials").with["role-to-assume"], /_PREVIEW_AWS_ROLE_ARN/);
   assert.match(usesStep(j.preview, "google-github-actions/auth").with.service_account, /_GCP_PREVIEW_SERVICE_ACCOUNT/);
   assert.match(j.preview.concurrency.group, /\$\{\{ matrix\.stack \}\}/, "concurrency per stack");
