@@ -121,6 +121,38 @@ export function imageLabels(settings: Pick<Settings, "source" | "github" | "imag
   };
 }
 
+/**
+ * DNS suffix of a region's partition, as the AWS SDKs resolve endpoints (aws/aws-sdk-js-v3,
+ * packages/util-endpoints/src/lib/aws/partitions.json: each partition's `regionRegex` and `dnsSuffix`).
+ */
+const PARTITION_DNS_SUFFIXES: [RegExp, string][] = [
+  [/^cn-\w+-\d+$/, "amazonaws.com.cn"],
+  [/^us-iso-\w+-\d+$/, "c2s.ic.gov"],
+  [/^us-isob-\w+-\d+$/, "sc2s.sgov.gov"],
+  [/^eu-isoe-\w+-\d+$/, "cloud.adc-e.uk"],
+  [/^us-isof-\w+-\d+$/, "csp.hci.ic.gov"],
+];
+
+/**
+ * `<account>.dkr.ecr.<region>.<dns suffix>/<name>`: the repository URI ECR gives a private repository (the registry
+ * URL is `https://aws_account_id.dkr.ecr.region.amazonaws.com`:
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html). Computed from the settings, not read from
+ * the repository's `repositoryUrl`, which the provider only knows once the repository exists: a first
+ * `pulumi preview` shows the image's tag references.
+ */
+export function ecrRepositoryUrl(accountId: string, region: string, name: string): string {
+  const suffix = PARTITION_DNS_SUFFIXES.find(([pattern]) => pattern.test(region))?.[1] ?? "amazonaws.com";
+  return `${accountId}.dkr.ecr.${region}.${suffix}/${name}`;
+}
+
+/**
+ * `<location>-docker.pkg.dev/<project>/<repository>`: an Artifact Registry Docker repository's address
+ * (https://cloud.google.com/artifact-registry/docs/docker/names), computed from the settings for the same reason.
+ */
+export function artifactRegistryRepositoryUrl(location: string, project: string, repositoryId: string): string {
+  return `${location}-docker.pkg.dev/${project}/${repositoryId}`;
+}
+
 /** Every `<repository>:<tag>` the build pushes. */
 export function imageTagRefs(repositories: string[], tags: string[]): string[] {
   return repositories.flatMap((repo) => tags.map((tag) => `${repo}:${tag}`));
@@ -172,19 +204,22 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     const tags = imageTagsFor(settings.source);
 
     const ecrToken = aws.ecr.getAuthorizationTokenOutput({ registryId: ecr.repository.registryId }, { parent: this });
+    // Known from the settings (a first preview shows the tag references); the repository is the one `ecr` creates
+    // (its name is the image name, its registry this account's) and exists before the Image (dependsOn below).
+    const ecrRepository = pulumi.output(ecrRepositoryUrl(settings.aws?.accountId ?? "", settings.aws?.region ?? "", settings.image.name));
     const registries: dockerBuild.types.input.RegistryArgs[] = [
       {
-        address: ecr.repository.repositoryUrl.apply((url) => url.split("/")[0]),
+        address: ecrRepository.apply((url) => url.split("/")[0]),
         username: ecrToken.userName,
         password: pulumi.secret(ecrToken.password),
       },
     ];
-    const repositories: pulumi.Output<string>[] = [ecr.repository.repositoryUrl];
+    const repositories: pulumi.Output<string>[] = [ecrRepository];
     // Where the release tag goes: each registry's repository and the credentials the build pushes with.
     const tagTargets: { key: string; repository: pulumi.Output<string>; username: pulumi.Input<string>; password: pulumi.Input<string> }[] = [
-      { key: "ecr", repository: ecr.repository.repositoryUrl, username: ecrToken.userName, password: ecrToken.password },
+      { key: "ecr", repository: ecrRepository, username: ecrToken.userName, password: ecrToken.password },
     ];
-    const refs: Record<string, pulumi.Output<string>> = { ecr: pulumi.interpolate`${ecr.repository.repositoryUrl}:${tags[0]}` };
+    const refs: Record<string, pulumi.Output<string>> = { ecr: pulumi.interpolate`${ecrRepository}:${tags[0]}` };
 
     const ghcrToken = settings.ghcr?.enabled ? (args.ghcrToken ?? readGhcrToken()) : undefined;
     if (settings.ghcr?.enabled && !ghcrToken) {
@@ -205,7 +240,7 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     if (artifactRegistry) {
       const accessToken = gcp.organizations.getClientConfigOutput({ parent: this }).accessToken;
       registries.push({ address: artifactRegistry.host, username: "oauth2accesstoken", password: pulumi.secret(accessToken) });
-      const arRepo = pulumi.interpolate`${artifactRegistry.registryUri}/${settings.image.name}`;
+      const arRepo = pulumi.output(`${artifactRegistryRepositoryUrl(settings.artifactRegistry!.location, settings.gcp!.project, settings.image.name)}/${settings.image.name}`);
       repositories.push(arRepo);
       tagTargets.push({ key: "artifactRegistry", repository: arRepo, username: "oauth2accesstoken", password: accessToken });
       refs.artifactRegistry = pulumi.interpolate`${arRepo}:${tags[0]}`;
