@@ -44,6 +44,8 @@ export function awsStack(settings: Settings) {
         service,
         clusterName: cluster.name,
         targetGroup: service.route ? loadBalancer.targetGroups[service.name] : undefined,
+        // ECS swaps a traffic-shifting service's two target groups after each deployment: its alarms read both.
+        alternateTargetGroup: loadBalancer.trafficShifts[service.name]?.alternateTargetGroup,
         loadBalancer: service.route ? loadBalancer.loadBalancer : undefined,
         topicArn: notifications.topicArn,
       }, { provider: providers.aws }),
@@ -65,6 +67,7 @@ export function awsStack(settings: Settings) {
       name: service.name,
       alarmNames: alarms[i]!.names,
       targetGroupArnSuffix: service.route ? loadBalancer.targetGroups[service.name]?.arnSuffix : undefined,
+      alternateTargetGroupArnSuffix: loadBalancer.trafficShifts[service.name]?.alternateTargetGroup.arnSuffix,
       loadBalancerArnSuffix: service.route ? loadBalancer.loadBalancer.arnSuffix : undefined,
     })),
   }, { provider: providers.aws });

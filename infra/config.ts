@@ -262,7 +262,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
       cluster: readClusterSettings(berth.section("cluster")),
       promotion: readPromotionSettings(berth.section("promotion"), environment),
       delivery: readDeliverySettings(berth.section("delivery"), environment, github),
-      alarms: readAlarmSettings(berth.section("alarms"), services),
+      alarms: readAlarmSettings(berth.section("alarms"), services, environment),
       notifications: readNotificationSettings(berth.section("notifications")),
     };
   } else {

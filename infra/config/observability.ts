@@ -11,10 +11,12 @@
  *     httpsEndpoints: [https://hooks.example.com/berth]
  *
  * All defaults live here. Every alarm evaluates one-minute periods, so `evaluationPeriods` is also the number of
- * minutes a breach must last: short enough that ECS sees the alarm inside a deployment's bake time.
+ * minutes a breach must last: short enough that ECS sees the alarm inside a deployment's bake time (in prod a bake
+ * time shorter than it is refused, naming the bake time's key).
  */
 import type { ConfigSection } from "./section";
-import type { ServiceSettings } from "./services";
+import type { Environment } from "../config";
+import { shiftsTraffic, type ServiceSettings } from "./services";
 
 /** The thresholds of one service's alarms (the stack-wide values with the service's overrides applied). */
 export interface AlarmThresholds {
@@ -90,10 +92,34 @@ function readThresholds(s: ConfigSection, base: ServiceAlarmSettings): ServiceAl
 }
 
 /**
+ * The bake times of a prod service that must outlast its alarms' evaluation window, with their settings keys. ECS
+ * watches a deployment's alarms only while the deployment runs, including its bake time
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html; the blue/green workflow's
+ * monitoring phase, blue-green-deployment-how-it-works.html), and an alarm fires only after `evaluationPeriods`
+ * breaching one-minute periods. So:
+ * - `bakeTimeMinutes` (canary, linear, blueGreen): both revisions run after all production traffic moved; an alarm
+ *   that needs longer cannot roll back before ECS stops the old revision and the deployment completes.
+ * - `canaryBakeTimeMinutes` (canary): the canary step is the only time the new revision serves a small share; an
+ *   alarm that needs longer fires only after 100 % moved, and the canary protected nothing.
+ * Linear steps are not bound: the alarm still fires while later steps shift, before the final bake ends.
+ * Staging is exempt: its defaults have no waits on purpose (a fast pipeline); its alarms still fail a deployment
+ * that breaches while it runs. `evaluationPeriods` minutes is a floor: metric publication adds a minute or two.
+ */
+export function bakeTimesWatchingAlarms(service: ServiceSettings): { key: string; minutes: number; what: string }[] {
+  const d = service.deployment;
+  if (!service.route || !shiftsTraffic(d)) return [];
+  const key = `berth:services.${service.name}.deployment`;
+  const out = [{ key: `${key}.bakeTimeMinutes`, minutes: d.bakeTimeMinutes, what: "the bake time after all production traffic moved" }];
+  if (d.canary) out.push({ key: `${key}.canaryBakeTimeMinutes`, minutes: d.canary.bakeTimeMinutes, what: `the canary step (${d.canary.percent}% of production traffic)` });
+  return out;
+}
+
+/**
  * Reads `berth:alarms`: the stack-wide thresholds, then `services.<name>` overrides. An override for a service that
  * is not declared, or a threshold of an alarm the service does not get (a load balancer alarm on a worker), is refused.
+ * In prod, a bake time shorter than the service's alarm evaluation window is refused (bakeTimesWatchingAlarms).
  */
-export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSettings[]): AlarmSettings {
+export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSettings[], environment: Environment): AlarmSettings {
   const stackWide = readThresholds(a, ALARM_DEFAULTS);
   const overrides = new Map(a.sections("services"));
   const names = services.map((s) => s.name);
@@ -117,6 +143,17 @@ export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSe
     }
     out[service.name] = readThresholds(section, stackWide);
     section.done();
+  }
+  if (environment === "prod") {
+    for (const service of services) {
+      const alarms = out[service.name]!;
+      if (!alarms.enabled) continue;
+      const periodsKey = overrides.get(service.name)?.has("evaluationPeriods") ? `berth:alarms.services.${service.name}.evaluationPeriods` : "berth:alarms.evaluationPeriods";
+      for (const bake of bakeTimesWatchingAlarms(service)) {
+        if (bake.minutes >= alarms.evaluationPeriods) continue;
+        a.problems.add(bake.key, bake.minutes, `at least ${alarms.evaluationPeriods} minutes in prod: ${service.name}'s alarms fire after ${alarms.evaluationPeriods} breaching one-minute periods (${periodsKey}) and ECS watches them only while the deployment runs, so ${bake.what} must last that long for an alarm to roll it back; or lower ${periodsKey}`);
+      }
+    }
   }
   a.done();
   return { services: out };

@@ -46,7 +46,9 @@ export function describeAlarmsStack(stack: "staging" | "prod") {
         const expected = svc.route
           ? ["DesiredTaskCount", "HTTPCode_Target_5XX_Count", "RequestCount", "RunningTaskCount", "TargetResponseTime", "UnHealthyHostCount"]
           : ["CPUUtilization", "DesiredTaskCount", "MemoryUtilization", "RunningTaskCount"];
-        assert.deepEqual(metrics, expected);
+        // A metric read once per target group (two for canary, linear, blueGreen) counts once here; the test below
+        // checks which target groups each alarm reads.
+        assert.deepEqual([...new Set(metrics)], expected);
       });
 
       test(`${svc.name}: the alarms' dimensions name this service's cluster, service${svc.route ? ", target group and load balancer (ARN suffixes)" : ""}`, () => {
@@ -55,14 +57,33 @@ export function describeAlarmsStack(stack: "staging" | "prod") {
         const dimensions = alarms.flatMap((a) => [a.inputs.dimensions, ...(a.inputs.metricQueries ?? []).map((q: any) => q.metric?.dimensions)]).filter(Boolean);
         for (const d of dimensions) {
           if (d.ClusterName !== undefined) assert.deepEqual(d, { ClusterName: cluster.state.name, ServiceName: svc.name });
-          else {
-            const tg = one("aws:lb/targetGroup:TargetGroup", `alb-${svc.name}`);
-            const lb = one("aws:lb/loadBalancer:LoadBalancer");
-            assert.deepEqual(d, { TargetGroup: tg.state.arnSuffix, LoadBalancer: lb.state.arnSuffix });
-          }
+          else assert.deepEqual(Object.keys(d).sort(), ["LoadBalancer", "TargetGroup"]);
         }
         assert.ok(dimensions.length >= 3);
       });
+
+      if (svc.route) {
+        // ECS swaps a canary/linear/blueGreen service's two target groups after each deployment
+        // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html;
+        // hashicorp/terraform-provider-aws#45678): an alarm on one group would watch the old revision every other time.
+        test(`${svc.name} (${svc.deployment.strategy}): each target group alarm reads its metrics from ${svc.deployment.strategy === "rolling" ? "the target group" : "both target groups"} of the load balancer`, () => {
+          const lb = one("aws:lb/loadBalancer:LoadBalancer");
+          const groups = [`alb-${svc.name}`, ...(svc.deployment.strategy === "rolling" ? [] : [`alt-${svc.name}`])].map((n) => one("aws:lb/targetGroup:TargetGroup", n).state.arnSuffix as string);
+          const alarms = childrenOf(one("berth:observability:ServiceAlarms", `${svc.name}-alarms`)).filter((r) => r.type === ALARM);
+          const expected: Record<string, string[]> = { "target-5xx-rate": ["HTTPCode_Target_5XX_Count", "RequestCount"], "target-p99-latency": ["TargetResponseTime"], "unhealthy-hosts": ["UnHealthyHostCount"] };
+          for (const [kind, metricNames] of Object.entries(expected)) {
+            const alarm = alarms.find((a) => a.inputs.name === `berth-${stack}-${svc.name}-${kind}`);
+            assert.ok(alarm, kind);
+            const reads = [{ metricName: alarm.inputs.metricName, dimensions: alarm.inputs.dimensions }, ...(alarm.inputs.metricQueries ?? []).map((q: any) => q.metric ?? {})].filter((m) => m.metricName);
+            const byGroup: Record<string, string[]> = {};
+            for (const m of reads) {
+              assert.equal(m.dimensions.LoadBalancer, lb.state.arnSuffix, kind);
+              byGroup[m.dimensions.TargetGroup] = [...new Set([...(byGroup[m.dimensions.TargetGroup] ?? []), m.metricName])].sort();
+            }
+            assert.deepEqual(byGroup, Object.fromEntries(groups.map((g) => [g, metricNames])), kind);
+          }
+        });
+      }
     }
 
     test("every alarm notifies the stack's one SNS topic on ALARM and OK", () => {
@@ -148,9 +169,12 @@ export function describeAlarmsStack(stack: "staging" | "prod") {
         const metricsOf = body.widgets.filter((w: any) => w.type === "metric" && JSON.stringify(w.properties.metrics).includes(`"ServiceName","${svc.name}"`)).flatMap((w: any) => w.properties.metrics.map((m: any[]) => m[1]));
         for (const m of ["RunningTaskCount", "DesiredTaskCount", "CPUUtilization", "MemoryUtilization"]) assert.ok(metricsOf.includes(m), `${svc.name}: ${m}`);
         if (svc.route) {
-          const tg = one("aws:lb/targetGroup:TargetGroup", `alb-${svc.name}`).state.arnSuffix;
-          const routed = body.widgets.filter((w: any) => JSON.stringify(w.properties.metrics ?? []).includes(tg)).flatMap((w: any) => w.properties.metrics.map((m: any[]) => m[1]));
-          for (const m of ["RequestCount", "HTTPCode_Target_5XX_Count", "TargetResponseTime"]) assert.ok(routed.includes(m), `${svc.name}: ${m}`);
+          // Both target groups of a traffic-shifting service (ECS swaps them), each with its traffic, errors, latency and hosts.
+          for (const name of [`alb-${svc.name}`, ...(svc.deployment.strategy === "rolling" ? [] : [`alt-${svc.name}`])]) {
+            const tg = one("aws:lb/targetGroup:TargetGroup", name).state.arnSuffix;
+            const routed = body.widgets.flatMap((w: any) => (w.properties.metrics ?? []).filter((m: any[]) => m.includes(tg)).map((m: any[]) => m[1]));
+            for (const m of ["RequestCount", "HTTPCode_Target_5XX_Count", "TargetResponseTime", "UnHealthyHostCount"]) assert.ok(routed.includes(m), `${svc.name} ${name}: ${m}`);
+          }
         }
       }
       // Dashboard Body Structure and Syntax: 0 to 500 widgets on a 24-column grid.
