@@ -150,7 +150,8 @@ export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSe
       if (!alarms.enabled) continue;
       const periodsKey = overrides.get(service.name)?.has("evaluationPeriods") ? `berth:alarms.services.${service.name}.evaluationPeriods` : "berth:alarms.evaluationPeriods";
       for (const bake of bakeTimesWatchingAlarms(service)) {
-        if (bake.minutes >= alarms.evaluationPeriods) continue;
+        // A bake time out of ECS's range is already refused (and read as its default): one problem per key.
+        if (bake.minutes >= alarms.evaluationPeriods || a.problems.list.some((p) => p.key === bake.key)) continue;
         a.problems.add(bake.key, bake.minutes, `at least ${alarms.evaluationPeriods} minutes in prod: ${service.name}'s alarms fire after ${alarms.evaluationPeriods} breaching one-minute periods (${periodsKey}) and ECS watches them only while the deployment runs, so ${bake.what} must last that long for an alarm to roll it back; or lower ${periodsKey}`);
       }
     }

@@ -56,8 +56,9 @@ test("out-of-range values are refused naming the key (ECS API ranges)", () => {
     const p = problemAt(problemsFor("prod", web(deployment)), `${KEY}.${key}`);
     assert.deepEqual(p.value, deployment[key], JSON.stringify(deployment));
   }
-  // The edges are accepted.
-  for (const d of [{ strategy: "canary", canaryPercent: 0.1, canaryBakeTimeMinutes: 1440, bakeTimeMinutes: 0 }, { strategy: "canary", canaryPercent: 100 }, { strategy: "linear", linearStepPercent: 3 }]) settingsFor("prod", web(d));
+  // The edges are accepted (in staging: prod also refuses a bake time shorter than the alarms' evaluation periods,
+  // tests/ecs/alarmsConfig.test.ts).
+  for (const d of [{ strategy: "canary", canaryPercent: 0.1, canaryBakeTimeMinutes: 1440, bakeTimeMinutes: 0 }, { strategy: "canary", canaryPercent: 100 }, { strategy: "linear", linearStepPercent: 3 }]) settingsFor("staging", web(d));
 });
 
 test("a worker (no route) can only deploy rolling: canary and linear need a load balancer, blue/green would run two workers", () => {
