@@ -90,8 +90,13 @@ export interface DeployPolicyInput {
   ecrRepositoryArns: string[];
   /** The stack builds and pushes the image (staging); a promoting stack (prod) only pulls. */
   pushesImages: boolean;
-  /** IAM resources CI must never modify: its own roles and the OIDC provider. */
+  /**
+   * IAM resources CI must never modify: its own roles, the OIDC provider and the deploy role's managed policies
+   * (`deployManagedPolicyArns`).
+   */
   protectedArns: string[];
+  /** The roles the program passes, by the service receiving them (`passedRoleArns`): PassRole is held to both. */
+  passedRoleArns: Record<string, string[]>;
 }
 
 /** AWS managed policies a deploy role may never attach to a role it manages. */
@@ -101,7 +106,8 @@ export const FORBIDDEN_MANAGED_POLICIES = [
   "arn:aws:iam::aws:policy/IAMFullAccess",
 ];
 
-const IAM_WRITE = ["iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:PassRole"];
+/** Every IAM write, denied on the delivery identity (`iam:Set*`: SetDefaultPolicyVersion of its managed policies). */
+const IAM_WRITE = ["iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:Set*", "iam:PassRole"];
 
 /** ECR actions on the registry (not on a repository): no repository ARN to scope them to. */
 const ECR_REGISTRY_ACTIONS = new Set([
@@ -115,8 +121,8 @@ type DeployStatement = "EcrLogin" | "EcrRepository" | "EcrPush" | "InThisRegion"
 export function deployStatementOf(action: string, pushOnly: boolean): DeployStatement {
   const [service, name] = action.split(":") as [string, string];
   if (action === "ecr:GetAuthorizationToken") return "EcrLogin";
-  // One statement for every action held only to the region (resources with generated names and ids, registry-level
-  // ECR settings): one Resource/Condition instead of one per service keeps the policy inside IAM's 10,240 characters.
+  // Actions held only to the region (resources with generated names and ids, registry-level ECR settings): one
+  // region-held statement per managed policy.
   if (service === "ecr") return ECR_REGISTRY_ACTIONS.has(action) ? "InThisRegion" : pushOnly ? "EcrPush" : "EcrRepository";
   if (["inspector2", "ec2", "kms", "ecs", "elasticloadbalancing", "application-autoscaling", "cloudwatch", "events", "sns"].includes(service)) return "InThisRegion";
   // Log resource policies are account-level (no log-group resource): with the listing actions, on `*`.
@@ -127,8 +133,70 @@ export function deployStatementOf(action: string, pushOnly: boolean): DeployStat
   throw new Error(`deploy policy: no statement for ${action} (add its service to deployStatementOf)`);
 }
 
-/** PassRole statements, one per receiving service (ECS tasks, VPC flow logs), each held to that service. */
+/**
+ * The deploy role's customer-managed policies, one per group of AWS services (the action's prefix). IAM quotas
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): a managed policy has at most 6,144
+ * characters, a role at most 10 managed policies attached (default quota), its inline policies 10,240 in aggregate.
+ * One inline policy of the whole table reached 10,100 at the longest names; seven managed policies each stay far
+ * below 6,144 and leave three attachments free.
+ */
+export const DEPLOY_POLICY_GROUPS = {
+  ecr: ["ecr", "inspector2"],
+  ecs: ["ecs", "application-autoscaling"],
+  ec2: ["ec2"],
+  elb: ["elasticloadbalancing"],
+  "kms-s3": ["kms", "s3"],
+  monitoring: ["logs", "cloudwatch", "events", "sns"],
+  iam: ["iam"],
+} as const satisfies Record<string, readonly string[]>;
+export type DeployPolicyGroup = keyof typeof DEPLOY_POLICY_GROUPS;
+
+export function deployPolicyGroupOf(action: string): DeployPolicyGroup {
+  const service = action.split(":")[0]!;
+  const group = (Object.keys(DEPLOY_POLICY_GROUPS) as DeployPolicyGroup[]).find((g) => (DEPLOY_POLICY_GROUPS[g] as readonly string[]).includes(service));
+  if (!group) throw new Error(`deploy policy: no managed policy for ${action} (add ${service} to DEPLOY_POLICY_GROUPS)`);
+  return group;
+}
+
+/** `<deploy role name>-<group>`: the names are known before anything exists, so the deny can name them. */
+export function deployManagedPolicyName(deployRoleName: string, group: DeployPolicyGroup): string {
+  return `${deployRoleName}-${group}`;
+}
+
+/** Every managed policy of the deploy role, as one ARN pattern (for the deny on the delivery identity). */
+export function deployManagedPolicyArns(accountId: string, deployRoleName: string): string {
+  return `arn:aws:iam::${accountId}:policy/${deployRoleName}-*`;
+}
+
+/** PassRole statements, one per receiving service (ECS tasks, ECS for load balancers, VPC flow logs). */
 const PASS_ROLE_SIDS: Record<string, string> = { "ecs-tasks.amazonaws.com": "PassRolesToEcsTasksOnly", "ecs.amazonaws.com": "PassRolesToEcsOnly", "vpc-flow-logs.amazonaws.com": "PassRolesToFlowLogsOnly" };
+
+/**
+ * The roles the program passes, by receiving service, from the names the program gives them:
+ * - ECS tasks: each service's execution and task role (`<project>-<stack>-<service>-execution|task`,
+ *   infra/fargateService.ts `serviceResourceNames`), named in its task definition;
+ * - ECS (canary, linear and blueGreen services): the ECS infrastructure role for load balancers
+ *   (`<project>-<stack>-ecs-infrastructure`, infra/loadBalancer.ts), named in `loadBalancers[].advancedConfiguration`;
+ * - VPC flow logs: the flow-logs role (infra/network.ts), auto-named `network-flow-logs-` + 7 random hex
+ *   characters (Pulumi's auto-name; IAM matches `?` to one character).
+ * tests/delivery/deployPermissions.test.ts checks every role the staging and prod programs pass against these.
+ */
+export function passedRoleArns(settings: Pick<Settings, "project" | "stack">, accountId: string): Record<string, string[]> {
+  const role = (name: string) => `arn:aws:iam::${accountId}:role/${name}`;
+  const prefix = `${settings.project}-${settings.stack}`;
+  return {
+    "ecs-tasks.amazonaws.com": [role(`${prefix}-*-execution`), role(`${prefix}-*-task`)],
+    "ecs.amazonaws.com": [role(`${prefix}-ecs-infrastructure`)],
+    "vpc-flow-logs.amazonaws.com": [role("network-flow-logs-???????")],
+  };
+}
+
+export interface DeployPolicies {
+  /** The deploy role's inline policy: the denies (an explicit deny wins over every allow of the role's policies). */
+  inline: aws.iam.PolicyDocument;
+  /** The allows, one customer-managed policy per group of services, attached to the deploy role. */
+  managed: { group: DeployPolicyGroup; document: aws.iam.PolicyDocument }[];
+}
 
 /**
  * Permissions of the deploy role, rendered from the table of infra/deployPermissions.ts (resource type -> actions to
@@ -137,14 +205,17 @@ const PASS_ROLE_SIDS: Record<string, string> = { "ecs-tasks.amazonaws.com": "Pas
  * generated (VPC pieces, load balancer, task definitions, KMS keys, buckets) the actions are held to the stack's
  * region. See README.md ("What the deploy role can do") for the honest list.
  */
-export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument {
+export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
   const inRegion = { StringEquals: { "aws:RequestedRegion": p.region } };
   const roleArns = `arn:aws:iam::${p.accountId}:role/*`;
-  const granted = new Map<DeployStatement, Set<string>>();
+  const granted = new Map<DeployPolicyGroup, Map<DeployStatement, Set<string>>>();
   const grant = (action: string, pushOnly: boolean) => {
+    const group = deployPolicyGroupOf(action);
     const sid = deployStatementOf(action, pushOnly);
-    if (!granted.has(sid)) granted.set(sid, new Set());
-    granted.get(sid)!.add(action);
+    if (!granted.has(group)) granted.set(group, new Map());
+    const statements = granted.get(group)!;
+    if (!statements.has(sid)) statements.set(sid, new Set());
+    statements.get(sid)!.add(action);
   };
   for (const entry of Object.values(DEPLOY_PERMISSIONS)) {
     if (entry.pushOnly && !p.pushesImages) continue;
@@ -152,7 +223,7 @@ export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument
   }
   for (const invoke of Object.values(INVOKE_PERMISSIONS)) for (const action of invoke.actions) grant(action, false);
   // Refresh of the delivery identity: its roles are read like any role (every write on them is denied below).
-  for (const action of ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"]) granted.get("ReadDeliveryIdentity")?.add(action);
+  for (const action of ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"]) granted.get("iam")?.get("ReadDeliveryIdentity")?.add(action);
 
   const scope: Record<DeployStatement, Pick<aws.iam.PolicyStatement, "Resource" | "Condition">> = {
     EcrLogin: { Resource: "*" },
@@ -167,30 +238,42 @@ export function renderDeployPolicy(p: DeployPolicyInput): aws.iam.PolicyDocument
     ReadDeliveryIdentity: { Resource: p.protectedArns },
   };
   const order = Object.keys(scope) as DeployStatement[];
-  const statements: aws.iam.PolicyStatement[] = order
-    .filter((sid) => granted.get(sid)?.size)
-    .map((sid) => {
-      const actions = [...granted.get(sid)!].sort();
-      return { Sid: sid, Effect: "Allow", Action: actions.length === 1 ? actions[0]! : actions, ...scope[sid] } as aws.iam.PolicyStatement;
+  const managed = (Object.keys(DEPLOY_POLICY_GROUPS) as DeployPolicyGroup[])
+    .filter((group) => granted.has(group))
+    .map((group) => {
+      const statements: aws.iam.PolicyStatement[] = order
+        .filter((sid) => granted.get(group)!.get(sid)?.size)
+        .map((sid) => {
+          const actions = [...granted.get(group)!.get(sid)!].sort();
+          return { Sid: sid, Effect: "Allow", Action: actions.length === 1 ? actions[0]! : actions, ...scope[sid] } as aws.iam.PolicyStatement;
+        });
+      if (group === "iam") {
+        for (const service of passRoleServices()) {
+          const sid = PASS_ROLE_SIDS[service];
+          const roles = p.passedRoleArns[service];
+          if (!sid) throw new Error(`deploy policy: no PassRole statement name for ${service}`);
+          if (!roles?.length) throw new Error(`deploy policy: no role ARNs given for PassRole to ${service}`);
+          statements.push({ Sid: sid, Effect: "Allow", Action: "iam:PassRole", Resource: roles, Condition: { StringEquals: { "iam:PassedToService": service } } });
+        }
+        statements.push({ Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": serviceLinkedRoleServices() } } });
+      }
+      return { group, document: { Version: "2012-10-17", Statement: statements } as aws.iam.PolicyDocument };
     });
-  for (const service of passRoleServices()) {
-    const sid = PASS_ROLE_SIDS[service];
-    if (!sid) throw new Error(`deploy policy: no PassRole statement name for ${service}`);
-    statements.push({ Sid: sid, Effect: "Allow", Action: "iam:PassRole", Resource: roleArns, Condition: { StringEquals: { "iam:PassedToService": service } } });
-  }
-  statements.push(
-    { Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": serviceLinkedRoleServices() } } },
-    { Sid: "NeverModifyDeliveryIdentity", Effect: "Deny", Action: IAM_WRITE, Resource: p.protectedArns },
-    { Sid: "NoLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
-    {
-      Sid: "NoAdministratorPolicies",
-      Effect: "Deny",
-      Action: ["iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy"],
-      Resource: "*",
-      Condition: { ArnEquals: { "iam:PolicyARN": FORBIDDEN_MANAGED_POLICIES } },
-    },
-  );
-  return { Version: "2012-10-17", Statement: statements };
+  const inline: aws.iam.PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "NeverModifyDeliveryIdentity", Effect: "Deny", Action: IAM_WRITE, Resource: p.protectedArns },
+      { Sid: "NoLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
+      {
+        Sid: "NoAdministratorPolicies",
+        Effect: "Deny",
+        Action: ["iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy"],
+        Resource: "*",
+        Condition: { ArnEquals: { "iam:PolicyARN": FORBIDDEN_MANAGED_POLICIES } },
+      },
+    ],
+  };
+  return { inline, managed };
 }
 
 /** Reads the AWS managed ReadOnlyAccess policy allows that a pull request preview must not have: data and secrets. */
@@ -372,7 +455,7 @@ export class Delivery extends pulumi.ComponentResource {
       this.oidcProviderArn = pulumi.output(oidcArn);
     }
     const roleArn = (roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`;
-    const protectedArns = [roleArn(names.deploy), roleArn(names.preview), oidcArn];
+    const protectedArns = [roleArn(names.deploy), roleArn(names.preview), oidcArn, deployManagedPolicyArns(accountId, names.deploy)];
 
     this.deployRole = new aws.iam.Role(
       `${name}-deploy`,
@@ -386,16 +469,25 @@ export class Delivery extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.iam.RolePolicy(
-      `${name}-deploy`,
-      {
-        role: this.deployRole.name,
-        policy: pulumi
-          .all(args.ecrRepositoryArns)
-          .apply((ecrRepositoryArns) => JSON.stringify(renderDeployPolicy({ accountId, region, ecrRepositoryArns, pushesImages, protectedArns }))),
-      },
-      { parent: this },
-    );
+    const deployPolicies = pulumi
+      .all(args.ecrRepositoryArns)
+      .apply((ecrRepositoryArns) => renderDeployPolicies({ accountId, region, ecrRepositoryArns, pushesImages, protectedArns, passedRoleArns: passedRoleArns(settings, accountId) }));
+    // The denies inline; the allows in one customer-managed policy per group of services (IAM's size quotas).
+    new aws.iam.RolePolicy(`${name}-deploy`, { role: this.deployRole.name, policy: deployPolicies.apply((p) => JSON.stringify(p.inline)) }, { parent: this });
+    // The groups do not depend on the repository ARNs: known now, one resource each.
+    const groups = renderDeployPolicies({ accountId, region, ecrRepositoryArns: [], pushesImages, protectedArns, passedRoleArns: passedRoleArns(settings, accountId) }).managed.map((m) => m.group);
+    for (const group of groups) {
+      const policy = new aws.iam.Policy(
+        `${name}-deploy-${group}`,
+        {
+          name: deployManagedPolicyName(names.deploy, group),
+          description: `GitHub Actions deploy of ${settings.stack}: ${DEPLOY_POLICY_GROUPS[group].join(", ")} actions (infra/deployPermissions.ts)`,
+          policy: deployPolicies.apply((p) => JSON.stringify(p.managed.find((m) => m.group === group)!.document)),
+        },
+        { parent: this },
+      );
+      new aws.iam.RolePolicyAttachment(`${name}-deploy-${group}`, { role: this.deployRole.name, policyArn: policy.arn }, { parent: this });
+    }
 
     if (d.previewRole) {
       this.previewRole = new aws.iam.Role(

@@ -1,8 +1,9 @@
 /**
  * What the deploy role (the CI role that runs `pulumi up`, `refresh` and `destroy`) needs, per resource type the
- * program registers: the API actions the provider calls to create, read, update and delete it. The deploy policy
- * (infra/delivery.ts `renderDeployPolicy`) is rendered from this table and nothing else, and
- * tests/delivery/deployPermissions.test.ts checks that every AWS type the staging and prod programs register is here.
+ * program registers: the API actions the provider calls to create, read, update and delete it. The deploy policies
+ * (infra/delivery.ts `renderDeployPolicies`) are rendered from this table and nothing else, and
+ * tests/delivery/deployPermissions.test.ts checks that every AWS type the staging and prod programs, and the
+ * configurations at their extremes (tests/infra/extremeConfigs.ts), register is here.
  *
  * Sources: the provider's CRUD calls (the Pulumi AWS provider wraps hashicorp/terraform-provider-aws,
  * `internal/service/<service>/<resource>.go`), and each service's actions in the Service Authorization Reference
@@ -279,6 +280,28 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { create: ["iam:AttachRolePolicy"], read: ["iam:ListAttachedRolePolicies"], update: [], delete: ["iam:DetachRolePolicy"] },
   // Part of the delivery identity: written only from a laptop (every IAM write on it is denied to CI); CI reads it.
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { create: [], read: ["iam:GetOpenIDConnectProvider"], update: [], delete: [] },
+  // The deploy role's own managed policies (infra/delivery.ts): delivery identity too, so read-only for CI.
+  "aws:iam/policy:Policy": {
+    create: [],
+    read: ["iam:GetPolicy", "iam:GetPolicyVersion"],
+    update: [],
+    delete: [],
+    source: "terraform-provider-aws internal/service/iam/policy.go (read: GetPolicy, GetPolicyVersion of the default version)",
+  },
+
+  // --- Berth's dynamic resources: they call AWS with the credentials of the `pulumi up` that runs them --------------
+  // RolloutVerification polls DescribeServices (infra/rollout/poll.ts).
+  "pulumi-nodejs:dynamic/berth:RolloutVerification": { create: ["ecs:DescribeServices"], read: [], update: ["ecs:DescribeServices"], delete: [] },
+  // RegistryTag reads a manifest and puts it under the release tag through the registry API (infra/registryTag.ts):
+  // in ECR, a manifest GET/HEAD is ecr:BatchGetImage and a manifest PUT is ecr:PutImage.
+  "pulumi-nodejs:dynamic/berth:RegistryTag": {
+    create: ["ecr:BatchGetImage", "ecr:PutImage"],
+    read: [],
+    update: ["ecr:BatchGetImage", "ecr:PutImage"],
+    delete: [],
+    pushOnly: true,
+    source: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html, https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-retag.html (BatchGetImage, PutImage)",
+  },
 };
 
 /** Provider functions (invokes) the program calls -> the actions they need. */

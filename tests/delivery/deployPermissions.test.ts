@@ -1,111 +1,192 @@
 /**
  * The deploy role (the CI role that runs `pulumi up`) can create, read, update and delete every AWS resource the
- * staging and prod programs register, because its policy is rendered from one table (infra/deployPermissions.ts)
- * that covers every registered type, and grants nothing the table does not list. The policy fits IAM's size limit.
+ * staging and prod programs register, and every resource the configurations at their extremes register
+ * (tests/infra/extremeConfigs.ts: every optional feature on), because its policies are rendered from one table
+ * (infra/deployPermissions.ts) that covers every registered type, and grant nothing the table does not list. The
+ * policies fit IAM's quotas.
  *
  * Each program is captured under mocks in its own process (tests/delivery/registeredTypes.ts).
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, tableActions } from "../../infra/deployPermissions";
-import { renderDeployPolicy } from "../../infra/delivery";
+import { DEPLOY_POLICY_GROUPS, deployManagedPolicyArns, deployManagedPolicyName, passedRoleArns, renderDeployPolicies } from "../../infra/delivery";
+import { policySize } from "../../infra/offline/cloudLimits";
+import { extremeCases } from "../infra/extremeConfigs";
 
 interface Registered {
+  title: string;
   error?: string;
   types: string[];
   invokes: string[];
   deployRoleName: string;
   deployPolicies: string[];
-  deployAttachments: number;
+  deployAttachments: string[];
+  deployManagedPolicies: { arn: string; name: string; policy: string }[];
+  passedRoles: { service: string; by: string; arn: string }[];
 }
 
-function registered(stack: string): Registered {
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "registeredTypes.ts"), stack], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const line = run.stdout.split("\n").find((l) => l.startsWith("REGISTERED "));
-  if (!line) throw new Error(`capture of ${stack} printed no result (exit ${run.status}): ${run.stderr.slice(0, 2000)}`);
-  const r = JSON.parse(line.slice("REGISTERED ".length)) as Registered;
-  assert.equal(r.error, undefined, `${stack}: ${r.error}`);
-  return r;
+function registered(which: string): Promise<Registered> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "registeredTypes.ts"), which], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => {
+      const line = stdout.split("\n").find((l) => l.startsWith("REGISTERED "));
+      if (!line) return reject(new Error(`capture of ${which} printed no result (exit ${status}): ${stderr.slice(0, 2000)}`));
+      const r = JSON.parse(line.slice("REGISTERED ".length)) as Registered;
+      if (r.error !== undefined) return reject(new Error(`${which}: ${r.error}`));
+      resolve(r);
+    });
+  });
 }
 
 const stacks: Record<string, Registered> = {};
-before(() => {
-  stacks.staging = registered("staging");
-  stacks.prod = registered("prod");
+/** Staging and prod as committed, and each configuration at its extremes. */
+const captures: Record<string, Registered> = {};
+before(async () => {
+  const extremes = extremeCases().map((_, i) => `extreme:${i}`);
+  // Two at a time: each capture is a whole program under mocks (the extreme staging has 100 services).
+  for (const pair of [["staging", "prod"], extremes]) {
+    const results = await Promise.all(pair.map(registered));
+    pair.forEach((which, i) => (captures[which] = results[i]!));
+  }
+  stacks.staging = captures.staging!;
+  stacks.prod = captures.prod!;
 });
 
-/** The types the deploy role acts on: AWS resources, and the image build that pushes to ECR. */
-const needsAws = (type: string) => type.startsWith("aws:") || type === "docker-build:index:Image";
+/** The types the deploy role acts on: AWS resources, the image build that pushes to ECR, Berth's dynamic resources. */
+const needsAws = (type: string) => type.startsWith("aws:") || type === "docker-build:index:Image" || type.startsWith("pulumi-nodejs:dynamic/");
 const actionsOfStatement = (s: any): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const documentsOf = (r: Registered) => [...r.deployPolicies, ...r.deployManagedPolicies.map((m) => m.policy)].map((p) => JSON.parse(p));
+const allowedActions = (r: Registered) => [...new Set(documentsOf(r).flatMap((d) => d.Statement).filter((s: any) => s.Effect === "Allow").flatMap(actionsOfStatement))].sort();
+
+/** Coverage of one capture: the registered types and AWS functions missing from the table. */
+function missingFromTable(r: Registered): { types: string[]; invokes: string[] } {
+  return {
+    types: r.types.filter(needsAws).filter((t) => !(t in DEPLOY_PERMISSIONS)),
+    invokes: r.invokes.filter((t) => t.startsWith("aws:")).filter((t) => !(t in INVOKE_PERMISSIONS)),
+  };
+}
 
 test("every AWS resource type and AWS function the staging and prod programs register is in the permission table", () => {
   for (const [stack, r] of Object.entries(stacks)) {
-    const missing = r.types.filter(needsAws).filter((t) => !(t in DEPLOY_PERMISSIONS));
-    assert.deepEqual(missing, [], `${stack} registers types the deploy role has no permissions for`);
-    const missingInvokes = r.invokes.filter((t) => t.startsWith("aws:")).filter((t) => !(t in INVOKE_PERMISSIONS));
-    assert.deepEqual(missingInvokes, [], `${stack} calls AWS functions the deploy role has no permissions for`);
+    assert.deepEqual(missingFromTable(r), { types: [], invokes: [] }, `${stack} registers types or calls AWS functions the deploy role has no permissions for`);
   }
 });
 
-test("the table holds no type that neither program registers (no permission for a resource Berth does not own)", () => {
-  const used = new Set(Object.values(stacks).flatMap((r) => r.types));
-  const usedInvokes = new Set(Object.values(stacks).flatMap((r) => r.invokes));
+test("every AWS resource type and AWS function the extreme configurations register (every optional feature on) is in the permission table", () => {
+  const extremes = Object.entries(captures).filter(([k]) => k.startsWith("extreme:"));
+  assert.equal(extremes.length, extremeCases().length);
+  for (const [, r] of extremes) {
+    assert.deepEqual(missingFromTable(r), { types: [], invokes: [] }, `${r.title}: registers types or calls AWS functions the deploy role has no permissions for`);
+    // The deploy role of an extreme configuration is rendered from the same table.
+    assert.deepEqual(allowedActions(r), [...new Set([...tableActions(!r.title.startsWith("prod")), "iam:PassRole", "iam:CreateServiceLinkedRole"])].sort(), r.title);
+  }
+});
+
+test("the table holds no type that no configuration registers (no permission for a resource Berth does not own)", () => {
+  const used = new Set(Object.values(captures).flatMap((r) => r.types));
+  const usedInvokes = new Set(Object.values(captures).flatMap((r) => r.invokes));
   assert.deepEqual(Object.keys(DEPLOY_PERMISSIONS).filter((t) => !used.has(t)), []);
   assert.deepEqual(Object.keys(INVOKE_PERMISSIONS).filter((t) => !usedInvokes.has(t)), []);
 });
 
-test("the registered deploy policy allows exactly the table's actions (plus PassRole and service-linked roles, held by conditions)", () => {
+test("the registered deploy policies allow exactly the table's actions (plus PassRole and service-linked roles, held by conditions); the denies are inline", () => {
   for (const [stack, r] of Object.entries(stacks)) {
     assert.equal(r.deployPolicies.length, 1, `${stack}: one inline policy on the deploy role`);
-    const doc = JSON.parse(r.deployPolicies[0]!);
-    const allowed = [...new Set(doc.Statement.filter((s: any) => s.Effect === "Allow").flatMap(actionsOfStatement))].sort();
+    const inline = JSON.parse(r.deployPolicies[0]!);
+    assert.deepEqual(inline.Statement.map((s: any) => [s.Sid, s.Effect]), [["NeverModifyDeliveryIdentity", "Deny"], ["NoLongLivedCredentials", "Deny"], ["NoAdministratorPolicies", "Deny"]], `${stack}: the inline policy holds the denies`);
+    // One customer-managed policy per group of services, named after the deploy role, each attached to it.
+    assert.deepEqual(r.deployManagedPolicies.map((m) => m.name).sort(), Object.keys(DEPLOY_POLICY_GROUPS).map((g) => deployManagedPolicyName(r.deployRoleName, g as never)).sort(), stack);
+    assert.deepEqual([...r.deployAttachments].sort(), r.deployManagedPolicies.map((m) => m.arn).sort(), `${stack}: the deploy role's attachments are exactly its managed policies`);
     const expected = [...new Set([...tableActions(stack === "staging"), "iam:PassRole", "iam:CreateServiceLinkedRole"])].sort();
-    assert.deepEqual(allowed, expected, stack);
-    for (const sid of ["NeverModifyDeliveryIdentity", "NoLongLivedCredentials", "NoAdministratorPolicies"]) {
-      assert.equal(doc.Statement.find((s: any) => s.Sid === sid)?.Effect, "Deny", `${stack}: ${sid} kept`);
+    assert.deepEqual(allowedActions(r), expected, stack);
+    for (const m of r.deployManagedPolicies) {
+      const doc = JSON.parse(m.policy);
+      assert.deepEqual(doc.Statement.filter((s: any) => s.Effect !== "Allow"), [], `${m.name}: allows only`);
+      const group = m.name.slice(r.deployRoleName.length + 1) as keyof typeof DEPLOY_POLICY_GROUPS;
+      const services = new Set(doc.Statement.flatMap(actionsOfStatement).map((a: string) => a.split(":")[0]));
+      assert.deepEqual([...services].filter((s) => !(DEPLOY_POLICY_GROUPS[group] as readonly string[]).includes(s as string)), [], `${m.name}: only ${DEPLOY_POLICY_GROUPS[group].join(", ")} actions`);
     }
   }
 });
 
 test("re-applying what the program owns: Inspector for enhanced scanning, the flow-logs role, KMS key descriptions", () => {
-  const doc = JSON.parse(stacks.staging!.deployPolicies[0]!);
-  const allowed = new Set(doc.Statement.filter((s: any) => s.Effect === "Allow").flatMap(actionsOfStatement));
+  const docs = documentsOf(stacks.staging!);
+  const statements = docs.flatMap((d) => d.Statement);
+  const allowed = new Set(allowedActions(stacks.staging!));
   // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html
   for (const a of ["inspector2:Enable", "inspector2:Disable", "inspector2:ListFindings", "inspector2:ListAccountPermissions", "inspector2:ListCoverage"]) assert.ok(allowed.has(a), a);
-  const slr = doc.Statement.find((s: any) => s.Sid === "ServiceLinkedRoles");
+  const slr = statements.find((s: any) => s.Sid === "ServiceLinkedRoles");
   assert.ok(slr.Condition.StringEquals["iam:AWSServiceName"].includes("inspector2.amazonaws.com"));
   // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html: the user creating a flow log passes its role.
-  const pass = doc.Statement.filter((s: any) => s.Effect === "Allow" && actionsOfStatement(s).includes("iam:PassRole"));
+  const pass = statements.filter((s: any) => s.Effect === "Allow" && actionsOfStatement(s).includes("iam:PassRole"));
   assert.ok(pass.some((s: any) => s.Condition?.StringEquals?.["iam:PassedToService"] === "vpc-flow-logs.amazonaws.com"), "PassRole to VPC flow logs");
   // A change of a key's description is an UpdateKeyDescription call (KMS API reference).
   assert.ok(allowed.has("kms:UpdateKeyDescription"));
 });
 
+/** IAM's wildcard match of a Resource element: `*` any run of characters, `?` one character (IAM JSON policy reference, "Resource"). */
+const iamMatches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(arn);
+
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html: passing a role to a service needs
+// iam:PassRole on the role; iam:PassedToService names the service that receives it.
+test("every role the programs pass is allowed by the PassRole statement of the service that receives it, and by no other", () => {
+  const seen = new Set<string>();
+  for (const [which, r] of Object.entries(captures)) {
+    const pass = documentsOf(r).flatMap((d) => d.Statement).filter((s: any) => s.Effect === "Allow" && actionsOfStatement(s).includes("iam:PassRole"));
+    for (const p of r.passedRoles) {
+      seen.add(p.service);
+      const allowing = pass.filter((s: any) => [s.Resource].flat().some((res: string) => iamMatches(res, p.arn)));
+      assert.deepEqual(allowing.map((s: any) => s.Condition.StringEquals["iam:PassedToService"]), [p.service], `${which}: ${p.by} passes ${p.arn} to ${p.service}`);
+    }
+  }
+  assert.deepEqual([...seen].sort(), ["ecs-tasks.amazonaws.com", "ecs.amazonaws.com", "vpc-flow-logs.amazonaws.com"], "each PassRole statement is exercised by a registered resource");
+});
+
 /**
  * IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): the inline policies of a
- * role total at most 10,240 characters, a managed policy at most 6,144; IAM does not count whitespace.
+ * role total at most 10,240 characters, a managed policy at most 6,144, a role has at most 10 managed policies
+ * attached (default quota); IAM does not count whitespace.
  */
 const INLINE_ROLE_POLICIES_MAX = 10_240;
 const MANAGED_POLICY_MAX = 6_144;
-const iamSize = (json: string) => JSON.stringify(JSON.parse(json)).replace(/\s+/g, "").length;
+const MANAGED_POLICIES_PER_ROLE = 10;
 
-test("IAM size: the deploy role's inline policies fit 10,240 characters (compact, whitespace excluded), as registered and at the longest names", () => {
-  for (const [stack, r] of Object.entries(stacks)) {
-    const total = r.deployPolicies.reduce((n, p) => n + iamSize(p), 0);
-    assert.ok(total <= INLINE_ROLE_POLICIES_MAX, `${stack}: ${total} characters`);
-    assert.equal(r.deployAttachments, 0, `${stack}: no managed policies attached (each would have to fit ${MANAGED_POLICY_MAX})`);
+function assertWithinQuotas(what: string, inline: unknown[], managed: unknown[]) {
+  const inlineTotal = inline.reduce<number>((n, p) => n + policySize(p), 0);
+  assert.ok(inlineTotal <= INLINE_ROLE_POLICIES_MAX, `${what}: inline policies ${inlineTotal} characters > ${INLINE_ROLE_POLICIES_MAX}`);
+  for (const [i, p] of managed.entries()) {
+    const size = policySize(p);
+    assert.ok(size <= MANAGED_POLICY_MAX, `${what}: managed policy ${i} is ${size} characters > ${MANAGED_POLICY_MAX}`);
   }
-  // The longest inputs the settings allow: a 63-character image name (two repositories), a long region name.
+  assert.ok(managed.length <= MANAGED_POLICIES_PER_ROLE, `${what}: ${managed.length} managed policies attached > ${MANAGED_POLICIES_PER_ROLE}`);
+}
+
+test("IAM size: every deploy-role document fits its quota (inline 10,240 in aggregate, each managed 6,144, at most 10 attached), as registered, at the extremes and at the longest names", () => {
+  for (const [which, r] of Object.entries(captures)) {
+    assertWithinQuotas(which, r.deployPolicies, r.deployManagedPolicies.map((m) => m.policy));
+    assert.equal(r.deployAttachments.length, r.deployManagedPolicies.length, `${which}: no other policy attached to the deploy role`);
+  }
+  // The longest inputs the settings allow: a 63-character image name (two repositories), a long region and stack name.
   const name = "a".repeat(63);
-  const worst = renderDeployPolicy({
-    accountId: "111111111111",
+  const account = "111111111111";
+  const deploy = "berth-staging-eu-wst-1-github-deploy";
+  const worst = renderDeployPolicies({
+    accountId: account,
     region: "ap-southeast-5",
-    ecrRepositoryArns: [`arn:aws:ecr:ap-southeast-5:111111111111:repository/${name}`, `arn:aws:ecr:ap-southeast-5:111111111111:repository/buildcache/${name}`],
+    ecrRepositoryArns: [`arn:aws:ecr:ap-southeast-5:${account}:repository/${name}`, `arn:aws:ecr:ap-southeast-5:${account}:repository/buildcache/${name}`],
     pushesImages: true,
-    protectedArns: ["arn:aws:iam::111111111111:role/berth-staging-github-deploy", "arn:aws:iam::111111111111:role/berth-staging-github-preview", "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"],
+    protectedArns: [`arn:aws:iam::${account}:role/${deploy}`, `arn:aws:iam::${account}:role/berth-staging-eu-wst-1-github-preview`, `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`, deployManagedPolicyArns(account, deploy)],
+    passedRoleArns: passedRoleArns({ project: "berth", stack: "staging-eu-wst-1" }, account),
   });
-  const size = iamSize(JSON.stringify(worst));
-  assert.ok(size <= INLINE_ROLE_POLICIES_MAX, `worst case: ${size} characters`);
+  assertWithinQuotas("worst case", [worst.inline], worst.managed.map((m) => m.document));
+  // Headroom: the largest document stays under half its quota, so the table can grow.
+  const largest = Math.max(...worst.managed.map((m) => policySize(m.document)));
+  assert.ok(largest <= MANAGED_POLICY_MAX / 2, `worst case: the largest managed policy is ${largest} characters`);
 });

@@ -11,9 +11,11 @@ import {
   githubAttributeCondition,
   githubOidcProviderArn,
   githubSubject,
+  deployManagedPolicyArns,
+  passedRoleArns,
   PREVIEW_DENIED_ACTIONS,
   renderDeployBranchRuleset,
-  renderDeployPolicy,
+  renderDeployPolicies,
   renderGithubTrustPolicy,
   renderPreviewDenyPolicy,
   renderReviewers,
@@ -59,15 +61,30 @@ const base = {
   accountId: "111111111111",
   region: "eu-west-1",
   ecrRepositoryArns: ["arn:aws:ecr:eu-west-1:111111111111:repository/berth", "arn:aws:ecr:eu-west-1:111111111111:repository/buildcache/berth"],
-  protectedArns: ["arn:aws:iam::111111111111:role/berth-staging-github-deploy", "arn:aws:iam::111111111111:role/berth-staging-github-preview", OIDC],
+  protectedArns: [
+    "arn:aws:iam::111111111111:role/berth-staging-github-deploy",
+    "arn:aws:iam::111111111111:role/berth-staging-github-preview",
+    OIDC,
+    deployManagedPolicyArns("111111111111", "berth-staging-github-deploy"),
+  ],
+  passedRoleArns: passedRoleArns({ project: "berth", stack: "staging" }, "111111111111"),
 };
 
+/** The deploy role's documents as one: the inline denies and every managed policy's statements. */
+function deployPolicy(pushesImages: boolean): { Statement: any[] } {
+  const rendered = renderDeployPolicies({ ...base, pushesImages });
+  return { Statement: [...(rendered.inline.Statement as any[]), ...rendered.managed.flatMap((m) => m.document.Statement as any[])] };
+}
+
+/** IAM's wildcard match of an action (`iam:Pass*` matches iam:PassRole). */
+const actionMatches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+
 test("deploy policy: pushes only in the building stack, only to its repositories", () => {
-  const staging = renderDeployPolicy({ ...base, pushesImages: true }) as any;
+  const staging = deployPolicy(true);
   const push = statement(staging, "EcrPush");
   for (const a of ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]) assert.ok(actionsOf(push).includes(a), a);
   assert.deepEqual(push.Resource, base.ecrRepositoryArns);
-  const prod = renderDeployPolicy({ ...base, pushesImages: false }) as any;
+  const prod = deployPolicy(false);
   assert.equal(prod.Statement.find((s: any) => s.Sid === "EcrPush"), undefined);
   const allProdActions = prod.Statement.filter((s: any) => s.Effect === "Allow").flatMap(actionsOf);
   assert.ok(!allProdActions.includes("ecr:PutImage"), "prod cannot push an image");
@@ -75,7 +92,7 @@ test("deploy policy: pushes only in the building stack, only to its repositories
 });
 
 test("deploy policy: named actions only (no * or <service>:*), and every generated-name service grant is held to the stack's region", () => {
-  const doc = renderDeployPolicy({ ...base, pushesImages: true }) as any;
+  const doc = deployPolicy(true);
   for (const s of doc.Statement.filter((x: any) => x.Effect === "Allow")) {
     assert.ok(!actionsOf(s).includes("*"), `${s.Sid}: no Action "*"`);
     assert.deepEqual(actionsOf(s).filter((a) => /^[a-z0-9-]+:\*$/.test(a)), [], `${s.Sid}: no <service>:* (the policy pack's berth-iam-no-wildcard-actions)`);
@@ -88,24 +105,48 @@ test("deploy policy: named actions only (no * or <service>:*), and every generat
   assert.ok(!actionsOf(statement(doc, "Buckets")).some((a) => /^s3:(Get|Put|Delete|List)Object/.test(a)), "bucket configuration only, no object reads");
 });
 
-test("deploy policy: roles are passed to ECS tasks only; CI can never modify its own identity or mint long-lived keys", () => {
-  const doc = renderDeployPolicy({ ...base, pushesImages: true }) as any;
-  const pass = statement(doc, "PassRolesToEcsTasksOnly");
-  assert.equal(pass.Action, "iam:PassRole");
-  assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
-  // VPC flow logs deliver to CloudWatch Logs with a role they are passed (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html).
-  const flowLogs = statement(doc, "PassRolesToFlowLogsOnly");
-  assert.equal(flowLogs.Action, "iam:PassRole");
-  assert.deepEqual(flowLogs.Condition, { StringEquals: { "iam:PassedToService": "vpc-flow-logs.amazonaws.com" } });
-  const passing = ["PassRolesToEcsTasksOnly", "PassRolesToFlowLogsOnly"];
-  assert.ok(!doc.Statement.filter((s: any) => s.Effect === "Allow" && !passing.includes(s.Sid)).flatMap(actionsOf).includes("iam:PassRole"));
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html (iam:PassRole, iam:PassedToService).
+// ECS tasks get their execution and task roles (task_execution_IAM_role.html); VPC flow logs deliver to CloudWatch Logs
+// with a role they are passed (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html); canary,
+// linear and blueGreen services pass ECS the infrastructure role for load balancers
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html).
+test("deploy policy: roles are passed only to ECS tasks, VPC flow logs and ECS (load balancers), each held to its service and its roles; CI can never modify its own identity or mint long-lived keys", () => {
+  const doc = deployPolicy(true);
+  const passing = doc.Statement.filter((s: any) => s.Effect === "Allow" && actionsOf(s).some((a) => actionMatches(a, "iam:PassRole")));
+  assert.deepEqual(
+    passing.map((s: any) => ({ Sid: s.Sid, Action: s.Action, Resource: s.Resource, Condition: s.Condition })).sort((a: any, b: any) => a.Sid.localeCompare(b.Sid)),
+    [
+      {
+        Sid: "PassRolesToEcsOnly",
+        Action: "iam:PassRole",
+        Resource: ["arn:aws:iam::111111111111:role/berth-staging-ecs-infrastructure"],
+        Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com" } },
+      },
+      {
+        Sid: "PassRolesToEcsTasksOnly",
+        Action: "iam:PassRole",
+        Resource: ["arn:aws:iam::111111111111:role/berth-staging-*-execution", "arn:aws:iam::111111111111:role/berth-staging-*-task"],
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+      {
+        Sid: "PassRolesToFlowLogsOnly",
+        Action: "iam:PassRole",
+        Resource: ["arn:aws:iam::111111111111:role/network-flow-logs-???????"],
+        Condition: { StringEquals: { "iam:PassedToService": "vpc-flow-logs.amazonaws.com" } },
+      },
+    ],
+    "exactly three PassRole grants (no other Allow statement passes a role), each to one service and named roles",
+  );
+  // None of them reaches the delivery identity's roles.
+  for (const s of passing) for (const r of [s.Resource].flat()) for (const own of base.protectedArns) assert.ok(!actionMatches(r, own), `${s.Sid}: ${r} does not match ${own}`);
   const read = statement(doc, "ReadDeliveryIdentity");
   assert.ok(actionsOf(read).every((a) => /^iam:(Get|List)/.test(a)), "read-only on the delivery identity");
   assert.deepEqual(read.Resource, base.protectedArns);
   const guard = statement(doc, "NeverModifyDeliveryIdentity");
   assert.equal(guard.Effect, "Deny");
   assert.deepEqual(guard.Resource, base.protectedArns);
-  for (const a of ["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*"]) {
+  // Its managed policies are the delivery identity too: no new version, no other default version, no deletion.
+  for (const a of ["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*"]) {
     assert.ok(actionsOf(guard).some((g) => new RegExp(`^${g.replace("*", ".*")}$`).test(a)), `${a} denied on the delivery identity`);
   }
   const keys = statement(doc, "NoLongLivedCredentials");
@@ -115,6 +156,16 @@ test("deploy policy: roles are passed to ECS tasks only; CI can never modify its
   assert.equal(admin.Effect, "Deny");
   assert.deepEqual(admin.Condition.ArnEquals["iam:PolicyARN"], FORBIDDEN_MANAGED_POLICIES);
   assert.ok(FORBIDDEN_MANAGED_POLICIES.includes("arn:aws:iam::aws:policy/AdministratorAccess"));
+});
+
+test("deploy policy: the denies are inline, the allows in the managed policies (one per group of services, none empty)", () => {
+  const rendered = renderDeployPolicies({ ...base, pushesImages: true });
+  assert.ok((rendered.inline.Statement as any[]).every((s) => s.Effect === "Deny"));
+  assert.ok(rendered.managed.length > 1);
+  for (const m of rendered.managed) {
+    assert.ok((m.document.Statement as any[]).length > 0, m.group);
+    assert.ok((m.document.Statement as any[]).every((s) => s.Effect === "Allow"), m.group);
+  }
 });
 
 test("preview role: ReadOnlyAccess minus secrets and data reads", () => {

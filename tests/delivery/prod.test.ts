@@ -38,8 +38,16 @@ test("prod deploys staging's running digest from its own ECR repository, never a
 test("prod never builds or pushes an image", () => {
   assert.equal(ofType(c, "docker-build:index:Image").length, 0);
   assert.equal(c.resources.filter((r) => /^docker(-build)?:/.test(r.type)).length, 0);
-  const policy = json(one(c, "aws:iam/rolePolicy:RolePolicy", "delivery-deploy").inputs.policy);
-  assert.equal(policy.Statement.find((s: any) => s.Sid === "EcrPush"), undefined, "the prod deploy role cannot push");
+  const deployRole = one(c, "aws:iam/role:Role", "delivery-deploy");
+  const attached = new Set(ofType(c, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === deployRole.state.name).map((a) => a.inputs.policyArn));
+  const documents = [
+    json(one(c, "aws:iam/rolePolicy:RolePolicy", "delivery-deploy").inputs.policy),
+    ...ofType(c, "aws:iam/policy:Policy").filter((p) => attached.has(p.state.arn)).map((p) => json(p.inputs.policy)),
+  ];
+  assert.ok(documents.length > 1, "the deploy role's inline and managed policies");
+  const statements = documents.flatMap((d) => d.Statement);
+  assert.equal(statements.find((s: any) => s.Sid === "EcrPush"), undefined, "the prod deploy role cannot push");
+  assert.ok(!statements.filter((s: any) => s.Effect === "Allow").flatMap((s: any) => [s.Action].flat()).includes("ecr:PutImage"), "no ecr:PutImage anywhere");
 });
 
 test("prod deploy role: only the `production` environment's jobs", () => {

@@ -2,7 +2,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { READ_ONLY_ACCESS_ARN, renderDeployPolicy, renderPreviewDenyPolicy } from "../../infra/delivery";
+import { deployManagedPolicyArns, deployManagedPolicyName, passedRoleArns, READ_ONLY_ACCESS_ARN, renderDeployPolicies, renderPreviewDenyPolicy } from "../../infra/delivery";
 import { json, one, ofType, SHA } from "./fixtures";
 
 let c: CapturedStack;
@@ -34,23 +34,36 @@ test("deploy role: assumable only by jobs of the `staging` environment of this r
   });
 });
 
-test("deploy role permissions: the rendered least-privilege policy, pushing to staging's ECR repositories (it builds)", () => {
+test("deploy role permissions: the rendered least-privilege policies (denies inline, allows managed and attached), pushing to staging's ECR repositories (it builds)", () => {
   const repos = ofType(c, "aws:ecr/repository:Repository").map((r) => r.state.arn).sort();
   assert.ok(repos.length >= 1);
-  const policy = json(one(c, "aws:iam/rolePolicy:RolePolicy", "delivery-deploy").inputs.policy);
-  const expected = renderDeployPolicy({
+  const role = one(c, "aws:iam/role:Role", "delivery-deploy");
+  const inline = json(one(c, "aws:iam/rolePolicy:RolePolicy", "delivery-deploy").inputs.policy);
+  const expected = renderDeployPolicies({
     accountId: ACCOUNT,
     region: "eu-west-1",
-    ecrRepositoryArns: policy.Statement.find((s: any) => s.Sid === "EcrPush").Resource,
+    ecrRepositoryArns: repos,
     pushesImages: true,
     protectedArns: [
       `arn:aws:iam::${ACCOUNT}:role/berth-staging-github-deploy`,
       `arn:aws:iam::${ACCOUNT}:role/berth-staging-github-preview`,
       `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+      `arn:aws:iam::${ACCOUNT}:policy/berth-staging-github-deploy-*`,
     ],
+    passedRoleArns: passedRoleArns({ project: "berth", stack: "staging" }, ACCOUNT),
   });
-  assert.deepEqual(policy, expected);
-  assert.deepEqual([...(expected as any).Statement.find((s: any) => s.Sid === "EcrPush").Resource].sort(), repos, "the app and build-cache repositories, nothing else");
+  assert.equal(deployManagedPolicyArns(ACCOUNT, "berth-staging-github-deploy"), `arn:aws:iam::${ACCOUNT}:policy/berth-staging-github-deploy-*`);
+  assert.deepEqual(inline, expected.inline);
+  const attached = ofType(c, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.state.name);
+  assert.equal(attached.length, expected.managed.length);
+  for (const m of expected.managed) {
+    const policy = one(c, "aws:iam/policy:Policy", `delivery-deploy-${m.group}`);
+    assert.equal(policy.inputs.name, deployManagedPolicyName("berth-staging-github-deploy", m.group));
+    assert.deepEqual(json(policy.inputs.policy), m.document, m.group);
+    assert.ok(attached.some((a) => a.inputs.policyArn === policy.state.arn), `${m.group} attached to the deploy role`);
+  }
+  const push = expected.managed.flatMap((m) => m.document.Statement as any[]).find((s: any) => s.Sid === "EcrPush");
+  assert.deepEqual([...push.Resource].sort(), repos, "the app and build-cache repositories, nothing else");
 });
 
 test("preview role: pull requests of this repository only; ReadOnlyAccess minus secrets and data", () => {
