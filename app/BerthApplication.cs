@@ -28,6 +28,7 @@ public static partial class BerthApplication
         LogLimits(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimits).FullName!),
             limits.MemoryLimitBytes / (1024 * 1024), limits.MemoryLimitSource, limits.MaxConcurrentConnections,
             ConnectionLimits.ReadBufferSize / 1024, ConnectionLimits.WriteBufferSize / 1024);
+        app.Use(ConnectionLimits.TakeTurnAsync);
         app.Use(app.Services.GetRequiredService<InFlightRequests>().TrackAsync);
         app.Use(RequestBodyLimit.DiscardBodyAsync);
         app.MapBerthEndpoints();

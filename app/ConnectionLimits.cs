@@ -142,4 +142,17 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
             return socket;
         };
     }
+
+    /// <summary>
+    /// Middleware: each request waits its turn in the thread pool's global (FIFO) queue before it runs. Kestrel runs a
+    /// connection's pipelined requests back to back, so without this a flood connection answers a whole read buffer
+    /// of pipelined requests (hundreds) per turn, and a /health probe queued behind 300 such connections waits over a
+    /// second at 0.25 vCPU; with it, each connection takes one request per turn. Costs one thread-pool hop per request
+    /// (bench/image.sh measures it).
+    /// </summary>
+    public static async Task TakeTurnAsync(HttpContext context, RequestDelegate next)
+    {
+        await Task.Yield();
+        await next(context);
+    }
 }
