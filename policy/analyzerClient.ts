@@ -91,6 +91,17 @@ const LEVEL_NAMES: Record<number, EnforcementLevel> = {
 };
 const LEVEL_NUMBERS = Object.fromEntries(Object.entries(LEVEL_NAMES).map(([n, l]) => [l, Number(n)])) as Record<EnforcementLevel, number>;
 
+/** The request Remediate and Analyze both take: one resource with its inputs and options. */
+function analyzeRequest(r: AnalyzerResource): any {
+  const req = new analyzerpb.AnalyzeRequest();
+  req.setType(r.type);
+  req.setName(r.name);
+  req.setUrn(r.urn);
+  req.setProperties(struct(r.props));
+  req.setOptions(options(r));
+  return req;
+}
+
 /** JSON for a protobuf Struct: unknowns (the @pulumi/pulumi `unknown` marker of a preview) become the sentinel. */
 export function toWire(value: unknown, where = "props"): unknown {
   const output = require("@pulumi/pulumi/output") as { isUnknown(v: unknown): boolean };
@@ -254,24 +265,12 @@ export class PolicyAnalyzer {
   }
 
   async remediate(r: AnalyzerResource): Promise<Remediation[]> {
-    const req = new analyzerpb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setUrn(r.urn);
-    req.setProperties(struct(r.props));
-    req.setOptions(options(r));
-    const resp: any = await unary(this.client, "remediate", req);
+    const resp: any = await unary(this.client, "remediate", analyzeRequest(r));
     return resp.getRemediationsList().map((x: any) => ({ policyName: x.getPolicyname(), properties: x.getProperties()?.toJavaScript(), diagnostic: x.getDiagnostic() || undefined }));
   }
 
   async analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
-    const req = new analyzerpb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setUrn(r.urn);
-    req.setProperties(struct(r.props));
-    req.setOptions(options(r));
-    return diagnosticsOf(await unary(this.client, "analyze", req));
+    return diagnosticsOf(await unary(this.client, "analyze", analyzeRequest(r)));
   }
 
   async analyzeStack(resources: AnalyzerResource[]): Promise<Diagnostic[]> {
