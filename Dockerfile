@@ -6,7 +6,7 @@
 #
 # Reproducible: the same commit and build args give the same image. The one notion of "when" is SOURCE_DATE_EPOCH
 # (the commit time, seconds since the epoch; BuildKit also takes it for the image config's timestamps): BUILD_TIME
-# defaults to it, and every file the final stage copies carries it as its mtime. infra/image.ts passes both.
+# defaults to it, and every file the final stage copies carries it as its mtime. infra/registries/image.ts passes both.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build
 ARG TARGETARCH

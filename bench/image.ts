@@ -2,7 +2,7 @@
 // commit (BENCH_BASE, default ca42414: main before issue 14), extracted with `git archive` into a temporary folder and
 // built there with that commit's own Dockerfile and scripts; "after" is the work tree. BENCH_JIT=1 adds the
 // framework-dependent JIT image of the work tree (bench/Dockerfile.jit). All run with the hardened flags of
-// tests/container/hardenedRunArgs.ts, limits set to 64 MiB / 0.5 CPU (BENCH_MEMORY, BENCH_CPUS) for each.
+// offline/hardenedRunArgs.ts, limits set to 64 MiB / 0.5 CPU (BENCH_MEMORY, BENCH_CPUS) for each.
 // Prints per image: image size, binary size, `podman run` -> first HTTP 200 on /health (median of N), RSS after 1,000
 // requests, requests/s on /health for 10 s with wrk, and after/before ratios; a figure more than 10 % worse is marked.
 // Loopback only; every loop is bounded.
@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { hardenedRunArgs } from "../tests/container/hardenedRunArgs.js";
+import { hardenedRunArgs } from "../offline/hardenedRunArgs.js";
 import {
   cgroupDirs,
   containerHostPids,
@@ -26,7 +26,7 @@ import {
   run,
   startContainer,
   waitForHttp200,
-} from "../tests/container/podman.js";
+} from "../offline/podman.js";
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 5);
 const WRK_SECONDS = Number(process.env.BENCH_WRK_SECONDS ?? 10);

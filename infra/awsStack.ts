@@ -3,15 +3,15 @@
  */
 import type { Settings } from "./config";
 import { CloudProviders } from "./providers";
-import { EcrRepository } from "./ecr";
-import { ArtifactRegistryRepository } from "./artifactRegistry";
-import { AppImage, ExistingImage, type ImageRelease } from "./image";
-import { Network } from "./network";
-import { Cluster } from "./cluster";
-import { LoadBalancer } from "./loadBalancer";
-import { FargateService, serviceOutputs } from "./fargateService";
-import { previousRanDigests, promotedImage, promotionSourceOutputs } from "./promotion";
-import { Delivery } from "./delivery";
+import { EcrRepository } from "./registries/ecr";
+import { ArtifactRegistryRepository } from "./registries/artifactRegistry";
+import { AppImage, ExistingImage, type ImageRelease } from "./registries/image";
+import { Network } from "./network/network";
+import { Cluster } from "./ecs/cluster";
+import { LoadBalancer } from "./network/loadBalancer";
+import { FargateService, serviceOutputs } from "./ecs/fargateService";
+import { previousRanDigests, promotedImage, promotionSourceOutputs } from "./delivery/promotion";
+import { Delivery } from "./delivery/delivery";
 import { verifiedRelease } from "./rollout/verifiedRelease";
 import { ServiceAlarms, containerInsightsOn } from "./observability/alarms";
 import { StackNotifications } from "./observability/notifications";

@@ -1,6 +1,6 @@
 /**
  * Docker (`@pulumi/docker` 5.x `Container`): the `local` stack's service containers and its `registry:2` container
- * (infra/localContainer.ts), held to the same hardening as the ECS task definitions (ecsRules.ts).
+ * (infra/local/localContainer.ts), held to the same hardening as the ECS task definitions (ecsRules.ts).
  */
 import type { Unwrap } from "@pulumi/pulumi";
 import type * as docker from "@pulumi/docker";

@@ -44,7 +44,7 @@ export const ecrImmutableTags = resourceRule<EcrRepository>({
   summary: "ECR repositories have immutable tags (exclusions only for tags that are never deployed, e.g. build cache), so a SHA tag always names the same image.",
   controls: { fsbp: ["ECR.2"], checkov: ["CKV_AWS_51"] },
   resourceTypes: [ECR_REPOSITORY],
-  remediationSteps: "Set `imageTagMutability: IMMUTABLE` on the repository (infra/ecr.ts).",
+  remediationSteps: "Set `imageTagMutability: IMMUTABLE` on the repository (infra/registries/ecr.ts).",
   validate: (repo, _args, report) => {
     if (repo.imageTagMutability !== "IMMUTABLE" && repo.imageTagMutability !== "IMMUTABLE_WITH_EXCLUSION") {
       report(`imageTagMutability is ${JSON.stringify(repo.imageTagMutability ?? "MUTABLE (the default)")}: tags can be moved to another image.`);
@@ -63,7 +63,7 @@ export const ecrKmsEncryption = resourceRule<EcrRepository>({
   summary: "ECR repositories are encrypted with KMS.",
   controls: { checkov: ["CKV_AWS_136"] },
   resourceTypes: [ECR_REPOSITORY],
-  remediationSteps: "Give the repository `encryptionConfigurations: [{ encryptionType: \"KMS\" }]` (infra/ecr.ts).",
+  remediationSteps: "Give the repository `encryptionConfigurations: [{ encryptionType: \"KMS\" }]` (infra/registries/ecr.ts).",
   validate: (repo, _args, report) => {
     const configs = asArray(repo.encryptionConfigurations);
     if (!configs.some((c) => c?.encryptionType === "KMS" || c?.encryptionType === "KMS_DSSE")) {

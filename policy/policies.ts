@@ -1,7 +1,7 @@
 /**
  * The objects the `berth-production` PolicyPack is built from: policy/index.ts hands exactly `berthPolicies` to
  * `new PolicyPack(...)`. Importing this module starts nothing (constructing a PolicyPack starts the analyzer's gRPC
- * server); the offline plan and the tests run these policies through the real analyzer (policy/analyzerClient.ts).
+ * server); the offline plan and the tests run these policies through the real analyzer (offline/analyzerClient.ts).
  */
 import type { PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { berthRules, type BerthRule } from "./rules";

@@ -6,7 +6,7 @@
  * GCP project) and its GitHub environment (reviewers, branch policy, variables). Defaults are applied here, once.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "../config";
+import type { Environment } from "./";
 import { IMAGE_DIGEST } from "../../policy/securityLists";
 
 export interface PromotionSettings {
@@ -68,7 +68,7 @@ const STACK_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const DIGEST = IMAGE_DIGEST;
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
-const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*\/\.|.*@\{)[A-Za-z0-9._\/-]{1,200}$/;
+const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*\/\.|.*@\{)[A-Za-z0-9._/-]{1,200}$/;
 const POOL_ID = /^(?!gcp-)[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
 
 /**

@@ -4,7 +4,7 @@
  * the result. Hardening is on unless the stack configuration switches it off explicitly, per setting.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "../config";
+import type { Environment } from "./";
 import { TLS13_LISTENER_POLICIES } from "../../policy/securityLists";
 
 export interface NetworkSettings {
@@ -212,7 +212,7 @@ export function readLoadBalancerSettings(s: ConfigSection, environment: Environm
 
   const hc = s.section("healthCheck");
   const healthCheck: TargetHealthCheckSettings = {
-    path: hc.string("path", { default: "/health", pattern: /^\/[A-Za-z0-9._~\/-]{0,1023}$/, allowed: "an absolute URL path such as /health" })!,
+    path: hc.string("path", { default: "/health", pattern: /^\/[A-Za-z0-9._~/-]{0,1023}$/, allowed: "an absolute URL path such as /health" })!,
     matcher: hc.string("matcher", { default: "200", pattern: /^[2-4]\d\d$/, allowed: "one HTTP status code from 200 to 499, e.g. 200" })!,
     intervalSeconds: hc.integer("intervalSeconds", { default: 10, min: 10, max: 15 }),
     // Below the shortest interval (10 s), as the ALB requires.

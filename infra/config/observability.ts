@@ -15,7 +15,7 @@
  * time shorter than it is refused, naming the bake time's key).
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "../config";
+import type { Environment } from "./";
 import { shiftsTraffic, type ServiceSettings } from "./services";
 
 /** The thresholds of one service's alarms (the stack-wide values with the service's overrides applied). */
@@ -164,7 +164,7 @@ export function readNotificationSettings(n: ConfigSection): NotificationSettings
   const emails = n.stringList("emails", { default: [], pattern: EMAIL, allowed: "a list of email addresses (local@domain.tld)" });
   const httpsEndpoints = n.stringList("httpsEndpoints", { default: [], allowed: "a list of https:// URLs" });
   for (const url of httpsEndpoints) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = new URL(url).protocol === "https:";
     } catch {

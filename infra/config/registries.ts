@@ -3,7 +3,7 @@
  * README.md ("Registries, the image and its tag") documents each key.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "../config";
+import type { Environment } from "./";
 import { SHA_ALLOWED, SHA_PATTERN } from "./source";
 
 export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;

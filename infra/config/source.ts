@@ -13,7 +13,7 @@
  *   never gets the clean `<sha>` tag nor a release tag. Prod refuses a dirty work tree outright.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "../config";
+import type { Environment } from "./";
 import { COMMIT_SHA } from "../../policy/securityLists";
 
 export interface SourceRevision {

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { Settings } from "../config";
-import { logGroupKeyPolicy } from "../logGroupKey";
+import { logGroupKeyPolicy } from "../ecs/logGroupKey";
 
 /** The ECS events the topic and the dashboard's deployment markers receive. */
 export const ECS_EVENT_DETAIL_TYPES = ["ECS Deployment State Change", "ECS Service Action"] as const;
@@ -46,7 +46,7 @@ export function ecsEventPattern(args: { region: string; accountId: string; clust
  * The key policy: the account administers it; CloudWatch (alarm actions) and EventBridge (rule targets) may generate
  * data keys and decrypt to publish to the encrypted topic ("Enable compatibility between event sources from AWS
  * services and encrypted topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); CloudWatch Logs
- * only for the events log group (infra/logGroupKey.ts).
+ * only for the events log group (infra/ecs/logGroupKey.ts).
  */
 export function notificationsKeyPolicy(args: { accountId: string; region: string; eventsLogGroup: string }): aws.iam.PolicyDocument {
   const logs = logGroupKeyPolicy({ accountId: args.accountId, region: args.region, logGroupName: args.eventsLogGroup });

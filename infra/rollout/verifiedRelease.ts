@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 declare const verified: unique symbol;
 
-/** Made only by `verifiedRelease`: `promotionSourceOutputs` (infra/promotion.ts) accepts nothing else. */
+/** Made only by `verifiedRelease`: `promotionSourceOutputs` (infra/delivery/promotion.ts) accepts nothing else. */
 export interface VerifiedRelease {
   sha: pulumi.Output<string>;
   digest: pulumi.Output<string>;

@@ -20,7 +20,7 @@ import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { hardenedRunArgs } from "./hardenedRunArgs.js";
+import { hardenedRunArgs } from "../../offline/hardenedRunArgs.js";
 import {
   containerHostPids,
   containerLogs,
@@ -33,7 +33,7 @@ import {
   requireTools,
   startContainer,
   waitForHttp200,
-} from "./podman.js";
+} from "../../offline/podman.js";
 
 const TEST_SHA = "f100df100df100df100df100df100df100df100d";
 // Fixed, so repeated runs reuse the cached AOT publish layer.

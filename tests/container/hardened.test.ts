@@ -11,7 +11,7 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statfsSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fargateRunArgs, fargateVolumes, hardenedRunArgs, stagingWebSpec, type FargateVolume } from "./hardenedRunArgs.js";
+import { fargateRunArgs, fargateVolumes, hardenedRunArgs, stagingWebSpec, type FargateVolume } from "../../offline/hardenedRunArgs.js";
 import {
   cgroupDirs,
   containerHostPids,
@@ -29,7 +29,7 @@ import {
   waitForHttp200,
   waitHealthy,
   type ImageConfig,
-} from "./podman.js";
+} from "../../offline/podman.js";
 
 const TEST_SHA = "0123456789abcdef0123456789abcdef01234567";
 const TEST_VERSION = "0.0.0-containertest";
@@ -141,7 +141,7 @@ async function underFargate(
     try {
       await waitForHttp200(`http://127.0.0.1:${c.port}/health`, 30_000);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\ncontainer logs:\n${await containerLogs(FARGATE)}`);
+      throw new Error(`${(e as Error).message}\ncontainer logs:\n${await containerLogs(FARGATE)}`, { cause: e });
     }
     await body({ name: FARGATE, volumes });
   } finally {
@@ -167,7 +167,7 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     try {
       await waitForHttp200(`http://127.0.0.1:${port}/health`, 30_000);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\ncontainer logs:\n${await containerLogs(HARDENED)}`);
+      throw new Error(`${(e as Error).message}\ncontainer logs:\n${await containerLogs(HARDENED)}`, { cause: e });
     }
     pid = (await inspectContainer(HARDENED)).State.Pid;
     assert.ok(pid > 0, "container main process pid");

@@ -18,7 +18,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { containersEnv, podman, repoRoot, requireTools } from "./podman.js";
+import { containersEnv, podman, repoRoot, requireTools } from "../../offline/podman.js";
 
 const SHA = "fedcba9876543210fedcba9876543210fedcba98";
 const EPOCH = "1767323045"; // 2026-01-02T03:04:05Z: a commit time

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { containersEnv, repoRoot } from "./podman.js";
+import { containersEnv, repoRoot } from "../../offline/podman.js";
 
 const SCRIPT = path.join(repoRoot, "scripts/containers/check-runtime.sh");
 const STANDARD_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];

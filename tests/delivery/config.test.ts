@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, loadSettings } from "../../infra/config";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
 import { SHA } from "./fixtures";
 

@@ -2,7 +2,7 @@
  * The deploy role (the CI role that runs `pulumi up`) can create, read, update and delete every AWS resource the
  * staging and prod programs register, and every resource the configurations at their extremes register
  * (tests/infra/extremeConfigs.ts: every optional feature on), because its policies are rendered from one table
- * (infra/deployPermissions.ts) that covers every registered type, and grant nothing the table does not list. The
+ * (infra/delivery/deployPermissions.ts) that covers every registered type, and grant nothing the table does not list. The
  * policies fit IAM's quotas.
  *
  * Each program is captured under mocks in its own process (tests/delivery/registeredTypes.ts).
@@ -11,9 +11,9 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, tableActions } from "../../infra/deployPermissions";
-import { DEPLOY_POLICY_GROUPS, deployManagedPolicyArns, deployManagedPolicyName, passedRoleArns, renderDeployPolicies } from "../../infra/delivery";
-import { policySize } from "../../infra/offline/cloudLimits";
+import { DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, tableActions } from "../../infra/delivery/deployPermissions";
+import { DEPLOY_POLICY_GROUPS, deployManagedPolicyArns, deployManagedPolicyName, passedRoleArns, renderDeployPolicies } from "../../infra/delivery/delivery";
+import { policySize } from "../../offline/cloudLimits";
 import { extremeCases } from "../infra/extremeConfigs";
 
 interface Registered {

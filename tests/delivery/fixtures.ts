@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { REPO_ROOT, readStackConfig, type CapturedResource, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { REPO_ROOT, readStackConfig, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 
 export const WORKFLOWS_DIR = path.join(REPO_ROOT, ".github", "workflows");
 export const STAGING_STACK = "your-pulumi-org/berth/staging";

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "../../offline/mockRuntime";
 import { ConfigError, loadSettings } from "../../infra/config";
 import { SHA, unsecret } from "../infra/fixtures";
 

@@ -5,7 +5,7 @@
  * unhandled in the runner, and the outcome is printed as one `RESULT {...}` line. Not a test file.
  */
 import * as path from "node:path";
-import { captureStack } from "../../infra/offline/mockRuntime";
+import { captureStack } from "../../offline/mockRuntime";
 import { prodConfig, stagingOutputs } from "./fixtures";
 
 async function main() {

@@ -21,7 +21,7 @@ import {
   renderReviewers,
   workloadIdentityPrincipal,
   workloadIdentityRepositorySet,
-} from "../../infra/delivery";
+} from "../../infra/delivery/delivery";
 import type { DeliverySettings } from "../../infra/config/delivery";
 
 const repo = { owner: "acme", repository: "berth" };

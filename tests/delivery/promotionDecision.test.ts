@@ -1,7 +1,7 @@
 /** decidePromotion: the rule prod applies to staging's outputs, case by case. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decidePromotion, PromotionRefused } from "../../infra/promotion";
+import { decidePromotion, PromotionRefused } from "../../infra/delivery/promotion";
 
 const FROM = "acme/berth/staging";
 const CURRENT = `sha256:${"b".repeat(64)}`;

@@ -4,7 +4,7 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { ecrGetImage, OLDER_DIGEST, ofType, prodConfig, STAGING_DIGEST, stagingOutputs } from "./fixtures";
 
 let c: CapturedStack;

@@ -1,7 +1,7 @@
 /** The documented emergency override: prod deploys a digest staging has not run, and says so. */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { ecrGetImage, json, ofType, prodConfig, STAGING_STACK, stagingOutputs, UNRUN_DIGEST } from "./fixtures";
 
 let c: CapturedStack;

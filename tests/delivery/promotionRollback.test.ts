@@ -1,7 +1,7 @@
 /** A prod rollback with berth:deploySha to an image staging has run: allowed without the override, nothing built. */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { ecrGetImage, OLDER_DIGEST, ofType, prodConfig, STAGING_DIGEST, stagingOutputs } from "./fixtures";
 
 let c: CapturedStack;

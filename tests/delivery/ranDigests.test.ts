@@ -1,7 +1,7 @@
 /** mergeRanDigests: staging's bounded history of the digests it ran (pure), case by case. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mergeRanDigests, RAN_DIGESTS_LIMIT } from "../../infra/promotion";
+import { mergeRanDigests, RAN_DIGESTS_LIMIT } from "../../infra/delivery/promotion";
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const [A, B, C, E] = [d("a"), d("b"), d("c"), d("e")];

@@ -5,7 +5,7 @@
  * printed with the outcome as one `RESULT {...}` line.
  */
 import * as path from "node:path";
-import { captureStack } from "../../infra/offline/mockRuntime";
+import { captureStack } from "../../offline/mockRuntime";
 import { ecrGetImage, OLDER_DIGEST, prodConfig, STAGING_DIGEST, STAGING_STACK, stagingOutputs, UNRUN_DIGEST } from "./fixtures";
 
 async function main() {

@@ -4,8 +4,8 @@
  * role's policies (inline, and the customer-managed ones attached to it).
  * Usage: node --import tsx tests/delivery/registeredTypes.ts <staging|prod|extreme:<index of tests/infra/extremeConfigs.ts>>
  */
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { physicalName } from "../../infra/offline/cloudLimits";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { physicalName } from "../../offline/cloudLimits";
 import { extremeCases } from "../infra/extremeConfigs";
 import { prodConfig, SHA, stagingOutputs } from "./fixtures";
 

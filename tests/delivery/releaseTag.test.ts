@@ -1,7 +1,7 @@
 /**
  * Issue 12, item 5 (program side): `pulumi up` of staging with berth:releaseTag gives the deployed digest the tag
  * vX.Y.Z-<sha> in every registry, also when ECR already has <sha> (a commit built on main before it was tagged:
- * nothing is pushed, infra/image.ts), and the registries' lifecycle rules keep it.
+ * nothing is pushed, infra/registries/image.ts), and the registries' lifecycle rules keep it.
  *
  * The RegistryTag provider runs here against a local registry speaking the OCI distribution API
  * (https://github.com/opencontainers/distribution-spec/blob/main/spec.md: GET/HEAD/PUT /v2/<name>/manifests/<ref>,
@@ -15,10 +15,10 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { registryTagProvider, type RegistryTagInputs } from "../../infra/registryTag";
-import { appLifecyclePolicy } from "../../infra/ecr";
-import { cleanupPolicies } from "../../infra/artifactRegistry";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { registryTagProvider, type RegistryTagInputs } from "../../infra/registries/registryTag";
+import { appLifecyclePolicy } from "../../infra/registries/ecr";
+import { cleanupPolicies } from "../../infra/registries/artifactRegistry";
 import { imageTagsFor } from "../../infra/config/source";
 import { SHA } from "./fixtures";
 

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../infra/offline/mockRuntime";
+import { REPO_ROOT } from "../../offline/mockRuntime";
 import { loadSettings, PROJECT } from "../../infra/config";
 import { imageTagsFor, RELEASE_TAG_PATTERN } from "../../infra/config/source";
 import { loadProject, mergeConfig, runtimeConfig, workflowRuns } from "../infra/projectSchema";

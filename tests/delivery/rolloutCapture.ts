@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import type { DescribeServicesCommandOutput } from "@aws-sdk/client-ecs";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { rolloutVerificationProvider, type RolloutVerificationInputs } from "../../infra/rollout/resource";
 import { forService, type FixtureName } from "../ecs/describeServicesFixtures";
 import { SHA, STAGING_DIGEST, STAGING_SHA, STAGING_STACK } from "./fixtures";

@@ -1,8 +1,8 @@
 /** The staging stack's delivery identity as registered (under mocks, from Pulumi.staging.yaml). */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { deployManagedPolicyArns, deployManagedPolicyName, passedRoleArns, READ_ONLY_ACCESS_ARN, renderDeployPolicies, renderPreviewDenyPolicy } from "../../infra/delivery";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { deployManagedPolicyArns, deployManagedPolicyName, passedRoleArns, READ_ONLY_ACCESS_ARN, renderDeployPolicies, renderPreviewDenyPolicy } from "../../infra/delivery/delivery";
 import { json, one, ofType, SHA } from "./fixtures";
 
 let c: CapturedStack;

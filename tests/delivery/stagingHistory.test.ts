@@ -4,7 +4,7 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { OLDER_DIGEST, ofType, SHA, STAGING_DIGEST, STAGING_STACK } from "./fixtures";
 
 let c: CapturedStack;

@@ -9,9 +9,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../infra/offline/mockRuntime";
+import { REPO_ROOT } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
-import { renderDeliveryVariables } from "../../infra/delivery";
+import { renderDeliveryVariables } from "../../infra/delivery/delivery";
 import { readWorkflow } from "./fixtures";
 
 const ACTIONLINT = path.join(REPO_ROOT, "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js");
@@ -61,7 +61,7 @@ test("every action is pinned to a full 40-hex commit SHA with a # vX.Y.Z comment
     const lines = text.split("\n").filter((l) => /^\s*(-\s+)?uses:/.test(l));
     assert.ok(lines.length >= 5, `${file}: uses lines found`);
     for (const line of lines) {
-      assert.match(line, /uses: [\w.-]+\/[\w.\/-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
+      assert.match(line, /uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
     }
   }
   // The same action is pinned to the same commit everywhere.

@@ -17,8 +17,8 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { GITHUB_ATTRIBUTE_MAPPING, githubAttributeCondition } from "../../infra/delivery";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { GITHUB_ATTRIBUTE_MAPPING, githubAttributeCondition } from "../../infra/delivery/delivery";
 import { one, SHA } from "./fixtures";
 
 const REPO = "your-github-org/berth";

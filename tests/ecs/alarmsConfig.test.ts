@@ -7,6 +7,7 @@ import { loadSettings, ConfigError } from "../../infra/config";
 import { ALARM_DEFAULTS } from "../../infra/config/observability";
 import { alarmArgs, serviceAlarmNames } from "../../infra/observability/alarms";
 import { dashboardName, dashboardPages, renderDashboardBody } from "../../infra/observability/dashboard";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { problemAt, problemsFor, settingsFor, service, SHA } from "./fixtures";
 
 const alarmsConfig = (value: unknown) => ({ "berth:alarms": JSON.stringify(value) });
@@ -65,7 +66,6 @@ test("notifications: email addresses and https endpoints only, each once", () =>
 });
 
 test("the local stack refuses berth:alarms and berth:notifications (it has no CloudWatch)", () => {
-  const { readStackConfig } = require("../../infra/offline/mockRuntime") as typeof import("../../infra/offline/mockRuntime");
   const config = { ...readStackConfig("local"), "berth:imageSha": SHA, "berth:alarms": "{}", "berth:notifications": JSON.stringify({ emails: ["a@example.com"] }) };
   try {
     loadSettings(config, { stack: "local", git: () => ({ head: SHA, tagsAtHead: [], dirty: false }) });

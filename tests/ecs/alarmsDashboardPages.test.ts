@@ -6,9 +6,9 @@
 // name and dashboard name a one-page stack has, so growing past a page updates it in place instead of replacing it.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedResource, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings, type Settings } from "../../infra/config";
-import { keySettings } from "../../policy/offlinePlan";
+import { keySettings } from "../../offline/offlinePlan";
 import { extremeCases } from "../infra/extremeConfigs";
 
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";

@@ -2,11 +2,11 @@
 // mocks. Not a test file: alarmsStaging.test.ts and alarmsProd.test.ts call `describeAlarmsStack` (one stack per process).
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedResource, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings } from "../../infra/config";
-import { keySettings } from "../../policy/offlinePlan";
-import { evaluateRules } from "../../policy/evaluate";
-import { policySubjects } from "../../policy/offlinePlan";
+import { keySettings } from "../../offline/offlinePlan";
+import { evaluateRules } from "../../offline/evaluate";
+import { policySubjects } from "../../offline/offlinePlan";
 import { ecsDeploymentAlarms, ecsProgressiveDeployment } from "../../policy/deploymentRules";
 import { SHA, stackConfig } from "./fixtures";
 

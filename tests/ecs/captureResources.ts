@@ -1,6 +1,6 @@
 // Prints the resources a stack registers under mocks, as JSON on stdout: run in its own process (mock state is
 // global to a process) by serviceRemoval.test.ts. Usage: node --import tsx tests/ecs/captureResources.ts <stack> [<service to drop>]
-import { captureStack } from "../../infra/offline/mockRuntime";
+import { captureStack } from "../../offline/mockRuntime";
 import { stackConfig } from "./fixtures";
 
 async function main() {

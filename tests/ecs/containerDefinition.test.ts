@@ -3,8 +3,8 @@
 // reader) fails here; each opt-out is shown to change exactly its own field.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { containerSpecFor, ECS_EXEC_AGENT_PATHS } from "../../infra/containerSpec";
-import { renderContainerDefinition, renderTaskVolumes } from "../../infra/containerDefinition";
+import { containerSpecFor, ECS_EXEC_AGENT_PATHS } from "../../infra/container/containerSpec";
+import { renderContainerDefinition, renderTaskVolumes } from "../../infra/container/containerDefinition";
 import { IMAGE_REF, service, settingsFor } from "./fixtures";
 
 const LOG_GROUP = "/ecs/berth-staging/web";

@@ -5,8 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { problemAt, problemsFor, service, settingsFor } from "./fixtures";
-import { renderDeploymentSettings, describeDeployment } from "../../infra/fargateService";
-import { keySettings } from "../../policy/offlinePlan";
+import { renderDeploymentSettings, describeDeployment } from "../../infra/ecs/fargateService";
+import { keySettings } from "../../offline/offlinePlan";
 
 const web = (deployment: Record<string, unknown>) => (s: Record<string, Record<string, unknown>>) => void (s.web!.deployment = deployment);
 const KEY = "berth:services.web.deployment";

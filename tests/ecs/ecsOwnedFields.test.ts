@@ -4,18 +4,18 @@
 // hashicorp/terraform-provider-aws#45678, pulumi/pulumi-awsx#856, terraform-aws-modules/terraform-aws-alb#409).
 //
 // The program runs twice under mocks (prod, web with a test listener). The second run's registrations, with the
-// resource options the SDK sends the engine (infra/offline/mockRuntime.ts records ignoreChanges), are diffed the way the
+// resource options the SDK sends the engine (offline/mockRuntime.ts records ignoreChanges), are diffed the way the
 // engine does (./engineDiff.ts, a port of pulumi/pulumi processIgnoreChanges + PropertyPath.Reset) against the state
 // ECS leaves behind, as a refresh (`pulumi up --refresh`) records it.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { captureStack, REPO_ROOT, type CapturedResource, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, REPO_ROOT, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 import { stackConfig, SHA } from "./fixtures";
 import { processIgnoreChanges, secondRunDiff } from "./engineDiff";
-import { ECS_OWNED_LISTENER_RULE_FIELDS } from "../../infra/loadBalancer";
-import { ECS_OWNED_SERVICE_FIELDS } from "../../infra/fargateService";
+import { ECS_OWNED_LISTENER_RULE_FIELDS } from "../../infra/network/loadBalancer";
+import { ECS_OWNED_SERVICE_FIELDS } from "../../infra/ecs/fargateService";
 
 const TEST_LISTENER = { port: 8443, ingressCidrs: ["203.0.113.0/24"] };
 const stagingOutputs = { sourceSha: SHA, imageDigest: `sha256:${"cd".repeat(32)}`, ranDigests: [`sha256:${"cd".repeat(32)}`] };

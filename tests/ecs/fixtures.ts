@@ -2,7 +2,7 @@
 // edited, and the settings and container specs it yields. Not a test file (no `.test.ts`).
 import assert from "node:assert/strict";
 import { loadSettings, ConfigError, type Settings } from "../../infra/config";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { readStackConfig } from "../../offline/mockRuntime";
 import type { ConfigProblem } from "../../infra/config/problems";
 
 export const SHA = "0123456789abcdef0123456789abcdef01234567";

@@ -2,8 +2,8 @@
 // every routed service of both stacks, computed from the settings. Direct calls, no Pulumi.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { logGroupKeyPolicy } from "../../infra/logGroupKey";
-import { ecsTasksTrustPolicy, executeCommandPolicy, executionRolePolicy, secretResourceArn, serviceWarnings, timeToHealthySeconds } from "../../infra/fargateService";
+import { logGroupKeyPolicy } from "../../infra/ecs/logGroupKey";
+import { ecsTasksTrustPolicy, executeCommandPolicy, executionRolePolicy, secretResourceArn, serviceWarnings, timeToHealthySeconds } from "../../infra/ecs/fargateService";
 import { settingsFor } from "./fixtures";
 
 const REPO = "arn:aws:ecr:eu-west-1:111111111111:repository/berth";

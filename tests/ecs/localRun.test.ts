@@ -4,9 +4,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { parse } from "yaml";
-import { containerSpecFor, type ContainerSpec } from "../../infra/containerSpec";
-import { renderContainerDefinition } from "../../infra/containerDefinition";
-import { COMPOSE_FILE, COMPOSE_IMAGE, cpusOf, renderCompose, renderRunArgs, renderStackCompose } from "../../infra/localRun";
+import { containerSpecFor, type ContainerSpec } from "../../infra/container/containerSpec";
+import { renderContainerDefinition } from "../../infra/container/containerDefinition";
+import { COMPOSE_IMAGE, cpusOf, renderCompose, renderRunArgs } from "../../infra/local/localRun";
+import { COMPOSE_FILE, renderStackCompose } from "../../offline/compose";
 import { IMAGE_REF, settingsFor } from "./fixtures";
 
 const settings = settingsFor("staging");
@@ -105,7 +106,7 @@ describe("run flags (podman, the container tests' flavour) equal the ECS definit
 describe("compose.yaml", () => {
   test("the committed file equals its rendering from Pulumi.staging.yaml", () => {
     const committed = fs.readFileSync(COMPOSE_FILE, "utf8");
-    assert.equal(committed, renderStackCompose(), "regenerate: node --import tsx -e 'require(\"./infra/localRun\").writeComposeFile()'");
+    assert.equal(committed, renderStackCompose(), "regenerate: node --import tsx offline/compose.ts");
   });
 
   const doc = parse(fs.readFileSync(COMPOSE_FILE, "utf8")) as { services: Record<string, any> };

@@ -3,9 +3,9 @@
 // Exec gets the task-role permissions and writable agent paths it needs without giving up the read-only root.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { evaluateRules } from "../../policy/evaluate";
-import { ECS_EXEC_AGENT_PATHS } from "../../infra/containerSpec";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
+import { evaluateRules } from "../../offline/evaluate";
+import { ECS_EXEC_AGENT_PATHS } from "../../infra/container/containerSpec";
 import { stackConfig } from "./fixtures";
 import { expectedServiceResources, serviceResources } from "./servicesStack";
 

@@ -6,7 +6,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../infra/offline/mockRuntime";
+import { REPO_ROOT } from "../../offline/mockRuntime";
 import { expectedServiceResources, FARGATE_SERVICE } from "./servicesStack";
 
 interface Captured {

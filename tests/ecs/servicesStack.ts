@@ -3,9 +3,9 @@
 // Not a test file: staging.test.ts and prod.test.ts call `describeServicesStack` (one stack per process).
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedResource, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings, type Settings } from "../../infra/config";
-import { evaluateRules } from "../../policy/evaluate";
+import { evaluateRules } from "../../offline/evaluate";
 import { SHA, stackConfig } from "./fixtures";
 
 export const FARGATE_SERVICE = "berth:ecs:FargateService";

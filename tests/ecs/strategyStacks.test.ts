@@ -11,9 +11,9 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { captureStack, REPO_ROOT, type CapturedResource, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { ECS_INFRASTRUCTURE_POLICY_ARN, ECS_OWNED_LISTENER_RULE_FIELDS } from "../../infra/loadBalancer";
-import { ECS_OWNED_SERVICE_FIELDS } from "../../infra/fargateService";
+import { captureStack, REPO_ROOT, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
+import { ECS_INFRASTRUCTURE_POLICY_ARN, ECS_OWNED_LISTENER_RULE_FIELDS } from "../../infra/network/loadBalancer";
+import { ECS_OWNED_SERVICE_FIELDS } from "../../infra/ecs/fargateService";
 import { DEFAULT_ROUTE_RULE_PRIORITY } from "../../infra/config/services";
 import { settingsFor, stackConfig } from "./fixtures";
 

@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { captureStack, REPO_ROOT } from "../../infra/offline/mockRuntime";
+import { captureStack, REPO_ROOT } from "../../offline/mockRuntime";
 
 async function main() {
   let input = "";

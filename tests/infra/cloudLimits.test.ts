@@ -1,12 +1,12 @@
 /**
- * The cloud limit checks (infra/offline/cloudLimits.ts) on hand-made resources: each limit refuses the first value
+ * The cloud limit checks (offline/cloudLimits.ts) on hand-made resources: each limit refuses the first value
  * past it, with a message naming the resource and the limit, and accepts the value at it. Sources: each check's
  * `source` (the AWS, GCP, GitHub, OCI documentation or the provider source it cites), repeated in the test names.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { CapturedResource } from "../../infra/offline/mockRuntime";
-import { CLOUD_LIMIT_CHECKS, checkCloudLimits, type CloudLimitProblem } from "../../infra/offline/cloudLimits";
+import type { CapturedResource } from "../../offline/mockRuntime";
+import { CLOUD_LIMIT_CHECKS, checkCloudLimits, type CloudLimitProblem } from "../../offline/cloudLimits";
 
 const PROVIDER_URN = "urn:pulumi:s::berth::pulumi:providers:aws::berth-aws";
 const awsProvider = (tags: Record<string, string> = { project: "berth" }, region = "eu-west-1", account = "111111111111"): CapturedResource => ({

@@ -5,8 +5,8 @@
  */
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { captureStack, REPO_ROOT } from "../../infra/offline/mockRuntime";
-import { checkCloudLimits } from "../../infra/offline/cloudLimits";
+import { captureStack, REPO_ROOT } from "../../offline/mockRuntime";
+import { checkCloudLimits } from "../../offline/cloudLimits";
 
 async function main() {
   let input = "";

@@ -1,12 +1,12 @@
 /**
- * The cloud limit checks of the alarms, dashboard, EventBridge rule and SNS topic (infra/offline/cloudLimits.ts):
+ * The cloud limit checks of the alarms, dashboard, EventBridge rule and SNS topic (offline/cloudLimits.ts):
  * each refuses the first value past its limit and accepts the value at it. Sources: PutMetricAlarm (AlarmName 255),
  * Dashboard Body Structure (500 widgets) and PutDashboard (name 255, A-Z a-z 0-9 - _), PutRule (Name 64), CreateTopic (Name 256).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { CapturedResource } from "../../infra/offline/mockRuntime";
-import { checkCloudLimits } from "../../infra/offline/cloudLimits";
+import type { CapturedResource } from "../../offline/mockRuntime";
+import { checkCloudLimits } from "../../offline/cloudLimits";
 
 const res = (type: string, inputs: Record<string, any>, name = "r"): CapturedResource => ({ type, name, inputs, state: {}, custom: true, urn: `urn:pulumi:s::berth::${type}::${name}` });
 const problems = (limit: string, r: CapturedResource) => checkCloudLimits([r]).problems.filter((p) => p.limit === limit).map((p) => p.message);

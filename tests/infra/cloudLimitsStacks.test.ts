@@ -1,15 +1,15 @@
 /**
  * Every committed stack (staging, prod, local) and the valid configurations at their extremes (tests/infra/extremeConfigs.ts)
  * pass the cloud limit checks on every resource they register. The sources of the limits are in
- * infra/offline/cloudLimits.ts, one per check. Each configuration runs the whole program under mocks in a child process.
+ * offline/cloudLimits.ts, one per check. Each configuration runs the whole program under mocks in a child process.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { loadSettings } from "../../infra/config";
-import { renderCloudLimitProblem, type CloudLimitsResult } from "../../infra/offline/cloudLimits";
+import { renderCloudLimitProblem, type CloudLimitsResult } from "../../offline/cloudLimits";
 import { extremeCases, type ExtremeCase } from "./extremeConfigs";
 import { SHA } from "./fixtures";
 

@@ -2,9 +2,9 @@
  * Valid stack configurations at the extremes the settings readers accept (not a test file): the longest stack, image,
  * service, tag and environment names, the most services, routes, condition values, tags, secrets, ingress CIDRs,
  * replication destinations and reviewers, every optional feature on. Each must load, and every resource the program
- * registers from it must pass the cloud limit checks (infra/offline/cloudLimits.ts).
+ * registers from it must pass the cloud limit checks (offline/cloudLimits.ts).
  */
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { MAX_EXTRA_TAGS } from "../../infra/config";
 import { MAX_LISTENER_RULES, ROUTE_CONDITION_VALUES, SECRET_ARN_BUDGET } from "../../infra/config/services";
 import { MAX_INGRESS_CIDRS } from "../../infra/config/network";

@@ -1,7 +1,7 @@
 /** Shared fixtures of the infra tests (not a test file: no `.test.ts`). */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import type { CapturedResource, CapturedStack } from "../../infra/offline/mockRuntime";
+import type { CapturedResource, CapturedStack } from "../../offline/mockRuntime";
 
 export const SHA = "0123456789abcdef0123456789abcdef01234567";
 export const OLD_SHA = "89abcdef0123456789abcdef0123456789abcdef";

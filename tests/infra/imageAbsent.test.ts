@@ -6,7 +6,7 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { one, REGION, SHA, STAGING_ACCOUNT } from "./fixtures";
 
 const ECR_REPO = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;

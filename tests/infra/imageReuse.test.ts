@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { one, REGION, STAGING_ACCOUNT } from "./fixtures";
 
 // A real commit of this repository, so the build args' commit time comes from git itself.

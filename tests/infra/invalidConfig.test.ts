@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { captureInFreshProcess, SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "./fixtures";
 
 interface Case {

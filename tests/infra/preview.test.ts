@@ -1,8 +1,8 @@
 /** `pulumi preview` of staging: the build is registered with buildOnPreview false, so nothing is built or pushed. */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { ecrRepositoryUrl } from "../../infra/image";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { ecrRepositoryUrl } from "../../infra/registries/image";
 import { one, SHA } from "./fixtures";
 
 let stack: CapturedStack;

@@ -4,7 +4,7 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { none, one, PROD_ACCOUNT, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT } from "./fixtures";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;

@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { loadSettings, ConfigError, PROJECT, SECRET_KEYS, STACK_SCOPED_KEYS, STRUCTURED_KEYS } from "../../infra/config";
 import type { GitState } from "../../infra/config";
-import { captureStack, REPO_ROOT } from "../../infra/offline/mockRuntime";
+import { captureStack, REPO_ROOT } from "../../offline/mockRuntime";
 import {
   configSet,
   configSetAll,

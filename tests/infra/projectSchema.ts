@@ -713,13 +713,13 @@ function parsePulumi(words: string[]): ParsedPulumi | undefined {
         out.pairs.push({ pair: inline ?? words[++i], secret: flag === "--secret" });
       } else if (VALUE_FLAGS.has(flag)) out.flags[flag] = inline ?? words[++i];
       else out.flags[flag] = inline ?? true;
-    } else if (out.positional.length === 0 && isSubcommand(out.sub, w)) out.sub.push(w);
+    } else if (out.positional.length === 0 && isSubcommand(out.sub)) out.sub.push(w);
     else out.positional.push(w);
   }
   return out;
 }
 
-function isSubcommand(sub: string[], w: string): boolean {
+function isSubcommand(sub: string[]): boolean {
   if (sub.length === 0) return true;
   if (sub.length === 1 && (sub[0] === "config" || sub[0] === "stack")) return true;
   return false;
@@ -815,9 +815,9 @@ export function readmeRuns(root: string, projectName: string, placeholder: (text
 // The program side
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The top-level keys the program reads: every `berth.<read>("key"` in infra/config.ts and infra/config/*.ts. */
+/** The top-level keys the program reads: every `berth.<read>("key"` in infra/config/index.ts and infra/config/*.ts. */
 export function keysReadByProgram(root: string): Set<string> {
-  const files = [path.join(root, "infra", "config.ts"), ...fs.readdirSync(path.join(root, "infra", "config")).map((f) => path.join(root, "infra", "config", f))];
+  const files = [...fs.readdirSync(path.join(root, "infra", "config")).map((f) => path.join(root, "infra", "config", f))];
   const keys = new Set<string>();
   for (const file of files) {
     if (!file.endsWith(".ts")) continue;

@@ -6,10 +6,10 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings, type Settings } from "../../infra/config";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
-import { EcrRepository, pullPolicy, buildCacheTag, appLifecyclePolicy } from "../../infra/ecr";
-import { ArtifactRegistryRepository, cleanupPolicies, pusherAccountId } from "../../infra/artifactRegistry";
-import { AppImage, ghcrImageName, repositoryOf, imageTagRefs } from "../../infra/image";
+import { readStackConfig } from "../../offline/mockRuntime";
+import { EcrRepository, pullPolicy, buildCacheTag, appLifecyclePolicy } from "../../infra/registries/ecr";
+import { ArtifactRegistryRepository, cleanupPolicies, pusherAccountId } from "../../infra/registries/artifactRegistry";
+import { AppImage, ghcrImageName, repositoryOf, imageTagRefs } from "../../infra/registries/image";
 import { gcpLabelsFromTags } from "../../infra/providers";
 import { SHA, STAGING_ACCOUNT, REGION } from "./fixtures";
 

@@ -1,5 +1,5 @@
 /**
- * Resource options the engine receives and the mocks' newResource never sees (recorded by infra/offline/mockRuntime.ts
+ * Resource options the engine receives and the mocks' newResource never sees (recorded by offline/mockRuntime.ts
  * from the RegisterResourceRequest, @pulumi/pulumi runtime/resource.js): ordering, ignored changes, and what prod
  * must never delete. Rule: prod protects the ECR repository, its KMS key, the ALB and its access-log bucket, and
  * retains each service's log group and log key on delete; staging protects nothing (it may be torn down).
@@ -7,7 +7,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { captureStack, explicitDependencies, readStackConfig, type CapturedResource, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, explicitDependencies, readStackConfig, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 import { SHA } from "./fixtures";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
@@ -22,7 +22,7 @@ before(async () => {
   });
   assert.equal(prod.error, undefined, String(prod.error));
   // Staging in its own process (mock state is global to a process).
-  const script = `import { captureStack, readStackConfig } from ${JSON.stringify(require.resolve("../../infra/offline/mockRuntime"))};
+  const script = `import { captureStack, readStackConfig } from ${JSON.stringify(require.resolve("../../offline/mockRuntime"))};
 captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": "${SHA}", "berth:ghcrToken": "t" }, secretKeys: ["berth:ghcrToken"] }).then((s) => {
   if (s.error) throw s.error;
   process.stdout.write("OPTIONS " + JSON.stringify(s.resources.map((r) => ({ type: r.type, name: r.name, protect: r.options?.protect, retainOnDelete: r.options?.retainOnDelete }))) + "\\n");

@@ -4,7 +4,7 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { none, OLD_SHA, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT } from "./fixtures";
 
 const OLD_DIGEST = `sha256:${"cd".repeat(32)}`;

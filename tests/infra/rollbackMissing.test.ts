@@ -7,9 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../../infra/config";
-import { EcrRepository } from "../../infra/ecr";
-import { ExistingImage } from "../../infra/image";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { EcrRepository } from "../../infra/registries/ecr";
+import { ExistingImage } from "../../infra/registries/image";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { OLD_SHA, REGION, SHA, STAGING_ACCOUNT } from "./fixtures";
 
 const lookups: Record<string, any>[] = [];

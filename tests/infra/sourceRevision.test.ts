@@ -7,9 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, loadSettings, type GitState, type Settings } from "../../infra/config";
 import { imageTagsFor, releaseTagAmong } from "../../infra/config/source";
-import { readGitState } from "../../infra/sourceRevision";
-import { imageBuildArgs, imageLabels } from "../../infra/image";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { readGitState } from "../../infra/config/gitState";
+import { imageBuildArgs, imageLabels } from "../../infra/registries/image";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { SHA } from "./fixtures";
 
 const FINGERPRINT = "f00dfeed".repeat(8);

@@ -4,7 +4,7 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { isSecret, one, none, PROD_ACCOUNT, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT, unsecret } from "./fixtures";
 
 const ECR_HOST = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;

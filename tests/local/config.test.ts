@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, loadSettings, type Settings } from "../../infra/config";
 import { CLOUD_ONLY_KEYS } from "../../infra/config/local";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { readStackConfig } from "../../offline/mockRuntime";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const git = () => ({ head: SHA, tagsAtHead: [], dirty: false });

@@ -1,7 +1,7 @@
 // A bad `local` configuration fails before any resource is registered, with every problem in one error.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { ConfigError } from "../../infra/config";
 
 let captured: CapturedStack;

@@ -5,10 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSettings, type Settings } from "../../infra/config";
-import { containerSpecFor, type ContainerSpec } from "../../infra/containerSpec";
-import { renderContainerDefinition } from "../../infra/containerDefinition";
-import { renderDockerContainer } from "../../infra/localContainer";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { containerSpecFor, type ContainerSpec } from "../../infra/container/containerSpec";
+import { renderContainerDefinition } from "../../infra/container/containerDefinition";
+import { renderDockerContainer } from "../../infra/local/localContainer";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { assertContainerParity } from "./containerParity";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";

@@ -1,7 +1,7 @@
 // `pulumi preview -s local` under mocks: the same resources as `up`, and the build is marked never to run on preview.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 
 let captured: CapturedStack;
 

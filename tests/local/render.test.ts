@@ -2,15 +2,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSettings } from "../../infra/config";
-import { containerSpecFor } from "../../infra/containerSpec";
+import { containerSpecFor } from "../../infra/container/containerSpec";
 import {
   localDigestRef,
   renderDockerContainer,
   renderLocalImageBuild,
   renderRegistryContainer,
   REGISTRY_IMAGE,
-} from "../../infra/localContainer";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+} from "../../infra/local/localContainer";
+import { readStackConfig } from "../../offline/mockRuntime";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const DIGEST = `sha256:${"c".repeat(64)}`;

@@ -2,7 +2,7 @@
 // its tag; nothing is built, and the services run that image pulled by digest.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 
 const HEAD = "0123456789abcdef0123456789abcdef01234567";
 const EARLIER = "fedcba9876543210fedcba9876543210fedcba98";

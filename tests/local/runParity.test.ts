@@ -1,13 +1,13 @@
-// Parity with the other local rendering of the same spec: the `docker run` flags of infra/localRun.ts (what the
+// Parity with the other local rendering of the same spec: the `docker run` flags of infra/local/localRun.ts (what the
 // container tests and compose.yaml use). Every flag is mapped to the docker.Container field it stands for, and the
 // two must agree; the only flag without a counterpart is --pids-limit (no such field in @pulumi/docker 5.2).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSettings } from "../../infra/config";
-import { containerSpecFor, type ContainerSpec } from "../../infra/containerSpec";
-import { renderRunArgs } from "../../infra/localRun";
-import { renderDockerContainer } from "../../infra/localContainer";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { containerSpecFor, type ContainerSpec } from "../../infra/container/containerSpec";
+import { renderRunArgs } from "../../infra/local/localRun";
+import { renderDockerContainer } from "../../infra/local/localContainer";
+import { readStackConfig } from "../../offline/mockRuntime";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const REF = `127.0.0.1:5001/berth@sha256:${"d".repeat(64)}`;

@@ -3,10 +3,10 @@
 // with every hardening input asserted on its own.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedResource, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings, type Settings } from "../../infra/config";
-import { containerSpecFor } from "../../infra/containerSpec";
-import { renderDockerContainer, REGISTRY_IMAGE } from "../../infra/localContainer";
+import { containerSpecFor } from "../../infra/container/containerSpec";
+import { renderDockerContainer, REGISTRY_IMAGE } from "../../infra/local/localContainer";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const config = { ...readStackConfig("local"), "berth:imageSha": SHA };

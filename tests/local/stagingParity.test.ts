@@ -3,10 +3,10 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import type * as aws from "@pulumi/aws";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings } from "../../infra/config";
-import { containerSpecFor } from "../../infra/containerSpec";
-import { renderDockerContainer } from "../../infra/localContainer";
+import { containerSpecFor } from "../../infra/container/containerSpec";
+import { renderDockerContainer } from "../../infra/local/localContainer";
 import { assertContainerParity } from "./containerParity";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";

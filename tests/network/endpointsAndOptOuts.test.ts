@@ -5,7 +5,7 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { CapturedStack } from "../../infra/offline/mockRuntime";
+import type { CapturedStack } from "../../offline/mockRuntime";
 import { captureNetwork, idOf, one, ofType, stackConfig } from "./fixtures";
 
 let c: CapturedStack;

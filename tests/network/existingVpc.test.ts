@@ -1,7 +1,7 @@
 /** A stack that brings its own VPC: nothing of the VPC is created; flow logs, default SG, ALB and cluster still are. */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { CapturedStack } from "../../infra/offline/mockRuntime";
+import type { CapturedStack } from "../../offline/mockRuntime";
 import { captureNetwork, one, ofType, stackConfig } from "./fixtures";
 
 const VPC = "vpc-0a1b2c3d4e5f60718";

@@ -2,7 +2,7 @@
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedResource, type CapturedStack, type CaptureOptions } from "../../infra/offline/mockRuntime";
+import { captureStack, readStackConfig, type CapturedResource, type CapturedStack, type CaptureOptions } from "../../offline/mockRuntime";
 
 export const SHA = "0123456789abcdef0123456789abcdef01234567";
 export const NETWORK_PROGRAM = path.join(__dirname, "networkProgram.ts");
@@ -31,7 +31,7 @@ export function one(c: CapturedStack, type: string, name: string): CapturedResou
   return found[0];
 }
 
-/** The id the mock gave a resource (mirrors infra/offline/mockRuntime.ts when the capture does not record it). */
+/** The id the mock gave a resource (mirrors offline/mockRuntime.ts when the capture does not record it). */
 export function idOf(r: CapturedResource): string {
   const recorded = (r as CapturedResource & { physicalId?: string }).physicalId;
   if (recorded) return recorded;

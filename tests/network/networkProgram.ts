@@ -6,10 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../../infra/config";
-import { readGitState } from "../../infra/sourceRevision";
-import { Network } from "../../infra/network";
-import { Cluster } from "../../infra/cluster";
-import { LoadBalancer } from "../../infra/loadBalancer";
+import { readGitState } from "../../infra/config/gitState";
+import { Network } from "../../infra/network/network";
+import { Cluster } from "../../infra/ecs/cluster";
+import { LoadBalancer } from "../../infra/network/loadBalancer";
 
 const settings = loadSettings(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), git: readGitState });
 const network = new Network("network", { settings });

@@ -4,8 +4,8 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { CapturedStack } from "../../infra/offline/mockRuntime";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import type { CapturedStack } from "../../offline/mockRuntime";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { captureNetwork, one, ofType, stackConfig } from "./fixtures";
 
 let c: CapturedStack;

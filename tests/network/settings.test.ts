@@ -6,10 +6,10 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, loadSettings, type Settings } from "../../infra/config";
 import { parseIpv4Cidr, isPrivateIpv4Cidr, TLS_POLICIES } from "../../infra/config/network";
-import { planSubnets, natGatewayPlacement, flowLogsPolicies, networkWarnings, INTERFACE_ENDPOINT_SERVICES } from "../../infra/network";
-import { capacityProviders, clusterWarnings } from "../../infra/cluster";
-import { logGroupKeyPolicy } from "../../infra/logGroupKey";
-import { accessLogsBucketPolicy, listenerPorts, loadBalancerWarnings, routeConditions, routedServices, targetHealthCheck } from "../../infra/loadBalancer";
+import { planSubnets, natGatewayPlacement, flowLogsPolicies, networkWarnings, INTERFACE_ENDPOINT_SERVICES } from "../../infra/network/network";
+import { capacityProviders, clusterWarnings } from "../../infra/ecs/cluster";
+import { logGroupKeyPolicy } from "../../infra/ecs/logGroupKey";
+import { accessLogsBucketPolicy, listenerPorts, loadBalancerWarnings, routeConditions, routedServices, targetHealthCheck } from "../../infra/network/loadBalancer";
 import { stackConfig, SHA } from "./fixtures";
 
 /** The statements of a rendered policy document (plain values here: the functions are pure). */

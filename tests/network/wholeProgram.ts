@@ -4,7 +4,7 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedStack } from "../../infra/offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { idOf, one, ofType, SHA, stackConfig } from "./fixtures";
 
 export function describeWholeProgram(stack: "staging" | "prod") {

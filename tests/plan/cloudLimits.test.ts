@@ -1,10 +1,10 @@
 /**
- * The offline plan runs the cloud limit checks (infra/offline/cloudLimits.ts) on every resource of the stack, prints
+ * The offline plan runs the cloud limit checks (offline/cloudLimits.ts) on every resource of the stack, prints
  * how many checks ran over how many resources, and fails on a problem. Sources of the limits: in cloudLimits.ts.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { renderPlan, type PlanResult } from "../../scripts/plan";
+import { renderPlan, type PlanResult } from "../../offline/plan";
 import { IMAGE_SHA, runPlans, type PlanRun } from "./planRunner";
 
 const STACKS = ["staging", "prod", "local"];

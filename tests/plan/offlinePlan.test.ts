@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyConfigOverride, buildTree, configValue, keySettings, parseConfigValue, switchedOffHardening } from "../../policy/offlinePlan";
-import { parsePlanArgs } from "../../scripts/plan";
+import { applyConfigOverride, buildTree, configValue, keySettings, parseConfigValue, switchedOffHardening } from "../../offline/offlinePlan";
+import { parsePlanArgs } from "../../offline/plan";
 import { berthRules } from "../../policy/rules";
-import { HARDENING_SETTINGS } from "../../policy/offlinePlan";
+import { HARDENING_SETTINGS } from "../../offline/offlinePlan";
 
 const base = { "aws:region": "eu-west-1", "berth:services": JSON.stringify({ web: { cpu: 256, hardening: { nonRootUser: true } }, worker: { cpu: 256 } }) };
 

@@ -1,8 +1,8 @@
 /**
  * Switching off any one hardening setting in a stack's config makes the offline plan exit non-zero and name the rule;
  * opting the stack out of that rule in its pack config makes it pass again, and the plan shows the opt-out.
- * (scripts/plan.ts runs directly with this Node: the scripts/plan launcher only runs scripts/bootstrap first.)
- * Each case is a separate `scripts/plan.ts` process (mock state is per process), with --config-override.
+ * (offline/plan.ts runs directly with this Node: the scripts/plan launcher only runs scripts/bootstrap first.)
+ * Each case is a separate `offline/plan.ts` process (mock state is per process), with --config-override.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -12,10 +12,10 @@ export interface PlanRun {
   json?: any;
 }
 
-/** `node --import tsx scripts/plan.ts <args>` with this Node (the launcher only adds scripts/bootstrap in front). */
+/** `node --import tsx offline/plan.ts <args>` with this Node (the launcher only adds scripts/bootstrap in front). */
 export function runPlan(args: string[]): Promise<PlanRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "plan.ts"), ...args], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024, timeout: 180_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ["--import", "tsx", path.join(ROOT, "offline", "plan.ts"), ...args], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024, timeout: 180_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as any).code === "number" ? (err as any).code : 99) : 0;
       let json: any;
       if (args.includes("--json")) {

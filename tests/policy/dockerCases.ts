@@ -1,7 +1,7 @@
 /** Docker container cases (passing and failing inputs per rule), shared by dockerRules.test.ts and rules.test.ts. Not a test file. */
 import { DOCKER_CONTAINER, dockerRules } from "../../policy/dockerRules";
 
-/** A service container as infra/localContainer.ts renders it (the inputs the mocks record for the local stack). */
+/** A service container as infra/local/localContainer.ts renders it (the inputs the mocks record for the local stack). */
 export function container(overrides: Record<string, any> = {}): Record<string, any> {
   return {
     name: "berth-local-web",

@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DOCKER_CONTAINER } from "../../policy/dockerRules";
 import { describeViolations, findingsOutsideDeclaredTypes, stackUnderPolicy } from "./stackPolicy";
-import { evaluateRules } from "../../policy/evaluate";
-import { policySubjects } from "../../policy/offlinePlan";
+import { evaluateRules } from "../../offline/evaluate";
+import { policySubjects } from "../../offline/offlinePlan";
 
 /** Captured once: mock state is global to the process. */
 const local = stackUnderPolicy("local");

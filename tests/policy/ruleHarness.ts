@@ -1,9 +1,9 @@
 /**
  * Runs one rule through the real pack: policy/index.ts started as the CLI starts it, every other rule disabled in the
- * pack config sent with `Configure` (policy/evaluate.ts, policy/analyzerClient.ts). Not a test file.
+ * pack config sent with `Configure` (offline/evaluate.ts, offline/analyzerClient.ts). Not a test file.
  */
 import type { BerthRule } from "../../policy/rules";
-import { evaluateRules, type PackConfig, type PolicySubject } from "../../policy/evaluate";
+import { evaluateRules, type PackConfig, type PolicySubject } from "../../offline/evaluate";
 
 export function subject(type: string, props: Record<string, any>, name = "r"): PolicySubject {
   return { type, name, urn: `urn:pulumi:test::berth::${type}::${name}`, props };

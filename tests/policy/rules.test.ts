@@ -5,8 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { berthRules, renderRuleTable, ruleMetadata, type BerthRule } from "../../policy/rules";
-import { checkPackConfig, enforcementLevelOf, evaluateRules, packAnalyzer } from "../../policy/evaluate";
-import { parsePackConfig, reconcilePackConfig, UNKNOWN } from "../../policy/analyzerClient";
+import { checkPackConfig, enforcementLevelOf, evaluateRules, packAnalyzer } from "../../offline/evaluate";
+import { parsePackConfig, reconcilePackConfig, UNKNOWN } from "../../offline/analyzerClient";
 import { subject, taskDefinition, violationsOf, violationsOfStack } from "./ruleHarness";
 import { dockerResourceCases } from "./dockerCases";
 import { deploymentResourceCases, deploymentStackCases } from "./deploymentCases";

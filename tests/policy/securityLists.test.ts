@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { ConfigError, loadSettings } from "../../infra/config";
 import { imageTagsFor } from "../../infra/config/source";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { readStackConfig } from "../../offline/mockRuntime";
 import { ecsImageByDigest, ecsNonRootUser, ecsNoSecretsInEnvironment, ECS_TASK_DEFINITION } from "../../policy/ecsRules";
 import { albTlsPolicy } from "../../policy/albRules";
 import { TLS13_LISTENER_POLICIES } from "../../policy/securityLists";

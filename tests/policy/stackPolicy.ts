@@ -1,9 +1,9 @@
 /** Captures a real stack (its Pulumi.<stack>.yaml) under mocks and runs the pack on it. Not a test file. */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { captureStack, readStackConfig, type CapturedStack } from "../../infra/offline/mockRuntime";
-import { evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "../../policy/evaluate";
-import { policySubjects } from "../../policy/offlinePlan";
+import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "../../offline/evaluate";
+import { policySubjects } from "../../offline/offlinePlan";
 import { berthRules } from "../../policy/rules";
 
 export const IMAGE_SHA = "0123456789abcdef0123456789abcdef01234567";

@@ -22,10 +22,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as github from "@pulumi/github";
-import type { Settings } from "./config";
-import type { DeliverySettings, GithubPlanFacts, Reviewer } from "./config/delivery";
-import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "./config/delivery";
-import { ghcrImageName } from "./image";
+import type { Settings } from "../config";
+import type { DeliverySettings, GithubPlanFacts, Reviewer } from "../config/delivery";
+import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "../config/delivery";
+import { ghcrImageName } from "../registries/image";
 import { actionsOf, DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, passRoleServices, serviceLinkedRoleServices } from "./deployPermissions";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -174,10 +174,10 @@ const PASS_ROLE_SIDS: Record<string, string> = { "ecs-tasks.amazonaws.com": "Pas
 /**
  * The roles the program passes, by receiving service, from the names the program gives them:
  * - ECS tasks: each service's execution and task role (`<project>-<stack>-<service>-execution|task`,
- *   infra/fargateService.ts `serviceResourceNames`), named in its task definition;
+ *   infra/ecs/fargateService.ts `serviceResourceNames`), named in its task definition;
  * - ECS (canary, linear and blueGreen services): the ECS infrastructure role for load balancers
- *   (`<project>-<stack>-ecs-infrastructure`, infra/loadBalancer.ts), named in `loadBalancers[].advancedConfiguration`;
- * - VPC flow logs: the flow-logs role (infra/network.ts), auto-named `network-flow-logs-` + 7 random hex
+ *   (`<project>-<stack>-ecs-infrastructure`, infra/network/loadBalancer.ts), named in `loadBalancers[].advancedConfiguration`;
+ * - VPC flow logs: the flow-logs role (infra/network/network.ts), auto-named `network-flow-logs-` + 7 random hex
  *   characters (Pulumi's auto-name; IAM matches `?` to one character).
  * tests/delivery/deployPermissions.test.ts checks every role the staging and prod programs pass against these.
  */
@@ -199,7 +199,7 @@ export interface DeployPolicies {
 }
 
 /**
- * Permissions of the deploy role, rendered from the table of infra/deployPermissions.ts (resource type -> actions to
+ * Permissions of the deploy role, rendered from the table of infra/delivery/deployPermissions.ts (resource type -> actions to
  * create, read, update and delete it). Scoped to the project's resources where their names are known (the ECR
  * repositories, log groups, the account's roles and policies); where Pulumi creates resources whose names and ids are
  * generated (VPC pieces, load balancer, task definitions, KMS keys, buckets) the actions are held to the stack's
@@ -481,7 +481,7 @@ export class Delivery extends pulumi.ComponentResource {
         `${name}-deploy-${group}`,
         {
           name: deployManagedPolicyName(names.deploy, group),
-          description: `GitHub Actions deploy of ${settings.stack}: ${DEPLOY_POLICY_GROUPS[group].join(", ")} actions (infra/deployPermissions.ts)`,
+          description: `GitHub Actions deploy of ${settings.stack}: ${DEPLOY_POLICY_GROUPS[group].join(", ")} actions (infra/delivery/deployPermissions.ts)`,
           policy: deployPolicies.apply((p) => JSON.stringify(p.managed.find((m) => m.group === group)!.document)),
         },
         { parent: this },
@@ -688,7 +688,7 @@ export async function githubPlanFacts(repo: GithubRepository, opts: pulumi.Invok
     visibility = (await github.getRepository({ fullName }, opts)).visibility;
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(`berth:delivery.requiredReviewers: could not read the visibility of ${fullName} (GitHub said: ${message.split("\n")[0]}); the GitHub token needs read access to the repository`);
+    throw new Error(`berth:delivery.requiredReviewers: could not read the visibility of ${fullName} (GitHub said: ${message.split("\n")[0]}); the GitHub token needs read access to the repository`, { cause });
   }
   if (visibility === "public") return { repository: fullName, visibility };
   try {

@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
-import type { Settings } from "./config";
+import type { Settings } from "../config";
 
 export interface CloudProvidersArgs {
   settings: Settings;

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { logGroupKeyPolicy } from "./logGroupKey";
-import type { Settings } from "./config";
+import type { Settings } from "../config";
 
 export interface ClusterArgs {
   settings: Settings;

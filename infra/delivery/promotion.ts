@@ -21,10 +21,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings } from "./config";
-import type { VerifiedRelease } from "./rollout/verifiedRelease";
+import type { Settings } from "../config";
+import type { VerifiedRelease } from "../rollout/verifiedRelease";
 
-/** What a promoted release gives the rest of the stack (the same shape as infra/image.ts `ImageRelease`). */
+/** What a promoted release gives the rest of the stack (the same shape as infra/registries/image.ts `ImageRelease`). */
 export interface PromotedRelease {
   sha: pulumi.Output<string>;
   digest: pulumi.Output<string>;

@@ -12,7 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { EcrReplicationTarget, EcrSettings, Settings } from "./config";
+import type { EcrReplicationTarget, EcrSettings, Settings } from "../config";
 
 export interface EcrRepositoryArgs {
   settings: Settings;

@@ -1,14 +1,14 @@
 /**
- * The pure parts of the offline plan (scripts/plan.ts): stack config overrides, the hardening settings a stack
+ * The pure parts of the offline plan (offline/plan.ts): stack config overrides, the hardening settings a stack
  * switched off, the resource tree with each resource's key hardening settings, and the report text.
  */
 import { parse as parseYaml } from "yaml";
-import { computedOutputs, type CapturedResource } from "../infra/offline/mockRuntime";
+import { computedOutputs, type CapturedResource } from "./mockRuntime";
 import { UNKNOWN } from "./analyzerClient";
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Evaluation, PolicySubject } from "./evaluate";
-import { TLS13_POLICIES } from "./albRules";
-import { asArray, parseJsonDocument } from "./rule";
+import { TLS13_POLICIES } from "../policy/albRules";
+import { asArray, parseJsonDocument } from "../policy/rule";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Config overrides: `--config-override berth:services.web.hardening.readonlyRootFilesystem=false`

@@ -5,7 +5,7 @@
 // Two renderings of the writable paths (/tmp, and ECS Exec's agent paths when Exec is on):
 // - hardenedRunArgs(): the LOCAL run (podman/docker/compose): a tmpfs per path, mode 1777.
 // - fargateRunArgs(): the ECS task as FARGATE runs it. Each writable path is a bind-mount task volume
-//   (infra/containerDefinition.ts: mountPoints + task `volumes` without `host`), and Fargate creates such a volume
+//   (infra/container/containerDefinition.ts: mountPoints + task `volumes` without `host`), and Fargate creates such a volume
 //   as an EMPTY root-owned 0755 directory, unless the image declares `VOLUME` at exactly that containerPath, in
 //   which case the image's directory (contents, owner, mode) is copied into it (AWS ECS developer guide, "Use bind
 //   mounts with Amazon ECS", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html;
@@ -17,16 +17,16 @@
 // who can write where...), never these strings. Not here on purpose: the container name and port publishing.
 import { mkdirSync, mkdtempSync, chmodSync, chownSync, rmSync } from "node:fs";
 import path from "node:path";
-import { loadSettings } from "../../infra/config";
-import { containerSpecFor, type ContainerSpec } from "../../infra/containerSpec";
-import { renderRunArgs } from "../../infra/localRun";
-import { readStackConfig } from "../../infra/offline/mockRuntime";
+import { loadSettings } from "../infra/config";
+import { containerSpecFor, type ContainerSpec } from "../infra/container/containerSpec";
+import { renderRunArgs } from "../infra/local/localRun";
+import { readStackConfig } from "./mockRuntime";
 
 /** A fixed, clean git state: the specs do not depend on the work tree. */
 const RENDER_GIT = () => ({ head: "0".repeat(40), tagsAtHead: [], dirty: false });
 
 /**
- * The staging stack's `web` container spec (Pulumi.staging.yaml -> infra/containerSpec.ts). `enableExecuteCommand`
+ * The staging stack's `web` container spec (Pulumi.staging.yaml -> infra/container/containerSpec.ts). `enableExecuteCommand`
  * overrides the service's ECS Exec switch (the writable paths then include the Exec agent's paths).
  */
 export function stagingWebSpec(opts: { enableExecuteCommand?: boolean } = {}): ContainerSpec {

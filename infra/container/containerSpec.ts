@@ -3,7 +3,7 @@
  * (containerDefinition.ts) and to the local hardened run (localRun.ts: podman/docker flags and compose.yaml), so what
  * is tested locally is what ECS runs.
  */
-import type { Settings, ServiceSettings } from "./config";
+import type { Settings, ServiceSettings } from "../config";
 
 /** The app's binary inside the image (Dockerfile: ENTRYPOINT ["/app/berth"]). */
 export const APP_BINARY = "/app/berth";

@@ -5,9 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings } from "./config";
-import { formatIpv4Cidr, parseIpv4Cidr, type NetworkSettings } from "./config/network";
-import { logGroupKeyPolicy } from "./logGroupKey";
+import type { Settings } from "../config";
+import { formatIpv4Cidr, parseIpv4Cidr, type NetworkSettings } from "../config/network";
+import { logGroupKeyPolicy } from "../ecs/logGroupKey";
 
 export interface NetworkArgs {
   settings: Settings;

@@ -1,7 +1,7 @@
 /**
  * What the deploy role (the CI role that runs `pulumi up`, `refresh` and `destroy`) needs, per resource type the
  * program registers: the API actions the provider calls to create, read, update and delete it. The deploy policies
- * (infra/delivery.ts `renderDeployPolicies`) are rendered from this table and nothing else, and
+ * (infra/delivery/delivery.ts `renderDeployPolicies`) are rendered from this table and nothing else, and
  * tests/delivery/deployPermissions.test.ts checks that every AWS type the staging and prod programs, and the
  * configurations at their extremes (tests/infra/extremeConfigs.ts), register is here.
  *
@@ -280,7 +280,7 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { create: ["iam:AttachRolePolicy"], read: ["iam:ListAttachedRolePolicies"], update: [], delete: ["iam:DetachRolePolicy"] },
   // Part of the delivery identity: written only from a laptop (every IAM write on it is denied to CI); CI reads it.
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { create: [], read: ["iam:GetOpenIDConnectProvider"], update: [], delete: [] },
-  // The deploy role's own managed policies (infra/delivery.ts): delivery identity too, so read-only for CI.
+  // The deploy role's own managed policies (infra/delivery/delivery.ts): delivery identity too, so read-only for CI.
   "aws:iam/policy:Policy": {
     create: [],
     read: ["iam:GetPolicy", "iam:GetPolicyVersion"],
@@ -292,7 +292,7 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
   // --- Berth's dynamic resources: they call AWS with the credentials of the `pulumi up` that runs them --------------
   // RolloutVerification polls DescribeServices (infra/rollout/poll.ts).
   "pulumi-nodejs:dynamic/berth:RolloutVerification": { create: ["ecs:DescribeServices"], read: [], update: ["ecs:DescribeServices"], delete: [] },
-  // RegistryTag reads a manifest and puts it under the release tag through the registry API (infra/registryTag.ts):
+  // RegistryTag reads a manifest and puts it under the release tag through the registry API (infra/registries/registryTag.ts):
   // in ECR, a manifest GET/HEAD is ecr:BatchGetImage and a manifest PUT is ecr:PutImage.
   "pulumi-nodejs:dynamic/berth:RegistryTag": {
     create: ["ecr:BatchGetImage", "ecr:PutImage"],

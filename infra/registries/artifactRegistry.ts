@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import type { ArtifactRegistrySettings, Settings } from "./config";
+import type { ArtifactRegistrySettings, Settings } from "../config";
 
 export interface ArtifactRegistryRepositoryArgs {
   settings: Settings;

@@ -8,10 +8,10 @@
  *   are IMMUTABLE, and a second push of `<sha>` would be refused (ECR ImageTagAlreadyExistsException). The build
  *   is reproducible (SOURCE_DATE_EPOCH = the commit time; tests/container/reproducible.test.ts), so a rebuild
  *   gives that same digest anyway. A release (`berth:releaseTag`) gets `vX.Y.Z-<sha>` on the deployed digest in every
- *   registry through `RegistryTag` (infra/registryTag.ts), also when nothing was pushed.
+ *   registry through `RegistryTag` (infra/registries/registryTag.ts), also when nothing was pushed.
  * - `ExistingImage` (rollback: `berth:deploySha`): builds nothing; looks the SHA's image up in ECR and deploys its
  *   digest, or fails with a clear error naming the SHA and the repository.
- * - The promoted image (prod, infra/promotion.ts) implements the same `ImageRelease` interface.
+ * - The promoted image (prod, infra/delivery/promotion.ts) implements the same `ImageRelease` interface.
  *
  * ECS always runs `ecrDigestRef` (`<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...`): a digest, never a tag.
  */
@@ -20,12 +20,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as dockerBuild from "@pulumi/docker-build";
-import type { Settings } from "./config";
-import { imageTagsFor } from "./config/source";
+import type { Settings } from "../config";
+import { imageTagsFor } from "../config/source";
 import type { EcrRepository } from "./ecr";
 import { buildCacheTag } from "./ecr";
 import type { ArtifactRegistryRepository } from "./artifactRegistry";
-import { commitEpoch } from "./sourceRevision";
+import { commitEpoch } from "../config/gitState";
 import { RegistryTag } from "./registryTag";
 
 /** What every path (build, rollback, promotion) gives the services. */
@@ -42,7 +42,7 @@ export interface ImageRelease {
 
 export const GHCR_HOST = "ghcr.io";
 /** The build context: the repository root (Dockerfile and its allow-list .dockerignore). */
-export const REPO_ROOT = path.resolve(__dirname, "..");
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** `ghcr.io/<owner>/<name>`: GHCR package names are lowercase. */
 export function ghcrImageName(owner: string, imageName: string): string {

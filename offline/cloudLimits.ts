@@ -11,7 +11,7 @@
  *   randlen exceeds maxlen: "name '...' plus 7 random chars is longer than maximum length ...");
  * - a `namePrefix` gets the Terraform provider's 26-character unique suffix (hashicorp/terraform-plugin-sdk
  *   helper/id, `PrefixedUniqueId`, `UniqueIDSuffixLength = 26`).
- * Tags are counted with the provider's default tags (infra/providers.ts), as the API receives them (`tags_all`).
+ * Tags are counted with the provider's default tags (infra/providers/index.ts), as the API receives them (`tags_all`).
  */
 import type { CapturedResource } from "./mockRuntime";
 

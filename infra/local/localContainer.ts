@@ -12,11 +12,11 @@
  */
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { sortedEntries, type ContainerSpec } from "./containerSpec";
+import { sortedEntries, type ContainerSpec } from "../container/containerSpec";
 import { cpusOf, tmpfsOptions } from "./localRun";
-import type { LocalSettings, RestartPolicy } from "./config/local";
-import { LOCAL_BIND_ADDRESS } from "./config/local";
-import type { Settings } from "./config";
+import type { LocalSettings, RestartPolicy } from "../config/local";
+import { LOCAL_BIND_ADDRESS } from "../config/local";
+import type { Settings } from "../config";
 
 /**
  * The local registry image, pinned by digest: `registry:2` (distribution 2.8.3), the multi-platform index digest.

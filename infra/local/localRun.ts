@@ -4,16 +4,11 @@
  * production settings: read-only root with a tmpfs /tmp, non-root user, memory/CPU/pids limits, no capabilities,
  * no-new-privileges, an init process, the same health check, bounded logs, ports bound to 127.0.0.1 only.
  *
- * compose.yaml at the repository root is the rendering of the staging stack's services; regenerate it with
- *   node --import tsx -e 'require("./infra/localRun").writeComposeFile()'
- * (a test fails while the committed file differs from its rendering).
+ * compose.yaml at the repository root is the rendering of the staging stack's services (offline/compose.ts
+ * reads the stack file and writes it; a test fails while the committed file differs from its rendering).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { Scalar, stringify } from "yaml";
-import { loadSettings } from "./config";
-import { readStackConfig, REPO_ROOT } from "./offline/mockRuntime";
-import { containerSpecFor, sortedEntries, type ContainerSpec } from "./containerSpec";
+import { sortedEntries, type ContainerSpec } from "../container/containerSpec";
 
 export type RunFlavour = "podman" | "docker";
 
@@ -132,8 +127,8 @@ export function renderComposeService(spec: ContainerSpec, hostPort?: number): Re
 
 export const COMPOSE_IMAGE = "${BERTH_IMAGE:?set BERTH_IMAGE to the image to run, e.g. localhost/berth:<git sha>}";
 export const COMPOSE_HEADER = [
-  "# Rendered by infra/localRun.ts from the staging stack's services (Pulumi.staging.yaml): do not edit by hand.",
-  "# Regenerate: node --import tsx -e 'require(\"./infra/localRun\").writeComposeFile()'",
+  "# Rendered by offline/compose.ts from the staging stack's services (Pulumi.staging.yaml): do not edit by hand.",
+  "# Regenerate: node --import tsx offline/compose.ts",
   "# Run: BERTH_IMAGE=localhost/berth:<sha> docker compose up (ports bound to 127.0.0.1 only).",
 ].join("\n");
 
@@ -144,24 +139,4 @@ export function renderCompose(specs: ContainerSpec[], hostPorts: Record<string, 
     services[spec.name] = renderComposeService(spec, hostPorts[spec.name]);
   }
   return `${COMPOSE_HEADER}\n${stringify({ name: "berth", services }, { lineWidth: 0 })}`;
-}
-
-/** A fixed, clean git state: the compose rendering does not depend on the work tree. */
-const RENDER_GIT = () => ({ head: "0".repeat(40), tagsAtHead: [], dirty: false });
-
-/** The container specs of a stack's services, with `image` as the image reference. */
-export function stackContainerSpecs(stack: string, image: string, root = REPO_ROOT): ContainerSpec[] {
-  const settings = loadSettings(readStackConfig(stack, root), { stack, git: RENDER_GIT });
-  return settings.services.map((s) => containerSpecFor(settings, s, image));
-}
-
-/** compose.yaml as rendered from the staging stack. */
-export function renderStackCompose(stack = "staging", root = REPO_ROOT): string {
-  return renderCompose(stackContainerSpecs(stack, COMPOSE_IMAGE, root));
-}
-
-export const COMPOSE_FILE = path.join(REPO_ROOT, "compose.yaml");
-
-export function writeComposeFile(file = COMPOSE_FILE): void {
-  fs.writeFileSync(file, renderStackCompose());
 }

@@ -5,7 +5,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-export const repoRoot = path.resolve(__dirname, "../..");
+export const repoRoot = path.resolve(__dirname, "..");
 
 let cachedEnv: NodeJS.ProcessEnv | undefined;
 

@@ -6,9 +6,9 @@
  * or throws one `ConfigError` listing every problem (key, value given, what is allowed). The program calls it before
  * registering any resource, so invalid configuration never leaves anything half made.
  */
-import { ConfigSection } from "./config/section";
-import { Problems } from "./config/problems";
-import { readSourceRevision, type GitState, type SourceRevision } from "./config/source";
+import { ConfigSection } from "./section";
+import { Problems } from "./problems";
+import { readSourceRevision, type GitState, type SourceRevision } from "./source";
 import {
   AWS_ACCOUNT_ID_ALLOWED,
   AWS_ACCOUNT_ID_PATTERN,
@@ -25,7 +25,7 @@ import {
   type EcrSettings,
   type GhcrSettings,
   type ImageSettings,
-} from "./config/registries";
+} from "./registries";
 import {
   readClusterSettings,
   readLoadBalancerSettings,
@@ -35,20 +35,20 @@ import {
   type LoadBalancerSettings,
   type LogSettings,
   type NetworkSettings,
-} from "./config/network";
-import { readServicesSettings, type ServiceSettings } from "./config/services";
-import { readDeliverySettings, readPromotionSettings, type DeliverySettings, type PromotionSettings } from "./config/delivery";
-import { readLocalSettings, rejectCloudKeys, type LocalSettings } from "./config/local";
-import { readAlarmSettings, readNotificationSettings, type AlarmSettings, type NotificationSettings } from "./config/observability";
+} from "./network";
+import { readServicesSettings, type ServiceSettings } from "./services";
+import { readDeliverySettings, readPromotionSettings, type DeliverySettings, type PromotionSettings } from "./delivery";
+import { readLocalSettings, rejectCloudKeys, type LocalSettings } from "./local";
+import { readAlarmSettings, readNotificationSettings, type AlarmSettings, type NotificationSettings } from "./observability";
 
-export { ConfigError } from "./config/problems";
-export type { GitState, SourceRevision } from "./config/source";
-export type { ArtifactRegistrySettings, EcrReplicationTarget, EcrSettings, GhcrSettings, ImageSettings, Platform } from "./config/registries";
-export type { ClusterSettings, LoadBalancerSettings, LogSettings, NetworkSettings } from "./config/network";
-export type { ServiceSettings } from "./config/services";
-export type { DeliverySettings, PromotionSettings } from "./config/delivery";
-export type { LocalSettings } from "./config/local";
-export type { AlarmSettings, NotificationSettings, ServiceAlarmSettings } from "./config/observability";
+export { ConfigError } from "./problems";
+export type { GitState, SourceRevision } from "./source";
+export type { ArtifactRegistrySettings, EcrReplicationTarget, EcrSettings, GhcrSettings, ImageSettings, Platform } from "./registries";
+export type { ClusterSettings, LoadBalancerSettings, LogSettings, NetworkSettings } from "./network";
+export type { ServiceSettings } from "./services";
+export type { DeliverySettings, PromotionSettings } from "./delivery";
+export type { LocalSettings } from "./local";
+export type { AlarmSettings, NotificationSettings, ServiceAlarmSettings } from "./observability";
 
 export const PROJECT = "berth";
 export const ENVIRONMENTS = ["staging", "prod", "local"] as const;

@@ -1,6 +1,6 @@
 /**
  * Runs the pack on a stack's resources the way `pulumi preview --policy-pack policy` does: through the real
- * `@pulumi/policy` analyzer, started from policy/index.ts by policy/analyzerClient.ts (one child process per
+ * `@pulumi/policy` analyzer, started from policy/index.ts by offline/analyzerClient.ts (one child process per
  * process, reused). This file only turns the engine-side exchange into Berth's `Evaluation`:
  *  - the pack config is reconciled and schema-checked as the CLI does, then sent with `Configure`;
  *  - every resource goes through `Remediate` then `Analyze` (CrossGuard calls every resource policy for every
@@ -15,8 +15,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { PolicyAnalyzer, reconcilePackConfig, type AnalyzerInfo, type AnalyzerResource, type Diagnostic, type PolicyInfo } from "./analyzerClient";
-import { describeControls } from "./rule";
-import { berthRules, POLICY_PACK_NAME, type BerthRule } from "./rules";
+import { describeControls } from "../policy/rule";
+import { berthRules, POLICY_PACK_NAME, type BerthRule } from "../policy/rules";
 
 export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 export const PROJECT = "berth";
 
 export interface CapturedResource {
@@ -329,6 +329,7 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
   // The engine log: without an engine, pulumi.log writes to the console; record it instead (one capture per process).
   const { warnings, errors } = opts.log ?? { warnings: [], errors: [] };
   const infos: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself is patched, as the SDK reads it
   const log = require("@pulumi/pulumi/log") as Record<"debug" | "info" | "warn" | "error", (msg: string) => void>;
   log.debug = (msg: string) => void infos.push(String(msg));
   log.info = (msg: string) => void infos.push(String(msg));

@@ -13,12 +13,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { logGroupKeyPolicy } from "./logGroupKey";
-import type { Settings, ServiceSettings } from "./config";
-import type { LoadBalancerSettings } from "./config/network";
-import { containerSpecFor, writablePathsFor } from "./containerSpec";
-import { renderContainerDefinition, renderTaskVolumes } from "./containerDefinition";
-import { durationSeconds, RolloutVerification } from "./rollout/resource";
-import { ECS_STRATEGY, shiftsTraffic, type ServiceDeployment } from "./config/services";
+import type { Settings, ServiceSettings } from "../config";
+import type { LoadBalancerSettings } from "../config/network";
+import { containerSpecFor, writablePathsFor } from "../container/containerSpec";
+import { renderContainerDefinition, renderTaskVolumes } from "../container/containerDefinition";
+import { durationSeconds, RolloutVerification } from "../rollout/resource";
+import { ECS_STRATEGY, shiftsTraffic, type ServiceDeployment } from "../config/services";
 
 /** What a service needs from the cluster (the `Cluster` component fits). */
 export interface ServiceCluster {

@@ -8,9 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings, ServiceSettings } from "./config";
-import type { LoadBalancerSettings } from "./config/network";
-import { DEFAULT_ROUTE_RULE_PRIORITY, shiftsTraffic } from "./config/services";
+import type { Settings, ServiceSettings } from "../config";
+import type { LoadBalancerSettings } from "../config/network";
+import { DEFAULT_ROUTE_RULE_PRIORITY, shiftsTraffic } from "../config/services";
 
 export interface LoadBalancerArgs {
   settings: Settings;

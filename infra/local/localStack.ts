@@ -9,9 +9,9 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSettings, Settings } from "./config";
-import type { LocalSettings } from "./config/local";
-import { containerSpecFor } from "./containerSpec";
+import type { ServiceSettings, Settings } from "../config";
+import type { LocalSettings } from "../config/local";
+import { containerSpecFor } from "../container/containerSpec";
 import {
   localDigestRef,
   localTagRef,

@@ -18,11 +18,11 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "../infra/offline/mockRuntime";
-import { checkPackConfig, evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "../policy/evaluate";
-import { applyConfigOverride, outcomeOf, parseConfigValue, policySubjects, renderTree, switchedOffHardening } from "../policy/offlinePlan";
+import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "./mockRuntime";
+import { checkPackConfig, evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "./evaluate";
+import { applyConfigOverride, outcomeOf, parseConfigValue, policySubjects, renderTree, switchedOffHardening } from "./offlinePlan";
 import { berthRules, POLICY_PACK_NAME } from "../policy/rules";
-import { checkCloudLimits, renderCloudLimitProblem, type CloudLimitsResult } from "../infra/offline/cloudLimits";
+import { checkCloudLimits, renderCloudLimitProblem, type CloudLimitsResult } from "./cloudLimits";
 
 const USAGE = `usage: scripts/plan <stack> [options]
   <stack>                         a stack with a Pulumi.<stack>.yaml (staging, prod, local)
@@ -123,7 +123,7 @@ export interface PlanResult {
   evaluation?: Evaluation;
   /** Planned as a first preview sees the stack. */
   firstPreview: boolean;
-  /** Cloud API limits checked on every registered resource (infra/offline/cloudLimits.ts); a problem fails the plan. */
+  /** Cloud API limits checked on every registered resource (offline/cloudLimits.ts); a problem fails the plan. */
   cloudLimits?: CloudLimitsResult;
   error?: string;
   exitCode: number;
