@@ -71,10 +71,31 @@ interface Variant {
   commit?: string;
 }
 const variants: Variant[] = [
-  { key: "before", title: `Native AOT at ${BENCH_BASE}`, dockerfile: "Dockerfile", tag: "localhost/berth-bench:before", standins: "runtime-deps sdk", commit: BENCH_BASE },
-  { key: "after", title: "Native AOT, work tree", dockerfile: "Dockerfile", tag: "localhost/berth-bench:after", standins: "runtime-deps sdk" },
+  {
+    key: "before",
+    title: `Native AOT at ${BENCH_BASE}`,
+    dockerfile: "Dockerfile",
+    tag: "localhost/berth-bench:before",
+    standins: "runtime-deps sdk",
+    commit: BENCH_BASE,
+  },
+  {
+    key: "after",
+    title: "Native AOT, work tree",
+    dockerfile: "Dockerfile",
+    tag: "localhost/berth-bench:after",
+    standins: "runtime-deps sdk",
+  },
   ...(process.env.BENCH_JIT === "1"
-    ? [{ key: "jit", title: "JIT framework-dependent (aspnet), work tree", dockerfile: "bench/Dockerfile.jit", tag: "localhost/berth-bench:jit", standins: "sdk aspnet" } as Variant]
+    ? [
+        {
+          key: "jit",
+          title: "JIT framework-dependent (aspnet), work tree",
+          dockerfile: "bench/Dockerfile.jit",
+          tag: "localhost/berth-bench:jit",
+          standins: "sdk aspnet",
+        } as Variant,
+      ]
     : []),
 ];
 
@@ -122,7 +143,12 @@ async function buildImage(v: Variant, gitSha: string): Promise<number> {
     execFile(
       path.join(tree, "scripts/containers/build-image.sh"),
       ["-f", v.dockerfile, "-t", v.tag, "--standins", v.standins],
-      { cwd: tree, env: { ...containersEnv(), GIT_SHA: gitSha, VERSION: "0.0.0-bench" }, maxBuffer: 256 << 20, timeout: 20 * 60_000 },
+      {
+        cwd: tree,
+        env: { ...containersEnv(), GIT_SHA: gitSha, VERSION: "0.0.0-bench" },
+        maxBuffer: 256 << 20,
+        timeout: 20 * 60_000,
+      },
       (err, _out, stderr) => {
         if (err) reject(new Error(`build of ${v.dockerfile} failed:\n${stderr.split("\n").slice(-40).join("\n")}`));
         else {
@@ -151,7 +177,10 @@ async function binaryMiB(tag: string): Promise<number> {
 /** cgroup memory in use (v2 memory.current, or v1 memory.usage_in_bytes), MiB. */
 function cgroupMemoryMiB(pid: number): number | undefined {
   const cg = cgroupDirs(pid);
-  for (const f of [cg.v2 && path.join(cg.v2, "memory.current"), cg.v1.memory && path.join(cg.v1.memory, "memory.usage_in_bytes")]) {
+  for (const f of [
+    cg.v2 && path.join(cg.v2, "memory.current"),
+    cg.v1.memory && path.join(cg.v1.memory, "memory.usage_in_bytes"),
+  ]) {
     if (f && existsSync(f)) return Number(readFileSync(f, "utf8").trim()) / (1 << 20);
   }
   return undefined;
@@ -174,7 +203,18 @@ async function fireRequests(port: number, total: number, concurrency = 8): Promi
 async function wrk(port: number): Promise<{ rps: number; p99: string }> {
   const { stdout } = await run(
     "wrk",
-    ["-t", "2", "-c", String(WRK_CONNECTIONS), "-d", `${WRK_SECONDS}s`, "--latency", "--timeout", "5s", `http://127.0.0.1:${port}/health`],
+    [
+      "-t",
+      "2",
+      "-c",
+      String(WRK_CONNECTIONS),
+      "-d",
+      `${WRK_SECONDS}s`,
+      "--latency",
+      "--timeout",
+      "5s",
+      `http://127.0.0.1:${port}/health`,
+    ],
     { timeoutMs: (WRK_SECONDS + 30) * 1000 },
   );
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
@@ -214,8 +254,19 @@ async function measure(v: Variant, buildMs: number): Promise<Result> {
     const cgroupMiB = cgroupMemoryMiB(State.Pid);
     const w = await wrk(c.port);
     const after = await inspectContainer(name);
-    if (!after.State.Running || after.State.OOMKilled) throw new Error(`${v.key}: container died under load (OOMKilled=${after.State.OOMKilled})`);
-    return { sizeMB: img.Size / 1e6, binaryMiB: await binaryMiB(v.tag), startMs, rssMiB, anonMiB, cgroupMiB, rps: w.rps, p99: w.p99, buildMs };
+    if (!after.State.Running || after.State.OOMKilled)
+      throw new Error(`${v.key}: container died under load (OOMKilled=${after.State.OOMKilled})`);
+    return {
+      sizeMB: img.Size / 1e6,
+      binaryMiB: await binaryMiB(v.tag),
+      startMs,
+      rssMiB,
+      anonMiB,
+      cgroupMiB,
+      rps: w.rps,
+      p99: w.p99,
+      buildMs,
+    };
   } finally {
     await removeContainer(name);
     live.delete(name);
@@ -232,7 +283,9 @@ async function main(): Promise<void> {
       log(`building ${v.tag} from ${v.dockerfile}`);
       buildMs = await buildImage(v, gitSha);
     }
-    log(`measuring ${v.tag}: ${STARTS} starts, ${REQUESTS} requests, wrk ${WRK_SECONDS} s x ${WRK_CONNECTIONS} connections`);
+    log(
+      `measuring ${v.tag}: ${STARTS} starts, ${REQUESTS} requests, wrk ${WRK_SECONDS} s x ${WRK_CONNECTIONS} connections`,
+    );
     results[v.key] = await measure(v, buildMs);
   }
   const cols = variants.map((v) => results[v.key]!);
@@ -244,8 +297,11 @@ async function main(): Promise<void> {
     const r = x / y;
     return `${r.toFixed(2)}x${(higherIsBetter ? r < 0.9 : r > 1.1) ? " !" : ""}`;
   };
-  const row = (label: string, pick: (r: Result) => number | undefined, d = 1, higherIsBetter = false): string[] =>
-    [label, ...cols.map((r) => fmt(pick(r), d)), ratio(pick(a), pick(b), higherIsBetter)];
+  const row = (label: string, pick: (r: Result) => number | undefined, d = 1, higherIsBetter = false): string[] => [
+    label,
+    ...cols.map((r) => fmt(pick(r), d)),
+    ratio(pick(a), pick(b), higherIsBetter),
+  ];
   const rows: string[][] = [
     row("image size (MB)", (r) => r.sizeMB),
     row("binary /app/berth (MiB)", (r) => r.binaryMiB, 2),
@@ -261,11 +317,17 @@ async function main(): Promise<void> {
   const head = ["metric", ...variants.map((v) => v.key), "after/before"];
   const w = head.map((_, i) => Math.max(...[head, ...rows].map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join(" | ")} |`;
-  console.log(`Berth image benchmark — ${new Date().toISOString()} — before ${BENCH_BASE}, after git ${gitSha.slice(0, 12)} (+ work tree)`);
-  console.log(`run flags (each): hardenedRunArgs() with --memory ${BENCH_MEMORY} --memory-swap ${BENCH_MEMORY} --cpus ${BENCH_CPUS}, no restart policy:`);
+  console.log(
+    `Berth image benchmark — ${new Date().toISOString()} — before ${BENCH_BASE}, after git ${gitSha.slice(0, 12)} (+ work tree)`,
+  );
+  console.log(
+    `run flags (each): hardenedRunArgs() with --memory ${BENCH_MEMORY} --memory-swap ${BENCH_MEMORY} --cpus ${BENCH_CPUS}, no restart policy:`,
+  );
   console.log(`  ${benchRunArgs().join(" ")}`);
   for (const v of variants) console.log(`${v.key}: ${v.title}.`);
-  console.log("Base images are local stand-ins when no registry is reachable. '!' = after is more than 10 % worse than before.");
+  console.log(
+    "Base images are local stand-ins when no registry is reachable. '!' = after is more than 10 % worse than before.",
+  );
   console.log(line(head));
   console.log(`|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
   for (const r of rows) console.log(line(r));

@@ -27,50 +27,76 @@ export function awsStack(settings: Settings) {
   // The image: prod never builds, it promotes the digest staging runs; `berth:deploySha` rolls back to an earlier
   // SHA's image; otherwise it is built once (tag = git SHA) and pushed to ECR, GHCR and Artifact Registry.
   const release: ImageRelease = settings.promotion
-    ? promotedImage("promotion-source", { settings, ecrRepositoryUrl: ecr.repositoryUrl, ecrRepositoryName: ecr.repository.name }, { provider: providers.aws })
+    ? promotedImage(
+        "promotion-source",
+        { settings, ecrRepositoryUrl: ecr.repositoryUrl, ecrRepositoryName: ecr.repository.name },
+        { provider: providers.aws },
+      )
     : settings.image.deploySha
-    ? new ExistingImage("image", { settings, ecr, sha: settings.image.deploySha }, { provider: providers.aws })
-    : new AppImage("image", { settings, ecr, artifactRegistry }, { providers: [providers.aws, providers.gcp] });
+      ? new ExistingImage("image", { settings, ecr, sha: settings.image.deploySha }, { provider: providers.aws })
+      : new AppImage("image", { settings, ecr, artifactRegistry }, { providers: [providers.aws, providers.gcp] });
   // Network, cluster, load balancer.
   const network = new Network("network", { settings }, { provider: providers.aws });
   const cluster = new Cluster("cluster", { settings }, { provider: providers.aws });
   const loadBalancer = new LoadBalancer("alb", { settings, network }, { provider: providers.aws });
   // One SNS topic for the stack's alarms and ECS deployment events; each service's alarms, attached to its deployment.
-  const notifications = new StackNotifications("notifications", { settings, clusterName: cluster.name }, { provider: providers.aws });
+  const notifications = new StackNotifications(
+    "notifications",
+    { settings, clusterName: cluster.name },
+    { provider: providers.aws },
+  );
   const alarms = settings.services.map(
     (service) =>
-      new ServiceAlarms(`${service.name}-alarms`, {
-        settings,
-        service,
-        clusterName: cluster.name,
-        targetGroup: service.route ? loadBalancer.targetGroups[service.name] : undefined,
-        // ECS swaps a traffic-shifting service's two target groups after each deployment: its alarms read both.
-        alternateTargetGroup: loadBalancer.trafficShifts[service.name]?.alternateTargetGroup,
-        loadBalancer: service.route ? loadBalancer.loadBalancer : undefined,
-        topicArn: notifications.topicArn,
-      }, { provider: providers.aws }),
+      new ServiceAlarms(
+        `${service.name}-alarms`,
+        {
+          settings,
+          service,
+          clusterName: cluster.name,
+          targetGroup: service.route ? loadBalancer.targetGroups[service.name] : undefined,
+          // ECS swaps a traffic-shifting service's two target groups after each deployment: its alarms read both.
+          alternateTargetGroup: loadBalancer.trafficShifts[service.name]?.alternateTargetGroup,
+          loadBalancer: service.route ? loadBalancer.loadBalancer : undefined,
+          topicArn: notifications.topicArn,
+        },
+        { provider: providers.aws },
+      ),
   );
   // One Fargate service per `berth:services` entry, sharing the cluster, network, image and log retention.
   const services = settings.services.map(
     (service, i) =>
-      new FargateService(service.name, {
-        settings, service, image: release.ecrDigestRef, ecrRepositoryArn: ecr.repository.arn, cluster, network, loadBalancer,
-        deploymentAlarms: { names: alarms[i]!.names, rollback: alarms[i]!.rollback, alarms: alarms[i] },
-      }, { provider: providers.aws }),
+      new FargateService(
+        service.name,
+        {
+          settings,
+          service,
+          image: release.ecrDigestRef,
+          ecrRepositoryArn: ecr.repository.arn,
+          cluster,
+          network,
+          loadBalancer,
+          deploymentAlarms: { names: alarms[i]!.names, rollback: alarms[i]!.rollback, alarms: alarms[i] },
+        },
+        { provider: providers.aws },
+      ),
   );
-  new StackDashboard("dashboard", {
-    settings,
-    clusterName: cluster.name,
-    eventsLogGroupName: notifications.eventsLogGroupName,
-    containerInsights: containerInsightsOn(settings),
-    services: settings.services.map((service, i) => ({
-      name: service.name,
-      alarmNames: alarms[i]!.names,
-      targetGroupArnSuffix: service.route ? loadBalancer.targetGroups[service.name]?.arnSuffix : undefined,
-      alternateTargetGroupArnSuffix: loadBalancer.trafficShifts[service.name]?.alternateTargetGroup.arnSuffix,
-      loadBalancerArnSuffix: service.route ? loadBalancer.loadBalancer.arnSuffix : undefined,
-    })),
-  }, { provider: providers.aws });
+  new StackDashboard(
+    "dashboard",
+    {
+      settings,
+      clusterName: cluster.name,
+      eventsLogGroupName: notifications.eventsLogGroupName,
+      containerInsights: containerInsightsOn(settings),
+      services: settings.services.map((service, i) => ({
+        name: service.name,
+        alarmNames: alarms[i]!.names,
+        targetGroupArnSuffix: service.route ? loadBalancer.targetGroups[service.name]?.arnSuffix : undefined,
+        alternateTargetGroupArnSuffix: loadBalancer.trafficShifts[service.name]?.alternateTargetGroup.arnSuffix,
+        loadBalancerArnSuffix: service.route ? loadBalancer.loadBalancer.arnSuffix : undefined,
+      })),
+    },
+    { provider: providers.aws },
+  );
   // Delivery identity (OIDC roles, WIF pool, GitHub environment) of this stack's account, project and environment.
   const delivery = settings.delivery?.enabled
     ? new Delivery(
@@ -100,7 +126,10 @@ export function awsStack(settings: Settings) {
     // verified (a failed verification fails the `up` and leaves the previous outputs). A source stack (staging) keeps a
     // bounded history of the digests it ran, read from its own previous outputs; prod (no source) exports only what it runs.
     ...promotionSourceOutputs(
-      verifiedRelease(release, services.map((s) => s.rollout)),
+      verifiedRelease(
+        release,
+        services.map((s) => s.rollout),
+      ),
       settings.promotion ? undefined : previousRanDigests("promotion-history"),
     ),
     deployRoleArn: delivery?.deployRole.arn,
@@ -114,6 +143,12 @@ export function awsStack(settings: Settings) {
     services: serviceOutputs(services),
     alarmTopicArn: notifications.topicArn,
     vpcId: network.vpcId,
-    warnings: [...network.warnings, ...cluster.warnings, ...loadBalancer.warnings, ...services.flatMap((s) => s.warnings), ...(release instanceof AppImage ? release.warnings : [])],
+    warnings: [
+      ...network.warnings,
+      ...cluster.warnings,
+      ...loadBalancer.warnings,
+      ...services.flatMap((s) => s.warnings),
+      ...(release instanceof AppImage ? release.warnings : []),
+    ],
   };
 }

@@ -40,7 +40,10 @@ export const PACK_DIR = path.resolve(__dirname, "..", "policy");
  */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export type PolicyConfigMap = Record<string, { enforcementLevel: EnforcementLevel; properties?: Record<string, unknown> }>;
+export type PolicyConfigMap = Record<
+  string,
+  { enforcementLevel: EnforcementLevel; properties?: Record<string, unknown> }
+>;
 
 export interface PolicyInfo {
   name: string;
@@ -89,7 +92,10 @@ const LEVEL_NAMES: Record<number, EnforcementLevel> = {
   [analyzerpb.EnforcementLevel.REMEDIATE]: "remediate",
   [analyzerpb.EnforcementLevel.DISABLED]: "disabled",
 };
-const LEVEL_NUMBERS = Object.fromEntries(Object.entries(LEVEL_NAMES).map(([n, l]) => [l, Number(n)])) as Record<EnforcementLevel, number>;
+const LEVEL_NUMBERS = Object.fromEntries(Object.entries(LEVEL_NAMES).map(([n, l]) => [l, Number(n)])) as Record<
+  EnforcementLevel,
+  number
+>;
 
 /** The request Remediate and Analyze both take: one resource with its inputs and options. */
 function analyzeRequest(r: AnalyzerResource): any {
@@ -111,10 +117,13 @@ export function toWire(value: unknown, where = "props"): unknown {
   if (Array.isArray(value)) return value.map((v, i) => (v === undefined ? null : toWire(v, `${where}[${i}]`)));
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) out[k] = toWire(v, `${where}.${k}`);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      if (v !== undefined) out[k] = toWire(v, `${where}.${k}`);
     return out;
   }
-  throw new Error(`${where}: a ${Object.prototype.toString.call(value)} cannot be sent to the analyzer (not a JSON value)`);
+  throw new Error(
+    `${where}: a ${Object.prototype.toString.call(value)} cannot be sent to the analyzer (not a JSON value)`,
+  );
 }
 
 function struct(props: Record<string, unknown>) {
@@ -132,7 +141,9 @@ function options(r: AnalyzerResource) {
 }
 
 function unary<Req, Res>(client: any, method: string, req: Req): Promise<Res> {
-  return new Promise((resolve, reject) => client[method](req, (err: Error | null, res: Res) => (err ? reject(err) : resolve(res))));
+  return new Promise((resolve, reject) =>
+    client[method](req, (err: Error | null, res: Res) => (err ? reject(err) : resolve(res))),
+  );
 }
 
 function diagnosticsOf(resp: any): Diagnostic[] {
@@ -141,7 +152,14 @@ function diagnosticsOf(resp: any): Diagnostic[] {
     const full: string = d.getMessage();
     // server.js makeReportViolationFun: message = description + "\n" + what the rule reported.
     const message = full.startsWith(`${description}\n`) ? full.slice(description.length + 1) : full;
-    return { policyName: d.getPolicyname(), policyPackName: d.getPolicypackname(), description, message, enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()], urn: d.getUrn() || undefined };
+    return {
+      policyName: d.getPolicyname(),
+      policyPackName: d.getPolicypackname(),
+      description,
+      message,
+      enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()],
+      urn: d.getUrn() || undefined,
+    };
   });
 }
 
@@ -171,8 +189,11 @@ export class PolicyAnalyzer {
   /** Starts `<packDir>/index.ts` exactly as the Pulumi CLI does and connects to the port it prints. */
   static async start(opts: StartOptions): Promise<PolicyAnalyzer> {
     const packDir = opts.packDir ?? PACK_DIR;
-    const project = parseYaml(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as { runtime?: { name?: string; options?: Record<string, unknown> } };
-    if (project.runtime?.name !== "nodejs") throw new Error(`${packDir}/PulumiPolicy.yaml: runtime ${project.runtime?.name} is not nodejs`);
+    const project = parseYaml(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as {
+      runtime?: { name?: string; options?: Record<string, unknown> };
+    };
+    if (project.runtime?.name !== "nodejs")
+      throw new Error(`${packDir}/PulumiPolicy.yaml: runtime ${project.runtime?.name} is not nodejs`);
     const env: Record<string, string> = { ...(process.env as Record<string, string>) };
     if (project.runtime.options?.typescript === true) env.PULUMI_NODEJS_TYPESCRIPT = "true";
     env.PULUMI_NODEJS_ORGANIZATION = opts.organization ?? "organization";
@@ -184,7 +205,11 @@ export class PolicyAnalyzer {
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
     // The engine address is the CLI's own gRPC server; run-policy-pack drops it (`argv._.shift()`) and the
     // analyzer never dials it, so a placeholder stands in for it offline.
-    const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", packDir], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [runPolicyPack, "127.0.0.1:0", packDir], {
+      cwd: packDir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let err = "";
     child.stderr!.on("data", (d) => (err += String(d)));
     const killOnExit = () => child.kill();
@@ -192,7 +217,10 @@ export class PolicyAnalyzer {
     child.once("exit", () => process.off("exit", killOnExit));
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
-      const timer = setTimeout(() => reject(new Error(`policy pack ${packDir} printed no port within ${opts.timeoutSeconds ?? 60} s\n${err}`)), (opts.timeoutSeconds ?? 60) * 1000);
+      const timer = setTimeout(
+        () => reject(new Error(`policy pack ${packDir} printed no port within ${opts.timeoutSeconds ?? 60} s\n${err}`)),
+        (opts.timeoutSeconds ?? 60) * 1000,
+      );
       child.stdout!.on("data", (d) => {
         out += String(d);
         const line = out.split("\n")[0];
@@ -212,7 +240,9 @@ export class PolicyAnalyzer {
     child.unref();
     (child.stdout as any).unref?.();
     (child.stderr as any).unref?.();
-    const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+    const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": 400 * 1024 * 1024,
+    });
     return new PolicyAnalyzer(child, client, port, () => err);
   }
 
@@ -237,12 +267,23 @@ export class PolicyAnalyzer {
         kind: p.getPolicyType() === analyzerpb.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
         description: p.getDescription(),
         enforcementLevel: LEVEL_NAMES[p.getEnforcementlevel()],
-        configSchema: p.getConfigschema() ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: p.getConfigschema().getRequiredList() } : undefined,
+        configSchema: p.getConfigschema()
+          ? {
+              properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {},
+              required: p.getConfigschema().getRequiredList(),
+            }
+          : undefined,
       })),
     };
   }
 
-  async configureStack(opts: { stack: string; project: string; organization: string; dryRun: boolean; config?: Record<string, string> }): Promise<void> {
+  async configureStack(opts: {
+    stack: string;
+    project: string;
+    organization: string;
+    dryRun: boolean;
+    config?: Record<string, string>;
+  }): Promise<void> {
     const req = new analyzerpb.AnalyzerStackConfigureRequest();
     req.setStack(opts.stack);
     req.setProject(opts.project);
@@ -266,7 +307,11 @@ export class PolicyAnalyzer {
 
   async remediate(r: AnalyzerResource): Promise<Remediation[]> {
     const resp: any = await unary(this.client, "remediate", analyzeRequest(r));
-    return resp.getRemediationsList().map((x: any) => ({ policyName: x.getPolicyname(), properties: x.getProperties()?.toJavaScript(), diagnostic: x.getDiagnostic() || undefined }));
+    return resp.getRemediationsList().map((x: any) => ({
+      policyName: x.getPolicyname(),
+      properties: x.getProperties()?.toJavaScript(),
+      diagnostic: x.getDiagnostic() || undefined,
+    }));
   }
 
   async analyze(r: AnalyzerResource): Promise<Diagnostic[]> {
@@ -307,24 +352,39 @@ export class PolicyAnalyzer {
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-export type PackConfigFile = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfigFile = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 /** `parsePolicyPackConfig`: a level string, or an object with an optional `enforcementLevel` and properties. */
-export function parsePackConfig(raw: unknown): Record<string, { enforcementLevel?: EnforcementLevel; properties?: Record<string, unknown> }> {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error("a policy pack config must be a JSON object");
+export function parsePackConfig(
+  raw: unknown,
+): Record<string, { enforcementLevel?: EnforcementLevel; properties?: Record<string, unknown> }> {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new Error("a policy pack config must be a JSON object");
   const out: Record<string, { enforcementLevel?: EnforcementLevel; properties?: Record<string, unknown> }> = {};
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (k === "environments") continue;
     if (typeof v === "string") {
-      if (!LEVELS.includes(v as EnforcementLevel)) throw new Error(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
+      if (!LEVELS.includes(v as EnforcementLevel))
+        throw new Error(`parsing enforcement level for "${k}": "${v}" is not a valid enforcement level`);
       out[k] = { enforcementLevel: v as EnforcementLevel };
     } else if (typeof v === "object" && v !== null && !Array.isArray(v)) {
       const { enforcementLevel, ...properties } = v as Record<string, unknown>;
-      if (enforcementLevel !== undefined && (typeof enforcementLevel !== "string" || !LEVELS.includes(enforcementLevel as EnforcementLevel))) {
-        throw new Error(`parsing enforcement level for "${k}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`);
+      if (
+        enforcementLevel !== undefined &&
+        (typeof enforcementLevel !== "string" || !LEVELS.includes(enforcementLevel as EnforcementLevel))
+      ) {
+        throw new Error(
+          `parsing enforcement level for "${k}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level`,
+        );
       }
       if (enforcementLevel === undefined && Object.keys(properties).length === 0) continue;
-      out[k] = { enforcementLevel: enforcementLevel as EnforcementLevel | undefined, properties: Object.keys(properties).length ? properties : undefined };
+      out[k] = {
+        enforcementLevel: enforcementLevel as EnforcementLevel | undefined,
+        properties: Object.keys(properties).length ? properties : undefined,
+      };
     } else throw new Error(`parsing "${k}": ${JSON.stringify(v)} is not a valid value; must be a string or object`);
   }
   return out;
@@ -334,30 +394,55 @@ export function parsePackConfig(raw: unknown): Record<string, { enforcementLevel
  * `ReconcilePolicyPackConfig`: every policy at its default level with its schema defaults, then `all`, then each
  * policy's entry; the result is validated against each policy's config schema (errors as `<policy>: <problem>`).
  */
-export function reconcilePackConfig(policies: PolicyInfo[], raw: unknown): { config: PolicyConfigMap; errors: string[] } {
+export function reconcilePackConfig(
+  policies: PolicyInfo[],
+  raw: unknown,
+): { config: PolicyConfigMap; errors: string[] } {
   const given = parsePackConfig(raw);
   const result: Record<string, { enforcementLevel?: EnforcementLevel; properties?: Record<string, unknown> }> = {};
   for (const p of policies) {
     const defaults = Object.entries(p.configSchema?.properties ?? {}).filter(([, s]) => "default" in s);
-    result[p.name] = { enforcementLevel: p.enforcementLevel, properties: defaults.length ? Object.fromEntries(defaults.map(([k, s]) => [k, s.default])) : undefined };
+    result[p.name] = {
+      enforcementLevel: p.enforcementLevel,
+      properties: defaults.length ? Object.fromEntries(defaults.map(([k, s]) => [k, s.default])) : undefined,
+    };
   }
   const all = given["all"]?.enforcementLevel;
   if (all) for (const k of Object.keys(result)) result[k] = { ...result[k], enforcementLevel: all };
   for (const [name, c] of Object.entries(given)) {
     const prev = result[name] ?? {};
-    result[name] = { enforcementLevel: c.enforcementLevel ?? prev.enforcementLevel, properties: c.properties || prev.properties ? { ...(prev.properties ?? {}), ...(c.properties ?? {}) } : undefined };
+    result[name] = {
+      enforcementLevel: c.enforcementLevel ?? prev.enforcementLevel,
+      properties: c.properties || prev.properties ? { ...(prev.properties ?? {}), ...(c.properties ?? {}) } : undefined,
+    };
   }
   const errors: string[] = [];
   for (const p of policies) {
     if (!p.configSchema) continue;
-    for (const e of validateAgainstSchema({ type: "object", properties: p.configSchema.properties, required: p.configSchema.required }, result[p.name]?.properties ?? {}, "")) errors.push(`${p.name}: ${e}`);
+    for (const e of validateAgainstSchema(
+      { type: "object", properties: p.configSchema.properties, required: p.configSchema.required },
+      result[p.name]?.properties ?? {},
+      "",
+    ))
+      errors.push(`${p.name}: ${e}`);
   }
   const config: PolicyConfigMap = {};
-  for (const [name, c] of Object.entries(result)) config[name] = { enforcementLevel: c.enforcementLevel ?? "advisory", properties: c.properties };
+  for (const [name, c] of Object.entries(result))
+    config[name] = { enforcementLevel: c.enforcementLevel ?? "advisory", properties: c.properties };
   return { config, errors };
 }
 
-const SCHEMA_KEYWORDS = new Set(["type", "properties", "required", "items", "enum", "minimum", "maximum", "default", "description"]);
+const SCHEMA_KEYWORDS = new Set([
+  "type",
+  "properties",
+  "required",
+  "items",
+  "enum",
+  "minimum",
+  "maximum",
+  "default",
+  "description",
+]);
 
 /**
  * The JSON Schema keywords Berth's rule schemas use, checked as gojsonschema (the CLI's validator) checks them. A
@@ -365,7 +450,11 @@ const SCHEMA_KEYWORDS = new Set(["type", "properties", "required", "items", "enu
  */
 export function validateAgainstSchema(schema: Record<string, any>, value: unknown, at: string): string[] {
   const where = at || "(root)";
-  for (const k of Object.keys(schema)) if (!SCHEMA_KEYWORDS.has(k)) throw new Error(`${where}: config schema keyword "${k}" is not checked offline (supported: ${[...SCHEMA_KEYWORDS].join(", ")})`);
+  for (const k of Object.keys(schema))
+    if (!SCHEMA_KEYWORDS.has(k))
+      throw new Error(
+        `${where}: config schema keyword "${k}" is not checked offline (supported: ${[...SCHEMA_KEYWORDS].join(", ")})`,
+      );
   const errors: string[] = [];
   const type = schema.type as string | undefined;
   const typeOk =
@@ -376,17 +465,33 @@ export function validateAgainstSchema(schema: Record<string, any>, value: unknow
     (type === "boolean" && typeof value === "boolean") ||
     (type === "number" && typeof value === "number") ||
     (type === "integer" && typeof value === "number" && Number.isInteger(value));
-  if (!typeOk) return [`${where}: Invalid type. Expected: ${type}, given: ${Array.isArray(value) ? "array" : value === null ? "null" : typeof value === "number" ? (Number.isInteger(value) ? "integer" : "number") : typeof value}`];
-  if (schema.enum && !schema.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(value))) errors.push(`${where}: must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(", ")}`);
+  if (!typeOk)
+    return [
+      `${where}: Invalid type. Expected: ${type}, given: ${Array.isArray(value) ? "array" : value === null ? "null" : typeof value === "number" ? (Number.isInteger(value) ? "integer" : "number") : typeof value}`,
+    ];
+  if (schema.enum && !schema.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(value)))
+    errors.push(`${where}: must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(", ")}`);
   if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${where}: Must be greater than or equal to ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${where}: Must be less than or equal to ${schema.maximum}`);
+    if (schema.minimum !== undefined && value < schema.minimum)
+      errors.push(`${where}: Must be greater than or equal to ${schema.minimum}`);
+    if (schema.maximum !== undefined && value > schema.maximum)
+      errors.push(`${where}: Must be less than or equal to ${schema.maximum}`);
   }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...validateAgainstSchema(schema.items, v, `${at ? at : ""}${at ? "." : ""}${i}`)));
+  if (Array.isArray(value) && schema.items)
+    value.forEach((v, i) =>
+      errors.push(...validateAgainstSchema(schema.items, v, `${at ? at : ""}${at ? "." : ""}${i}`)),
+    );
   if (type === "object" && value && typeof value === "object") {
     for (const r of schema.required ?? []) if (!(r in (value as object))) errors.push(`${r} is required`);
     for (const [k, s] of Object.entries(schema.properties ?? {})) {
-      if (k in (value as object)) errors.push(...validateAgainstSchema(s as Record<string, any>, (value as Record<string, unknown>)[k], at ? `${at}.${k}` : k));
+      if (k in (value as object))
+        errors.push(
+          ...validateAgainstSchema(
+            s as Record<string, any>,
+            (value as Record<string, unknown>)[k],
+            at ? `${at}.${k}` : k,
+          ),
+        );
     }
   }
   return errors;

@@ -14,11 +14,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnforcementLevel } from "@pulumi/policy";
-import { PolicyAnalyzer, reconcilePackConfig, type AnalyzerInfo, type AnalyzerResource, type Diagnostic, type PolicyInfo } from "./analyzerClient";
+import {
+  PolicyAnalyzer,
+  reconcilePackConfig,
+  type AnalyzerInfo,
+  type AnalyzerResource,
+  type Diagnostic,
+  type PolicyInfo,
+} from "./analyzerClient";
 import { describeControls } from "../policy/rule";
 import { berthRules, POLICY_PACK_NAME, type BerthRule } from "../policy/rules";
 
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 /** A resource as the policy sees it: its type, logical name, URN and properties (inputs; for stack rules, outputs). */
 export interface PolicySubject {
@@ -64,13 +74,16 @@ export function readPackConfig(file: string, rules: BerthRule[] = berthRules): P
 }
 
 export function checkPackConfig(raw: unknown, source: string, rules: BerthRule[] = berthRules): PackConfig {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error(`${source}: a policy pack config must be a JSON object of rule name -> level or settings.`);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new Error(`${source}: a policy pack config must be a JSON object of rule name -> level or settings.`);
   const names = new Set(["all", ...rules.map((r) => r.name)]);
   const problems: string[] = [];
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (!names.has(key)) problems.push(`${key}: not a rule of the pack (rules: ${[...names].join(", ")})`);
-    const level = typeof value === "string" ? value : (value as { enforcementLevel?: unknown } | null)?.enforcementLevel;
-    if (level !== undefined && !LEVELS.includes(level as EnforcementLevel)) problems.push(`${key}: enforcement level ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`);
+    const level =
+      typeof value === "string" ? value : (value as { enforcementLevel?: unknown } | null)?.enforcementLevel;
+    if (level !== undefined && !LEVELS.includes(level as EnforcementLevel))
+      problems.push(`${key}: enforcement level ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`);
   }
   if (problems.length) throw new Error(`${source}:\n  ${problems.join("\n  ")}`);
   return raw as PackConfig;
@@ -78,7 +91,13 @@ export function checkPackConfig(raw: unknown, source: string, rules: BerthRule[]
 
 /** The policies as GetAnalyzerInfo describes them, from the rule table (for config checks without a server). */
 export function policyInfos(rules: BerthRule[] = berthRules): PolicyInfo[] {
-  return rules.map((r) => ({ name: r.name, kind: r.kind, description: r.description, enforcementLevel: r.enforcementLevel, configSchema: r.configSchema as PolicyInfo["configSchema"] }));
+  return rules.map((r) => ({
+    name: r.name,
+    kind: r.kind,
+    description: r.description,
+    enforcementLevel: r.enforcementLevel,
+    configSchema: r.configSchema as PolicyInfo["configSchema"],
+  }));
 }
 
 /** The level a rule runs at under this pack config, as the CLI reconciles it (`all`, then the rule's entry). */
@@ -93,7 +112,8 @@ export function packAnalyzer(): Promise<{ analyzer: PolicyAnalyzer; info: Analyz
   shared ??= (async () => {
     const analyzer = await PolicyAnalyzer.start({ stack: "offline" });
     const info = await analyzer.info();
-    if (info.name !== POLICY_PACK_NAME) throw new Error(`the pack in policy/ calls itself ${info.name}, not ${POLICY_PACK_NAME}`);
+    if (info.name !== POLICY_PACK_NAME)
+      throw new Error(`the pack in policy/ calls itself ${info.name}, not ${POLICY_PACK_NAME}`);
     return { analyzer, info };
   })();
   return shared;
@@ -112,11 +132,21 @@ function ruleOfGrpcError(e: unknown): string {
 
 function firstLine(e: unknown): string {
   // asGrpcError puts "Error validating resource with policy 'x' ...:\n" before the error's stack.
-  const lines = String((e as Error)?.message ?? e).replace(/^\d+ [A-Z_]+: /, "").split("\n");
+  const lines = String((e as Error)?.message ?? e)
+    .replace(/^\d+ [A-Z_]+: /, "")
+    .split("\n");
   return lines.slice(0, 2).join(": ").trim();
 }
 
-const toWireResource = (s: PolicySubject): AnalyzerResource => ({ type: s.type, name: s.name, urn: s.urn, props: s.props, parent: s.parent, dependencies: s.dependencies, propertyDependencies: s.propertyDependencies });
+const toWireResource = (s: PolicySubject): AnalyzerResource => ({
+  type: s.type,
+  name: s.name,
+  urn: s.urn,
+  props: s.props,
+  parent: s.parent,
+  dependencies: s.dependencies,
+  propertyDependencies: s.propertyDependencies,
+});
 
 export async function evaluateRules(
   inputs: PolicySubject[],
@@ -133,8 +163,17 @@ export async function evaluateRules(
   if (reconciled.errors.length) throw new Error(`policy pack config is invalid:\n  ${reconciled.errors.join("\n  ")}`);
   const config = reconciled.config;
   const only = opts.rules && new Set(opts.rules.map((r) => r.name));
-  if (only) for (const name of Object.keys(config)) if (!only.has(name)) config[name] = { ...config[name], enforcementLevel: "disabled" };
-  const out: Evaluation = { violations: [], levels: {}, changedLevels: [], errors: [], cannotJudge: [], remediations: [] };
+  if (only)
+    for (const name of Object.keys(config))
+      if (!only.has(name)) config[name] = { ...config[name], enforcementLevel: "disabled" };
+  const out: Evaluation = {
+    violations: [],
+    levels: {},
+    changedLevels: [],
+    errors: [],
+    cannotJudge: [],
+    remediations: [],
+  };
   for (const p of info.policies) {
     if (only && !only.has(p.name)) continue;
     const level = config[p.name].enforcementLevel;
@@ -146,12 +185,25 @@ export async function evaluateRules(
   const byUrn = new Map([...inputs, ...stackSubjects].map((s) => [s.urn, s]));
   const record = (d: Diagnostic, resource?: PolicySubject) => {
     const where = resource && { type: resource.type, name: resource.name, urn: resource.urn };
-    if (d.enforcementLevel === "advisory" && /^can't run policy '[^']+' from policy pack '[^']+' during preview: /.test(d.message)) {
-      out.cannotJudge.push({ rule: d.policyName, resource: resource?.urn, message: d.message.replace(/^can't run policy .* during preview: /, "") });
+    if (
+      d.enforcementLevel === "advisory" &&
+      /^can't run policy '[^']+' from policy pack '[^']+' during preview: /.test(d.message)
+    ) {
+      out.cannotJudge.push({
+        rule: d.policyName,
+        resource: resource?.urn,
+        message: d.message.replace(/^can't run policy .* during preview: /, ""),
+      });
       return;
     }
     const rule = rulesByName.get(d.policyName);
-    out.violations.push({ rule: d.policyName, enforcementLevel: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel, resource: where, message: d.message, control: rule ? describeControls(rule.controls) : "" });
+    out.violations.push({
+      rule: d.policyName,
+      enforcementLevel: d.enforcementLevel === "remediate" ? "mandatory" : d.enforcementLevel,
+      resource: where,
+      message: d.message,
+      control: rule ? describeControls(rule.controls) : "",
+    });
   };
   await analyzer.exclusive(async (a) => {
     await a.configure(config);
@@ -171,7 +223,8 @@ export async function evaluateRules(
       }
     }
     try {
-      for (const d of await a.analyzeStack(stackSubjects.map(toWireResource))) record(d, d.urn ? byUrn.get(d.urn) : undefined);
+      for (const d of await a.analyzeStack(stackSubjects.map(toWireResource)))
+        record(d, d.urn ? byUrn.get(d.urn) : undefined);
     } catch (e) {
       out.errors.push({ rule: ruleOfGrpcError(e), error: firstLine(e) });
     }

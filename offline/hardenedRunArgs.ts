@@ -33,7 +33,8 @@ export function stagingWebSpec(opts: { enableExecuteCommand?: boolean } = {}): C
   const settings = loadSettings(readStackConfig("staging"), { stack: "staging", git: RENDER_GIT });
   const web = settings.services.find((s) => s.name === "web");
   if (!web) throw new Error("Pulumi.staging.yaml declares no `web` service");
-  const service = opts.enableExecuteCommand === undefined ? web : { ...web, enableExecuteCommand: opts.enableExecuteCommand };
+  const service =
+    opts.enableExecuteCommand === undefined ? web : { ...web, enableExecuteCommand: opts.enableExecuteCommand };
   return containerSpecFor(settings, service, "unused-image");
 }
 

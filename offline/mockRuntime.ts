@@ -152,7 +152,12 @@ function fakeHash(...parts: string[]): string {
 }
 
 /** Outputs a provider computes, synthesised deterministically from the type, name and inputs. */
-export function computedOutputs(type: string, name: string, inputs: Record<string, any>, env: { region: string; accountId: string; gcpProject: string }): Record<string, any> {
+export function computedOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  env: { region: string; accountId: string; gcpProject: string },
+): Record<string, any> {
   const { region, accountId, gcpProject } = env;
   const service = type.split(":")[1]?.split("/")[0] ?? "x";
   const out: Record<string, any> = {};
@@ -260,11 +265,31 @@ export function computedOutputs(type: string, name: string, inputs: Record<strin
   return out;
 }
 
-function defaultInvokes(env: { region: string; accountId: string; gcpProject: string }): Record<string, (inputs: Record<string, any>) => Record<string, any>> {
+function defaultInvokes(env: {
+  region: string;
+  accountId: string;
+  gcpProject: string;
+}): Record<string, (inputs: Record<string, any>) => Record<string, any>> {
   return {
-    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: env.accountId, arn: `arn:aws:iam::${env.accountId}:user/offline`, userId: "OFFLINE", id: env.accountId }),
-    "aws:index/getRegion:getRegion": () => ({ region: env.region, name: env.region, id: env.region, description: env.region, endpoint: `ec2.${env.region}.amazonaws.com` }),
-    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+      accountId: env.accountId,
+      arn: `arn:aws:iam::${env.accountId}:user/offline`,
+      userId: "OFFLINE",
+      id: env.accountId,
+    }),
+    "aws:index/getRegion:getRegion": () => ({
+      region: env.region,
+      name: env.region,
+      id: env.region,
+      description: env.region,
+      endpoint: `ec2.${env.region}.amazonaws.com`,
+    }),
+    "aws:index/getPartition:getPartition": () => ({
+      partition: "aws",
+      dnsSuffix: "amazonaws.com",
+      id: "aws",
+      reverseDnsPrefix: "com.amazonaws",
+    }),
     "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
       names: ["a", "b", "c"].map((z) => `${env.region}${z}`),
       zoneIds: ["1", "2", "3"].map((z) => `az${z}`),
@@ -283,7 +308,10 @@ function defaultInvokes(env: { region: string; accountId: string; gcpProject: st
       tags: {},
     }),
     // Offline stand-in for the regional Elastic Load Balancing account (the real id comes from the provider's table).
-    "aws:elb/getServiceAccount:getServiceAccount": () => ({ id: "000000000009", arn: "arn:aws:iam::000000000009:root" }),
+    "aws:elb/getServiceAccount:getServiceAccount": () => ({
+      id: "000000000009",
+      arn: "arn:aws:iam::000000000009:root",
+    }),
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
       userName: "AWS",
       password: "offline-ecr-password",
@@ -296,19 +324,47 @@ function defaultInvokes(env: { region: string; accountId: string; gcpProject: st
     // (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html), which the provider's
     // aws_ecr_image data source passes on. Tests of a pushed or replicated image give their own answer.
     "aws:ecr/getImage:getImage": (inputs) => {
-      const id = inputs.imageTag !== undefined ? `imageTag:'${inputs.imageTag}'` : `imageDigest:'${inputs.imageDigest}'`;
-      throw new Error(`reading ECR Image: ImageNotFoundException: The image with imageId {${id}} does not exist within the repository with name '${inputs.repositoryName}' in the registry with id '${inputs.registryId ?? env.accountId}'`);
+      const id =
+        inputs.imageTag !== undefined ? `imageTag:'${inputs.imageTag}'` : `imageDigest:'${inputs.imageDigest}'`;
+      throw new Error(
+        `reading ECR Image: ImageNotFoundException: The image with imageId {${id}} does not exist within the repository with name '${inputs.repositoryName}' in the registry with id '${inputs.registryId ?? env.accountId}'`,
+      );
     },
     // GitHub (@pulumi/github 6.15 data sources), read before an environment gets required reviewers: by default a
     // public repository of a Free organization (reviewers enforced on every plan). Tests of a private repository
     // and of the owner's plan give their own answer through `invokes`.
     "github:index/getRepository:getRepository": (inputs) => {
       const [owner, name] = String(inputs.fullName ?? `offline/${inputs.name}`).split("/");
-      return { fullName: `${owner}/${name}`, name, visibility: "public", private: false, defaultBranch: "main", archived: false, id: name };
+      return {
+        fullName: `${owner}/${name}`,
+        name,
+        visibility: "public",
+        private: false,
+        defaultBranch: "main",
+        archived: false,
+        id: name,
+      };
     },
-    "github:index/getOrganization:getOrganization": (inputs) => ({ name: inputs.name, login: inputs.name, orgname: inputs.name, plan: "free", id: `O_${inputs.name}` }),
-    "gcp:organizations/getClientConfig:getClientConfig": () => ({ accessToken: "offline-gcp-access-token", project: env.gcpProject, region: "europe-west1", zone: "", id: "offline" }),
-    "gcp:organizations/getProject:getProject": () => ({ number: "123456789012", projectId: env.gcpProject, name: env.gcpProject, id: `projects/${env.gcpProject}` }),
+    "github:index/getOrganization:getOrganization": (inputs) => ({
+      name: inputs.name,
+      login: inputs.name,
+      orgname: inputs.name,
+      plan: "free",
+      id: `O_${inputs.name}`,
+    }),
+    "gcp:organizations/getClientConfig:getClientConfig": () => ({
+      accessToken: "offline-gcp-access-token",
+      project: env.gcpProject,
+      region: "europe-west1",
+      zone: "",
+      id: "offline",
+    }),
+    "gcp:organizations/getProject:getProject": () => ({
+      number: "123456789012",
+      projectId: env.gcpProject,
+      name: env.gcpProject,
+      id: `projects/${env.gcpProject}`,
+    }),
   };
 }
 
@@ -353,21 +409,42 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
           const outputs = opts.stackOutputs?.[args.name] ?? opts.stackOutputs?.[wanted] ?? (isSelf ? {} : undefined);
           if (!outputs) throw new Error(`offline: no outputs given for StackReference ${args.name}`);
           const state = { ...args.inputs, outputs, secretOutputNames: [] };
-          resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id, ...where(), physicalId: args.id ?? args.name });
+          resources.push({
+            type: args.type,
+            name: args.name,
+            inputs: args.inputs,
+            state,
+            custom: args.custom ?? true,
+            id: args.id,
+            ...where(),
+            physicalId: args.id ?? args.name,
+          });
           return { id: args.id ?? args.name, state };
         }
         // A first preview (`preview: true`): nothing exists yet, so the provider's computed outputs (ids, ARNs,
         // generated names) are unknown; an id of "" reads as unknown in a preview (@pulumi/pulumi runtime/rpc.js).
         const firstPreview = opts.preview === true && !args.id;
-        const state = firstPreview ? { ...args.inputs } : { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
-        const id = firstPreview ? "" :
-          args.id ||
-          (args.type.startsWith("aws:ec2/")
-            ? `${args.type.split("/")[1].split(":")[0].toLowerCase().slice(0, 6)}-${fakeHash(args.name).slice(0, 17)}`
-            : (args.type === "aws:s3/bucket:Bucket" || args.type === "aws:s3/bucketV2:BucketV2") && state.bucket
-              ? String(state.bucket)
-              : `${args.name}-id`);
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, custom: args.custom ?? true, id: args.id, ...where(), physicalId: id });
+        const state = firstPreview
+          ? { ...args.inputs }
+          : { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs, env) };
+        const id = firstPreview
+          ? ""
+          : args.id ||
+            (args.type.startsWith("aws:ec2/")
+              ? `${args.type.split("/")[1].split(":")[0].toLowerCase().slice(0, 6)}-${fakeHash(args.name).slice(0, 17)}`
+              : (args.type === "aws:s3/bucket:Bucket" || args.type === "aws:s3/bucketV2:BucketV2") && state.bucket
+                ? String(state.bucket)
+                : `${args.name}-id`);
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          state,
+          custom: args.custom ?? true,
+          id: args.id,
+          ...where(),
+          physicalId: id,
+        });
         return { id, state };
       },
       call(args) {
@@ -390,7 +467,11 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
     monitor[method] = (req: any, callback: unknown) => {
       const parentUrn = req.getParent() || undefined;
       const options = recordOptions(req);
-      registering = { urn: monitor.newUrn(parentUrn, req.getType(), req.getName()), parentUrn, ...(options ? { options } : {}) };
+      registering = {
+        urn: monitor.newUrn(parentUrn, req.getType(), req.getName()),
+        parentUrn,
+        ...(options ? { options } : {}),
+      };
       return original(req, callback);
     };
   }
@@ -417,7 +498,11 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
 }
 
 /** Resolves an Output (or a plain value) for assertions; unknown values in preview resolve to `undefined`. */
-export async function resolve(pulumi: typeof import("@pulumi/pulumi"), value: unknown, preview = false): Promise<unknown> {
+export async function resolve(
+  pulumi: typeof import("@pulumi/pulumi"),
+  value: unknown,
+  preview = false,
+): Promise<unknown> {
   if (!pulumi.Output.isInstance(value) && (typeof value !== "object" || value === null)) return value;
   const out = pulumi.output(value as any);
   if (preview) {

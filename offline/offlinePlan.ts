@@ -35,7 +35,11 @@ export function parseConfigValue(raw: string): unknown {
  * Sets one key in the flat runtime config map (structured values stored as JSON strings, as Pulumi does),
  * creating intermediate objects. `value === undefined` deletes the key.
  */
-export function applyConfigOverride(config: Record<string, string>, key: string, value: unknown): Record<string, string> {
+export function applyConfigOverride(
+  config: Record<string, string>,
+  key: string,
+  value: unknown,
+): Record<string, string> {
   const { top, path } = splitConfigKey(key);
   const out = { ...config };
   if (path.length === 0) {
@@ -44,7 +48,8 @@ export function applyConfigOverride(config: Record<string, string>, key: string,
     return out;
   }
   const root = out[top] !== undefined ? parseJsonDocument(out[top]) : {};
-  if (typeof root !== "object" || root === null || Array.isArray(root)) throw new Error(`config key ${top} holds ${out[top]}, not an object: cannot set ${key}`);
+  if (typeof root !== "object" || root === null || Array.isArray(root))
+    throw new Error(`config key ${top} holds ${out[top]}, not an object: cannot set ${key}`);
   let node = root as Record<string, unknown>;
   for (const part of path.slice(0, -1)) {
     if (typeof node[part] !== "object" || node[part] === null || Array.isArray(node[part])) node[part] = {};
@@ -62,7 +67,8 @@ export function configValue(config: Record<string, string>, key: string): unknow
   const { top, path } = splitConfigKey(key);
   if (config[top] === undefined) return undefined;
   let node: unknown = path.length ? parseJsonDocument(config[top]) : config[top];
-  for (const part of path) node = node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
+  for (const part of path)
+    node = node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined;
   return node;
 }
 
@@ -89,24 +95,79 @@ export const HARDENING_SETTINGS: HardeningSetting[] = [
   { key: "berth:ecr.enhancedScanning", secure: notFalse, rule: "berth-ecr-registry-scanning" },
   { key: "berth:ecr.forceDelete", secure: notTrue, rule: "berth-ecr-no-force-delete" },
   { key: "berth:artifactRegistry.vulnerabilityScanning", secure: notFalse, rule: "berth-ar-vulnerability-scanning" },
-  { key: "berth:services.<service>.hardening.readonlyRootFilesystem", secure: notFalse, rule: "berth-ecs-readonly-root", localRule: "berth-docker-readonly-root" },
-  { key: "berth:services.<service>.hardening.nonRootUser", secure: notFalse, rule: "berth-ecs-non-root-user", localRule: "berth-docker-non-root-user" },
-  { key: "berth:services.<service>.hardening.dropAllCapabilities", secure: notFalse, rule: "berth-ecs-capabilities-dropped", localRule: "berth-docker-capabilities-dropped" },
-  { key: "berth:services.<service>.hardening.noNewPrivileges", secure: notFalse, localRule: "berth-docker-no-new-privileges" },
+  {
+    key: "berth:services.<service>.hardening.readonlyRootFilesystem",
+    secure: notFalse,
+    rule: "berth-ecs-readonly-root",
+    localRule: "berth-docker-readonly-root",
+  },
+  {
+    key: "berth:services.<service>.hardening.nonRootUser",
+    secure: notFalse,
+    rule: "berth-ecs-non-root-user",
+    localRule: "berth-docker-non-root-user",
+  },
+  {
+    key: "berth:services.<service>.hardening.dropAllCapabilities",
+    secure: notFalse,
+    rule: "berth-ecs-capabilities-dropped",
+    localRule: "berth-docker-capabilities-dropped",
+  },
+  {
+    key: "berth:services.<service>.hardening.noNewPrivileges",
+    secure: notFalse,
+    localRule: "berth-docker-no-new-privileges",
+  },
   { key: "berth:services.<service>.hardening.initProcess", secure: notFalse },
-  { key: "berth:services.<service>.hardening.logEncryptionKey", secure: notFalse, rule: "berth-logs-kms", localRule: null },
-  { key: "berth:services.<service>.hardening.nonBlockingLogs", secure: notFalse, rule: "berth-ecs-awslogs-non-blocking", localRule: null },
-  { key: "berth:services.<service>.hardening.circuitBreakerRollback", secure: notFalse, rule: "berth-ecs-circuit-breaker", localRule: null },
-  { key: "berth:services.<service>.enableExecuteCommand", secure: notTrue, rule: "berth-ecs-exec-disabled", localRule: null },
+  {
+    key: "berth:services.<service>.hardening.logEncryptionKey",
+    secure: notFalse,
+    rule: "berth-logs-kms",
+    localRule: null,
+  },
+  {
+    key: "berth:services.<service>.hardening.nonBlockingLogs",
+    secure: notFalse,
+    rule: "berth-ecs-awslogs-non-blocking",
+    localRule: null,
+  },
+  {
+    key: "berth:services.<service>.hardening.circuitBreakerRollback",
+    secure: notFalse,
+    rule: "berth-ecs-circuit-breaker",
+    localRule: null,
+  },
+  {
+    key: "berth:services.<service>.enableExecuteCommand",
+    secure: notTrue,
+    rule: "berth-ecs-exec-disabled",
+    localRule: null,
+  },
   { key: "berth:network.flowLogs", secure: notFalse, rule: "berth-vpc-flow-logs" },
-  { key: "berth:network.flowLogsTrafficType", secure: (v) => v === undefined || v === "ALL" || v === "REJECT", rule: "berth-vpc-flow-logs" },
+  {
+    key: "berth:network.flowLogsTrafficType",
+    secure: (v) => v === undefined || v === "ALL" || v === "REJECT",
+    rule: "berth-vpc-flow-logs",
+  },
   { key: "berth:network.restrictDefaultSecurityGroup", secure: notFalse, rule: "berth-vpc-default-sg-closed" },
   { key: "berth:loadBalancer.dropInvalidHeaderFields", secure: notFalse, rule: "berth-alb-drop-invalid-headers" },
   { key: "berth:loadBalancer.accessLogs", secure: notFalse, rule: "berth-alb-access-logs" },
   { key: "berth:loadBalancer.deletionProtection", secure: notFalse, rule: "berth-alb-deletion-protection" },
-  { key: "berth:loadBalancer.desyncMitigationMode", secure: (v) => v === undefined || v === "defensive" || v === "strictest", rule: "berth-alb-desync-mitigation" },
-  { key: "berth:loadBalancer.tlsPolicy", secure: (v) => v === undefined || TLS13_POLICIES.includes(String(v)), rule: "berth-alb-tls13-policy" },
-  { key: "berth:cluster.containerInsights", secure: (v) => v === undefined || v === "enabled" || v === "enhanced", rule: "berth-ecs-container-insights" },
+  {
+    key: "berth:loadBalancer.desyncMitigationMode",
+    secure: (v) => v === undefined || v === "defensive" || v === "strictest",
+    rule: "berth-alb-desync-mitigation",
+  },
+  {
+    key: "berth:loadBalancer.tlsPolicy",
+    secure: (v) => v === undefined || TLS13_POLICIES.includes(String(v)),
+    rule: "berth-alb-tls13-policy",
+  },
+  {
+    key: "berth:cluster.containerInsights",
+    secure: (v) => v === undefined || v === "enabled" || v === "enhanced",
+    rule: "berth-ecs-container-insights",
+  },
 ];
 
 export interface SwitchedOffSetting {
@@ -161,7 +222,9 @@ export function keySettings(type: string, p: Record<string, any>): string {
     case "aws:ecr/lifecyclePolicy:LifecyclePolicy":
       return `rules=${(parseJsonDocument(p.policy) as { rules?: unknown[] })?.rules?.length ?? 0}`;
     case "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration":
-      return `scanType=${p.scanType} frequency=${asArray(p.rules).map((r: any) => r.scanFrequency).join(",")}`;
+      return `scanType=${p.scanType} frequency=${asArray(p.rules)
+        .map((r: any) => r.scanFrequency)
+        .join(",")}`;
     case "gcp:artifactregistry/repository:Repository":
       return `id=${p.repositoryId} scanning=${p.vulnerabilityScanningConfig?.enablementConfig ?? "INHERITED"} cleanupPolicies=${asArray(p.cleanupPolicies).length}${p.cleanupPolicyDryRun ? " (dry run)" : ""}`;
     case "aws:ecs/taskDefinition:TaskDefinition": {
@@ -174,13 +237,17 @@ export function keySettings(type: string, p: Record<string, any>): string {
       return [`cpu=${p.cpu} memory=${p.memory} network=${p.networkMode}`, ...parts].join(" · ");
     }
     case "docker:index/container:Container":
-      return `${shortImage(p.image)} user=${p.user ?? "(image)"} readonlyRoot=${yesNo(p.readOnly)} caps=${asArray(p.capabilities?.drops).join(",") || "(default)"} noNewPrivileges=${asArray(p.securityOpts).some((o: string) => /^no-new-privileges(:true)?$/.test(o)) ? "on" : "OFF"} memory=${p.memory ?? "UNLIMITED"} health=${asArray(p.healthcheck?.tests).length ? "on" : "OFF"} logs=${p.logDriver ?? "default"}/${p.logOpts?.["max-size"] ?? "unbounded"} ports=${asArray(p.ports).map((x: any) => `${x.ip ?? "0.0.0.0"}:${x.external ?? "?"}`).join(",") || "none"}${p.privileged ? " PRIVILEGED" : ""}${p.networkMode === "host" ? " network=HOST" : ""}${p.pidMode === "host" ? " pid=HOST" : ""}`;
+      return `${shortImage(p.image)} user=${p.user ?? "(image)"} readonlyRoot=${yesNo(p.readOnly)} caps=${asArray(p.capabilities?.drops).join(",") || "(default)"} noNewPrivileges=${asArray(p.securityOpts).some((o: string) => /^no-new-privileges(:true)?$/.test(o)) ? "on" : "OFF"} memory=${p.memory ?? "UNLIMITED"} health=${asArray(p.healthcheck?.tests).length ? "on" : "OFF"} logs=${p.logDriver ?? "default"}/${p.logOpts?.["max-size"] ?? "unbounded"} ports=${
+        asArray(p.ports)
+          .map((x: any) => `${x.ip ?? "0.0.0.0"}:${x.external ?? "?"}`)
+          .join(",") || "none"
+      }${p.privileged ? " PRIVILEGED" : ""}${p.networkMode === "host" ? " network=HOST" : ""}${p.pidMode === "host" ? " pid=HOST" : ""}`;
     case "aws:ecs/service:Service":
       return `desired=${p.desiredCount} publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"} circuitBreaker=${p.deploymentCircuitBreaker?.enable ? (p.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback") : (p.deploymentConfiguration?.strategy ?? "ROLLING") === "ROLLING" ? "OFF" : "n/a"} strategy=${deploymentStrategyOf(p)} platform=${p.platformVersion ?? "LATEST"}${p.enableExecuteCommand ? " exec=ON" : ""} ${deploymentAlarmsOf(p)}`;
     case "aws:cloudwatch/metricAlarm:MetricAlarm": {
       const metric = p.metricName ?? asArray(p.metricQueries).find((q: any) => q.returnData)?.expression ?? "?";
       const stat = p.extendedStatistic ?? p.statistic ?? "";
-      return `${p.name ?? "?"}: ${metric}${stat ? ` (${stat})` : ""} ${p.comparisonOperator === "GreaterThanThreshold" ? ">" : p.comparisonOperator ?? "?"} ${p.threshold} for ${p.datapointsToAlarm ?? p.evaluationPeriods}/${p.evaluationPeriods}x${p.period}s missing=${p.treatMissingData ?? "missing"} actions=${asArray(p.alarmActions).length}`;
+      return `${p.name ?? "?"}: ${metric}${stat ? ` (${stat})` : ""} ${p.comparisonOperator === "GreaterThanThreshold" ? ">" : (p.comparisonOperator ?? "?")} ${p.threshold} for ${p.datapointsToAlarm ?? p.evaluationPeriods}/${p.evaluationPeriods}x${p.period}s missing=${p.treatMissingData ?? "missing"} actions=${asArray(p.alarmActions).length}`;
     }
     case "aws:sns/topic:Topic":
       return `name=${p.name ?? "?"} kms=${p.kmsMasterKeyId ? "on" : "OFF"}`;
@@ -188,7 +255,9 @@ export function keySettings(type: string, p: Record<string, any>): string {
       return `${p.protocol} ${p.endpoint}`;
     case "aws:cloudwatch/eventRule:EventRule": {
       const pattern = parseJsonDocument(p.eventPattern) as Record<string, any> | undefined;
-      return `${p.name ?? "?"}: ${asArray(pattern?.source).join(",")} ${asArray(pattern?.["detail-type"]).map((d: string) => JSON.stringify(d)).join(",")}`;
+      return `${p.name ?? "?"}: ${asArray(pattern?.source).join(",")} ${asArray(pattern?.["detail-type"])
+        .map((d: string) => JSON.stringify(d))
+        .join(",")}`;
     }
     case "aws:cloudwatch/dashboard:Dashboard":
       return `name=${p.dashboardName ?? "?"} widgets=${asArray((parseJsonDocument(p.dashboardBody) as { widgets?: unknown[] })?.widgets).length}`;
@@ -199,18 +268,31 @@ export function keySettings(type: string, p: Record<string, any>): string {
       return `${p.internal ? "internal" : "internet-facing"} dropInvalidHeaders=${yesNo(p.dropInvalidHeaderFields)} desync=${p.desyncMitigationMode ?? "defensive"} accessLogs=${p.accessLogs?.enabled === false || !p.accessLogs?.bucket ? "OFF" : "on"} deletionProtection=${yesNo(p.enableDeletionProtection)}`;
     case "aws:lb/listener:Listener":
     case "aws:alb/listener:Listener":
-      return `${p.protocol ?? "?"}:${p.port ?? "?"} ${asArray(p.defaultActions).map((a: any) => (a.type === "redirect" ? `redirect→${a.redirect?.protocol}` : a.type)).join(",")}${p.sslPolicy ? ` tls=${p.sslPolicy}` : ""}`;
+      return `${p.protocol ?? "?"}:${p.port ?? "?"} ${asArray(p.defaultActions)
+        .map((a: any) => (a.type === "redirect" ? `redirect→${a.redirect?.protocol}` : a.type))
+        .join(",")}${p.sslPolicy ? ` tls=${p.sslPolicy}` : ""}`;
     case "aws:lb/targetGroup:TargetGroup":
     case "aws:alb/targetGroup:TargetGroup":
       return `${p.protocol ?? "?"}:${p.port ?? "?"} target=${p.targetType ?? "instance"} health=${p.healthCheck?.path ?? "(none)"} deregistration=${p.deregistrationDelay ?? 300}s`;
     case "aws:cloudwatch/logGroup:LogGroup":
       return `retention=${p.retentionInDays ?? "NEVER EXPIRES"}d${p.kmsKeyId ? " kms" : ""}`;
     case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
-      return ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((k) => p[k] === true) ? "all four on" : "INCOMPLETE";
+      return ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every(
+        (k) => p[k] === true,
+      )
+        ? "all four on"
+        : "INCOMPLETE";
     case "aws:kms/key:Key":
       return `rotation=${yesNo(p.enableKeyRotation)}`;
     case "aws:ec2/securityGroup:SecurityGroup":
-      return `ingress=${asArray(p.ingress).map((r: any) => `${r.fromPort}-${r.toPort}/${asArray(r.cidrBlocks).join(",") || (r.securityGroups ? "sg" : "?")}`).join(" ") || "none"}`;
+      return `ingress=${
+        asArray(p.ingress)
+          .map(
+            (r: any) =>
+              `${r.fromPort}-${r.toPort}/${asArray(r.cidrBlocks).join(",") || (r.securityGroups ? "sg" : "?")}`,
+          )
+          .join(" ") || "none"
+      }`;
     case "aws:ec2/vpc:Vpc":
       return `cidr=${p.cidrBlock}`;
     case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
@@ -218,30 +300,49 @@ export function keySettings(type: string, p: Record<string, any>): string {
     case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
       return `out ${p.ipProtocol}:${p.fromPort ?? "*"}-${p.toPort ?? "*"} to ${p.cidrIpv4 ?? p.cidrIpv6 ?? p.referencedSecurityGroupId ?? p.prefixListId ?? "?"}`;
     case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
-      return asArray(p.ingress).length + asArray(p.egress).length === 0 ? "no rules (closed)" : `${asArray(p.ingress).length} ingress, ${asArray(p.egress).length} egress rules`;
+      return asArray(p.ingress).length + asArray(p.egress).length === 0
+        ? "no rules (closed)"
+        : `${asArray(p.ingress).length} ingress, ${asArray(p.egress).length} egress rules`;
     case "aws:ec2/flowLog:FlowLog":
       return `traffic=${p.trafficType} to=${p.logDestinationType ?? "cloud-watch-logs"}`;
     case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
     case "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2":
-      return `sse=${asArray(p.rules).map((r: any) => r.applyServerSideEncryptionByDefault?.sseAlgorithm).join(",")}`;
+      return `sse=${asArray(p.rules)
+        .map((r: any) => r.applyServerSideEncryptionByDefault?.sseAlgorithm)
+        .join(",")}`;
     case "aws:iam/role:Role": {
-      const statements = asArray((parseJsonDocument(p.assumeRolePolicy) as { Statement?: unknown })?.Statement) as Record<string, any>[];
+      const statements = asArray(
+        (parseJsonDocument(p.assumeRolePolicy) as { Statement?: unknown })?.Statement,
+      ) as Record<string, any>[];
       const who = statements.map((st) => {
         const principal = st.Principal ?? {};
-        const sub = Object.values(st.Condition ?? {}).flatMap((c: any) => asArray(c?.["token.actions.githubusercontent.com:sub"]));
-        return principal.Federated ? `GitHub OIDC ${sub.join(",") || "(any subject!)"}` : asArray(principal.Service ?? principal.AWS).join(",");
+        const sub = Object.values(st.Condition ?? {}).flatMap((c: any) =>
+          asArray(c?.["token.actions.githubusercontent.com:sub"]),
+        );
+        return principal.Federated
+          ? `GitHub OIDC ${sub.join(",") || "(any subject!)"}`
+          : asArray(principal.Service ?? principal.AWS).join(",");
       });
       return `trusts ${who.join("; ") || "?"}`;
     }
     case "aws:iam/rolePolicy:RolePolicy":
     case "aws:iam/policy:Policy": {
-      const statements = asArray((parseJsonDocument(p.policy) as { Statement?: unknown })?.Statement) as Record<string, any>[];
-      const count = (effect: string) => statements.filter((st) => st.Effect === effect).reduce((n, st) => n + asArray(st.Action).length, 0);
+      const statements = asArray((parseJsonDocument(p.policy) as { Statement?: unknown })?.Statement) as Record<
+        string,
+        any
+      >[];
+      const count = (effect: string) =>
+        statements.filter((st) => st.Effect === effect).reduce((n, st) => n + asArray(st.Action).length, 0);
       return `allow ${count("Allow")} actions, deny ${count("Deny")}`;
     }
     case "aws:ecr/repositoryPolicy:RepositoryPolicy": {
-      const statements = asArray((parseJsonDocument(p.policy) as { Statement?: unknown })?.Statement) as Record<string, any>[];
-      const allowed = statements.filter((st) => st.Effect === "Allow").flatMap((st) => asArray(st.Principal?.AWS ?? st.Principal));
+      const statements = asArray((parseJsonDocument(p.policy) as { Statement?: unknown })?.Statement) as Record<
+        string,
+        any
+      >[];
+      const allowed = statements
+        .filter((st) => st.Effect === "Allow")
+        .flatMap((st) => asArray(st.Principal?.AWS ?? st.Principal));
       return `pull by ${allowed.length} principal(s)${statements.some((st) => st.Effect === "Deny") ? ", deny everyone else" : ""}`;
     }
     case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider":
@@ -283,7 +384,9 @@ export function renderTree(resources: CapturedResource[], flagged: Set<string> =
     const r = node.resource;
     const settings = r.custom ? keySettings(r.type, r.inputs) : "";
     const mark = r.urn && flagged.has(r.urn) ? "  ✗ VIOLATION" : "";
-    lines.push(`${top ? "" : prefix + (last ? "└─ " : "├─ ")}${r.name}  (${r.type})${settings ? `  ${settings}` : ""}${mark}`);
+    lines.push(
+      `${top ? "" : prefix + (last ? "└─ " : "├─ ")}${r.name}  (${r.type})${settings ? `  ${settings}` : ""}${mark}`,
+    );
     const childPrefix = top ? "" : prefix + (last ? "   " : "│  ");
     node.children.forEach((c, i) => walk(c, childPrefix, i === node.children.length - 1, false));
   };
@@ -297,18 +400,33 @@ export function renderTree(resources: CapturedResource[], flagged: Set<string> =
  * `preview: true`) nothing exists yet: every output the provider computes (id, ARN, generated names) is unknown, and
  * the inputs computed from them already arrive as unknown from the preview capture.
  */
-export function policySubjects(resources: CapturedResource[], withOutputs: boolean, opts: { firstPreview?: boolean } = {}): PolicySubject[] {
+export function policySubjects(
+  resources: CapturedResource[],
+  withOutputs: boolean,
+  opts: { firstPreview?: boolean } = {},
+): PolicySubject[] {
   return resources
     .filter((r) => !r.type.startsWith("pulumi:"))
     .map((r) => {
       const unknownOutputs = opts.firstPreview
-        ? Object.fromEntries([...Object.keys(computedOutputs(r.type, r.name, r.inputs, { region: "", accountId: "", gcpProject: "" })), "id"].filter((k) => !(k in r.inputs) || k === "id").map((k) => [k, UNKNOWN]))
+        ? Object.fromEntries(
+            [
+              ...Object.keys(computedOutputs(r.type, r.name, r.inputs, { region: "", accountId: "", gcpProject: "" })),
+              "id",
+            ]
+              .filter((k) => !(k in r.inputs) || k === "id")
+              .map((k) => [k, UNKNOWN]),
+          )
         : {};
       return {
         type: r.type,
         name: r.name,
         urn: r.urn ?? `urn:offline::${r.type}::${r.name}`,
-        props: withOutputs ? (opts.firstPreview ? { ...r.inputs, ...unknownOutputs } : { ...r.state, id: r.physicalId }) : r.inputs,
+        props: withOutputs
+          ? opts.firstPreview
+            ? { ...r.inputs, ...unknownOutputs }
+            : { ...r.state, id: r.physicalId }
+          : r.inputs,
         parent: r.parentUrn,
         dependencies: r.options?.dependencies,
         propertyDependencies: r.options?.propertyDependencies,
@@ -326,7 +444,12 @@ export interface PlanOutcome {
 export function outcomeOf(evaluation: Evaluation): PlanOutcome {
   const count = (level: EnforcementLevel) => evaluation.violations.filter((v) => v.enforcementLevel === level).length;
   const mandatory = count("mandatory");
-  return { mandatory, advisory: count("advisory"), ruleErrors: evaluation.errors.length, exitCode: mandatory > 0 || evaluation.errors.length > 0 ? 1 : 0 };
+  return {
+    mandatory,
+    advisory: count("advisory"),
+    ruleErrors: evaluation.errors.length,
+    exitCode: mandatory > 0 || evaluation.errors.length > 0 ? 1 : 0,
+  };
 }
 
 /** An ECS service's strategy and bake times, as its deploymentConfiguration says: `CANARY 10%/5m bake=10m`, `ROLLING`. */

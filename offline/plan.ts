@@ -19,8 +19,22 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "./mockRuntime";
-import { checkPackConfig, evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "./evaluate";
-import { applyConfigOverride, outcomeOf, parseConfigValue, policySubjects, renderTree, switchedOffHardening } from "./offlinePlan";
+import {
+  checkPackConfig,
+  evaluateRules,
+  packConfigFileFor,
+  readPackConfig,
+  type Evaluation,
+  type PackConfig,
+} from "./evaluate";
+import {
+  applyConfigOverride,
+  outcomeOf,
+  parseConfigValue,
+  policySubjects,
+  renderTree,
+  switchedOffHardening,
+} from "./offlinePlan";
 import { berthRules, POLICY_PACK_NAME } from "../policy/rules";
 import { checkCloudLimits, renderCloudLimitProblem, type CloudLimitsResult } from "./cloudLimits";
 
@@ -79,7 +93,8 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
   }
   if (!opts.stack) throw new UsageError("which stack? e.g. scripts/plan staging");
   if (!/^[\w.-]+$/.test(opts.stack)) throw new UsageError(`stack name ${JSON.stringify(opts.stack)} is not valid`);
-  if (opts.imageSha !== undefined && !/^[0-9a-f]{40}$/.test(opts.imageSha)) throw new UsageError("--image-sha must be a full 40-hex commit SHA");
+  if (opts.imageSha !== undefined && !/^[0-9a-f]{40}$/.test(opts.imageSha))
+    throw new UsageError("--image-sha must be a full 40-hex commit SHA");
   if (!(opts.timeoutSeconds > 0)) throw new UsageError("--timeout must be a positive number of seconds");
   return opts;
 }
@@ -88,14 +103,24 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
 function readOverrideFile(file: string): [string, unknown][] {
   const doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
   const map = (doc.config ?? doc) as Record<string, unknown>;
-  if (typeof map !== "object" || Array.isArray(map)) throw new UsageError(`${file}: expected a mapping of config keys to values`);
+  if (typeof map !== "object" || Array.isArray(map))
+    throw new UsageError(`${file}: expected a mapping of config keys to values`);
   return Object.entries(map).map(([k, v]) => [k.includes(":") ? k : `berth:${k}`, v]);
 }
 
 function gitHead(): { sha?: string; dirty: boolean } {
   try {
-    const sha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    const sha = execFileSync("git", ["rev-parse", "HEAD"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    const dirty =
+      execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim() !== "";
     return { sha, dirty };
   } catch {
     return { dirty: false };
@@ -133,7 +158,13 @@ export interface PlanResult {
 async function withTimeout<T>(p: Promise<T>, seconds: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the program did not finish within ${seconds} s (an Output that never resolves under mocks?)`)), seconds * 1000);
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`the program did not finish within ${seconds} s (an Output that never resolves under mocks?)`),
+        ),
+      seconds * 1000,
+    );
   });
   try {
     return await Promise.race([p, timeout]);
@@ -146,10 +177,29 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   const started = Date.now();
   const configFile = path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
   const result: PlanResult = {
-    stack: opts.stack, offline: true, configFile: path.relative(REPO_ROOT, configFile), overrides: opts.overrides.map(([key, value]) => ({ key, value })),
-    imageSha: "", imageShaSource: "", stackReferences: { source: "", outputs: {} }, ruleSettings: [], warnings: [], switchedOff: [], resources: 0, checkedResources: 0, tree: [], exitCode: 0, durationMs: 0, firstPreview: opts.firstPreview === true,
+    stack: opts.stack,
+    offline: true,
+    configFile: path.relative(REPO_ROOT, configFile),
+    overrides: opts.overrides.map(([key, value]) => ({ key, value })),
+    imageSha: "",
+    imageShaSource: "",
+    stackReferences: { source: "", outputs: {} },
+    ruleSettings: [],
+    warnings: [],
+    switchedOff: [],
+    resources: 0,
+    checkedResources: 0,
+    tree: [],
+    exitCode: 0,
+    durationMs: 0,
+    firstPreview: opts.firstPreview === true,
   };
-  const fail = (message: string, code: number) => ({ ...result, error: message, exitCode: code, durationMs: Date.now() - started });
+  const fail = (message: string, code: number) => ({
+    ...result,
+    error: message,
+    exitCode: code,
+    durationMs: Date.now() - started,
+  });
   if (!fs.existsSync(configFile)) return fail(`no stack file ${result.configFile}`, 64);
 
   let config = readStackConfig(opts.stack);
@@ -160,7 +210,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   }
   const head = gitHead();
   result.imageSha = opts.imageSha ?? config["berth:imageSha"] ?? head.sha ?? "0000000000000000000000000000000000000000";
-  result.imageShaSource = opts.imageSha ? "--image-sha" : config["berth:imageSha"] ? "stack config" : head.sha ? `git HEAD${head.dirty ? " (work tree has uncommitted changes: they are not in that commit)" : ""}` : "placeholder (no git)";
+  result.imageShaSource = opts.imageSha
+    ? "--image-sha"
+    : config["berth:imageSha"]
+      ? "stack config"
+      : head.sha
+        ? `git HEAD${head.dirty ? " (work tree has uncommitted changes: they are not in that commit)" : ""}`
+        : "placeholder (no git)";
   config["berth:imageSha"] = result.imageSha;
   result.switchedOff = switchedOffHardening(config);
 
@@ -172,13 +228,13 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   } catch (e) {
     return fail(`policy pack config: ${(e as Error).message}`, 64);
   }
-  if (result.policyConfigFile) result.policyConfigFile = path.relative(REPO_ROOT, path.resolve(result.policyConfigFile));
+  if (result.policyConfigFile)
+    result.policyConfigFile = path.relative(REPO_ROOT, path.resolve(result.policyConfigFile));
   for (const [rule, entry] of Object.entries(packConfig)) {
     if (typeof entry !== "object" || entry === null) continue;
     const { enforcementLevel: _level, ...settings } = entry;
     if (Object.keys(settings).length) result.ruleSettings.push({ rule, settings });
   }
-
 
   // A stack that promotes (prod) reads the source stack's outputs through a StackReference. Offline there is no
   // source stack: by default every reference sees a stand-in that runs the planned commit with a synthesised digest.
@@ -194,8 +250,15 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
     const digest = `sha256:${createHash("sha256").update(`offline-plan:${result.imageSha}`).digest("hex")}`;
     const standIn = { sourceSha: result.imageSha, imageDigest: digest, ranDigests: [digest] };
     // A stack's reference to itself (staging reads its own digest history) sees no outputs, as on a first `up`.
-    stackOutputs = new Proxy({}, { get: (_, name) => (String(name).endsWith(`/${opts.stack}`) ? undefined : standIn) }) as Record<string, Record<string, unknown>>;
-    if (config["berth:promotion"]) result.stackReferences = { source: "stand-in (synthesised: the source stack runs the planned commit)", outputs: standIn };
+    stackOutputs = new Proxy(
+      {},
+      { get: (_, name) => (String(name).endsWith(`/${opts.stack}`) ? undefined : standIn) },
+    ) as Record<string, Record<string, unknown>>;
+    if (config["berth:promotion"])
+      result.stackReferences = {
+        source: "stand-in (synthesised: the source stack runs the planned commit)",
+        outputs: standIn,
+      };
   }
 
   // Errors the program raises asynchronously (inside an apply, a failed read) surface as unhandled rejections.
@@ -205,14 +268,20 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   process.on("unhandledRejection", onRejection);
   let captured: CapturedStack;
   try {
-    captured = await withTimeout(Promise.race([captureStack({
+    captured = await withTimeout(
+      Promise.race([
+        captureStack({
           stack: opts.stack,
           preview: opts.firstPreview === true,
           config,
           stackOutputs,
           // The program's warnings (pulumi.log.warn: "no certificate", ...) are collected and printed in one place.
           log: { warnings: result.warnings, errors: [] },
-        }), asyncFailure]), opts.timeoutSeconds);
+        }),
+        asyncFailure,
+      ]),
+      opts.timeoutSeconds,
+    );
   } catch (e) {
     return fail(String((e as Error)?.message ?? e), 2);
   } finally {
@@ -227,12 +296,20 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   let evaluation: Evaluation;
   try {
     // The pack runs in its own process, started from policy/index.ts as `pulumi preview --policy-pack` starts it.
-    evaluation = await evaluateRules(policySubjects(captured.resources, false), { config: packConfig, stackResources: policySubjects(captured.resources, true, { firstPreview: opts.firstPreview }) });
+    evaluation = await evaluateRules(policySubjects(captured.resources, false), {
+      config: packConfig,
+      stackResources: policySubjects(captured.resources, true, { firstPreview: opts.firstPreview }),
+    });
   } catch (e) {
-    return fail(`policy pack: ${(e as Error).message}`, /config is invalid/.test(String((e as Error).message)) ? 64 : 2);
+    return fail(
+      `policy pack: ${(e as Error).message}`,
+      /config is invalid/.test(String((e as Error).message)) ? 64 : 2,
+    );
   }
   result.evaluation = evaluation;
-  const flagged = new Set(evaluation.violations.filter((v) => v.enforcementLevel === "mandatory" && v.resource).map((v) => v.resource!.urn));
+  const flagged = new Set(
+    evaluation.violations.filter((v) => v.enforcementLevel === "mandatory" && v.resource).map((v) => v.resource!.urn),
+  );
   result.tree = renderTree(captured.resources, flagged);
   result.exitCode = outcomeOf(evaluation).exitCode;
   // Cloud API limits the mocks never enforce (names, tags, policy sizes, rule counts): a problem fails the plan.
@@ -249,14 +326,26 @@ function asStrings(v: unknown): string[] {
 export function renderPlan(r: PlanResult): string {
   const out: string[] = [];
   out.push(`Berth offline plan: stack ${r.stack}`);
-  out.push("OFFLINE: the program ran under Pulumi mocks. No cloud account, no Pulumi CLI, no credentials were used and nothing");
-  out.push("was deployed. Cloud-computed values (ARNs, ids, digests, DNS names) are synthesised placeholders, not real ones.");
-  out.push(`  config:        ${r.configFile}${r.overrides.length ? `, with ${r.overrides.length} override(s): ${r.overrides.map((o) => `${o.key}=${JSON.stringify(o.value)}`).join(", ")}` : ""}`);
+  out.push(
+    "OFFLINE: the program ran under Pulumi mocks. No cloud account, no Pulumi CLI, no credentials were used and nothing",
+  );
+  out.push(
+    "was deployed. Cloud-computed values (ARNs, ids, digests, DNS names) are synthesised placeholders, not real ones.",
+  );
+  out.push(
+    `  config:        ${r.configFile}${r.overrides.length ? `, with ${r.overrides.length} override(s): ${r.overrides.map((o) => `${o.key}=${JSON.stringify(o.value)}`).join(", ")}` : ""}`,
+  );
   out.push(`  image sha:     ${r.imageSha} (${r.imageShaSource})`);
   if (r.stackReferences.source && r.resources > 0 && r.tree.some((l) => l.includes("pulumi:pulumi:StackReference"))) {
-    out.push(`  stack refs:    ${r.stackReferences.source}: ${Object.entries(r.stackReferences.outputs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`);
+    out.push(
+      `  stack refs:    ${r.stackReferences.source}: ${Object.entries(r.stackReferences.outputs)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(" ")}`,
+    );
   }
-  out.push(`  policy pack:   ${POLICY_PACK_NAME} (${berthRules.length} rules), pack config ${r.policyConfigFile ?? "(none: every rule at its default level)"}`);
+  out.push(
+    `  policy pack:   ${POLICY_PACK_NAME} (${berthRules.length} rules), pack config ${r.policyConfigFile ?? "(none: every rule at its default level)"}`,
+  );
   out.push("");
   if (r.error) {
     out.push(`ERROR: the program did not evaluate (${r.resources} resources registered before it stopped):`);
@@ -276,20 +365,36 @@ export function renderPlan(r: PlanResult): string {
   if (r.switchedOff.length === 0) out.push("  (none: every hardening setting is at its secure default)");
   for (const s of r.switchedOff) {
     const level = s.rule ? ev.levels[s.rule] : undefined;
-    out.push(`  >>> ${s.key} = ${JSON.stringify(s.value)}  ->  ${s.rule ? `rule ${s.rule} (${level})${level === "mandatory" ? ": the plan fails" : level === "disabled" ? ": OPTED OUT of the rule in the pack config" : ": reported, not blocking"}` : "no policy rule (shown for review)"}`);
+    out.push(
+      `  >>> ${s.key} = ${JSON.stringify(s.value)}  ->  ${s.rule ? `rule ${s.rule} (${level})${level === "mandatory" ? ": the plan fails" : level === "disabled" ? ": OPTED OUT of the rule in the pack config" : ": reported, not blocking"}` : "no policy rule (shown for review)"}`,
+    );
   }
   out.push("");
   out.push("Rule levels and settings changed by this stack's pack config:");
   if (ev.changedLevels.length === 0 && r.ruleSettings.length === 0) out.push("  (none)");
-  for (const rs of r.ruleSettings) out.push(`  ${rs.rule} settings: ${Object.entries(rs.settings).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`);
-  for (const c of ev.changedLevels) out.push(`  >>> ${c.rule}: ${c.from} -> ${c.to}${c.to === "disabled" ? "  (OPTED OUT: not checked at all)" : c.to === "advisory" ? "  (OPTED OUT of blocking: reported only)" : c.to === "mandatory" ? "  (stricter for this stack: blocking)" : ""}`);
+  for (const rs of r.ruleSettings)
+    out.push(
+      `  ${rs.rule} settings: ${Object.entries(rs.settings)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(" ")}`,
+    );
+  for (const c of ev.changedLevels)
+    out.push(
+      `  >>> ${c.rule}: ${c.from} -> ${c.to}${c.to === "disabled" ? "  (OPTED OUT: not checked at all)" : c.to === "advisory" ? "  (OPTED OUT of blocking: reported only)" : c.to === "mandatory" ? "  (stricter for this stack: blocking)" : ""}`,
+    );
   out.push("");
   const outcome = outcomeOf(ev);
-  out.push(`Policy: ${berthRules.length} rules over the ${r.checkedResources} resources of a type they check (of ${r.resources}).`);
-  out.push(`Policy violations: ${outcome.mandatory} mandatory, ${outcome.advisory} advisory${outcome.ruleErrors ? `, ${outcome.ruleErrors} rule error(s)` : ""}`);
+  out.push(
+    `Policy: ${berthRules.length} rules over the ${r.checkedResources} resources of a type they check (of ${r.resources}).`,
+  );
+  out.push(
+    `Policy violations: ${outcome.mandatory} mandatory, ${outcome.advisory} advisory${outcome.ruleErrors ? `, ${outcome.ruleErrors} rule error(s)` : ""}`,
+  );
   for (const level of ["mandatory", "advisory"] as const) {
     for (const v of ev.violations.filter((x) => x.enforcementLevel === level)) {
-      out.push(`  ${level.toUpperCase()} ${v.rule}  ${v.resource ? `${v.resource.name} (${v.resource.type})` : "(stack)"}  [${v.control}]`);
+      out.push(
+        `  ${level.toUpperCase()} ${v.rule}  ${v.resource ? `${v.resource.name} (${v.resource.type})` : "(stack)"}  [${v.control}]`,
+      );
       out.push(`      ${v.message}`);
     }
   }
@@ -299,22 +404,33 @@ export function renderPlan(r: PlanResult): string {
     // node_modules/@pulumi/policy/server.js: a policy that reads a value unknown in preview (proxy.js
     // UnknownValueError) is reported as an advisory "can't run ... during preview": it blocks nothing.
     const blind = [...new Set(ev.cannotJudge.map((c) => c.rule))];
-    out.push(`Rules that cannot judge a first preview (${blind.length}: they read a value only an update knows, and block nothing then):`);
+    out.push(
+      `Rules that cannot judge a first preview (${blind.length}: they read a value only an update knows, and block nothing then):`,
+    );
     for (const rule of blind) {
       const items = ev.cannotJudge.filter((c) => c.rule === rule);
-      out.push(`  ${rule}  on ${items.map((c) => c.resource?.split("::").pop() ?? "(stack)").join(", ")}: ${items[0].message}`);
+      out.push(
+        `  ${rule}  on ${items.map((c) => c.resource?.split("::").pop() ?? "(stack)").join(", ")}: ${items[0].message}`,
+      );
     }
     if (blind.length === 0) out.push("  (none)");
-  } else out.push("Planned as an update sees the stack (outputs known); --first-preview lists the rules a first preview cannot judge.");
+  } else
+    out.push(
+      "Planned as an update sees the stack (outputs known); --first-preview lists the rules a first preview cannot judge.",
+    );
   out.push("");
   const limits = r.cloudLimits;
   if (limits) {
-    out.push(`Cloud limits: ${limits.checksRun} checks over ${limits.checkedResources} resources: ${limits.problems.length} problem(s)`);
+    out.push(
+      `Cloud limits: ${limits.checksRun} checks over ${limits.checkedResources} resources: ${limits.problems.length} problem(s)`,
+    );
     for (const p of limits.problems) out.push(`  LIMIT ${renderCloudLimitProblem(p)}`);
     out.push("");
   }
   if (outcome.exitCode === 0 && limits && limits.problems.length > 0) {
-    out.push(`Result: FAILED (exit 1: ${limits.problems.length} cloud limit problem(s)) in ${(r.durationMs / 1000).toFixed(1)} s`);
+    out.push(
+      `Result: FAILED (exit 1: ${limits.problems.length} cloud limit problem(s)) in ${(r.durationMs / 1000).toFixed(1)} s`,
+    );
     return out.join("\n");
   }
   out.push(

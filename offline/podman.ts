@@ -60,7 +60,11 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
         const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
         const result = { code, stdout, stderr };
         if (err && !opts.allowFail) {
-          reject(new Error(`${cmd} ${args.join(" ")} failed (${err.code ?? err.signal ?? err.message}):\n${stderr || stdout}`));
+          reject(
+            new Error(
+              `${cmd} ${args.join(" ")} failed (${err.code ?? err.signal ?? err.message}):\n${stderr || stdout}`,
+            ),
+          );
         } else resolve(result);
       },
     );
@@ -140,7 +144,9 @@ export interface ContainerState {
   Status: string;
 }
 
-export async function inspectContainer(name: string): Promise<{ State: ContainerState; HostConfig: Record<string, any> }> {
+export async function inspectContainer(
+  name: string,
+): Promise<{ State: ContainerState; HostConfig: Record<string, any> }> {
   const { stdout } = await podman(["container", "inspect", name]);
   const [c] = JSON.parse(stdout) as Array<Record<string, any>>;
   if (!c) throw new Error(`podman container inspect ${name}: no result`);
@@ -155,7 +161,9 @@ export async function startContainer(
   containerPort = 8080,
 ): Promise<{ name: string; port: number }> {
   await podman(["rm", "-f", "--ignore", name], { allowFail: true });
-  await podman(["run", "-d", "--name", name, "-p", `127.0.0.1::${containerPort}`, ...runArgs, image], { timeoutMs: 60_000 });
+  await podman(["run", "-d", "--name", name, "-p", `127.0.0.1::${containerPort}`, ...runArgs, image], {
+    timeoutMs: 60_000,
+  });
   const { stdout } = await podman(["port", name, `${containerPort}/tcp`]);
   const m = /127\.0\.0\.1:(\d+)/.exec(stdout);
   if (!m) throw new Error(`podman port ${name}: no 127.0.0.1 binding in ${JSON.stringify(stdout)}`);

@@ -25,8 +25,12 @@ export const albHttps = stackRule({
   resourceTypes: [...LOAD_BALANCER, ...LISTENER],
   remediationSteps: "Set `berth:loadBalancer.certificateArn` to an ACM certificate for the service's domain.",
   validate: (args, report) => {
-    const https = args.resources.filter((r) => LISTENER.includes(r.type) && r.props.protocol === "HTTPS" && r.props.certificateArn);
-    for (const lb of args.resources.filter((r) => LOAD_BALANCER.includes(r.type) && isApplication(r.props as LoadBalancer))) {
+    const https = args.resources.filter(
+      (r) => LISTENER.includes(r.type) && r.props.protocol === "HTTPS" && r.props.certificateArn,
+    );
+    for (const lb of args.resources.filter(
+      (r) => LOAD_BALANCER.includes(r.type) && isApplication(r.props as LoadBalancer),
+    )) {
       if (!https.some((l) => refersTo(l, "loadBalancerArn", lb, (b) => [b.props.arn]))) {
         report(`load balancer ${lb.name} has no HTTPS listener with a certificate: traffic is plain HTTP.`, lb.urn);
       }
@@ -40,14 +44,24 @@ export const albTlsPolicy = resourceRule<Listener>({
   controls: { fsbp: ["ELB.17"], checkov: ["CKV_AWS_103"] },
   resourceTypes: LISTENER,
   configSchema: {
-    properties: { allowedPolicies: { type: "array", items: { type: "string" }, default: TLS13_POLICIES, description: "ELB security policies accepted." } },
+    properties: {
+      allowedPolicies: {
+        type: "array",
+        items: { type: "string" },
+        default: TLS13_POLICIES,
+        description: "ELB security policies accepted.",
+      },
+    },
   },
-  remediationSteps: "Leave `berth:loadBalancer.tlsPolicy` unset (ELBSecurityPolicy-TLS13-1-2-2021-06) or pick another TLS13-1-2/1-3 policy.",
+  remediationSteps:
+    "Leave `berth:loadBalancer.tlsPolicy` unset (ELBSecurityPolicy-TLS13-1-2-2021-06) or pick another TLS13-1-2/1-3 policy.",
   validate: (listener, args, report) => {
     if (listener.protocol !== "HTTPS") return;
     const allowed = args.getConfig<{ allowedPolicies?: string[] }>().allowedPolicies ?? TLS13_POLICIES;
     if (!listener.sslPolicy || !allowed.includes(listener.sslPolicy)) {
-      report(`sslPolicy is ${JSON.stringify(listener.sslPolicy ?? "the AWS default (ELBSecurityPolicy-2016-08, TLS 1.0)")}; allowed: ${allowed.join(", ")}.`);
+      report(
+        `sslPolicy is ${JSON.stringify(listener.sslPolicy ?? "the AWS default (ELBSecurityPolicy-2016-08, TLS 1.0)")}; allowed: ${allowed.join(", ")}.`,
+      );
     }
   },
 });
@@ -61,9 +75,12 @@ export const albHttpRedirects = resourceRule<Listener>({
   validate: (listener, _a, report) => {
     if (listener.protocol !== "HTTP" && !(listener.protocol === undefined && listener.port === 80)) return;
     const actions = asArray(listener.defaultActions);
-    const redirectsToHttps = actions.length > 0 && actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
+    const redirectsToHttps =
+      actions.length > 0 && actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS");
     if (!redirectsToHttps) {
-      report(`HTTP listener's default actions are ${actions.map((a) => a.type).join(", ") || "empty"}, not a redirect to HTTPS: requests are served in plain text.`);
+      report(
+        `HTTP listener's default actions are ${actions.map((a) => a.type).join(", ") || "empty"}, not a redirect to HTTPS: requests are served in plain text.`,
+      );
     }
   },
 });
@@ -75,7 +92,8 @@ export const albDropInvalidHeaders = resourceRule<LoadBalancer>({
   resourceTypes: LOAD_BALANCER,
   remediationSteps: "Leave `berth:loadBalancer.dropInvalidHeaderFields` unset or true.",
   validate: (lb, _a, report) => {
-    if (isApplication(lb) && lb.dropInvalidHeaderFields !== true) report("dropInvalidHeaderFields is not true: malformed headers reach the app (request smuggling).");
+    if (isApplication(lb) && lb.dropInvalidHeaderFields !== true)
+      report("dropInvalidHeaderFields is not true: malformed headers reach the app (request smuggling).");
   },
 });
 
@@ -88,7 +106,8 @@ export const albDesyncMitigation = resourceRule<LoadBalancer>({
   validate: (lb, _a, report) => {
     if (!isApplication(lb)) return;
     const mode = lb.desyncMitigationMode ?? "defensive";
-    if (mode !== "defensive" && mode !== "strictest") report(`desyncMitigationMode is ${JSON.stringify(mode)}: ambiguous requests are forwarded.`);
+    if (mode !== "defensive" && mode !== "strictest")
+      report(`desyncMitigationMode is ${JSON.stringify(mode)}: ambiguous requests are forwarded.`);
   },
 });
 
@@ -100,19 +119,22 @@ export const albAccessLogs = resourceRule<LoadBalancer>({
   remediationSteps: "Leave `berth:loadBalancer.accessLogs` unset or true.",
   validate: (lb, _a, report) => {
     if (!isApplication(lb)) return;
-    if (lb.accessLogs?.enabled === false || !lb.accessLogs?.bucket) report("accessLogs are not enabled with a bucket: no record of who called what.");
+    if (lb.accessLogs?.enabled === false || !lb.accessLogs?.bucket)
+      report("accessLogs are not enabled with a bucket: no record of who called what.");
   },
 });
 
 export const albDeletionProtection = resourceRule<LoadBalancer>({
   name: "berth-alb-deletion-protection",
-  summary: "Application Load Balancers have deletion protection (advisory; mandatory for prod in policy/config/prod.json).",
+  summary:
+    "Application Load Balancers have deletion protection (advisory; mandatory for prod in policy/config/prod.json).",
   controls: { fsbp: ["ELB.6"], checkov: ["CKV_AWS_150"] },
   resourceTypes: LOAD_BALANCER,
   enforcementLevel: "advisory",
   remediationSteps: "Leave `berth:loadBalancer.deletionProtection` unset in prod (true) or set it true.",
   validate: (lb, _a, report) => {
-    if (isApplication(lb) && lb.enableDeletionProtection !== true) report("enableDeletionProtection is not true: one `pulumi destroy` takes the service's address down.");
+    if (isApplication(lb) && lb.enableDeletionProtection !== true)
+      report("enableDeletionProtection is not true: one `pulumi destroy` takes the service's address down.");
   },
 });
 
@@ -124,8 +146,10 @@ export const targetGroupHealthCheck = resourceRule<TargetGroup>({
   remediationSteps: "Keep the target group's health check on the app's /health endpoint.",
   validate: (tg, _a, report) => {
     if (tg.protocol !== undefined && tg.protocol !== "HTTP" && tg.protocol !== "HTTPS") return;
-    if (tg.healthCheck?.enabled === false) return report("healthCheck.enabled is false: traffic goes to tasks that cannot answer.");
-    if (!tg.healthCheck?.path) report("healthCheck.path is not set: the default / may pass while the app is not ready.");
+    if (tg.healthCheck?.enabled === false)
+      return report("healthCheck.enabled is false: traffic goes to tasks that cannot answer.");
+    if (!tg.healthCheck?.path)
+      report("healthCheck.path is not set: the default / may pass while the app is not ready.");
   },
 });
 
@@ -139,7 +163,10 @@ export const targetGroupDeregistrationDelay = resourceRule<TargetGroup>({
   validate: (tg, args, report) => {
     const max = args.getConfig<{ maxSeconds?: number }>().maxSeconds ?? 60;
     const delay = tg.deregistrationDelay === undefined ? 300 : Number(tg.deregistrationDelay);
-    if (delay > max) report(`deregistrationDelay is ${tg.deregistrationDelay === undefined ? "unset (300 s)" : `${delay} s`}, above ${max} s.`);
+    if (delay > max)
+      report(
+        `deregistrationDelay is ${tg.deregistrationDelay === undefined ? "unset (300 s)" : `${delay} s`}, above ${max} s.`,
+      );
   },
 });
 

@@ -31,11 +31,15 @@ export function allAtOnceReason(svc: Service): string | undefined {
   switch (strategy) {
     case "CANARY": {
       const percent = Number(config?.canaryConfiguration?.canaryPercent);
-      return Number.isFinite(percent) && percent < 100 ? undefined : `CANARY with canaryPercent ${config?.canaryConfiguration?.canaryPercent ?? "(unset)"}: the first step already moves all traffic.`;
+      return Number.isFinite(percent) && percent < 100
+        ? undefined
+        : `CANARY with canaryPercent ${config?.canaryConfiguration?.canaryPercent ?? "(unset)"}: the first step already moves all traffic.`;
     }
     case "LINEAR": {
       const step = Number(config?.linearConfiguration?.stepPercent);
-      return Number.isFinite(step) && step < 100 ? undefined : `LINEAR with stepPercent ${config?.linearConfiguration?.stepPercent ?? "(unset)"}: one step moves all traffic.`;
+      return Number.isFinite(step) && step < 100
+        ? undefined
+        : `LINEAR with stepPercent ${config?.linearConfiguration?.stepPercent ?? "(unset)"}: one step moves all traffic.`;
     }
     case "BLUE_GREEN":
       return "BLUE_GREEN moves 100% of production traffic to the new revision in one shift; use CANARY (berth deployment.strategy canary) or LINEAR.";
@@ -54,8 +58,12 @@ const routed = (svc: Service) => asArray(svc.loadBalancers).length > 0;
 
 export const ecsProgressiveDeployment = resourceRule<Service>({
   name: "berth-ecs-progressive-deployment",
-  summary: "Services behind a load balancer take a new revision progressively (canary, linear, or a rolling update in batches), not all at once.",
-  controls: { other: "AWS ECS deployment strategies: canary and linear (ECS developer guide, deployment-type-canary / deployment-type-linear)" },
+  summary:
+    "Services behind a load balancer take a new revision progressively (canary, linear, or a rolling update in batches), not all at once.",
+  controls: {
+    other:
+      "AWS ECS deployment strategies: canary and linear (ECS developer guide, deployment-type-canary / deployment-type-linear)",
+  },
   resourceTypes: [ECS_SERVICE],
   enforcementLevel: "advisory",
   remediationSteps: "Set `berth:services.<name>.deployment.strategy` to canary (prod's default) or linear.",
@@ -70,35 +78,62 @@ export const ecsProgressiveDeployment = resourceRule<Service>({
 /** The metric names an alarm reads, directly or in its metric math queries. */
 function alarmMetrics(alarm: PolicyResource): string[] {
   const direct = alarm.props.metricName ? [String(alarm.props.metricName)] : [];
-  return [...direct, ...asArray(alarm.props.metricQueries as Record<string, any>[]).map((q) => q?.metric?.metricName).filter((m): m is string => typeof m === "string")];
+  return [
+    ...direct,
+    ...asArray(alarm.props.metricQueries as Record<string, any>[])
+      .map((q) => q?.metric?.metricName)
+      .filter((m): m is string => typeof m === "string"),
+  ];
 }
 
 export const ecsDeploymentAlarms = stackRule({
   name: "berth-ecs-deployment-alarms",
-  summary: "Every ECS service attaches CloudWatch alarms of the stack to its deployment with rollback (a routed service's include the target 5xx rate).",
+  summary:
+    "Every ECS service attaches CloudWatch alarms of the stack to its deployment with rollback (a routed service's include the target 5xx rate).",
   controls: { other: "AWS ECS: CloudWatch alarms detect deployment failures (deployment-alarm-failure.html)" },
   resourceTypes: [ECS_SERVICE, METRIC_ALARM],
   enforcementLevel: "advisory",
-  remediationSteps: "Leave `berth:alarms.enabled` and `berth:alarms.services.<name>.enabled` and `.rollback` unset or true.",
+  remediationSteps:
+    "Leave `berth:alarms.enabled` and `berth:alarms.services.<name>.enabled` and `.rollback` unset or true.",
   validate: (args, report) => {
     // Joined on alarm names: inputs the program sets explicitly, known in a first preview (no ARN needed).
     const alarms = new Map<string, PolicyResource>();
-    for (const r of args.resources) if (r.type === METRIC_ALARM && typeof r.props.name === "string") alarms.set(r.props.name, r);
+    for (const r of args.resources)
+      if (r.type === METRIC_ALARM && typeof r.props.name === "string") alarms.set(r.props.name, r);
     for (const svc of args.resources.filter((r) => r.type === ECS_SERVICE)) {
       const label = `ECS service ${JSON.stringify(svc.props.name ?? svc.name)}`;
       const a = svc.props.alarms as Service["alarms"] | undefined;
       const names = asArray(a?.alarmNames).map(String);
       if (!a || names.length === 0) {
-        report(`${label} has no deployment alarms: a revision that serves errors stays until someone notices.`, svc.urn);
+        report(
+          `${label} has no deployment alarms: a revision that serves errors stays until someone notices.`,
+          svc.urn,
+        );
         continue;
       }
-      if (a.enable !== true) report(`${label}: alarms.enable is not true: ECS ignores its alarms during deployments.`, svc.urn);
-      if (a.rollback !== true) report(`${label}: alarms.rollback is not true: an alarm fails the deployment but leaves the bad revision running.`, svc.urn);
+      if (a.enable !== true)
+        report(`${label}: alarms.enable is not true: ECS ignores its alarms during deployments.`, svc.urn);
+      if (a.rollback !== true)
+        report(
+          `${label}: alarms.rollback is not true: an alarm fails the deployment but leaves the bad revision running.`,
+          svc.urn,
+        );
       const missing = names.filter((n) => !alarms.has(n));
-      if (missing.length) report(`${label} attaches alarm(s) ${missing.join(", ")} that no MetricAlarm of the stack is named: ECS would watch nothing.`, svc.urn);
+      if (missing.length)
+        report(
+          `${label} attaches alarm(s) ${missing.join(", ")} that no MetricAlarm of the stack is named: ECS would watch nothing.`,
+          svc.urn,
+        );
       const attached = names.map((n) => alarms.get(n)).filter((x): x is PolicyResource => x !== undefined);
-      if (routed(svc.props as Service) && missing.length === 0 && !attached.some((x) => alarmMetrics(x).includes("HTTPCode_Target_5XX_Count"))) {
-        report(`${label} is behind a load balancer but none of its deployment alarms reads HTTPCode_Target_5XX_Count: a revision answering 5xx is not rolled back.`, svc.urn);
+      if (
+        routed(svc.props as Service) &&
+        missing.length === 0 &&
+        !attached.some((x) => alarmMetrics(x).includes("HTTPCode_Target_5XX_Count"))
+      ) {
+        report(
+          `${label} is behind a load balancer but none of its deployment alarms reads HTTPCode_Target_5XX_Count: a revision answering 5xx is not rolled back.`,
+          svc.urn,
+        );
       }
     }
   },

@@ -23,7 +23,6 @@ export const dockerReadonlyRoot = resourceRule<Container>({
   },
 });
 
-
 export const dockerNonRootUser = resourceRule<Container>({
   name: "berth-docker-non-root-user",
   summary: "Docker containers run as an explicit non-root user.",
@@ -32,12 +31,14 @@ export const dockerNonRootUser = resourceRule<Container>({
   // A third-party image that cannot run as non-root may be exempted by container name, only through the stack's pack
   // config (`exemptContainers`), which the offline plan prints: the local stack's registry:2 (see policy/config/local.json).
   configSchema: { properties: { exemptContainers: { type: "array", items: { type: "string" }, default: [] } } },
-  remediationSteps: "Leave `berth:services.<name>.hardening.nonRootUser` unset or true (the container then sets `user`).",
+  remediationSteps:
+    "Leave `berth:services.<name>.hardening.nonRootUser` unset or true (the container then sets `user`).",
   validate: (c, args, report) => {
     if ((args.getConfig<{ exemptContainers?: string[] }>().exemptContainers ?? []).includes(String(c.name))) return;
     const user = typeof c.user === "string" ? c.user.trim() : undefined;
     if (!user) report("user is not set: the container runs as whatever the image says, root unless it says otherwise.");
-    else if (runsAsRoot(user)) report(`user is ${JSON.stringify(user)}: the container runs as root (uid 0) or in the root group (gid 0).`);
+    else if (runsAsRoot(user))
+      report(`user is ${JSON.stringify(user)}: the container runs as root (uid 0) or in the root group (gid 0).`);
   },
 });
 
@@ -49,7 +50,8 @@ export const dockerCapabilitiesDropped = resourceRule<Container>({
   remediationSteps: "Leave `berth:services.<name>.hardening.dropAllCapabilities` unset or true.",
   validate: (c, _a, report) => {
     const drops = asArray(c.capabilities?.drops).map((d) => String(d).toUpperCase());
-    if (!drops.includes("ALL") && !drops.includes("CAP_ALL")) report('capabilities.drops does not contain "ALL": the container keeps Docker\'s default capabilities.');
+    if (!drops.includes("ALL") && !drops.includes("CAP_ALL"))
+      report('capabilities.drops does not contain "ALL": the container keeps Docker\'s default capabilities.');
     const added = asArray(c.capabilities?.adds);
     if (added.length) report(`capabilities.adds adds ${added.join(", ")}.`);
   },
@@ -65,7 +67,9 @@ export const dockerNoNewPrivileges = resourceRule<Container>({
   remediationSteps: "Leave `berth:services.<name>.hardening.noNewPrivileges` unset or true.",
   validate: (c, _a, report) => {
     if (!asArray(c.securityOpts).some((o) => NO_NEW_PRIVILEGES.test(String(o).trim()))) {
-      report('securityOpts does not contain "no-new-privileges:true": a setuid binary in the image can gain privileges.');
+      report(
+        'securityOpts does not contain "no-new-privileges:true": a setuid binary in the image can gain privileges.',
+      );
     }
   },
 });
@@ -89,7 +93,8 @@ export const dockerMemoryLimit = resourceRule<Container>({
   remediationSteps: "Set `berth:services.<name>.memory` (MiB).",
   validate: (c, _a, report) => {
     const memory = c.memory === undefined ? undefined : Number(c.memory);
-    if (!(memory !== undefined && memory > 0)) report(`memory is ${JSON.stringify(c.memory ?? "not set")}: the container may use all of the host's memory.`);
+    if (!(memory !== undefined && memory > 0))
+      report(`memory is ${JSON.stringify(c.memory ?? "not set")}: the container may use all of the host's memory.`);
   },
 });
 
@@ -98,10 +103,14 @@ export const dockerHealthCheck = resourceRule<Container>({
   summary: "Docker containers declare a health check (`healthcheck.tests`), not just whatever the image defines.",
   controls: { cis: ["CIS Docker 4.6"] },
   resourceTypes: [DOCKER_CONTAINER],
-  remediationSteps: "Keep the container health check (`/app/berth --healthcheck`); tune it with `berth:services.<name>.healthCheck`.",
+  remediationSteps:
+    "Keep the container health check (`/app/berth --healthcheck`); tune it with `berth:services.<name>.healthCheck`.",
   validate: (c, _a, report) => {
     const tests = asArray(c.healthcheck?.tests).map(String);
-    if (tests.length === 0) report("no healthcheck.tests: the container relies on the image's HEALTHCHECK, if any; the stack does not say how it is checked.");
+    if (tests.length === 0)
+      report(
+        "no healthcheck.tests: the container relies on the image's HEALTHCHECK, if any; the stack does not say how it is checked.",
+      );
     else if (tests[0] === "NONE") report('healthcheck.tests is ["NONE"]: the health check is switched off.');
   },
 });
@@ -113,7 +122,8 @@ export const dockerBoundedLogs = resourceRule<Container>({
   resourceTypes: [DOCKER_CONTAINER],
   remediationSteps: "Keep the rendered `logDriver: json-file` with `logOpts` max-size and max-file.",
   validate: (c, _a, report) => {
-    if (c.logDriver !== "json-file") report(`logDriver is ${JSON.stringify(c.logDriver ?? "the daemon's default")}, not "json-file".`);
+    if (c.logDriver !== "json-file")
+      report(`logDriver is ${JSON.stringify(c.logDriver ?? "the daemon's default")}, not "json-file".`);
     const opts = (c.logOpts ?? {}) as Record<string, string>;
     if (!opts["max-size"]) report("logOpts max-size is not set: the log file grows without bound.");
     if (!opts["max-file"]) report("logOpts max-file is not set: rotated log files are never removed.");
@@ -127,16 +137,17 @@ export const dockerLoopbackPorts = resourceRule<Container>({
   summary: "Published ports are bound to loopback (127.0.0.1 or ::1) only.",
   controls: { cis: ["CIS Docker 5.13"] },
   resourceTypes: [DOCKER_CONTAINER],
-  remediationSteps: "Publish with `ip: 127.0.0.1` (set by localContainer.ts; `berth:local.hostPorts` chooses the port).",
+  remediationSteps:
+    "Publish with `ip: 127.0.0.1` (set by localContainer.ts; `berth:local.hostPorts` chooses the port).",
   validate: (c, _a, report) => {
     for (const p of asArray(c.ports)) {
       // The provider's default address is 0.0.0.0: every interface.
       const ip = p.ip ?? "0.0.0.0";
-      if (!LOOPBACK.has(ip)) report(`port ${p.external ?? "(random)"}->${p.internal} is published on ${ip}: reachable from other machines.`);
+      if (!LOOPBACK.has(ip))
+        report(`port ${p.external ?? "(random)"}->${p.internal} is published on ${ip}: reachable from other machines.`);
     }
   },
 });
-
 
 export const dockerImageByDigest = resourceRule<Container>({
   name: "berth-docker-image-digest",
@@ -146,7 +157,10 @@ export const dockerImageByDigest = resourceRule<Container>({
   remediationSteps: "Give the container the `imageId` of a `docker.RemoteImage` pulled by digest (localStack.ts does).",
   validate: (c, _a, report) => {
     const image = String(c.image ?? "");
-    if (!IMAGE_DIGEST.test(image) && !DIGEST_REFERENCE.test(image)) report(`image ${JSON.stringify(image)} is neither an image ID (sha256:<64 hex>) nor pinned by digest (…@sha256:<64 hex>).`);
+    if (!IMAGE_DIGEST.test(image) && !DIGEST_REFERENCE.test(image))
+      report(
+        `image ${JSON.stringify(image)} is neither an image ID (sha256:<64 hex>) nor pinned by digest (…@sha256:<64 hex>).`,
+      );
   },
 });
 
@@ -157,7 +171,8 @@ export const dockerNoHostNamespaces = resourceRule<Container>({
   resourceTypes: [DOCKER_CONTAINER],
   remediationSteps: "Remove `networkMode: host` / `pidMode: host` (the services use the berth-local bridge network).",
   validate: (c, _a, report) => {
-    if (c.networkMode === "host") report('networkMode is "host": the container sees every host interface and can bind any host port.');
+    if (c.networkMode === "host")
+      report('networkMode is "host": the container sees every host interface and can bind any host port.');
     if (c.pidMode === "host") report('pidMode is "host": the container sees and can signal every process on the host.');
   },
 });

@@ -25,7 +25,11 @@ export function containersOf(task: TaskDefinition): Container[] | string {
 }
 
 /** Runs `check` on each container; reports `containerDefinitions` parse failures once. */
-function eachContainer(task: TaskDefinition, report: (m: string) => void, check: (c: Container, label: string) => void): void {
+function eachContainer(
+  task: TaskDefinition,
+  report: (m: string) => void,
+  check: (c: Container, label: string) => void,
+): void {
   const containers = containersOf(task);
   if (typeof containers === "string") return report(containers);
   for (const c of containers) check(c, `container ${JSON.stringify(c.name ?? "(unnamed)")}`);
@@ -39,7 +43,8 @@ export const ecsReadonlyRoot = resourceRule<TaskDefinition>({
   remediationSteps: "Leave `berth:services.<name>.hardening.readonlyRootFilesystem` unset or true.",
   validate: (task, _a, report) =>
     eachContainer(task, report, (c, label) => {
-      if (c.readonlyRootFilesystem !== true) report(`${label}: readonlyRootFilesystem is not true: the container can rewrite its own binaries.`);
+      if (c.readonlyRootFilesystem !== true)
+        report(`${label}: readonlyRootFilesystem is not true: the container can rewrite its own binaries.`);
     }),
 });
 
@@ -48,12 +53,19 @@ export const ecsNonRootUser = resourceRule<TaskDefinition>({
   summary: "Containers run as an explicit non-root user.",
   controls: { fsbp: ["ECS.1"], cis: ["CIS Docker 4.1"] },
   resourceTypes: [ECS_TASK_DEFINITION],
-  remediationSteps: "Leave `berth:services.<name>.hardening.nonRootUser` unset or true (the task definition then sets `user`).",
+  remediationSteps:
+    "Leave `berth:services.<name>.hardening.nonRootUser` unset or true (the task definition then sets `user`).",
   validate: (task, _a, report) =>
     eachContainer(task, report, (c, label) => {
       const user = typeof c.user === "string" ? c.user.trim() : undefined;
-      if (!user) report(`${label}: user is not set: the container runs as whatever the image says, root unless it says otherwise.`);
-      else if (runsAsRoot(user)) report(`${label}: user is ${JSON.stringify(user)}: the container runs as root (uid 0) or in the root group (gid 0).`);
+      if (!user)
+        report(
+          `${label}: user is not set: the container runs as whatever the image says, root unless it says otherwise.`,
+        );
+      else if (runsAsRoot(user))
+        report(
+          `${label}: user is ${JSON.stringify(user)}: the container runs as root (uid 0) or in the root group (gid 0).`,
+        );
     }),
 });
 
@@ -65,7 +77,8 @@ export const ecsNotPrivileged = resourceRule<TaskDefinition>({
   remediationSteps: "Remove `privileged` from the container definition.",
   validate: (task, _a, report) =>
     eachContainer(task, report, (c, label) => {
-      if (c.privileged === true) report(`${label}: privileged is true: the container gets every capability and host devices.`);
+      if (c.privileged === true)
+        report(`${label}: privileged is true: the container gets every capability and host devices.`);
     }),
 });
 
@@ -78,7 +91,8 @@ export const ecsCapabilitiesDropped = resourceRule<TaskDefinition>({
   validate: (task, _a, report) =>
     eachContainer(task, report, (c, label) => {
       const caps = c.linuxParameters?.capabilities;
-      if (!asArray(caps?.drop).includes("ALL")) report(`${label}: linuxParameters.capabilities.drop does not contain "ALL".`);
+      if (!asArray(caps?.drop).includes("ALL"))
+        report(`${label}: linuxParameters.capabilities.drop does not contain "ALL".`);
       const added = asArray(caps?.add);
       if (added.length) report(`${label}: linuxParameters.capabilities.add adds ${added.join(", ")}.`);
     }),
@@ -89,12 +103,14 @@ export const ecsHealthCheck = resourceRule<TaskDefinition>({
   summary: "Essential containers have a container health check.",
   controls: { cis: ["CIS Docker 4.6"], other: "ECS restarts unhealthy tasks only with a health check" },
   resourceTypes: [ECS_TASK_DEFINITION],
-  remediationSteps: "Keep the container health check (`/app/berth --healthcheck`); tune it with `berth:services.<name>.healthCheck`.",
+  remediationSteps:
+    "Keep the container health check (`/app/berth --healthcheck`); tune it with `berth:services.<name>.healthCheck`.",
   validate: (task, _a, report) =>
     eachContainer(task, report, (c, label) => {
       if (c.essential === false) return;
       const command = asArray(c.healthCheck?.command);
-      if (command.length === 0 || command[0] === "NONE") report(`${label}: no healthCheck.command: ECS cannot tell a hung task from a healthy one.`);
+      if (command.length === 0 || command[0] === "NONE")
+        report(`${label}: no healthCheck.command: ECS cannot tell a hung task from a healthy one.`);
     }),
 });
 
@@ -108,9 +124,12 @@ export const ecsNonBlockingLogs = resourceRule<TaskDefinition>({
     eachContainer(task, report, (c, label) => {
       const log = c.logConfiguration;
       if (!log) return report(`${label}: no logConfiguration: its output is lost.`);
-      if (log.logDriver !== "awslogs") report(`${label}: logDriver is ${JSON.stringify(log.logDriver)}, not "awslogs".`);
+      if (log.logDriver !== "awslogs")
+        report(`${label}: logDriver is ${JSON.stringify(log.logDriver)}, not "awslogs".`);
       if (log.options?.["mode"] !== "non-blocking") {
-        report(`${label}: logConfiguration.options.mode is ${JSON.stringify(log.options?.["mode"] ?? "blocking (the default)")}: the app blocks when CloudWatch is slow.`);
+        report(
+          `${label}: logConfiguration.options.mode is ${JSON.stringify(log.options?.["mode"] ?? "blocking (the default)")}: the app blocks when CloudWatch is slow.`,
+        );
       }
       if (!log.options?.["awslogs-group"]) report(`${label}: logConfiguration.options["awslogs-group"] is not set.`);
     }),
@@ -125,7 +144,8 @@ export const ecsMemoryLimits = resourceRule<TaskDefinition>({
   validate: (task, _a, report) => {
     const taskMemory = task.memory === undefined ? undefined : Number(task.memory);
     eachContainer(task, report, (c, label) => {
-      if (taskMemory === undefined && c.memory === undefined) report(`${label}: neither the task nor the container sets memory.`);
+      if (taskMemory === undefined && c.memory === undefined)
+        report(`${label}: neither the task nor the container sets memory.`);
       if (taskMemory !== undefined && c.memory !== undefined && Number(c.memory) > taskMemory) {
         report(`${label}: memory ${c.memory} MiB exceeds the task's ${taskMemory} MiB.`);
       }
@@ -143,7 +163,8 @@ export const ecsImageByDigest = resourceRule<TaskDefinition>({
     eachContainer(task, report, (c, label) => {
       const image = String(c.image ?? "");
       if (/:latest(@|$)/.test(image)) report(`${label}: image ${image} uses the latest tag.`);
-      if (!DIGEST_REFERENCE.test(image)) report(`${label}: image ${JSON.stringify(image)} is not pinned by digest (…@sha256:<64 hex>).`);
+      if (!DIGEST_REFERENCE.test(image))
+        report(`${label}: image ${JSON.stringify(image)} is not pinned by digest (…@sha256:<64 hex>).`);
     }),
 });
 
@@ -163,7 +184,14 @@ export const ecsNoSecretsInEnvironment = resourceRule<TaskDefinition>({
   controls: { fsbp: ["ECS.8"] },
   resourceTypes: [ECS_TASK_DEFINITION],
   configSchema: {
-    properties: { allowedNames: { type: "array", items: { type: "string" }, default: [], description: "Environment names that match the secret pattern but are not secrets." } },
+    properties: {
+      allowedNames: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "Environment names that match the secret pattern but are not secrets.",
+      },
+    },
   },
   remediationSteps: "Move the value to `berth:services.<name>.secrets` (name -> SSM parameter or Secrets Manager ARN).",
   validate: (task, args, report) => {
@@ -172,9 +200,13 @@ export const ecsNoSecretsInEnvironment = resourceRule<TaskDefinition>({
       for (const env of asArray(c.environment)) {
         const name = String(env.name ?? "");
         if (allowed.has(name)) continue;
-        if (isSecretLookingName(name)) report(`${label}: environment variable ${name} looks like a secret (by its name); the value is in plain text in the task definition.`);
+        if (isSecretLookingName(name))
+          report(
+            `${label}: environment variable ${name} looks like a secret (by its name); the value is in plain text in the task definition.`,
+          );
         for (const [what, pattern] of SECRET_VALUES) {
-          if (pattern.test(String(env.value ?? ""))) report(`${label}: environment variable ${name} holds what looks like ${what}.`);
+          if (pattern.test(String(env.value ?? "")))
+            report(`${label}: environment variable ${name} holds what looks like ${what}.`);
         }
       }
     });
@@ -188,7 +220,8 @@ export const ecsNoHostNetwork = resourceRule<TaskDefinition>({
   resourceTypes: [ECS_TASK_DEFINITION],
   remediationSteps: "Keep `networkMode: awsvpc` (required by Fargate).",
   validate: (task, _a, report) => {
-    if (task.networkMode !== "awsvpc") report(`networkMode is ${JSON.stringify(task.networkMode ?? "bridge (the default)")}, not "awsvpc".`);
+    if (task.networkMode !== "awsvpc")
+      report(`networkMode is ${JSON.stringify(task.networkMode ?? "bridge (the default)")}, not "awsvpc".`);
   },
 });
 
@@ -212,7 +245,9 @@ export const ecsSeparateRoles = resourceRule<TaskDefinition>({
   remediationSteps: "Give the task its own role (FargateService creates both).",
   validate: (task, _a, report) => {
     if (task.taskRoleArn !== undefined && task.taskRoleArn === task.executionRoleArn) {
-      report("taskRoleArn equals executionRoleArn: the app gets the ECR pull and log permissions of the execution role.");
+      report(
+        "taskRoleArn equals executionRoleArn: the app gets the ECR pull and log permissions of the execution role.",
+      );
     }
   },
 });
@@ -224,8 +259,10 @@ export const ecsNoPublicIp = resourceRule<Service>({
   resourceTypes: [ECS_SERVICE],
   remediationSteps: "Keep tasks in the private subnets with `assignPublicIp: false`.",
   validate: (svc, _a, report) => {
-    if (svc.networkConfiguration?.assignPublicIp === true) report("networkConfiguration.assignPublicIp is true: every task is reachable from the internet.");
-    if (!svc.networkConfiguration) report("no networkConfiguration: an awsvpc service must say which subnets and security groups its tasks use.");
+    if (svc.networkConfiguration?.assignPublicIp === true)
+      report("networkConfiguration.assignPublicIp is true: every task is reachable from the internet.");
+    if (!svc.networkConfiguration)
+      report("no networkConfiguration: an awsvpc service must say which subnets and security groups its tasks use.");
   },
 });
 
@@ -241,8 +278,10 @@ export const ecsCircuitBreaker = resourceRule<Service>({
     const strategy = (svc.deploymentConfiguration as { strategy?: string } | undefined)?.strategy;
     if (strategy !== undefined && strategy !== "ROLLING") return;
     const cb = svc.deploymentCircuitBreaker;
-    if (cb?.enable !== true) report("deploymentCircuitBreaker.enable is not true: a broken deploy keeps replacing tasks forever.");
-    else if (cb.rollback !== true) report("deploymentCircuitBreaker.rollback is not true: a failed deploy is stopped but not rolled back.");
+    if (cb?.enable !== true)
+      report("deploymentCircuitBreaker.enable is not true: a broken deploy keeps replacing tasks forever.");
+    else if (cb.rollback !== true)
+      report("deploymentCircuitBreaker.rollback is not true: a failed deploy is stopped but not rolled back.");
   },
 });
 
@@ -253,9 +292,15 @@ export const ecsPlatformLatest = resourceRule<Service>({
   resourceTypes: [ECS_SERVICE],
   remediationSteps: "Remove the pinned `platformVersion` (or set LATEST).",
   validate: (svc, _a, report) => {
-    const fargate = svc.launchType === "FARGATE" || asArray(svc.capacityProviderStrategies).some((s) => String(s.capacityProvider).startsWith("FARGATE"));
-    if (!fargate) return report(`launchType is ${JSON.stringify(svc.launchType ?? "EC2 (the default)")} and no FARGATE capacity provider: Berth runs on Fargate.`);
-    if (svc.platformVersion !== undefined && svc.platformVersion !== "LATEST") report(`platformVersion is pinned to ${svc.platformVersion}, not LATEST: no platform security patches.`);
+    const fargate =
+      svc.launchType === "FARGATE" ||
+      asArray(svc.capacityProviderStrategies).some((s) => String(s.capacityProvider).startsWith("FARGATE"));
+    if (!fargate)
+      return report(
+        `launchType is ${JSON.stringify(svc.launchType ?? "EC2 (the default)")} and no FARGATE capacity provider: Berth runs on Fargate.`,
+      );
+    if (svc.platformVersion !== undefined && svc.platformVersion !== "LATEST")
+      report(`platformVersion is pinned to ${svc.platformVersion}, not LATEST: no platform security patches.`);
   },
 });
 
@@ -267,7 +312,8 @@ export const ecsExecDisabled = resourceRule<Service>({
   enforcementLevel: "advisory",
   remediationSteps: "Leave `berth:services.<name>.enableExecuteCommand` unset or false.",
   validate: (svc, _a, report) => {
-    if (svc.enableExecuteCommand === true) report("enableExecuteCommand is true: anyone with ecs:ExecuteCommand gets a shell in the task.");
+    if (svc.enableExecuteCommand === true)
+      report("enableExecuteCommand is true: anyone with ecs:ExecuteCommand gets a shell in the task.");
   },
 });
 
@@ -280,26 +326,38 @@ export const ecsContainerInsights = resourceRule<Cluster>({
   validate: (cluster, _a, report) => {
     const setting = asArray(cluster.settings).find((s) => s.name === "containerInsights");
     if (setting?.value !== "enabled" && setting?.value !== "enhanced") {
-      report(`settings containerInsights is ${JSON.stringify(setting?.value ?? "absent")}: no task-level CPU, memory and restart metrics.`);
+      report(
+        `settings containerInsights is ${JSON.stringify(setting?.value ?? "absent")}: no task-level CPU, memory and restart metrics.`,
+      );
     }
   },
 });
 
 export const ecsExecLogging = resourceRule<Cluster>({
   name: "berth-ecs-exec-logging",
-  summary: "ECS Exec sessions on the cluster are encrypted with KMS and logged (encrypted), so every shell is on record.",
+  summary:
+    "ECS Exec sessions on the cluster are encrypted with KMS and logged (encrypted), so every shell is on record.",
   controls: { checkov: ["CKV_AWS_224"] },
   resourceTypes: [ECS_CLUSTER],
-  remediationSteps: "Keep the Cluster component's executeCommandConfiguration (KMS key, OVERRIDE logging to the encrypted exec log group).",
+  remediationSteps:
+    "Keep the Cluster component's executeCommandConfiguration (KMS key, OVERRIDE logging to the encrypted exec log group).",
   validate: (cluster, _a, report) => {
     const exec = cluster.configuration?.executeCommandConfiguration;
-    if (!exec) return report("configuration.executeCommandConfiguration is not set: exec sessions are neither KMS-encrypted nor logged.");
+    if (!exec)
+      return report(
+        "configuration.executeCommandConfiguration is not set: exec sessions are neither KMS-encrypted nor logged.",
+      );
     if (!exec.kmsKeyId) report("executeCommandConfiguration.kmsKeyId is not set.");
     if (exec.logging === "NONE") report('executeCommandConfiguration.logging is "NONE".');
     if (exec.logging === "OVERRIDE") {
       const log = exec.logConfiguration;
-      const encrypted = (log?.cloudWatchLogGroupName && log.cloudWatchEncryptionEnabled === true) || (log?.s3BucketName && log.s3BucketEncryptionEnabled === true);
-      if (!encrypted) report("executeCommandConfiguration.logConfiguration does not send the sessions to an encrypted log group or bucket.");
+      const encrypted =
+        (log?.cloudWatchLogGroupName && log.cloudWatchEncryptionEnabled === true) ||
+        (log?.s3BucketName && log.s3BucketEncryptionEnabled === true);
+      if (!encrypted)
+        report(
+          "executeCommandConfiguration.logConfiguration does not send the sessions to an encrypted log group or bucket.",
+        );
     }
   },
 });

@@ -29,7 +29,8 @@ export function wildcardActions(doc: unknown): string[] {
 
 export const iamNoWildcardActions = resourceRule<Record<string, any>>({
   name: "berth-iam-no-wildcard-actions",
-  summary: "IAM policies allow named actions only: no `*`, no `<service>:*`, no NotAction, no administrator managed policies.",
+  summary:
+    "IAM policies allow named actions only: no `*`, no `<service>:*`, no NotAction, no administrator managed policies.",
   controls: { fsbp: ["IAM.1", "IAM.21"], checkov: ["CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_63"] },
   resourceTypes: [IAM_POLICY, IAM_ROLE_POLICY, IAM_ROLE, IAM_ROLE_POLICY_ATTACHMENT],
   remediationSteps: "List the exact actions the role needs.",
@@ -39,9 +40,11 @@ export const iamNoWildcardActions = resourceRule<Record<string, any>>({
     if (args.type === IAM_ROLE) {
       const role = props as Role;
       for (const p of asArray(role.inlinePolicies)) documents.push([`inline policy ${p.name ?? ""}`.trim(), p.policy]);
-      for (const arn of asArray(role.managedPolicyArns)) if (ADMIN_POLICY_ARNS.test(arn)) report(`managedPolicyArns includes ${arn}.`);
+      for (const arn of asArray(role.managedPolicyArns))
+        if (ADMIN_POLICY_ARNS.test(arn)) report(`managedPolicyArns includes ${arn}.`);
     }
-    if (args.type === IAM_ROLE_POLICY_ATTACHMENT && ADMIN_POLICY_ARNS.test(String(props.policyArn))) report(`attaches ${props.policyArn}.`);
+    if (args.type === IAM_ROLE_POLICY_ATTACHMENT && ADMIN_POLICY_ARNS.test(String(props.policyArn)))
+      report(`attaches ${props.policyArn}.`);
     for (const [where, raw] of documents) {
       if (raw === undefined) continue;
       const doc = parseJsonDocument(raw);
@@ -64,10 +67,12 @@ function conditionValues(condition: Record<string, Record<string, unknown>> | un
 
 export const iamGithubOidcSubject = resourceRule<Role>({
   name: "berth-iam-github-oidc-subject",
-  summary: "Roles trusted by GitHub Actions OIDC pin the audience and the subject to this repository (no wildcard owner or repo).",
+  summary:
+    "Roles trusted by GitHub Actions OIDC pin the audience and the subject to this repository (no wildcard owner or repo).",
   controls: { checkov: ["CKV_AWS_358"] },
   resourceTypes: [IAM_ROLE],
-  remediationSteps: "Keep the trust policy's `token.actions.githubusercontent.com:sub` condition on `repo:<owner>/<repo>:environment:<env>`.",
+  remediationSteps:
+    "Keep the trust policy's `token.actions.githubusercontent.com:sub` condition on `repo:<owner>/<repo>:environment:<env>`.",
   validate: (role, _a, report) => {
     const doc = parseJsonDocument(role.assumeRolePolicy);
     for (const st of asArray((doc as { Statement?: unknown })?.Statement) as Record<string, any>[]) {
@@ -75,11 +80,14 @@ export const iamGithubOidcSubject = resourceRule<Role>({
       if (st?.Effect !== "Allow" || !federated.some((f) => String(f).includes(GITHUB_OIDC))) continue;
       const subs = conditionValues(st.Condition, `${GITHUB_OIDC}:sub`);
       const auds = conditionValues(st.Condition, `${GITHUB_OIDC}:aud`);
-      if (subs.length === 0) report("trusts GitHub OIDC without a :sub condition: any repository on GitHub can assume it.");
+      if (subs.length === 0)
+        report("trusts GitHub OIDC without a :sub condition: any repository on GitHub can assume it.");
       for (const sub of subs) {
-        if (!/^repo:[^*/:]+\/[^*/:]+:.+$/.test(sub)) report(`:sub condition ${JSON.stringify(sub)} does not pin one owner/repository.`);
+        if (!/^repo:[^*/:]+\/[^*/:]+:.+$/.test(sub))
+          report(`:sub condition ${JSON.stringify(sub)} does not pin one owner/repository.`);
       }
-      if (!auds.includes("sts.amazonaws.com")) report("trusts GitHub OIDC without the :aud condition sts.amazonaws.com.");
+      if (!auds.includes("sts.amazonaws.com"))
+        report("trusts GitHub OIDC without the :aud condition sts.amazonaws.com.");
     }
   },
 });
@@ -92,7 +100,8 @@ export const gcpWifAttributeCondition = resourceRule<WifProvider>({
   remediationSteps: "Keep `attributeCondition` on `assertion.repository` (the Delivery component sets it).",
   validate: (provider, _a, report) => {
     if (!provider.oidc?.issuerUri?.includes(GITHUB_OIDC)) return;
-    if (!provider.attributeCondition?.includes("repository")) report("attributeCondition does not restrict the repository: any GitHub workflow can impersonate.");
+    if (!provider.attributeCondition?.includes("repository"))
+      report("attributeCondition does not restrict the repository: any GitHub workflow can impersonate.");
   },
 });
 

@@ -29,26 +29,50 @@ interface Ingress {
 }
 
 function ingressOf(type: string, p: Record<string, any>): Ingress[] {
-  if (type === SECURITY_GROUP_INGRESS_RULE) return [{ from: p.fromPort, to: p.toPort, protocol: p.ipProtocol, cidrs: [p.cidrIpv4, p.cidrIpv6].filter(Boolean) }];
-  if (type === SECURITY_GROUP_RULE) return p.type === "ingress" ? [{ from: p.fromPort, to: p.toPort, protocol: p.protocol, cidrs: [...asArray(p.cidrBlocks), ...asArray(p.ipv6CidrBlocks)] }] : [];
-  return asArray(p.ingress as Record<string, any>[]).map((r) => ({ from: r.fromPort, to: r.toPort, protocol: r.protocol, cidrs: [...asArray(r.cidrBlocks), ...asArray(r.ipv6CidrBlocks)] as string[] }));
+  if (type === SECURITY_GROUP_INGRESS_RULE)
+    return [
+      { from: p.fromPort, to: p.toPort, protocol: p.ipProtocol, cidrs: [p.cidrIpv4, p.cidrIpv6].filter(Boolean) },
+    ];
+  if (type === SECURITY_GROUP_RULE)
+    return p.type === "ingress"
+      ? [
+          {
+            from: p.fromPort,
+            to: p.toPort,
+            protocol: p.protocol,
+            cidrs: [...asArray(p.cidrBlocks), ...asArray(p.ipv6CidrBlocks)],
+          },
+        ]
+      : [];
+  return asArray(p.ingress as Record<string, any>[]).map((r) => ({
+    from: r.fromPort,
+    to: r.toPort,
+    protocol: r.protocol,
+    cidrs: [...asArray(r.cidrBlocks), ...asArray(r.ipv6CidrBlocks)] as string[],
+  }));
 }
 
 export const securityGroupPublicPorts = resourceRule<Record<string, any>>({
   name: "berth-sg-authorized-public-ports",
-  summary: "Security groups accept traffic from anywhere (0.0.0.0/0, ::/0) only on authorized ports (80 and 443: the load balancer's listeners).",
+  summary:
+    "Security groups accept traffic from anywhere (0.0.0.0/0, ::/0) only on authorized ports (80 and 443: the load balancer's listeners).",
   controls: { fsbp: ["EC2.18"], checkov: ["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_260"] },
   resourceTypes: [SECURITY_GROUP, SECURITY_GROUP_RULE, SECURITY_GROUP_INGRESS_RULE, DEFAULT_SECURITY_GROUP],
   configSchema: { properties: { authorizedPorts: { type: "array", items: { type: "integer" }, default: [80, 443] } } },
-  remediationSteps: "Open only the listener ports to the internet (`berth:loadBalancer.ingressCidrs` narrows who); tasks take traffic from the load balancer's security group.",
+  remediationSteps:
+    "Open only the listener ports to the internet (`berth:loadBalancer.ingressCidrs` narrows who); tasks take traffic from the load balancer's security group.",
   validate: (props, args, report) => {
     const authorized = args.getConfig<{ authorizedPorts?: number[] }>().authorizedPorts ?? [80, 443];
     for (const rule of ingressOf(args.type, props)) {
       const open = rule.cidrs.filter((c) => ANYWHERE.includes(c));
       if (!open.length) continue;
-      const allPorts = rule.protocol === "-1" || rule.protocol === "all" || rule.from === undefined || rule.to === undefined;
+      const allPorts =
+        rule.protocol === "-1" || rule.protocol === "all" || rule.from === undefined || rule.to === undefined;
       const ok = !allPorts && rule.from === rule.to && authorized.includes(Number(rule.from));
-      if (!ok) report(`ingress from ${open.join(", ")} on ${allPorts ? "every port" : `ports ${rule.from}-${rule.to}`} (${rule.protocol ?? "?"}); only ${authorized.join(", ")} may be open to anywhere.`);
+      if (!ok)
+        report(
+          `ingress from ${open.join(", ")} on ${allPorts ? "every port" : `ports ${rule.from}-${rule.to}`} (${rule.protocol ?? "?"}); only ${authorized.join(", ")} may be open to anywhere.`,
+        );
     }
   },
 });
@@ -58,14 +82,20 @@ export const defaultSecurityGroupClosed = stackRule({
   summary: "Every VPC's default security group is taken over and has no rules (nothing can use it by accident).",
   controls: { fsbp: ["EC2.2"], checkov: ["CKV2_AWS_12"] },
   resourceTypes: [VPC, DEFAULT_SECURITY_GROUP],
-  remediationSteps: "Keep the aws.ec2.DefaultSecurityGroup with empty ingress and egress the Network component creates.",
+  remediationSteps:
+    "Keep the aws.ec2.DefaultSecurityGroup with empty ingress and egress the Network component creates.",
   validate: (args, report) => {
     const defaults = args.resources.filter((r) => r.type === DEFAULT_SECURITY_GROUP);
     for (const d of defaults) {
-      if (asArray(d.props.ingress).length || asArray(d.props.egress).length) report(`default security group ${d.name} has rules.`, d.urn);
+      if (asArray(d.props.ingress).length || asArray(d.props.egress).length)
+        report(`default security group ${d.name} has rules.`, d.urn);
     }
     for (const vpc of args.resources.filter((r) => r.type === VPC)) {
-      if (!defaults.some((d) => refersTo(d, "vpcId", vpc, (v) => [vpcIdOf(v)]))) report(`VPC ${vpc.name}: its default security group is not managed (it allows all traffic between its members).`, vpc.urn);
+      if (!defaults.some((d) => refersTo(d, "vpcId", vpc, (v) => [vpcIdOf(v)])))
+        report(
+          `VPC ${vpc.name}: its default security group is not managed (it allows all traffic between its members).`,
+          vpc.urn,
+        );
     }
   },
 });
@@ -77,9 +107,12 @@ export const vpcFlowLogs = stackRule({
   resourceTypes: [VPC, FLOW_LOG],
   remediationSteps: "Keep the aws.ec2.FlowLog the Network component creates.",
   validate: (args, report) => {
-    const logs = args.resources.filter((r) => r.type === FLOW_LOG && (r.props.trafficType === "ALL" || r.props.trafficType === "REJECT"));
+    const logs = args.resources.filter(
+      (r) => r.type === FLOW_LOG && (r.props.trafficType === "ALL" || r.props.trafficType === "REJECT"),
+    );
     for (const vpc of args.resources.filter((r) => r.type === VPC)) {
-      if (!logs.some((l) => refersTo(l, "vpcId", vpc, (v) => [vpcIdOf(v)]))) report(`VPC ${vpc.name} has no flow log of ALL or REJECT traffic.`, vpc.urn);
+      if (!logs.some((l) => refersTo(l, "vpcId", vpc, (v) => [vpcIdOf(v)])))
+        report(`VPC ${vpc.name} has no flow log of ALL or REJECT traffic.`, vpc.urn);
     }
   },
 });
@@ -91,7 +124,8 @@ export const subnetNoAutoPublicIp = resourceRule<Subnet>({
   resourceTypes: [SUBNET],
   remediationSteps: "Keep `mapPublicIpOnLaunch: false` on every subnet.",
   validate: (subnet, _a, report) => {
-    if (subnet.mapPublicIpOnLaunch === true) report("mapPublicIpOnLaunch is true: anything started in this subnet is on the internet.");
+    if (subnet.mapPublicIpOnLaunch === true)
+      report("mapPublicIpOnLaunch is true: anything started in this subnet is on the internet.");
   },
 });
 

@@ -17,7 +17,9 @@ export function toPolicy(rule: BerthRule): ResourceValidationPolicy | StackValid
     configSchema: rule.configSchema,
     remediationSteps: rule.remediationSteps,
   };
-  return rule.kind === "resource" ? { ...common, validateResource: rule.validateResource } : { ...common, validateStack: rule.validateStack };
+  return rule.kind === "resource"
+    ? { ...common, validateResource: rule.validateResource }
+    : { ...common, validateStack: rule.validateStack };
 }
 
 export const berthPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = berthRules.map(toPolicy);

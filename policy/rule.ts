@@ -113,12 +113,20 @@ export function stackRule(spec: StackRuleSpec): BerthStackRule {
  * reading ends the policy with an advisory "can't run ... during preview". A property set to a plain value (a name,
  * an imported id) is compared with the target's `identities`.
  */
-export function refersTo(from: PolicyResource, property: string, target: PolicyResource, identities: (t: PolicyResource) => unknown[]): boolean {
+export function refersTo(
+  from: PolicyResource,
+  property: string,
+  target: PolicyResource,
+  identities: (t: PolicyResource) => unknown[],
+): boolean {
   const deps = from.propertyDependencies?.[property];
   if (deps && deps.length > 0) return deps.some((d) => d.urn === target.urn);
   const value = from.props[property];
   if (value === undefined) return false;
-  return identities(target).filter((v) => v !== undefined && v !== null).map(String).includes(String(value));
+  return identities(target)
+    .filter((v) => v !== undefined && v !== null)
+    .map(String)
+    .includes(String(value));
 }
 
 /** Parses a JSON document given as a string (IAM policies, container definitions) or already an object. */

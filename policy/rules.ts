@@ -18,7 +18,17 @@ export type { BerthRule, BerthResourceRule, BerthStackRule, Controls } from "./r
 
 export const POLICY_PACK_NAME = "berth-production";
 
-export const berthRules: BerthRule[] = [...registryRules, ...ecsRules, ...deploymentRules, ...albRules, ...networkRules, ...storageRules, ...identityRules, ...deliveryRules, ...dockerRules];
+export const berthRules: BerthRule[] = [
+  ...registryRules,
+  ...ecsRules,
+  ...deploymentRules,
+  ...albRules,
+  ...networkRules,
+  ...storageRules,
+  ...identityRules,
+  ...deliveryRules,
+  ...dockerRules,
+];
 
 export interface RuleMetadataRow {
   rule: string;
@@ -46,6 +56,7 @@ export const ruleMetadata: RuleMetadataRow[] = berthRules.map((r) => ({
 export function renderRuleTable(rows: RuleMetadataRow[] = ruleMetadata): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
   const lines = ["| Rule | Control | What it checks | Default |", "| --- | --- | --- | --- |"];
-  for (const r of rows) lines.push(`| \`${r.rule}\` | ${esc(r.control)} | ${esc(r.checks)} | ${r.defaultEnforcement} |`);
+  for (const r of rows)
+    lines.push(`| \`${r.rule}\` | ${esc(r.control)} | ${esc(r.checks)} | ${r.defaultEnforcement} |`);
   return lines.join("\n");
 }

@@ -17,8 +17,29 @@
  * Single-word compounds (`APIKEY`, `CLIENTSECRET`) are listed as they are written.
  */
 export const SECRET_NAME_WORDS: readonly string[] = [
-  "secret", "secrets", "password", "passwords", "passwd", "passphrase", "pwd", "token", "tokens", "key", "keys", "credential", "credentials",
-  "creds", "dsn", "apikey", "accesskey", "secretkey", "privatekey", "clientsecret", "authtoken", "accesstoken", "connectionstring",
+  "secret",
+  "secrets",
+  "password",
+  "passwords",
+  "passwd",
+  "passphrase",
+  "pwd",
+  "token",
+  "tokens",
+  "key",
+  "keys",
+  "credential",
+  "credentials",
+  "creds",
+  "dsn",
+  "apikey",
+  "accesskey",
+  "secretkey",
+  "privatekey",
+  "clientsecret",
+  "authtoken",
+  "accesstoken",
+  "connectionstring",
   "connectionstrings",
 ];
 
@@ -28,12 +49,47 @@ export const SECRET_NAME_WORDS: readonly string[] = [
  * `AWS_ACCESS_KEY_ID` (an identifier; an actual key id value is still caught by the value patterns), `TOKEN_TTL`.
  */
 export const SECRET_REFERENCE_SUFFIXES: readonly string[] = [
-  "url", "uri", "endpoint", "host", "port", "dir", "directory", "path", "file", "name", "id", "arn", "ttl", "lifetime", "expiry",
-  "expiration", "length", "type", "header", "issuer", "audience", "enabled", "version", "region", "algorithm", "format", "count",
+  "url",
+  "uri",
+  "endpoint",
+  "host",
+  "port",
+  "dir",
+  "directory",
+  "path",
+  "file",
+  "name",
+  "id",
+  "arn",
+  "ttl",
+  "lifetime",
+  "expiry",
+  "expiration",
+  "length",
+  "type",
+  "header",
+  "issuer",
+  "audience",
+  "enabled",
+  "version",
+  "region",
+  "algorithm",
+  "format",
+  "count",
 ];
 
 /** Words before `KEY` that name a non-secret key: `PUBLIC_KEY`, `PARTITION_KEY`, `CACHE_KEY`, `KMS_KEY` (a key id or ARN). */
-export const NON_SECRET_KEY_QUALIFIERS: readonly string[] = ["public", "partition", "sort", "cache", "primary", "foreign", "routing", "idempotency", "kms"];
+export const NON_SECRET_KEY_QUALIFIERS: readonly string[] = [
+  "public",
+  "partition",
+  "sort",
+  "cache",
+  "primary",
+  "foreign",
+  "routing",
+  "idempotency",
+  "kms",
+];
 
 /** `Jwt__SigningKey` -> jwt, signing, key; `DB_DSN` -> db, dsn; `APIKEY` -> apikey. */
 export function nameWords(name: string): string[] {

@@ -34,13 +34,15 @@ export const logRetention = resourceRule<LogGroup>({
 
 export const logKmsEncryption = resourceRule<LogGroup>({
   name: "berth-logs-kms",
-  summary: "CloudWatch log groups are encrypted with a customer-managed KMS key (advisory: CloudWatch encrypts at rest anyway).",
+  summary:
+    "CloudWatch log groups are encrypted with a customer-managed KMS key (advisory: CloudWatch encrypts at rest anyway).",
   controls: { checkov: ["CKV_AWS_158"] },
   resourceTypes: [LOG_GROUP],
   enforcementLevel: "advisory",
   remediationSteps: "Give the log group a `kmsKeyId` (its key policy must allow logs.<region>.amazonaws.com).",
   validate: (group, _a, report) => {
-    if (!group.kmsKeyId) report("kmsKeyId is not set: the logs are encrypted with an AWS-owned key, outside your key policy.");
+    if (!group.kmsKeyId)
+      report("kmsKeyId is not set: the logs are encrypted with an AWS-owned key, outside your key policy.");
   },
 });
 
@@ -70,11 +72,14 @@ export const s3PublicAccessBlock = stackRule({
   validate: (args, report) => {
     const blocks = args.resources.filter((r) => r.type === BUCKET_PUBLIC_ACCESS_BLOCK);
     for (const b of blocks) {
-      const off = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter((k) => b.props[k] !== true);
+      const off = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].filter(
+        (k) => b.props[k] !== true,
+      );
       if (off.length) report(`public access block ${b.name}: ${off.join(", ")} not true.`, b.urn);
     }
     for (const bucket of args.resources.filter((r) => BUCKET.includes(r.type))) {
-      if (!blocks.some((b) => isFor(b, bucket))) report(`S3 bucket ${bucket.name} has no public access block.`, bucket.urn);
+      if (!blocks.some((b) => isFor(b, bucket)))
+        report(`S3 bucket ${bucket.name} has no public access block.`, bucket.urn);
     }
   },
 });
@@ -84,12 +89,14 @@ export const s3Encryption = stackRule({
   summary: "Every S3 bucket declares its default encryption (SSE-S3 or SSE-KMS) explicitly.",
   controls: { checkov: ["CKV_AWS_19"] },
   resourceTypes: [...BUCKET, ...BUCKET_ENCRYPTION],
-  remediationSteps: "Add an aws.s3.BucketServerSideEncryptionConfiguration (AES256: ALB access logs do not support SSE-KMS).",
+  remediationSteps:
+    "Add an aws.s3.BucketServerSideEncryptionConfiguration (AES256: ALB access logs do not support SSE-KMS).",
   validate: (args, report) => {
     const configs = args.resources.filter((r) => BUCKET_ENCRYPTION.includes(r.type));
     for (const bucket of args.resources.filter((r) => BUCKET.includes(r.type))) {
       if (bucket.props.serverSideEncryptionConfiguration) continue;
-      if (!configs.some((c) => isFor(c, bucket))) report(`S3 bucket ${bucket.name} declares no default encryption.`, bucket.urn);
+      if (!configs.some((c) => isFor(c, bucket)))
+        report(`S3 bucket ${bucket.name} declares no default encryption.`, bucket.urn);
     }
   },
 });
@@ -111,10 +118,20 @@ export const s3TlsOnly = stackRule({
   validate: (args, report) => {
     const policies = args.resources.filter((r) => r.type === BUCKET_POLICY);
     for (const bucket of args.resources.filter((r) => BUCKET.includes(r.type))) {
-      const docs = [bucket.props.policy, ...policies.filter((p) => isFor(p, bucket)).map((p) => p.props.policy)].map(parseJsonDocument);
-      if (!docs.some(deniesInsecureTransport)) report(`S3 bucket ${bucket.name} accepts requests without TLS.`, bucket.urn);
+      const docs = [bucket.props.policy, ...policies.filter((p) => isFor(p, bucket)).map((p) => p.props.policy)].map(
+        parseJsonDocument,
+      );
+      if (!docs.some(deniesInsecureTransport))
+        report(`S3 bucket ${bucket.name} accepts requests without TLS.`, bucket.urn);
     }
   },
 });
 
-export const storageRules = [logRetention, logKmsEncryption, kmsKeyRotation, s3PublicAccessBlock, s3Encryption, s3TlsOnly];
+export const storageRules = [
+  logRetention,
+  logKmsEncryption,
+  kmsKeyRotation,
+  s3PublicAccessBlock,
+  s3Encryption,
+  s3TlsOnly,
+];

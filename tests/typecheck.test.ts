@@ -7,9 +7,13 @@ import * as path from "node:path";
 // rejects `readOnlyRootFilesystem`), so it runs inside the suite and counts like any other test.
 test("the TypeScript program, policy pack and tests typecheck under strict mode", () => {
   const root = path.resolve(__dirname, "..");
-  const tsc = spawnSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json", "--noEmit"], {
-    cwd: root,
-    encoding: "utf8",
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json", "--noEmit"],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
   assert.equal(tsc.status, 0, `tsc reported errors:\n${tsc.stdout}${tsc.stderr}`);
 });

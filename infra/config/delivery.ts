@@ -78,7 +78,12 @@ const POOL_ID = /^(?!gcp-)[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
 export function readPromotionSettings(s: ConfigSection, environment: Environment): PromotionSettings | undefined {
   const present = s.has("fromStack") || s.has("digest") || s.has("allowUnpromotedDigest");
   if (environment !== "prod") {
-    if (present) s.problems.add(s.path, "(set)", `no promotion settings in the ${environment} stack: only prod promotes (staging builds the image)`);
+    if (present)
+      s.problems.add(
+        s.path,
+        "(set)",
+        `no promotion settings in the ${environment} stack: only prod promotes (staging builds the image)`,
+      );
     s.value("fromStack");
     s.value("digest");
     s.value("allowUnpromotedDigest");
@@ -88,19 +93,28 @@ export function readPromotionSettings(s: ConfigSection, environment: Environment
   const out: PromotionSettings = {
     fromStack: s.requiredString("fromStack", {
       pattern: STACK_NAME,
-      allowed: "the fully qualified stack this prod stack promotes from, <organization>/<project>/<stack> (prod never builds, so it is required)",
+      allowed:
+        "the fully qualified stack this prod stack promotes from, <organization>/<project>/<stack> (prod never builds, so it is required)",
     }),
     digest: s.string("digest", { pattern: DIGEST, allowed: "an image digest sha256:<64 lowercase hex>" }),
     allowUnpromotedDigest: s.boolean("allowUnpromotedDigest", false),
   };
   if (out.fromStack && out.fromStack.split("/")[2] === "prod") {
-    s.problems.add(s.keyPath("fromStack"), out.fromStack, "a stack other than prod itself (normally <organization>/berth/staging)");
+    s.problems.add(
+      s.keyPath("fromStack"),
+      out.fromStack,
+      "a stack other than prod itself (normally <organization>/berth/staging)",
+    );
   }
   s.done();
   return out;
 }
 
-export function readDeliverySettings(s: ConfigSection, environment: Environment, github: { owner: string }): DeliverySettings {
+export function readDeliverySettings(
+  s: ConfigSection,
+  environment: Environment,
+  github: { owner: string },
+): DeliverySettings {
   const deployable = environment === "prod" ? "prod" : "staging";
   const enabled = s.boolean("enabled", false);
   const requiredReviewers = readReviewers(s, github.owner);
@@ -114,7 +128,11 @@ export function readDeliverySettings(s: ConfigSection, environment: Environment,
     requiredReviewers,
     preventSelfReview: s.boolean("preventSelfReview", true),
     allowAdminBypass: s.boolean("allowAdminBypass", false),
-    deployBranch: s.string("deployBranch", { default: "main", pattern: BRANCH, allowed: "a git branch name such as main" })!,
+    deployBranch: s.string("deployBranch", {
+      default: "main",
+      pattern: BRANCH,
+      allowed: "a git branch name such as main",
+    })!,
     createOidcProvider: s.boolean("createOidcProvider", true),
     previewRole: s.boolean("previewRole", true),
     maxSessionSeconds: s.integer("maxSessionSeconds", { default: 3600, min: 900, max: 43200 }),
@@ -137,7 +155,12 @@ export function readDeliverySettings(s: ConfigSection, environment: Environment,
     }),
     requiredApprovals: s.integer("requiredApprovals", { default: 1, min: 0, max: 10 }),
   };
-  if (enabled && environment === "prod" && requiredReviewers.length === 0 && !s.problems.list.some((p) => p.key === s.keyPath("requiredReviewers"))) {
+  if (
+    enabled &&
+    environment === "prod" &&
+    requiredReviewers.length === 0 &&
+    !s.problems.list.some((p) => p.key === s.keyPath("requiredReviewers"))
+  ) {
     s.problems.add(
       s.keyPath("requiredReviewers"),
       [],
@@ -154,7 +177,10 @@ export function readDeliverySettings(s: ConfigSection, environment: Environment,
  */
 function readReviewers(s: ConfigSection, owner: string): Reviewer[] {
   const key = s.keyPath("requiredReviewers");
-  const raw = s.stringList("requiredReviewers", { default: [], allowed: "a list of <login>=<id> or <owner>/<team-slug>=<id> entries" });
+  const raw = s.stringList("requiredReviewers", {
+    default: [],
+    allowed: "a list of <login>=<id> or <owner>/<team-slug>=<id> entries",
+  });
   const out: Reviewer[] = [];
   for (const entry of raw) {
     const m = /^([^=\s]+)=([1-9]\d{0,11})$/.exec(entry);
@@ -162,7 +188,13 @@ function readReviewers(s: ConfigSection, owner: string): Reviewer[] {
     const id = Number(m?.[2]);
     if (m && second === undefined && GITHUB_LOGIN.test(first)) {
       out.push({ kind: "user", login: first, id });
-    } else if (m && rest.length === 0 && second !== undefined && first.toLowerCase() === owner.toLowerCase() && TEAM_SLUG.test(second)) {
+    } else if (
+      m &&
+      rest.length === 0 &&
+      second !== undefined &&
+      first.toLowerCase() === owner.toLowerCase() &&
+      TEAM_SLUG.test(second)
+    ) {
       out.push({ kind: "team", slug: second, id });
     } else {
       s.problems.add(
@@ -208,10 +240,17 @@ export interface GithubPlanFacts {
  * Elsewhere the rule is not available to the repository, so the approval gate the stack declares would not exist.
  * Returns the message of the refusal, or undefined when the reviewers can be enforced.
  */
-export function reviewersPlanProblem(facts: GithubPlanFacts, reviewers: readonly string[], environment: Environment): string | undefined {
+export function reviewersPlanProblem(
+  facts: GithubPlanFacts,
+  reviewers: readonly string[],
+  environment: Environment,
+): string | undefined {
   if (reviewers.length === 0 || facts.visibility === "public") return undefined;
   if (facts.plan !== undefined && /enterprise/i.test(facts.plan)) return undefined;
-  const plan = facts.plan !== undefined ? `plan ${JSON.stringify(facts.plan)}` : `plan unknown (${facts.planError ?? "not readable"})`;
+  const plan =
+    facts.plan !== undefined
+      ? `plan ${JSON.stringify(facts.plan)}`
+      : `plan unknown (${facts.planError ?? "not readable"})`;
   const choices =
     environment === "prod"
       ? "make the repository public, or move the owner to GitHub Enterprise Cloud (prod requires a reviewer: dropping them is no choice here)"
@@ -223,4 +262,3 @@ export function reviewersPlanProblem(facts: GithubPlanFacts, reviewers: readonly
     `managing-deployments/managing-environments-for-deployment#required-reviewers). Choose: ${choices}.`
   );
 }
-

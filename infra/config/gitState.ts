@@ -9,9 +9,13 @@ import * as path from "node:path";
 import type { GitState } from "./";
 
 export function readGitState(cwd = process.cwd()): GitState {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   const head = git("rev-parse", "HEAD").trim();
-  const tagsAtHead = git("tag", "--points-at", "HEAD").split("\n").map((t) => t.trim()).filter(Boolean);
+  const tagsAtHead = git("tag", "--points-at", "HEAD")
+    .split("\n")
+    .map((t) => t.trim())
+    .filter(Boolean);
   const status = git("status", "--porcelain=v1", "-z", "--untracked-files=all");
   const dirty = status.length > 0;
   return { head, tagsAtHead, dirty, dirtyFingerprint: dirty ? dirtyFingerprint(git) : undefined };
@@ -46,7 +50,11 @@ function dirtyFingerprint(git: (...args: string[]) => string): string {
 export function commitEpoch(sha: string, cwd = process.cwd()): number | undefined {
   if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
   try {
-    const out = execFileSync("git", ["show", "-s", "--format=%ct", sha], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const out = execFileSync("git", ["show", "-s", "--format=%ct", sha], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
     return /^\d+$/.test(out) ? Number(out) : undefined;
   } catch {
     return undefined;

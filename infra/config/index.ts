@@ -39,11 +39,23 @@ import {
 import { readServicesSettings, type ServiceSettings } from "./services";
 import { readDeliverySettings, readPromotionSettings, type DeliverySettings, type PromotionSettings } from "./delivery";
 import { readLocalSettings, rejectCloudKeys, type LocalSettings } from "./local";
-import { readAlarmSettings, readNotificationSettings, type AlarmSettings, type NotificationSettings } from "./observability";
+import {
+  readAlarmSettings,
+  readNotificationSettings,
+  type AlarmSettings,
+  type NotificationSettings,
+} from "./observability";
 
 export { ConfigError } from "./problems";
 export type { GitState, SourceRevision } from "./source";
-export type { ArtifactRegistrySettings, EcrReplicationTarget, EcrSettings, GhcrSettings, ImageSettings, Platform } from "./registries";
+export type {
+  ArtifactRegistrySettings,
+  EcrReplicationTarget,
+  EcrSettings,
+  GhcrSettings,
+  ImageSettings,
+  Platform,
+} from "./registries";
 export type { ClusterSettings, LoadBalancerSettings, LogSettings, NetworkSettings } from "./network";
 export type { ServiceSettings } from "./services";
 export type { DeliverySettings, PromotionSettings } from "./delivery";
@@ -127,21 +139,30 @@ export const STRUCTURED_KEYS: Record<string, string> = {
   promotion: "Prod only: the staging stack whose digest prod deploys.",
   delivery: "CI identity and GitHub environment of this stack.",
   local: "The local stack's Docker settings.",
-  alarms: "Thresholds of the alarms each service attaches to its ECS deployment (rollback on ALARM), stack-wide and per service. README.md, Delivery",
-  notifications: "Subscriptions (emails, httpsEndpoints) of the stack's SNS topic for alarms and ECS deployment events. README.md, Delivery",
+  alarms:
+    "Thresholds of the alarms each service attaches to its ECS deployment (rollback on ALARM), stack-wide and per service. README.md, Delivery",
+  notifications:
+    "Subscriptions (emails, httpsEndpoints) of the stack's SNS topic for alarms and ECS deployment events. README.md, Delivery",
 };
 
 /** Scalar keys some stack runs leave unset or must not set (see above); README.md, Configuration reference. */
 export const STACK_SCOPED_KEYS: Record<string, string> = {
-  awsAccountId: "The AWS account (12 digits, quoted) the stack deploys to (allowedAccountIds). Required in aws stacks, refused in the local stack.",
-  gcpProject: "The GCP project of the Artifact Registry repository and the workload identity pool. Required in aws stacks, refused in the local stack.",
-  gcpRegion: "GCP region of the Artifact Registry repository; default europe-west1. aws stacks only (refused in the local stack).",
-  platform: "Image platform of the aws stacks: linux/amd64 (default) or linux/arm64. Refused in the local stack (it builds for the machine's architecture).",
-  imageSha: "The full 40-hex commit SHA the image is built from and tagged with (CI passes it); unset: git rev-parse HEAD.",
+  awsAccountId:
+    "The AWS account (12 digits, quoted) the stack deploys to (allowedAccountIds). Required in aws stacks, refused in the local stack.",
+  gcpProject:
+    "The GCP project of the Artifact Registry repository and the workload identity pool. Required in aws stacks, refused in the local stack.",
+  gcpRegion:
+    "GCP region of the Artifact Registry repository; default europe-west1. aws stacks only (refused in the local stack).",
+  platform:
+    "Image platform of the aws stacks: linux/amd64 (default) or linux/arm64. Refused in the local stack (it builds for the machine's architecture).",
+  imageSha:
+    "The full 40-hex commit SHA the image is built from and tagged with (CI passes it); unset: git rev-parse HEAD.",
   releaseTag: "vX.Y.Z release being built (adds the tag vX.Y.Z-<sha>); unset: a vX.Y.Z git tag at HEAD.",
-  deploySha: "Rollback: deploy this earlier full 40-hex SHA's existing image instead of building; unset: build the current commit.",
+  deploySha:
+    "Rollback: deploy this earlier full 40-hex SHA's existing image instead of building; unset: build the current commit.",
   ghcrUser: "The user of the GHCR login (CI passes github.actor, whose token it is); unset: the GitHub owner.",
-  ghcrToken: "Secret (`pulumi config set --secret`): GitHub token with write:packages for the GHCR push; unset: the push is skipped with a warning.",
+  ghcrToken:
+    "Secret (`pulumi config set --secret`): GitHub token with write:packages for the GHCR push; unset: the push is skipped with a warning.",
 };
 
 /** The tags the program puts on every resource (provider default tags), before `berth:tags`. */
@@ -194,7 +215,11 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   const berth = new ConfigSection(PROJECT, berthRaw, problems);
   for (const key of SECRET_KEYS) {
     if (ctx.isSecret && rawConfig[key] !== undefined && !ctx.isSecret(key)) {
-      problems.add(key, "(value hidden)", `an encrypted value: \`pulumi config set --secret ${key} <value>\` (a plain-text value is stored readable in Pulumi.<stack>.yaml)`);
+      problems.add(
+        key,
+        "(value hidden)",
+        `an encrypted value: \`pulumi config set --secret ${key} <value>\` (a plain-text value is stored readable in Pulumi.<stack>.yaml)`,
+      );
     }
   }
 
@@ -222,7 +247,11 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   // sets itself (Name, tier/service). GCP takes 64 labels (the default labels plus the provider's attribution label).
   const ownTags = Object.keys(extraTags).filter((k) => !(PROGRAM_TAG_KEYS as readonly string[]).includes(k));
   if (ownTags.length > MAX_EXTRA_TAGS) {
-    problems.add(berth.keyPath("tags"), `${ownTags.length} tags`, `at most ${MAX_EXTRA_TAGS} tags (AWS allows 50 per resource, with the program's ${PROGRAM_TAG_KEYS.length} default tags and up to ${RESOURCE_OWN_TAGS} of a resource's own)`);
+    problems.add(
+      berth.keyPath("tags"),
+      `${ownTags.length} tags`,
+      `at most ${MAX_EXTRA_TAGS} tags (AWS allows 50 per resource, with the program's ${PROGRAM_TAG_KEYS.length} default tags and up to ${RESOURCE_OWN_TAGS} of a resource's own)`,
+    );
   }
   const logs = readLogSettings(berth.section("logs"), environment);
   const services = readServicesSettings(berth, environment);
@@ -238,24 +267,44 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     if (!AWS_REGION_PATTERN.test(awsRegion)) problems.add("aws:region", rawConfig["aws:region"], AWS_REGION_ALLOWED);
     const aws: AwsSettings = {
       region: awsRegion,
-      accountId: berth.requiredString("awsAccountId", { pattern: AWS_ACCOUNT_ID_PATTERN, allowed: AWS_ACCOUNT_ID_ALLOWED }),
+      accountId: berth.requiredString("awsAccountId", {
+        pattern: AWS_ACCOUNT_ID_PATTERN,
+        allowed: AWS_ACCOUNT_ID_ALLOWED,
+      }),
     };
     const gcp: GcpSettings = {
       project: berth.requiredString("gcpProject", {
         pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
         allowed: "a GCP project id (6-30 lowercase letters, digits, hyphens; starts with a letter)",
       }),
-      region: berth.string("gcpRegion", { default: "europe-west1", pattern: GCP_REGION_PATTERN, allowed: GCP_REGION_ALLOWED })!,
+      region: berth.string("gcpRegion", {
+        default: "europe-west1",
+        pattern: GCP_REGION_PATTERN,
+        allowed: GCP_REGION_ALLOWED,
+      })!,
     };
     settings = {
-      project: PROJECT, stack: ctx.stack, environment, target, tags, source, image, github, services, logs,
-      aws, gcp,
+      project: PROJECT,
+      stack: ctx.stack,
+      environment,
+      target,
+      tags,
+      source,
+      image,
+      github,
+      services,
+      logs,
+      aws,
+      gcp,
       ecr: readEcrSettings(berth.section("ecr"), environment, aws.accountId, awsRegion),
       artifactRegistry: readArtifactRegistrySettings(berth.section("artifactRegistry"), environment, gcp.region),
       ghcr: readGhcrSettings(
         berth.section("ghcr"),
         environment,
-        berth.string("ghcrUser", { pattern: GITHUB_ACTOR_PATTERN, allowed: "a GitHub login (github.actor): 1-39 letters, digits and hyphens, optionally <app>[bot]" }) ?? github.owner,
+        berth.string("ghcrUser", {
+          pattern: GITHUB_ACTOR_PATTERN,
+          allowed: "a GitHub login (github.actor): 1-39 letters, digits and hyphens, optionally <app>[bot]",
+        }) ?? github.owner,
       ),
       network: readNetworkSettings(berth.section("network"), environment),
       loadBalancer: readLoadBalancerSettings(berth.section("loadBalancer"), environment, awsRegion),
@@ -267,7 +316,16 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     };
   } else {
     settings = {
-      project: PROJECT, stack: ctx.stack, environment, target, tags, source, image, github, services, logs,
+      project: PROJECT,
+      stack: ctx.stack,
+      environment,
+      target,
+      tags,
+      source,
+      image,
+      github,
+      services,
+      logs,
       local: readLocalSettings(berth.section("local"), services),
     };
     rejectCloudKeys(berth, rawConfig, problems);

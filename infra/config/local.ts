@@ -60,7 +60,11 @@ export function readLocalSettings(s: ConfigSection, services: readonly LocalServ
   const registryPort = s.integer("registryPort", { default: 5001, min: 1024, max: 65535 });
   const givenBind = s.value("bindAddress");
   if (givenBind !== undefined && givenBind !== null && givenBind !== LOCAL_BIND_ADDRESS) {
-    s.problems.add(s.keyPath("bindAddress"), givenBind, `${LOCAL_BIND_ADDRESS} only (the local stack never publishes ports on other interfaces)`);
+    s.problems.add(
+      s.keyPath("bindAddress"),
+      givenBind,
+      `${LOCAL_BIND_ADDRESS} only (the local stack never publishes ports on other interfaces)`,
+    );
   }
   const bindAddress = LOCAL_BIND_ADDRESS;
 
@@ -73,7 +77,11 @@ export function readLocalSettings(s: ConfigSection, services: readonly LocalServ
   if (rawPorts && typeof rawPorts === "object" && !Array.isArray(rawPorts)) {
     for (const name of Object.keys(rawPorts)) {
       if (!serviceNames.includes(name)) {
-        portsSection.problems.add(portsSection.keyPath(name), portsSection.value(name), `the name of a service in berth:services (${serviceNames.join(", ") || "none"})`);
+        portsSection.problems.add(
+          portsSection.keyPath(name),
+          portsSection.value(name),
+          `the name of a service in berth:services (${serviceNames.join(", ") || "none"})`,
+        );
       }
     }
   }
@@ -138,14 +146,16 @@ export const CLOUD_ONLY_KEYS = [
 
 /** Keys every stack reads but the `local` stack would ignore: refused there, with the reason. */
 export const LOCAL_UNUSED_KEYS: Readonly<Record<string, string>> = {
-  platform: "nothing in the local stack: the image is built for this machine's own architecture (Native AOT compiles for the build machine)",
+  platform:
+    "nothing in the local stack: the image is built for this machine's own architecture (Native AOT compiles for the build machine)",
   tags: "nothing in the local stack: tags are applied to cloud resources (provider default tags); Docker resources are labelled berth.stack",
   logs: "nothing in the local stack: CloudWatch log retention; local logs rotate by the json-file max-size/max-file of the container spec",
 };
 
 /** Reports every cloud-only key (`berth:<key>` above, and any `aws:`, `gcp:` or `github:` provider key) in a local stack. */
 export function rejectCloudKeys(berth: ConfigSection, rawConfig: Record<string, unknown>, problems: Problems): void {
-  const allowed = "nothing in the local stack (it registers Docker resources only; this key is for the staging and prod stacks)";
+  const allowed =
+    "nothing in the local stack (it registers Docker resources only; this key is for the staging and prod stacks)";
   for (const key of CLOUD_ONLY_KEYS) {
     if (berth.has(key)) problems.add(berth.keyPath(key), berth.value(key), allowed);
   }

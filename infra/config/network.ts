@@ -113,7 +113,7 @@ export function isPrivateIpv4Cidr(c: Ipv4Cidr): boolean {
   const within = (base: string, prefix: number) => {
     const b = parseIpv4Cidr(`${base}/${prefix}`)!;
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    return c.prefix >= prefix && ((c.address & mask) >>> 0) === b.address;
+    return c.prefix >= prefix && (c.address & mask) >>> 0 === b.address;
   };
   return within("10.0.0.0", 8) || within("172.16.0.0", 12) || within("192.168.0.0", 16);
 }
@@ -140,7 +140,9 @@ export function readNetworkSettings(s: ConfigSection, environment: Environment):
       s.problems.add(
         s.keyPath(key),
         s.value(key),
-        existing ? `nothing: ${key} applies only to a VPC Berth creates, and ${s.keyPath("vpcId")} is set` : `nothing unless ${s.keyPath("vpcId")} is set (an existing VPC)`,
+        existing
+          ? `nothing: ${key} applies only to a VPC Berth creates, and ${s.keyPath("vpcId")} is set`
+          : `nothing unless ${s.keyPath("vpcId")} is set (an existing VPC)`,
       );
     }
   }
@@ -159,13 +161,18 @@ export function readNetworkSettings(s: ConfigSection, environment: Environment):
         continue;
       }
       const ids = s.stringList(key, SUBNET_ID_LIST(2));
-      if (new Set(ids).size !== ids.length) s.problems.add(s.keyPath(key), ids, "distinct subnet ids (each listed once)");
+      if (new Set(ids).size !== ids.length)
+        s.problems.add(s.keyPath(key), ids, "distinct subnet ids (each listed once)");
       if (key === "privateSubnetIds") privateSubnetIds = ids;
       else publicSubnetIds = ids;
     }
     const shared = privateSubnetIds.filter((id) => publicSubnetIds.includes(id));
     if (shared.length > 0) {
-      s.problems.add(s.keyPath("privateSubnetIds"), shared, `subnets different from ${s.keyPath("publicSubnetIds")}: tasks never share the load balancer's public subnets`);
+      s.problems.add(
+        s.keyPath("privateSubnetIds"),
+        shared,
+        `subnets different from ${s.keyPath("publicSubnetIds")}: tasks never share the load balancer's public subnets`,
+      );
     }
   } else {
     const cidrText = s.string("cidrBlock", { default: cidrBlock })!;
@@ -183,20 +190,44 @@ export function readNetworkSettings(s: ConfigSection, environment: Environment):
     egress = s.oneOf("egress", ["nat", "endpoints"] as const, "nat");
     natGateways = s.oneOf("natGateways", ["single", "perAz"] as const, natGateways);
     if (egress === "endpoints" && s.has("natGateways")) {
-      s.problems.add(s.keyPath("natGateways"), s.value("natGateways"), `nothing: NAT gateways exist only with ${s.keyPath("egress")}: nat`);
+      s.problems.add(
+        s.keyPath("natGateways"),
+        s.value("natGateways"),
+        `nothing: NAT gateways exist only with ${s.keyPath("egress")}: nat`,
+      );
     }
   }
   s.done();
-  return { vpcId: existing ? vpcId : undefined, privateSubnetIds, publicSubnetIds, cidrBlock, availabilityZones, egress, natGateways, flowLogs, flowLogsTrafficType, restrictDefaultSecurityGroup };
+  return {
+    vpcId: existing ? vpcId : undefined,
+    privateSubnetIds,
+    publicSubnetIds,
+    cidrBlock,
+    availabilityZones,
+    egress,
+    natGateways,
+    flowLogs,
+    flowLogsTrafficType,
+    restrictDefaultSecurityGroup,
+  };
 }
 
-export function readLoadBalancerSettings(s: ConfigSection, environment: Environment, region: string): LoadBalancerSettings {
+export function readLoadBalancerSettings(
+  s: ConfigSection,
+  environment: Environment,
+  region: string,
+): LoadBalancerSettings {
   const certificateArn = s.string("certificateArn", {
-    pattern: /^arn:aws(?:-[a-z]+)*:acm:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    pattern:
+      /^arn:aws(?:-[a-z]+)*:acm:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
     allowed: "an ACM certificate ARN: arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>",
   });
   if (certificateArn && region && certificateArn.split(":")[3] !== region) {
-    s.problems.add(s.keyPath("certificateArn"), certificateArn, `an ACM certificate in the stack's region ${region} (an ALB only uses certificates from its own region)`);
+    s.problems.add(
+      s.keyPath("certificateArn"),
+      certificateArn,
+      `an ACM certificate in the stack's region ${region} (an ALB only uses certificates from its own region)`,
+    );
   }
   const ingressCidrs = s.stringList("ingressCidrs", {
     default: ["0.0.0.0/0"],
@@ -204,20 +235,39 @@ export function readLoadBalancerSettings(s: ConfigSection, environment: Environm
     allowed: "a list of at least 1 IPv4 CIDR such as 203.0.113.0/24 (no host bits set)",
   });
   const badCidrs = ingressCidrs.filter((c) => !parseIpv4Cidr(c));
-  if (badCidrs.length > 0) s.problems.add(s.keyPath("ingressCidrs"), badCidrs, "IPv4 CIDRs such as 203.0.113.0/24 (no host bits set)");
-  if (new Set(ingressCidrs).size !== ingressCidrs.length) s.problems.add(s.keyPath("ingressCidrs"), ingressCidrs, "distinct CIDRs (each listed once)");
+  if (badCidrs.length > 0)
+    s.problems.add(s.keyPath("ingressCidrs"), badCidrs, "IPv4 CIDRs such as 203.0.113.0/24 (no host bits set)");
+  if (new Set(ingressCidrs).size !== ingressCidrs.length)
+    s.problems.add(s.keyPath("ingressCidrs"), ingressCidrs, "distinct CIDRs (each listed once)");
   // One inbound rule per CIDR and listener port (443 and 80); a security group takes at most 60 inbound rules
   // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
-  if (ingressCidrs.length > MAX_INGRESS_CIDRS) s.problems.add(s.keyPath("ingressCidrs"), `${ingressCidrs.length} CIDRs`, `at most ${MAX_INGRESS_CIDRS} CIDRs (2 listener ports each, 60 inbound rules per security group)`);
+  if (ingressCidrs.length > MAX_INGRESS_CIDRS)
+    s.problems.add(
+      s.keyPath("ingressCidrs"),
+      `${ingressCidrs.length} CIDRs`,
+      `at most ${MAX_INGRESS_CIDRS} CIDRs (2 listener ports each, 60 inbound rules per security group)`,
+    );
 
   const hc = s.section("healthCheck");
   const healthCheck: TargetHealthCheckSettings = {
-    path: hc.string("path", { default: "/health", pattern: /^\/[A-Za-z0-9._~/-]{0,1023}$/, allowed: "an absolute URL path such as /health" })!,
-    matcher: hc.string("matcher", { default: "200", pattern: /^[2-4]\d\d$/, allowed: "one HTTP status code from 200 to 499, e.g. 200" })!,
+    path: hc.string("path", {
+      default: "/health",
+      pattern: /^\/[A-Za-z0-9._~/-]{0,1023}$/,
+      allowed: "an absolute URL path such as /health",
+    })!,
+    matcher: hc.string("matcher", {
+      default: "200",
+      pattern: /^[2-4]\d\d$/,
+      allowed: "one HTTP status code from 200 to 499, e.g. 200",
+    })!,
     intervalSeconds: hc.integer("intervalSeconds", { default: 10, min: 10, max: 15 }),
     // Below the shortest interval (10 s), as the ALB requires.
     timeoutSeconds: hc.integer("timeoutSeconds", { default: 5, min: 2, max: 9 }),
-    healthyThreshold: hc.integer("healthyThreshold", { default: 2, oneOf: [2], allowed: "2 (a target is healthy after two passing checks)" }),
+    healthyThreshold: hc.integer("healthyThreshold", {
+      default: 2,
+      oneOf: [2],
+      allowed: "2 (a target is healthy after two passing checks)",
+    }),
     unhealthyThreshold: hc.integer("unhealthyThreshold", { default: 3, min: 2, max: 10 }),
   };
   hc.done();
@@ -250,7 +300,10 @@ export function readClusterSettings(s: ConfigSection): ClusterSettings {
 
 export function readLogSettings(s: ConfigSection, environment: Environment): LogSettings {
   const out: LogSettings = {
-    retentionDays: s.integer("retentionDays", { default: environment === "prod" ? 365 : 30, oneOf: CLOUDWATCH_RETENTION_DAYS }),
+    retentionDays: s.integer("retentionDays", {
+      default: environment === "prod" ? 365 : 30,
+      oneOf: CLOUDWATCH_RETENTION_DAYS,
+    }),
   };
   s.done();
   return out;

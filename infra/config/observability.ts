@@ -55,7 +55,12 @@ export interface NotificationSettings {
 }
 
 /** Keys that only make sense behind the load balancer: refused for a service with no `route`. */
-export const ROUTED_ONLY_ALARM_KEYS = ["errorRatePercent", "errorRateMinRequests", "p99LatencyMs", "unhealthyHosts"] as const;
+export const ROUTED_ONLY_ALARM_KEYS = [
+  "errorRatePercent",
+  "errorRateMinRequests",
+  "p99LatencyMs",
+  "unhealthyHosts",
+] as const;
 /** Keys of the worker alarms: refused for a routed service (it scales on CPU and memory instead). */
 export const WORKER_ONLY_ALARM_KEYS = ["cpuPercent", "memoryPercent"] as const;
 
@@ -72,22 +77,39 @@ export const ALARM_DEFAULTS: ServiceAlarmSettings = {
 };
 
 /** A plain address `local@domain.tld` (SNS refuses what is not one). */
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 function readThresholds(s: ConfigSection, base: ServiceAlarmSettings): ServiceAlarmSettings {
   return {
     enabled: s.boolean("enabled", base.enabled),
     rollback: s.boolean("rollback", base.rollback),
     errorRatePercent: s.integer("errorRatePercent", { default: base.errorRatePercent, min: 1, max: 100 }),
-    errorRateMinRequests: s.integer("errorRateMinRequests", { default: base.errorRateMinRequests, min: 1, max: 1_000_000 }),
-    p99LatencyMs: s.integer("p99LatencyMs", { default: base.p99LatencyMs, min: 10, max: 120_000, allowed: "an integer from 10 to 120000 (milliseconds; the ALB's idle timeout caps a response at 4000 s, Berth at 2 minutes)" }),
+    errorRateMinRequests: s.integer("errorRateMinRequests", {
+      default: base.errorRateMinRequests,
+      min: 1,
+      max: 1_000_000,
+    }),
+    p99LatencyMs: s.integer("p99LatencyMs", {
+      default: base.p99LatencyMs,
+      min: 10,
+      max: 120_000,
+      allowed:
+        "an integer from 10 to 120000 (milliseconds; the ALB's idle timeout caps a response at 4000 s, Berth at 2 minutes)",
+    }),
     unhealthyHosts: s.integer("unhealthyHosts", { default: base.unhealthyHosts, min: 0, max: 1000 }),
     cpuPercent: s.integer("cpuPercent", { default: base.cpuPercent, min: 10, max: 100 }),
     memoryPercent: s.integer("memoryPercent", { default: base.memoryPercent, min: 10, max: 100 }),
     // ECS watches the alarms only while a deployment runs and during its bake time: a breach that must last longer
     // than ten minutes would outlast a short bake and never roll back
     // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
-    evaluationPeriods: s.integer("evaluationPeriods", { default: base.evaluationPeriods, min: 1, max: 10, allowed: "an integer from 1 to 10 (one-minute periods; ECS only watches the alarms during a deployment and its bake time)" }),
+    evaluationPeriods: s.integer("evaluationPeriods", {
+      default: base.evaluationPeriods,
+      min: 1,
+      max: 10,
+      allowed:
+        "an integer from 1 to 10 (one-minute periods; ECS only watches the alarms during a deployment and its bake time)",
+    }),
   };
 }
 
@@ -109,8 +131,19 @@ export function bakeTimesWatchingAlarms(service: ServiceSettings): { key: string
   const d = service.deployment;
   if (!service.route || !shiftsTraffic(d)) return [];
   const key = `berth:services.${service.name}.deployment`;
-  const out = [{ key: `${key}.bakeTimeMinutes`, minutes: d.bakeTimeMinutes, what: "the bake time after all production traffic moved" }];
-  if (d.canary) out.push({ key: `${key}.canaryBakeTimeMinutes`, minutes: d.canary.bakeTimeMinutes, what: `the canary step (${d.canary.percent}% of production traffic)` });
+  const out = [
+    {
+      key: `${key}.bakeTimeMinutes`,
+      minutes: d.bakeTimeMinutes,
+      what: "the bake time after all production traffic moved",
+    },
+  ];
+  if (d.canary)
+    out.push({
+      key: `${key}.canaryBakeTimeMinutes`,
+      minutes: d.canary.bakeTimeMinutes,
+      what: `the canary step (${d.canary.percent}% of production traffic)`,
+    });
   return out;
 }
 
@@ -119,12 +152,17 @@ export function bakeTimesWatchingAlarms(service: ServiceSettings): { key: string
  * is not declared, or a threshold of an alarm the service does not get (a load balancer alarm on a worker), is refused.
  * In prod, a bake time shorter than the service's alarm evaluation window is refused (bakeTimesWatchingAlarms).
  */
-export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSettings[], environment: Environment): AlarmSettings {
+export function readAlarmSettings(
+  a: ConfigSection,
+  services: readonly ServiceSettings[],
+  environment: Environment,
+): AlarmSettings {
   const stackWide = readThresholds(a, ALARM_DEFAULTS);
   const overrides = new Map(a.sections("services"));
   const names = services.map((s) => s.name);
   for (const [name, section] of overrides) {
-    if (!names.includes(name)) a.problems.add(section.path, name, `a service of berth:services (${names.join(", ") || "none declared"})`);
+    if (!names.includes(name))
+      a.problems.add(section.path, name, `a service of berth:services (${names.join(", ") || "none declared"})`);
   }
   const out: Record<string, ServiceAlarmSettings> = {};
   for (const service of services) {
@@ -136,9 +174,13 @@ export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSe
     const wrong = service.route ? WORKER_ONLY_ALARM_KEYS : ROUTED_ONLY_ALARM_KEYS;
     for (const key of wrong) {
       if (section.has(key)) {
-        section.problems.add(section.keyPath(key), section.value(key), service.route
-          ? `unset: ${service.name} is behind the load balancer and scales on CPU and memory; its alarms are the target group's 5xx rate, p99 latency, unhealthy hosts and running tasks`
-          : `unset: ${service.name} has no route (no load balancer), so it has no target group alarms`);
+        section.problems.add(
+          section.keyPath(key),
+          section.value(key),
+          service.route
+            ? `unset: ${service.name} is behind the load balancer and scales on CPU and memory; its alarms are the target group's 5xx rate, p99 latency, unhealthy hosts and running tasks`
+            : `unset: ${service.name} has no route (no load balancer), so it has no target group alarms`,
+        );
       }
     }
     out[service.name] = readThresholds(section, stackWide);
@@ -148,11 +190,17 @@ export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSe
     for (const service of services) {
       const alarms = out[service.name]!;
       if (!alarms.enabled) continue;
-      const periodsKey = overrides.get(service.name)?.has("evaluationPeriods") ? `berth:alarms.services.${service.name}.evaluationPeriods` : "berth:alarms.evaluationPeriods";
+      const periodsKey = overrides.get(service.name)?.has("evaluationPeriods")
+        ? `berth:alarms.services.${service.name}.evaluationPeriods`
+        : "berth:alarms.evaluationPeriods";
       for (const bake of bakeTimesWatchingAlarms(service)) {
         // A bake time out of ECS's range is already refused (and read as its default): one problem per key.
         if (bake.minutes >= alarms.evaluationPeriods || a.problems.list.some((p) => p.key === bake.key)) continue;
-        a.problems.add(bake.key, bake.minutes, `at least ${alarms.evaluationPeriods} minutes in prod: ${service.name}'s alarms fire after ${alarms.evaluationPeriods} breaching one-minute periods (${periodsKey}) and ECS watches them only while the deployment runs, so ${bake.what} must last that long for an alarm to roll it back; or lower ${periodsKey}`);
+        a.problems.add(
+          bake.key,
+          bake.minutes,
+          `at least ${alarms.evaluationPeriods} minutes in prod: ${service.name}'s alarms fire after ${alarms.evaluationPeriods} breaching one-minute periods (${periodsKey}) and ECS watches them only while the deployment runs, so ${bake.what} must last that long for an alarm to roll it back; or lower ${periodsKey}`,
+        );
       }
     }
   }
@@ -161,7 +209,11 @@ export function readAlarmSettings(a: ConfigSection, services: readonly ServiceSe
 }
 
 export function readNotificationSettings(n: ConfigSection): NotificationSettings {
-  const emails = n.stringList("emails", { default: [], pattern: EMAIL, allowed: "a list of email addresses (local@domain.tld)" });
+  const emails = n.stringList("emails", {
+    default: [],
+    pattern: EMAIL,
+    allowed: "a list of email addresses (local@domain.tld)",
+  });
   const httpsEndpoints = n.stringList("httpsEndpoints", { default: [], allowed: "a list of https:// URLs" });
   for (const url of httpsEndpoints) {
     let ok: boolean;
@@ -170,11 +222,20 @@ export function readNotificationSettings(n: ConfigSection): NotificationSettings
     } catch {
       ok = false;
     }
-    if (!ok) n.problems.add(n.keyPath("httpsEndpoints"), url, "an https:// URL (SNS HTTPS subscriptions; plain http is refused so alarm payloads are not sent in clear text)");
+    if (!ok)
+      n.problems.add(
+        n.keyPath("httpsEndpoints"),
+        url,
+        "an https:// URL (SNS HTTPS subscriptions; plain http is refused so alarm payloads are not sent in clear text)",
+      );
   }
-  for (const [key, list] of [["emails", emails], ["httpsEndpoints", httpsEndpoints]] as const) {
+  for (const [key, list] of [
+    ["emails", emails],
+    ["httpsEndpoints", httpsEndpoints],
+  ] as const) {
     const dup = list.find((v, i) => list.indexOf(v) !== i);
-    if (dup) n.problems.add(n.keyPath(key), dup, "each endpoint once (SNS keeps one subscription per endpoint and protocol)");
+    if (dup)
+      n.problems.add(n.keyPath(key), dup, "each endpoint once (SNS keeps one subscription per endpoint and protocol)");
   }
   n.done();
   return { emails, httpsEndpoints };

@@ -12,7 +12,8 @@ export type Platform = (typeof PLATFORMS)[number];
 export const AWS_ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const AWS_ACCOUNT_ID_ALLOWED = "a 12-digit AWS account id (quoted in YAML)";
 /** Commercial, GovCloud, China and ISO partitions: `eu-west-1`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5`. */
-export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$/;
+export const AWS_REGION_PATTERN =
+  /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$/;
 export const AWS_REGION_ALLOWED = "an AWS region such as eu-west-1 or us-east-1";
 /** `europe-west1`, `us-central1`, `northamerica-northeast2`. */
 export const GCP_REGION_PATTERN = /^[a-z]+-[a-z]+\d{1,2}$/;
@@ -75,20 +76,36 @@ export const GITHUB_ACTOR_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\
 
 export function readImageSettings(berth: ConfigSection): ImageSettings {
   return {
-    name: berth.string("imageName", { default: "berth", pattern: IMAGE_NAME_PATTERN, allowed: "a lowercase image name such as berth (a letter, then letters, digits and hyphens; at most 63)" })!,
+    name: berth.string("imageName", {
+      default: "berth",
+      pattern: IMAGE_NAME_PATTERN,
+      allowed: "a lowercase image name such as berth (a letter, then letters, digits and hyphens; at most 63)",
+    })!,
     platform: berth.oneOf("platform", PLATFORMS, "linux/amd64"),
-    deploySha: berth.string("deploySha", { pattern: SHA_PATTERN, allowed: `${SHA_ALLOWED} of an image already in ECR` }),
+    deploySha: berth.string("deploySha", {
+      pattern: SHA_PATTERN,
+      allowed: `${SHA_ALLOWED} of an image already in ECR`,
+    }),
   };
 }
 
 /** ECR replication (https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html): up to 25 unique destinations. */
 export const MAX_REPLICATION_DESTINATIONS = 25;
 
-export function readEcrSettings(s: ConfigSection, environment: Environment, ownAccountId: string, ownRegion?: string): EcrSettings {
+export function readEcrSettings(
+  s: ConfigSection,
+  environment: Environment,
+  ownAccountId: string,
+  ownRegion?: string,
+): EcrSettings {
   // Secure by default everywhere: a destroy keeps the images. Staging may opt in (e.g. before tearing it down).
   const forceDelete = s.boolean("forceDelete", false);
   if (forceDelete && environment === "prod") {
-    s.problems.add(s.keyPath("forceDelete"), true, "false in prod (a prod repository holding images is never force-deleted)");
+    s.problems.add(
+      s.keyPath("forceDelete"),
+      true,
+      "false in prod (a prod repository holding images is never force-deleted)",
+    );
   }
   const replicateTo = s.sectionList("replicateTo").map((t) => {
     const target: EcrReplicationTarget = {
@@ -103,16 +120,32 @@ export function readEcrSettings(s: ConfigSection, environment: Environment, ownA
   replicateTo.forEach((t, i) => {
     const key = `${s.keyPath("replicateTo")}[${i}]`;
     if (t.accountId && t.accountId === ownAccountId && t.region === ownRegion) {
-      s.problems.add(key, t, `another registry than this stack's own (account ${ownAccountId}, region ${ownRegion}): another account or another region`);
+      s.problems.add(
+        key,
+        t,
+        `another registry than this stack's own (account ${ownAccountId}, region ${ownRegion}): another account or another region`,
+      );
     }
-    if (replicateTo.findIndex((u) => u.accountId === t.accountId && u.region === t.region) !== i) s.problems.add(key, t, "each destination once");
+    if (replicateTo.findIndex((u) => u.accountId === t.accountId && u.region === t.region) !== i)
+      s.problems.add(key, t, "each destination once");
   });
   if (replicateTo.length > MAX_REPLICATION_DESTINATIONS) {
-    s.problems.add(s.keyPath("replicateTo"), replicateTo.length, `at most ${MAX_REPLICATION_DESTINATIONS} destinations (ECR replication limit)`);
+    s.problems.add(
+      s.keyPath("replicateTo"),
+      replicateTo.length,
+      `at most ${MAX_REPLICATION_DESTINATIONS} destinations (ECR replication limit)`,
+    );
   }
-  const acceptReplicationFrom = s.string("acceptReplicationFrom", { pattern: AWS_ACCOUNT_ID_PATTERN, allowed: AWS_ACCOUNT_ID_ALLOWED });
+  const acceptReplicationFrom = s.string("acceptReplicationFrom", {
+    pattern: AWS_ACCOUNT_ID_PATTERN,
+    allowed: AWS_ACCOUNT_ID_ALLOWED,
+  });
   if (acceptReplicationFrom !== undefined && acceptReplicationFrom === ownAccountId) {
-    s.problems.add(s.keyPath("acceptReplicationFrom"), acceptReplicationFrom, "another account than berth:awsAccountId (the source registry's account)");
+    s.problems.add(
+      s.keyPath("acceptReplicationFrom"),
+      acceptReplicationFrom,
+      "another account than berth:awsAccountId (the source registry's account)",
+    );
   }
   const out: EcrSettings = {
     scanOnPush: s.boolean("scanOnPush", true),
@@ -128,7 +161,11 @@ export function readEcrSettings(s: ConfigSection, environment: Environment, ownA
   return out;
 }
 
-export function readArtifactRegistrySettings(s: ConfigSection, environment: Environment, gcpRegion: string): ArtifactRegistrySettings {
+export function readArtifactRegistrySettings(
+  s: ConfigSection,
+  environment: Environment,
+  gcpRegion: string,
+): ArtifactRegistrySettings {
   const out: ArtifactRegistrySettings = {
     // Prod never builds (it deploys staging's digest from its own ECR replica), so nothing would push here.
     enabled: s.boolean("enabled", environment !== "prod"),

@@ -75,7 +75,11 @@ export class ConfigSection {
     const v = this.value(key);
     if (v === undefined || v === null) return opts.default;
     if (typeof v !== "string" || (opts.pattern && !opts.pattern.test(v))) {
-      this.problems.add(this.keyPath(key), v, opts.allowed ?? (opts.pattern ? `a string matching ${opts.pattern}` : "a string"));
+      this.problems.add(
+        this.keyPath(key),
+        v,
+        opts.allowed ?? (opts.pattern ? `a string matching ${opts.pattern}` : "a string"),
+      );
       return opts.default;
     }
     return v;
@@ -100,7 +104,10 @@ export class ConfigSection {
     return v as T;
   }
 
-  integer(key: string, opts: { default: number; min?: number; max?: number; oneOf?: readonly number[]; allowed?: string }): number {
+  integer(
+    key: string,
+    opts: { default: number; min?: number; max?: number; oneOf?: readonly number[]; allowed?: string },
+  ): number {
     const v = this.value(key);
     if (v === undefined || v === null) return opts.default;
     const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
@@ -126,7 +133,10 @@ export class ConfigSection {
     return fallback;
   }
 
-  stringList(key: string, opts: { default: string[]; pattern?: RegExp; allowed?: string; minItems?: number }): string[] {
+  stringList(
+    key: string,
+    opts: { default: string[]; pattern?: RegExp; allowed?: string; minItems?: number },
+  ): string[] {
     const v = this.value(key);
     if (v === undefined || v === null) return opts.default;
     const ok =
@@ -137,7 +147,8 @@ export class ConfigSection {
       this.problems.add(
         this.keyPath(key),
         v,
-        opts.allowed ?? `a list of ${opts.minItems ? `at least ${opts.minItems} ` : ""}strings${opts.pattern ? ` matching ${opts.pattern}` : ""}`,
+        opts.allowed ??
+          `a list of ${opts.minItems ? `at least ${opts.minItems} ` : ""}strings${opts.pattern ? ` matching ${opts.pattern}` : ""}`,
       );
       return opts.default;
     }
@@ -145,7 +156,10 @@ export class ConfigSection {
   }
 
   /** A mapping of string to string (environment variables, tags, secret references). */
-  stringMap(key: string, opts: { keyPattern?: RegExp; valuePattern?: RegExp; allowed?: string } = {}): Record<string, string> {
+  stringMap(
+    key: string,
+    opts: { keyPattern?: RegExp; valuePattern?: RegExp; allowed?: string } = {},
+  ): Record<string, string> {
     const v = this.value(key);
     if (v === undefined || v === null) return {};
     if (typeof v !== "object" || Array.isArray(v)) {
@@ -172,7 +186,11 @@ export class ConfigSection {
     const known = [...this.seen].sort();
     for (const key of Object.keys(this.raw)) {
       if (!this.seen.has(key)) {
-        this.problems.add(this.keyPath(key), this.raw[key], `a known setting of ${this.path}: ${known.join(", ") || "(none)"}`);
+        this.problems.add(
+          this.keyPath(key),
+          this.raw[key],
+          `a known setting of ${this.path}: ${known.join(", ") || "(none)"}`,
+        );
       }
     }
   }

@@ -82,7 +82,10 @@ export const DEFAULT_ROUTE_RULE_PRIORITY = 50000;
  * machinery with no waits, so every staging deploy exercises the alternate target group, the production listener rule
  * and the infrastructure role prod relies on, without slowing the pipeline. Workers (no load balancer): rolling.
  */
-export const DEPLOYMENT_DEFAULTS: Record<Environment, Omit<ServiceDeployment, "testListener" | "switchingFromRolling">> = {
+export const DEPLOYMENT_DEFAULTS: Record<
+  Environment,
+  Omit<ServiceDeployment, "testListener" | "switchingFromRolling">
+> = {
   prod: { strategy: "canary", bakeTimeMinutes: 10, canary: { percent: 10, bakeTimeMinutes: 5 } },
   staging: { strategy: "canary", bakeTimeMinutes: 0, canary: { percent: 10, bakeTimeMinutes: 0 } },
   local: { strategy: "rolling", bakeTimeMinutes: 0 },
@@ -126,7 +129,14 @@ export interface ServiceSettings {
   /** Local runs: the container's pids limit (Fargate fixes its own). */
   pidsLimit: number;
   desiredCount: number;
-  autoscaling: { minCount: number; maxCount: number; cpuTargetPercent: number; memoryTargetPercent: number; scaleInCooldownSeconds: number; scaleOutCooldownSeconds: number };
+  autoscaling: {
+    minCount: number;
+    maxCount: number;
+    cpuTargetPercent: number;
+    memoryTargetPercent: number;
+    scaleInCooldownSeconds: number;
+    scaleOutCooldownSeconds: number;
+  };
   /** Behind the load balancer on these rules; undefined for a service with no load balancer (a worker). */
   route?: ServiceRoute;
   /** The container health check (`/app/berth --healthcheck`): ECS's limits are enforced here. */
@@ -198,10 +208,16 @@ export function readServicesSettings(berth: ConfigSection, environment: Environm
   const entries = berth.sections("services");
   const key = berth.keyPath("services");
   if (entries.length === 0) {
-    berth.problems.add(key, berth.value("services"), "a mapping with at least one service, e.g. { web: { route: { default: true } } }");
+    berth.problems.add(
+      key,
+      berth.value("services"),
+      "a mapping with at least one service, e.g. { web: { route: { default: true } } }",
+    );
     return [];
   }
-  const services = entries.map(([name, s]) => readServiceSettings(name, s, environment)).sort((a, b) => a.name.localeCompare(b.name));
+  const services = entries
+    .map(([name, s]) => readServiceSettings(name, s, environment))
+    .sort((a, b) => a.name.localeCompare(b.name));
   checkRoutes(services, key, berth.problems);
   return services;
 }
@@ -209,7 +225,11 @@ export function readServicesSettings(berth: ConfigSection, environment: Environm
 export function readServiceSettings(name: string, s: ConfigSection, environment: Environment): ServiceSettings {
   const p = s.problems;
   if (!SERVICE_NAME.test(name)) {
-    p.add(s.path, name, "a DNS-safe service name: lowercase letters, digits and '-', starting with a letter, at most 20 characters");
+    p.add(
+      s.path,
+      name,
+      "a DNS-safe service name: lowercase letters, digits and '-', starting with a letter, at most 20 characters",
+    );
   }
   const h = s.section("hardening");
   const hc = s.section("healthCheck");
@@ -219,10 +239,15 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
   const cpu = s.integer("cpu", { default: 256, oneOf: [...FARGATE_SIZES.keys()] });
   const memory = s.integer("memory", { default: FARGATE_SIZES.get(cpu)![0]!, min: 512, max: 122880 });
   if (FARGATE_SIZES.has(cpu) && !isFargateSize(cpu, memory)) {
-    p.add(s.keyPath("memory"), memory, `for cpu ${cpu}, one of ${FARGATE_SIZES.get(cpu)!.join(", ")} (Fargate task sizes)`);
+    p.add(
+      s.keyPath("memory"),
+      memory,
+      `for cpu ${cpu}, one of ${FARGATE_SIZES.get(cpu)!.join(", ")} (Fargate task sizes)`,
+    );
   }
   const memoryReservation = s.integer("memoryReservation", { default: Math.floor(memory / 2), min: 6, max: 122880 });
-  if (memoryReservation > memory) p.add(s.keyPath("memoryReservation"), memoryReservation, `at most the task memory (${memory})`);
+  if (memoryReservation > memory)
+    p.add(s.keyPath("memoryReservation"), memoryReservation, `at most the task memory (${memory})`);
 
   const minDesired = environment === "prod" ? 2 : 1;
   const desiredCount = s.integer("desiredCount", {
@@ -233,39 +258,64 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
   });
   const minCount = as.integer("minCount", { default: desiredCount, min: minDesired, max: 1000 });
   const maxCount = as.integer("maxCount", { default: Math.max(desiredCount * 4, 2), min: 1, max: 1000 });
-  if (minCount > desiredCount) as.problems.add(as.keyPath("minCount"), minCount, `at most desiredCount (${desiredCount})`);
-  if (maxCount < desiredCount) as.problems.add(as.keyPath("maxCount"), maxCount, `at least desiredCount (${desiredCount})`);
+  if (minCount > desiredCount)
+    as.problems.add(as.keyPath("minCount"), minCount, `at most desiredCount (${desiredCount})`);
+  if (maxCount < desiredCount)
+    as.problems.add(as.keyPath("maxCount"), maxCount, `at least desiredCount (${desiredCount})`);
 
   const intervalSeconds = hc.integer("intervalSeconds", { default: 10, min: 5, max: 300 });
   const timeoutSeconds = hc.integer("timeoutSeconds", { default: 3, min: 2, max: 120 });
-  if (timeoutSeconds >= intervalSeconds) hc.problems.add(hc.keyPath("timeoutSeconds"), timeoutSeconds, `less than intervalSeconds (${intervalSeconds})`);
+  if (timeoutSeconds >= intervalSeconds)
+    hc.problems.add(hc.keyPath("timeoutSeconds"), timeoutSeconds, `less than intervalSeconds (${intervalSeconds})`);
 
-  const port = s.integer("port", { default: 8080, min: 1024, max: 65535, allowed: "an unprivileged port from 1024 to 65535" });
+  const port = s.integer("port", {
+    default: 8080,
+    min: 1024,
+    max: 65535,
+    allowed: "an unprivileged port from 1024 to 65535",
+  });
   const environmentVars = s.stringMap("environment", { keyPattern: ENV_NAME });
   for (const envName of Object.keys(environmentVars)) {
     // The policy pack's own test (policy/securityLists.ts, berth-ecs-no-env-secrets): what it flags is refused here.
     if (isSecretLookingName(envName)) {
-      p.add(`${s.keyPath("environment")}.${envName}`, "(value hidden)", "a non-secret variable: put secrets in `secrets` as an SSM parameter or Secrets Manager ARN");
+      p.add(
+        `${s.keyPath("environment")}.${envName}`,
+        "(value hidden)",
+        "a non-secret variable: put secrets in `secrets` as an SSM parameter or Secrets Manager ARN",
+      );
     }
     if ((PROGRAM_ENVIRONMENT as readonly string[]).includes(envName)) {
-      p.add(`${s.keyPath("environment")}.${envName}`, environmentVars[envName], "not set here: the program sets it from the service settings");
+      p.add(
+        `${s.keyPath("environment")}.${envName}`,
+        environmentVars[envName],
+        "not set here: the program sets it from the service settings",
+      );
     }
   }
   const secrets = s.stringMap("secrets", {
     keyPattern: ENV_NAME,
     valuePattern: SECRET_ARN,
-    allowed: "a full SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/...) or Secrets Manager ARN (arn:aws:secretsmanager:<region>:<account>:secret:...)",
+    allowed:
+      "a full SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/...) or Secrets Manager ARN (arn:aws:secretsmanager:<region>:<account>:secret:...)",
   });
   for (const secretName of Object.keys(secrets)) {
     if (secretName in environmentVars || (PROGRAM_ENVIRONMENT as readonly string[]).includes(secretName)) {
-      p.add(`${s.keyPath("secrets")}.${secretName}`, secretName, "a name not also set in `environment` or by the program");
+      p.add(
+        `${s.keyPath("secrets")}.${secretName}`,
+        secretName,
+        "a name not also set in `environment` or by the program",
+      );
     }
   }
   // Each secret's ARN is a Resource of the execution role's inline policy, which IAM caps at 10,240 characters per role
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); the rest of the policy stays under 2,000.
   const secretChars = Object.values(secrets).reduce((n, arn) => n + arn.length + 3, 0);
   if (secretChars > SECRET_ARN_BUDGET) {
-    p.add(s.keyPath("secrets"), `${Object.keys(secrets).length} secrets, ${secretChars} characters of ARNs`, `at most ${SECRET_ARN_BUDGET} characters of secret ARNs per service (they are listed in the execution role's inline policy, at most 10,240 characters)`);
+    p.add(
+      s.keyPath("secrets"),
+      `${Object.keys(secrets).length} secrets, ${secretChars} characters of ARNs`,
+      `at most ${SECRET_ARN_BUDGET} characters of secret ARNs per service (they are listed in the execution role's inline policy, at most 10,240 characters)`,
+    );
   }
 
   const hardening: ServiceHardening = {
@@ -278,7 +328,11 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     circuitBreakerRollback: h.boolean("circuitBreakerRollback", true),
     logEncryptionKey: h.boolean("logEncryptionKey", true),
   };
-  const user = s.string("user", { default: "10001:10001", pattern: USER, allowed: "a numeric uid:gid such as 10001:10001" })!;
+  const user = s.string("user", {
+    default: "10001:10001",
+    pattern: USER,
+    allowed: "a numeric uid:gid such as 10001:10001",
+  })!;
   if (hardening.nonRootUser && runsAsRoot(user)) {
     p.add(s.keyPath("user"), user, "a non-root uid:gid (not 0); running as root needs `hardening.nonRootUser: false`");
   }
@@ -289,7 +343,12 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
   const graceKey = "healthCheckGracePeriodSeconds";
   let healthCheckGracePeriodSeconds: number | undefined;
   if (routeSettings) healthCheckGracePeriodSeconds = s.integer(graceKey, { default: 10, min: 0, max: 3600 });
-  else if (s.has(graceKey)) p.add(s.keyPath(graceKey), s.value(graceKey), "unset: a service with no `route` has no load balancer health checks to wait for");
+  else if (s.has(graceKey))
+    p.add(
+      s.keyPath(graceKey),
+      s.value(graceKey),
+      "unset: a service with no `route` has no load balancer health checks to wait for",
+    );
 
   const out: ServiceSettings = {
     name,
@@ -318,12 +377,24 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
       startPeriodSeconds: hc.integer("startPeriodSeconds", { default: 5, min: 0, max: 300 }),
     },
     healthCheckGracePeriodSeconds,
-    stopTimeoutSeconds: s.integer("stopTimeoutSeconds", { default: 30, min: 2, max: 120, allowed: "an integer from 2 to 120 (Fargate's maximum stopTimeout)" }),
+    stopTimeoutSeconds: s.integer("stopTimeoutSeconds", {
+      default: 30,
+      min: 2,
+      max: 120,
+      allowed: "an integer from 2 to 120 (Fargate's maximum stopTimeout)",
+    }),
     environment: environmentVars,
     secrets,
-    logKmsKeyArn: s.string("logKmsKeyArn", { pattern: KMS_KEY_ARN, allowed: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)" }),
+    logKmsKeyArn: s.string("logKmsKeyArn", {
+      pattern: KMS_KEY_ARN,
+      allowed: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)",
+    }),
     enableExecuteCommand: s.boolean("enableExecuteCommand", false),
-    steadyStateTimeout: s.string("steadyStateTimeout", { default: "15m", pattern: DURATION, allowed: "a duration such as 15m, 900s or 1h" })!,
+    steadyStateTimeout: s.string("steadyStateTimeout", {
+      default: "15m",
+      pattern: DURATION,
+      allowed: "a duration such as 15m, 900s or 1h",
+    })!,
     hardening,
     deployment,
   };
@@ -338,7 +409,13 @@ function readPercent(s: ConfigSection, key: string, fallback: number, range: { m
   if (v === undefined || v === null) return fallback;
   const n = typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
   const tenths = typeof n === "number" ? Math.round(n * 10) : NaN;
-  if (typeof n !== "number" || !Number.isFinite(n) || Math.abs(n * 10 - tenths) > 1e-9 || n < range.min || n > range.max) {
+  if (
+    typeof n !== "number" ||
+    !Number.isFinite(n) ||
+    Math.abs(n * 10 - tenths) > 1e-9 ||
+    n < range.min ||
+    n > range.max
+  ) {
     s.problems.add(s.keyPath(key), v, `a multiple of 0.1 from ${range.min} to ${range.max} (ECS API)`);
     return fallback;
   }
@@ -353,15 +430,32 @@ function readPercent(s: ConfigSection, key: string, fallback: number, range: { m
  * but shifts nothing (blue-green-deployment-implementation.html): a worker would only run two revisions side by side,
  * both doing its job, so Berth refuses it too. Keys that do not apply to the chosen strategy are refused.
  */
-function readDeployment(d: ConfigSection, environment: Environment, route: ServiceRoute | undefined): ServiceDeployment {
+function readDeployment(
+  d: ConfigSection,
+  environment: Environment,
+  route: ServiceRoute | undefined,
+): ServiceDeployment {
   const p = d.problems;
   const fallback = route ? DEPLOYMENT_DEFAULTS[environment] : DEPLOYMENT_DEFAULTS.local;
   const strategy = d.oneOf("strategy", DEPLOYMENT_STRATEGIES, fallback.strategy);
   if (!route && strategy !== "rolling") {
-    p.add(d.keyPath("strategy"), strategy, '"rolling": this service has no `route`, so no load balancer whose traffic ECS could shift (canary and linear need Elastic Load Balancing or Service Connect; blue/green would only run two revisions of the worker at once)');
+    p.add(
+      d.keyPath("strategy"),
+      strategy,
+      '"rolling": this service has no `route`, so no load balancer whose traffic ECS could shift (canary and linear need Elastic Load Balancing or Service Connect; blue/green would only run two revisions of the worker at once)',
+    );
   }
-  if (route && strategy !== "rolling" && route.isDefault && (route.pathPatterns.length > 0 || route.hostHeaders.length > 0)) {
-    p.add(d.keyPath("strategy"), strategy, '"rolling", or a route that is either `default: true` or has path patterns / host headers, not both: ECS shifts the traffic of one production listener rule, and the listener default action would keep forwarding to one target group');
+  if (
+    route &&
+    strategy !== "rolling" &&
+    route.isDefault &&
+    (route.pathPatterns.length > 0 || route.hostHeaders.length > 0)
+  ) {
+    p.add(
+      d.keyPath("strategy"),
+      strategy,
+      '"rolling", or a route that is either `default: true` or has path patterns / host headers, not both: ECS shifts the traffic of one production listener rule, and the listener default action would keep forwarding to one target group',
+    );
   }
   const inapplicable = (key: string, why: string) => {
     if (d.has(key)) p.add(d.keyPath(key), d.value(key), `unset: ${why}`);
@@ -369,46 +463,96 @@ function readDeployment(d: ConfigSection, environment: Environment, route: Servi
   const shifting = strategy !== "rolling";
   const sameDefaults = strategy === fallback.strategy;
   let bakeTimeMinutes = 0;
-  if (shifting) bakeTimeMinutes = d.integer("bakeTimeMinutes", { default: sameDefaults ? fallback.bakeTimeMinutes : 0, ...BAKE_TIME_MINUTES, allowed: "an integer from 0 to 1440 minutes (ECS bakeTimeInMinutes)" });
+  if (shifting)
+    bakeTimeMinutes = d.integer("bakeTimeMinutes", {
+      default: sameDefaults ? fallback.bakeTimeMinutes : 0,
+      ...BAKE_TIME_MINUTES,
+      allowed: "an integer from 0 to 1440 minutes (ECS bakeTimeInMinutes)",
+    });
   else inapplicable("bakeTimeMinutes", "a rolling deployment has no bake time");
 
   let canary: ServiceDeployment["canary"];
   if (strategy === "canary") {
     canary = {
       percent: readPercent(d, "canaryPercent", (sameDefaults && fallback.canary?.percent) || 10, CANARY_PERCENT),
-      bakeTimeMinutes: d.integer("canaryBakeTimeMinutes", { default: sameDefaults ? (fallback.canary?.bakeTimeMinutes ?? 0) : 0, ...BAKE_TIME_MINUTES, allowed: "an integer from 0 to 1440 minutes (ECS canaryBakeTimeInMinutes)" }),
+      bakeTimeMinutes: d.integer("canaryBakeTimeMinutes", {
+        default: sameDefaults ? (fallback.canary?.bakeTimeMinutes ?? 0) : 0,
+        ...BAKE_TIME_MINUTES,
+        allowed: "an integer from 0 to 1440 minutes (ECS canaryBakeTimeInMinutes)",
+      }),
     };
   } else {
-    for (const key of ["canaryPercent", "canaryBakeTimeMinutes"]) inapplicable(key, `it applies to strategy "canary" only (this service's is "${strategy}")`);
+    for (const key of ["canaryPercent", "canaryBakeTimeMinutes"])
+      inapplicable(key, `it applies to strategy "canary" only (this service's is "${strategy}")`);
   }
   let linear: ServiceDeployment["linear"];
   if (strategy === "linear") {
     linear = {
       stepPercent: readPercent(d, "linearStepPercent", 10, LINEAR_STEP_PERCENT),
-      stepBakeTimeMinutes: d.integer("linearStepBakeTimeMinutes", { default: 0, ...BAKE_TIME_MINUTES, allowed: "an integer from 0 to 1440 minutes (ECS stepBakeTimeInMinutes)" }),
+      stepBakeTimeMinutes: d.integer("linearStepBakeTimeMinutes", {
+        default: 0,
+        ...BAKE_TIME_MINUTES,
+        allowed: "an integer from 0 to 1440 minutes (ECS stepBakeTimeInMinutes)",
+      }),
     };
   } else {
-    for (const key of ["linearStepPercent", "linearStepBakeTimeMinutes"]) inapplicable(key, `it applies to strategy "linear" only (this service's is "${strategy}")`);
+    for (const key of ["linearStepPercent", "linearStepBakeTimeMinutes"])
+      inapplicable(key, `it applies to strategy "linear" only (this service's is "${strategy}")`);
   }
 
   let testListener: ServiceDeployment["testListener"];
   if (shifting && d.has("testListener")) {
     const t = d.section("testListener");
-    const port = t.integer("port", { default: 8443, min: 1, max: 65535, allowed: "a listener port from 1 to 65535, other than 80 and 443 (the production listeners)" });
-    if (port === 80 || port === 443) t.problems.add(t.keyPath("port"), port, "a port other than 80 and 443 (the production listeners)");
-    const ingressCidrs = t.stringList("ingressCidrs", { default: [], minItems: 1, allowed: "a non-empty list of IPv4 CIDRs allowed to reach the test listener (e.g. your VPN's)" });
-    if (t.has("ingressCidrs") && ingressCidrs.length === 0) t.problems.add(t.keyPath("ingressCidrs"), [], "a non-empty list of IPv4 CIDRs allowed to reach the test listener");
-    if (!t.has("ingressCidrs")) t.problems.add(t.keyPath("ingressCidrs"), undefined, "a non-empty list of IPv4 CIDRs allowed to reach the test listener (required: the test listener serves the unreleased revision)");
+    const port = t.integer("port", {
+      default: 8443,
+      min: 1,
+      max: 65535,
+      allowed: "a listener port from 1 to 65535, other than 80 and 443 (the production listeners)",
+    });
+    if (port === 80 || port === 443)
+      t.problems.add(t.keyPath("port"), port, "a port other than 80 and 443 (the production listeners)");
+    const ingressCidrs = t.stringList("ingressCidrs", {
+      default: [],
+      minItems: 1,
+      allowed: "a non-empty list of IPv4 CIDRs allowed to reach the test listener (e.g. your VPN's)",
+    });
+    if (t.has("ingressCidrs") && ingressCidrs.length === 0)
+      t.problems.add(
+        t.keyPath("ingressCidrs"),
+        [],
+        "a non-empty list of IPv4 CIDRs allowed to reach the test listener",
+      );
+    if (!t.has("ingressCidrs"))
+      t.problems.add(
+        t.keyPath("ingressCidrs"),
+        undefined,
+        "a non-empty list of IPv4 CIDRs allowed to reach the test listener (required: the test listener serves the unreleased revision)",
+      );
     for (const cidr of ingressCidrs) {
-      if (!parseIpv4Cidr(cidr)) t.problems.add(t.keyPath("ingressCidrs"), cidr, "IPv4 CIDRs such as 203.0.113.0/24 (network address, prefix 0-32)");
-      else if (cidr.endsWith("/0")) t.problems.add(t.keyPath("ingressCidrs"), cidr, "CIDRs narrower than /0: the test listener serves a revision before it is released");
+      if (!parseIpv4Cidr(cidr))
+        t.problems.add(
+          t.keyPath("ingressCidrs"),
+          cidr,
+          "IPv4 CIDRs such as 203.0.113.0/24 (network address, prefix 0-32)",
+        );
+      else if (cidr.endsWith("/0"))
+        t.problems.add(
+          t.keyPath("ingressCidrs"),
+          cidr,
+          "CIDRs narrower than /0: the test listener serves a revision before it is released",
+        );
     }
     t.done();
     testListener = { port, ingressCidrs };
   } else if (!shifting) inapplicable("testListener", "a rolling deployment has no test traffic");
 
   const switchingFromRolling = d.boolean("switchingFromRolling", false);
-  if (switchingFromRolling && !shifting) p.add(d.keyPath("switchingFromRolling"), true, "unset or false: it applies only to the update that moves a service to canary, linear or blueGreen");
+  if (switchingFromRolling && !shifting)
+    p.add(
+      d.keyPath("switchingFromRolling"),
+      true,
+      "unset or false: it applies only to the update that moves a service to canary, linear or blueGreen",
+    );
   return { strategy, bakeTimeMinutes, canary, linear, testListener, switchingFromRolling };
 }
 
@@ -429,14 +573,24 @@ function readRoute(r: ConfigSection): ServiceRoute {
   const values = [...pathPatterns, ...hostHeaders];
   const wildcards = values.reduce((n, v) => n + (v.match(/[*?]/g)?.length ?? 0), 0);
   if (values.length > ROUTE_CONDITION_VALUES || wildcards > ROUTE_CONDITION_WILDCARDS) {
-    r.problems.add(r.path, { pathPatterns, hostHeaders }, `at most ${ROUTE_CONDITION_VALUES} path patterns and host headers together, with at most ${ROUTE_CONDITION_WILDCARDS} wildcards (* ?) in all (ALB: condition values and wildcards per rule)`);
+    r.problems.add(
+      r.path,
+      { pathPatterns, hostHeaders },
+      `at most ${ROUTE_CONDITION_VALUES} path patterns and host headers together, with at most ${ROUTE_CONDITION_WILDCARDS} wildcards (* ?) in all (ALB: condition values and wildcards per rule)`,
+    );
   }
-  for (const p of pathPatterns.filter((v) => v.length > 128)) r.problems.add(r.keyPath("pathPatterns"), p, "path patterns of at most 128 characters (ALB rule condition value)");
+  for (const p of pathPatterns.filter((v) => v.length > 128))
+    r.problems.add(r.keyPath("pathPatterns"), p, "path patterns of at most 128 characters (ALB rule condition value)");
   if (!isDefault && pathPatterns.length === 0 && hostHeaders.length === 0) {
     r.problems.add(r.path, r.value("default"), "`default: true`, or at least one of pathPatterns / hostHeaders");
   }
   const priority = r.integer("priority", { default: 100, min: 1, max: 50000 });
-  return { isDefault, pathPatterns: [...pathPatterns].sort(), hostHeaders: [...hostHeaders].map((h) => h.toLowerCase()).sort(), priority };
+  return {
+    isDefault,
+    pathPatterns: [...pathPatterns].sort(),
+    hostHeaders: [...hostHeaders].map((h) => h.toLowerCase()).sort(),
+    priority,
+  };
 }
 
 /** Rules across services: one default route at most, no two identical rule conditions, unique rule priorities. */
@@ -445,20 +599,39 @@ function checkRoutes(services: ServiceSettings[], servicesKey: string, problems:
   const defaults = routed.filter((s) => s.route!.isDefault);
   if (defaults.length > 1) {
     for (const s of defaults.slice(1)) {
-      problems.add(`${servicesKey}.${s.name}.route.default`, true, `false: ${defaults[0]!.name} already claims the default route`);
+      problems.add(
+        `${servicesKey}.${s.name}.route.default`,
+        true,
+        `false: ${defaults[0]!.name} already claims the default route`,
+      );
     }
   }
   // ALB quotas: at most 100 rules per load balancer (not counting default rules) and 100 target groups per load balancer.
   // A traffic-shifting service has two target groups; a default route that shifts traffic gets its own `/*` rule.
-  const ruled = routed.filter((s) => s.route!.pathPatterns.length > 0 || s.route!.hostHeaders.length > 0 || shiftsTraffic(s.deployment));
+  const ruled = routed.filter(
+    (s) => s.route!.pathPatterns.length > 0 || s.route!.hostHeaders.length > 0 || shiftsTraffic(s.deployment),
+  );
   const targetGroups = routed.reduce((n, s) => n + (shiftsTraffic(s.deployment) ? 2 : 1), 0);
   if (ruled.length > MAX_LISTENER_RULES || targetGroups > MAX_TARGET_GROUPS) {
-    problems.add(servicesKey, routed.map((s) => s.name), `at most ${MAX_TARGET_GROUPS} routed services and target groups in all (two per canary, linear or blueGreen service), at most ${MAX_LISTENER_RULES} listener rules (one per route with conditions, and per default route that shifts traffic) (ALB: target groups and rules per load balancer)`);
+    problems.add(
+      servicesKey,
+      routed.map((s) => s.name),
+      `at most ${MAX_TARGET_GROUPS} routed services and target groups in all (two per canary, linear or blueGreen service), at most ${MAX_LISTENER_RULES} listener rules (one per route with conditions, and per default route that shifts traffic) (ALB: target groups and rules per load balancer)`,
+    );
   }
   const shiftingDefault = routed.find((s) => s.route!.isDefault && shiftsTraffic(s.deployment));
   if (shiftingDefault) {
-    for (const s of routed.filter((x) => x !== shiftingDefault && x.route!.priority === DEFAULT_ROUTE_RULE_PRIORITY && (x.route!.pathPatterns.length > 0 || x.route!.hostHeaders.length > 0))) {
-      problems.add(`${servicesKey}.${s.name}.route.priority`, DEFAULT_ROUTE_RULE_PRIORITY, `a priority below ${DEFAULT_ROUTE_RULE_PRIORITY}: ${shiftingDefault.name}'s default route shifts traffic (${shiftingDefault.deployment.strategy}), so its production listener rule (/*) takes priority ${DEFAULT_ROUTE_RULE_PRIORITY}`);
+    for (const s of routed.filter(
+      (x) =>
+        x !== shiftingDefault &&
+        x.route!.priority === DEFAULT_ROUTE_RULE_PRIORITY &&
+        (x.route!.pathPatterns.length > 0 || x.route!.hostHeaders.length > 0),
+    )) {
+      problems.add(
+        `${servicesKey}.${s.name}.route.priority`,
+        DEFAULT_ROUTE_RULE_PRIORITY,
+        `a priority below ${DEFAULT_ROUTE_RULE_PRIORITY}: ${shiftingDefault.name}'s default route shifts traffic (${shiftingDefault.deployment.strategy}), so its production listener rule (/*) takes priority ${DEFAULT_ROUTE_RULE_PRIORITY}`,
+      );
     }
   }
   const testPorts = new Map<number, string>();
@@ -466,7 +639,12 @@ function checkRoutes(services: ServiceSettings[], servicesKey: string, problems:
     const port = s.deployment.testListener?.port;
     if (port === undefined) continue;
     const other = testPorts.get(port);
-    if (other) problems.add(`${servicesKey}.${s.name}.deployment.testListener.port`, port, `a port not used by ${other}'s test listener (one listener per port)`);
+    if (other)
+      problems.add(
+        `${servicesKey}.${s.name}.deployment.testListener.port`,
+        port,
+        `a port not used by ${other}'s test listener (one listener per port)`,
+      );
     else testPorts.set(port, s.name);
   }
   const conditions = new Map<string, string>();
@@ -477,11 +655,19 @@ function checkRoutes(services: ServiceSettings[], servicesKey: string, problems:
     const condition = JSON.stringify([r.pathPatterns, r.hostHeaders]);
     const sameCondition = conditions.get(condition);
     if (sameCondition) {
-      problems.add(`${servicesKey}.${s.name}.route`, { pathPatterns: r.pathPatterns, hostHeaders: r.hostHeaders }, `a route different from ${sameCondition}'s (same path patterns and host headers)`);
+      problems.add(
+        `${servicesKey}.${s.name}.route`,
+        { pathPatterns: r.pathPatterns, hostHeaders: r.hostHeaders },
+        `a route different from ${sameCondition}'s (same path patterns and host headers)`,
+      );
     } else conditions.set(condition, s.name);
     const samePriority = priorities.get(r.priority);
     if (samePriority) {
-      problems.add(`${servicesKey}.${s.name}.route.priority`, r.priority, `a priority not used by ${samePriority} (listener rule priorities are unique)`);
+      problems.add(
+        `${servicesKey}.${s.name}.route.priority`,
+        r.priority,
+        `a priority not used by ${samePriority} (listener rule priorities are unique)`,
+      );
     } else priorities.set(r.priority, s.name);
   }
 }

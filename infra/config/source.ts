@@ -67,7 +67,11 @@ export function releaseTagAmong(tags: readonly string[]): string | undefined {
  * Reads `berth:imageSha` / `berth:releaseTag`, else the git state (lazily: a CI run that passes the SHA never
  * shells out to git). A SHA from config is trusted as a clean checkout of that commit (CI checks out exactly it).
  */
-export function readSourceRevision(berth: ConfigSection, environment: Environment, git: () => GitState): SourceRevision {
+export function readSourceRevision(
+  berth: ConfigSection,
+  environment: Environment,
+  git: () => GitState,
+): SourceRevision {
   const configSha = berth.string("imageSha", { pattern: SHA_PATTERN, allowed: SHA_ALLOWED });
   const configRelease = berth.string("releaseTag", { pattern: RELEASE_TAG_PATTERN, allowed: RELEASE_ALLOWED });
   if (berth.has("imageSha")) {

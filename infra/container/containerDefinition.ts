@@ -12,9 +12,15 @@ import { sortedEntries, type ContainerSpec, type WritablePath } from "./containe
 /** An image pinned by digest: what ECS must run (a tag can move, a digest cannot). */
 export const DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
-export function renderContainerDefinition(spec: ContainerSpec, logGroupName: string, region: string): aws.ecs.ContainerDefinition {
+export function renderContainerDefinition(
+  spec: ContainerSpec,
+  logGroupName: string,
+  region: string,
+): aws.ecs.ContainerDefinition {
   if (!DIGEST_REF.test(spec.image)) {
-    throw new Error(`container ${spec.name}: image ${JSON.stringify(spec.image)} is not pinned by digest (<repository>@sha256:<64 hex>)`);
+    throw new Error(
+      `container ${spec.name}: image ${JSON.stringify(spec.image)} is not pinned by digest (<repository>@sha256:<64 hex>)`,
+    );
   }
   const logOptions: Record<string, string> = {
     "awslogs-group": logGroupName,

@@ -43,7 +43,13 @@ export interface ContainerSpec {
   user?: string;
   readonlyRootFilesystem: boolean;
   writablePaths: WritablePath[];
-  healthCheck: { command: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
+  healthCheck: {
+    command: string[];
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    retries: number;
+    startPeriodSeconds: number;
+  };
   logs: {
     /** CloudWatch retention (days). */
     retentionDays: number;

@@ -26,7 +26,13 @@ import type { Settings } from "../config";
 import type { DeliverySettings, GithubPlanFacts, Reviewer } from "../config/delivery";
 import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "../config/delivery";
 import { ghcrImageName } from "../registries/image";
-import { actionsOf, DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, passRoleServices, serviceLinkedRoleServices } from "./deployPermissions";
+import {
+  actionsOf,
+  DEPLOY_PERMISSIONS,
+  INVOKE_PERMISSIONS,
+  passRoleServices,
+  serviceLinkedRoleServices,
+} from "./deployPermissions";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
@@ -59,7 +65,10 @@ export interface DeliveryRoleNames {
 }
 
 export function deliveryRoleNames(settings: Pick<Settings, "project" | "stack">): DeliveryRoleNames {
-  return { deploy: `${settings.project}-${settings.stack}-github-deploy`, preview: `${settings.project}-${settings.stack}-github-preview` };
+  return {
+    deploy: `${settings.project}-${settings.stack}-github-deploy`,
+    preview: `${settings.project}-${settings.stack}-github-preview`,
+  };
 }
 
 /** Trust policy of a CI role: only GitHub's OIDC provider, only this audience, only this exact subject. */
@@ -107,15 +116,42 @@ export const FORBIDDEN_MANAGED_POLICIES = [
 ];
 
 /** Every IAM write, denied on the delivery identity (`iam:Set*`: SetDefaultPolicyVersion of its managed policies). */
-const IAM_WRITE = ["iam:Create*", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Add*", "iam:Remove*", "iam:Set*", "iam:PassRole"];
+const IAM_WRITE = [
+  "iam:Create*",
+  "iam:Delete*",
+  "iam:Update*",
+  "iam:Put*",
+  "iam:Attach*",
+  "iam:Detach*",
+  "iam:Tag*",
+  "iam:Untag*",
+  "iam:Add*",
+  "iam:Remove*",
+  "iam:Set*",
+  "iam:PassRole",
+];
 
 /** ECR actions on the registry (not on a repository): no repository ARN to scope them to. */
 const ECR_REGISTRY_ACTIONS = new Set([
-  "ecr:DescribeRegistry", "ecr:PutReplicationConfiguration", "ecr:GetRegistryPolicy", "ecr:PutRegistryPolicy", "ecr:DeleteRegistryPolicy",
-  "ecr:GetRegistryScanningConfiguration", "ecr:PutRegistryScanningConfiguration",
+  "ecr:DescribeRegistry",
+  "ecr:PutReplicationConfiguration",
+  "ecr:GetRegistryPolicy",
+  "ecr:PutRegistryPolicy",
+  "ecr:DeleteRegistryPolicy",
+  "ecr:GetRegistryScanningConfiguration",
+  "ecr:PutRegistryScanningConfiguration",
 ]);
 /** Statements (by Sid) in which an action of the table is granted; Resource and Condition are the statement's. */
-type DeployStatement = "EcrLogin" | "EcrRepository" | "EcrPush" | "InThisRegion" | "LogGroups" | "LogGroupsList" | "Buckets" | "TaskRoles" | "ReadDeliveryIdentity";
+type DeployStatement =
+  | "EcrLogin"
+  | "EcrRepository"
+  | "EcrPush"
+  | "InThisRegion"
+  | "LogGroups"
+  | "LogGroupsList"
+  | "Buckets"
+  | "TaskRoles"
+  | "ReadDeliveryIdentity";
 
 /** Where a table action is granted: scoped to the project's resources where their names are known, else to the region. */
 export function deployStatementOf(action: string, pushOnly: boolean): DeployStatement {
@@ -123,10 +159,25 @@ export function deployStatementOf(action: string, pushOnly: boolean): DeployStat
   if (action === "ecr:GetAuthorizationToken") return "EcrLogin";
   // Actions held only to the region (resources with generated names and ids, registry-level ECR settings): one
   // region-held statement per managed policy.
-  if (service === "ecr") return ECR_REGISTRY_ACTIONS.has(action) ? "InThisRegion" : pushOnly ? "EcrPush" : "EcrRepository";
-  if (["inspector2", "ec2", "kms", "ecs", "elasticloadbalancing", "application-autoscaling", "cloudwatch", "events", "sns"].includes(service)) return "InThisRegion";
+  if (service === "ecr")
+    return ECR_REGISTRY_ACTIONS.has(action) ? "InThisRegion" : pushOnly ? "EcrPush" : "EcrRepository";
+  if (
+    [
+      "inspector2",
+      "ec2",
+      "kms",
+      "ecs",
+      "elasticloadbalancing",
+      "application-autoscaling",
+      "cloudwatch",
+      "events",
+      "sns",
+    ].includes(service)
+  )
+    return "InThisRegion";
   // Log resource policies are account-level (no log-group resource): with the listing actions, on `*`.
-  if (service === "logs") return name === "DescribeLogGroups" || /ResourcePolic(y|ies)$/.test(name) ? "LogGroupsList" : "LogGroups";
+  if (service === "logs")
+    return name === "DescribeLogGroups" || /ResourcePolic(y|ies)$/.test(name) ? "LogGroupsList" : "LogGroups";
   if (service === "s3") return "Buckets";
   if (action === "iam:GetOpenIDConnectProvider") return "ReadDeliveryIdentity";
   if (service === "iam") return "TaskRoles";
@@ -153,8 +204,11 @@ export type DeployPolicyGroup = keyof typeof DEPLOY_POLICY_GROUPS;
 
 export function deployPolicyGroupOf(action: string): DeployPolicyGroup {
   const service = action.split(":")[0]!;
-  const group = (Object.keys(DEPLOY_POLICY_GROUPS) as DeployPolicyGroup[]).find((g) => (DEPLOY_POLICY_GROUPS[g] as readonly string[]).includes(service));
-  if (!group) throw new Error(`deploy policy: no managed policy for ${action} (add ${service} to DEPLOY_POLICY_GROUPS)`);
+  const group = (Object.keys(DEPLOY_POLICY_GROUPS) as DeployPolicyGroup[]).find((g) =>
+    (DEPLOY_POLICY_GROUPS[g] as readonly string[]).includes(service),
+  );
+  if (!group)
+    throw new Error(`deploy policy: no managed policy for ${action} (add ${service} to DEPLOY_POLICY_GROUPS)`);
   return group;
 }
 
@@ -169,7 +223,11 @@ export function deployManagedPolicyArns(accountId: string, deployRoleName: strin
 }
 
 /** PassRole statements, one per receiving service (ECS tasks, ECS for load balancers, VPC flow logs). */
-const PASS_ROLE_SIDS: Record<string, string> = { "ecs-tasks.amazonaws.com": "PassRolesToEcsTasksOnly", "ecs.amazonaws.com": "PassRolesToEcsOnly", "vpc-flow-logs.amazonaws.com": "PassRolesToFlowLogsOnly" };
+const PASS_ROLE_SIDS: Record<string, string> = {
+  "ecs-tasks.amazonaws.com": "PassRolesToEcsTasksOnly",
+  "ecs.amazonaws.com": "PassRolesToEcsOnly",
+  "vpc-flow-logs.amazonaws.com": "PassRolesToFlowLogsOnly",
+};
 
 /**
  * The roles the program passes, by receiving service, from the names the program gives them:
@@ -181,7 +239,10 @@ const PASS_ROLE_SIDS: Record<string, string> = { "ecs-tasks.amazonaws.com": "Pas
  *   characters (Pulumi's auto-name; IAM matches `?` to one character).
  * tests/delivery/deployPermissions.test.ts checks every role the staging and prod programs pass against these.
  */
-export function passedRoleArns(settings: Pick<Settings, "project" | "stack">, accountId: string): Record<string, string[]> {
+export function passedRoleArns(
+  settings: Pick<Settings, "project" | "stack">,
+  accountId: string,
+): Record<string, string[]> {
   const role = (name: string) => `arn:aws:iam::${accountId}:role/${name}`;
   const prefix = `${settings.project}-${settings.stack}`;
   return {
@@ -223,14 +284,20 @@ export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
   }
   for (const invoke of Object.values(INVOKE_PERMISSIONS)) for (const action of invoke.actions) grant(action, false);
   // Refresh of the delivery identity: its roles are read like any role (every write on them is denied below).
-  for (const action of ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"]) granted.get("iam")?.get("ReadDeliveryIdentity")?.add(action);
+  for (const action of ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"])
+    granted.get("iam")?.get("ReadDeliveryIdentity")?.add(action);
 
   const scope: Record<DeployStatement, Pick<aws.iam.PolicyStatement, "Resource" | "Condition">> = {
     EcrLogin: { Resource: "*" },
     EcrRepository: { Resource: p.ecrRepositoryArns },
     EcrPush: { Resource: p.ecrRepositoryArns },
     InThisRegion: { Resource: "*", Condition: inRegion },
-    LogGroups: { Resource: [`arn:aws:logs:${p.region}:${p.accountId}:log-group:*`, `arn:aws:logs:${p.region}:${p.accountId}:log-group:*:*`] },
+    LogGroups: {
+      Resource: [
+        `arn:aws:logs:${p.region}:${p.accountId}:log-group:*`,
+        `arn:aws:logs:${p.region}:${p.accountId}:log-group:*:*`,
+      ],
+    },
     LogGroupsList: { Resource: "*" },
     // Bucket configuration only (the load balancer's access-log bucket): the table has no object action.
     Buckets: { Resource: "arn:aws:s3:::*" },
@@ -245,7 +312,12 @@ export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
         .filter((sid) => granted.get(group)!.get(sid)?.size)
         .map((sid) => {
           const actions = [...granted.get(group)!.get(sid)!].sort();
-          return { Sid: sid, Effect: "Allow", Action: actions.length === 1 ? actions[0]! : actions, ...scope[sid] } as aws.iam.PolicyStatement;
+          return {
+            Sid: sid,
+            Effect: "Allow",
+            Action: actions.length === 1 ? actions[0]! : actions,
+            ...scope[sid],
+          } as aws.iam.PolicyStatement;
         });
       if (group === "iam") {
         for (const service of passRoleServices()) {
@@ -253,9 +325,21 @@ export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
           const roles = p.passedRoleArns[service];
           if (!sid) throw new Error(`deploy policy: no PassRole statement name for ${service}`);
           if (!roles?.length) throw new Error(`deploy policy: no role ARNs given for PassRole to ${service}`);
-          statements.push({ Sid: sid, Effect: "Allow", Action: "iam:PassRole", Resource: roles, Condition: { StringEquals: { "iam:PassedToService": service } } });
+          statements.push({
+            Sid: sid,
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: roles,
+            Condition: { StringEquals: { "iam:PassedToService": service } },
+          });
         }
-        statements.push({ Sid: "ServiceLinkedRoles", Effect: "Allow", Action: "iam:CreateServiceLinkedRole", Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": serviceLinkedRoleServices() } } });
+        statements.push({
+          Sid: "ServiceLinkedRoles",
+          Effect: "Allow",
+          Action: "iam:CreateServiceLinkedRole",
+          Resource: "*",
+          Condition: { StringEquals: { "iam:AWSServiceName": serviceLinkedRoleServices() } },
+        });
       }
       return { group, document: { Version: "2012-10-17", Statement: statements } as aws.iam.PolicyDocument };
     });
@@ -263,7 +347,12 @@ export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
     Version: "2012-10-17",
     Statement: [
       { Sid: "NeverModifyDeliveryIdentity", Effect: "Deny", Action: IAM_WRITE, Resource: p.protectedArns },
-      { Sid: "NoLongLivedCredentials", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"], Resource: "*" },
+      {
+        Sid: "NoLongLivedCredentials",
+        Effect: "Deny",
+        Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"],
+        Resource: "*",
+      },
       {
         Sid: "NoAdministratorPolicies",
         Effect: "Deny",
@@ -301,7 +390,10 @@ export const PREVIEW_DENIED_ACTIONS = [
 ];
 
 export function renderPreviewDenyPolicy(): aws.iam.PolicyDocument {
-  return { Version: "2012-10-17", Statement: [{ Sid: "NoDataOrSecretReads", Effect: "Deny", Action: PREVIEW_DENIED_ACTIONS, Resource: "*" }] };
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "NoDataOrSecretReads", Effect: "Deny", Action: PREVIEW_DENIED_ACTIONS, Resource: "*" }],
+  };
 }
 
 /** GCP: only tokens minted for this repository are accepted by the pool provider. */
@@ -354,7 +446,10 @@ export interface DeliveryVariableValues {
 }
 
 /** GitHub Actions variables: environment-scoped for the deploy job, repository-scoped (prefixed) for the preview job. */
-export function renderDeliveryVariables(v: DeliveryVariableValues): { environment: Record<string, string>; repository: Record<string, string> } {
+export function renderDeliveryVariables(v: DeliveryVariableValues): {
+  environment: Record<string, string>;
+  repository: Record<string, string>;
+} {
   const environment: Record<string, string> = {
     AWS_ROLE_ARN: v.awsRoleArn,
     AWS_REGION: v.awsRegion,
@@ -438,24 +533,35 @@ export class Delivery extends pulumi.ComponentResource {
     super("berth:delivery:Delivery", name, {}, opts);
     const { settings } = args;
     const d = settings.delivery;
-    if (!settings.aws || !settings.gcp || !d) throw new Error("Delivery: needs an aws stack with berth:delivery settings");
+    if (!settings.aws || !settings.gcp || !d)
+      throw new Error("Delivery: needs an aws stack with berth:delivery settings");
     const repo: GithubRepository = settings.github;
     const accountId = settings.aws.accountId;
     const region = settings.aws.region;
     const names = deliveryRoleNames(settings);
     const pushesImages = !settings.promotion;
-    const ghcrImage = pushesImages && settings.ghcr?.enabled ? ghcrImageName(repo.owner, settings.image.name) : undefined;
+    const ghcrImage =
+      pushesImages && settings.ghcr?.enabled ? ghcrImageName(repo.owner, settings.image.name) : undefined;
 
     // --- AWS ---------------------------------------------------------------------------------------------
     const oidcArn = githubOidcProviderArn(accountId);
     if (d.createOidcProvider) {
-      const provider = new aws.iam.OpenIdConnectProvider(`${name}-github-oidc`, { url: GITHUB_OIDC_URL, clientIdLists: [AWS_STS_AUDIENCE] }, { parent: this });
+      const provider = new aws.iam.OpenIdConnectProvider(
+        `${name}-github-oidc`,
+        { url: GITHUB_OIDC_URL, clientIdLists: [AWS_STS_AUDIENCE] },
+        { parent: this },
+      );
       this.oidcProviderArn = provider.arn;
     } else {
       this.oidcProviderArn = pulumi.output(oidcArn);
     }
     const roleArn = (roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`;
-    const protectedArns = [roleArn(names.deploy), roleArn(names.preview), oidcArn, deployManagedPolicyArns(accountId, names.deploy)];
+    const protectedArns = [
+      roleArn(names.deploy),
+      roleArn(names.preview),
+      oidcArn,
+      deployManagedPolicyArns(accountId, names.deploy),
+    ];
 
     this.deployRole = new aws.iam.Role(
       `${name}-deploy`,
@@ -464,18 +570,41 @@ export class Delivery extends pulumi.ComponentResource {
         description: `GitHub Actions deploy of ${settings.stack} (environment ${d.githubEnvironment} of ${repo.owner}/${repo.repository} only)`,
         maxSessionDuration: d.maxSessionSeconds,
         assumeRolePolicy: this.oidcProviderArn.apply((arn) =>
-          JSON.stringify(renderGithubTrustPolicy({ oidcProviderArn: arn, subject: githubSubject(repo, { environment: d.githubEnvironment }) })),
+          JSON.stringify(
+            renderGithubTrustPolicy({
+              oidcProviderArn: arn,
+              subject: githubSubject(repo, { environment: d.githubEnvironment }),
+            }),
+          ),
         ),
       },
       { parent: this },
     );
-    const deployPolicies = pulumi
-      .all(args.ecrRepositoryArns)
-      .apply((ecrRepositoryArns) => renderDeployPolicies({ accountId, region, ecrRepositoryArns, pushesImages, protectedArns, passedRoleArns: passedRoleArns(settings, accountId) }));
+    const deployPolicies = pulumi.all(args.ecrRepositoryArns).apply((ecrRepositoryArns) =>
+      renderDeployPolicies({
+        accountId,
+        region,
+        ecrRepositoryArns,
+        pushesImages,
+        protectedArns,
+        passedRoleArns: passedRoleArns(settings, accountId),
+      }),
+    );
     // The denies inline; the allows in one customer-managed policy per group of services (IAM's size quotas).
-    new aws.iam.RolePolicy(`${name}-deploy`, { role: this.deployRole.name, policy: deployPolicies.apply((p) => JSON.stringify(p.inline)) }, { parent: this });
+    new aws.iam.RolePolicy(
+      `${name}-deploy`,
+      { role: this.deployRole.name, policy: deployPolicies.apply((p) => JSON.stringify(p.inline)) },
+      { parent: this },
+    );
     // The groups do not depend on the repository ARNs: known now, one resource each.
-    const groups = renderDeployPolicies({ accountId, region, ecrRepositoryArns: [], pushesImages, protectedArns, passedRoleArns: passedRoleArns(settings, accountId) }).managed.map((m) => m.group);
+    const groups = renderDeployPolicies({
+      accountId,
+      region,
+      ecrRepositoryArns: [],
+      pushesImages,
+      protectedArns,
+      passedRoleArns: passedRoleArns(settings, accountId),
+    }).managed.map((m) => m.group);
     for (const group of groups) {
       const policy = new aws.iam.Policy(
         `${name}-deploy-${group}`,
@@ -486,7 +615,11 @@ export class Delivery extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.iam.RolePolicyAttachment(`${name}-deploy-${group}`, { role: this.deployRole.name, policyArn: policy.arn }, { parent: this });
+      new aws.iam.RolePolicyAttachment(
+        `${name}-deploy-${group}`,
+        { role: this.deployRole.name, policyArn: policy.arn },
+        { parent: this },
+      );
     }
 
     if (d.previewRole) {
@@ -497,21 +630,39 @@ export class Delivery extends pulumi.ComponentResource {
           description: `GitHub Actions pull request preview of ${settings.stack} (read-only)`,
           maxSessionDuration: 3600,
           assumeRolePolicy: this.oidcProviderArn.apply((arn) =>
-            JSON.stringify(renderGithubTrustPolicy({ oidcProviderArn: arn, subject: githubSubject(repo, { pullRequest: true }) })),
+            JSON.stringify(
+              renderGithubTrustPolicy({ oidcProviderArn: arn, subject: githubSubject(repo, { pullRequest: true }) }),
+            ),
           ),
         },
         { parent: this },
       );
-      new aws.iam.RolePolicyAttachment(`${name}-preview-read-only`, { role: this.previewRole.name, policyArn: READ_ONLY_ACCESS_ARN }, { parent: this });
-      new aws.iam.RolePolicy(`${name}-preview-deny`, { role: this.previewRole.name, policy: JSON.stringify(renderPreviewDenyPolicy()) }, { parent: this });
+      new aws.iam.RolePolicyAttachment(
+        `${name}-preview-read-only`,
+        { role: this.previewRole.name, policyArn: READ_ONLY_ACCESS_ARN },
+        { parent: this },
+      );
+      new aws.iam.RolePolicy(
+        `${name}-preview-deny`,
+        { role: this.previewRole.name, policy: JSON.stringify(renderPreviewDenyPolicy()) },
+        { parent: this },
+      );
     }
 
     // --- GCP ---------------------------------------------------------------------------------------------
-    const gcpOpts: pulumi.CustomResourceOptions = { parent: this, ...(args.gcpProvider ? { provider: args.gcpProvider } : {}) };
+    const gcpOpts: pulumi.CustomResourceOptions = {
+      parent: this,
+      ...(args.gcpProvider ? { provider: args.gcpProvider } : {}),
+    };
     const project = settings.gcp.project;
     const pool = new gcp.iam.WorkloadIdentityPool(
       `${name}-pool`,
-      { project, workloadIdentityPoolId: d.workloadIdentityPoolId, displayName: "GitHub Actions", description: `GitHub Actions of ${repo.owner}/${repo.repository}` },
+      {
+        project,
+        workloadIdentityPoolId: d.workloadIdentityPoolId,
+        displayName: "GitHub Actions",
+        description: `GitHub Actions of ${repo.owner}/${repo.repository}`,
+      },
       gcpOpts,
     );
     this.workloadIdentityProvider = new gcp.iam.WorkloadIdentityPoolProvider(
@@ -529,12 +680,20 @@ export class Delivery extends pulumi.ComponentResource {
     );
     this.serviceAccount = new gcp.serviceaccount.Account(
       `${name}-deployer`,
-      { project, accountId: `${settings.project}-${settings.stack}-deploy`.slice(0, 30), displayName: `GitHub Actions deploy of ${settings.stack}` },
+      {
+        project,
+        accountId: `${settings.project}-${settings.stack}-deploy`.slice(0, 30),
+        displayName: `GitHub Actions deploy of ${settings.stack}`,
+      },
       gcpOpts,
     );
     this.previewServiceAccount = new gcp.serviceaccount.Account(
       `${name}-previewer`,
-      { project, accountId: `${settings.project}-${settings.stack}-preview`.slice(0, 30), displayName: `GitHub Actions preview of ${settings.stack} (read-only)` },
+      {
+        project,
+        accountId: `${settings.project}-${settings.stack}-preview`.slice(0, 30),
+        displayName: `GitHub Actions preview of ${settings.stack} (read-only)`,
+      },
       gcpOpts,
     );
     new gcp.serviceaccount.IAMMember(
@@ -542,7 +701,9 @@ export class Delivery extends pulumi.ComponentResource {
       {
         serviceAccountId: this.serviceAccount.name,
         role: "roles/iam.workloadIdentityUser",
-        member: pool.name.apply((poolName) => workloadIdentityPrincipal(poolName, githubSubject(repo, { environment: d.githubEnvironment }))),
+        member: pool.name.apply((poolName) =>
+          workloadIdentityPrincipal(poolName, githubSubject(repo, { environment: d.githubEnvironment })),
+        ),
       },
       gcpOpts,
     );
@@ -570,7 +731,13 @@ export class Delivery extends pulumi.ComponentResource {
       );
       new gcp.artifactregistry.RepositoryIamMember(
         `${name}-previewer-registry`,
-        { project: ar.project, location: ar.location, repository: ar.repository, role: "roles/artifactregistry.reader", member: this.previewServiceAccount.member },
+        {
+          project: ar.project,
+          location: ar.location,
+          repository: ar.repository,
+          role: "roles/artifactregistry.reader",
+          member: this.previewServiceAccount.member,
+        },
         gcpOpts,
       );
     }
@@ -581,16 +748,17 @@ export class Delivery extends pulumi.ComponentResource {
     // Required reviewers need a public repository or GitHub Enterprise (reviewersPlanProblem): asked of GitHub
     // first; a refusal fails the environment's registration (its reviewers never resolve), naming the setting.
     const reviewerNames = d.requiredReviewers.map((r) => reviewerName(r, repo.owner));
-    const reviewers = d.requiredReviewers.length === 0
-      ? pulumi.output(renderReviewers([]))
-      : pulumi.output(githubPlanFacts(repo, { parent: this, provider: githubProvider })).apply((facts) => {
-          const problem = reviewersPlanProblem(facts, reviewerNames, settings.environment);
-          if (problem) {
-            pulumi.log.error(problem, this);
-            throw new Error(problem);
-          }
-          return renderReviewers(d.requiredReviewers);
-        });
+    const reviewers =
+      d.requiredReviewers.length === 0
+        ? pulumi.output(renderReviewers([]))
+        : pulumi.output(githubPlanFacts(repo, { parent: this, provider: githubProvider })).apply((facts) => {
+            const problem = reviewersPlanProblem(facts, reviewerNames, settings.environment);
+            if (problem) {
+              pulumi.log.error(problem, this);
+              throw new Error(problem);
+            }
+            return renderReviewers(d.requiredReviewers);
+          });
     this.environment = new github.RepositoryEnvironment(
       `${name}-environment`,
       {
@@ -625,21 +793,51 @@ export class Delivery extends pulumi.ComponentResource {
         args.ecrRepositoryUrl,
         args.artifactRegistry?.url,
       ])
-      .apply(([awsRoleArn, previewRoleArn, workloadIdentityProvider, serviceAccount, previewServiceAccount, ecrRepositoryUrl, artifactRegistryUrl]) =>
-        renderDeliveryVariables({
-          awsRoleArn, previewRoleArn, awsRegion: region, workloadIdentityProvider, serviceAccount, previewServiceAccount, ecrRepositoryUrl, artifactRegistryUrl, ghcrImage,
-          stack: settings.stack,
-        }),
+      .apply(
+        ([
+          awsRoleArn,
+          previewRoleArn,
+          workloadIdentityProvider,
+          serviceAccount,
+          previewServiceAccount,
+          ecrRepositoryUrl,
+          artifactRegistryUrl,
+        ]) =>
+          renderDeliveryVariables({
+            awsRoleArn,
+            previewRoleArn,
+            awsRegion: region,
+            workloadIdentityProvider,
+            serviceAccount,
+            previewServiceAccount,
+            ecrRepositoryUrl,
+            artifactRegistryUrl,
+            ghcrImage,
+            stack: settings.stack,
+          }),
       );
     // Variable names are known without the values: one resource per name, registered now.
     const names0 = renderDeliveryVariables({
-      awsRoleArn: "", previewRoleArn: d.previewRole ? "" : undefined, awsRegion: region, workloadIdentityProvider: "", serviceAccount: "",
-      previewServiceAccount: "", ecrRepositoryUrl: "", artifactRegistryUrl: args.artifactRegistry ? "" : undefined, ghcrImage, stack: settings.stack,
+      awsRoleArn: "",
+      previewRoleArn: d.previewRole ? "" : undefined,
+      awsRegion: region,
+      workloadIdentityProvider: "",
+      serviceAccount: "",
+      previewServiceAccount: "",
+      ecrRepositoryUrl: "",
+      artifactRegistryUrl: args.artifactRegistry ? "" : undefined,
+      ghcrImage,
+      stack: settings.stack,
     });
     for (const variableName of Object.keys(names0.environment)) {
       new github.ActionsEnvironmentVariable(
         `${name}-env-${variableName.toLowerCase()}`,
-        { repository: repo.repository, environment: this.environment.environment, variableName, value: variables.apply((v) => v.environment[variableName]) },
+        {
+          repository: repo.repository,
+          environment: this.environment.environment,
+          variableName,
+          value: variables.apply((v) => v.environment[variableName]),
+        },
         ghOpts,
       );
     }
@@ -652,7 +850,11 @@ export class Delivery extends pulumi.ComponentResource {
     }
 
     if (d.manageRepositoryRuleset) {
-      this.ruleset = new github.RepositoryRuleset(`${name}-deploy-branch`, { repository: repo.repository, ...renderDeployBranchRuleset(d) }, ghOpts);
+      this.ruleset = new github.RepositoryRuleset(
+        `${name}-deploy-branch`,
+        { repository: repo.repository, ...renderDeployBranchRuleset(d) },
+        ghOpts,
+      );
     }
 
     this.registerOutputs({
@@ -669,7 +871,12 @@ export class Delivery extends pulumi.ComponentResource {
 /** GitHub wants numeric ids for environment reviewers: they come from the configuration (no lookup, no token needed). */
 export function renderReviewers(reviewers: Reviewer[]): github.types.input.RepositoryEnvironmentReviewer[] {
   if (reviewers.length === 0) return [];
-  return [{ users: reviewers.filter((r) => r.kind === "user").map((r) => r.id), teams: reviewers.filter((r) => r.kind === "team").map((r) => r.id) }];
+  return [
+    {
+      users: reviewers.filter((r) => r.kind === "user").map((r) => r.id),
+      teams: reviewers.filter((r) => r.kind === "team").map((r) => r.id),
+    },
+  ];
 }
 
 /** A reviewer as the configuration writes it: `<login>=<id>` or `<owner>/<team-slug>=<id>`. */
@@ -688,14 +895,26 @@ export async function githubPlanFacts(repo: GithubRepository, opts: pulumi.Invok
     visibility = (await github.getRepository({ fullName }, opts)).visibility;
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(`berth:delivery.requiredReviewers: could not read the visibility of ${fullName} (GitHub said: ${message.split("\n")[0]}); the GitHub token needs read access to the repository`, { cause });
+    throw new Error(
+      `berth:delivery.requiredReviewers: could not read the visibility of ${fullName} (GitHub said: ${message.split("\n")[0]}); the GitHub token needs read access to the repository`,
+      { cause },
+    );
   }
   if (visibility === "public") return { repository: fullName, visibility };
   try {
     const org = await github.getOrganization({ name: repo.owner, summaryOnly: true }, opts);
-    return { repository: fullName, visibility, plan: org.plan || undefined, planError: org.plan ? undefined : "the token cannot read the organization's plan" };
+    return {
+      repository: fullName,
+      visibility,
+      plan: org.plan || undefined,
+      planError: org.plan ? undefined : "the token cannot read the organization's plan",
+    };
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
-    return { repository: fullName, visibility, planError: `${repo.owner} is no organization readable with this token: ${message.split("\n")[0]}` };
+    return {
+      repository: fullName,
+      visibility,
+      planError: `${repo.owner} is no organization readable with this token: ${message.split("\n")[0]}`,
+    };
   }
 }

@@ -30,7 +30,12 @@ export interface ResourcePermissions {
 const tags = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`];
 const ec2Tags = ["ec2:CreateTags", "ec2:DeleteTags"];
 const elbTags = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"];
-const s3Config = (put: string, get: string, del = put): ResourcePermissions => ({ create: [put], read: [get], update: [put], delete: [del] });
+const s3Config = (put: string, get: string, del = put): ResourcePermissions => ({
+  create: [put],
+  read: [get],
+  update: [put],
+  delete: [del],
+});
 
 /** Resource type token -> actions. */
 export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
@@ -40,11 +45,27 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     read: ["ecr:DescribeRepositories", "ecr:ListTagsForResource"],
     update: ["ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", ...tags("ecr")],
     delete: ["ecr:DeleteRepository", "kms:RetireGrant"],
-    source: "KMS-encrypted repositories: https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html (kms:CreateGrant, kms:RetireGrant, kms:DescribeKey)",
+    source:
+      "KMS-encrypted repositories: https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html (kms:CreateGrant, kms:RetireGrant, kms:DescribeKey)",
   },
-  "aws:ecr/lifecyclePolicy:LifecyclePolicy": { create: ["ecr:PutLifecyclePolicy"], read: ["ecr:GetLifecyclePolicy"], update: ["ecr:PutLifecyclePolicy"], delete: ["ecr:DeleteLifecyclePolicy"] },
-  "aws:ecr/repositoryPolicy:RepositoryPolicy": { create: ["ecr:SetRepositoryPolicy"], read: ["ecr:GetRepositoryPolicy"], update: ["ecr:SetRepositoryPolicy"], delete: ["ecr:DeleteRepositoryPolicy"] },
-  "aws:ecr/registryPolicy:RegistryPolicy": { create: ["ecr:PutRegistryPolicy"], read: ["ecr:GetRegistryPolicy"], update: ["ecr:PutRegistryPolicy"], delete: ["ecr:DeleteRegistryPolicy"] },
+  "aws:ecr/lifecyclePolicy:LifecyclePolicy": {
+    create: ["ecr:PutLifecyclePolicy"],
+    read: ["ecr:GetLifecyclePolicy"],
+    update: ["ecr:PutLifecyclePolicy"],
+    delete: ["ecr:DeleteLifecyclePolicy"],
+  },
+  "aws:ecr/repositoryPolicy:RepositoryPolicy": {
+    create: ["ecr:SetRepositoryPolicy"],
+    read: ["ecr:GetRepositoryPolicy"],
+    update: ["ecr:SetRepositoryPolicy"],
+    delete: ["ecr:DeleteRepositoryPolicy"],
+  },
+  "aws:ecr/registryPolicy:RegistryPolicy": {
+    create: ["ecr:PutRegistryPolicy"],
+    read: ["ecr:GetRegistryPolicy"],
+    update: ["ecr:PutRegistryPolicy"],
+    delete: ["ecr:DeleteRegistryPolicy"],
+  },
   "aws:ecr/replicationConfiguration:ReplicationConfiguration": {
     create: ["ecr:PutReplicationConfiguration"],
     read: ["ecr:DescribeRegistry"],
@@ -59,11 +80,18 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ["ecr:PutRegistryScanningConfiguration", "inspector2:Enable", "inspector2:Disable"],
     delete: ["ecr:PutRegistryScanningConfiguration", "inspector2:Disable"],
     serviceLinkedRoles: ["inspector2.amazonaws.com"],
-    source: "ENHANCED scanning: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html",
+    source:
+      "ENHANCED scanning: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html",
   },
   // The image build pushes to ECR (docker-build's registry auth comes from the getAuthorizationToken invoke).
   "docker-build:index:Image": {
-    create: ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"],
+    create: [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:InitiateLayerUpload",
+      "ecr:UploadLayerPart",
+      "ecr:CompleteLayerUpload",
+      "ecr:PutImage",
+    ],
     read: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
     update: [],
     delete: [],
@@ -79,14 +107,20 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     delete: ["ecs:DeleteCluster"],
     serviceLinkedRoles: ["ecs.amazonaws.com"],
   },
-  "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": { create: ["ecs:PutClusterCapacityProviders"], read: ["ecs:DescribeClusters"], update: ["ecs:PutClusterCapacityProviders"], delete: ["ecs:PutClusterCapacityProviders"] },
+  "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": {
+    create: ["ecs:PutClusterCapacityProviders"],
+    read: ["ecs:DescribeClusters"],
+    update: ["ecs:PutClusterCapacityProviders"],
+    delete: ["ecs:PutClusterCapacityProviders"],
+  },
   "aws:ecs/taskDefinition:TaskDefinition": {
     create: ["ecs:RegisterTaskDefinition", "ecs:TagResource"],
     read: ["ecs:DescribeTaskDefinition"],
     update: ["ecs:RegisterTaskDefinition", ...tags("ecs")],
     delete: ["ecs:DeregisterTaskDefinition"],
     passRoleTo: ["ecs-tasks.amazonaws.com"],
-    source: "task and execution roles: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
+    source:
+      "task and execution roles: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
   },
   "aws:ecs/service:Service": {
     create: ["ecs:CreateService", "ecs:TagResource"],
@@ -97,12 +131,18 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     // canary, linear and blueGreen services name the ECS infrastructure role for load balancers
     // (loadBalancers[].advancedConfiguration.roleArn), which CreateService/UpdateService pass to ECS.
     passRoleTo: ["ecs.amazonaws.com"],
-    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html (iam:PassRole to ecs.amazonaws.com)",
+    source:
+      "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html (iam:PassRole to ecs.amazonaws.com)",
   },
 
   // --- Application Auto Scaling and its alarms (list_applicationautoscaling.html) ---------------------------------
   "aws:appautoscaling/target:Target": {
-    create: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:TagResource", "ecs:DescribeServices", "ecs:UpdateService"],
+    create: [
+      "application-autoscaling:RegisterScalableTarget",
+      "application-autoscaling:TagResource",
+      "ecs:DescribeServices",
+      "ecs:UpdateService",
+    ],
     read: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:ListTagsForResource"],
     update: ["application-autoscaling:RegisterScalableTarget", ...tags("application-autoscaling")],
     delete: ["application-autoscaling:DeregisterScalableTarget"],
@@ -114,18 +154,30 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     read: ["application-autoscaling:DescribeScalingPolicies"],
     update: ["application-autoscaling:PutScalingPolicy", "cloudwatch:PutMetricAlarm"],
     delete: ["application-autoscaling:DeleteScalingPolicy", "cloudwatch:DeleteAlarms"],
-    source: "target tracking creates CloudWatch alarms as the caller: https://docs.aws.amazon.com/autoscaling/application/userguide/auth-and-access-control.html",
+    source:
+      "target tracking creates CloudWatch alarms as the caller: https://docs.aws.amazon.com/autoscaling/application/userguide/auth-and-access-control.html",
   },
 
   // --- CloudWatch Logs (list_amazoncloudwatchlogs.html) ----------------------------------------------------------
   "aws:cloudwatch/logGroup:LogGroup": {
     create: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:TagResource"],
     read: ["logs:DescribeLogGroups", "logs:ListTagsForResource"],
-    update: ["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey", "logs:DisassociateKmsKey", ...tags("logs")],
+    update: [
+      "logs:PutRetentionPolicy",
+      "logs:DeleteRetentionPolicy",
+      "logs:AssociateKmsKey",
+      "logs:DisassociateKmsKey",
+      ...tags("logs"),
+    ],
     delete: ["logs:DeleteLogGroup"],
   },
   // EventBridge writes the ECS deployment events to the stack's events log group (infra/observability/notifications.ts).
-  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { create: ["logs:PutResourcePolicy"], read: ["logs:DescribeResourcePolicies"], update: ["logs:PutResourcePolicy"], delete: ["logs:DeleteResourcePolicy"] },
+  "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {
+    create: ["logs:PutResourcePolicy"],
+    read: ["logs:DescribeResourcePolicies"],
+    update: ["logs:PutResourcePolicy"],
+    delete: ["logs:DeleteResourcePolicy"],
+  },
 
   // --- CloudWatch alarms and dashboards (list_amazoncloudwatch.html), EventBridge rules (list_amazoneventbridge.html) --
   "aws:cloudwatch/metricAlarm:MetricAlarm": {
@@ -134,7 +186,12 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ["cloudwatch:PutMetricAlarm", ...tags("cloudwatch")],
     delete: ["cloudwatch:DeleteAlarms"],
   },
-  "aws:cloudwatch/dashboard:Dashboard": { create: ["cloudwatch:PutDashboard"], read: ["cloudwatch:GetDashboard"], update: ["cloudwatch:PutDashboard"], delete: ["cloudwatch:DeleteDashboards"] },
+  "aws:cloudwatch/dashboard:Dashboard": {
+    create: ["cloudwatch:PutDashboard"],
+    read: ["cloudwatch:GetDashboard"],
+    update: ["cloudwatch:PutDashboard"],
+    delete: ["cloudwatch:DeleteDashboards"],
+  },
   "aws:cloudwatch/eventRule:EventRule": {
     create: ["events:PutRule", "events:TagResource"],
     read: ["events:DescribeRule", "events:ListTagsForResource"],
@@ -142,7 +199,12 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ["events:PutRule", ...tags("events")],
     delete: ["events:DeleteRule"],
   },
-  "aws:cloudwatch/eventTarget:EventTarget": { create: ["events:PutTargets"], read: ["events:ListTargetsByRule"], update: ["events:PutTargets"], delete: ["events:RemoveTargets"] },
+  "aws:cloudwatch/eventTarget:EventTarget": {
+    create: ["events:PutTargets"],
+    read: ["events:ListTargetsByRule"],
+    update: ["events:PutTargets"],
+    delete: ["events:RemoveTargets"],
+  },
 
   // --- SNS: the stack's alarm topic (list_amazonsns.html) ---------------------------------------------------------
   "aws:sns/topic:Topic": {
@@ -151,28 +213,74 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ["sns:SetTopicAttributes", ...tags("sns")],
     delete: ["sns:DeleteTopic"],
   },
-  "aws:sns/topicPolicy:TopicPolicy": { create: ["sns:SetTopicAttributes"], read: ["sns:GetTopicAttributes"], update: ["sns:SetTopicAttributes"], delete: ["sns:SetTopicAttributes"] },
-  "aws:sns/topicSubscription:TopicSubscription": { create: ["sns:Subscribe"], read: ["sns:GetSubscriptionAttributes"], update: ["sns:SetSubscriptionAttributes"], delete: ["sns:Unsubscribe"] },
+  "aws:sns/topicPolicy:TopicPolicy": {
+    create: ["sns:SetTopicAttributes"],
+    read: ["sns:GetTopicAttributes"],
+    update: ["sns:SetTopicAttributes"],
+    delete: ["sns:SetTopicAttributes"],
+  },
+  "aws:sns/topicSubscription:TopicSubscription": {
+    create: ["sns:Subscribe"],
+    read: ["sns:GetSubscriptionAttributes"],
+    update: ["sns:SetSubscriptionAttributes"],
+    delete: ["sns:Unsubscribe"],
+  },
 
   // --- VPC (list_amazonec2.html) ----------------------------------------------------------------------------------
   "aws:ec2/vpc:Vpc": {
     create: ["ec2:CreateVpc", "ec2:ModifyVpcAttribute", "ec2:CreateTags"],
-    read: ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables", "ec2:DescribeNetworkAcls", "ec2:DescribeSecurityGroups"],
+    read: [
+      "ec2:DescribeVpcs",
+      "ec2:DescribeVpcAttribute",
+      "ec2:DescribeRouteTables",
+      "ec2:DescribeNetworkAcls",
+      "ec2:DescribeSecurityGroups",
+    ],
     update: ["ec2:ModifyVpcAttribute", ...ec2Tags],
     delete: ["ec2:DeleteVpc"],
   },
-  "aws:ec2/subnet:Subnet": { create: ["ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:CreateTags"], read: ["ec2:DescribeSubnets"], update: ["ec2:ModifySubnetAttribute", ...ec2Tags], delete: ["ec2:DeleteSubnet"] },
+  "aws:ec2/subnet:Subnet": {
+    create: ["ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:CreateTags"],
+    read: ["ec2:DescribeSubnets"],
+    update: ["ec2:ModifySubnetAttribute", ...ec2Tags],
+    delete: ["ec2:DeleteSubnet"],
+  },
   "aws:ec2/internetGateway:InternetGateway": {
     create: ["ec2:CreateInternetGateway", "ec2:AttachInternetGateway", "ec2:CreateTags"],
     read: ["ec2:DescribeInternetGateways"],
     update: ["ec2:AttachInternetGateway", "ec2:DetachInternetGateway", ...ec2Tags],
     delete: ["ec2:DetachInternetGateway", "ec2:DeleteInternetGateway"],
   },
-  "aws:ec2/eip:Eip": { create: ["ec2:AllocateAddress", "ec2:CreateTags"], read: ["ec2:DescribeAddresses"], update: ec2Tags, delete: ["ec2:DisassociateAddress", "ec2:ReleaseAddress"] },
-  "aws:ec2/natGateway:NatGateway": { create: ["ec2:CreateNatGateway", "ec2:CreateTags"], read: ["ec2:DescribeNatGateways"], update: ec2Tags, delete: ["ec2:DeleteNatGateway"] },
-  "aws:ec2/routeTable:RouteTable": { create: ["ec2:CreateRouteTable", "ec2:CreateTags"], read: ["ec2:DescribeRouteTables"], update: ec2Tags, delete: ["ec2:DeleteRouteTable"] },
-  "aws:ec2/route:Route": { create: ["ec2:CreateRoute"], read: ["ec2:DescribeRouteTables"], update: ["ec2:ReplaceRoute"], delete: ["ec2:DeleteRoute"] },
-  "aws:ec2/routeTableAssociation:RouteTableAssociation": { create: ["ec2:AssociateRouteTable"], read: ["ec2:DescribeRouteTables"], update: ["ec2:ReplaceRouteTableAssociation"], delete: ["ec2:DisassociateRouteTable"] },
+  "aws:ec2/eip:Eip": {
+    create: ["ec2:AllocateAddress", "ec2:CreateTags"],
+    read: ["ec2:DescribeAddresses"],
+    update: ec2Tags,
+    delete: ["ec2:DisassociateAddress", "ec2:ReleaseAddress"],
+  },
+  "aws:ec2/natGateway:NatGateway": {
+    create: ["ec2:CreateNatGateway", "ec2:CreateTags"],
+    read: ["ec2:DescribeNatGateways"],
+    update: ec2Tags,
+    delete: ["ec2:DeleteNatGateway"],
+  },
+  "aws:ec2/routeTable:RouteTable": {
+    create: ["ec2:CreateRouteTable", "ec2:CreateTags"],
+    read: ["ec2:DescribeRouteTables"],
+    update: ec2Tags,
+    delete: ["ec2:DeleteRouteTable"],
+  },
+  "aws:ec2/route:Route": {
+    create: ["ec2:CreateRoute"],
+    read: ["ec2:DescribeRouteTables"],
+    update: ["ec2:ReplaceRoute"],
+    delete: ["ec2:DeleteRoute"],
+  },
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+    create: ["ec2:AssociateRouteTable"],
+    read: ["ec2:DescribeRouteTables"],
+    update: ["ec2:ReplaceRouteTableAssociation"],
+    delete: ["ec2:DisassociateRouteTable"],
+  },
   "aws:ec2/securityGroup:SecurityGroup": {
     create: ["ec2:CreateSecurityGroup", "ec2:RevokeSecurityGroupEgress", "ec2:CreateTags"],
     read: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
@@ -210,26 +318,53 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ec2Tags,
     delete: ["ec2:DeleteFlowLogs"],
     passRoleTo: ["vpc-flow-logs.amazonaws.com"],
-    source: "flow logs to CloudWatch Logs pass their role: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (iam:PassRole)",
+    source:
+      "flow logs to CloudWatch Logs pass their role: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (iam:PassRole)",
   },
 
   // --- Elastic Load Balancing (list_awselasticloadbalancingv2.html) -----------------------------------------------
   "aws:lb/loadBalancer:LoadBalancer": {
-    create: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:AddTags"],
-    read: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"],
-    update: ["elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType", ...elbTags],
+    create: [
+      "elasticloadbalancing:CreateLoadBalancer",
+      "elasticloadbalancing:ModifyLoadBalancerAttributes",
+      "elasticloadbalancing:AddTags",
+    ],
+    read: [
+      "elasticloadbalancing:DescribeLoadBalancers",
+      "elasticloadbalancing:DescribeLoadBalancerAttributes",
+      "elasticloadbalancing:DescribeTags",
+    ],
+    update: [
+      "elasticloadbalancing:ModifyLoadBalancerAttributes",
+      "elasticloadbalancing:SetSecurityGroups",
+      "elasticloadbalancing:SetSubnets",
+      "elasticloadbalancing:SetIpAddressType",
+      ...elbTags,
+    ],
     delete: ["elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeNetworkInterfaces"],
     serviceLinkedRoles: ["elasticloadbalancing.amazonaws.com"],
   },
   "aws:lb/targetGroup:TargetGroup": {
-    create: ["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:AddTags"],
-    read: ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTags"],
+    create: [
+      "elasticloadbalancing:CreateTargetGroup",
+      "elasticloadbalancing:ModifyTargetGroupAttributes",
+      "elasticloadbalancing:AddTags",
+    ],
+    read: [
+      "elasticloadbalancing:DescribeTargetGroups",
+      "elasticloadbalancing:DescribeTargetGroupAttributes",
+      "elasticloadbalancing:DescribeTags",
+    ],
     update: ["elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", ...elbTags],
     delete: ["elasticloadbalancing:DeleteTargetGroup"],
   },
   "aws:lb/listener:Listener": {
     create: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags"],
-    read: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeTags"],
+    read: [
+      "elasticloadbalancing:DescribeListeners",
+      "elasticloadbalancing:DescribeListenerAttributes",
+      "elasticloadbalancing:DescribeTags",
+    ],
     update: ["elasticloadbalancing:ModifyListener", "elasticloadbalancing:ModifyListenerAttributes", ...elbTags],
     delete: ["elasticloadbalancing:DeleteListener"],
   },
@@ -245,28 +380,63 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
   "aws:kms/key:Key": {
     create: ["kms:CreateKey", "kms:EnableKeyRotation", "kms:TagResource"],
     read: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
-    update: ["kms:PutKeyPolicy", "kms:UpdateKeyDescription", "kms:EnableKeyRotation", "kms:DisableKeyRotation", ...tags("kms")],
+    update: [
+      "kms:PutKeyPolicy",
+      "kms:UpdateKeyDescription",
+      "kms:EnableKeyRotation",
+      "kms:DisableKeyRotation",
+      ...tags("kms"),
+    ],
     delete: ["kms:ScheduleKeyDeletion"],
   },
-  "aws:kms/alias:Alias": { create: ["kms:CreateAlias"], read: ["kms:ListAliases"], update: ["kms:UpdateAlias"], delete: ["kms:DeleteAlias"] },
+  "aws:kms/alias:Alias": {
+    create: ["kms:CreateAlias"],
+    read: ["kms:ListAliases"],
+    update: ["kms:UpdateAlias"],
+    delete: ["kms:DeleteAlias"],
+  },
 
   // --- S3: the access-log bucket (list_amazons3.html); bucket configuration only, never objects --------------------
   "aws:s3/bucket:Bucket": {
     create: ["s3:CreateBucket", "s3:PutBucketTagging"],
     // The provider's bucket read fetches every bucket sub-configuration.
     read: [
-      "s3:ListBucket", "s3:GetBucketTagging", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration",
-      "s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration",
-      "s3:GetBucketObjectLockConfiguration", "s3:GetBucketPolicy", "s3:GetBucketLocation",
+      "s3:ListBucket",
+      "s3:GetBucketTagging",
+      "s3:GetBucketAcl",
+      "s3:GetBucketCORS",
+      "s3:GetBucketWebsite",
+      "s3:GetBucketVersioning",
+      "s3:GetAccelerateConfiguration",
+      "s3:GetBucketRequestPayment",
+      "s3:GetBucketLogging",
+      "s3:GetLifecycleConfiguration",
+      "s3:GetReplicationConfiguration",
+      "s3:GetEncryptionConfiguration",
+      "s3:GetBucketObjectLockConfiguration",
+      "s3:GetBucketPolicy",
+      "s3:GetBucketLocation",
     ],
     update: ["s3:PutBucketTagging"],
     delete: ["s3:DeleteBucket"],
   },
   "aws:s3/bucketVersioning:BucketVersioning": s3Config("s3:PutBucketVersioning", "s3:GetBucketVersioning"),
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": s3Config("s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration"),
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s3Config("s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": s3Config("s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls"),
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s3Config("s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"),
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": s3Config(
+    "s3:PutEncryptionConfiguration",
+    "s3:GetEncryptionConfiguration",
+  ),
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s3Config(
+    "s3:PutBucketPublicAccessBlock",
+    "s3:GetBucketPublicAccessBlock",
+  ),
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": s3Config(
+    "s3:PutBucketOwnershipControls",
+    "s3:GetBucketOwnershipControls",
+  ),
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": s3Config(
+    "s3:PutLifecycleConfiguration",
+    "s3:GetLifecycleConfiguration",
+  ),
   "aws:s3/bucketPolicy:BucketPolicy": s3Config("s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
 
   // --- IAM (list_awsidentityandaccessmanagementiam.html): task, execution and flow-log roles -----------------------
@@ -276,22 +446,43 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ["iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"],
     delete: ["iam:DeleteRole", "iam:ListInstanceProfilesForRole"],
   },
-  "aws:iam/rolePolicy:RolePolicy": { create: ["iam:PutRolePolicy"], read: ["iam:GetRolePolicy"], update: ["iam:PutRolePolicy"], delete: ["iam:DeleteRolePolicy"] },
-  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { create: ["iam:AttachRolePolicy"], read: ["iam:ListAttachedRolePolicies"], update: [], delete: ["iam:DetachRolePolicy"] },
+  "aws:iam/rolePolicy:RolePolicy": {
+    create: ["iam:PutRolePolicy"],
+    read: ["iam:GetRolePolicy"],
+    update: ["iam:PutRolePolicy"],
+    delete: ["iam:DeleteRolePolicy"],
+  },
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+    create: ["iam:AttachRolePolicy"],
+    read: ["iam:ListAttachedRolePolicies"],
+    update: [],
+    delete: ["iam:DetachRolePolicy"],
+  },
   // Part of the delivery identity: written only from a laptop (every IAM write on it is denied to CI); CI reads it.
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { create: [], read: ["iam:GetOpenIDConnectProvider"], update: [], delete: [] },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+    create: [],
+    read: ["iam:GetOpenIDConnectProvider"],
+    update: [],
+    delete: [],
+  },
   // The deploy role's own managed policies (infra/delivery/delivery.ts): delivery identity too, so read-only for CI.
   "aws:iam/policy:Policy": {
     create: [],
     read: ["iam:GetPolicy", "iam:GetPolicyVersion"],
     update: [],
     delete: [],
-    source: "terraform-provider-aws internal/service/iam/policy.go (read: GetPolicy, GetPolicyVersion of the default version)",
+    source:
+      "terraform-provider-aws internal/service/iam/policy.go (read: GetPolicy, GetPolicyVersion of the default version)",
   },
 
   // --- Berth's dynamic resources: they call AWS with the credentials of the `pulumi up` that runs them --------------
   // RolloutVerification polls DescribeServices (infra/rollout/poll.ts).
-  "pulumi-nodejs:dynamic/berth:RolloutVerification": { create: ["ecs:DescribeServices"], read: [], update: ["ecs:DescribeServices"], delete: [] },
+  "pulumi-nodejs:dynamic/berth:RolloutVerification": {
+    create: ["ecs:DescribeServices"],
+    read: [],
+    update: ["ecs:DescribeServices"],
+    delete: [],
+  },
   // RegistryTag reads a manifest and puts it under the release tag through the registry API (infra/registries/registryTag.ts):
   // in ECR, a manifest GET/HEAD is ecr:BatchGetImage and a manifest PUT is ecr:PutImage.
   "pulumi-nodejs:dynamic/berth:RegistryTag": {
@@ -300,7 +491,8 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     update: ["ecr:BatchGetImage", "ecr:PutImage"],
     delete: [],
     pushOnly: true,
-    source: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html, https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-retag.html (BatchGetImage, PutImage)",
+    source:
+      "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html, https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-retag.html (BatchGetImage, PutImage)",
   },
 };
 
@@ -310,7 +502,10 @@ export const INVOKE_PERMISSIONS: Record<string, { actions: string[]; source?: st
   "aws:ecr/getAuthorizationToken:getAuthorizationToken": { actions: ["ecr:GetAuthorizationToken"] },
   "aws:ecr/getImage:getImage": { actions: ["ecr:DescribeImages"] },
   // The provider answers from its own table of ELB account ids per region: no API call.
-  "aws:elb/getServiceAccount:getServiceAccount": { actions: [], source: "terraform-provider-aws internal/service/elb/service_account_data_source.go" },
+  "aws:elb/getServiceAccount:getServiceAccount": {
+    actions: [],
+    source: "terraform-provider-aws internal/service/elb/service_account_data_source.go",
+  },
 };
 
 export function actionsOf(p: ResourcePermissions): string[] {
@@ -320,7 +515,8 @@ export function actionsOf(p: ResourcePermissions): string[] {
 /** Every action the table gives, for the building stack (with pushes) or a promoting one. */
 export function tableActions(pushesImages: boolean): string[] {
   const all = new Set<string>();
-  for (const p of Object.values(DEPLOY_PERMISSIONS)) if (pushesImages || !p.pushOnly) for (const a of actionsOf(p)) all.add(a);
+  for (const p of Object.values(DEPLOY_PERMISSIONS))
+    if (pushesImages || !p.pushOnly) for (const a of actionsOf(p)) all.add(a);
   for (const i of Object.values(INVOKE_PERMISSIONS)) for (const a of i.actions) all.add(a);
   return [...all].sort();
 }

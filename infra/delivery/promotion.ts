@@ -83,10 +83,18 @@ export function decidePromotion(r: PromotionRequest): PromotionDecision {
         `Deploy ${r.fromStack} first (pulumi up -s ${r.fromStack}); prod never builds.`,
     );
   }
-  const ran = new Set<string>([current, ...(Array.isArray(r.source.ranDigests) ? r.source.ranDigests.filter((d): d is string => typeof d === "string" && DIGEST.test(d)) : [])]);
+  const ran = new Set<string>([
+    current,
+    ...(Array.isArray(r.source.ranDigests)
+      ? r.source.ranDigests.filter((d): d is string => typeof d === "string" && DIGEST.test(d))
+      : []),
+  ]);
   if (!r.requested) return { digest: current, promoted: true };
   const wanted = r.requested.digest;
-  if (!DIGEST.test(wanted)) throw new PromotionRefused(`Promotion refused: ${r.requested.origin} resolved to ${JSON.stringify(wanted)}, not an image digest sha256:<64 hex>.`);
+  if (!DIGEST.test(wanted))
+    throw new PromotionRefused(
+      `Promotion refused: ${r.requested.origin} resolved to ${JSON.stringify(wanted)}, not an image digest sha256:<64 hex>.`,
+    );
   if (wanted === current || (r.requested.rollback && ran.has(wanted))) return { digest: wanted, promoted: true };
   const ranEarlier = ran.has(wanted);
   if (r.allowUnpromotedDigest) {
@@ -120,16 +128,28 @@ export function decidePromotion(r: PromotionRequest): PromotionDecision {
  * a malformed one (not an array, entries that are not `sha256:<64 hex>`) is dropped in whole or in part with a
  * warning, never an error: staging must not fail because of its own history.
  */
-export function mergeRanDigests(current: string, previous: unknown, limit = RAN_DIGESTS_LIMIT): { ranDigests: string[]; warning?: string } {
+export function mergeRanDigests(
+  current: string,
+  previous: unknown,
+  limit = RAN_DIGESTS_LIMIT,
+): { ranDigests: string[]; warning?: string } {
   const bound = Number.isInteger(limit) && limit >= 1 ? limit : RAN_DIGESTS_LIMIT;
   if (previous === undefined || previous === null) return { ranDigests: [current] };
   if (!Array.isArray(previous)) {
-    return { ranDigests: [current], warning: `ranDigests history: the previous ranDigests output is not a list (${JSON.stringify(previous)?.slice(0, 120)}); starting a new history with ${current}.` };
+    return {
+      ranDigests: [current],
+      warning: `ranDigests history: the previous ranDigests output is not a list (${JSON.stringify(previous)?.slice(0, 120)}); starting a new history with ${current}.`,
+    };
   }
   const dropped = previous.filter((d) => typeof d !== "string" || !DIGEST.test(d));
-  const merged = [...new Set([current, ...previous.filter((d): d is string => typeof d === "string" && DIGEST.test(d))])].slice(0, bound);
+  const merged = [
+    ...new Set([current, ...previous.filter((d): d is string => typeof d === "string" && DIGEST.test(d))]),
+  ].slice(0, bound);
   return dropped.length
-    ? { ranDigests: merged, warning: `ranDigests history: ignored ${dropped.length} malformed entr${dropped.length === 1 ? "y" : "ies"} of the previous ranDigests output (${JSON.stringify(dropped).slice(0, 120)}).` }
+    ? {
+        ranDigests: merged,
+        warning: `ranDigests history: ignored ${dropped.length} malformed entr${dropped.length === 1 ? "y" : "ies"} of the previous ranDigests output (${JSON.stringify(dropped).slice(0, 120)}).`,
+      }
     : { ranDigests: merged };
 }
 
@@ -138,7 +158,11 @@ export function mergeRanDigests(current: string, previous: unknown, limit = RAN_
  * Only a source stack (staging) calls this.
  */
 export function previousRanDigests(name: string, opts: { parent?: pulumi.Resource } = {}): pulumi.Output<unknown> {
-  const self = new pulumi.StackReference(name, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` }, opts.parent ? { parent: opts.parent } : undefined);
+  const self = new pulumi.StackReference(
+    name,
+    { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` },
+    opts.parent ? { parent: opts.parent } : undefined,
+  );
   return self.getOutput("ranDigests");
 }
 
@@ -169,10 +193,18 @@ export interface PromotedImageArgs {
 }
 
 /** The prod release: staging's running digest (or an allowed pin), pulled from prod's own ECR repository. */
-export function promotedImage(name: string, args: PromotedImageArgs, opts: { provider?: aws.Provider; parent?: pulumi.Resource } = {}): PromotedRelease {
+export function promotedImage(
+  name: string,
+  args: PromotedImageArgs,
+  opts: { provider?: aws.Provider; parent?: pulumi.Resource } = {},
+): PromotedRelease {
   const promotion = args.settings.promotion;
   if (!promotion) throw new Error("promotedImage: the stack has no berth:promotion settings");
-  const source = new pulumi.StackReference(name, { name: promotion.fromStack }, opts.parent ? { parent: opts.parent } : undefined);
+  const source = new pulumi.StackReference(
+    name,
+    { name: promotion.fromStack },
+    opts.parent ? { parent: opts.parent } : undefined,
+  );
   const sourceOutputs = pulumi
     .all([source.getOutput("sourceSha"), source.getOutput("imageDigest"), source.getOutput("ranDigests")])
     .apply(([sourceSha, imageDigest, ranDigests]): PromotionSourceOutputs => ({ sourceSha, imageDigest, ranDigests }));
@@ -182,7 +214,10 @@ export function promotedImage(name: string, args: PromotedImageArgs, opts: { pro
   const lookup =
     deploySha || promotion.digest
       ? aws.ecr.getImageOutput(
-          { repositoryName: args.ecrRepositoryName, ...(deploySha ? { imageTag: deploySha } : { imageDigest: promotion.digest }) },
+          {
+            repositoryName: args.ecrRepositoryName,
+            ...(deploySha ? { imageTag: deploySha } : { imageDigest: promotion.digest }),
+          },
           { provider: opts.provider, parent: opts.parent },
         )
       : undefined;
@@ -210,7 +245,8 @@ export function promotedImage(name: string, args: PromotedImageArgs, opts: { pro
       throw e;
     }
     if (d.warning) pulumi.log.warn(d.warning);
-    const sha = req?.sha ?? (d.digest === src.imageDigest && typeof src.sourceSha === "string" ? src.sourceSha : "unknown");
+    const sha =
+      req?.sha ?? (d.digest === src.imageDigest && typeof src.sourceSha === "string" ? src.sourceSha : "unknown");
     return { ...d, sha };
   });
   const digest = decision.digest;

@@ -18,9 +18,10 @@ export function capacityProviders(settings: Pick<NonNullable<Settings["cluster"]
 
 /** What the stack says out loud about the cluster: each hardening switched off. */
 export function clusterWarnings(cluster: Pick<NonNullable<Settings["cluster"]>, "containerInsights">): string[] {
-  return cluster.containerInsights === "disabled" ? ["berth:cluster.containerInsights is disabled: no Container Insights metrics for the cluster's services."] : [];
+  return cluster.containerInsights === "disabled"
+    ? ["berth:cluster.containerInsights is disabled: no Container Insights metrics for the cluster's services."]
+    : [];
 }
-
 
 export class Cluster extends pulumi.ComponentResource {
   readonly cluster: aws.ecs.Cluster;
@@ -38,7 +39,8 @@ export class Cluster extends pulumi.ComponentResource {
     super("berth:cluster:Cluster", name, {}, opts);
     const { settings } = args;
     const cluster = settings.cluster;
-    if (!cluster || !settings.aws) throw new Error("Cluster: settings.cluster and settings.aws are required for an aws stack");
+    if (!cluster || !settings.aws)
+      throw new Error("Cluster: settings.cluster and settings.aws are required for an aws stack");
     const child = { parent: this };
     const clusterName = `${settings.project}-${settings.stack}`;
     const execLogGroupName = `/${settings.project}/${settings.stack}/ecs-exec`;
@@ -52,14 +54,25 @@ export class Cluster extends pulumi.ComponentResource {
         description: `ECS Exec sessions and their logs in cluster ${clusterName}`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: JSON.stringify(logGroupKeyPolicy({ accountId: settings.aws.accountId, region: settings.aws.region, logGroupName: execLogGroupName })),
+        policy: JSON.stringify(
+          logGroupKeyPolicy({
+            accountId: settings.aws.accountId,
+            region: settings.aws.region,
+            logGroupName: execLogGroupName,
+          }),
+        ),
         tags: { Name: `${clusterName}-ecs-exec` },
       },
       child,
     );
     const execLogs = new aws.cloudwatch.LogGroup(
       `${name}-exec`,
-      { name: execLogGroupName, retentionInDays: settings.logs.retentionDays, kmsKeyId: key.arn, tags: { Name: `${clusterName}-ecs-exec` } },
+      {
+        name: execLogGroupName,
+        retentionInDays: settings.logs.retentionDays,
+        kmsKeyId: key.arn,
+        tags: { Name: `${clusterName}-ecs-exec` },
+      },
       child,
     );
 
@@ -94,6 +107,11 @@ export class Cluster extends pulumi.ComponentResource {
     this.execLogGroupName = execLogs.name;
     this.execLogGroupArn = execLogs.arn;
     this.execKmsKeyArn = key.arn;
-    this.registerOutputs({ arn: this.arn, name: this.name, execLogGroupName: this.execLogGroupName, execKmsKeyArn: this.execKmsKeyArn });
+    this.registerOutputs({
+      arn: this.arn,
+      name: this.name,
+      execLogGroupName: this.execLogGroupName,
+      execKmsKeyArn: this.execKmsKeyArn,
+    });
   }
 }

@@ -44,12 +44,15 @@ export interface ServiceLoadBalancer {
   /** One target group per routed service, by service name. */
   targetGroups: Record<string, { arn: pulumi.Input<string> }>;
   /** Canary, linear and blue/green services, by name: the alternate target group, the rules ECS shifts, ECS's role. */
-  trafficShifts?: Record<string, {
-    alternateTargetGroup: { arn: pulumi.Input<string> };
-    productionRule: { arn: pulumi.Input<string> };
-    testRule?: { arn: pulumi.Input<string> };
-    roleArn: pulumi.Input<string>;
-  }>;
+  trafficShifts?: Record<
+    string,
+    {
+      alternateTargetGroup: { arn: pulumi.Input<string> };
+      productionRule: { arn: pulumi.Input<string> };
+      testRule?: { arn: pulumi.Input<string> };
+      roleArn: pulumi.Input<string>;
+    }
+  >;
 }
 
 export interface FargateServiceArgs {
@@ -114,7 +117,11 @@ export function secretResourceArn(valueFrom: string): string {
  * The execution role's permissions: pull from this repository, write to this log group, read the named secrets.
  * `ecr:GetAuthorizationToken` is the one action with `*`: it has no resource-level permissions.
  */
-export function executionRolePolicy(args: { ecrRepositoryArn: string; logGroupArn: string; secrets: Record<string, string> }): aws.iam.PolicyDocument {
+export function executionRolePolicy(args: {
+  ecrRepositoryArn: string;
+  logGroupArn: string;
+  secrets: Record<string, string>;
+}): aws.iam.PolicyDocument {
   const refs = [...new Set(Object.values(args.secrets).map(secretResourceArn))].sort();
   const ssm = refs.filter((a) => a.split(":")[2] === "ssm");
   const secretsManager = refs.filter((a) => a.split(":")[2] === "secretsmanager");
@@ -133,9 +140,15 @@ export function executionRolePolicy(args: { ecrRepositoryArn: string; logGroupAr
       Resource: `${args.logGroupArn}:log-stream:*`,
     },
   ];
-  if (ssm.length > 0) statements.push({ Sid: "ReadNamedParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: ssm });
+  if (ssm.length > 0)
+    statements.push({ Sid: "ReadNamedParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: ssm });
   if (secretsManager.length > 0) {
-    statements.push({ Sid: "ReadNamedSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretsManager });
+    statements.push({
+      Sid: "ReadNamedSecrets",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: secretsManager,
+    });
   }
   return { Version: "2012-10-17", Statement: statements };
 }
@@ -144,12 +157,19 @@ export function executionRolePolicy(args: { ecrRepositoryArn: string; logGroupAr
  * ECS Exec (only when enabled): the SSM message channels (no resource-level permissions: `*`), and, when the cluster
  * logs sessions, writing to its session log group and using its session key.
  */
-export function executeCommandPolicy(args: { execLogGroupArn?: string; execKmsKeyArn?: string } = {}): aws.iam.PolicyDocument {
+export function executeCommandPolicy(
+  args: { execLogGroupArn?: string; execKmsKeyArn?: string } = {},
+): aws.iam.PolicyDocument {
   const statements: aws.iam.PolicyStatement[] = [
     {
       Sid: "EcsExecChannels",
       Effect: "Allow",
-      Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+      Action: [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+      ],
       Resource: "*",
     },
   ];
@@ -162,7 +182,13 @@ export function executeCommandPolicy(args: { execLogGroupArn?: string; execKmsKe
       Resource: `${args.execLogGroupArn}:log-stream:*`,
     });
   }
-  if (args.execKmsKeyArn) statements.push({ Sid: "ExecSessionKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.execKmsKeyArn });
+  if (args.execKmsKeyArn)
+    statements.push({
+      Sid: "ExecSessionKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: args.execKmsKeyArn,
+    });
   return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -182,9 +208,12 @@ export function serviceWarnings(service: ServiceSettings): string[] {
   const warnings = (Object.keys(off) as (keyof typeof off)[])
     .filter((k) => !service.hardening[k] && !(k === "logEncryptionKey" && service.logKmsKeyArn))
     .map((k) => `${key}.hardening.${k} is false: ${off[k]}.`);
-  if (service.enableExecuteCommand) warnings.push(`${key}.enableExecuteCommand is true: anyone allowed ecs:ExecuteCommand gets a shell in its tasks.`);
+  if (service.enableExecuteCommand)
+    warnings.push(`${key}.enableExecuteCommand is true: anyone allowed ecs:ExecuteCommand gets a shell in its tasks.`);
   if (service.deployment.switchingFromRolling) {
-    warnings.push(`${key}.deployment.switchingFromRolling is true: this update does not leave ECS's target group swap alone; remove the key once the service runs ${service.deployment.strategy}, or the next update after a deployment reverts the swap.`);
+    warnings.push(
+      `${key}.deployment.switchingFromRolling is true: this update does not leave ECS's target group swap alone; remove the key once the service runs ${service.deployment.strategy}, or the next update after a deployment reverts the swap.`,
+    );
   }
   return warnings;
 }
@@ -196,7 +225,10 @@ export function serviceWarnings(service: ServiceSettings): string[] {
  * group that carries production traffic (hashicorp/terraform-provider-aws#45678; pulumi/pulumi-awsx#856 for the same
  * revert under CodeDeploy). Berth keeps everything else of `loadBalancers[0]` (container, port, rules, role).
  */
-export const ECS_OWNED_SERVICE_FIELDS = ["loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"] as const;
+export const ECS_OWNED_SERVICE_FIELDS = [
+  "loadBalancers[0].targetGroupArn",
+  "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn",
+] as const;
 
 /**
  * The service's deployment settings for its strategy. `rolling`: ECS's rolling update with the circuit breaker
@@ -204,7 +236,16 @@ export const ECS_OWNED_SERVICE_FIELDS = ["loadBalancers[0].targetGroupArn", "loa
  * breaker and the min/max percentages apply to rolling updates only
  * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html), so they are left out.
  */
-export function renderDeploymentSettings(deployment: ServiceDeployment, circuitBreakerRollback: boolean): Pick<aws.ecs.ServiceArgs, "deploymentConfiguration" | "deploymentCircuitBreaker" | "deploymentMinimumHealthyPercent" | "deploymentMaximumPercent"> {
+export function renderDeploymentSettings(
+  deployment: ServiceDeployment,
+  circuitBreakerRollback: boolean,
+): Pick<
+  aws.ecs.ServiceArgs,
+  | "deploymentConfiguration"
+  | "deploymentCircuitBreaker"
+  | "deploymentMinimumHealthyPercent"
+  | "deploymentMaximumPercent"
+> {
   if (!shiftsTraffic(deployment)) {
     return {
       deploymentConfiguration: { strategy: "ROLLING" },
@@ -218,8 +259,16 @@ export function renderDeploymentSettings(deployment: ServiceDeployment, circuitB
     // The provider types the minutes as strings (terraform-provider-aws's schema); the API takes integers.
     bakeTimeInMinutes: String(deployment.bakeTimeMinutes),
   };
-  if (deployment.canary) config.canaryConfiguration = { canaryPercent: deployment.canary.percent, canaryBakeTimeInMinutes: String(deployment.canary.bakeTimeMinutes) };
-  if (deployment.linear) config.linearConfiguration = { stepPercent: deployment.linear.stepPercent, stepBakeTimeInMinutes: String(deployment.linear.stepBakeTimeMinutes) };
+  if (deployment.canary)
+    config.canaryConfiguration = {
+      canaryPercent: deployment.canary.percent,
+      canaryBakeTimeInMinutes: String(deployment.canary.bakeTimeMinutes),
+    };
+  if (deployment.linear)
+    config.linearConfiguration = {
+      stepPercent: deployment.linear.stepPercent,
+      stepBakeTimeInMinutes: String(deployment.linear.stepBakeTimeMinutes),
+    };
   return { deploymentConfiguration: config };
 }
 
@@ -245,8 +294,15 @@ export function cpuArchitectureOf(platform: Settings["image"]["platform"]): "X86
  * Seconds from a task's start until it takes traffic: the container's start period, then the target group's healthy
  * threshold of checks, plus the deregistration delay of the task it replaces (a rolling deploy waits for both).
  */
-export function timeToHealthySeconds(service: ServiceSettings, lb: Pick<LoadBalancerSettings, "healthCheck" | "deregistrationDelaySeconds">): number {
-  return service.healthCheck.startPeriodSeconds + lb.healthCheck.intervalSeconds * lb.healthCheck.healthyThreshold + lb.deregistrationDelaySeconds;
+export function timeToHealthySeconds(
+  service: ServiceSettings,
+  lb: Pick<LoadBalancerSettings, "healthCheck" | "deregistrationDelaySeconds">,
+): number {
+  return (
+    service.healthCheck.startPeriodSeconds +
+    lb.healthCheck.intervalSeconds * lb.healthCheck.healthyThreshold +
+    lb.deregistrationDelaySeconds
+  );
 }
 
 export class FargateService extends pulumi.ComponentResource {
@@ -278,11 +334,16 @@ export class FargateService extends pulumi.ComponentResource {
     const names = serviceResourceNames(settings, service);
     const targetGroup = service.route ? args.loadBalancer?.targetGroups[service.name] : undefined;
     if (service.route && (!args.loadBalancer || !targetGroup)) {
-      throw new Error(`berth:services.${service.name}.route: the load balancer has no target group for service ${service.name}`);
+      throw new Error(
+        `berth:services.${service.name}.route: the load balancer has no target group for service ${service.name}`,
+      );
     }
-    const shift = targetGroup && shiftsTraffic(service.deployment) ? args.loadBalancer?.trafficShifts?.[service.name] : undefined;
+    const shift =
+      targetGroup && shiftsTraffic(service.deployment) ? args.loadBalancer?.trafficShifts?.[service.name] : undefined;
     if (targetGroup && shiftsTraffic(service.deployment) && !shift) {
-      throw new Error(`berth:services.${service.name}.deployment.strategy: ${service.deployment.strategy} needs an alternate target group and a production listener rule, and the load balancer has none for ${service.name}`);
+      throw new Error(
+        `berth:services.${service.name}.deployment.strategy: ${service.deployment.strategy} needs an alternate target group and a production listener rule, and the load balancer has none for ${service.name}`,
+      );
     }
     const parent = { parent: this };
     this.warnings = serviceWarnings(service);
@@ -291,180 +352,278 @@ export class FargateService extends pulumi.ComponentResource {
     // Prod keeps a service's logs and their key when the service is removed (retainOnDelete: dropped from the stack,
     // left in the account), so removing a service still succeeds and its logs stay readable.
     const retained = { ...parent, retainOnDelete: settings.environment === "prod" };
-    this.logKey = !service.logKmsKeyArn && service.hardening.logEncryptionKey
-      ? new aws.kms.Key(`${name}-logs`, {
-          description: `Logs of ECS service ${settings.project}/${settings.stack}/${service.name}`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          policy: JSON.stringify(logGroupKeyPolicy({ accountId, region, logGroupName: names.logGroup })),
-        }, retained)
-      : undefined;
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-      name: names.logGroup,
-      retentionInDays: settings.logs.retentionDays,
-      kmsKeyId: service.logKmsKeyArn ?? this.logKey?.arn,
-    }, retained);
+    this.logKey =
+      !service.logKmsKeyArn && service.hardening.logEncryptionKey
+        ? new aws.kms.Key(
+            `${name}-logs`,
+            {
+              description: `Logs of ECS service ${settings.project}/${settings.stack}/${service.name}`,
+              enableKeyRotation: true,
+              deletionWindowInDays: 30,
+              policy: JSON.stringify(logGroupKeyPolicy({ accountId, region, logGroupName: names.logGroup })),
+            },
+            retained,
+          )
+        : undefined;
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        name: names.logGroup,
+        retentionInDays: settings.logs.retentionDays,
+        kmsKeyId: service.logKmsKeyArn ?? this.logKey?.arn,
+      },
+      retained,
+    );
 
     const trust = JSON.stringify(ecsTasksTrustPolicy(accountId, region));
-    this.executionRole = new aws.iam.Role(`${name}-execution`, {
-      name: names.executionRole,
-      description: `ECS execution role of ${settings.project}/${settings.stack}/${service.name}: pull, logs, named secrets`,
-      assumeRolePolicy: trust,
-      maxSessionDuration: 3600,
-    }, parent);
-    new aws.iam.RolePolicy(`${name}-execution`, {
-      role: this.executionRole.id,
-      name: "execution",
-      policy: pulumi
-        .all([args.ecrRepositoryArn, this.logGroup.arn])
-        .apply(([ecrRepositoryArn, logGroupArn]) => JSON.stringify(executionRolePolicy({ ecrRepositoryArn, logGroupArn, secrets: service.secrets }))),
-    }, parent);
-
-    this.taskRole = new aws.iam.Role(`${name}-task`, {
-      name: names.taskRole,
-      description: `ECS task role of ${settings.project}/${settings.stack}/${service.name}: no permissions unless granted`,
-      assumeRolePolicy: trust,
-      maxSessionDuration: 3600,
-    }, parent);
-    if (service.enableExecuteCommand) {
-      new aws.iam.RolePolicy(`${name}-exec`, {
-        role: this.taskRole.id,
-        name: "ecs-exec",
+    this.executionRole = new aws.iam.Role(
+      `${name}-execution`,
+      {
+        name: names.executionRole,
+        description: `ECS execution role of ${settings.project}/${settings.stack}/${service.name}: pull, logs, named secrets`,
+        assumeRolePolicy: trust,
+        maxSessionDuration: 3600,
+      },
+      parent,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-execution`,
+      {
+        role: this.executionRole.id,
+        name: "execution",
         policy: pulumi
-          .all([args.cluster.execLogGroupArn, args.cluster.execKmsKeyArn])
-          .apply(([execLogGroupArn, execKmsKeyArn]) => JSON.stringify(executeCommandPolicy({ execLogGroupArn, execKmsKeyArn }))),
-      }, parent);
+          .all([args.ecrRepositoryArn, this.logGroup.arn])
+          .apply(([ecrRepositoryArn, logGroupArn]) =>
+            JSON.stringify(executionRolePolicy({ ecrRepositoryArn, logGroupArn, secrets: service.secrets })),
+          ),
+      },
+      parent,
+    );
+
+    this.taskRole = new aws.iam.Role(
+      `${name}-task`,
+      {
+        name: names.taskRole,
+        description: `ECS task role of ${settings.project}/${settings.stack}/${service.name}: no permissions unless granted`,
+        assumeRolePolicy: trust,
+        maxSessionDuration: 3600,
+      },
+      parent,
+    );
+    if (service.enableExecuteCommand) {
+      new aws.iam.RolePolicy(
+        `${name}-exec`,
+        {
+          role: this.taskRole.id,
+          name: "ecs-exec",
+          policy: pulumi
+            .all([args.cluster.execLogGroupArn, args.cluster.execKmsKeyArn])
+            .apply(([execLogGroupArn, execKmsKeyArn]) =>
+              JSON.stringify(executeCommandPolicy({ execLogGroupArn, execKmsKeyArn })),
+            ),
+        },
+        parent,
+      );
     }
 
-    this.securityGroup = new aws.ec2.SecurityGroup(`${name}-tasks`, {
-      // A prefix, not a fixed name: a replacement (new port, new description) is created before the old one goes.
-      namePrefix: `${names.securityGroup}-`,
-      tags: { Name: names.securityGroup },
-      description: service.route
-        ? `Tasks of ${service.name}: ingress only from the load balancer on port ${service.port}`
-        : `Tasks of ${service.name}: no ingress (no load balancer)`,
-      vpcId: args.network.vpcId,
-      revokeRulesOnDelete: true,
-      ingress: service.route
-        ? [{ description: "From the load balancer only", protocol: "tcp", fromPort: service.port, toPort: service.port, securityGroups: [args.loadBalancer!.securityGroupId] }]
-        : [],
-      // HTTPS out: ECR, CloudWatch Logs, SSM/Secrets Manager (through NAT or VPC endpoints). DNS uses the VPC resolver.
-      egress: [{ description: "HTTPS to AWS APIs and dependencies", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
-    }, parent);
+    this.securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-tasks`,
+      {
+        // A prefix, not a fixed name: a replacement (new port, new description) is created before the old one goes.
+        namePrefix: `${names.securityGroup}-`,
+        tags: { Name: names.securityGroup },
+        description: service.route
+          ? `Tasks of ${service.name}: ingress only from the load balancer on port ${service.port}`
+          : `Tasks of ${service.name}: no ingress (no load balancer)`,
+        vpcId: args.network.vpcId,
+        revokeRulesOnDelete: true,
+        ingress: service.route
+          ? [
+              {
+                description: "From the load balancer only",
+                protocol: "tcp",
+                fromPort: service.port,
+                toPort: service.port,
+                securityGroups: [args.loadBalancer!.securityGroupId],
+              },
+            ]
+          : [],
+        // HTTPS out: ECR, CloudWatch Logs, SSM/Secrets Manager (through NAT or VPC endpoints). DNS uses the VPC resolver.
+        egress: [
+          {
+            description: "HTTPS to AWS APIs and dependencies",
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: ["0.0.0.0/0"],
+          },
+        ],
+      },
+      parent,
+    );
 
-    this.taskDefinition = new aws.ecs.TaskDefinition(`${name}`, {
-      family: names.family,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(service.cpu),
-      memory: String(service.memory),
-      executionRoleArn: this.executionRole.arn,
-      taskRoleArn: this.taskRole.arn,
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: cpuArchitectureOf(settings.image.platform) },
-      volumes: renderTaskVolumes(writablePathsFor(service)),
-      containerDefinitions: pulumi
-        .all([args.image, this.logGroup.name])
-        .apply(([image, logGroupName]) => JSON.stringify([renderContainerDefinition(containerSpecFor(settings, service, image), logGroupName, region)])),
-    }, parent);
+    this.taskDefinition = new aws.ecs.TaskDefinition(
+      `${name}`,
+      {
+        family: names.family,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(service.cpu),
+        memory: String(service.memory),
+        executionRoleArn: this.executionRole.arn,
+        taskRoleArn: this.taskRole.arn,
+        runtimePlatform: {
+          operatingSystemFamily: "LINUX",
+          cpuArchitecture: cpuArchitectureOf(settings.image.platform),
+        },
+        volumes: renderTaskVolumes(writablePathsFor(service)),
+        containerDefinitions: pulumi
+          .all([args.image, this.logGroup.name])
+          .apply(([image, logGroupName]) =>
+            JSON.stringify([
+              renderContainerDefinition(containerSpecFor(settings, service, image), logGroupName, region),
+            ]),
+          ),
+      },
+      parent,
+    );
 
     // A service can only register with a target group that a listener (rule) already forwards to.
-    const dependsOn: pulumi.Resource[] = service.route && pulumi.Resource.isInstance(args.loadBalancer) ? [args.loadBalancer] : [];
+    const dependsOn: pulumi.Resource[] =
+      service.route && pulumi.Resource.isInstance(args.loadBalancer) ? [args.loadBalancer] : [];
     // ECS reads the alarms by name when a deployment starts: they exist before the service.
     if (args.deploymentAlarms?.alarms) dependsOn.push(args.deploymentAlarms.alarms);
-    const deploymentAlarms = args.deploymentAlarms && args.deploymentAlarms.names.length > 0
-      ? { alarmNames: [...args.deploymentAlarms.names], enable: true, rollback: args.deploymentAlarms.rollback }
-      : undefined;
-    this.service = new aws.ecs.Service(`${name}`, {
-      name: names.serviceName,
-      cluster: args.cluster.arn,
-      taskDefinition: this.taskDefinition.arn,
-      launchType: "FARGATE",
-      platformVersion: "LATEST",
-      schedulingStrategy: "REPLICA",
-      deploymentController: { type: "ECS" },
-      desiredCount: service.desiredCount,
-      ...renderDeploymentSettings(service.deployment, service.hardening.circuitBreakerRollback),
-      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
-      alarms: deploymentAlarms,
-      availabilityZoneRebalancing: "ENABLED",
-      healthCheckGracePeriodSeconds: service.route ? service.healthCheckGracePeriodSeconds : undefined,
-      enableExecuteCommand: service.enableExecuteCommand,
-      propagateTags: "SERVICE",
-      enableEcsManagedTags: true,
-      waitForSteadyState: true,
-      networkConfiguration: {
-        assignPublicIp: false,
-        subnets: args.network.privateSubnetIds,
-        securityGroups: [this.securityGroup.id],
+    const deploymentAlarms =
+      args.deploymentAlarms && args.deploymentAlarms.names.length > 0
+        ? { alarmNames: [...args.deploymentAlarms.names], enable: true, rollback: args.deploymentAlarms.rollback }
+        : undefined;
+    this.service = new aws.ecs.Service(
+      `${name}`,
+      {
+        name: names.serviceName,
+        cluster: args.cluster.arn,
+        taskDefinition: this.taskDefinition.arn,
+        launchType: "FARGATE",
+        platformVersion: "LATEST",
+        schedulingStrategy: "REPLICA",
+        deploymentController: { type: "ECS" },
+        desiredCount: service.desiredCount,
+        ...renderDeploymentSettings(service.deployment, service.hardening.circuitBreakerRollback),
+        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
+        alarms: deploymentAlarms,
+        availabilityZoneRebalancing: "ENABLED",
+        healthCheckGracePeriodSeconds: service.route ? service.healthCheckGracePeriodSeconds : undefined,
+        enableExecuteCommand: service.enableExecuteCommand,
+        propagateTags: "SERVICE",
+        enableEcsManagedTags: true,
+        waitForSteadyState: true,
+        networkConfiguration: {
+          assignPublicIp: false,
+          subnets: args.network.privateSubnetIds,
+          securityGroups: [this.securityGroup.id],
+        },
+        loadBalancers: targetGroup
+          ? [
+              {
+                targetGroupArn: targetGroup.arn,
+                containerName: service.name,
+                containerPort: service.port,
+                ...(shift
+                  ? {
+                      advancedConfiguration: {
+                        alternateTargetGroupArn: shift.alternateTargetGroup.arn,
+                        productionListenerRule: shift.productionRule.arn,
+                        testListenerRule: shift.testRule?.arn,
+                        roleArn: shift.roleArn,
+                      },
+                    }
+                  : {}),
+              },
+            ]
+          : [],
       },
-      loadBalancers: targetGroup
-        ? [{
-            targetGroupArn: targetGroup.arn,
-            containerName: service.name,
-            containerPort: service.port,
-            ...(shift
-              ? {
-                  advancedConfiguration: {
-                    alternateTargetGroupArn: shift.alternateTargetGroup.arn,
-                    productionListenerRule: shift.productionRule.arn,
-                    testListenerRule: shift.testRule?.arn,
-                    roleArn: shift.roleArn,
-                  },
-                }
-              : {}),
-          }]
-        : [],
-    }, {
-      parent: this,
-      dependsOn,
-      // Autoscaling owns the running count after the first deploy; `desiredCount` is the initial count. Under a
-      // traffic-shifting strategy ECS owns which target group is primary (ECS_OWNED_SERVICE_FIELDS), except for the
-      // one update that switches from rolling, when the state has no alternate target group yet to keep.
-      ignoreChanges: ["desiredCount", ...(shift && !service.deployment.switchingFromRolling ? ECS_OWNED_SERVICE_FIELDS : [])],
-      // waitForSteadyState: `pulumi up` fails (and the circuit breaker rolls back) if the service is not steady in time.
-      customTimeouts: { create: service.steadyStateTimeout, update: service.steadyStateTimeout, delete: service.steadyStateTimeout },
-    });
+      {
+        parent: this,
+        dependsOn,
+        // Autoscaling owns the running count after the first deploy; `desiredCount` is the initial count. Under a
+        // traffic-shifting strategy ECS owns which target group is primary (ECS_OWNED_SERVICE_FIELDS), except for the
+        // one update that switches from rolling, when the state has no alternate target group yet to keep.
+        ignoreChanges: [
+          "desiredCount",
+          ...(shift && !service.deployment.switchingFromRolling ? ECS_OWNED_SERVICE_FIELDS : []),
+        ],
+        // waitForSteadyState: `pulumi up` fails (and the circuit breaker rolls back) if the service is not steady in time.
+        customTimeouts: {
+          create: service.steadyStateTimeout,
+          update: service.steadyStateTimeout,
+          delete: service.steadyStateTimeout,
+        },
+      },
+    );
 
     // waitForSteadyState also returns after a circuit-breaker rollback (pulumi/pulumi-aws#4487): this proves the
     // PRIMARY deployment completed with this task definition, or fails the `up` (infra/rollout/).
     const digest = pulumi.output(args.image).apply((image) => {
       const d = image.split("@")[1];
-      if (!d || !/^sha256:[0-9a-f]{64}$/.test(d)) throw new Error(`FargateService ${name}: the image ${image} is not pinned by digest (<repo>@sha256:<64 hex>)`);
+      if (!d || !/^sha256:[0-9a-f]{64}$/.test(d))
+        throw new Error(`FargateService ${name}: the image ${image} is not pinned by digest (<repo>@sha256:<64 hex>)`);
       return d;
     });
-    this.rollout = new RolloutVerification(`${name}-rollout`, {
-      region,
-      cluster: args.cluster.arn,
-      serviceName: this.service.name,
-      taskDefinitionArn: this.taskDefinition.arn,
-      digest,
-      timeoutSeconds: durationSeconds(service.steadyStateTimeout),
-      pollSeconds: 15,
-    }, { parent: this, dependsOn: [this.service] });
+    this.rollout = new RolloutVerification(
+      `${name}-rollout`,
+      {
+        region,
+        cluster: args.cluster.arn,
+        serviceName: this.service.name,
+        taskDefinitionArn: this.taskDefinition.arn,
+        digest,
+        timeoutSeconds: durationSeconds(service.steadyStateTimeout),
+        pollSeconds: 15,
+      },
+      { parent: this, dependsOn: [this.service] },
+    );
 
-    this.autoscalingTarget = new aws.appautoscaling.Target(`${name}-scaling`, {
-      serviceNamespace: "ecs",
-      scalableDimension: "ecs:service:DesiredCount",
-      resourceId: pulumi.interpolate`service/${args.cluster.name}/${this.service.name}`,
-      minCapacity: service.autoscaling.minCount,
-      maxCapacity: service.autoscaling.maxCount,
-    }, parent);
-    const scaling = (metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization", policyName: string, targetValue: number, suffix: string) =>
-      new aws.appautoscaling.Policy(`${name}-${suffix}`, {
-        name: policyName,
-        policyType: "TargetTrackingScaling",
-        serviceNamespace: this.autoscalingTarget.serviceNamespace,
-        scalableDimension: this.autoscalingTarget.scalableDimension,
-        resourceId: this.autoscalingTarget.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          targetValue,
-          predefinedMetricSpecification: { predefinedMetricType: metric },
-          scaleInCooldown: service.autoscaling.scaleInCooldownSeconds,
-          scaleOutCooldown: service.autoscaling.scaleOutCooldownSeconds,
+    this.autoscalingTarget = new aws.appautoscaling.Target(
+      `${name}-scaling`,
+      {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: pulumi.interpolate`service/${args.cluster.name}/${this.service.name}`,
+        minCapacity: service.autoscaling.minCount,
+        maxCapacity: service.autoscaling.maxCount,
+      },
+      parent,
+    );
+    const scaling = (
+      metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization",
+      policyName: string,
+      targetValue: number,
+      suffix: string,
+    ) =>
+      new aws.appautoscaling.Policy(
+        `${name}-${suffix}`,
+        {
+          name: policyName,
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: this.autoscalingTarget.serviceNamespace,
+          scalableDimension: this.autoscalingTarget.scalableDimension,
+          resourceId: this.autoscalingTarget.resourceId,
+          targetTrackingScalingPolicyConfiguration: {
+            targetValue,
+            predefinedMetricSpecification: { predefinedMetricType: metric },
+            scaleInCooldown: service.autoscaling.scaleInCooldownSeconds,
+            scaleOutCooldown: service.autoscaling.scaleOutCooldownSeconds,
+          },
         },
-      }, parent);
+        parent,
+      );
     scaling("ECSServiceAverageCPUUtilization", names.cpuPolicy, service.autoscaling.cpuTargetPercent, "cpu");
-    scaling("ECSServiceAverageMemoryUtilization", names.memoryPolicy, service.autoscaling.memoryTargetPercent, "memory");
+    scaling(
+      "ECSServiceAverageMemoryUtilization",
+      names.memoryPolicy,
+      service.autoscaling.memoryTargetPercent,
+      "memory",
+    );
 
     this.key = service.name;
     this.image = pulumi.output(args.image);
@@ -484,6 +643,14 @@ export class FargateService extends pulumi.ComponentResource {
 /** Stack outputs of the services: per service its ECS name, log group, task definition and the digest it runs. */
 export function serviceOutputs(services: FargateService[]) {
   return Object.fromEntries(
-    services.map((s) => [s.key, { serviceName: s.serviceName, logGroupName: s.logGroupName, taskDefinitionArn: s.taskDefinition.arn, image: s.image }]),
+    services.map((s) => [
+      s.key,
+      {
+        serviceName: s.serviceName,
+        logGroupName: s.logGroupName,
+        taskDefinitionArn: s.taskDefinition.arn,
+        image: s.image,
+      },
+    ]),
   );
 }

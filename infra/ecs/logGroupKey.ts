@@ -5,7 +5,12 @@ import type * as aws from "@pulumi/aws";
  * Key policy of a key that encrypts one log group (a service's logs, ECS Exec sessions, VPC flow logs): the account administers it
  * through IAM; CloudWatch Logs may use it only for that log group (encryption-context condition).
  */
-export function logGroupKeyPolicy(args: { accountId: string; region: string; partition?: string; logGroupName: string }): aws.iam.PolicyDocument {
+export function logGroupKeyPolicy(args: {
+  accountId: string;
+  region: string;
+  partition?: string;
+  logGroupName: string;
+}): aws.iam.PolicyDocument {
   const partition = args.partition ?? "aws";
   return {
     Version: "2012-10-17",

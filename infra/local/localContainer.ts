@@ -51,7 +51,10 @@ export function localTagRef(local: LocalSettings, imageName: string, tag: string
 /** `127.0.0.1:5001/berth@sha256:...` from a repo digest the provider reports (`<repo>[:tag]@sha256:...`). */
 export function localDigestRef(local: LocalSettings, imageName: string, repoDigest: string): string {
   const match = /@(sha256:[0-9a-f]{64})$/.exec(repoDigest);
-  if (!match) throw new Error(`local image: ${JSON.stringify(repoDigest)} is not a digest reference (<repository>@sha256:<64 hex>)`);
+  if (!match)
+    throw new Error(
+      `local image: ${JSON.stringify(repoDigest)} is not a digest reference (<repository>@sha256:<64 hex>)`,
+    );
   return `${registryHost(local)}/${imageName}@${match[1]}`;
 }
 
@@ -85,7 +88,9 @@ export function renderLogOptions(spec: ContainerSpec): Record<string, string> {
 export function renderDockerContainer(spec: ContainerSpec, opts: ServiceContainerOptions): docker.ContainerArgs {
   if (Object.keys(spec.secrets).length > 0) {
     // The settings reader refuses secrets in the local stack; this guards direct callers.
-    throw new Error(`container ${spec.name}: secrets (${Object.keys(spec.secrets).join(", ")}) cannot be resolved in the local stack`);
+    throw new Error(
+      `container ${spec.name}: secrets (${Object.keys(spec.secrets).join(", ")}) cannot be resolved in the local stack`,
+    );
   }
   const args: docker.ContainerArgs = {
     name: localContainerName(spec.name),
@@ -114,7 +119,10 @@ export function renderDockerContainer(spec: ContainerSpec, opts: ServiceContaine
     logDriver: "json-file",
     logOpts: renderLogOptions(spec),
     restart: opts.restartPolicy,
-    ports: opts.hostPort === undefined ? [] : [{ internal: spec.port, external: opts.hostPort, ip: LOCAL_BIND_ADDRESS, protocol: "tcp" }],
+    ports:
+      opts.hostPort === undefined
+        ? []
+        : [{ internal: spec.port, external: opts.hostPort, ip: LOCAL_BIND_ADDRESS, protocol: "tcp" }],
     envs: sortedEntries(spec.environment).map(([name, value]) => `${name}=${value}`),
     networksAdvanced: [{ name: opts.networkName, aliases: [spec.name] }],
     labels: [
@@ -150,11 +158,16 @@ export function renderServicesNetwork(stack: string): docker.NetworkArgs {
 }
 
 /** The local registry container: `registry:2`, bound to 127.0.0.1, hardened like the services. */
-export function renderRegistryContainer(local: LocalSettings, opts: { imageId: pulumi.Input<string>; volumeName: pulumi.Input<string> }): docker.ContainerArgs {
+export function renderRegistryContainer(
+  local: LocalSettings,
+  opts: { imageId: pulumi.Input<string>; volumeName: pulumi.Input<string> },
+): docker.ContainerArgs {
   return {
     name: REGISTRY_CONTAINER_NAME,
     image: opts.imageId,
-    ports: [{ internal: REGISTRY_CONTAINER_PORT, external: local.registryPort, ip: LOCAL_BIND_ADDRESS, protocol: "tcp" }],
+    ports: [
+      { internal: REGISTRY_CONTAINER_PORT, external: local.registryPort, ip: LOCAL_BIND_ADDRESS, protocol: "tcp" },
+    ],
     volumes: [{ volumeName: opts.volumeName, containerPath: REGISTRY_DATA_PATH, readOnly: false }],
     readOnly: true,
     tmpfs: { "/tmp": tmpfsOptions(16) },
@@ -194,7 +207,10 @@ export function renderRegistryContainer(local: LocalSettings, opts: { imageId: p
  * builder set up, and its default docker-container driver runs in its own network namespace where 127.0.0.1 is not the
  * laptop's registry. `repoDigest` (the pushed manifest's digest) is what the services are then pulled by.
  */
-export function renderLocalImageBuild(settings: Pick<Settings, "image" | "source" | "github">, local: LocalSettings): docker.ImageArgs {
+export function renderLocalImageBuild(
+  settings: Pick<Settings, "image" | "source" | "github">,
+  local: LocalSettings,
+): docker.ImageArgs {
   const args: Record<string, string> = {
     GIT_SHA: settings.source.sha,
     SOURCE_URL: `https://github.com/${settings.github.owner}/${settings.github.repository}`,

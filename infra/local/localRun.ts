@@ -38,11 +38,16 @@ export function renderRunArgs(spec: ContainerSpec, opts: RunOptions): string[] {
   for (const w of spec.writablePaths) args.push("--tmpfs", `${w.path}:${tmpfsOptions(w.sizeMiB)}`);
   if (spec.user !== undefined) args.push("--user", spec.user);
   args.push(
-    "--memory", `${spec.memory}m`,
-    "--memory-reservation", `${spec.memoryReservation}m`,
-    "--memory-swap", `${spec.memory}m`,
-    "--cpus", cpusOf(spec.cpu),
-    "--pids-limit", String(spec.pidsLimit),
+    "--memory",
+    `${spec.memory}m`,
+    "--memory-reservation",
+    `${spec.memoryReservation}m`,
+    "--memory-swap",
+    `${spec.memory}m`,
+    "--cpus",
+    cpusOf(spec.cpu),
+    "--pids-limit",
+    String(spec.pidsLimit),
   );
   for (const cap of spec.capabilitiesDrop) args.push("--cap-drop", cap);
   if (spec.noNewPrivileges) args.push("--security-opt", "no-new-privileges");
@@ -51,17 +56,29 @@ export function renderRunArgs(spec: ContainerSpec, opts: RunOptions): string[] {
   // chiseled image), so docker keeps the image's own HEALTHCHECK command, which is the same exec-form command.
   if (opts.flavour === "podman") args.push("--health-cmd", JSON.stringify(spec.healthCheck.command));
   args.push(
-    "--health-interval", `${spec.healthCheck.intervalSeconds}s`,
-    "--health-timeout", `${spec.healthCheck.timeoutSeconds}s`,
-    "--health-retries", String(spec.healthCheck.retries),
-    "--health-start-period", `${spec.healthCheck.startPeriodSeconds}s`,
-    "--stop-timeout", String(spec.stopTimeoutSeconds),
+    "--health-interval",
+    `${spec.healthCheck.intervalSeconds}s`,
+    "--health-timeout",
+    `${spec.healthCheck.timeoutSeconds}s`,
+    "--health-retries",
+    String(spec.healthCheck.retries),
+    "--health-start-period",
+    `${spec.healthCheck.startPeriodSeconds}s`,
+    "--stop-timeout",
+    String(spec.stopTimeoutSeconds),
   );
   if (opts.flavour === "podman") {
     // k8s-file rotates by size only (no max-file, no non-blocking mode).
     args.push("--log-driver", "k8s-file", "--log-opt", `max-size=${spec.logs.maxSize}`);
   } else {
-    args.push("--log-driver", "json-file", "--log-opt", `max-size=${spec.logs.maxSize}`, "--log-opt", `max-file=${spec.logs.maxFile}`);
+    args.push(
+      "--log-driver",
+      "json-file",
+      "--log-opt",
+      `max-size=${spec.logs.maxSize}`,
+      "--log-opt",
+      `max-file=${spec.logs.maxFile}`,
+    );
     args.push("--log-opt", `mode=${spec.logs.mode}`);
     if (spec.logs.mode === "non-blocking") args.push("--log-opt", `max-buffer-size=${spec.logs.maxBufferSize}`);
   }
@@ -112,7 +129,11 @@ export function renderComposeService(spec: ContainerSpec, hostPort?: number): Re
     start_period: `${spec.healthCheck.startPeriodSeconds}s`,
   };
   service.stop_grace_period = `${spec.stopTimeoutSeconds}s`;
-  const logOptions: Record<string, string> = { "max-size": spec.logs.maxSize, "max-file": String(spec.logs.maxFile), mode: spec.logs.mode };
+  const logOptions: Record<string, string> = {
+    "max-size": spec.logs.maxSize,
+    "max-file": String(spec.logs.maxFile),
+    mode: spec.logs.mode,
+  };
   if (spec.logs.mode === "non-blocking") logOptions["max-buffer-size"] = spec.logs.maxBufferSize;
   service.logging = { driver: "json-file", options: logOptions };
   service.restart = "unless-stopped";
@@ -133,7 +154,10 @@ export const COMPOSE_HEADER = [
 ].join("\n");
 
 /** compose.yaml text for these specs: every declared service, in name order. */
-export function renderCompose(specs: ContainerSpec[], hostPorts: Record<string, number> = defaultHostPorts(specs)): string {
+export function renderCompose(
+  specs: ContainerSpec[],
+  hostPorts: Record<string, number> = defaultHostPorts(specs),
+): string {
   const services: Record<string, unknown> = {};
   for (const spec of [...specs].sort((a, b) => a.name.localeCompare(b.name))) {
     services[spec.name] = renderComposeService(spec, hostPorts[spec.name]);

@@ -35,8 +35,16 @@ export class LocalRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: LocalRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:local:Registry", name, {}, opts);
-    const image = new docker.RemoteImage(`${name}-image`, { name: REGISTRY_IMAGE, keepLocally: true }, { parent: this });
-    const volume = new docker.Volume(`${name}-data`, { name: REGISTRY_VOLUME_NAME }, { parent: this, retainOnDelete: false });
+    const image = new docker.RemoteImage(
+      `${name}-image`,
+      { name: REGISTRY_IMAGE, keepLocally: true },
+      { parent: this },
+    );
+    const volume = new docker.Volume(
+      `${name}-data`,
+      { name: REGISTRY_VOLUME_NAME },
+      { parent: this, retainOnDelete: false },
+    );
     this.container = new docker.Container(
       name,
       renderRegistryContainer(args.local, { imageId: image.imageId, volumeName: volume.name }),
@@ -80,7 +88,11 @@ export class LocalImage extends pulumi.ComponentResource {
       // Rollback: the earlier SHA's image must already be in the local registry (from an earlier `up`).
       this.sha = rollbackSha;
       this.tagRef = localTagRef(local, settings.image.name, rollbackSha);
-      const existing = new docker.RemoteImage(`${name}-rollback`, { name: this.tagRef, keepLocally: true }, { parent: this, dependsOn: [registry.container] });
+      const existing = new docker.RemoteImage(
+        `${name}-rollback`,
+        { name: this.tagRef, keepLocally: true },
+        { parent: this, dependsOn: [registry.container] },
+      );
       repoDigest = existing.repoDigest;
       this.built = false;
     } else {
@@ -94,7 +106,11 @@ export class LocalImage extends pulumi.ComponentResource {
     this.digestRef = repoDigest.apply((d) => localDigestRef(local, settings.image.name, d));
     this.digest = this.digestRef.apply((ref) => ref.slice(ref.indexOf("@") + 1));
     // Pulled by digest from the registry: the containers run exactly what the registry holds under that digest.
-    const pulled = new docker.RemoteImage(`${name}-by-digest`, { name: this.digestRef, keepLocally: true }, { parent: this });
+    const pulled = new docker.RemoteImage(
+      `${name}-by-digest`,
+      { name: this.digestRef, keepLocally: true },
+      { parent: this },
+    );
     this.imageId = pulled.imageId;
     this.registerOutputs({ sha: this.sha, tagRef: this.tagRef, digestRef: this.digestRef, imageId: this.imageId });
   }
@@ -131,7 +147,9 @@ export class LocalService extends pulumi.ComponentResource {
     // then hand each rendered field to the resource. The field list is that of a rendering, so none is dropped.
     const rendered = image.digestRef.apply(render);
     const fields = Object.keys(render(image.tagRef)) as (keyof docker.ContainerArgs)[];
-    const containerArgs = Object.fromEntries(fields.map((key) => [key, rendered.apply((a) => a[key])])) as unknown as docker.ContainerArgs;
+    const containerArgs = Object.fromEntries(
+      fields.map((key) => [key, rendered.apply((a) => a[key])]),
+    ) as unknown as docker.ContainerArgs;
     this.container = new docker.Container(name, containerArgs, { parent: this, deleteBeforeReplace: true });
     this.url = hostPort === undefined ? undefined : `http://127.0.0.1:${hostPort}`;
     this.registerOutputs({ url: this.url });
@@ -140,11 +158,14 @@ export class LocalService extends pulumi.ComponentResource {
 
 export function localStack(settings: Settings) {
   const local = settings.local;
-  if (!local) throw new Error("localStack: settings.local is missing (the settings reader sets it for the local stack)");
+  if (!local)
+    throw new Error("localStack: settings.local is missing (the settings reader sets it for the local stack)");
   const registry = new LocalRegistry("registry", { local });
   const image = new LocalImage("app", { settings, local, registry });
   const network = new docker.Network("services", renderServicesNetwork(settings.stack));
-  const services = settings.services.map((service) => new LocalService(service.name, { settings, local, service, image, network }));
+  const services = settings.services.map(
+    (service) => new LocalService(service.name, { settings, local, service, image, network }),
+  );
 
   return {
     environment: settings.environment,
@@ -156,7 +177,9 @@ export function localStack(settings: Settings) {
     rolledBack: !image.built,
     registry: registry.host,
     /** Published services: `curl <url>/health`, `<url>/version`. */
-    serviceUrls: Object.fromEntries(settings.services.flatMap((svc, i) => (services[i].url ? [[svc.name, services[i].url]] : []))),
+    serviceUrls: Object.fromEntries(
+      settings.services.flatMap((svc, i) => (services[i].url ? [[svc.name, services[i].url]] : [])),
+    ),
     containers: Object.fromEntries(settings.services.map((svc, i) => [svc.name, services[i].container.name])),
   };
 }

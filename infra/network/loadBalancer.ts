@@ -14,7 +14,11 @@ import { DEFAULT_ROUTE_RULE_PRIORITY, shiftsTraffic } from "../config/services";
 
 export interface LoadBalancerArgs {
   settings: Settings;
-  network: { vpcId: pulumi.Input<string>; vpcCidrBlock: pulumi.Input<string>; publicSubnetIds: pulumi.Input<pulumi.Input<string>[]> };
+  network: {
+    vpcId: pulumi.Input<string>;
+    vpcCidrBlock: pulumi.Input<string>;
+    publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  };
 }
 
 /** Key prefix of the access logs in their bucket. */
@@ -26,18 +30,44 @@ export const ACCESS_LOGS_PREFIX = "alb";
  * where the regional account exists (its id comes from the provider's `aws.elb.getServiceAccount`).
  */
 export const REGIONS_WITH_ELB_ACCOUNT = [
-  "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-south-1", "ap-northeast-1",
-  "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-west-1",
-  "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1", "me-south-1", "sa-east-1", "us-gov-west-1", "us-gov-east-1",
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "af-south-1",
+  "ap-east-1",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-south-1",
+  "eu-north-1",
+  "me-south-1",
+  "sa-east-1",
+  "us-gov-west-1",
+  "us-gov-east-1",
 ] as const;
 
 /** The routed services, in a stable order, with the routes they claim. */
-export function routedServices(services: readonly ServiceSettings[]): (ServiceSettings & { route: NonNullable<ServiceSettings["route"]> })[] {
-  return services.filter((s): s is ServiceSettings & { route: NonNullable<ServiceSettings["route"]> } => s.route !== undefined).sort((a, b) => a.name.localeCompare(b.name));
+export function routedServices(
+  services: readonly ServiceSettings[],
+): (ServiceSettings & { route: NonNullable<ServiceSettings["route"]> })[] {
+  return services
+    .filter((s): s is ServiceSettings & { route: NonNullable<ServiceSettings["route"]> } => s.route !== undefined)
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Listener rule conditions of a route: path AND host; none for a default-only route. */
-export function routeConditions(route: NonNullable<ServiceSettings["route"]>): aws.types.input.lb.ListenerRuleCondition[] {
+export function routeConditions(
+  route: NonNullable<ServiceSettings["route"]>,
+): aws.types.input.lb.ListenerRuleCondition[] {
   const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
   if (route.pathPatterns.length > 0) conditions.push({ pathPattern: { values: [...route.pathPatterns] } });
   if (route.hostHeaders.length > 0) conditions.push({ hostHeader: { values: [...route.hostHeaders] } });
@@ -54,16 +84,26 @@ export function routeConditions(route: NonNullable<ServiceSettings["route"]>): a
 export const ECS_OWNED_LISTENER_RULE_FIELDS = ["actions"] as const;
 
 /** The path condition of the production rule a default route gets when it shifts traffic: every request. */
-export const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [{ pathPattern: { values: ["/*"] } }];
+export const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [
+  { pathPattern: { values: ["/*"] } },
+];
 
 /**
  * The forward action a production (or test) rule starts with: all traffic to the primary target group, none to the
  * alternate one, as in the ECS guide's example (alb-resources-for-blue-green.html); ECS moves the weights from there.
  */
-export function initialTrafficAction(primaryArn: pulumi.Input<string>, alternateArn: pulumi.Input<string>): aws.types.input.lb.ListenerRuleAction {
+export function initialTrafficAction(
+  primaryArn: pulumi.Input<string>,
+  alternateArn: pulumi.Input<string>,
+): aws.types.input.lb.ListenerRuleAction {
   return {
     type: "forward",
-    forward: { targetGroups: [{ arn: primaryArn, weight: 100 }, { arn: alternateArn, weight: 0 }] },
+    forward: {
+      targetGroups: [
+        { arn: primaryArn, weight: 100 },
+        { arn: alternateArn, weight: 0 },
+      ],
+    },
   };
 }
 
@@ -71,11 +111,19 @@ export function initialTrafficAction(primaryArn: pulumi.Input<string>, alternate
 export function ecsInfrastructureTrustPolicy(): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "AllowAccessToECSForInfrastructureManagement", Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    Statement: [
+      {
+        Sid: "AllowAccessToECSForInfrastructureManagement",
+        Effect: "Allow",
+        Principal: { Service: "ecs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      },
+    ],
   };
 }
 
-export const ECS_INFRASTRUCTURE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
+export const ECS_INFRASTRUCTURE_POLICY_ARN =
+  "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
 
 /** What a canary, linear or blue/green service gets from the load balancer, besides its primary target group. */
 export interface TrafficShift {
@@ -89,7 +137,9 @@ export interface TrafficShift {
 }
 
 /** The target group health check of a routed service: GET <path> on the traffic port, HTTP. */
-export function targetHealthCheck(lb: Pick<LoadBalancerSettings, "healthCheck">): aws.types.input.lb.TargetGroupHealthCheck {
+export function targetHealthCheck(
+  lb: Pick<LoadBalancerSettings, "healthCheck">,
+): aws.types.input.lb.TargetGroupHealthCheck {
   const hc = lb.healthCheck;
   return {
     enabled: true,
@@ -118,9 +168,16 @@ export function loadBalancerWarnings(lb: LoadBalancerSettings, environment: Sett
         "Set it to an ACM certificate ARN in this region before sending real traffic.",
     );
   }
-  if (!lb.accessLogs) warnings.push("berth:loadBalancer.accessLogs is false: no ALB access logs are kept (FSBP ELB.5).");
-  if (!lb.dropInvalidHeaderFields) warnings.push("berth:loadBalancer.dropInvalidHeaderFields is false: invalid HTTP headers reach the app (FSBP ELB.4).");
-  if (!lb.deletionProtection && environment === "prod") warnings.push("berth:loadBalancer.deletionProtection is false in prod: the load balancer can be deleted by one update (FSBP ELB.6).");
+  if (!lb.accessLogs)
+    warnings.push("berth:loadBalancer.accessLogs is false: no ALB access logs are kept (FSBP ELB.5).");
+  if (!lb.dropInvalidHeaderFields)
+    warnings.push(
+      "berth:loadBalancer.dropInvalidHeaderFields is false: invalid HTTP headers reach the app (FSBP ELB.4).",
+    );
+  if (!lb.deletionProtection && environment === "prod")
+    warnings.push(
+      "berth:loadBalancer.deletionProtection is false in prod: the load balancer can be deleted by one update (FSBP ELB.6).",
+    );
   return warnings;
 }
 
@@ -128,7 +185,11 @@ export function loadBalancerWarnings(lb: LoadBalancerSettings, environment: Sett
  * Bucket policy of the access logs bucket: ELB log delivery may only put objects under `<prefix>/AWSLogs/<account>/`,
  * and every request without TLS is denied.
  */
-export function accessLogsBucketPolicy(args: { bucketArn: string; accountId: string; elbAccountArn?: string }): aws.iam.PolicyDocument {
+export function accessLogsBucketPolicy(args: {
+  bucketArn: string;
+  accountId: string;
+  elbAccountArn?: string;
+}): aws.iam.PolicyDocument {
   const logObjects = `${args.bucketArn}/${ACCESS_LOGS_PREFIX}/AWSLogs/${args.accountId}/*`;
   const statements: aws.iam.PolicyStatement[] = [
     {
@@ -140,7 +201,13 @@ export function accessLogsBucketPolicy(args: { bucketArn: string; accountId: str
     },
   ];
   if (args.elbAccountArn) {
-    statements.push({ Sid: "RegionalElbAccountWrites", Effect: "Allow", Principal: { AWS: args.elbAccountArn }, Action: "s3:PutObject", Resource: logObjects });
+    statements.push({
+      Sid: "RegionalElbAccountWrites",
+      Effect: "Allow",
+      Principal: { AWS: args.elbAccountArn },
+      Action: "s3:PutObject",
+      Resource: logObjects,
+    });
   }
   statements.push({
     Sid: "DenyWithoutTls",
@@ -178,7 +245,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     super("berth:loadBalancer:LoadBalancer", name, {}, opts);
     const { settings, network } = args;
     const lb = settings.loadBalancer;
-    if (!lb || !settings.aws) throw new Error("LoadBalancer: settings.loadBalancer and settings.aws are required for an aws stack");
+    if (!lb || !settings.aws)
+      throw new Error("LoadBalancer: settings.loadBalancer and settings.aws are required for an aws stack");
     const child = { parent: this };
     const prefix = `${settings.project}-${settings.stack}`;
     const routed = routedServices(settings.services);
@@ -189,32 +257,62 @@ export class LoadBalancer extends pulumi.ComponentResource {
     // Security group: in from the configured CIDRs on the listener ports; out only to the VPC on the app ports.
     const group = new aws.ec2.SecurityGroup(
       `${name}-sg`,
-      { vpcId: network.vpcId, description: `Load balancer ${prefix}: listeners from allowed CIDRs, out to tasks only`, tags: { Name: `${prefix}-alb` } },
+      {
+        vpcId: network.vpcId,
+        description: `Load balancer ${prefix}: listeners from allowed CIDRs, out to tasks only`,
+        tags: { Name: `${prefix}-alb` },
+      },
       child,
     );
     for (const port of listenerPorts(lb)) {
-      lb.ingressCidrs.forEach((cidr, i) =>
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-in-${port}-${i}`,
-          { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr, description: `${port === 443 ? "HTTPS" : "HTTP"} from ${cidr}`, tags: { Name: `${prefix}-alb-in-${port}` } },
-          child,
-        ),
+      lb.ingressCidrs.forEach(
+        (cidr, i) =>
+          new aws.vpc.SecurityGroupIngressRule(
+            `${name}-in-${port}-${i}`,
+            {
+              securityGroupId: group.id,
+              ipProtocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              cidrIpv4: cidr,
+              description: `${port === 443 ? "HTTPS" : "HTTP"} from ${cidr}`,
+              tags: { Name: `${prefix}-alb-in-${port}` },
+            },
+            child,
+          ),
       );
     }
     for (const service of routed) {
       const test = shiftsTraffic(service.deployment) ? service.deployment.testListener : undefined;
-      test?.ingressCidrs.forEach((cidr, i) =>
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-in-${test.port}-${i}`,
-          { securityGroupId: group.id, ipProtocol: "tcp", fromPort: test.port, toPort: test.port, cidrIpv4: cidr, description: `Test traffic of ${service.name} from ${cidr}`, tags: { Name: `${prefix}-alb-in-${test.port}` } },
-          child,
-        ),
+      test?.ingressCidrs.forEach(
+        (cidr, i) =>
+          new aws.vpc.SecurityGroupIngressRule(
+            `${name}-in-${test.port}-${i}`,
+            {
+              securityGroupId: group.id,
+              ipProtocol: "tcp",
+              fromPort: test.port,
+              toPort: test.port,
+              cidrIpv4: cidr,
+              description: `Test traffic of ${service.name} from ${cidr}`,
+              tags: { Name: `${prefix}-alb-in-${test.port}` },
+            },
+            child,
+          ),
       );
     }
     for (const port of [...new Set(routed.map((s) => s.port))].sort((a, b) => a - b)) {
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-out-${port}`,
-        { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: network.vpcCidrBlock, description: `To tasks on the app port ${port}`, tags: { Name: `${prefix}-alb-out-${port}` } },
+        {
+          securityGroupId: group.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: network.vpcCidrBlock,
+          description: `To tasks on the app port ${port}`,
+          tags: { Name: `${prefix}-alb-out-${port}` },
+        },
         child,
       );
     }
@@ -223,20 +321,41 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const bucketDeps: pulumi.Resource[] = [];
     if (lb.accessLogs) {
       // Prod keeps its access logs (audit) and its load balancer (its DNS name is what clients use): both protected.
-      const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false, tags: { Name: `${prefix}-alb-access-logs` } }, { ...child, protect: settings.environment === "prod" });
-      const ownership = new aws.s3.BucketOwnershipControls(`${name}-access-logs`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+      const bucket = new aws.s3.Bucket(
+        `${name}-access-logs`,
+        { forceDestroy: false, tags: { Name: `${prefix}-alb-access-logs` } },
+        { ...child, protect: settings.environment === "prod" },
+      );
+      const ownership = new aws.s3.BucketOwnershipControls(
+        `${name}-access-logs`,
+        { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        child,
+      );
       const publicAccess = new aws.s3.BucketPublicAccessBlock(
         `${name}-access-logs`,
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        {
+          bucket: bucket.id,
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        },
         child,
       );
       // ALB access logs support SSE-S3 only (not SSE-KMS).
       const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
         `${name}-access-logs`,
-        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }] },
+        {
+          bucket: bucket.id,
+          rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
+        },
         child,
       );
-      const versioning = new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+      const versioning = new aws.s3.BucketVersioning(
+        `${name}-access-logs`,
+        { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+        child,
+      );
       new aws.s3.BucketLifecycleConfiguration(
         `${name}-access-logs`,
         {
@@ -263,7 +382,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
           bucket: bucket.id,
           policy: pulumi
             .all([bucket.arn, elbAccountArn])
-            .apply(([bucketArn, elb]) => JSON.stringify(accessLogsBucketPolicy({ bucketArn, accountId: settings.aws!.accountId, elbAccountArn: elb }))),
+            .apply(([bucketArn, elb]) =>
+              JSON.stringify(
+                accessLogsBucketPolicy({ bucketArn, accountId: settings.aws!.accountId, elbAccountArn: elb }),
+              ),
+            ),
         },
         { ...child, dependsOn: [publicAccess, ownership] },
       );
@@ -285,7 +408,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
         idleTimeout: lb.idleTimeoutSeconds,
         enableHttp2: true,
         xffHeaderProcessingMode: "append",
-        accessLogs: this.accessLogsBucket ? { enabled: true, bucket: this.accessLogsBucket.bucket, prefix: ACCESS_LOGS_PREFIX } : { enabled: false, bucket: "" },
+        accessLogs: this.accessLogsBucket
+          ? { enabled: true, bucket: this.accessLogsBucket.bucket, prefix: ACCESS_LOGS_PREFIX }
+          : { enabled: false, bucket: "" },
         tags: { Name: `${prefix}-alb` },
       },
       { ...child, dependsOn: bucketDeps, protect: settings.environment === "prod" },
@@ -304,28 +429,47 @@ export class LoadBalancer extends pulumi.ComponentResource {
       tags: { Name: nameTag, service: service.name },
     });
     for (const service of routed) {
-      this.targetGroups[service.name] = new aws.lb.TargetGroup(`${name}-${service.name}`, targetGroupArgs(service, `${prefix}-${service.name}`), child);
+      this.targetGroups[service.name] = new aws.lb.TargetGroup(
+        `${name}-${service.name}`,
+        targetGroupArgs(service, `${prefix}-${service.name}`),
+        child,
+      );
       // The second target group ECS starts each new revision in (both alike: ECS alternates between them). Logical
       // name `alt-<service>`: the auto-name adds 8 characters and a target group name has at most 32.
       if (shiftsTraffic(service.deployment)) {
-        alternates[service.name] = new aws.lb.TargetGroup(`alt-${service.name}`, targetGroupArgs(service, `${prefix}-${service.name}-alt`), child);
+        alternates[service.name] = new aws.lb.TargetGroup(
+          `alt-${service.name}`,
+          targetGroupArgs(service, `${prefix}-${service.name}-alt`),
+          child,
+        );
       }
     }
     if (Object.keys(alternates).length > 0) {
-      this.ecsInfrastructureRole = new aws.iam.Role(`${name}-ecs-infrastructure`, {
-        name: `${prefix}-ecs-infrastructure`,
-        description: `ECS infrastructure role of ${settings.project}/${settings.stack}: shifts listener rule traffic in canary, linear and blue/green deployments`,
-        assumeRolePolicy: JSON.stringify(ecsInfrastructureTrustPolicy()),
-        maxSessionDuration: 3600,
-        tags: { Name: `${prefix}-ecs-infrastructure` },
-      }, child);
-      new aws.iam.RolePolicyAttachment(`${name}-ecs-infrastructure`, { role: this.ecsInfrastructureRole.name, policyArn: ECS_INFRASTRUCTURE_POLICY_ARN }, child);
+      this.ecsInfrastructureRole = new aws.iam.Role(
+        `${name}-ecs-infrastructure`,
+        {
+          name: `${prefix}-ecs-infrastructure`,
+          description: `ECS infrastructure role of ${settings.project}/${settings.stack}: shifts listener rule traffic in canary, linear and blue/green deployments`,
+          assumeRolePolicy: JSON.stringify(ecsInfrastructureTrustPolicy()),
+          maxSessionDuration: 3600,
+          tags: { Name: `${prefix}-ecs-infrastructure` },
+        },
+        child,
+      );
+      new aws.iam.RolePolicyAttachment(
+        `${name}-ecs-infrastructure`,
+        { role: this.ecsInfrastructureRole.name, policyArn: ECS_INFRASTRUCTURE_POLICY_ARN },
+        child,
+      );
     }
 
     const defaultService = routed.find((s) => s.route.isDefault);
     const trafficDefaultAction: aws.types.input.lb.ListenerDefaultAction = defaultService
       ? { type: "forward", targetGroupArn: this.targetGroups[defaultService.name].arn }
-      : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
+      : {
+          type: "fixed-response",
+          fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" },
+        };
 
     if (lb.certificateArn) {
       const https = new aws.lb.Listener(
@@ -357,7 +501,13 @@ export class LoadBalancer extends pulumi.ComponentResource {
     } else {
       const http = new aws.lb.Listener(
         `${name}-http`,
-        { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: [trafficDefaultAction], tags: { Name: `${prefix}-http` } },
+        {
+          loadBalancerArn: this.loadBalancer.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultActions: [trafficDefaultAction],
+          tags: { Name: `${prefix}-http` },
+        },
         child,
       );
       this.listeners = { http };
@@ -372,21 +522,30 @@ export class LoadBalancer extends pulumi.ComponentResource {
       const primary = this.targetGroups[service.name];
       // A default route that shifts traffic gets a `/*` rule after every other: ECS needs a listener rule, not the
       // listener's default action (AdvancedConfiguration.productionListenerRule is a rule ARN for an ALB).
-      const conditions = alternate && service.route.isDefault ? DEFAULT_ROUTE_CONDITIONS : routeConditions(service.route);
+      const conditions =
+        alternate && service.route.isDefault ? DEFAULT_ROUTE_CONDITIONS : routeConditions(service.route);
       if (conditions.length === 0) continue;
       const rule = new aws.lb.ListenerRule(
         `${name}-${service.name}`,
         {
           listenerArn: this.trafficListener.arn,
           priority: alternate && service.route.isDefault ? DEFAULT_ROUTE_RULE_PRIORITY : service.route.priority,
-          actions: [alternate ? initialTrafficAction(primary.arn, alternate.arn) : { type: "forward", targetGroupArn: primary.arn }],
+          actions: [
+            alternate
+              ? initialTrafficAction(primary.arn, alternate.arn)
+              : { type: "forward", targetGroupArn: primary.arn },
+          ],
           conditions,
           tags: { Name: `${prefix}-${service.name}` },
         },
         alternate ? ecsOwned : child,
       );
       if (!alternate) continue;
-      const shift: TrafficShift = { alternateTargetGroup: alternate, productionRule: rule, roleArn: this.ecsInfrastructureRole!.arn };
+      const shift: TrafficShift = {
+        alternateTargetGroup: alternate,
+        productionRule: rule,
+        roleArn: this.ecsInfrastructureRole!.arn,
+      };
       const test = service.deployment.testListener;
       if (test) {
         // Test traffic: its own port, open only to the configured CIDRs; ECS points its rule at the new revision
@@ -397,7 +556,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
           {
             loadBalancerArn: this.loadBalancer.arn,
             port: test.port,
-            ...(lb.certificateArn ? { protocol: "HTTPS", sslPolicy: lb.tlsPolicy, certificateArn: lb.certificateArn } : { protocol: "HTTP" }),
+            ...(lb.certificateArn
+              ? { protocol: "HTTPS", sslPolicy: lb.tlsPolicy, certificateArn: lb.certificateArn }
+              : { protocol: "HTTP" }),
             defaultActions: [{ type: "forward", targetGroupArn: primary.arn }],
             tags: { Name: `${prefix}-test-${service.name}` },
           },

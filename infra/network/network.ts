@@ -28,7 +28,8 @@ export interface SubnetPlan {
 export function planSubnets(cidrBlock: string, availabilityZones: number): SubnetPlan {
   const vpc = parseIpv4Cidr(cidrBlock);
   if (!vpc) throw new Error(`planSubnets: ${cidrBlock} is not an IPv4 network CIDR`);
-  if (availabilityZones < 1 || availabilityZones > 8) throw new Error(`planSubnets: ${availabilityZones} AZs do not fit in 8 blocks`);
+  if (availabilityZones < 1 || availabilityZones > 8)
+    throw new Error(`planSubnets: ${availabilityZones} AZs do not fit in 8 blocks`);
   const prefix = vpc.prefix + 4;
   const size = 2 ** (32 - prefix);
   const block = (i: number) => formatIpv4Cidr({ address: (vpc.address + i * size) >>> 0, prefix });
@@ -37,7 +38,10 @@ export function planSubnets(cidrBlock: string, availabilityZones: number): Subne
 }
 
 /** Which public subnet (by AZ index) hosts the NAT gateway each private route table uses. */
-export function natGatewayPlacement(settings: Pick<NetworkSettings, "egress" | "natGateways">, availabilityZones: number): number[] {
+export function natGatewayPlacement(
+  settings: Pick<NetworkSettings, "egress" | "natGateways">,
+  availabilityZones: number,
+): number[] {
   if (settings.egress !== "nat") return [];
   return [...Array(availabilityZones).keys()].map((i) => (settings.natGateways === "perAz" ? i : 0));
 }
@@ -46,12 +50,18 @@ export function natGatewayPlacement(settings: Pick<NetworkSettings, "egress" | "
 export function networkWarnings(network: Pick<NetworkSettings, "flowLogs" | "restrictDefaultSecurityGroup">): string[] {
   const warnings: string[] = [];
   if (!network.flowLogs) warnings.push("berth:network.flowLogs is false: the VPC has no flow logs (FSBP EC2.6).");
-  if (!network.restrictDefaultSecurityGroup) warnings.push("berth:network.restrictDefaultSecurityGroup is false: the VPC's default security group keeps its rules (FSBP EC2.2).");
+  if (!network.restrictDefaultSecurityGroup)
+    warnings.push(
+      "berth:network.restrictDefaultSecurityGroup is false: the VPC's default security group keeps its rules (FSBP EC2.2).",
+    );
   return warnings;
 }
 
 /** The trust and permission policies of the role VPC Flow Logs assumes to write into one log group. */
-export function flowLogsPolicies(accountId: string, logGroupArn: string): { trust: aws.iam.PolicyDocument; permissions: aws.iam.PolicyDocument } {
+export function flowLogsPolicies(
+  accountId: string,
+  logGroupArn: string,
+): { trust: aws.iam.PolicyDocument; permissions: aws.iam.PolicyDocument } {
   return {
     trust: {
       Version: "2012-10-17",
@@ -92,7 +102,8 @@ export class Network extends pulumi.ComponentResource {
     super("berth:network:Network", name, {}, opts);
     const { settings } = args;
     const network = settings.network;
-    if (!network || !settings.aws) throw new Error("Network: settings.network and settings.aws are required for an aws stack");
+    if (!network || !settings.aws)
+      throw new Error("Network: settings.network and settings.aws are required for an aws stack");
     const prefix = `${settings.project}-${settings.stack}`;
     const tag = (suffix: string) => ({ Name: `${prefix}-${suffix}` });
     const child = { parent: this };
@@ -116,7 +127,11 @@ export class Network extends pulumi.ComponentResource {
 
     if (network.restrictDefaultSecurityGroup) {
       // Adopting the default group removes all its rules; with none declared it stays empty (FSBP EC2.2).
-      new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId, ingress: [], egress: [], tags: tag("default-deny") }, child);
+      new aws.ec2.DefaultSecurityGroup(
+        `${name}-default-sg`,
+        { vpcId, ingress: [], egress: [], tags: tag("default-deny") },
+        child,
+      );
     }
 
     if (network.flowLogs) {
@@ -127,23 +142,38 @@ export class Network extends pulumi.ComponentResource {
           description: `VPC flow logs of ${prefix}`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
-          policy: JSON.stringify(logGroupKeyPolicy({ accountId: settings.aws.accountId, region: settings.aws.region, logGroupName })),
+          policy: JSON.stringify(
+            logGroupKeyPolicy({ accountId: settings.aws.accountId, region: settings.aws.region, logGroupName }),
+          ),
           tags: tag("vpc-flow-logs"),
         },
         child,
       );
       const logGroup = new aws.cloudwatch.LogGroup(
         `${name}-flow-logs`,
-        { name: logGroupName, retentionInDays: settings.logs.retentionDays, kmsKeyId: key.arn, tags: tag("vpc-flow-logs") },
+        {
+          name: logGroupName,
+          retentionInDays: settings.logs.retentionDays,
+          kmsKeyId: key.arn,
+          tags: tag("vpc-flow-logs"),
+        },
         child,
       );
       const policies = logGroup.arn.apply((arn) => flowLogsPolicies(settings.aws!.accountId, arn));
       const role = new aws.iam.Role(
         `${name}-flow-logs`,
-        { description: `VPC flow logs of ${prefix} to CloudWatch Logs`, assumeRolePolicy: policies.apply((p) => JSON.stringify(p.trust)), tags: tag("vpc-flow-logs") },
+        {
+          description: `VPC flow logs of ${prefix} to CloudWatch Logs`,
+          assumeRolePolicy: policies.apply((p) => JSON.stringify(p.trust)),
+          tags: tag("vpc-flow-logs"),
+        },
         child,
       );
-      new aws.iam.RolePolicy(`${name}-flow-logs`, { role: role.id, policy: policies.apply((p) => JSON.stringify(p.permissions)) }, child);
+      new aws.iam.RolePolicy(
+        `${name}-flow-logs`,
+        { role: role.id, policy: policies.apply((p) => JSON.stringify(p.permissions)) },
+        child,
+      );
       new aws.ec2.FlowLog(
         `${name}-flow-logs`,
         {
@@ -169,23 +199,41 @@ export class Network extends pulumi.ComponentResource {
     });
   }
 
-  private createVpc(name: string, settings: Settings, network: NetworkSettings, tag: (suffix: string) => Record<string, string>) {
+  private createVpc(
+    name: string,
+    settings: Settings,
+    network: NetworkSettings,
+    tag: (suffix: string) => Record<string, string>,
+  ) {
     const child = { parent: this };
     const region = settings.aws!.region;
     const zoneCount = network.availabilityZones;
-    const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, child).names.apply((names) => {
-      if (names.length < zoneCount) {
-        throw new Error(`berth:network.availabilityZones is ${zoneCount} but ${region} has only ${names.length} available zones (${names.join(", ")})`);
-      }
-      return names.slice(0, zoneCount);
-    });
+    const zones = aws
+      .getAvailabilityZonesOutput(
+        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+        child,
+      )
+      .names.apply((names) => {
+        if (names.length < zoneCount) {
+          throw new Error(
+            `berth:network.availabilityZones is ${zoneCount} but ${region} has only ${names.length} available zones (${names.join(", ")})`,
+          );
+        }
+        return names.slice(0, zoneCount);
+      });
     const zone = (i: number) => zones.apply((z) => z[i]);
     const letter = (i: number) => String.fromCharCode(97 + i);
     const plan = planSubnets(network.cidrBlock, zoneCount);
 
     const vpc = new aws.ec2.Vpc(
       `${name}-vpc`,
-      { cidrBlock: network.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, instanceTenancy: "default", tags: tag("vpc") },
+      {
+        cidrBlock: network.cidrBlock,
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        instanceTenancy: "default",
+        tags: tag("vpc"),
+      },
       child,
     );
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tag("igw") }, child);
@@ -195,25 +243,56 @@ export class Network extends pulumi.ComponentResource {
         new aws.ec2.Subnet(
           `${name}-public-${letter(i)}`,
           // The ALB gets its own addresses; nothing launched here needs an automatic public IP (FSBP EC2.15).
-          { vpcId: vpc.id, cidrBlock, availabilityZone: zone(i), mapPublicIpOnLaunch: false, tags: { ...tag(`public-${letter(i)}`), tier: "public" } },
+          {
+            vpcId: vpc.id,
+            cidrBlock,
+            availabilityZone: zone(i),
+            mapPublicIpOnLaunch: false,
+            tags: { ...tag(`public-${letter(i)}`), tier: "public" },
+          },
           child,
         ),
     );
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tag("public") }, child);
-    new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, child);
-    publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${letter(i)}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, child));
+    new aws.ec2.Route(
+      `${name}-public-internet`,
+      { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+      child,
+    );
+    publicSubnets.forEach(
+      (subnet, i) =>
+        new aws.ec2.RouteTableAssociation(
+          `${name}-public-${letter(i)}`,
+          { subnetId: subnet.id, routeTableId: publicRoutes.id },
+          child,
+        ),
+    );
 
     const privateSubnets = plan.private.map(
       (cidrBlock, i) =>
         new aws.ec2.Subnet(
           `${name}-private-${letter(i)}`,
-          { vpcId: vpc.id, cidrBlock, availabilityZone: zone(i), mapPublicIpOnLaunch: false, tags: { ...tag(`private-${letter(i)}`), tier: "private" } },
+          {
+            vpcId: vpc.id,
+            cidrBlock,
+            availabilityZone: zone(i),
+            mapPublicIpOnLaunch: false,
+            tags: { ...tag(`private-${letter(i)}`), tier: "private" },
+          },
           child,
         ),
     );
     const privateRoutes = privateSubnets.map((subnet, i) => {
-      const table = new aws.ec2.RouteTable(`${name}-private-${letter(i)}`, { vpcId: vpc.id, tags: tag(`private-${letter(i)}`) }, child);
-      new aws.ec2.RouteTableAssociation(`${name}-private-${letter(i)}`, { subnetId: subnet.id, routeTableId: table.id }, child);
+      const table = new aws.ec2.RouteTable(
+        `${name}-private-${letter(i)}`,
+        { vpcId: vpc.id, tags: tag(`private-${letter(i)}`) },
+        child,
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-private-${letter(i)}`,
+        { subnetId: subnet.id, routeTableId: table.id },
+        child,
+      );
       return table;
     });
 
@@ -221,35 +300,70 @@ export class Network extends pulumi.ComponentResource {
     const placement = natGatewayPlacement(network, zoneCount);
     const natGateways = new Map<number, aws.ec2.NatGateway>();
     for (const az of new Set(placement)) {
-      const eip = new aws.ec2.Eip(`${name}-nat-${letter(az)}`, { domain: "vpc", tags: tag(`nat-${letter(az)}`) }, { ...child, dependsOn: [igw] });
+      const eip = new aws.ec2.Eip(
+        `${name}-nat-${letter(az)}`,
+        { domain: "vpc", tags: tag(`nat-${letter(az)}`) },
+        { ...child, dependsOn: [igw] },
+      );
       natGateways.set(
         az,
         new aws.ec2.NatGateway(
           `${name}-nat-${letter(az)}`,
-          { allocationId: eip.allocationId, subnetId: publicSubnets[az].id, connectivityType: "public", tags: tag(`nat-${letter(az)}`) },
+          {
+            allocationId: eip.allocationId,
+            subnetId: publicSubnets[az].id,
+            connectivityType: "public",
+            tags: tag(`nat-${letter(az)}`),
+          },
           { ...child, dependsOn: [igw] },
         ),
       );
     }
-    placement.forEach((az, i) =>
-      new aws.ec2.Route(`${name}-private-${letter(i)}-nat`, { routeTableId: privateRoutes[i].id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateways.get(az)!.id }, child),
+    placement.forEach(
+      (az, i) =>
+        new aws.ec2.Route(
+          `${name}-private-${letter(i)}-nat`,
+          {
+            routeTableId: privateRoutes[i].id,
+            destinationCidrBlock: "0.0.0.0/0",
+            natGatewayId: natGateways.get(az)!.id,
+          },
+          child,
+        ),
     );
 
     // S3 gateway endpoint in both modes: free, and ECR image layers come from S3 without crossing a NAT gateway.
     new aws.ec2.VpcEndpoint(
       `${name}-s3`,
-      { vpcId: vpc.id, serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway", routeTableIds: privateRoutes.map((t) => t.id), tags: tag("s3") },
+      {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: privateRoutes.map((t) => t.id),
+        tags: tag("s3"),
+      },
       child,
     );
     if (network.egress === "endpoints") {
       const endpointsGroup = new aws.ec2.SecurityGroup(
         `${name}-endpoints`,
-        { vpcId: vpc.id, description: `HTTPS from inside ${tag("vpc").Name} to its interface endpoints`, tags: tag("endpoints") },
+        {
+          vpcId: vpc.id,
+          description: `HTTPS from inside ${tag("vpc").Name} to its interface endpoints`,
+          tags: tag("endpoints"),
+        },
         child,
       );
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-endpoints-https`,
-        { securityGroupId: endpointsGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: vpc.cidrBlock, description: "HTTPS from the VPC" },
+        {
+          securityGroupId: endpointsGroup.id,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: vpc.cidrBlock,
+          description: "HTTPS from the VPC",
+        },
         child,
       );
       for (const service of INTERFACE_ENDPOINT_SERVICES) {

@@ -42,11 +42,14 @@ export const ALARM_PERIOD_SECONDS = 60;
  */
 export const P99_MIN_SAMPLES = 1000;
 
-export type AlarmKind = "target-5xx-rate" | "target-p99-latency" | "unhealthy-hosts" | "running-tasks" | "cpu-high" | "memory-high";
+export type AlarmKind =
+  "target-5xx-rate" | "target-p99-latency" | "unhealthy-hosts" | "running-tasks" | "cpu-high" | "memory-high";
 
 /** The alarms a service gets: by whether it is behind the load balancer; running tasks only with Container Insights. */
 export function alarmKindsFor(service: Pick<ServiceSettings, "route">, containerInsights: boolean): AlarmKind[] {
-  const kinds: AlarmKind[] = service.route ? ["target-5xx-rate", "target-p99-latency", "unhealthy-hosts"] : ["cpu-high", "memory-high"];
+  const kinds: AlarmKind[] = service.route
+    ? ["target-5xx-rate", "target-p99-latency", "unhealthy-hosts"]
+    : ["cpu-high", "memory-high"];
   // RunningTaskCount and DesiredTaskCount are Container Insights metrics (ECS/ContainerInsights): none without it.
   if (containerInsights) kinds.push("running-tasks");
   return kinds;
@@ -81,25 +84,48 @@ export interface AlarmDimensions {
  * One alarm's arguments (without name, actions and tags), from the thresholds and the dimensions. Pure: tested
  * directly. Only the dimension values may be outputs, so a first preview knows every metric and expression.
  */
-export function alarmArgs(kind: AlarmKind, t: ServiceAlarmSettings, d: AlarmDimensions): aws.cloudwatch.MetricAlarmArgs {
-  const common = { period: ALARM_PERIOD_SECONDS, evaluationPeriods: t.evaluationPeriods, datapointsToAlarm: t.evaluationPeriods };
+export function alarmArgs(
+  kind: AlarmKind,
+  t: ServiceAlarmSettings,
+  d: AlarmDimensions,
+): aws.cloudwatch.MetricAlarmArgs {
+  const common = {
+    period: ALARM_PERIOD_SECONDS,
+    evaluationPeriods: t.evaluationPeriods,
+    datapointsToAlarm: t.evaluationPeriods,
+  };
   const ecs = { ClusterName: d.clusterName, ServiceName: d.serviceName };
   /** The target groups whose metrics the alarm reads: one, or both of a traffic-shifting service's. */
   const groups = (): pulumi.Input<string>[] => {
-    if (!d.loadBalancerArnSuffix || !d.targetGroupArnSuffix) throw new Error(`alarm ${kind} of ${d.serviceName}: the service has no target group`);
-    return d.alternateTargetGroupArnSuffix ? [d.targetGroupArnSuffix, d.alternateTargetGroupArnSuffix] : [d.targetGroupArnSuffix];
+    if (!d.loadBalancerArnSuffix || !d.targetGroupArnSuffix)
+      throw new Error(`alarm ${kind} of ${d.serviceName}: the service has no target group`);
+    return d.alternateTargetGroupArnSuffix
+      ? [d.targetGroupArnSuffix, d.alternateTargetGroupArnSuffix]
+      : [d.targetGroupArnSuffix];
   };
   const target = (group: pulumi.Input<string>) => ({ TargetGroup: group, LoadBalancer: d.loadBalancerArnSuffix! });
   const elb = (id: string, metricName: string, group: pulumi.Input<string>, stat = "Sum") => ({
     id,
     returnData: false,
-    metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: target(group), period: ALARM_PERIOD_SECONDS, stat },
+    metric: {
+      namespace: "AWS/ApplicationELB",
+      metricName,
+      dimensions: target(group),
+      period: ALARM_PERIOD_SECONDS,
+      stat,
+    },
   });
   switch (kind) {
     case "target-5xx-rate": {
       const description = `${d.serviceName}: target 5xx responses above ${t.errorRatePercent}% of requests (minutes with at least ${t.errorRateMinRequests} requests)`;
       // No traffic is no failure: a quiet staging must not roll back a deployment.
-      const alarm = { ...common, alarmDescription: description, comparisonOperator: "GreaterThanThreshold", threshold: t.errorRatePercent, treatMissingData: "notBreaching" };
+      const alarm = {
+        ...common,
+        alarmDescription: description,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.errorRatePercent,
+        treatMissingData: "notBreaching",
+      };
       const [first, alternate] = groups();
       if (alternate === undefined) {
         return {
@@ -108,7 +134,12 @@ export function alarmArgs(kind: AlarmKind, t: ServiceAlarmSettings, d: AlarmDime
             elb("errors", "HTTPCode_Target_5XX_Count", first!),
             elb("requests", "RequestCount", first!),
             // No 5xx datapoint in a minute is zero errors; a minute with too few requests is no evidence either way.
-            { id: "rate", label: "target 5xx %", returnData: true, expression: `IF(requests >= ${t.errorRateMinRequests}, 100 * FILL(errors, 0) / requests, 0)` },
+            {
+              id: "rate",
+              label: "target 5xx %",
+              returnData: true,
+              expression: `IF(requests >= ${t.errorRateMinRequests}, 100 * FILL(errors, 0) / requests, 0)`,
+            },
           ],
         };
       }
@@ -128,14 +159,24 @@ export function alarmArgs(kind: AlarmKind, t: ServiceAlarmSettings, d: AlarmDime
           elb("requests2", "RequestCount", alternate),
           rate(1),
           rate(2),
-          { id: "rate", label: "target 5xx % (the worse target group)", returnData: true, expression: "MAX([rate1, rate2])" },
+          {
+            id: "rate",
+            label: "target 5xx % (the worse target group)",
+            returnData: true,
+            expression: "MAX([rate1, rate2])",
+          },
         ],
       };
     }
     case "target-p99-latency": {
       const description = `${d.serviceName}: p99 target response time above ${t.p99LatencyMs} ms`;
       // Seconds, as the ALB reports it.
-      const alarm = { ...common, threshold: t.p99LatencyMs / 1000, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" };
+      const alarm = {
+        ...common,
+        threshold: t.p99LatencyMs / 1000,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      };
       const [first, alternate] = groups();
       if (alternate === undefined) {
         return {
@@ -165,12 +206,22 @@ export function alarmArgs(kind: AlarmKind, t: ServiceAlarmSettings, d: AlarmDime
           elb("samples2", "TargetResponseTime", alternate, "SampleCount"),
           latency(1),
           latency(2),
-          { id: "p99", label: "p99 target response time, s (the worse target group)", returnData: true, expression: "MAX([latency1, latency2])" },
+          {
+            id: "p99",
+            label: "p99 target response time, s (the worse target group)",
+            returnData: true,
+            expression: "MAX([latency1, latency2])",
+          },
         ],
       };
     }
     case "unhealthy-hosts": {
-      const alarm = { ...common, threshold: t.unhealthyHosts, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" };
+      const alarm = {
+        ...common,
+        threshold: t.unhealthyHosts,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      };
       const [first, alternate] = groups();
       if (alternate === undefined) {
         return {
@@ -188,7 +239,12 @@ export function alarmArgs(kind: AlarmKind, t: ServiceAlarmSettings, d: AlarmDime
         metricQueries: [
           elb("unhealthy1", "UnHealthyHostCount", first!, "Maximum"),
           elb("unhealthy2", "UnHealthyHostCount", alternate, "Maximum"),
-          { id: "unhealthy", label: "unhealthy targets (both target groups)", returnData: true, expression: "FILL(unhealthy1, 0) + FILL(unhealthy2, 0)" },
+          {
+            id: "unhealthy",
+            label: "unhealthy targets (both target groups)",
+            returnData: true,
+            expression: "FILL(unhealthy1, 0) + FILL(unhealthy2, 0)",
+          },
         ],
       };
     }
@@ -199,8 +255,28 @@ export function alarmArgs(kind: AlarmKind, t: ServiceAlarmSettings, d: AlarmDime
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
         metricQueries: [
-          { id: "desired", returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", dimensions: ecs, period: ALARM_PERIOD_SECONDS, stat: "Average" } },
-          { id: "running", returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: ecs, period: ALARM_PERIOD_SECONDS, stat: "Average" } },
+          {
+            id: "desired",
+            returnData: false,
+            metric: {
+              namespace: "ECS/ContainerInsights",
+              metricName: "DesiredTaskCount",
+              dimensions: ecs,
+              period: ALARM_PERIOD_SECONDS,
+              stat: "Average",
+            },
+          },
+          {
+            id: "running",
+            returnData: false,
+            metric: {
+              namespace: "ECS/ContainerInsights",
+              metricName: "RunningTaskCount",
+              dimensions: ecs,
+              period: ALARM_PERIOD_SECONDS,
+              stat: "Average",
+            },
+          },
           { id: "missing", label: "tasks below desired", returnData: true, expression: "desired - running" },
         ],
         // A service's first minutes have no Container Insights datapoint yet: missing keeps the alarm's state
@@ -253,23 +329,40 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     const { settings, service } = args;
     const thresholds = settings.alarms?.services[service.name];
     if (!thresholds) throw new Error(`ServiceAlarms ${name}: no alarm settings for service ${service.name}`);
-    if (service.route && (!args.targetGroup || !args.loadBalancer)) throw new Error(`ServiceAlarms ${name}: service ${service.name} has a route but no target group`);
+    if (service.route && (!args.targetGroup || !args.loadBalancer))
+      throw new Error(`ServiceAlarms ${name}: service ${service.name} has a route but no target group`);
     const shifting = service.route !== undefined && shiftsTraffic(service.deployment);
-    if (shifting && !args.alternateTargetGroup) throw new Error(`ServiceAlarms ${name}: service ${service.name} deploys ${service.deployment.strategy}, and its alarms need both target groups (the alternate one is missing)`);
-    if (!shifting && args.alternateTargetGroup) throw new Error(`ServiceAlarms ${name}: service ${service.name} deploys ${service.deployment.strategy}: it has no alternate target group`);
+    if (shifting && !args.alternateTargetGroup)
+      throw new Error(
+        `ServiceAlarms ${name}: service ${service.name} deploys ${service.deployment.strategy}, and its alarms need both target groups (the alternate one is missing)`,
+      );
+    if (!shifting && args.alternateTargetGroup)
+      throw new Error(
+        `ServiceAlarms ${name}: service ${service.name} deploys ${service.deployment.strategy}: it has no alternate target group`,
+      );
     this.names = serviceAlarmNames(settings, service);
     this.rollback = thresholds.rollback;
     const kinds = thresholds.enabled ? alarmKindsFor(service, containerInsightsOn(settings)) : [];
-    const dims: AlarmDimensions = { clusterName: args.clusterName, serviceName: service.name, loadBalancerArnSuffix: args.loadBalancer?.arnSuffix, targetGroupArnSuffix: args.targetGroup?.arnSuffix, alternateTargetGroupArnSuffix: args.alternateTargetGroup?.arnSuffix };
+    const dims: AlarmDimensions = {
+      clusterName: args.clusterName,
+      serviceName: service.name,
+      loadBalancerArnSuffix: args.loadBalancer?.arnSuffix,
+      targetGroupArnSuffix: args.targetGroup?.arnSuffix,
+      alternateTargetGroupArnSuffix: args.alternateTargetGroup?.arnSuffix,
+    };
     for (const kind of kinds) {
-      this.alarms[kind] = new aws.cloudwatch.MetricAlarm(`${name}-${kind}`, {
-        ...alarmArgs(kind, thresholds, dims),
-        name: alarmName(settings, service.name, kind),
-        actionsEnabled: true,
-        alarmActions: [args.topicArn],
-        okActions: [args.topicArn],
-        tags: { service: service.name },
-      }, { parent: this });
+      this.alarms[kind] = new aws.cloudwatch.MetricAlarm(
+        `${name}-${kind}`,
+        {
+          ...alarmArgs(kind, thresholds, dims),
+          name: alarmName(settings, service.name, kind),
+          actionsEnabled: true,
+          alarmActions: [args.topicArn],
+          okActions: [args.topicArn],
+          tags: { service: service.name },
+        },
+        { parent: this },
+      );
     }
     this.registerOutputs({ names: this.names });
   }

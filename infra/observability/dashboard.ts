@@ -39,7 +39,14 @@ export interface DashboardInput {
   containerInsights: boolean;
 }
 
-type Widget = { type: string; x: number; y: number; width: number; height: number; properties: Record<string, unknown> };
+type Widget = {
+  type: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  properties: Record<string, unknown>;
+};
 
 /** Dashboard Body Structure and Syntax: a dashboard has 0 to 500 widgets; an alarm status widget 1 to 100 alarm ARNs. */
 export const MAX_DASHBOARD_WIDGETS = 500;
@@ -97,14 +104,31 @@ export function renderDashboardBody(input: DashboardInput): { widgets: Widget[] 
   const widgets: Widget[] = [];
   let y = 0;
   const metric = (x: number, width: number, title: string, metrics: unknown[][], extra: Record<string, unknown> = {}) =>
-    widgets.push({ type: "metric", x, y, width, height: 6, properties: { title, region: input.region, view: "timeSeries", period: 60, metrics, ...extra } });
+    widgets.push({
+      type: "metric",
+      x,
+      y,
+      width,
+      height: 6,
+      properties: { title, region: input.region, view: "timeSeries", period: 60, metrics, ...extra },
+    });
 
-  const alarmArns = input.services.flatMap((s) => s.alarmNames.map((n) => `arn:aws:cloudwatch:${input.region}:${input.accountId}:alarm:${n}`));
+  const alarmArns = input.services.flatMap((s) =>
+    s.alarmNames.map((n) => `arn:aws:cloudwatch:${input.region}:${input.accountId}:alarm:${n}`),
+  );
   for (let i = 0; i < alarmArns.length; i += MAX_ALARM_WIDGET_ALARMS) {
-    const title = alarmArns.length > MAX_ALARM_WIDGET_ALARMS
-      ? `Deployment alarms ${i + 1}-${Math.min(i + MAX_ALARM_WIDGET_ALARMS, alarmArns.length)} (ALARM rolls the deployment back)`
-      : "Deployment alarms (ALARM rolls the deployment back)";
-    widgets.push({ type: "alarm", x: 0, y, width: 24, height: 3, properties: { title, alarms: alarmArns.slice(i, i + MAX_ALARM_WIDGET_ALARMS) } });
+    const title =
+      alarmArns.length > MAX_ALARM_WIDGET_ALARMS
+        ? `Deployment alarms ${i + 1}-${Math.min(i + MAX_ALARM_WIDGET_ALARMS, alarmArns.length)} (ALARM rolls the deployment back)`
+        : "Deployment alarms (ALARM rolls the deployment back)";
+    widgets.push({
+      type: "alarm",
+      x: 0,
+      y,
+      width: 24,
+      height: 3,
+      properties: { title, alarms: alarmArns.slice(i, i + MAX_ALARM_WIDGET_ALARMS) },
+    });
     y += 3;
   }
   widgets.push({
@@ -128,17 +152,34 @@ export function renderDashboardBody(input: DashboardInput): { widgets: Widget[] 
     const ecs = ["ClusterName", input.clusterName, "ServiceName", s.name];
     if (s.targetGroupArnSuffix && s.loadBalancerArnSuffix) {
       const lb = s.loadBalancerArnSuffix;
-      const groups = [s.targetGroupArnSuffix, ...(s.alternateTargetGroupArnSuffix ? [s.alternateTargetGroupArnSuffix] : [])];
+      const groups = [
+        s.targetGroupArnSuffix,
+        ...(s.alternateTargetGroupArnSuffix ? [s.alternateTargetGroupArnSuffix] : []),
+      ];
       // One target group: the plain labels; two: each series names its group (ECS swaps which one is production).
       const series = (metricName: string, stat: string, label: string) =>
-        groups.map((g) => ["AWS/ApplicationELB", metricName, "TargetGroup", g, "LoadBalancer", lb, { stat, label: groups.length > 1 ? `${label} ${targetGroupLabel(g)}` : label }]);
+        groups.map((g) => [
+          "AWS/ApplicationELB",
+          metricName,
+          "TargetGroup",
+          g,
+          "LoadBalancer",
+          lb,
+          { stat, label: groups.length > 1 ? `${label} ${targetGroupLabel(g)}` : label },
+        ]);
       metric(0, 8, "Traffic and errors", [
         ...series("RequestCount", "Sum", "requests"),
         ...series("HTTPCode_Target_5XX_Count", "Sum", "target 5xx"),
         ...series("HTTPCode_Target_4XX_Count", "Sum", "target 4xx"),
       ]);
-      metric(8, 8, "Latency (s)", [...series("TargetResponseTime", "p50", "p50"), ...series("TargetResponseTime", "p99", "p99")]);
-      metric(16, 8, "Targets", [...series("HealthyHostCount", "Minimum", "healthy"), ...series("UnHealthyHostCount", "Maximum", "unhealthy")]);
+      metric(8, 8, "Latency (s)", [
+        ...series("TargetResponseTime", "p50", "p50"),
+        ...series("TargetResponseTime", "p99", "p99"),
+      ]);
+      metric(16, 8, "Targets", [
+        ...series("HealthyHostCount", "Minimum", "healthy"),
+        ...series("UnHealthyHostCount", "Maximum", "unhealthy"),
+      ]);
       y += 6;
     }
     if (input.containerInsights) {
@@ -148,10 +189,35 @@ export function renderDashboardBody(input: DashboardInput): { widgets: Widget[] 
         ["ECS/ContainerInsights", "PendingTaskCount", ...ecs, { stat: "Average", label: "pending" }],
       ]);
     } else {
-      widgets.push({ type: "text", x: 0, y, width: 8, height: 6, properties: { markdown: "Task counts need Container Insights (`berth:cluster.containerInsights`)." } });
+      widgets.push({
+        type: "text",
+        x: 0,
+        y,
+        width: 8,
+        height: 6,
+        properties: { markdown: "Task counts need Container Insights (`berth:cluster.containerInsights`)." },
+      });
     }
-    metric(8, 8, "CPU utilization (%)", [["AWS/ECS", "CPUUtilization", ...ecs, { stat: "Average", label: "average" }], ["AWS/ECS", "CPUUtilization", ...ecs, { stat: "Maximum", label: "maximum" }]], { yAxis: { left: { min: 0, max: 100 } } });
-    metric(16, 8, "Memory utilization (%)", [["AWS/ECS", "MemoryUtilization", ...ecs, { stat: "Average", label: "average" }], ["AWS/ECS", "MemoryUtilization", ...ecs, { stat: "Maximum", label: "maximum" }]], { yAxis: { left: { min: 0, max: 100 } } });
+    metric(
+      8,
+      8,
+      "CPU utilization (%)",
+      [
+        ["AWS/ECS", "CPUUtilization", ...ecs, { stat: "Average", label: "average" }],
+        ["AWS/ECS", "CPUUtilization", ...ecs, { stat: "Maximum", label: "maximum" }],
+      ],
+      { yAxis: { left: { min: 0, max: 100 } } },
+    );
+    metric(
+      16,
+      8,
+      "Memory utilization (%)",
+      [
+        ["AWS/ECS", "MemoryUtilization", ...ecs, { stat: "Average", label: "average" }],
+        ["AWS/ECS", "MemoryUtilization", ...ecs, { stat: "Maximum", label: "maximum" }],
+      ],
+      { yAxis: { left: { min: 0, max: 100 } } },
+    );
     y += 6;
   }
   return { widgets };
@@ -183,26 +249,48 @@ export class StackDashboard extends pulumi.ComponentResource {
     if (!settings.aws) throw new Error("StackDashboard: the aws settings are required (an aws stack)");
     const { region, accountId } = settings.aws;
     const base = `${settings.project}-${settings.stack}`;
-    const pages = dashboardPages(args.services.map((s) => ({ ...s, routed: s.targetGroupArnSuffix !== undefined && s.loadBalancerArnSuffix !== undefined })));
+    const pages = dashboardPages(
+      args.services.map((s) => ({
+        ...s,
+        routed: s.targetGroupArnSuffix !== undefined && s.loadBalancerArnSuffix !== undefined,
+      })),
+    );
     this.dashboards = pages.map((page, i) => {
       const services = pulumi.all(
         page.map((s) =>
-          pulumi.all([s.targetGroupArnSuffix, s.alternateTargetGroupArnSuffix, s.loadBalancerArnSuffix]).apply(([tg, alt, lb]) => ({
-            name: s.name,
-            alarmNames: s.alarmNames,
-            targetGroupArnSuffix: tg,
-            alternateTargetGroupArnSuffix: alt,
-            loadBalancerArnSuffix: lb,
-          })),
+          pulumi
+            .all([s.targetGroupArnSuffix, s.alternateTargetGroupArnSuffix, s.loadBalancerArnSuffix])
+            .apply(([tg, alt, lb]) => ({
+              name: s.name,
+              alarmNames: s.alarmNames,
+              targetGroupArnSuffix: tg,
+              alternateTargetGroupArnSuffix: alt,
+              loadBalancerArnSuffix: lb,
+            })),
         ),
       );
       // Logical names `<name>`, `<name>-2`, ...: the first is the dashboard a one-page stack always had.
-      return new aws.cloudwatch.Dashboard(dashboardName(name, i), {
-        dashboardName: dashboardName(base, i),
-        dashboardBody: pulumi
-          .all([args.clusterName, args.eventsLogGroupName, services])
-          .apply(([clusterName, eventsLogGroupName, svcs]) => JSON.stringify(renderDashboardBody({ region, accountId, clusterName, eventsLogGroupName, services: svcs, containerInsights: args.containerInsights }))),
-      }, { parent: this });
+      return new aws.cloudwatch.Dashboard(
+        dashboardName(name, i),
+        {
+          dashboardName: dashboardName(base, i),
+          dashboardBody: pulumi
+            .all([args.clusterName, args.eventsLogGroupName, services])
+            .apply(([clusterName, eventsLogGroupName, svcs]) =>
+              JSON.stringify(
+                renderDashboardBody({
+                  region,
+                  accountId,
+                  clusterName,
+                  eventsLogGroupName,
+                  services: svcs,
+                  containerInsights: args.containerInsights,
+                }),
+              ),
+            ),
+        },
+        { parent: this },
+      );
     });
     this.dashboard = this.dashboards[0]!;
     this.registerOutputs({ dashboardNames: this.dashboards.map((d) => d.dashboardName) });

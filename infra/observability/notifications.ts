@@ -48,7 +48,11 @@ export function ecsEventPattern(args: { region: string; accountId: string; clust
  * services and encrypted topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); CloudWatch Logs
  * only for the events log group (infra/ecs/logGroupKey.ts).
  */
-export function notificationsKeyPolicy(args: { accountId: string; region: string; eventsLogGroup: string }): aws.iam.PolicyDocument {
+export function notificationsKeyPolicy(args: {
+  accountId: string;
+  region: string;
+  eventsLogGroup: string;
+}): aws.iam.PolicyDocument {
   const logs = logGroupKeyPolicy({ accountId: args.accountId, region: args.region, logGroupName: args.eventsLogGroup });
   return {
     Version: "2012-10-17",
@@ -71,7 +75,13 @@ export function notificationsKeyPolicy(args: { accountId: string; region: string
  * permissions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions);
  * the account keeps managing the topic (a topic policy replaces SNS's default one).
  */
-export function topicPolicy(args: { topicArn: string; ruleArn: string; accountId: string; region: string; alarmNamePrefix: string }): aws.iam.PolicyDocument {
+export function topicPolicy(args: {
+  topicArn: string;
+  ruleArn: string;
+  accountId: string;
+  region: string;
+  alarmNamePrefix: string;
+}): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -79,7 +89,13 @@ export function topicPolicy(args: { topicArn: string; ruleArn: string; accountId
         Sid: "AccountManagesTheTopic",
         Effect: "Allow",
         Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
-        Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+        Action: [
+          "sns:GetTopicAttributes",
+          "sns:SetTopicAttributes",
+          "sns:Subscribe",
+          "sns:ListSubscriptionsByTopic",
+          "sns:Publish",
+        ],
         Resource: args.topicArn,
       },
       {
@@ -90,7 +106,9 @@ export function topicPolicy(args: { topicArn: string; ruleArn: string; accountId
         Resource: args.topicArn,
         Condition: {
           StringEquals: { "aws:SourceAccount": args.accountId },
-          ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${args.region}:${args.accountId}:alarm:${args.alarmNamePrefix}*` },
+          ArnLike: {
+            "aws:SourceArn": `arn:aws:cloudwatch:${args.region}:${args.accountId}:alarm:${args.alarmNamePrefix}*`,
+          },
         },
       },
       {
@@ -139,50 +157,99 @@ export class StackNotifications extends pulumi.ComponentResource {
   constructor(name: string, args: StackNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:observability:StackNotifications", name, {}, opts);
     const { settings } = args;
-    if (!settings.aws || !settings.notifications) throw new Error("StackNotifications: the aws and notification settings are required (an aws stack)");
+    if (!settings.aws || !settings.notifications)
+      throw new Error("StackNotifications: the aws and notification settings are required (an aws stack)");
     const { region, accountId } = settings.aws;
     const names = notificationNames(settings);
     const child = { parent: this };
 
-    this.key = new aws.kms.Key(`${name}`, {
-      description: `Alarm and ECS deployment notifications of ${settings.project}/${settings.stack}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: JSON.stringify(notificationsKeyPolicy({ accountId, region, eventsLogGroup: names.eventsLogGroup })),
-    }, child);
-    this.topic = new aws.sns.Topic(`${name}`, { name: names.topic, kmsMasterKeyId: this.key.arn, tags: { Name: names.topic } }, child);
+    this.key = new aws.kms.Key(
+      `${name}`,
+      {
+        description: `Alarm and ECS deployment notifications of ${settings.project}/${settings.stack}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: JSON.stringify(notificationsKeyPolicy({ accountId, region, eventsLogGroup: names.eventsLogGroup })),
+      },
+      child,
+    );
+    this.topic = new aws.sns.Topic(
+      `${name}`,
+      { name: names.topic, kmsMasterKeyId: this.key.arn, tags: { Name: names.topic } },
+      child,
+    );
     this.topicArn = this.topic.arn;
 
-    this.rule = new aws.cloudwatch.EventRule(`${name}-ecs`, {
-      name: names.rule,
-      description: `ECS deployment state changes and service actions of cluster ${settings.project}-${settings.stack}`,
-      eventPattern: pulumi.output(args.clusterName).apply((clusterName) => JSON.stringify(ecsEventPattern({ region, accountId, clusterName }))),
-      state: "ENABLED",
-    }, child);
-    new aws.sns.TopicPolicy(`${name}`, {
-      arn: this.topic.arn,
-      policy: pulumi
-        .all([this.topic.arn, this.rule.arn])
-        .apply(([topicArn, ruleArn]) => JSON.stringify(topicPolicy({ topicArn, ruleArn, accountId, region, alarmNamePrefix: names.alarmNamePrefix }))),
-    }, child);
+    this.rule = new aws.cloudwatch.EventRule(
+      `${name}-ecs`,
+      {
+        name: names.rule,
+        description: `ECS deployment state changes and service actions of cluster ${settings.project}-${settings.stack}`,
+        eventPattern: pulumi
+          .output(args.clusterName)
+          .apply((clusterName) => JSON.stringify(ecsEventPattern({ region, accountId, clusterName }))),
+        state: "ENABLED",
+      },
+      child,
+    );
+    new aws.sns.TopicPolicy(
+      `${name}`,
+      {
+        arn: this.topic.arn,
+        policy: pulumi
+          .all([this.topic.arn, this.rule.arn])
+          .apply(([topicArn, ruleArn]) =>
+            JSON.stringify(
+              topicPolicy({ topicArn, ruleArn, accountId, region, alarmNamePrefix: names.alarmNamePrefix }),
+            ),
+          ),
+      },
+      child,
+    );
     new aws.cloudwatch.EventTarget(`${name}-ecs-topic`, { rule: this.rule.name, arn: this.topic.arn }, child);
 
     this.eventsLogGroupName = names.eventsLogGroup;
-    this.eventsLogGroup = new aws.cloudwatch.LogGroup(`${name}-ecs-events`, {
-      name: names.eventsLogGroup,
-      retentionInDays: settings.logs.retentionDays,
-      kmsKeyId: this.key.arn,
-    }, child);
-    const logPolicy = new aws.cloudwatch.LogResourcePolicy(`${name}-ecs-events`, {
-      policyName: names.logResourcePolicy,
-      policyDocument: this.eventsLogGroup.arn.apply((logGroupArn) => JSON.stringify(eventsLogResourcePolicy({ logGroupArn, accountId }))),
-    }, child);
-    new aws.cloudwatch.EventTarget(`${name}-ecs-logs`, { rule: this.rule.name, arn: this.eventsLogGroup.arn }, { ...child, dependsOn: [logPolicy] });
+    this.eventsLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-ecs-events`,
+      {
+        name: names.eventsLogGroup,
+        retentionInDays: settings.logs.retentionDays,
+        kmsKeyId: this.key.arn,
+      },
+      child,
+    );
+    const logPolicy = new aws.cloudwatch.LogResourcePolicy(
+      `${name}-ecs-events`,
+      {
+        policyName: names.logResourcePolicy,
+        policyDocument: this.eventsLogGroup.arn.apply((logGroupArn) =>
+          JSON.stringify(eventsLogResourcePolicy({ logGroupArn, accountId })),
+        ),
+      },
+      child,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-ecs-logs`,
+      { rule: this.rule.name, arn: this.eventsLogGroup.arn },
+      { ...child, dependsOn: [logPolicy] },
+    );
 
-    settings.notifications.emails.forEach((endpoint, i) =>
-      new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint }, child));
-    settings.notifications.httpsEndpoints.forEach((endpoint, i) =>
-      new aws.sns.TopicSubscription(`${name}-https-${i}`, { topic: this.topic.arn, protocol: "https", endpoint }, child));
+    settings.notifications.emails.forEach(
+      (endpoint, i) =>
+        new aws.sns.TopicSubscription(
+          `${name}-email-${i}`,
+          { topic: this.topic.arn, protocol: "email", endpoint },
+          child,
+        ),
+    );
+    settings.notifications.httpsEndpoints.forEach(
+      (endpoint, i) =>
+        new aws.sns.TopicSubscription(
+          `${name}-https-${i}`,
+          { topic: this.topic.arn, protocol: "https", endpoint },
+          child,
+        ),
+    );
 
     this.registerOutputs({ topicArn: this.topicArn, eventsLogGroupName: this.eventsLogGroupName });
   }

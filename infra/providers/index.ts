@@ -20,7 +20,11 @@ export interface CloudProvidersArgs {
  * (keys start with a letter, at most 63 characters), so each tag is lowered and other characters become `_`.
  */
 export function gcpLabelsFromTags(tags: Record<string, string>): Record<string, string> {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, "_")
+      .slice(0, 63);
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(tags)) {
     let k = clean(key);
@@ -37,7 +41,8 @@ export class CloudProviders extends pulumi.ComponentResource {
   constructor(name: string, args: CloudProvidersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:providers:CloudProviders", name, {}, opts);
     const { settings } = args;
-    if (!settings.aws || !settings.gcp) throw new Error("CloudProviders: the aws and gcp settings are required (an aws-target stack)");
+    if (!settings.aws || !settings.gcp)
+      throw new Error("CloudProviders: the aws and gcp settings are required (an aws-target stack)");
 
     this.aws = new aws.Provider(
       `${name}-aws`,

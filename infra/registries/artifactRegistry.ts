@@ -27,7 +27,9 @@ export function pusherAccountId(imageName: string): string {
  * Cleanup: delete untagged versions older than N days; keep the N most recent versions whatever else applies
  * (a KEEP policy wins over a DELETE policy in Artifact Registry). Release tags `v*` are always kept.
  */
-export function cleanupPolicies(ar: Pick<ArtifactRegistrySettings, "untaggedExpiryDays" | "keepRecentVersions">): gcp.types.input.artifactregistry.RepositoryCleanupPolicy[] {
+export function cleanupPolicies(
+  ar: Pick<ArtifactRegistrySettings, "untaggedExpiryDays" | "keepRecentVersions">,
+): gcp.types.input.artifactregistry.RepositoryCleanupPolicy[] {
   return [
     {
       id: "delete-untagged",
@@ -62,7 +64,8 @@ export class ArtifactRegistryRepository extends pulumi.ComponentResource {
     const { settings } = args;
     const ar = settings.artifactRegistry;
     const project = settings.gcp?.project;
-    if (!ar || !project) throw new Error("ArtifactRegistryRepository: the artifactRegistry and gcp settings are required");
+    if (!ar || !project)
+      throw new Error("ArtifactRegistryRepository: the artifactRegistry and gcp settings are required");
     const imageName = settings.image.name;
     this.host = `${ar.location}-docker.pkg.dev`;
 
@@ -100,7 +103,13 @@ export class ArtifactRegistryRepository extends pulumi.ComponentResource {
     );
     this.pusherBinding = new gcp.artifactregistry.RepositoryIamMember(
       `${name}-pusher-writer`,
-      { project, location: ar.location, repository: this.repository.name, role: PUSHER_ROLE, member: this.pusher.member },
+      {
+        project,
+        location: ar.location,
+        repository: this.repository.name,
+        role: PUSHER_ROLE,
+        member: this.pusher.member,
+      },
       { parent: this },
     );
 

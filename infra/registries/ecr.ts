@@ -40,19 +40,31 @@ export function buildCacheTag(platform: string): string {
  * by a lower-priority rule: rule 1 selects `v*` release images and keeps up to 9999 of them (in practice: never
  * expires them), so rules 2 and 3 never touch a release image.
  */
-export function appLifecyclePolicy(ecr: Pick<EcrSettings, "untaggedExpiryDays" | "keepShaImages">): aws.ecr.LifecyclePolicyDocument {
+export function appLifecyclePolicy(
+  ecr: Pick<EcrSettings, "untaggedExpiryDays" | "keepShaImages">,
+): aws.ecr.LifecyclePolicyDocument {
   return {
     rules: [
       {
         rulePriority: 1,
         description: "Never expire release images (tags vX.Y.Z-<sha>)",
-        selection: { tagStatus: "tagged", tagPrefixList: [RELEASE_TAG_PREFIX], countType: "imageCountMoreThan", countNumber: 9999 },
+        selection: {
+          tagStatus: "tagged",
+          tagPrefixList: [RELEASE_TAG_PREFIX],
+          countType: "imageCountMoreThan",
+          countNumber: 9999,
+        },
         action: { type: "expire" },
       },
       {
         rulePriority: 2,
         description: `Expire untagged images ${ecr.untaggedExpiryDays} days after push`,
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: ecr.untaggedExpiryDays },
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: ecr.untaggedExpiryDays,
+        },
         action: { type: "expire" },
       },
       {
@@ -72,7 +84,12 @@ export function cacheLifecyclePolicy(untaggedExpiryDays: number): aws.ecr.Lifecy
       {
         rulePriority: 1,
         description: `Expire superseded (untagged) cache manifests ${untaggedExpiryDays} days after push`,
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untaggedExpiryDays },
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: untaggedExpiryDays,
+        },
         action: { type: "expire" },
       },
     ],
@@ -90,7 +107,14 @@ export function pullPolicy(args: { principalArns: string[]; accountId: string })
     Version: "2012-10-17",
     Statement: [
       ...(principals.length > 0
-        ? [{ Sid: "AllowPullByGrantedPrincipals", Effect: "Allow" as const, Principal: { AWS: principals }, Action: PULL_ACTIONS }]
+        ? [
+            {
+              Sid: "AllowPullByGrantedPrincipals",
+              Effect: "Allow" as const,
+              Principal: { AWS: principals },
+              Action: PULL_ACTIONS,
+            },
+          ]
         : []),
       {
         Sid: "DenyPullByAnyoneElse",
@@ -98,7 +122,9 @@ export function pullPolicy(args: { principalArns: string[]; accountId: string })
         Principal: "*",
         Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
         Condition: {
-          StringNotLike: { "aws:PrincipalArn": [...principals, `arn:aws:iam::${args.accountId}:role/aws-service-role/*`] },
+          StringNotLike: {
+            "aws:PrincipalArn": [...principals, `arn:aws:iam::${args.accountId}:role/aws-service-role/*`],
+          },
           BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
         },
       },
@@ -107,7 +133,12 @@ export function pullPolicy(args: { principalArns: string[]; accountId: string })
 }
 
 /** Prod's registry policy: the source (staging) account may replicate into this registry's `<image>` repository. */
-export function acceptReplicationPolicy(args: { sourceAccountId: string; accountId: string; region: string; repositoryName: string }): aws.iam.PolicyDocument {
+export function acceptReplicationPolicy(args: {
+  sourceAccountId: string;
+  accountId: string;
+  region: string;
+  repositoryName: string;
+}): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -123,7 +154,10 @@ export function acceptReplicationPolicy(args: { sourceAccountId: string; account
 }
 
 /** Staging's replication rule: the `<image>` repository (prefix match) to each target registry. */
-export function replicationRules(targets: EcrReplicationTarget[], repositoryName: string): aws.types.input.ecr.ReplicationConfigurationReplicationConfiguration {
+export function replicationRules(
+  targets: EcrReplicationTarget[],
+  repositoryName: string,
+): aws.types.input.ecr.ReplicationConfigurationReplicationConfiguration {
   return {
     rules: [
       {
@@ -168,7 +202,11 @@ export class EcrRepository extends pulumi.ComponentResource {
       },
       prodProtected,
     );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${imageName}-ecr-${settings.stack}`, targetKeyId: this.key.keyId }, { parent: this });
+    new aws.kms.Alias(
+      `${name}-key-alias`,
+      { name: `alias/${imageName}-ecr-${settings.stack}`, targetKeyId: this.key.keyId },
+      { parent: this },
+    );
 
     this.repository = new aws.ecr.Repository(
       name,
@@ -212,7 +250,10 @@ export class EcrRepository extends pulumi.ComponentResource {
       // Account-wide: this replaces the registry's scanning configuration for every repository in the region.
       this.scanning = new aws.ecr.RegistryScanningConfiguration(
         `${name}-scanning`,
-        { scanType: "ENHANCED", rules: [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }] },
+        {
+          scanType: "ENHANCED",
+          rules: [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }],
+        },
         { parent: this },
       );
     }
@@ -231,14 +272,23 @@ export class EcrRepository extends pulumi.ComponentResource {
         `${name}-accept-replication`,
         {
           policy: JSON.stringify(
-            acceptReplicationPolicy({ sourceAccountId: ecr.acceptReplicationFrom, accountId: aws_.accountId, region: aws_.region, repositoryName: imageName }),
+            acceptReplicationPolicy({
+              sourceAccountId: ecr.acceptReplicationFrom,
+              accountId: aws_.accountId,
+              region: aws_.region,
+              repositoryName: imageName,
+            }),
           ),
         },
         { parent: this },
       );
     }
 
-    this.registerOutputs({ repositoryUrl: this.repositoryUrl, repositoryArn: this.repository.arn, keyArn: this.key.arn });
+    this.registerOutputs({
+      repositoryUrl: this.repositoryUrl,
+      repositoryArn: this.repository.arn,
+      keyArn: this.key.arn,
+    });
   }
 
   /**

@@ -66,8 +66,15 @@ export function imageVersion(settings: Pick<Settings, "source">): string {
  * GET /version and the `org.opencontainers.image.created` label). Without it (git cannot say), the Dockerfile's
  * fixed default (0) applies: still reproducible.
  */
-export function imageBuildArgs(settings: Pick<Settings, "source" | "github">, epochSeconds?: number): Record<string, string> {
-  const args: Record<string, string> = { GIT_SHA: settings.source.sha, VERSION: imageVersion(settings), SOURCE_URL: sourceUrl(settings) };
+export function imageBuildArgs(
+  settings: Pick<Settings, "source" | "github">,
+  epochSeconds?: number,
+): Record<string, string> {
+  const args: Record<string, string> = {
+    GIT_SHA: settings.source.sha,
+    VERSION: imageVersion(settings),
+    SOURCE_URL: sourceUrl(settings),
+  };
   if (epochSeconds !== undefined) {
     args.SOURCE_DATE_EPOCH = String(epochSeconds);
     args.BUILD_TIME = new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -82,7 +89,9 @@ export function imageBuildArgs(settings: Pick<Settings, "source" | "github">, ep
  */
 export function isAbsentImageError(cause: unknown): boolean {
   const message = cause instanceof Error ? cause.message : String(cause ?? "");
-  return /ImageNotFoundException|RepositoryNotFoundException|no matching ECR Image|couldn't find resource|empty result/i.test(message);
+  return /ImageNotFoundException|RepositoryNotFoundException|no matching ECR Image|couldn't find resource|empty result/i.test(
+    message,
+  );
 }
 
 /**
@@ -95,12 +104,18 @@ export async function pushedImageDigest(
   opts: { parent: pulumi.Resource },
 ): Promise<string | undefined> {
   try {
-    const image = await aws.ecr.getImage({ repositoryName: args.repositoryName, registryId: args.registryId, imageTag: args.tag }, { parent: opts.parent });
+    const image = await aws.ecr.getImage(
+      { repositoryName: args.repositoryName, registryId: args.registryId, imageTag: args.tag },
+      { parent: opts.parent },
+    );
     return image?.imageDigest || undefined;
   } catch (cause) {
     if (!isAbsentImageError(cause)) {
       const message = cause instanceof Error ? cause.message : String(cause);
-      pulumi.log.info(`image: could not look up ${args.repositoryName}:${args.tag} in ECR (${message.split("\n")[0]}); building it`, opts.parent);
+      pulumi.log.info(
+        `image: could not look up ${args.repositoryName}:${args.tag} in ECR (${message.split("\n")[0]}); building it`,
+        opts.parent,
+      );
     }
     return undefined;
   }
@@ -206,7 +221,9 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     const ecrToken = aws.ecr.getAuthorizationTokenOutput({ registryId: ecr.repository.registryId }, { parent: this });
     // Known from the settings (a first preview shows the tag references); the repository is the one `ecr` creates
     // (its name is the image name, its registry this account's) and exists before the Image (dependsOn below).
-    const ecrRepository = pulumi.output(ecrRepositoryUrl(settings.aws?.accountId ?? "", settings.aws?.region ?? "", settings.image.name));
+    const ecrRepository = pulumi.output(
+      ecrRepositoryUrl(settings.aws?.accountId ?? "", settings.aws?.region ?? "", settings.image.name),
+    );
     const registries: dockerBuild.types.input.RegistryArgs[] = [
       {
         address: ecrRepository.apply((url) => url.split("/")[0]),
@@ -216,9 +233,12 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     ];
     const repositories: pulumi.Output<string>[] = [ecrRepository];
     // Where the release tag goes: each registry's repository and the credentials the build pushes with.
-    const tagTargets: { key: string; repository: pulumi.Output<string>; username: pulumi.Input<string>; password: pulumi.Input<string> }[] = [
-      { key: "ecr", repository: ecrRepository, username: ecrToken.userName, password: ecrToken.password },
-    ];
+    const tagTargets: {
+      key: string;
+      repository: pulumi.Output<string>;
+      username: pulumi.Input<string>;
+      password: pulumi.Input<string>;
+    }[] = [{ key: "ecr", repository: ecrRepository, username: ecrToken.userName, password: ecrToken.password }];
     const refs: Record<string, pulumi.Output<string>> = { ecr: pulumi.interpolate`${ecrRepository}:${tags[0]}` };
 
     const ghcrToken = settings.ghcr?.enabled ? (args.ghcrToken ?? readGhcrToken()) : undefined;
@@ -234,25 +254,46 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
       const ghcrRepo = ghcrImageName(settings.github.owner, settings.image.name);
       registries.push({ address: GHCR_HOST, username: settings.ghcr.username, password: ghcrToken });
       repositories.push(pulumi.output(ghcrRepo));
-      tagTargets.push({ key: "ghcr", repository: pulumi.output(ghcrRepo), username: settings.ghcr.username, password: ghcrToken });
+      tagTargets.push({
+        key: "ghcr",
+        repository: pulumi.output(ghcrRepo),
+        username: settings.ghcr.username,
+        password: ghcrToken,
+      });
       refs.ghcr = pulumi.output(`${ghcrRepo}:${tags[0]}`);
     }
     if (artifactRegistry) {
       const accessToken = gcp.organizations.getClientConfigOutput({ parent: this }).accessToken;
-      registries.push({ address: artifactRegistry.host, username: "oauth2accesstoken", password: pulumi.secret(accessToken) });
-      const arRepo = pulumi.output(`${artifactRegistryRepositoryUrl(settings.artifactRegistry!.location, settings.gcp!.project, settings.image.name)}/${settings.image.name}`);
+      registries.push({
+        address: artifactRegistry.host,
+        username: "oauth2accesstoken",
+        password: pulumi.secret(accessToken),
+      });
+      const arRepo = pulumi.output(
+        `${artifactRegistryRepositoryUrl(settings.artifactRegistry!.location, settings.gcp!.project, settings.image.name)}/${settings.image.name}`,
+      );
       repositories.push(arRepo);
-      tagTargets.push({ key: "artifactRegistry", repository: arRepo, username: "oauth2accesstoken", password: accessToken });
+      tagTargets.push({
+        key: "artifactRegistry",
+        repository: arRepo,
+        username: "oauth2accesstoken",
+        password: accessToken,
+      });
       refs.artifactRegistry = pulumi.interpolate`${arRepo}:${tags[0]}`;
     }
 
     // Never overwrite an existing tag: when ECR (what ECS runs from) already has the primary tag, push nothing and
     // deploy the pushed digest. Looked up with plain inputs, so a preview knows the answer too.
     const pushedDigest = pulumi.output(
-      pushedImageDigest({ repositoryName: settings.image.name, registryId: settings.aws?.accountId ?? "", tag: tags[0] }, { parent: this }),
+      pushedImageDigest(
+        { repositoryName: settings.image.name, registryId: settings.aws?.accountId ?? "", tag: tags[0] },
+        { parent: this },
+      ),
     );
     this.reused = pushedDigest.apply((d) => d !== undefined);
-    this.tagRefs = pulumi.all([pulumi.all(repositories), pushedDigest]).apply(([repos, d]) => (d ? [] : imageTagRefs(repos, tags)));
+    this.tagRefs = pulumi
+      .all([pulumi.all(repositories), pushedDigest])
+      .apply(([repos, d]) => (d ? [] : imageTagRefs(repos, tags)));
     const cacheRef = ecr.cacheRepository
       ? pulumi.interpolate`${ecr.cacheRepository.repositoryUrl}:${buildCacheTag(settings.image.platform)}`
       : undefined;
@@ -275,7 +316,9 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
         labels: imageLabels(settings),
         cacheFrom: cacheRef ? [{ registry: { ref: cacheRef } }] : [],
         // ECR needs an image-manifest cache in OCI media types.
-        cacheTo: cacheRef ? [{ registry: { ref: cacheRef, mode: dockerBuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }] : [],
+        cacheTo: cacheRef
+          ? [{ registry: { ref: cacheRef, mode: dockerBuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }]
+          : [],
       },
       {
         parent: this,
@@ -317,7 +360,13 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
 }
 
 /** The clear error for a rollback to a SHA without an image. */
-export function missingImageMessage(args: { sha: string; repositoryName: string; registryId: string; region: string; cause?: unknown }): string {
+export function missingImageMessage(args: {
+  sha: string;
+  repositoryName: string;
+  registryId: string;
+  region: string;
+  cause?: unknown;
+}): string {
   const cause = args.cause instanceof Error ? args.cause.message : args.cause ? String(args.cause) : "";
   return (
     `berth:deploySha: no image tagged ${args.sha} in ECR repository ${args.repositoryName} ` +
@@ -356,7 +405,10 @@ export class ExistingImage extends pulumi.ComponentResource implements ImageRele
           return image;
         })
         .catch((cause: unknown) => {
-          const message = cause instanceof Error && cause.message.startsWith("berth:deploySha") ? cause.message : missingImageMessage({ sha, repositoryName, registryId, region, cause });
+          const message =
+            cause instanceof Error && cause.message.startsWith("berth:deploySha")
+              ? cause.message
+              : missingImageMessage({ sha, repositoryName, registryId, region, cause });
           throw new Error(message);
         }),
     );

@@ -61,21 +61,36 @@ export function registryTagProvider(deps: RegistryTagDeps): pulumi.dynamic.Resou
     const scope = `repository:${inputs.repository}:pull,push`;
     const basic = `Basic ${Buffer.from(`${inputs.username}:${inputs.password}`).toString("base64")}`;
     let authorization: string | undefined;
-    const request = async (method: string, url: string, headers: Record<string, string>, body?: Uint8Array): Promise<Response> => {
-      const send = () => deps.fetch(url, { method, headers: { ...headers, ...(authorization ? { Authorization: authorization } : {}) }, body });
+    const request = async (
+      method: string,
+      url: string,
+      headers: Record<string, string>,
+      body?: Uint8Array,
+    ): Promise<Response> => {
+      const send = () =>
+        deps.fetch(url, {
+          method,
+          headers: { ...headers, ...(authorization ? { Authorization: authorization } : {}) },
+          body,
+        });
       let res = await send();
       if (res.status !== 401 || authorization) return res;
       const challenge = res.headers.get("www-authenticate") ?? "";
       if (/^basic/i.test(challenge)) {
         authorization = basic;
       } else if (/^bearer/i.test(challenge)) {
-        const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1].toLowerCase(), m[2]]));
+        const params = Object.fromEntries(
+          [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1].toLowerCase(), m[2]]),
+        );
         if (!params.realm) throw new Error(`${inputs.registry}: Bearer challenge without realm: ${challenge}`);
         const tokenUrl = new URL(params.realm);
         if (params.service) tokenUrl.searchParams.set("service", params.service);
         tokenUrl.searchParams.set("scope", scope);
         const t = await deps.fetch(tokenUrl.toString(), { headers: { Authorization: basic } });
-        if (!t.ok) throw new Error(`${inputs.registry}: token exchange at ${tokenUrl.origin}${tokenUrl.pathname} failed: HTTP ${t.status}`);
+        if (!t.ok)
+          throw new Error(
+            `${inputs.registry}: token exchange at ${tokenUrl.origin}${tokenUrl.pathname} failed: HTTP ${t.status}`,
+          );
         const json = (await t.json()) as { token?: string; access_token?: string };
         const token = json.token ?? json.access_token;
         if (!token) throw new Error(`${inputs.registry}: token exchange gave no token`);
@@ -91,20 +106,29 @@ export function registryTagProvider(deps: RegistryTagDeps): pulumi.dynamic.Resou
     if (!got.ok) throw new Error(`${name}@${inputs.digest}: cannot read the manifest to tag (HTTP ${got.status})`);
     const bytes = new Uint8Array(await got.arrayBuffer());
     const actual = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-    if (actual !== inputs.digest) throw new Error(`${name}@${inputs.digest}: the registry answered a manifest of digest ${actual}`);
-    const mediaType = (got.headers.get("content-type") ?? "").split(";")[0].trim() || (JSON.parse(Buffer.from(bytes).toString("utf8")).mediaType as string);
+    if (actual !== inputs.digest)
+      throw new Error(`${name}@${inputs.digest}: the registry answered a manifest of digest ${actual}`);
+    const mediaType =
+      (got.headers.get("content-type") ?? "").split(";")[0].trim() ||
+      (JSON.parse(Buffer.from(bytes).toString("utf8")).mediaType as string);
     const ref = `${name}:${inputs.tag}@${inputs.digest}`;
     const head = await request("HEAD", `${base}/manifests/${inputs.tag}`, { Accept: MANIFEST_TYPES.join(", ") });
     if (head.ok) {
       const existing = head.headers.get("docker-content-digest");
       if (existing === inputs.digest) return { ...inputs, ref };
-      throw new Error(`${name}:${inputs.tag} already names ${existing ?? "another image"}, not ${inputs.digest}: tags are immutable, a release tag is never moved`);
+      throw new Error(
+        `${name}:${inputs.tag} already names ${existing ?? "another image"}, not ${inputs.digest}: tags are immutable, a release tag is never moved`,
+      );
     }
     if (head.status !== 404) throw new Error(`${name}:${inputs.tag}: cannot check the tag (HTTP ${head.status})`);
     const put = await request("PUT", `${base}/manifests/${inputs.tag}`, { "Content-Type": mediaType }, bytes);
-    if (put.status !== 201 && put.status !== 200) throw new Error(`${name}:${inputs.tag}: the registry refused the tag (HTTP ${put.status}: ${(await put.text()).slice(0, 300)})`);
+    if (put.status !== 201 && put.status !== 200)
+      throw new Error(
+        `${name}:${inputs.tag}: the registry refused the tag (HTTP ${put.status}: ${(await put.text()).slice(0, 300)})`,
+      );
     const stored = put.headers.get("docker-content-digest");
-    if (stored && stored !== inputs.digest) throw new Error(`${name}:${inputs.tag}: the registry stored digest ${stored}, not ${inputs.digest}`);
+    if (stored && stored !== inputs.digest)
+      throw new Error(`${name}:${inputs.tag}: the registry stored digest ${stored}, not ${inputs.digest}`);
     return { ...inputs, ref };
   };
   return {
@@ -121,7 +145,10 @@ export function registryTagProvider(deps: RegistryTagDeps): pulumi.dynamic.Resou
   };
 }
 
-export const httpsRegistryTagProvider = registryTagProvider({ fetch: (...args) => fetch(...args), baseUrl: (registry) => `https://${registry}` });
+export const httpsRegistryTagProvider = registryTagProvider({
+  fetch: (...args) => fetch(...args),
+  baseUrl: (registry) => `https://${registry}`,
+});
 
 export type RegistryTagArgs = { [K in keyof RegistryTagInputs]: pulumi.Input<RegistryTagInputs[K]> };
 
@@ -131,6 +158,13 @@ export class RegistryTag extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RegistryTagArgs, opts?: pulumi.CustomResourceOptions) {
     // Type `pulumi-nodejs:dynamic/berth:RegistryTag`. The password is a secret in the state.
-    super(httpsRegistryTagProvider, name, { ...args, password: pulumi.secret(args.password), ref: undefined }, { ...opts, additionalSecretOutputs: ["password"] }, "berth", "RegistryTag");
+    super(
+      httpsRegistryTagProvider,
+      name,
+      { ...args, password: pulumi.secret(args.password), ref: undefined },
+      { ...opts, additionalSecretOutputs: ["password"] },
+      "berth",
+      "RegistryTag",
+    );
   }
 }

@@ -35,7 +35,11 @@ export interface VerifiedRollout {
 }
 
 /** The error `pulumi up` prints when a rollout is not verified; `failure` says which case it was. */
-export function rolloutNotVerified(failure: RolloutFailure, watch: Pick<RolloutWatch, "serviceName">, reason: string): Error & { failure: RolloutFailure } {
+export function rolloutNotVerified(
+  failure: RolloutFailure,
+  watch: Pick<RolloutWatch, "serviceName">,
+  reason: string,
+): Error & { failure: RolloutFailure } {
   const error = new Error(
     `Rollout of ECS service ${watch.serviceName} not verified (${failure}): ${reason} ` +
       `Its image digest is not promoted: the stack keeps its previous imageDigest/ranDigests outputs.`,
@@ -45,10 +49,16 @@ export function rolloutNotVerified(failure: RolloutFailure, watch: Pick<RolloutW
   return error;
 }
 
-export async function awaitVerifiedRollout(client: DescribeServicesClient, watch: RolloutWatch, clock: RolloutClock): Promise<VerifiedRollout> {
+export async function awaitVerifiedRollout(
+  client: DescribeServicesClient,
+  watch: RolloutWatch,
+  clock: RolloutClock,
+): Promise<VerifiedRollout> {
   const deadline = clock.now() + watch.timeoutMs;
   for (;;) {
-    const response = await client.send(new DescribeServicesCommand({ cluster: watch.cluster, services: [watch.serviceName] }));
+    const response = await client.send(
+      new DescribeServicesCommand({ cluster: watch.cluster, services: [watch.serviceName] }),
+    );
     const verdict = judgeRollout(response, watch.serviceName, watch.taskDefinitionArn);
     if (verdict.outcome === "completed") {
       const { deploymentId, taskDefinitionArn, runningCount, desiredCount } = verdict;
@@ -57,7 +67,11 @@ export async function awaitVerifiedRollout(client: DescribeServicesClient, watch
     if (verdict.outcome === "failed") throw rolloutNotVerified(verdict.failure, watch, verdict.reason);
     const left = deadline - clock.now();
     if (left <= 0) {
-      throw rolloutNotVerified("timedOut", watch, `no verdict within ${Math.round(watch.timeoutMs / 1000)}s: ${verdict.reason}`);
+      throw rolloutNotVerified(
+        "timedOut",
+        watch,
+        `no verdict within ${Math.round(watch.timeoutMs / 1000)}s: ${verdict.reason}`,
+      );
     }
     await clock.sleep(Math.min(watch.intervalMs, left));
   }

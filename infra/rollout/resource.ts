@@ -40,7 +40,13 @@ export interface RolloutVerificationDeps {
 }
 
 /** The inputs whose change means "a new rollout to verify". */
-const WATCHED: (keyof RolloutVerificationInputs)[] = ["region", "cluster", "serviceName", "taskDefinitionArn", "digest"];
+const WATCHED: (keyof RolloutVerificationInputs)[] = [
+  "region",
+  "cluster",
+  "serviceName",
+  "taskDefinitionArn",
+  "digest",
+];
 
 export function rolloutVerificationProvider(deps: RolloutVerificationDeps): pulumi.dynamic.ResourceProvider {
   const verify = async (inputs: RolloutVerificationInputs): Promise<RolloutVerificationOutputs> => {
@@ -88,7 +94,9 @@ export const ecsRolloutVerificationProvider = rolloutVerificationProvider({
   clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
 });
 
-export type RolloutVerificationArgs = { [K in keyof RolloutVerificationInputs]: pulumi.Input<RolloutVerificationInputs[K]> };
+export type RolloutVerificationArgs = {
+  [K in keyof RolloutVerificationInputs]: pulumi.Input<RolloutVerificationInputs[K]>;
+};
 
 export class RolloutVerification extends pulumi.dynamic.Resource {
   /** Set only once the rollout of `taskDefinitionArn` completed: what the stack may promote. */
@@ -99,7 +107,14 @@ export class RolloutVerification extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RolloutVerificationArgs, opts?: pulumi.CustomResourceOptions) {
     // Type `pulumi-nodejs:dynamic/berth:RolloutVerification` (module and type name: dynamic/index.js).
-    super(ecsRolloutVerificationProvider, name, { ...args, deploymentId: undefined }, opts, "berth", "RolloutVerification");
+    super(
+      ecsRolloutVerificationProvider,
+      name,
+      { ...args, deploymentId: undefined },
+      opts,
+      "berth",
+      "RolloutVerification",
+    );
   }
 }
 

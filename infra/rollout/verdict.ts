@@ -19,7 +19,13 @@ import type { Deployment, DescribeServicesResponse, Service } from "@aws-sdk/cli
 export type RolloutFailure = "missing" | "rolledBack" | "superseded" | "failed" | "timedOut";
 
 export type RolloutVerdict =
-  | { outcome: "completed"; deploymentId: string; taskDefinitionArn: string; runningCount: number; desiredCount: number }
+  | {
+      outcome: "completed";
+      deploymentId: string;
+      taskDefinitionArn: string;
+      runningCount: number;
+      desiredCount: number;
+    }
   | { outcome: "pending"; reason: string }
   | { outcome: "failed"; failure: RolloutFailure; reason: string };
 
@@ -30,15 +36,25 @@ export function taskDefinitionRevision(arn: string | undefined): { family: strin
 }
 
 /** What a failure looks like in the service's events (ECS's own wording). */
-const FAILURE_EVENT = /deployment failed|circuit breaker|rolling back|failed container health checks|unable to|failed to/i;
+const FAILURE_EVENT =
+  /deployment failed|circuit breaker|rolling back|failed container health checks|unable to|failed to/i;
 
 /**
  * For the error message: the three newest service events (DescribeServices lists them newest first) and, from the
  * 20 newest, up to two more that report a failure (the circuit breaker's "deployment failed", "rolling back").
  */
 function latestEvents(service: Service): string {
-  const recent = (service.events ?? []).slice(0, 20).map((e) => e.message ?? "").filter(Boolean);
-  const picked = [...recent.slice(0, 3), ...recent.slice(3).filter((m) => FAILURE_EVENT.test(m)).slice(0, 2)];
+  const recent = (service.events ?? [])
+    .slice(0, 20)
+    .map((e) => e.message ?? "")
+    .filter(Boolean);
+  const picked = [
+    ...recent.slice(0, 3),
+    ...recent
+      .slice(3)
+      .filter((m) => FAILURE_EVENT.test(m))
+      .slice(0, 2),
+  ];
   return picked.length ? ` Latest service events: ${picked.map((m) => JSON.stringify(m)).join("; ")}.` : "";
 }
 
@@ -55,15 +71,34 @@ function describeDeployment(d: Deployment): string {
  * Pure: the verdict on `expectedTaskDefinitionArn` for the service `serviceName`, from one DescribeServices response.
  * `pending` means "ask again" (the caller's poller decides when that becomes a timeout).
  */
-export function judgeRollout(response: DescribeServicesResponse, serviceName: string, expectedTaskDefinitionArn: string): RolloutVerdict {
+export function judgeRollout(
+  response: DescribeServicesResponse,
+  serviceName: string,
+  expectedTaskDefinitionArn: string,
+): RolloutVerdict {
   const failure = (response.failures ?? [])[0];
   if (failure) {
-    return { outcome: "failed", failure: "missing", reason: `DescribeServices could not describe ${serviceName}: ${failure.reason ?? "?"}${failure.detail ? ` (${failure.detail})` : ""} for ${failure.arn ?? "?"}.` };
+    return {
+      outcome: "failed",
+      failure: "missing",
+      reason: `DescribeServices could not describe ${serviceName}: ${failure.reason ?? "?"}${failure.detail ? ` (${failure.detail})` : ""} for ${failure.arn ?? "?"}.`,
+    };
   }
-  const service = (response.services ?? []).find((s) => s.serviceName === serviceName || s.serviceArn?.endsWith(`/${serviceName}`));
-  if (!service) return { outcome: "failed", failure: "missing", reason: `DescribeServices returned no service named ${serviceName}.` };
+  const service = (response.services ?? []).find(
+    (s) => s.serviceName === serviceName || s.serviceArn?.endsWith(`/${serviceName}`),
+  );
+  if (!service)
+    return {
+      outcome: "failed",
+      failure: "missing",
+      reason: `DescribeServices returned no service named ${serviceName}.`,
+    };
   if (service.status !== "ACTIVE") {
-    return { outcome: "failed", failure: "missing", reason: `service ${serviceName} is ${service.status ?? "?"}, not ACTIVE.${latestEvents(service)}` };
+    return {
+      outcome: "failed",
+      failure: "missing",
+      reason: `service ${serviceName} is ${service.status ?? "?"}, not ACTIVE.${latestEvents(service)}`,
+    };
   }
   const deployments = service.deployments ?? [];
   const primary = deployments.find((d) => d.status === "PRIMARY");
@@ -77,10 +112,20 @@ export function judgeRollout(response: DescribeServicesResponse, serviceName: st
     const older = Boolean(now && wanted && now.family === wanted.family && now.revision < wanted.revision);
     const runs = `the service's PRIMARY deployment runs ${primary.taskDefinition ?? "?"} (${describeDeployment(primary)}), not ${expectedTaskDefinitionArn}`;
     if (failedOurs || older) {
-      const why = failedOurs ? ` The deployment of ${expectedTaskDefinitionArn} failed: ${describeDeployment(failedOurs)}.` : "";
-      return { outcome: "failed", failure: "rolledBack", reason: `rolled back: ${runs}.${why}${latestEvents(service)}` };
+      const why = failedOurs
+        ? ` The deployment of ${expectedTaskDefinitionArn} failed: ${describeDeployment(failedOurs)}.`
+        : "";
+      return {
+        outcome: "failed",
+        failure: "rolledBack",
+        reason: `rolled back: ${runs}.${why}${latestEvents(service)}`,
+      };
     }
-    return { outcome: "failed", failure: "superseded", reason: `superseded by another deploy: ${runs}.${latestEvents(service)}` };
+    return {
+      outcome: "failed",
+      failure: "superseded",
+      reason: `superseded by another deploy: ${runs}.${latestEvents(service)}`,
+    };
   }
 
   switch (primary.rolloutState) {
@@ -93,9 +138,16 @@ export function judgeRollout(response: DescribeServicesResponse, serviceName: st
         desiredCount: primary.desiredCount ?? 0,
       };
     case "FAILED":
-      return { outcome: "failed", failure: "failed", reason: `the deployment of ${expectedTaskDefinitionArn} FAILED: ${describeDeployment(primary)}.${latestEvents(service)}` };
+      return {
+        outcome: "failed",
+        failure: "failed",
+        reason: `the deployment of ${expectedTaskDefinitionArn} FAILED: ${describeDeployment(primary)}.${latestEvents(service)}`,
+      };
     default:
       // IN_PROGRESS, or no rolloutState at all (only returned for the ECS rolling-update controller, which Berth uses).
-      return { outcome: "pending", reason: `the deployment of ${expectedTaskDefinitionArn} has not completed: ${describeDeployment(primary)}.${latestEvents(service)}` };
+      return {
+        outcome: "pending",
+        reason: `the deployment of ${expectedTaskDefinitionArn} has not completed: ${describeDeployment(primary)}.${latestEvents(service)}`,
+      };
   }
 }

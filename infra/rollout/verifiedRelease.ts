@@ -21,14 +21,22 @@ export interface RolloutEvidence {
   digest: pulumi.Input<string>;
 }
 
-export function verifiedRelease(release: { sha: pulumi.Input<string>; digest: pulumi.Input<string> }, rollouts: RolloutEvidence[]): VerifiedRelease {
-  if (rollouts.length === 0) throw new Error("verifiedRelease: no service rollout verifies the release; a stack without services has nothing to promote");
+export function verifiedRelease(
+  release: { sha: pulumi.Input<string>; digest: pulumi.Input<string> },
+  rollouts: RolloutEvidence[],
+): VerifiedRelease {
+  if (rollouts.length === 0)
+    throw new Error(
+      "verifiedRelease: no service rollout verifies the release; a stack without services has nothing to promote",
+    );
   const digest = pulumi
     .all([release.digest, pulumi.all(rollouts.map((r) => pulumi.all([r.serviceName, r.digest])))])
     .apply(([wanted, ran]) => {
       const other = ran.filter(([, d]) => d !== wanted);
       if (other.length) {
-        throw new Error(`verifiedRelease: the release is ${wanted} but ${other.map(([s, d]) => `service ${s} verified ${d}`).join(", ")}`);
+        throw new Error(
+          `verifiedRelease: the release is ${wanted} but ${other.map(([s, d]) => `service ${s} verified ${d}`).join(", ")}`,
+        );
       }
       return wanted;
     });

@@ -65,7 +65,15 @@ export function floodRunArgs(memory: string): string[] {
     }
     out.push(args[i]!);
   }
-  return [...out, "--memory", memory, "--memory-swap", memory, "--env", `Berth__ShutdownTimeoutSeconds=${SHUTDOWN_TIMEOUT_S}`];
+  return [
+    ...out,
+    "--memory",
+    memory,
+    "--memory-swap",
+    memory,
+    "--env",
+    `Berth__ShutdownTimeoutSeconds=${SHUTDOWN_TIMEOUT_S}`,
+  ];
 }
 
 function buildImage(): Promise<void> {
@@ -82,7 +90,13 @@ function buildImage(): Promise<void> {
       (err, _stdout, stderr) => {
         if (err) reject(new Error(`image build failed:\n${stderr.split("\n").slice(-60).join("\n")}`));
         else {
-          process.stderr.write(stderr.split("\n").filter((l) => l.startsWith("build-image:")).map((l) => `${l}\n`).join(""));
+          process.stderr.write(
+            stderr
+              .split("\n")
+              .filter((l) => l.startsWith("build-image:"))
+              .map((l) => `${l}\n`)
+              .join(""),
+          );
           resolve();
         }
       },
@@ -246,12 +260,30 @@ describe(`the app image under a flood of ${CONNECTIONS} connections x 1 MiB unre
         [],
         `/health answered 200 within ${HEALTH_DEADLINE_MS} ms on every probe during the flood (${[...new Set(errors)].join("; ")})\n${summary}`,
       );
-      assert.deepEqual(afterProbes.filter((ms) => !(ms <= HEALTH_DEADLINE_MS)), [], `/health within ${HEALTH_DEADLINE_MS} ms after the flood\n${summary}`);
+      assert.deepEqual(
+        afterProbes.filter((ms) => !(ms <= HEALTH_DEADLINE_MS)),
+        [],
+        `/health within ${HEALTH_DEADLINE_MS} ms after the flood\n${summary}`,
+      );
       const bound = Math.min(limit * RSS_BOUND_FRACTION, RSS_BOUND_MIB * MiB);
-      assert.ok(peakRss < bound, `peak RSS ${(peakRss / MiB).toFixed(1)} MiB < ${(bound / MiB).toFixed(1)} MiB\n${summary}`);
-      assert.match(logs, /Shutdown timeout of \d+ s reached: \d+ in-flight requests were cut|"Message":"Application is shutting down/, `the stop is logged\n${summary}`);
-      assert.equal(final.State.ExitCode, 0, `SIGTERM ended the app with exit code 0 (137 = killed after podman's stop timeout)\n${summary}\n${logs}`);
-      assert.ok(stopSeconds <= SHUTDOWN_TIMEOUT_S + 3, `exited within the ${SHUTDOWN_TIMEOUT_S} s shutdown timeout (+3 s)\n${summary}`);
+      assert.ok(
+        peakRss < bound,
+        `peak RSS ${(peakRss / MiB).toFixed(1)} MiB < ${(bound / MiB).toFixed(1)} MiB\n${summary}`,
+      );
+      assert.match(
+        logs,
+        /Shutdown timeout of \d+ s reached: \d+ in-flight requests were cut|"Message":"Application is shutting down/,
+        `the stop is logged\n${summary}`,
+      );
+      assert.equal(
+        final.State.ExitCode,
+        0,
+        `SIGTERM ended the app with exit code 0 (137 = killed after podman's stop timeout)\n${summary}\n${logs}`,
+      );
+      assert.ok(
+        stopSeconds <= SHUTDOWN_TIMEOUT_S + 3,
+        `exited within the ${SHUTDOWN_TIMEOUT_S} s shutdown timeout (+3 s)\n${summary}`,
+      );
     });
   }
 });

@@ -11,7 +11,13 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statfsSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fargateRunArgs, fargateVolumes, hardenedRunArgs, stagingWebSpec, type FargateVolume } from "../../offline/hardenedRunArgs.js";
+import {
+  fargateRunArgs,
+  fargateVolumes,
+  hardenedRunArgs,
+  stagingWebSpec,
+  type FargateVolume,
+} from "../../offline/hardenedRunArgs.js";
 import {
   cgroupDirs,
   containerHostPids,
@@ -79,7 +85,9 @@ function buildImage(dockerfile = "Dockerfile", tag = IMAGE, extraEnv: NodeJS.Pro
       (err, _stdout, stderr) => {
         if (err) reject(new Error(`image build failed:\n${stderr.split("\n").slice(-60).join("\n")}`));
         else {
-          const summary = stderr.split("\n").filter((l) => l.startsWith("build-image:") || l.startsWith("standin-images:"));
+          const summary = stderr
+            .split("\n")
+            .filter((l) => l.startsWith("build-image:") || l.startsWith("standin-images:"));
           process.stderr.write(summary.map((l) => `${l}\n`).join(""));
           resolve();
         }
@@ -106,16 +114,22 @@ function readCgroupFile(dir: string | undefined, file: string): string | undefin
   return existsSync(p) ? readFileSync(p, "utf8").trim() : undefined;
 }
 
-
 /** The result of running `busybox sh -c SCRIPT` inside a container as `user`. */
 async function probe(container: string, user: string, script: string): Promise<{ code: number; out: string }> {
-  const r = await podman(["exec", "--user", user, container, PROBE, "sh", "-c", script], { allowFail: true, timeoutMs: 30_000 });
+  const r = await podman(["exec", "--user", user, container, PROBE, "sh", "-c", script], {
+    allowFail: true,
+    timeoutMs: 30_000,
+  });
   return { code: r.code, out: (r.stdout + r.stderr).trim() };
 }
 
 /** Writes, reads back and removes a file in `dir` inside the container, as `user`. */
 function writeProbe(container: string, user: string, dir: string) {
-  return probe(container, user, `echo berth > ${dir}/berth-probe-${suffix} && cat ${dir}/berth-probe-${suffix} && rm ${dir}/berth-probe-${suffix}`);
+  return probe(
+    container,
+    user,
+    `echo berth > ${dir}/berth-probe-${suffix} && cat ${dir}/berth-probe-${suffix} && rm ${dir}/berth-probe-${suffix}`,
+  );
 }
 
 /**
@@ -159,7 +173,8 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
       throw new Error("podman's netavark is missing: apt-get install netavark aardvark-dns (scripts/bootstrap)");
     }
     if (!existsSync(path.join(repoRoot, "Dockerfile"))) throw new Error("no root Dockerfile to build");
-    if (!existsSync("/bin/busybox")) throw new Error("/bin/busybox (Debian busybox-static) is missing: scripts/bootstrap installs it");
+    if (!existsSync("/bin/busybox"))
+      throw new Error("/bin/busybox (Debian busybox-static) is missing: scripts/bootstrap installs it");
     await buildImage();
     image = await inspectImage(IMAGE);
     const started = await startContainer(HARDENED, IMAGE, hardenedRunArgs());
@@ -199,7 +214,9 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     const { ms, attempts } = await waitHealthy(HARDENED, 30_000);
     const state = await podman(["inspect", "--format", "{{.State.Health.Status}}", HARDENED]);
     assert.equal(state.stdout.trim(), "healthy");
-    t.diagnostic(`health check ${JSON.stringify(hc.Test.slice(1))} healthy after ${Math.round(ms)} ms, ${attempts} run(s)`);
+    t.diagnostic(
+      `health check ${JSON.stringify(hc.Test.slice(1))} healthy after ${Math.round(ms)} ms, ${attempts} run(s)`,
+    );
   });
 
   test("2. GET /version returns the SHA (and version, build time) given to the build", async () => {
@@ -218,8 +235,14 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
       const s = procStatus(p);
       const uids = s.Uid!.split(/\s+/).map(Number); // real, effective, saved, fs
       const gids = s.Gid!.split(/\s+/).map(Number);
-      assert.ok(uids.every((u) => u !== 0), `pid ${p} (${s.Name}) uids ${uids} must not be 0`);
-      assert.ok(gids.every((g) => g !== 0), `pid ${p} (${s.Name}) gids ${gids} must not be 0`);
+      assert.ok(
+        uids.every((u) => u !== 0),
+        `pid ${p} (${s.Name}) uids ${uids} must not be 0`,
+      );
+      assert.ok(
+        gids.every((g) => g !== 0),
+        `pid ${p} (${s.Name}) gids ${gids} must not be 0`,
+      );
     }
   });
 
@@ -227,7 +250,11 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     // Without --init the app itself would be PID 1: no default signal handlers and nobody to reap zombies.
     const init = procStatus(pid);
     // podman bind-mounts catatonit as /run/podman-init (docker: docker-init, tini).
-    assert.match(init.Name ?? "", /^(podman-init|catatonit|docker-init|tini)$/, `PID 1 of the container is ${init.Name}`);
+    assert.match(
+      init.Name ?? "",
+      /^(podman-init|catatonit|docker-init|tini)$/,
+      `PID 1 of the container is ${init.Name}`,
+    );
     const app = procStatus(await appPid());
     assert.equal(Number(app.PPid), pid, "the app is the init process's child");
   });
@@ -244,7 +271,9 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     const app = hostWrite(pid, `/app/berth-probe-${suffix}`);
     assert.equal(app.ok, false, "write to /app must fail");
     assert.deepEqual(hostWrite(pid, `/tmp/berth-probe-${suffix}`), { ok: true }, "write to /tmp must work");
-    const mounts = readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").map((l) => l.split(" "));
+    const mounts = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+      .split("\n")
+      .map((l) => l.split(" "));
     const rootMount = mounts.filter((f) => f[4] === "/").at(-1);
     assert.ok(rootMount && rootMount[5]!.split(",").includes("ro"), `root mount is ro: ${rootMount?.join(" ")}`);
     const tmpMount = mounts.filter((f) => f[4] === "/tmp").at(-1);
@@ -302,7 +331,10 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     const pids = Number(h.PidsLimit);
     assert.ok(memory > 0 && memory <= MAX_MEMORY, `memory limit set and <= ${MAX_MEMORY / MiB} MiB: ${memory}`);
     assert.equal(Number(h.MemorySwap), memory, "memory+swap limit = memory limit (no swap)");
-    assert.ok(nanoCpus > 0 && nanoCpus <= MAX_NANO_CPUS, `CPU limit set and <= ${MAX_NANO_CPUS / 1e9} CPU: ${nanoCpus}`);
+    assert.ok(
+      nanoCpus > 0 && nanoCpus <= MAX_NANO_CPUS,
+      `CPU limit set and <= ${MAX_NANO_CPUS / 1e9} CPU: ${nanoCpus}`,
+    );
     assert.ok(pids > 0 && pids <= MAX_PIDS, `pids limit set and <= ${MAX_PIDS}: ${pids}`);
 
     const cg = cgroupDirs(pid);
@@ -354,7 +386,9 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     const rssKiB = Number(procStatus(await appPid()).VmRSS?.replace(/\s*kB$/, ""));
     const limit = Number((await inspectContainer(HARDENED)).HostConfig.Memory);
     assert.ok(rssKiB > 0 && rssKiB * 1024 < limit, `VmRSS ${rssKiB} kB below the ${limit / MiB} MiB limit`);
-    t.diagnostic(`${total} requests in ${Math.round(ms)} ms (${Math.round((total / ms) * 1000)} req/s), VmRSS ${(rssKiB / 1024).toFixed(1)} MiB`);
+    t.diagnostic(
+      `${total} requests in ${Math.round(ms)} ms (${Math.round((total / ms) * 1000)} req/s), VmRSS ${(rssKiB / 1024).toFixed(1)} MiB`,
+    );
   });
 
   test("8. image config: OCI labels, non-root user, health check", async () => {
@@ -365,7 +399,10 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     assert.equal(labels["org.opencontainers.image.source"], TEST_SOURCE);
     assert.equal(labels["org.opencontainers.image.version"], TEST_VERSION);
     const user = (raw.config.User ?? "").split(":")[0] ?? "";
-    assert.ok(user !== "" && user !== "0" && user !== "root", `image USER is non-root: ${JSON.stringify(raw.config.User)}`);
+    assert.ok(
+      user !== "" && user !== "0" && user !== "root",
+      `image USER is non-root: ${JSON.stringify(raw.config.User)}`,
+    );
     const hc = raw.config.Healthcheck;
     assert.ok(hc?.Test?.[0] === "CMD" && hc.Test.length > 1, `image HEALTHCHECK (exec form): ${JSON.stringify(hc)}`);
     assert.deepEqual(hc.Test, image.Healthcheck?.Test, "podman runs the same health check the image declares");
@@ -387,7 +424,11 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
       const st = await probe(name, spec.user!, "stat -c '%a %u:%g' /tmp");
       t.diagnostic(`/tmp backed by ${tmp.kind}: mode/owner ${st.out}`);
       const w = await writeProbe(name, spec.user!, "/tmp");
-      assert.deepEqual(w, { code: 0, out: "berth" }, `write to /tmp as the task user ${spec.user} (/tmp: ${tmp.kind}, ${st.out})`);
+      assert.deepEqual(
+        w,
+        { code: 0, out: "berth" },
+        `write to /tmp as the task user ${spec.user} (/tmp: ${tmp.kind}, ${st.out})`,
+      );
     });
   });
 
@@ -402,7 +443,8 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
     const agentWrites = ["/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
     const spec = stagingWebSpec({ enableExecuteCommand: true });
     const execPaths = spec.writablePaths.map((w) => w.path).filter((p) => p !== "/tmp");
-    for (const p of agentWrites) assert.ok(execPaths.includes(p), `ECS Exec on: ${p} is a writable path (${execPaths.join(", ")})`);
+    for (const p of agentWrites)
+      assert.ok(execPaths.includes(p), `ECS Exec on: ${p} is a writable path (${execPaths.join(", ")})`);
     await underFargate(IMAGE, spec, async ({ name, volumes }) => {
       assert.deepEqual(await writeProbe(name, spec.user!, "/tmp"), { code: 0, out: "berth" }, "task user writes /tmp");
       const caps = await probe(name, "0", "grep CapEff /proc/self/status");
@@ -412,7 +454,12 @@ describe("app image, run hardened", { timeout: 30 * 60_000 }, () => {
         const w = await writeProbe(name, "0", p);
         assert.deepEqual(w, { code: 0, out: "berth" }, `the Exec agent (uid 0) writes ${p} (${v.kind})`);
       }
-      t.diagnostic(`ECS Exec paths ${execPaths.join(", ")}: ${volumes.filter((v) => v.containerPath !== "/tmp").map((v) => v.kind).join(", ")}`);
+      t.diagnostic(
+        `ECS Exec paths ${execPaths.join(", ")}: ${volumes
+          .filter((v) => v.containerPath !== "/tmp")
+          .map((v) => v.kind)
+          .join(", ")}`,
+      );
     });
   });
 

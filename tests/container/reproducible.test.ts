@@ -32,7 +32,13 @@ function frozenContext(): string {
   const base = path.join(containersEnv().BERTH_CONTAINERS_DIR!, "tmp");
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(path.join(base, "frozen-context-"));
-  execFileSync("bash", ["-c", `cd "$1" && tar -c --exclude=bin --exclude=obj Dockerfile .dockerignore app | tar -x -C "$2"`, "bash", repoRoot, dir]);
+  execFileSync("bash", [
+    "-c",
+    `cd "$1" && tar -c --exclude=bin --exclude=obj Dockerfile .dockerignore app | tar -x -C "$2"`,
+    "bash",
+    repoRoot,
+    dir,
+  ]);
   return dir;
 }
 
@@ -71,7 +77,13 @@ function buildFromScratch(tag: string, skipStandins: boolean): Promise<void> {
       (err, _stdout, stderr) => {
         if (err) reject(new Error(`build of ${tag} failed:\n${stderr.split("\n").slice(-60).join("\n")}`));
         else {
-          process.stderr.write(stderr.split("\n").filter((l) => l.startsWith("build-image:")).map((l) => `${l}\n`).join(""));
+          process.stderr.write(
+            stderr
+              .split("\n")
+              .filter((l) => l.startsWith("build-image:"))
+              .map((l) => `${l}\n`)
+              .join(""),
+          );
           resolve();
         }
       },
@@ -95,7 +107,8 @@ function configDifferences(a: Record<string, unknown>, b: Record<string, unknown
     const [x, y] = [a[key], b[key]];
     const nested = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
     if ((key === "config" || key === "container_config") && nested(x) && nested(y)) {
-      for (const sub of configDifferences(x as Record<string, unknown>, y as Record<string, unknown>)) diffs.push(`${key}.${sub}`);
+      for (const sub of configDifferences(x as Record<string, unknown>, y as Record<string, unknown>))
+        diffs.push(`${key}.${sub}`);
     } else if (JSON.stringify(x) !== JSON.stringify(y)) {
       diffs.push(`${key}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
     }
@@ -148,7 +161,9 @@ describe("the image is reproducible (two builds of one commit from scratch)", { 
     assert.equal(binaries[1], binaries[0], "the Native AOT binary is byte-identical");
     assert.deepEqual(b.diffIds, a.diffIds, "every layer's diff ID (the AOT binary's layer included)");
     assert.equal(b.created, a.created, "image created time");
-    const differences = configDifferences(...(TAGS.map(rawConfig) as [Record<string, unknown>, Record<string, unknown>]));
+    const differences = configDifferences(
+      ...(TAGS.map(rawConfig) as [Record<string, unknown>, Record<string, unknown>]),
+    );
     assert.deepEqual(differences, [], "the two image configs differ in these fields");
     assert.equal(b.id, a.id, "image ID (config digest)");
     assert.equal(b.digest, a.digest, "manifest digest");

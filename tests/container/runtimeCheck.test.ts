@@ -65,7 +65,10 @@ describe("bootstrap's container-path check (scripts/containers/check-runtime.sh)
   test("without iptables on PATH the real podman run fails as on a fresh machine (netavark: No such file), and says so", async () => {
     // The proof run itself, past the name check: what podman/netavark really do on such a machine.
     if (process.getuid?.() !== 0) throw new Error("the container tests run as root (as CI does)");
-    const r = await runBash(["-c", `. "$1" && prove_runtime`, "bash", SCRIPT], { ...containersEnv(), PATH: noIptables });
+    const r = await runBash(["-c", `. "$1" && prove_runtime`, "bash", SCRIPT], {
+      ...containersEnv(),
+      PATH: noIptables,
+    });
     assert.equal(r.code, 1, `exit status (stderr:\n${r.stderr})`);
     assert.match(r.stderr, /hardened podman run of \S+ failed/);
     assert.match(r.stderr, /netavark: No such file or directory/);

@@ -12,7 +12,13 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, tableActions } from "../../infra/delivery/deployPermissions";
-import { DEPLOY_POLICY_GROUPS, deployManagedPolicyArns, deployManagedPolicyName, passedRoleArns, renderDeployPolicies } from "../../infra/delivery/delivery";
+import {
+  DEPLOY_POLICY_GROUPS,
+  deployManagedPolicyArns,
+  deployManagedPolicyName,
+  passedRoleArns,
+  renderDeployPolicies,
+} from "../../infra/delivery/delivery";
 import { policySize } from "../../offline/cloudLimits";
 import { extremeCases } from "../infra/extremeConfigs";
 
@@ -30,14 +36,17 @@ interface Registered {
 
 function registered(which: string): Promise<Registered> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "registeredTypes.ts"), which], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "registeredTypes.ts"), which], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (status) => {
       const line = stdout.split("\n").find((l) => l.startsWith("REGISTERED "));
-      if (!line) return reject(new Error(`capture of ${which} printed no result (exit ${status}): ${stderr.slice(0, 2000)}`));
+      if (!line)
+        return reject(new Error(`capture of ${which} printed no result (exit ${status}): ${stderr.slice(0, 2000)}`));
       const r = JSON.parse(line.slice("REGISTERED ".length)) as Registered;
       if (r.error !== undefined) return reject(new Error(`${which}: ${r.error}`));
       resolve(r);
@@ -60,10 +69,20 @@ before(async () => {
 });
 
 /** The types the deploy role acts on: AWS resources, the image build that pushes to ECR, Berth's dynamic resources. */
-const needsAws = (type: string) => type.startsWith("aws:") || type === "docker-build:index:Image" || type.startsWith("pulumi-nodejs:dynamic/");
+const needsAws = (type: string) =>
+  type.startsWith("aws:") || type === "docker-build:index:Image" || type.startsWith("pulumi-nodejs:dynamic/");
 const actionsOfStatement = (s: any): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const documentsOf = (r: Registered) => [...r.deployPolicies, ...r.deployManagedPolicies.map((m) => m.policy)].map((p) => JSON.parse(p));
-const allowedActions = (r: Registered) => [...new Set(documentsOf(r).flatMap((d) => d.Statement).filter((s: any) => s.Effect === "Allow").flatMap(actionsOfStatement))].sort();
+const documentsOf = (r: Registered) =>
+  [...r.deployPolicies, ...r.deployManagedPolicies.map((m) => m.policy)].map((p) => JSON.parse(p));
+const allowedActions = (r: Registered) =>
+  [
+    ...new Set(
+      documentsOf(r)
+        .flatMap((d) => d.Statement)
+        .filter((s: any) => s.Effect === "Allow")
+        .flatMap(actionsOfStatement),
+    ),
+  ].sort();
 
 /** Coverage of one capture: the registered types and AWS functions missing from the table. */
 function missingFromTable(r: Registered): { types: string[]; invokes: string[] } {
@@ -75,7 +94,11 @@ function missingFromTable(r: Registered): { types: string[]; invokes: string[] }
 
 test("every AWS resource type and AWS function the staging and prod programs register is in the permission table", () => {
   for (const [stack, r] of Object.entries(stacks)) {
-    assert.deepEqual(missingFromTable(r), { types: [], invokes: [] }, `${stack} registers types or calls AWS functions the deploy role has no permissions for`);
+    assert.deepEqual(
+      missingFromTable(r),
+      { types: [], invokes: [] },
+      `${stack} registers types or calls AWS functions the deploy role has no permissions for`,
+    );
   }
 });
 
@@ -83,35 +106,79 @@ test("every AWS resource type and AWS function the extreme configurations regist
   const extremes = Object.entries(captures).filter(([k]) => k.startsWith("extreme:"));
   assert.equal(extremes.length, extremeCases().length);
   for (const [, r] of extremes) {
-    assert.deepEqual(missingFromTable(r), { types: [], invokes: [] }, `${r.title}: registers types or calls AWS functions the deploy role has no permissions for`);
+    assert.deepEqual(
+      missingFromTable(r),
+      { types: [], invokes: [] },
+      `${r.title}: registers types or calls AWS functions the deploy role has no permissions for`,
+    );
     // The deploy role of an extreme configuration is rendered from the same table.
-    assert.deepEqual(allowedActions(r), [...new Set([...tableActions(!r.title.startsWith("prod")), "iam:PassRole", "iam:CreateServiceLinkedRole"])].sort(), r.title);
+    assert.deepEqual(
+      allowedActions(r),
+      [
+        ...new Set([...tableActions(!r.title.startsWith("prod")), "iam:PassRole", "iam:CreateServiceLinkedRole"]),
+      ].sort(),
+      r.title,
+    );
   }
 });
 
 test("the table holds no type that no configuration registers (no permission for a resource Berth does not own)", () => {
   const used = new Set(Object.values(captures).flatMap((r) => r.types));
   const usedInvokes = new Set(Object.values(captures).flatMap((r) => r.invokes));
-  assert.deepEqual(Object.keys(DEPLOY_PERMISSIONS).filter((t) => !used.has(t)), []);
-  assert.deepEqual(Object.keys(INVOKE_PERMISSIONS).filter((t) => !usedInvokes.has(t)), []);
+  assert.deepEqual(
+    Object.keys(DEPLOY_PERMISSIONS).filter((t) => !used.has(t)),
+    [],
+  );
+  assert.deepEqual(
+    Object.keys(INVOKE_PERMISSIONS).filter((t) => !usedInvokes.has(t)),
+    [],
+  );
 });
 
 test("the registered deploy policies allow exactly the table's actions (plus PassRole and service-linked roles, held by conditions); the denies are inline", () => {
   for (const [stack, r] of Object.entries(stacks)) {
     assert.equal(r.deployPolicies.length, 1, `${stack}: one inline policy on the deploy role`);
     const inline = JSON.parse(r.deployPolicies[0]!);
-    assert.deepEqual(inline.Statement.map((s: any) => [s.Sid, s.Effect]), [["NeverModifyDeliveryIdentity", "Deny"], ["NoLongLivedCredentials", "Deny"], ["NoAdministratorPolicies", "Deny"]], `${stack}: the inline policy holds the denies`);
+    assert.deepEqual(
+      inline.Statement.map((s: any) => [s.Sid, s.Effect]),
+      [
+        ["NeverModifyDeliveryIdentity", "Deny"],
+        ["NoLongLivedCredentials", "Deny"],
+        ["NoAdministratorPolicies", "Deny"],
+      ],
+      `${stack}: the inline policy holds the denies`,
+    );
     // One customer-managed policy per group of services, named after the deploy role, each attached to it.
-    assert.deepEqual(r.deployManagedPolicies.map((m) => m.name).sort(), Object.keys(DEPLOY_POLICY_GROUPS).map((g) => deployManagedPolicyName(r.deployRoleName, g as never)).sort(), stack);
-    assert.deepEqual([...r.deployAttachments].sort(), r.deployManagedPolicies.map((m) => m.arn).sort(), `${stack}: the deploy role's attachments are exactly its managed policies`);
-    const expected = [...new Set([...tableActions(stack === "staging"), "iam:PassRole", "iam:CreateServiceLinkedRole"])].sort();
+    assert.deepEqual(
+      r.deployManagedPolicies.map((m) => m.name).sort(),
+      Object.keys(DEPLOY_POLICY_GROUPS)
+        .map((g) => deployManagedPolicyName(r.deployRoleName, g as never))
+        .sort(),
+      stack,
+    );
+    assert.deepEqual(
+      [...r.deployAttachments].sort(),
+      r.deployManagedPolicies.map((m) => m.arn).sort(),
+      `${stack}: the deploy role's attachments are exactly its managed policies`,
+    );
+    const expected = [
+      ...new Set([...tableActions(stack === "staging"), "iam:PassRole", "iam:CreateServiceLinkedRole"]),
+    ].sort();
     assert.deepEqual(allowedActions(r), expected, stack);
     for (const m of r.deployManagedPolicies) {
       const doc = JSON.parse(m.policy);
-      assert.deepEqual(doc.Statement.filter((s: any) => s.Effect !== "Allow"), [], `${m.name}: allows only`);
+      assert.deepEqual(
+        doc.Statement.filter((s: any) => s.Effect !== "Allow"),
+        [],
+        `${m.name}: allows only`,
+      );
       const group = m.name.slice(r.deployRoleName.length + 1) as keyof typeof DEPLOY_POLICY_GROUPS;
       const services = new Set(doc.Statement.flatMap(actionsOfStatement).map((a: string) => a.split(":")[0]));
-      assert.deepEqual([...services].filter((s) => !(DEPLOY_POLICY_GROUPS[group] as readonly string[]).includes(s as string)), [], `${m.name}: only ${DEPLOY_POLICY_GROUPS[group].join(", ")} actions`);
+      assert.deepEqual(
+        [...services].filter((s) => !(DEPLOY_POLICY_GROUPS[group] as readonly string[]).includes(s as string)),
+        [],
+        `${m.name}: only ${DEPLOY_POLICY_GROUPS[group].join(", ")} actions`,
+      );
     }
   }
 });
@@ -121,32 +188,58 @@ test("re-applying what the program owns: Inspector for enhanced scanning, the fl
   const statements = docs.flatMap((d) => d.Statement);
   const allowed = new Set(allowedActions(stacks.staging!));
   // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html
-  for (const a of ["inspector2:Enable", "inspector2:Disable", "inspector2:ListFindings", "inspector2:ListAccountPermissions", "inspector2:ListCoverage"]) assert.ok(allowed.has(a), a);
+  for (const a of [
+    "inspector2:Enable",
+    "inspector2:Disable",
+    "inspector2:ListFindings",
+    "inspector2:ListAccountPermissions",
+    "inspector2:ListCoverage",
+  ])
+    assert.ok(allowed.has(a), a);
   const slr = statements.find((s: any) => s.Sid === "ServiceLinkedRoles");
   assert.ok(slr.Condition.StringEquals["iam:AWSServiceName"].includes("inspector2.amazonaws.com"));
   // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html: the user creating a flow log passes its role.
   const pass = statements.filter((s: any) => s.Effect === "Allow" && actionsOfStatement(s).includes("iam:PassRole"));
-  assert.ok(pass.some((s: any) => s.Condition?.StringEquals?.["iam:PassedToService"] === "vpc-flow-logs.amazonaws.com"), "PassRole to VPC flow logs");
+  assert.ok(
+    pass.some((s: any) => s.Condition?.StringEquals?.["iam:PassedToService"] === "vpc-flow-logs.amazonaws.com"),
+    "PassRole to VPC flow logs",
+  );
   // A change of a key's description is an UpdateKeyDescription call (KMS API reference).
   assert.ok(allowed.has("kms:UpdateKeyDescription"));
 });
 
 /** IAM's wildcard match of a Resource element: `*` any run of characters, `?` one character (IAM JSON policy reference, "Resource"). */
-const iamMatches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(arn);
+const iamMatches = (pattern: string, arn: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  ).test(arn);
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html: passing a role to a service needs
 // iam:PassRole on the role; iam:PassedToService names the service that receives it.
 test("every role the programs pass is allowed by the PassRole statement of the service that receives it, and by no other", () => {
   const seen = new Set<string>();
   for (const [which, r] of Object.entries(captures)) {
-    const pass = documentsOf(r).flatMap((d) => d.Statement).filter((s: any) => s.Effect === "Allow" && actionsOfStatement(s).includes("iam:PassRole"));
+    const pass = documentsOf(r)
+      .flatMap((d) => d.Statement)
+      .filter((s: any) => s.Effect === "Allow" && actionsOfStatement(s).includes("iam:PassRole"));
     for (const p of r.passedRoles) {
       seen.add(p.service);
       const allowing = pass.filter((s: any) => [s.Resource].flat().some((res: string) => iamMatches(res, p.arn)));
-      assert.deepEqual(allowing.map((s: any) => s.Condition.StringEquals["iam:PassedToService"]), [p.service], `${which}: ${p.by} passes ${p.arn} to ${p.service}`);
+      assert.deepEqual(
+        allowing.map((s: any) => s.Condition.StringEquals["iam:PassedToService"]),
+        [p.service],
+        `${which}: ${p.by} passes ${p.arn} to ${p.service}`,
+      );
     }
   }
-  assert.deepEqual([...seen].sort(), ["ecs-tasks.amazonaws.com", "ecs.amazonaws.com", "vpc-flow-logs.amazonaws.com"], "each PassRole statement is exercised by a registered resource");
+  assert.deepEqual(
+    [...seen].sort(),
+    ["ecs-tasks.amazonaws.com", "ecs.amazonaws.com", "vpc-flow-logs.amazonaws.com"],
+    "each PassRole statement is exercised by a registered resource",
+  );
 });
 
 /**
@@ -160,18 +253,32 @@ const MANAGED_POLICIES_PER_ROLE = 10;
 
 function assertWithinQuotas(what: string, inline: unknown[], managed: unknown[]) {
   const inlineTotal = inline.reduce<number>((n, p) => n + policySize(p), 0);
-  assert.ok(inlineTotal <= INLINE_ROLE_POLICIES_MAX, `${what}: inline policies ${inlineTotal} characters > ${INLINE_ROLE_POLICIES_MAX}`);
+  assert.ok(
+    inlineTotal <= INLINE_ROLE_POLICIES_MAX,
+    `${what}: inline policies ${inlineTotal} characters > ${INLINE_ROLE_POLICIES_MAX}`,
+  );
   for (const [i, p] of managed.entries()) {
     const size = policySize(p);
     assert.ok(size <= MANAGED_POLICY_MAX, `${what}: managed policy ${i} is ${size} characters > ${MANAGED_POLICY_MAX}`);
   }
-  assert.ok(managed.length <= MANAGED_POLICIES_PER_ROLE, `${what}: ${managed.length} managed policies attached > ${MANAGED_POLICIES_PER_ROLE}`);
+  assert.ok(
+    managed.length <= MANAGED_POLICIES_PER_ROLE,
+    `${what}: ${managed.length} managed policies attached > ${MANAGED_POLICIES_PER_ROLE}`,
+  );
 }
 
 test("IAM size: every deploy-role document fits its quota (inline 10,240 in aggregate, each managed 6,144, at most 10 attached), as registered, at the extremes and at the longest names", () => {
   for (const [which, r] of Object.entries(captures)) {
-    assertWithinQuotas(which, r.deployPolicies, r.deployManagedPolicies.map((m) => m.policy));
-    assert.equal(r.deployAttachments.length, r.deployManagedPolicies.length, `${which}: no other policy attached to the deploy role`);
+    assertWithinQuotas(
+      which,
+      r.deployPolicies,
+      r.deployManagedPolicies.map((m) => m.policy),
+    );
+    assert.equal(
+      r.deployAttachments.length,
+      r.deployManagedPolicies.length,
+      `${which}: no other policy attached to the deploy role`,
+    );
   }
   // The longest inputs the settings allow: a 63-character image name (two repositories), a long region and stack name.
   const name = "a".repeat(63);
@@ -180,12 +287,24 @@ test("IAM size: every deploy-role document fits its quota (inline 10,240 in aggr
   const worst = renderDeployPolicies({
     accountId: account,
     region: "ap-southeast-5",
-    ecrRepositoryArns: [`arn:aws:ecr:ap-southeast-5:${account}:repository/${name}`, `arn:aws:ecr:ap-southeast-5:${account}:repository/buildcache/${name}`],
+    ecrRepositoryArns: [
+      `arn:aws:ecr:ap-southeast-5:${account}:repository/${name}`,
+      `arn:aws:ecr:ap-southeast-5:${account}:repository/buildcache/${name}`,
+    ],
     pushesImages: true,
-    protectedArns: [`arn:aws:iam::${account}:role/${deploy}`, `arn:aws:iam::${account}:role/berth-staging-eu-wst-1-github-preview`, `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`, deployManagedPolicyArns(account, deploy)],
+    protectedArns: [
+      `arn:aws:iam::${account}:role/${deploy}`,
+      `arn:aws:iam::${account}:role/berth-staging-eu-wst-1-github-preview`,
+      `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`,
+      deployManagedPolicyArns(account, deploy),
+    ],
     passedRoleArns: passedRoleArns({ project: "berth", stack: "staging-eu-wst-1" }, account),
   });
-  assertWithinQuotas("worst case", [worst.inline], worst.managed.map((m) => m.document));
+  assertWithinQuotas(
+    "worst case",
+    [worst.inline],
+    worst.managed.map((m) => m.document),
+  );
   // Headroom: the largest document stays under half its quota, so the table can grow.
   const largest = Math.max(...worst.managed.map((m) => policySize(m.document)));
   assert.ok(largest <= MANAGED_POLICY_MAX / 2, `worst case: the largest managed policy is ${largest} characters`);

@@ -35,8 +35,16 @@ export function ecrGetImage(images: { sha: string; digest: string }[]) {
       const image = images.find((m) => m.sha === i.imageTag || m.digest === i.imageDigest);
       if (!image) throw new Error(`offline: no image ${i.imageTag ?? i.imageDigest} in ${i.repositoryName}`);
       return {
-        id: image.digest, imageDigest: image.digest, imageTags: [image.sha], imageTag: i.imageTag, repositoryName: i.repositoryName,
-        registryId: "222222222222", imagePushedAt: 0, imageSizeInBytes: 1, imageUri: `x@${image.digest}`, region: "eu-west-1",
+        id: image.digest,
+        imageDigest: image.digest,
+        imageTags: [image.sha],
+        imageTag: i.imageTag,
+        repositoryName: i.repositoryName,
+        registryId: "222222222222",
+        imagePushedAt: 0,
+        imageSizeInBytes: 1,
+        imageUri: `x@${image.digest}`,
+        region: "eu-west-1",
       };
     },
   };
@@ -48,7 +56,13 @@ export function ofType(c: CapturedStack, type: string): CapturedResource[] {
 
 export function one(c: CapturedStack, type: string, name: string): CapturedResource {
   const found = c.resources.filter((r) => r.type === type && r.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${c.resources.filter((r) => r.type === type).map((r) => r.name).join(", ")}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected one ${type} named ${name}, found ${found.length}: ${c.resources
+        .filter((r) => r.type === type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found[0];
 }
 

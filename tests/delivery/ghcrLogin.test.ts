@@ -21,7 +21,12 @@ let stack: CapturedStack;
 before(async () => {
   stack = await captureStack({
     stack: "staging",
-    config: { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:ghcrToken": "ghp_offline", "berth:ghcrUser": ACTOR },
+    config: {
+      ...readStackConfig("staging"),
+      "berth:imageSha": SHA,
+      "berth:ghcrToken": "ghp_offline",
+      "berth:ghcrUser": ACTOR,
+    },
     secretKeys: ["berth:ghcrToken"],
   });
   assert.equal(stack.error, undefined, String((stack.error as Error)?.stack ?? stack.error));
@@ -30,7 +35,9 @@ before(async () => {
 test("the image's GHCR login uses berth:ghcrUser (github.actor in CI), not the repository owner", () => {
   const image = stack.resources.find((r) => r.type === "docker-build:index:Image" && r.name === "image");
   assert.ok(image, "image registered");
-  const ghcr = (unsecret(image.inputs.registries) as { address: string; username: string }[]).find((r) => r.address === "ghcr.io");
+  const ghcr = (unsecret(image.inputs.registries) as { address: string; username: string }[]).find(
+    (r) => r.address === "ghcr.io",
+  );
   assert.equal(ghcr?.username, ACTOR);
 });
 
@@ -39,7 +46,10 @@ test("unset, the login user is the GitHub owner (a laptop's own token); a value 
   const settings = loadSettings(base, { stack: "staging", git: () => assert.fail("git is not read") });
   assert.equal(settings.ghcr?.username, settings.github.owner);
   for (const bot of ["github-actions[bot]", "a", "x".repeat(39)]) {
-    assert.equal(loadSettings({ ...base, "berth:ghcrUser": bot }, { stack: "staging", git: () => assert.fail() }).ghcr?.username, bot);
+    assert.equal(
+      loadSettings({ ...base, "berth:ghcrUser": bot }, { stack: "staging", git: () => assert.fail() }).ghcr?.username,
+      bot,
+    );
   }
   for (const bad of ["", "-dev", "x".repeat(40), "dev user", 'a"b']) {
     assert.throws(
@@ -64,7 +74,11 @@ test("every workflow step that passes berth:ghcrToken passes berth:ghcrUser as g
         // Inside a format() expression: the placeholder's argument must be github.actor.
         const placeholder = /"berth:ghcrUser": \{\{"value": "\{(\d)\}"/.exec(map);
         assert.ok(placeholder, `${where}: no berth:ghcrUser next to berth:ghcrToken`);
-        const args = /format\('(?:[^']|'')*'((?:\s*,\s*[\w.]+)+)\)/.exec(map)?.[1]?.split(",").map((a) => a.trim()).filter(Boolean);
+        const args = /format\('(?:[^']|'')*'((?:\s*,\s*[\w.]+)+)\)/
+          .exec(map)?.[1]
+          ?.split(",")
+          .map((a) => a.trim())
+          .filter(Boolean);
         assert.equal(args?.[Number(placeholder[1])], "github.actor", where);
       }
     }

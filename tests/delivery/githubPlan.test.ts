@@ -23,9 +23,15 @@ interface Result {
 }
 
 function capture(visibility: string, plan: string): Result {
-  const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "githubPlanChild.ts"), visibility, plan], {
-    encoding: "utf8", timeout: 180_000, maxBuffer: 256 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "githubPlanChild.ts"), visibility, plan],
+    {
+      encoding: "utf8",
+      timeout: 180_000,
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
   const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
   assert.ok(line, `child exited ${child.status}: ${child.stderr}`);
   return JSON.parse(line!.slice("RESULT ".length));
@@ -44,17 +50,31 @@ test("the rule itself: public on any plan, private/internal only on Enterprise; 
     const m = reviewersPlanProblem(facts("private", plan), ["a=1"], "staging");
     assert.ok(m, String(plan));
     assert.match(m!, /^berth:delivery\.requiredReviewers: got \["a=1"\]; allowed: /);
-    assert.match(m!, /make the repository public, move the owner to GitHub Enterprise Cloud, or set berth:delivery\.requiredReviewers to \[\] and accept the advisory/);
+    assert.match(
+      m!,
+      /make the repository public, move the owner to GitHub Enterprise Cloud, or set berth:delivery\.requiredReviewers to \[\] and accept the advisory/,
+    );
   }
-  assert.doesNotMatch(reviewersPlanProblem(facts("private", "team"), ["a=1"], "prod")!, /set berth:delivery\.requiredReviewers to \[\]/, "prod cannot drop its reviewers");
+  assert.doesNotMatch(
+    reviewersPlanProblem(facts("private", "team"), ["a=1"], "prod")!,
+    /set berth:delivery\.requiredReviewers to \[\]/,
+    "prod cannot drop its reviewers",
+  );
 });
 
 test("refused: a private repository of a Team organization stops prod before its environment is registered, naming the key, the value and the choices", () => {
   const r = capture("private", "team");
   assert.equal(r.error, undefined, "the program loads; the refusal fails the environment's registration");
-  assert.deepEqual(r.invokes.map((i) => i.token), ["github:index/getRepository:getRepository", "github:index/getOrganization:getOrganization"]);
+  assert.deepEqual(
+    r.invokes.map((i) => i.token),
+    ["github:index/getRepository:getRepository", "github:index/getOrganization:getOrganization"],
+  );
   assert.equal(r.invokes[0].inputs.fullName, "your-github-org/berth");
-  assert.equal(r.resources.filter((x) => x.type === ENVIRONMENT).length, 0, "no environment registered with reviewers GitHub would not enforce");
+  assert.equal(
+    r.resources.filter((x) => x.type === ENVIRONMENT).length,
+    0,
+    "no environment registered with reviewers GitHub would not enforce",
+  );
   const message = [...r.engineErrors, ...r.rejections].find((m) => m.includes("berth:delivery.requiredReviewers"));
   assert.ok(message, JSON.stringify(r.rejections));
   assert.match(message!, /got \["your-github-org\/release-approvers=1234567"\]/);
@@ -75,12 +95,25 @@ test("accepted: a private repository on GitHub Enterprise gets its environment w
   const env = enterprise.resources.filter((x) => x.type === ENVIRONMENT);
   assert.equal(env.length, 1, JSON.stringify(enterprise.rejections));
   assert.deepEqual(env[0].inputs.reviewers, [{ users: [], teams: [1234567] }]);
-  assert.deepEqual(enterprise.rejections.filter((m) => m.includes("requiredReviewers")), []);
+  assert.deepEqual(
+    enterprise.rejections.filter((m) => m.includes("requiredReviewers")),
+    [],
+  );
   const open = capture("public", "free");
   assert.equal(open.resources.filter((x) => x.type === ENVIRONMENT).length, 1);
-  assert.deepEqual(open.invokes.map((i) => i.token), ["github:index/getRepository:getRepository"]);
+  assert.deepEqual(
+    open.invokes.map((i) => i.token),
+    ["github:index/getRepository:getRepository"],
+  );
   // Item 5: the environment allows its deploy branch and the release tags deploy.yml runs on.
   const policies = open.resources.filter((x) => x.type === POLICY).map((x) => x.inputs);
-  assert.deepEqual(policies.map((p) => p.branchPattern ?? `tag:${p.tagPattern}`).sort(), ["main", `tag:${RELEASE_TAG_GLOB}`]);
-  assert.deepEqual(readWorkflow("deploy.yml").doc.on.push.tags, [RELEASE_TAG_GLOB], "the environment allows exactly the tags the workflow runs on");
+  assert.deepEqual(policies.map((p) => p.branchPattern ?? `tag:${p.tagPattern}`).sort(), [
+    "main",
+    `tag:${RELEASE_TAG_GLOB}`,
+  ]);
+  assert.deepEqual(
+    readWorkflow("deploy.yml").doc.on.push.tags,
+    [RELEASE_TAG_GLOB],
+    "the environment allows exactly the tags the workflow runs on",
+  );
 });

@@ -17,7 +17,12 @@ async function main() {
     stackOutputs: stagingOutputs(),
     program,
     invokes: {
-      "github:index/getRepository:getRepository": (inputs) => ({ fullName: inputs.fullName, name: String(inputs.fullName).split("/")[1], visibility, id: "r" }),
+      "github:index/getRepository:getRepository": (inputs) => ({
+        fullName: inputs.fullName,
+        name: String(inputs.fullName).split("/")[1],
+        visibility,
+        id: "r",
+      }),
       "github:index/getOrganization:getOrganization": (inputs) => {
         if (plan === "-") throw new Error(`GET https://api.github.com/orgs/${inputs.name}: 404 Not Found []`);
         return { name: inputs.name, login: inputs.name, plan, id: "o" };

@@ -50,7 +50,11 @@ test("trust policy: only GitHub's OIDC provider, exact audience and exact subjec
   assert.equal(s.Effect, "Allow");
   assert.deepEqual(s.Principal, { Federated: OIDC });
   assert.equal(s.Action, "sts:AssumeRoleWithWebIdentity");
-  assert.deepEqual(Object.keys(s.Condition), ["StringEquals"], "no StringLike: a wildcard subject would admit any branch or fork");
+  assert.deepEqual(
+    Object.keys(s.Condition),
+    ["StringEquals"],
+    "no StringLike: a wildcard subject would admit any branch or fork",
+  );
   assert.deepEqual(s.Condition.StringEquals, {
     "token.actions.githubusercontent.com:aud": AWS_STS_AUDIENCE,
     "token.actions.githubusercontent.com:sub": "repo:acme/berth:environment:staging",
@@ -60,7 +64,10 @@ test("trust policy: only GitHub's OIDC provider, exact audience and exact subjec
 const base = {
   accountId: "111111111111",
   region: "eu-west-1",
-  ecrRepositoryArns: ["arn:aws:ecr:eu-west-1:111111111111:repository/berth", "arn:aws:ecr:eu-west-1:111111111111:repository/buildcache/berth"],
+  ecrRepositoryArns: [
+    "arn:aws:ecr:eu-west-1:111111111111:repository/berth",
+    "arn:aws:ecr:eu-west-1:111111111111:repository/buildcache/berth",
+  ],
   protectedArns: [
     "arn:aws:iam::111111111111:role/berth-staging-github-deploy",
     "arn:aws:iam::111111111111:role/berth-staging-github-preview",
@@ -73,19 +80,35 @@ const base = {
 /** The deploy role's documents as one: the inline denies and every managed policy's statements. */
 function deployPolicy(pushesImages: boolean): { Statement: any[] } {
   const rendered = renderDeployPolicies({ ...base, pushesImages });
-  return { Statement: [...(rendered.inline.Statement as any[]), ...rendered.managed.flatMap((m) => m.document.Statement as any[])] };
+  return {
+    Statement: [
+      ...(rendered.inline.Statement as any[]),
+      ...rendered.managed.flatMap((m) => m.document.Statement as any[]),
+    ],
+  };
 }
 
 /** IAM's wildcard match of an action (`iam:Pass*` matches iam:PassRole). */
-const actionMatches = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i").test(action);
+const actionMatches = (pattern: string, action: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  ).test(action);
 
 test("deploy policy: pushes only in the building stack, only to its repositories", () => {
   const staging = deployPolicy(true);
   const push = statement(staging, "EcrPush");
-  for (const a of ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]) assert.ok(actionsOf(push).includes(a), a);
+  for (const a of ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"])
+    assert.ok(actionsOf(push).includes(a), a);
   assert.deepEqual(push.Resource, base.ecrRepositoryArns);
   const prod = deployPolicy(false);
-  assert.equal(prod.Statement.find((s: any) => s.Sid === "EcrPush"), undefined);
+  assert.equal(
+    prod.Statement.find((s: any) => s.Sid === "EcrPush"),
+    undefined,
+  );
   const allProdActions = prod.Statement.filter((s: any) => s.Effect === "Allow").flatMap(actionsOf);
   assert.ok(!allProdActions.includes("ecr:PutImage"), "prod cannot push an image");
   assert.deepEqual(statement(prod, "EcrRepository").Resource, base.ecrRepositoryArns);
@@ -95,14 +118,28 @@ test("deploy policy: named actions only (no * or <service>:*), and every generat
   const doc = deployPolicy(true);
   for (const s of doc.Statement.filter((x: any) => x.Effect === "Allow")) {
     assert.ok(!actionsOf(s).includes("*"), `${s.Sid}: no Action "*"`);
-    assert.deepEqual(actionsOf(s).filter((a) => /^[a-z0-9-]+:\*$/.test(a)), [], `${s.Sid}: no <service>:* (the policy pack's berth-iam-no-wildcard-actions)`);
+    assert.deepEqual(
+      actionsOf(s).filter((a) => /^[a-z0-9-]+:\*$/.test(a)),
+      [],
+      `${s.Sid}: no <service>:* (the policy pack's berth-iam-no-wildcard-actions)`,
+    );
     assert.equal(s.NotAction, undefined);
     if (actionsOf(s).some((a) => /^(ecs|elasticloadbalancing|ec2|kms|application-autoscaling):/.test(a))) {
-      assert.deepEqual(s.Condition, { StringEquals: { "aws:RequestedRegion": "eu-west-1" } }, `${s.Sid}: region-scoped`);
+      assert.deepEqual(
+        s.Condition,
+        { StringEquals: { "aws:RequestedRegion": "eu-west-1" } },
+        `${s.Sid}: region-scoped`,
+      );
     }
   }
-  assert.deepEqual(statement(doc, "LogGroups").Resource, ["arn:aws:logs:eu-west-1:111111111111:log-group:*", "arn:aws:logs:eu-west-1:111111111111:log-group:*:*"]);
-  assert.ok(!actionsOf(statement(doc, "Buckets")).some((a) => /^s3:(Get|Put|Delete|List)Object/.test(a)), "bucket configuration only, no object reads");
+  assert.deepEqual(statement(doc, "LogGroups").Resource, [
+    "arn:aws:logs:eu-west-1:111111111111:log-group:*",
+    "arn:aws:logs:eu-west-1:111111111111:log-group:*:*",
+  ]);
+  assert.ok(
+    !actionsOf(statement(doc, "Buckets")).some((a) => /^s3:(Get|Put|Delete|List)Object/.test(a)),
+    "bucket configuration only, no object reads",
+  );
 });
 
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html (iam:PassRole, iam:PassedToService).
@@ -112,9 +149,13 @@ test("deploy policy: named actions only (no * or <service>:*), and every generat
 // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html).
 test("deploy policy: roles are passed only to ECS tasks, VPC flow logs and ECS (load balancers), each held to its service and its roles; CI can never modify its own identity or mint long-lived keys", () => {
   const doc = deployPolicy(true);
-  const passing = doc.Statement.filter((s: any) => s.Effect === "Allow" && actionsOf(s).some((a) => actionMatches(a, "iam:PassRole")));
+  const passing = doc.Statement.filter(
+    (s: any) => s.Effect === "Allow" && actionsOf(s).some((a) => actionMatches(a, "iam:PassRole")),
+  );
   assert.deepEqual(
-    passing.map((s: any) => ({ Sid: s.Sid, Action: s.Action, Resource: s.Resource, Condition: s.Condition })).sort((a: any, b: any) => a.Sid.localeCompare(b.Sid)),
+    passing
+      .map((s: any) => ({ Sid: s.Sid, Action: s.Action, Resource: s.Resource, Condition: s.Condition }))
+      .sort((a: any, b: any) => a.Sid.localeCompare(b.Sid)),
     [
       {
         Sid: "PassRolesToEcsOnly",
@@ -125,7 +166,10 @@ test("deploy policy: roles are passed only to ECS tasks, VPC flow logs and ECS (
       {
         Sid: "PassRolesToEcsTasksOnly",
         Action: "iam:PassRole",
-        Resource: ["arn:aws:iam::111111111111:role/berth-staging-*-execution", "arn:aws:iam::111111111111:role/berth-staging-*-task"],
+        Resource: [
+          "arn:aws:iam::111111111111:role/berth-staging-*-execution",
+          "arn:aws:iam::111111111111:role/berth-staging-*-task",
+        ],
         Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
       },
       {
@@ -138,16 +182,37 @@ test("deploy policy: roles are passed only to ECS tasks, VPC flow logs and ECS (
     "exactly three PassRole grants (no other Allow statement passes a role), each to one service and named roles",
   );
   // None of them reaches the delivery identity's roles.
-  for (const s of passing) for (const r of [s.Resource].flat()) for (const own of base.protectedArns) assert.ok(!actionMatches(r, own), `${s.Sid}: ${r} does not match ${own}`);
+  for (const s of passing)
+    for (const r of [s.Resource].flat())
+      for (const own of base.protectedArns) assert.ok(!actionMatches(r, own), `${s.Sid}: ${r} does not match ${own}`);
   const read = statement(doc, "ReadDeliveryIdentity");
-  assert.ok(actionsOf(read).every((a) => /^iam:(Get|List)/.test(a)), "read-only on the delivery identity");
+  assert.ok(
+    actionsOf(read).every((a) => /^iam:(Get|List)/.test(a)),
+    "read-only on the delivery identity",
+  );
   assert.deepEqual(read.Resource, base.protectedArns);
   const guard = statement(doc, "NeverModifyDeliveryIdentity");
   assert.equal(guard.Effect, "Deny");
   assert.deepEqual(guard.Resource, base.protectedArns);
   // Its managed policies are the delivery identity too: no new version, no other default version, no deletion.
-  for (const a of ["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:Delete*", "iam:Update*", "iam:Put*", "iam:Attach*"]) {
-    assert.ok(actionsOf(guard).some((g) => new RegExp(`^${g.replace("*", ".*")}$`).test(a)), `${a} denied on the delivery identity`);
+  for (const a of [
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:DeletePolicy",
+    "iam:Delete*",
+    "iam:Update*",
+    "iam:Put*",
+    "iam:Attach*",
+  ]) {
+    assert.ok(
+      actionsOf(guard).some((g) => new RegExp(`^${g.replace("*", ".*")}$`).test(a)),
+      `${a} denied on the delivery identity`,
+    );
   }
   const keys = statement(doc, "NoLongLivedCredentials");
   assert.equal(keys.Effect, "Deny");
@@ -164,7 +229,10 @@ test("deploy policy: the denies are inline, the allows in the managed policies (
   assert.ok(rendered.managed.length > 1);
   for (const m of rendered.managed) {
     assert.ok((m.document.Statement as any[]).length > 0, m.group);
-    assert.ok((m.document.Statement as any[]).every((s) => s.Effect === "Allow"), m.group);
+    assert.ok(
+      (m.document.Statement as any[]).every((s) => s.Effect === "Allow"),
+      m.group,
+    );
   }
 });
 
@@ -173,7 +241,16 @@ test("preview role: ReadOnlyAccess minus secrets and data reads", () => {
   assert.equal(doc.Statement.length, 1);
   assert.equal(doc.Statement[0].Effect, "Deny");
   assert.equal(doc.Statement[0].Resource, "*");
-  for (const a of ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt", "s3:GetObject", "logs:GetLogEvents", "ecs:ExecuteCommand"]) {
+  for (const a of [
+    "secretsmanager:GetSecretValue",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "kms:Decrypt",
+    "s3:GetObject",
+    "logs:GetLogEvents",
+    "ecs:ExecuteCommand",
+  ]) {
     assert.ok(PREVIEW_DENIED_ACTIONS.includes(a), a);
   }
   assert.deepEqual(doc.Statement[0].Action, PREVIEW_DENIED_ACTIONS);
@@ -195,9 +272,20 @@ test("GCP: the provider accepts only this repository's tokens; deploy binds the 
 });
 
 const delivery: DeliverySettings = {
-  enabled: true, githubEnvironment: "production", requiredReviewers: [], preventSelfReview: true, allowAdminBypass: false, deployBranch: "main",
-  createOidcProvider: true, previewRole: true, maxSessionSeconds: 3600, workloadIdentityPoolId: "berth-github", workloadIdentityProviderId: "github-actions",
-  manageRepositoryRuleset: true, requiredChecks: ["test", "preview (prod)"], requiredApprovals: 1,
+  enabled: true,
+  githubEnvironment: "production",
+  requiredReviewers: [],
+  preventSelfReview: true,
+  allowAdminBypass: false,
+  deployBranch: "main",
+  createOidcProvider: true,
+  previewRole: true,
+  maxSessionSeconds: 3600,
+  workloadIdentityPoolId: "berth-github",
+  workloadIdentityProviderId: "github-actions",
+  manageRepositoryRuleset: true,
+  requiredChecks: ["test", "preview (prod)"],
+  requiredApprovals: 1,
 };
 
 test("ruleset on the deploy branch: pull requests, the preview checks (strict), no force push or deletion, no bypass", () => {
@@ -206,13 +294,19 @@ test("ruleset on the deploy branch: pull requests, the preview checks (strict), 
   assert.equal(r.enforcement, "active");
   assert.deepEqual(r.conditions.refName, { includes: ["refs/heads/main"], excludes: [] });
   assert.deepEqual(r.bypassActors, []);
-  assert.deepEqual(r.rules.requiredStatusChecks, { strictRequiredStatusChecksPolicy: true, requiredChecks: [{ context: "test" }, { context: "preview (prod)" }] });
+  assert.deepEqual(r.rules.requiredStatusChecks, {
+    strictRequiredStatusChecksPolicy: true,
+    requiredChecks: [{ context: "test" }, { context: "preview (prod)" }],
+  });
   assert.equal(r.rules.pullRequest.requiredApprovingReviewCount, 1);
   assert.equal(r.rules.pullRequest.dismissStaleReviewsOnPush, true);
   assert.equal(r.rules.pullRequest.requireLastPushApproval, true);
   assert.equal(r.rules.deletion, true);
   assert.equal(r.rules.nonFastForward, true);
-  assert.deepEqual((renderDeployBranchRuleset({ ...delivery, deployBranch: "trunk" }) as any).conditions.refName.includes, ["refs/heads/trunk"]);
+  assert.deepEqual(
+    (renderDeployBranchRuleset({ ...delivery, deployBranch: "trunk" }) as any).conditions.refName.includes,
+    ["refs/heads/trunk"],
+  );
 });
 
 test("environment reviewers: users and teams by numeric id; none gives no reviewer block", () => {

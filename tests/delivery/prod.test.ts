@@ -31,7 +31,8 @@ test("prod deploys staging's running digest from its own ECR repository, never a
   const taskDefinitions = ofType(c, "aws:ecs/taskDefinition:TaskDefinition");
   assert.ok(taskDefinitions.length >= 2);
   for (const td of taskDefinitions) {
-    for (const container of json(td.inputs.containerDefinitions)) assert.equal(container.image, `${PROD_REPO}@${STAGING_DIGEST}`, td.name);
+    for (const container of json(td.inputs.containerDefinitions))
+      assert.equal(container.image, `${PROD_REPO}@${STAGING_DIGEST}`, td.name);
   }
 });
 
@@ -39,21 +40,43 @@ test("prod never builds or pushes an image", () => {
   assert.equal(ofType(c, "docker-build:index:Image").length, 0);
   assert.equal(c.resources.filter((r) => /^docker(-build)?:/.test(r.type)).length, 0);
   const deployRole = one(c, "aws:iam/role:Role", "delivery-deploy");
-  const attached = new Set(ofType(c, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === deployRole.state.name).map((a) => a.inputs.policyArn));
+  const attached = new Set(
+    ofType(c, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .filter((a) => a.inputs.role === deployRole.state.name)
+      .map((a) => a.inputs.policyArn),
+  );
   const documents = [
     json(one(c, "aws:iam/rolePolicy:RolePolicy", "delivery-deploy").inputs.policy),
-    ...ofType(c, "aws:iam/policy:Policy").filter((p) => attached.has(p.state.arn)).map((p) => json(p.inputs.policy)),
+    ...ofType(c, "aws:iam/policy:Policy")
+      .filter((p) => attached.has(p.state.arn))
+      .map((p) => json(p.inputs.policy)),
   ];
   assert.ok(documents.length > 1, "the deploy role's inline and managed policies");
   const statements = documents.flatMap((d) => d.Statement);
-  assert.equal(statements.find((s: any) => s.Sid === "EcrPush"), undefined, "the prod deploy role cannot push");
-  assert.ok(!statements.filter((s: any) => s.Effect === "Allow").flatMap((s: any) => [s.Action].flat()).includes("ecr:PutImage"), "no ecr:PutImage anywhere");
+  assert.equal(
+    statements.find((s: any) => s.Sid === "EcrPush"),
+    undefined,
+    "the prod deploy role cannot push",
+  );
+  assert.ok(
+    !statements
+      .filter((s: any) => s.Effect === "Allow")
+      .flatMap((s: any) => [s.Action].flat())
+      .includes("ecr:PutImage"),
+    "no ecr:PutImage anywhere",
+  );
 });
 
 test("prod deploy role: only the `production` environment's jobs", () => {
   const trust = json(one(c, "aws:iam/role:Role", "delivery-deploy").inputs.assumeRolePolicy);
-  assert.equal(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:your-github-org/berth:environment:production");
-  assert.equal(trust.Statement[0].Principal.Federated, `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`);
+  assert.equal(
+    trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"],
+    "repo:your-github-org/berth:environment:production",
+  );
+  assert.equal(
+    trust.Statement[0].Principal.Federated,
+    `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+  );
   const wif = one(c, "gcp:serviceaccount/iAMMember:IAMMember", "delivery-deployer-wif");
   assert.match(wif.inputs.member, /\/subject\/repo:your-github-org\/berth:environment:production$/);
 });
@@ -65,7 +88,11 @@ test("the `production` environment: the configured reviewers, no self-review, no
   assert.equal(env.inputs.preventSelfReview, true);
   assert.equal(env.inputs.canAdminsBypass, false);
   assert.deepEqual(env.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
-  const branch = one(c, "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", "delivery-environment-branch");
+  const branch = one(
+    c,
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+    "delivery-environment-branch",
+  );
   assert.equal(branch.inputs.environment, "production");
   assert.equal(branch.inputs.branchPattern, "main");
 });
@@ -75,7 +102,10 @@ test("the ruleset on main (owned by prod): pull requests and the preview checks"
   assert.equal(r.inputs.repository, "berth");
   assert.equal(r.inputs.enforcement, "active");
   assert.deepEqual(r.inputs.conditions.refName.includes, ["refs/heads/main"]);
-  assert.deepEqual(r.inputs.rules.requiredStatusChecks.requiredChecks.map((x: any) => x.context), DEFAULT_REQUIRED_CHECKS);
+  assert.deepEqual(
+    r.inputs.rules.requiredStatusChecks.requiredChecks.map((x: any) => x.context),
+    DEFAULT_REQUIRED_CHECKS,
+  );
   assert.equal(r.inputs.rules.requiredStatusChecks.strictRequiredStatusChecksPolicy, true);
   assert.equal(r.inputs.rules.pullRequest.requiredApprovingReviewCount, 1);
   assert.equal(r.inputs.rules.nonFastForward, true);
@@ -83,9 +113,30 @@ test("the ruleset on main (owned by prod): pull requests and the preview checks"
 });
 
 test("prod variables are prefixed PROD_ for the preview job and scoped to `production` for the deploy job", () => {
-  const repoVars = ofType(c, "github:index/actionsVariable:ActionsVariable").map((v) => v.inputs.variableName).sort();
-  assert.deepEqual(repoVars, ["PROD_AWS_REGION", "PROD_GCP_PREVIEW_SERVICE_ACCOUNT", "PROD_GCP_WORKLOAD_IDENTITY_PROVIDER", "PROD_PREVIEW_AWS_ROLE_ARN"]);
-  for (const v of ofType(c, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable")) assert.equal(v.inputs.environment, "production");
-  const envNames = ofType(c, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").map((v) => v.inputs.variableName).sort();
-  assert.deepEqual(envNames, ["AWS_REGION", "AWS_ROLE_ARN", "ECR_REPOSITORY_URL", "GCP_SERVICE_ACCOUNT", "GCP_WORKLOAD_IDENTITY_PROVIDER", "PULUMI_STACK"], "prod pushes nowhere: no GHCR or Artifact Registry variable");
+  const repoVars = ofType(c, "github:index/actionsVariable:ActionsVariable")
+    .map((v) => v.inputs.variableName)
+    .sort();
+  assert.deepEqual(repoVars, [
+    "PROD_AWS_REGION",
+    "PROD_GCP_PREVIEW_SERVICE_ACCOUNT",
+    "PROD_GCP_WORKLOAD_IDENTITY_PROVIDER",
+    "PROD_PREVIEW_AWS_ROLE_ARN",
+  ]);
+  for (const v of ofType(c, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable"))
+    assert.equal(v.inputs.environment, "production");
+  const envNames = ofType(c, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable")
+    .map((v) => v.inputs.variableName)
+    .sort();
+  assert.deepEqual(
+    envNames,
+    [
+      "AWS_REGION",
+      "AWS_ROLE_ARN",
+      "ECR_REPOSITORY_URL",
+      "GCP_SERVICE_ACCOUNT",
+      "GCP_WORKLOAD_IDENTITY_PROVIDER",
+      "PULUMI_STACK",
+    ],
+    "prod pushes nowhere: no GHCR or Artifact Registry variable",
+  );
 });

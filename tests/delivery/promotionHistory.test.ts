@@ -28,7 +28,8 @@ test("prod deploys the older digest from staging's history, by digest, from its 
   assert.equal(c.outputs.imageDigestRef, `222222222222.dkr.ecr.eu-west-1.amazonaws.com/berth@${OLDER_DIGEST}`);
   const taskDefinitions = ofType(c, "aws:ecs/taskDefinition:TaskDefinition");
   assert.ok(taskDefinitions.length >= 1);
-  for (const td of taskDefinitions) assert.ok(String(td.inputs.containerDefinitions).includes(`@${OLDER_DIGEST}`), td.name);
+  for (const td of taskDefinitions)
+    assert.ok(String(td.inputs.containerDefinitions).includes(`@${OLDER_DIGEST}`), td.name);
   assert.equal(ofType(c, "docker-build:index:Image").length, 0);
 });
 

@@ -9,10 +9,18 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { OLDER_DIGEST, STAGING_DIGEST, STAGING_STACK, UNRUN_DIGEST } from "./fixtures";
 
-let r: { error?: string; outputs: Record<string, { refused?: string; value?: unknown }>; resources: { type: string; inputs: string }[] };
+let r: {
+  error?: string;
+  outputs: Record<string, { refused?: string; value?: unknown }>;
+  resources: { type: string; inputs: string }[];
+};
 
 before(() => {
-  const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "refusalChild.ts"), "deploySha"], { encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "refusalChild.ts"), "deploySha"], {
+    encoding: "utf8",
+    timeout: 120_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
   assert.ok(line, `child exited ${child.status}: ${child.stderr}`);
   r = JSON.parse(line!.slice("RESULT ".length));
@@ -24,7 +32,14 @@ test("a berth:deploySha whose digest is not in staging's history is refused, nam
   assert.equal(outcome.value, undefined);
   const message = String(outcome.refused);
   assert.match(message, /^PromotionRefused: Promotion refused: berth:deploySha=c{40} asks for/);
-  for (const part of [UNRUN_DIGEST, STAGING_STACK, STAGING_DIGEST, OLDER_DIGEST, "berth:promotion.allowUnpromotedDigest"]) assert.ok(message.includes(part), part);
+  for (const part of [
+    UNRUN_DIGEST,
+    STAGING_STACK,
+    STAGING_DIGEST,
+    OLDER_DIGEST,
+    "berth:promotion.allowUnpromotedDigest",
+  ])
+    assert.ok(message.includes(part), part);
 });
 
 test("nothing runs the refused digest", () => {

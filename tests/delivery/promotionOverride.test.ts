@@ -10,7 +10,9 @@ const UNRUN_SHA = "c".repeat(40);
 before(async () => {
   c = await captureStack({
     stack: "prod",
-    config: prodConfig({ "berth:promotion": { fromStack: STAGING_STACK, digest: UNRUN_DIGEST, allowUnpromotedDigest: true } }),
+    config: prodConfig({
+      "berth:promotion": { fromStack: STAGING_STACK, digest: UNRUN_DIGEST, allowUnpromotedDigest: true },
+    }),
     stackOutputs: stagingOutputs(),
     invokes: ecrGetImage([{ sha: UNRUN_SHA, digest: UNRUN_DIGEST }]),
   });
@@ -22,7 +24,8 @@ test("with berth:promotion.allowUnpromotedDigest the pinned digest is deployed f
   assert.equal(c.outputs.imageDigestRef, `222222222222.dkr.ecr.eu-west-1.amazonaws.com/berth@${UNRUN_DIGEST}`);
   assert.equal(c.outputs.sourceSha, UNRUN_SHA, "the commit comes from the image's SHA tag");
   for (const td of ofType(c, "aws:ecs/taskDefinition:TaskDefinition")) {
-    for (const container of json(td.inputs.containerDefinitions)) assert.ok(container.image.endsWith(`@${UNRUN_DIGEST}`));
+    for (const container of json(td.inputs.containerDefinitions))
+      assert.ok(container.image.endsWith(`@${UNRUN_DIGEST}`));
   }
 });
 

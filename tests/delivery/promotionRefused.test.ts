@@ -20,7 +20,11 @@ interface Result {
 let r: Result;
 
 before(() => {
-  const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "refusalChild.ts")], { encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "refusalChild.ts")], {
+    encoding: "utf8",
+    timeout: 120_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
   assert.ok(line, `child exited ${child.status}: ${child.stderr}`);
   r = JSON.parse(line!.slice("RESULT ".length));
@@ -41,7 +45,10 @@ test("a digest staging has not run is refused, naming the digest, the source sta
 });
 
 test("the refusal reaches the engine: logged as an error, and the registrations that needed the digest fail with it", () => {
-  assert.ok(r.engineErrors.some((e) => e.includes("Promotion refused") && e.includes(UNRUN_DIGEST)), r.engineErrors.join(" | "));
+  assert.ok(
+    r.engineErrors.some((e) => e.includes("Promotion refused") && e.includes(UNRUN_DIGEST)),
+    r.engineErrors.join(" | "),
+  );
   assert.ok(r.rejections.length > 0);
   for (const rejection of r.rejections) assert.match(rejection, /PromotionRefused/);
 });

@@ -6,7 +6,15 @@
  */
 import * as path from "node:path";
 import { captureStack } from "../../offline/mockRuntime";
-import { ecrGetImage, OLDER_DIGEST, prodConfig, STAGING_DIGEST, STAGING_STACK, stagingOutputs, UNRUN_DIGEST } from "./fixtures";
+import {
+  ecrGetImage,
+  OLDER_DIGEST,
+  prodConfig,
+  STAGING_DIGEST,
+  STAGING_STACK,
+  stagingOutputs,
+  UNRUN_DIGEST,
+} from "./fixtures";
 
 async function main() {
   const program = path.join(__dirname, "promotionProgram.ts");

@@ -14,12 +14,22 @@ function captureExtreme(index: number): Promise<CapturedStack> {
   const c = extremeCases()[index];
   if (!c) throw new Error(`no extreme case ${index}`);
   const region = c.config["aws:region"] ?? "eu-west-1";
-  const standIn = { sourceSha: c.config["berth:imageSha"], imageDigest: `sha256:${"ab".repeat(32)}`, ranDigests: [`sha256:${"ab".repeat(32)}`] };
+  const standIn = {
+    sourceSha: c.config["berth:imageSha"],
+    imageDigest: `sha256:${"ab".repeat(32)}`,
+    ranDigests: [`sha256:${"ab".repeat(32)}`],
+  };
   return captureStack({
     stack: c.stack,
     config: c.config,
     secretKeys: c.secretKeys,
-    stackOutputs: new Proxy({}, { get: (_, name) => (String(name).endsWith(`/${c.stack}`) ? undefined : (c.stackOutputs?.[String(name)] ?? standIn)) }) as Record<string, Record<string, unknown>>,
+    stackOutputs: new Proxy(
+      {},
+      {
+        get: (_, name) =>
+          String(name).endsWith(`/${c.stack}`) ? undefined : (c.stackOutputs?.[String(name)] ?? standIn),
+      },
+    ) as Record<string, Record<string, unknown>>,
     invokes: {
       "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
         names: Array.from({ length: c.zones }, (_, z) => `${region}${String.fromCharCode(97 + z)}`),
@@ -38,8 +48,11 @@ function captureExtreme(index: number): Promise<CapturedStack> {
       ? await captureStack({ stack, config: prodConfig(), stackOutputs: stagingOutputs() })
       : await captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA } });
   const deployRole = c.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "delivery-deploy");
-  const onDeployRole = (type: string) => c.resources.filter((r) => r.type === type && deployRole !== undefined && r.inputs.role === deployRole.state.name);
-  const attachedArns = onDeployRole("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) => String(r.inputs.policyArn));
+  const onDeployRole = (type: string) =>
+    c.resources.filter((r) => r.type === type && deployRole !== undefined && r.inputs.role === deployRole.state.name);
+  const attachedArns = onDeployRole("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((r) =>
+    String(r.inputs.policyArn),
+  );
   // Every role the program hands to an AWS service, with the ARN IAM will see (an auto-named role gets Pulumi's
   // `-` + 7 random characters, which the mocks leave out: cloudLimits.physicalName adds them).
   const roles = c.resources.filter((r) => r.type === "aws:iam/role:Role");
@@ -49,11 +62,31 @@ function captureExtreme(index: number): Promise<CapturedStack> {
     return String(role.state.arn).replace(/role\/.*$/, `role/${physicalName(role)!.name}`);
   };
   const passedRoles = [
-    ...c.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition").flatMap((r) => [r.inputs.executionRoleArn, r.inputs.taskRoleArn].filter(Boolean).map((arn) => ({ service: "ecs-tasks.amazonaws.com", by: `${r.type} ${r.name}`, arn: realArn(arn) }))),
-    ...c.resources.filter((r) => r.type === "aws:ecs/service:Service").flatMap((r) =>
-      ((r.inputs.loadBalancers ?? []) as any[]).filter((lb) => lb.advancedConfiguration?.roleArn).map((lb) => ({ service: "ecs.amazonaws.com", by: `${r.type} ${r.name}`, arn: realArn(lb.advancedConfiguration.roleArn) })),
-    ),
-    ...c.resources.filter((r) => r.type === "aws:ec2/flowLog:FlowLog" && r.inputs.iamRoleArn).map((r) => ({ service: "vpc-flow-logs.amazonaws.com", by: `${r.type} ${r.name}`, arn: realArn(r.inputs.iamRoleArn) })),
+    ...c.resources
+      .filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")
+      .flatMap((r) =>
+        [r.inputs.executionRoleArn, r.inputs.taskRoleArn]
+          .filter(Boolean)
+          .map((arn) => ({ service: "ecs-tasks.amazonaws.com", by: `${r.type} ${r.name}`, arn: realArn(arn) })),
+      ),
+    ...c.resources
+      .filter((r) => r.type === "aws:ecs/service:Service")
+      .flatMap((r) =>
+        ((r.inputs.loadBalancers ?? []) as any[])
+          .filter((lb) => lb.advancedConfiguration?.roleArn)
+          .map((lb) => ({
+            service: "ecs.amazonaws.com",
+            by: `${r.type} ${r.name}`,
+            arn: realArn(lb.advancedConfiguration.roleArn),
+          })),
+      ),
+    ...c.resources
+      .filter((r) => r.type === "aws:ec2/flowLog:FlowLog" && r.inputs.iamRoleArn)
+      .map((r) => ({
+        service: "vpc-flow-logs.amazonaws.com",
+        by: `${r.type} ${r.name}`,
+        arn: realArn(r.inputs.iamRoleArn),
+      })),
   ];
   const result = {
     passedRoles,

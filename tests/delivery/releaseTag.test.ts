@@ -23,9 +23,18 @@ import { imageTagsFor } from "../../infra/config/source";
 import { SHA } from "./fixtures";
 
 // --- a registry ------------------------------------------------------------------------------------------------
-const MANIFEST = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { digest: "sha256:" + "1".repeat(64) }, layers: [] }));
+const MANIFEST = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    config: { digest: "sha256:" + "1".repeat(64) },
+    layers: [],
+  }),
+);
 const DIGEST = `sha256:${createHash("sha256").update(MANIFEST).digest("hex")}`;
-const OTHER = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", layers: ["other"] }));
+const OTHER = Buffer.from(
+  JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", layers: ["other"] }),
+);
 
 interface Registry {
   auth: "basic" | "bearer";
@@ -40,7 +49,12 @@ let base = "";
 const registries: Record<string, Registry> = {};
 
 function registryFor(host: string): Registry {
-  return (registries[host] ??= { auth: host.startsWith("ecr") ? "basic" : "bearer", manifests: new Map(), puts: [], tokenRequests: [] });
+  return (registries[host] ??= {
+    auth: host.startsWith("ecr") ? "basic" : "bearer",
+    manifests: new Map(),
+    puts: [],
+    tokenRequests: [],
+  });
 }
 
 const CREDS = "Basic " + Buffer.from("user:pass").toString("base64");
@@ -57,7 +71,10 @@ before(async () => {
     }
     const ok = reg.auth === "basic" ? req.headers.authorization === CREDS : req.headers.authorization === "Bearer t0k";
     if (!ok) {
-      const challenge = reg.auth === "basic" ? `Basic realm="https://${host}/",service="ecr.amazonaws.com"` : `Bearer realm="${base}/${host}/token",service="${host}",scope="repository:x:pull"`;
+      const challenge =
+        reg.auth === "basic"
+          ? `Basic realm="https://${host}/",service="ecr.amazonaws.com"`
+          : `Bearer realm="${base}/${host}/token",service="${host}",scope="repository:x:pull"`;
       return void res.writeHead(401, { "WWW-Authenticate": challenge }).end();
     }
     const m = /^v2\/(.+)\/manifests\/([^/]+)$/.exec(rest.join("/"));
@@ -71,17 +88,23 @@ before(async () => {
       req.on("end", () => {
         const body = Buffer.concat(chunks);
         if (repo.has(ref)) return void res.writeHead(400).end("ImageTagAlreadyExistsException: tag is immutable");
-        if (req.headers["content-type"] !== "application/vnd.oci.image.manifest.v1+json") return void res.writeHead(400).end("MANIFEST_INVALID");
+        if (req.headers["content-type"] !== "application/vnd.oci.image.manifest.v1+json")
+          return void res.writeHead(400).end("MANIFEST_INVALID");
         reg.puts.push(`${name}:${ref}`);
         repo.set(ref, body);
-        res.writeHead(201, { "Docker-Content-Digest": `sha256:${createHash("sha256").update(body).digest("hex")}` }).end();
+        res
+          .writeHead(201, { "Docker-Content-Digest": `sha256:${createHash("sha256").update(body).digest("hex")}` })
+          .end();
       });
       return;
     }
     const body = repo.get(ref);
     if (!body) return void res.writeHead(404).end();
     const digest = `sha256:${createHash("sha256").update(body).digest("hex")}`;
-    res.writeHead(200, { "Content-Type": "application/vnd.oci.image.manifest.v1+json", "Docker-Content-Digest": digest });
+    res.writeHead(200, {
+      "Content-Type": "application/vnd.oci.image.manifest.v1+json",
+      "Docker-Content-Digest": digest,
+    });
     res.end(req.method === "HEAD" ? undefined : body);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -94,12 +117,26 @@ const provider = () => registryTagProvider({ fetch, baseUrl: (registry) => `${ba
 
 function pushed(host: string, name: string) {
   const reg = registryFor(host);
-  reg.manifests.set(name, new Map([[SHA, MANIFEST], [DIGEST, MANIFEST]]));
+  reg.manifests.set(
+    name,
+    new Map([
+      [SHA, MANIFEST],
+      [DIGEST, MANIFEST],
+    ]),
+  );
   return reg;
 }
 
 function inputs(host: string, name: string, extra: Partial<RegistryTagInputs> = {}): RegistryTagInputs {
-  return { registry: host, repository: name, digest: DIGEST, tag: `v1.4.2-${SHA}`, username: "user", password: "pass", ...extra };
+  return {
+    registry: host,
+    repository: name,
+    digest: DIGEST,
+    tag: `v1.4.2-${SHA}`,
+    username: "user",
+    password: "pass",
+    ...extra,
+  };
 }
 
 test("RegistryTag: an image already pushed by <sha> gets vX.Y.Z-<sha> with the same manifest bytes, so the same digest (ECR: Basic; GHCR/Artifact Registry: Bearer token)", async () => {
@@ -123,18 +160,32 @@ test("RegistryTag: a re-run finds the tag already naming the digest and puts not
 test("RegistryTag: a release tag that names another image is never moved; a digest the registry lacks fails; bad credentials fail", async () => {
   const reg = pushed("ghcr.taken", "o/berth");
   reg.manifests.get("o/berth")!.set(`v1.4.2-${SHA}`, OTHER);
-  await assert.rejects(provider().create(inputs("ghcr.taken", "o/berth")), /already names sha256:[0-9a-f]{64}, not sha256:.*never moved/);
+  await assert.rejects(
+    provider().create(inputs("ghcr.taken", "o/berth")),
+    /already names sha256:[0-9a-f]{64}, not sha256:.*never moved/,
+  );
   pushed("ecr.missing", "berth");
-  await assert.rejects(provider().create(inputs("ecr.missing", "berth", { digest: `sha256:${"9".repeat(64)}` })), /cannot read the manifest to tag \(HTTP 404\)/);
+  await assert.rejects(
+    provider().create(inputs("ecr.missing", "berth", { digest: `sha256:${"9".repeat(64)}` })),
+    /cannot read the manifest to tag \(HTTP 404\)/,
+  );
   pushed("ghcr.denied", "o/berth");
-  await assert.rejects(provider().create(inputs("ghcr.denied", "o/berth", { password: "wrong" })), /token exchange .* failed: HTTP 401/);
+  await assert.rejects(
+    provider().create(inputs("ghcr.denied", "o/berth", { password: "wrong" })),
+    /token exchange .* failed: HTTP 401/,
+  );
 });
 
 test("RegistryTag: rotated credentials are no change; another tag or digest replaces; delete leaves the tag", async () => {
   const p = provider();
   const olds = { ...inputs("ecr.example", "berth"), ref: "r" };
-  assert.equal((await p.diff!("id", olds, { ...inputs("ecr.example", "berth"), password: "rotated", username: "AWS" })).changes, false);
-  assert.deepEqual((await p.diff!("id", olds, inputs("ecr.example", "berth", { tag: `v1.4.3-${SHA}` }))).replaces, ["tag"]);
+  assert.equal(
+    (await p.diff!("id", olds, { ...inputs("ecr.example", "berth"), password: "rotated", username: "AWS" })).changes,
+    false,
+  );
+  assert.deepEqual((await p.diff!("id", olds, inputs("ecr.example", "berth", { tag: `v1.4.3-${SHA}` }))).replaces, [
+    "tag",
+  ]);
   const reg = pushed("ecr.kept", "berth");
   await p.create(inputs("ecr.kept", "berth"));
   await p.delete!("id", { ...inputs("ecr.kept", "berth"), ref: "r" });
@@ -144,10 +195,17 @@ test("RegistryTag: rotated credentials are no change; another tag or digest repl
 test("the lifecycle rules keep vX.Y.Z-<sha>: ECR's first rule (tagPrefixList, prefix match) and Artifact Registry's KEEP policy (tagPrefixes)", () => {
   const [, release] = imageTagsFor({ sha: SHA, tag: SHA, releaseTag: "v1.4.2", dirty: false, origin: "config" });
   const ecrRules = appLifecyclePolicy({ untaggedExpiryDays: 7, keepShaImages: 30 }).rules as any[];
-  const first = [...ecrRules].sort((a, b) => a.rulePriority - b.rulePriority).find((r) => r.selection.tagStatus === "tagged");
-  assert.ok(first.selection.tagPrefixList.some((p: string) => release.startsWith(p)), "the release tag is selected by the keep rule");
+  const first = [...ecrRules]
+    .sort((a, b) => a.rulePriority - b.rulePriority)
+    .find((r) => r.selection.tagStatus === "tagged");
+  assert.ok(
+    first.selection.tagPrefixList.some((p: string) => release.startsWith(p)),
+    "the release tag is selected by the keep rule",
+  );
   assert.ok(!first.selection.tagPrefixList.some((p: string) => SHA.startsWith(p)), "a hex SHA tag is not");
-  const keep = cleanupPolicies({ untaggedExpiryDays: 7, keepRecentVersions: 30 }).find((p: any) => p.id === "keep-release-tags") as any;
+  const keep = cleanupPolicies({ untaggedExpiryDays: 7, keepRecentVersions: 30 }).find(
+    (p: any) => p.id === "keep-release-tags",
+  ) as any;
   assert.equal(keep.action, "KEEP");
   assert.ok(keep.condition.tagPrefixes.some((p: string) => release.startsWith(p)));
 });
@@ -160,13 +218,26 @@ let stack: CapturedStack;
 before(async () => {
   stack = await captureStack({
     stack: "staging",
-    config: { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:releaseTag": "v1.4.2", "berth:ghcrToken": "ghp_offline" },
+    config: {
+      ...readStackConfig("staging"),
+      "berth:imageSha": SHA,
+      "berth:releaseTag": "v1.4.2",
+      "berth:ghcrToken": "ghp_offline",
+    },
     secretKeys: ["berth:ghcrToken"],
     invokes: {
       // main already built this commit: ECR has <sha> (and only it).
       "aws:ecr/getImage:getImage": (i) => {
-        if (i.imageTag !== SHA) throw new Error(`ImageNotFoundException: The image with imageId {imageTag:'${i.imageTag}'} does not exist`);
-        return { id: PUSHED, imageDigest: PUSHED, imageTag: SHA, imageTags: [SHA], repositoryName: i.repositoryName, registryId: i.registryId };
+        if (i.imageTag !== SHA)
+          throw new Error(`ImageNotFoundException: The image with imageId {imageTag:'${i.imageTag}'} does not exist`);
+        return {
+          id: PUSHED,
+          imageDigest: PUSHED,
+          imageTag: SHA,
+          imageTags: [SHA],
+          repositoryName: i.repositoryName,
+          registryId: i.registryId,
+        };
       },
     },
   });
@@ -179,7 +250,11 @@ test("staging with berth:releaseTag, commit already pushed: nothing is built or 
   assert.deepEqual(image.inputs.tags, []);
   const tags = stack.resources.filter((r) => r.type === REGISTRY_TAG);
   const byName = Object.fromEntries(tags.map((t) => [t.name, t.inputs]));
-  assert.deepEqual(Object.keys(byName).sort(), ["image-artifactRegistry-release-tag", "image-ecr-release-tag", "image-ghcr-release-tag"]);
+  assert.deepEqual(Object.keys(byName).sort(), [
+    "image-artifactRegistry-release-tag",
+    "image-ecr-release-tag",
+    "image-ghcr-release-tag",
+  ]);
   for (const t of Object.values<any>(byName)) {
     assert.equal(t.tag, `v1.4.2-${SHA}`);
     assert.equal(t.digest, PUSHED, "the digest ECS runs, not a rebuild");
@@ -191,6 +266,14 @@ test("staging with berth:releaseTag, commit already pushed: nothing is built or 
   assert.match(byName["image-artifactRegistry-release-tag"].registry, /-docker\.pkg\.dev$/);
   assert.match(byName["image-artifactRegistry-release-tag"].repository, /\/berth\/berth$|\/[a-z0-9-]+\/berth$/);
   // Secrets arrive in the mocks in wire form (signature 1b47061264138c4ac30d75fd1eb44270, @pulumi/pulumi runtime/rpc.js).
-  for (const t of Object.values<any>(byName)) assert.equal(t.password?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "the password is a secret");
-  assert.ok(stack.warnings.every((w) => !/NOT added/.test(w)), "no 'add it by hand' warning any more");
+  for (const t of Object.values<any>(byName))
+    assert.equal(
+      t.password?.["4dabf18193072939515e22adb298388d"],
+      "1b47061264138c4ac30d75fd1eb44270",
+      "the password is a secret",
+    );
+  assert.ok(
+    stack.warnings.every((w) => !/NOT added/.test(w)),
+    "no 'add it by hand' warning any more",
+  );
 });

@@ -37,7 +37,10 @@ export async function captureWithRollouts(answers: Record<string, FixtureName>):
         async newResource(args: any) {
           if (args.type === "aws:ecs/taskDefinition:TaskDefinition") {
             const r = await mocks.newResource(args);
-            return { ...r, state: { ...r.state, revision: REVISION, arn: String(r.state.arn).replace(/:\d+$/, `:${REVISION}`) } };
+            return {
+              ...r,
+              state: { ...r.state, revision: REVISION, arn: String(r.state.arn).replace(/:\d+$/, `:${REVISION}`) },
+            };
           }
           if (args.type !== ROLLOUT_TYPE) return mocks.newResource(args);
           await mocks.newResource(args); // recorded in the capture like any resource
@@ -46,7 +49,13 @@ export async function captureWithRollouts(answers: Record<string, FixtureName>):
           if (!fixture) throw new Error(`no DescribeServices answer for service ${inputs.serviceName}`);
           const family = inputs.taskDefinitionArn.split("task-definition/")[1].split(":")[0];
           const provider = rolloutVerificationProvider({
-            client: () => ({ send: async () => ({ ...forService(fixture, inputs.serviceName, family), $metadata: {} }) as DescribeServicesCommandOutput }),
+            client: () => ({
+              send: async () =>
+                ({
+                  ...forService(fixture, inputs.serviceName, family),
+                  $metadata: {},
+                }) as DescribeServicesCommandOutput,
+            }),
             clock: { now: () => 0, sleep: async () => {} },
           });
           try {
@@ -66,11 +75,18 @@ export async function captureWithRollouts(answers: Record<string, FixtureName>):
     organization: "your-pulumi-org",
     config: { ...readStackConfig("staging"), "berth:imageSha": SHA },
     // Staging's previous outputs: what the last successful `up` verified.
-    stackOutputs: { [STAGING_STACK]: { sourceSha: STAGING_SHA, imageDigest: STAGING_DIGEST, ranDigests: [STAGING_DIGEST] } },
+    stackOutputs: {
+      [STAGING_STACK]: { sourceSha: STAGING_SHA, imageDigest: STAGING_DIGEST, ranDigests: [STAGING_DIGEST] },
+    },
     program: path.join(__dirname, "rolloutProgram.ts"),
   });
   runtime.setMocks = original;
-  const program = (await import(path.join(__dirname, "rolloutProgram.ts"))) as { rejections: string[]; outcomes: Record<string, Promise<any>> };
-  const outcomes = Object.fromEntries(await Promise.all(Object.entries(program.outcomes).map(async ([k, p]) => [k, await p] as const)));
+  const program = (await import(path.join(__dirname, "rolloutProgram.ts"))) as {
+    rejections: string[];
+    outcomes: Record<string, Promise<any>>;
+  };
+  const outcomes = Object.fromEntries(
+    await Promise.all(Object.entries(program.outcomes).map(async ([k, p]) => [k, await p] as const)),
+  );
   return { stack, outcomes, rejections: program.rejections, verifications };
 }

@@ -14,7 +14,9 @@ async function main() {
     error: r.stack.error === undefined ? undefined : String(r.stack.error),
     outcomes: r.outcomes,
     verifications: r.verifications,
-    rollouts: r.stack.resources.filter((x) => x.type.includes("RolloutVerification")).map((x) => ({ name: x.name, inputs: { ...x.inputs, __provider: undefined } })),
+    rollouts: r.stack.resources
+      .filter((x) => x.type.includes("RolloutVerification"))
+      .map((x) => ({ name: x.name, inputs: { ...x.inputs, __provider: undefined } })),
     engineErrors: r.stack.errors,
   };
   await new Promise<void>((resolve) => process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => resolve()));

@@ -23,9 +23,15 @@ let r: Result;
 
 before(() => {
   // In a child process (rolloutChild.ts): the rejected outputs would otherwise surface as unhandled in the runner.
-  const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "rolloutChild.ts"), "web=rolledBack", "worker=completed"], {
-    encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", path.join(__dirname, "rolloutChild.ts"), "web=rolledBack", "worker=completed"],
+    {
+      encoding: "utf8",
+      timeout: 120_000,
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
   const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
   assert.ok(line, `child exited ${child.status}: ${child.stderr}`);
   r = JSON.parse(line!.slice("RESULT ".length));
@@ -36,7 +42,10 @@ test("the web service's verification fails on the recorded rollback, naming the 
   const web = r.verifications["web-rollout"];
   assert.ok(web?.error, JSON.stringify(r.verifications));
   assert.match(web.error!, /Rollout of ECS service web not verified \(rolledBack\)/);
-  assert.match(web.error!, /berth-staging-web:7 .*not arn:aws:ecs:eu-west-1:111111111111:task-definition\/berth-staging-web:8/);
+  assert.match(
+    web.error!,
+    /berth-staging-web:7 .*not arn:aws:ecs:eu-west-1:111111111111:task-definition\/berth-staging-web:8/,
+  );
   assert.ok(r.verifications["worker-rollout"]?.outs, "the worker's rollout completed");
 });
 
@@ -52,7 +61,9 @@ test("the new digest reached the task definitions (the rollout was attempted) bu
   const image = r.rollouts.find((x) => x.name === "web-rollout")!.inputs.digest as string;
   assert.match(image, /^sha256:[0-9a-f]{64}$/);
   assert.notEqual(image, STAGING_DIGEST, "this up built a new image");
-  const exported = Object.entries(r.outcomes).filter(([, o]) => JSON.stringify(o.value ?? null).includes(image)).map(([k]) => k);
+  const exported = Object.entries(r.outcomes)
+    .filter(([, o]) => JSON.stringify(o.value ?? null).includes(image))
+    .map(([k]) => k);
   for (const key of exported) assert.ok(!["sourceSha", "imageDigest", "ranDigests"].includes(key), key);
 });
 

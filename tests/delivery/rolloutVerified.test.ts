@@ -33,11 +33,17 @@ test("it watches the service's cluster, name and task definition, and the digest
   for (const v of ofType(ROLLOUT_TYPE)) {
     const parent = v.parentUrn;
     const service = r.stack.resources.find((x) => x.type === "aws:ecs/service:Service" && x.parentUrn === parent)!;
-    const taskDefinition = r.stack.resources.find((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.parentUrn === parent)!;
+    const taskDefinition = r.stack.resources.find(
+      (x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.parentUrn === parent,
+    )!;
     const image = JSON.parse(taskDefinition.inputs.containerDefinitions)[0].image as string;
     assert.equal(v.inputs.cluster, service.inputs.cluster);
     assert.equal(v.inputs.serviceName, service.inputs.name);
-    assert.equal(v.inputs.taskDefinitionArn, `${taskDefinition.state.arnWithoutRevision}:8`, "the revision the mock registered");
+    assert.equal(
+      v.inputs.taskDefinitionArn,
+      `${taskDefinition.state.arnWithoutRevision}:8`,
+      "the revision the mock registered",
+    );
     assert.equal(v.inputs.taskDefinitionArn, service.inputs.taskDefinition);
     assert.equal(`@${v.inputs.digest}`, image.slice(image.indexOf("@")));
     assert.equal(v.inputs.region, "eu-west-1");

@@ -15,7 +15,13 @@ before(async () => {
     organization: "your-pulumi-org",
     config: { ...readStackConfig("staging"), "berth:imageSha": SHA },
     // Staging's previous outputs: it ran STAGING_DIGEST last and OLDER_DIGEST before that; one entry is garbage.
-    stackOutputs: { [STAGING_STACK]: { sourceSha: "a".repeat(40), imageDigest: STAGING_DIGEST, ranDigests: [STAGING_DIGEST, OLDER_DIGEST, "latest"] } },
+    stackOutputs: {
+      [STAGING_STACK]: {
+        sourceSha: "a".repeat(40),
+        imageDigest: STAGING_DIGEST,
+        ranDigests: [STAGING_DIGEST, OLDER_DIGEST, "latest"],
+      },
+    },
   });
   assert.equal(c.error, undefined, String(c.error));
 });
@@ -34,5 +40,8 @@ test("ranDigests: the digest staging runs now first, then the ones it ran before
 });
 
 test("a malformed history does not fail staging: it is logged as a warning", () => {
-  assert.ok(c.warnings.some((w) => w.includes("ranDigests history") && w.includes("malformed")), c.warnings.join(" | "));
+  assert.ok(
+    c.warnings.some((w) => w.includes("ranDigests history") && w.includes("malformed")),
+    c.warnings.join(" | "),
+  );
 });

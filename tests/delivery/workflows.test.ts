@@ -48,7 +48,15 @@ test("actionlint: a workflow interpolating untrusted input into run: fails (the 
   fs.mkdirSync(path.join(dir, ".github", "workflows"), { recursive: true });
   fs.writeFileSync(
     path.join(dir, ".github", "workflows", "bad.yml"),
-    ["on: pull_request", "jobs:", "  x:", "    runs-on: ubuntu-24.04", "    steps:", '      - run: echo "${{ github.event.pull_request.title }}"', ""].join("\n"),
+    [
+      "on: pull_request",
+      "jobs:",
+      "  x:",
+      "    runs-on: ubuntu-24.04",
+      "    steps:",
+      '      - run: echo "${{ github.event.pull_request.title }}"',
+      "",
+    ].join("\n"),
   );
   const r = actionlint(".github/workflows/*.yml", dir);
   assert.notEqual(r.status, 0, r.stdout);
@@ -79,9 +87,18 @@ test("permissions: none by default, and each job asks for exactly what it uses",
     assert.deepEqual(doc.permissions, {}, `${file}: top-level permissions: {}`);
     for (const [name, job] of Object.entries<any>(doc.jobs)) {
       assert.equal(typeof job.permissions, "object", `${file}:${name} declares permissions`);
-      for (const [scope, level] of Object.entries(job.permissions)) assert.ok(level === "read" || level === "write", `${file}:${name} ${scope}`);
-      const assumesRoles = (job.steps ?? []).some((s: any) => /^(aws-actions\/configure-aws-credentials|google-github-actions\/auth|pulumi\/auth-actions)@/.test(s.uses ?? ""));
-      assert.equal(job.permissions["id-token"] === "write", assumesRoles, `${file}:${name}: id-token: write only where an OIDC token is exchanged`);
+      for (const [scope, level] of Object.entries(job.permissions))
+        assert.ok(level === "read" || level === "write", `${file}:${name} ${scope}`);
+      const assumesRoles = (job.steps ?? []).some((s: any) =>
+        /^(aws-actions\/configure-aws-credentials|google-github-actions\/auth|pulumi\/auth-actions)@/.test(
+          s.uses ?? "",
+        ),
+      );
+      assert.equal(
+        job.permissions["id-token"] === "write",
+        assumesRoles,
+        `${file}:${name}: id-token: write only where an OIDC token is exchanged`,
+      );
       assert.notEqual(job.permissions.contents, "write", `${file}:${name}: never writes the repository`);
     }
   }
@@ -94,13 +111,15 @@ test("permissions: none by default, and each job asks for exactly what it uses",
 
 test("no ${{ }} expression inside any run: script (untrusted input goes through env)", () => {
   for (const file of FILES) {
-    for (const s of steps(file).filter((s) => s.run)) assert.doesNotMatch(s.run, /\$\{\{/, `${file}: ${s.name ?? s.run}`);
+    for (const s of steps(file).filter((s) => s.run))
+      assert.doesNotMatch(s.run, /\$\{\{/, `${file}: ${s.name ?? s.run}`);
   }
 });
 
 test("checkout never persists the token", () => {
   for (const file of FILES) {
-    for (const s of steps(file).filter((s) => String(s.uses).startsWith("actions/checkout@"))) assert.equal(s.with?.["persist-credentials"], false, file);
+    for (const s of steps(file).filter((s) => String(s.uses).startsWith("actions/checkout@")))
+      assert.equal(s.with?.["persist-credentials"], false, file);
   }
 });
 
@@ -115,16 +134,29 @@ test("preview.yml: pull requests run the suite and the offline plan; only same-r
   assert.equal(j.plan.if, undefined, "forks run the offline plan");
   assert.equal(j.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
   assert.deepEqual(j.preview.needs, ["test", "plan"]);
-  assert.equal(j.preview.environment, undefined, "no environment: the OIDC subject stays repo:<owner>/<repo>:pull_request");
-  assert.deepEqual(j.preview.strategy.matrix.include.map((m: any) => m.stack), ["staging", "prod"]);
+  assert.equal(
+    j.preview.environment,
+    undefined,
+    "no environment: the OIDC subject stays repo:<owner>/<repo>:pull_request",
+  );
+  assert.deepEqual(
+    j.preview.strategy.matrix.include.map((m: any) => m.stack),
+    ["staging", "prod"],
+  );
   const pulumiStep = usesStep(j.preview, "pulumi/actions");
   assert.equal(pulumiStep.with.command, "preview");
   assert.equal(pulumiStep.with.policyPacks, "policy");
   assert.equal(pulumiStep.with["comment-on-pr"], true);
   assert.match(pulumiStep.with["stack-name"], /\/berth\/\$\{\{ matrix\.stack \}\}$/);
   // Only staging's preview gets the (read-only) job token as its GHCR credential, as staging's deploy does.
-  assert.match(pulumiStep.with["config-map"], /^\$\{\{ matrix\.stack == 'staging' && format\('.*berth:ghcrToken.*"secret": true.*', github\.actor, secrets\.GITHUB_TOKEN\) \|\| '\{\}' \}\}$/);
-  assert.match(usesStep(j.preview, "aws-actions/configure-aws-credentials").with["role-to-assume"], /_PREVIEW_AWS_ROLE_ARN/);
+  assert.match(
+    pulumiStep.with["config-map"],
+    /^\$\{\{ matrix\.stack == 'staging' && format\('.*berth:ghcrToken.*"secret": true.*', github\.actor, secrets\.GITHUB_TOKEN\) \|\| '\{\}' \}\}$/,
+  );
+  assert.match(
+    usesStep(j.preview, "aws-actions/configure-aws-credentials").with["role-to-assume"],
+    /_PREVIEW_AWS_ROLE_ARN/,
+  );
   assert.match(usesStep(j.preview, "google-github-actions/auth").with.service_account, /_GCP_PREVIEW_SERVICE_ACCOUNT/);
   assert.match(j.preview.concurrency.group, /\$\{\{ matrix\.stack \}\}/, "concurrency per stack");
 });
@@ -137,20 +169,30 @@ test("preview.yml: the job names are the status checks the ruleset requires", ()
     const values: string[] = matrix?.stack ?? matrix?.include?.map((m: any) => m.stack) ?? [undefined];
     for (const stack of values) names.add(String(job.name).replace("${{ matrix.stack }}", stack));
   }
-  for (const check of DEFAULT_REQUIRED_CHECKS) assert.ok(names.has(check), `required check "${check}" is a job of preview.yml (${[...names].join(", ")})`);
+  for (const check of DEFAULT_REQUIRED_CHECKS)
+    assert.ok(names.has(check), `required check "${check}" is a job of preview.yml (${[...names].join(", ")})`);
 });
 
 test("the variables the workflows read are the ones the Delivery component writes", () => {
   const vars = (stack: string) =>
     renderDeliveryVariables({
-      awsRoleArn: "r", previewRoleArn: "p", awsRegion: "eu-west-1", workloadIdentityProvider: "w", serviceAccount: "s", previewServiceAccount: "ps",
-      ecrRepositoryUrl: "e", artifactRegistryUrl: "a", ghcrImage: "ghcr.io/o/berth", stack,
+      awsRoleArn: "r",
+      previewRoleArn: "p",
+      awsRegion: "eu-west-1",
+      workloadIdentityProvider: "w",
+      serviceAccount: "s",
+      previewServiceAccount: "ps",
+      ecrRepositoryUrl: "e",
+      artifactRegistryUrl: "a",
+      ghcrImage: "ghcr.io/o/berth",
+      stack,
     });
   const repoVars = new Set([...Object.keys(vars("staging").repository), ...Object.keys(vars("prod").repository)]);
   const envVars = new Set(Object.keys(vars("staging").environment));
   const { text: preview, doc: previewDoc } = readWorkflow("preview.yml");
   for (const m of preview.matchAll(/vars\[format\('\{0\}_(\w+)', matrix\.prefix\)\]/g)) {
-    for (const { prefix } of previewDoc.jobs.preview.strategy.matrix.include) assert.ok(repoVars.has(`${prefix}_${m[1]}`), `${prefix}_${m[1]}`);
+    for (const { prefix } of previewDoc.jobs.preview.strategy.matrix.include)
+      assert.ok(repoVars.has(`${prefix}_${m[1]}`), `${prefix}_${m[1]}`);
   }
   const { text: deploy } = readWorkflow("deploy.yml");
   const used = [...deploy.matchAll(/vars\.(\w+)/g)].map((m) => m[1]).filter((v) => v !== "PULUMI_ORGANIZATION");
@@ -169,31 +211,46 @@ test("deploy.yml: main (and release tags, tests/delivery/releaseWorkflow.test.ts
   assert.deepEqual(j.scan.needs, "staging");
   assert.deepEqual(j.staging.concurrency, { group: "pulumi-staging", "cancel-in-progress": false });
   assert.deepEqual(j.production.concurrency, { group: "pulumi-prod", "cancel-in-progress": false });
-  const up = (job: any) => job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command === "up").with;
+  const up = (job: any) =>
+    job.steps.find((s: any) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command === "up").with;
   assert.equal(up(j.staging).command, "up");
   assert.match(up(j.staging)["stack-name"], /\/berth\/staging$/);
   assert.equal(up(j.production).command, "up");
   assert.match(up(j.production)["stack-name"], /\/berth\/prod$/);
   // Exactly one `pulumi up` builds: staging's. Nothing else builds or pushes an image.
   const allSteps = Object.values<any>(j).flatMap((job) => job.steps);
-  assert.equal(allSteps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command === "up").length, 2);
-  assert.equal(allSteps.filter((s) => /docker\/build-push-action|docker build|buildah|podman build/.test(`${s.uses ?? ""} ${s.run ?? ""}`)).length, 0);
+  assert.equal(
+    allSteps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command === "up").length,
+    2,
+  );
+  assert.equal(
+    allSteps.filter((s) =>
+      /docker\/build-push-action|docker build|buildah|podman build/.test(`${s.uses ?? ""} ${s.run ?? ""}`),
+    ).length,
+    0,
+  );
   assert.doesNotMatch(JSON.stringify(up(j.production)), /ghcrToken/, "prod gets no registry push token");
   // Prod is pinned to the digest this run built and scanned (refused by the program if staging moved on).
   const pin = j.production.steps.find((s: any) => /promotion\.digest/.test(s.run ?? ""));
   assert.equal(pin.env.DIGEST, "${{ needs.staging.outputs.digest }}");
   assert.match(pin.run, /pulumi config set --path promotion\.digest "\$DIGEST" --stack "\$STACK"/);
   assert.match(pin.run, /\^sha256:\[0-9a-f\]\{64\}\$/);
-  const stepIndex = (re: RegExp) => j.production.steps.findIndex((s: any) => re.test(`${s.run ?? ""} ${s.with?.command ?? ""}`));
+  const stepIndex = (re: RegExp) =>
+    j.production.steps.findIndex((s: any) => re.test(`${s.run ?? ""} ${s.with?.command ?? ""}`));
   assert.ok(stepIndex(/promotion\.digest/) < stepIndex(/^ up$/), "pinned before the up");
   assert.equal(j.staging.outputs.digest, "${{ steps.up.outputs.imageDigest }}");
-  assert.equal(usesStep(j.production, "aws-actions/configure-aws-credentials").with["role-to-assume"], "${{ vars.AWS_ROLE_ARN }}");
+  assert.equal(
+    usesStep(j.production, "aws-actions/configure-aws-credentials").with["role-to-assume"],
+    "${{ vars.AWS_ROLE_ARN }}",
+  );
 });
 
 test("deploy.yml: Trivy scans the pushed GHCR image by digest, uploads SARIF, fails on fixable CRITICAL/HIGH", () => {
   const j = jobs("deploy.yml");
   // The SARIF report step (the gate step is tested in releaseWorkflow.test.ts).
-  const trivy = j.scan.steps.find((s: any) => String(s.uses).startsWith("aquasecurity/trivy-action@") && s.with.format === "sarif").with;
+  const trivy = j.scan.steps.find(
+    (s: any) => String(s.uses).startsWith("aquasecurity/trivy-action@") && s.with.format === "sarif",
+  ).with;
   assert.equal(trivy["image-ref"], "${{ needs.staging.outputs.ghcr-image }}");
   assert.equal(trivy.severity, "CRITICAL,HIGH");
   assert.equal(trivy["ignore-unfixed"], true);
@@ -208,12 +265,19 @@ test("deploy.yml: Trivy scans the pushed GHCR image by digest, uploads SARIF, fa
 });
 
 test("every pulumi preview and up in the workflows runs the policy pack with that stack's pack config", () => {
-  const pulumiSteps = FILES.flatMap((file) => steps(file).map((s) => ({ file, s })))    .filter(({ s }) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command); // not the CLI-install step
+  const pulumiSteps = FILES.flatMap((file) => steps(file).map((s) => ({ file, s }))).filter(
+    ({ s }) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command,
+  ); // not the CLI-install step
   assert.equal(pulumiSteps.length, 3, "preview (matrix), staging up, prod up");
   for (const { file, s } of pulumiSteps) {
     assert.equal(s.with.policyPacks, "policy", `${file}: ${s.name} runs without the policy pack`);
     const stack = String(s.with["stack-name"]).split("/").pop();
-    assert.equal(s.with.policyPackConfigs, `policy/config/${stack}.json`, `${file}: ${s.name} uses another stack's rule levels`);
-    if (!stack!.includes("matrix")) assert.ok(fs.existsSync(path.join(REPO_ROOT, s.with.policyPackConfigs)), s.with.policyPackConfigs);
+    assert.equal(
+      s.with.policyPackConfigs,
+      `policy/config/${stack}.json`,
+      `${file}: ${s.name} uses another stack's rule levels`,
+    );
+    if (!stack!.includes("matrix"))
+      assert.ok(fs.existsSync(path.join(REPO_ROOT, s.with.policyPackConfigs)), s.with.policyPackConfigs);
   }
 });

@@ -48,9 +48,26 @@ function githubToken(job: { environment: string } | { pullRequest: number }): Re
     iat: 1632493567,
   };
   if ("environment" in job) {
-    return { ...common, sub: `repo:${REPO}:environment:${job.environment}`, environment: job.environment, ref: "refs/heads/main", ref_type: "branch", event_name: "push", head_ref: "", base_ref: "" };
+    return {
+      ...common,
+      sub: `repo:${REPO}:environment:${job.environment}`,
+      environment: job.environment,
+      ref: "refs/heads/main",
+      ref_type: "branch",
+      event_name: "push",
+      head_ref: "",
+      base_ref: "",
+    };
   }
-  return { ...common, sub: `repo:${REPO}:pull_request`, ref: `refs/pull/${job.pullRequest}/merge`, ref_type: "branch", event_name: "pull_request", head_ref: "feature", base_ref: "main" };
+  return {
+    ...common,
+    sub: `repo:${REPO}:pull_request`,
+    ref: `refs/pull/${job.pullRequest}/merge`,
+    ref_type: "branch",
+    event_name: "pull_request",
+    head_ref: "feature",
+    base_ref: "main",
+  };
 }
 
 class CelError extends Error {}
@@ -77,7 +94,11 @@ function evaluate(expression: string, assertion: Record<string, unknown>): unkno
 }
 
 /** Google's token exchange: the condition must hold, and every mapped attribute must evaluate to a string. */
-function exchange(token: Record<string, unknown>, mapping: Record<string, string>, condition: string): Record<string, string> {
+function exchange(
+  token: Record<string, unknown>,
+  mapping: Record<string, string>,
+  condition: string,
+): Record<string, string> {
   if (evaluate(condition, token) !== true) throw new Error("attribute condition rejected the token");
   const attributes: Record<string, string> = {};
   for (const [key, expression] of Object.entries(mapping)) {
@@ -100,7 +121,10 @@ test("the CEL model: an absent claim is an error, has() guards it (cel-spec lang
 
 test("every mapped attribute evaluates on a pull request preview's token (no environment claim) and on a deploy job's token", () => {
   const condition = githubAttributeCondition({ owner: "your-github-org", repository: "berth" });
-  for (const [job, token] of [["preview (pull_request)", previewJob], ["deploy (environment staging)", deployJob]] as const) {
+  for (const [job, token] of [
+    ["preview (pull_request)", previewJob],
+    ["deploy (environment staging)", deployJob],
+  ] as const) {
     assert.doesNotThrow(() => exchange(token, GITHUB_ATTRIBUTE_MAPPING, condition), job);
   }
 });
@@ -123,7 +147,11 @@ test("staging as registered: the deployer's principal is the deploy job's subjec
   const subject = /^principal:\/\/iam\.googleapis\.com\/[^]+?\/subject\/(.+)$/.exec(deployer);
   assert.ok(subject, deployer);
   assert.equal(exchange(deployJob, mapping, condition)["google.subject"], subject[1]);
-  assert.notEqual(exchange(previewJob, mapping, condition)["google.subject"], subject[1], "a preview job is not the deployer");
+  assert.notEqual(
+    exchange(previewJob, mapping, condition)["google.subject"],
+    subject[1],
+    "a preview job is not the deployer",
+  );
 
   // principalSet://.../attribute.<name>/<value>: the attribute must be mapped and match the preview token's value.
   const set = /^principalSet:\/\/iam\.googleapis\.com\/.+?\/attribute\.([a-z_]+)\/(.+)$/.exec(previewer);

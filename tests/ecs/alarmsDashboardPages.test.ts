@@ -16,10 +16,14 @@ const extreme = extremeCases()[0]!;
 let captured: CapturedStack;
 let settings: Settings;
 let dashboards: CapturedResource[];
-const bodyOf = (d: CapturedResource) => JSON.parse(d.inputs.dashboardBody) as { widgets: { type: string; properties: Record<string, any> }[] };
+const bodyOf = (d: CapturedResource) =>
+  JSON.parse(d.inputs.dashboardBody) as { widgets: { type: string; properties: Record<string, any> }[] };
 
 before(async () => {
-  settings = loadSettings(extreme.config, { stack: extreme.stack, git: () => assert.fail("git is not read when berth:imageSha is set") });
+  settings = loadSettings(extreme.config, {
+    stack: extreme.stack,
+    git: () => assert.fail("git is not read when berth:imageSha is set"),
+  });
   const region = extreme.config["aws:region"] ?? "eu-west-1";
   const zones = extreme.zones ?? 3;
   captured = await captureStack({
@@ -41,7 +45,13 @@ before(async () => {
 test("100 routed services: two dashboards, `<base>` (logical name `dashboard`, as a one-page stack has) and `<base>-2`", () => {
   assert.ok(settings.services.filter((s) => s.route).length >= 100);
   const base = `${settings.project}-${settings.stack}`;
-  assert.deepEqual(dashboards.map((d) => [d.name, d.inputs.dashboardName]), [["dashboard", base], ["dashboard-2", `${base}-2`]]);
+  assert.deepEqual(
+    dashboards.map((d) => [d.name, d.inputs.dashboardName]),
+    [
+      ["dashboard", base],
+      ["dashboard-2", `${base}-2`],
+    ],
+  );
   const component = captured.resources.find((r) => r.type === "berth:observability:Dashboard");
   for (const d of dashboards) assert.equal(d.parentUrn, component!.urn);
 });
@@ -51,23 +61,43 @@ test("each dashboard within 500 widgets, each alarm widget within 100 alarms; ev
   for (const d of dashboards) {
     const body = bodyOf(d);
     assert.ok(body.widgets.length <= 500, `${d.inputs.dashboardName}: ${body.widgets.length} widgets`);
-    for (const w of body.widgets.filter((x) => x.type === "alarm")) assert.ok(w.properties.alarms.length >= 1 && w.properties.alarms.length <= 100, `${w.properties.alarms.length} alarms`);
+    for (const w of body.widgets.filter((x) => x.type === "alarm"))
+      assert.ok(
+        w.properties.alarms.length >= 1 && w.properties.alarms.length <= 100,
+        `${w.properties.alarms.length} alarms`,
+      );
     assert.equal(body.widgets.filter((w) => w.type === "log").length, 1, "the deployment markers on every page");
-    headings.push(...body.widgets.filter((w) => w.type === "text" && /^### /.test(w.properties.markdown)).map((w) => w.properties.markdown.slice(4)));
+    headings.push(
+      ...body.widgets
+        .filter((w) => w.type === "text" && /^### /.test(w.properties.markdown))
+        .map((w) => w.properties.markdown.slice(4)),
+    );
   }
-  assert.deepEqual(headings, settings.services.map((s) => s.name));
+  assert.deepEqual(
+    headings,
+    settings.services.map((s) => s.name),
+  );
 });
 
 test("every MetricAlarm of the stack is on exactly one dashboard, with the services of its row", () => {
-  const alarmNames = captured.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.inputs.name as string);
+  const alarmNames = captured.resources
+    .filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
+    .map((r) => r.inputs.name as string);
   assert.ok(alarmNames.length >= 400);
   const shown = dashboards.flatMap((d) => {
     const body = bodyOf(d);
-    const services = new Set(body.widgets.filter((w) => w.type === "text" && /^### /.test(w.properties.markdown)).map((w) => w.properties.markdown.slice(4)));
+    const services = new Set(
+      body.widgets
+        .filter((w) => w.type === "text" && /^### /.test(w.properties.markdown))
+        .map((w) => w.properties.markdown.slice(4)),
+    );
     const arns: string[] = body.widgets.filter((w) => w.type === "alarm").flatMap((w) => w.properties.alarms);
     return arns.map((arn) => {
       const name = arn.split(":alarm:")[1]!;
-      assert.ok([...services].some((s) => name.startsWith(`${settings.project}-${settings.stack}-${s}-`)), `${name} on the page of its service`);
+      assert.ok(
+        [...services].some((s) => name.startsWith(`${settings.project}-${settings.stack}-${s}-`)),
+        `${name} on the page of its service`,
+      );
       return name;
     });
   });
@@ -75,5 +105,9 @@ test("every MetricAlarm of the stack is on exactly one dashboard, with the servi
 });
 
 test("the plan prints one line per dashboard: its name and widget count", () => {
-  for (const d of dashboards) assert.equal(keySettings(DASHBOARD, d.inputs), `name=${d.inputs.dashboardName} widgets=${bodyOf(d).widgets.length}`);
+  for (const d of dashboards)
+    assert.equal(
+      keySettings(DASHBOARD, d.inputs),
+      `name=${d.inputs.dashboardName} widgets=${bodyOf(d).widgets.length}`,
+    );
 });

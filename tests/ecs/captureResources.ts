@@ -10,7 +10,17 @@ async function main() {
   });
   const captured = await captureStack({ stack, config });
   if (captured.error) throw captured.error;
-  process.stdout.write(JSON.stringify(captured.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, parentUrn: r.parentUrn, urn: r.urn }))));
+  process.stdout.write(
+    JSON.stringify(
+      captured.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        inputs: r.inputs,
+        parentUrn: r.parentUrn,
+        urn: r.urn,
+      })),
+    ),
+  );
 }
 
 main().catch((e) => {

@@ -39,7 +39,10 @@ describe("web container definition (staging)", () => {
   test("read-only root filesystem, /tmp writable through a task volume", () => {
     assert.equal(def.readonlyRootFilesystem, true);
     assert.deepEqual(def.mountPoints, [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
-    assert.deepEqual(renderTaskVolumes(containerSpecFor(settings, service(settings, "web"), IMAGE_REF()).writablePaths), [{ name: "tmp" }]);
+    assert.deepEqual(
+      renderTaskVolumes(containerSpecFor(settings, service(settings, "web"), IMAGE_REF()).writablePaths),
+      [{ name: "tmp" }],
+    );
   });
 
   test("non-root user, never privileged", () => {
@@ -52,7 +55,13 @@ describe("web container definition (staging)", () => {
   });
 
   test("health check: exec form of the binary, limits from settings", () => {
-    assert.deepEqual(def.healthCheck, { command: ["CMD", "/app/berth", "--healthcheck"], interval: 10, timeout: 3, retries: 3, startPeriod: 5 });
+    assert.deepEqual(def.healthCheck, {
+      command: ["CMD", "/app/berth", "--healthcheck"],
+      interval: 10,
+      timeout: 3,
+      retries: 3,
+      startPeriod: 5,
+    });
   });
 
   test("stopTimeout from settings", () => {
@@ -90,15 +99,36 @@ describe("web container definition (staging)", () => {
 
   test("no field outside the reviewed set (a new field must be reviewed and asserted)", () => {
     assert.deepEqual(Object.keys(def).sort(), [
-      "command", "cpu", "environment", "essential", "healthCheck", "image", "linuxParameters", "logConfiguration",
-      "memory", "memoryReservation", "mountPoints", "name", "portMappings", "privileged", "readonlyRootFilesystem",
-      "secrets", "stopTimeout", "systemControls", "user", "volumesFrom",
+      "command",
+      "cpu",
+      "environment",
+      "essential",
+      "healthCheck",
+      "image",
+      "linuxParameters",
+      "logConfiguration",
+      "memory",
+      "memoryReservation",
+      "mountPoints",
+      "name",
+      "portMappings",
+      "privileged",
+      "readonlyRootFilesystem",
+      "secrets",
+      "stopTimeout",
+      "systemControls",
+      "user",
+      "volumesFrom",
     ]);
   });
 });
 
 describe("worker container definition (staging)", () => {
-  const def = renderContainerDefinition(containerSpecFor(settings, service(settings, "worker"), IMAGE_REF()), "/ecs/berth-staging/worker", "eu-west-1");
+  const def = renderContainerDefinition(
+    containerSpecFor(settings, service(settings, "worker"), IMAGE_REF()),
+    "/ecs/berth-staging/worker",
+    "eu-west-1",
+  );
   test("same image, worker command, no port mapping, same hardening", () => {
     assert.equal(def.image, IMAGE_REF());
     assert.deepEqual(def.command, ["worker"]);
@@ -108,7 +138,10 @@ describe("worker container definition (staging)", () => {
     assert.equal(def.privileged, false);
     assert.deepEqual(def.linuxParameters, { capabilities: { drop: ["ALL"] }, initProcessEnabled: true });
     assert.equal(def.logConfiguration?.options?.["awslogs-stream-prefix"], "worker");
-    assert.deepEqual(def.environment?.find((e) => e.name === "Berth__ServiceName"), { name: "Berth__ServiceName", value: "worker" });
+    assert.deepEqual(
+      def.environment?.find((e) => e.name === "Berth__ServiceName"),
+      { name: "Berth__ServiceName", value: "worker" },
+    );
   });
 });
 
@@ -170,7 +203,11 @@ describe("each hardening opt-out changes its own field only", () => {
 
 describe("refusals and ECS Exec", () => {
   test("an image not pinned by digest is refused", () => {
-    const spec = containerSpecFor(settings, service(settings, "web"), "111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth:latest");
+    const spec = containerSpecFor(
+      settings,
+      service(settings, "web"),
+      "111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth:latest",
+    );
     assert.throws(() => renderContainerDefinition(spec, LOG_GROUP, "eu-west-1"), /not pinned by digest/);
   });
 
@@ -181,7 +218,11 @@ describe("refusals and ECS Exec", () => {
     assert.equal(d.readonlyRootFilesystem, true);
     assert.deepEqual(
       d.mountPoints,
-      [{ path: "/tmp", volume: "tmp" }, ...ECS_EXEC_AGENT_PATHS].map((p) => ({ sourceVolume: p.volume, containerPath: p.path, readOnly: false })),
+      [{ path: "/tmp", volume: "tmp" }, ...ECS_EXEC_AGENT_PATHS].map((p) => ({
+        sourceVolume: p.volume,
+        containerPath: p.path,
+        readOnly: false,
+      })),
     );
   });
 });

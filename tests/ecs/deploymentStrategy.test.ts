@@ -8,36 +8,83 @@ import { problemAt, problemsFor, service, settingsFor } from "./fixtures";
 import { renderDeploymentSettings, describeDeployment } from "../../infra/ecs/fargateService";
 import { keySettings } from "../../offline/offlinePlan";
 
-const web = (deployment: Record<string, unknown>) => (s: Record<string, Record<string, unknown>>) => void (s.web!.deployment = deployment);
+const web = (deployment: Record<string, unknown>) => (s: Record<string, Record<string, unknown>>) =>
+  void (s.web!.deployment = deployment);
 const KEY = "berth:services.web.deployment";
 
 test("defaults: prod web a 10 % canary watched 5 min, baked 10 min; staging web the same canary with no waits; workers rolling", () => {
-  assert.deepEqual(service(settingsFor("prod"), "web").deployment, { strategy: "canary", bakeTimeMinutes: 10, canary: { percent: 10, bakeTimeMinutes: 5 }, linear: undefined, testListener: undefined, switchingFromRolling: false });
-  assert.deepEqual(service(settingsFor("staging"), "web").deployment, { strategy: "canary", bakeTimeMinutes: 0, canary: { percent: 10, bakeTimeMinutes: 0 }, linear: undefined, testListener: undefined, switchingFromRolling: false });
-  for (const stack of ["staging", "prod"] as const) assert.equal(service(settingsFor(stack), "worker").deployment.strategy, "rolling");
+  assert.deepEqual(service(settingsFor("prod"), "web").deployment, {
+    strategy: "canary",
+    bakeTimeMinutes: 10,
+    canary: { percent: 10, bakeTimeMinutes: 5 },
+    linear: undefined,
+    testListener: undefined,
+    switchingFromRolling: false,
+  });
+  assert.deepEqual(service(settingsFor("staging"), "web").deployment, {
+    strategy: "canary",
+    bakeTimeMinutes: 0,
+    canary: { percent: 10, bakeTimeMinutes: 0 },
+    linear: undefined,
+    testListener: undefined,
+    switchingFromRolling: false,
+  });
+  for (const stack of ["staging", "prod"] as const)
+    assert.equal(service(settingsFor(stack), "worker").deployment.strategy, "rolling");
 });
 
 test("rolling renders ECS's rolling update: ROLLING, circuit breaker (rollback per hardening), 100/200", () => {
   const d = service(settingsFor("prod", web({ strategy: "rolling" })), "web").deployment;
-  assert.deepEqual(renderDeploymentSettings(d, true), { deploymentConfiguration: { strategy: "ROLLING" }, deploymentCircuitBreaker: { enable: true, rollback: true }, deploymentMinimumHealthyPercent: 100, deploymentMaximumPercent: 200 });
+  assert.deepEqual(renderDeploymentSettings(d, true), {
+    deploymentConfiguration: { strategy: "ROLLING" },
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    deploymentMinimumHealthyPercent: 100,
+    deploymentMaximumPercent: 200,
+  });
   assert.deepEqual(renderDeploymentSettings(d, false).deploymentCircuitBreaker, { enable: true, rollback: false });
   assert.equal(describeDeployment(d), "rolling");
 });
 
 test("canary renders CANARY with its percent and both bake times (minutes as the provider's strings)", () => {
-  const d = service(settingsFor("prod", web({ strategy: "canary", canaryPercent: 2.5, canaryBakeTimeMinutes: 15, bakeTimeMinutes: 30 })), "web").deployment;
-  assert.deepEqual(renderDeploymentSettings(d, true), { deploymentConfiguration: { strategy: "CANARY", bakeTimeInMinutes: "30", canaryConfiguration: { canaryPercent: 2.5, canaryBakeTimeInMinutes: "15" } } });
+  const d = service(
+    settingsFor(
+      "prod",
+      web({ strategy: "canary", canaryPercent: 2.5, canaryBakeTimeMinutes: 15, bakeTimeMinutes: 30 }),
+    ),
+    "web",
+  ).deployment;
+  assert.deepEqual(renderDeploymentSettings(d, true), {
+    deploymentConfiguration: {
+      strategy: "CANARY",
+      bakeTimeInMinutes: "30",
+      canaryConfiguration: { canaryPercent: 2.5, canaryBakeTimeInMinutes: "15" },
+    },
+  });
   assert.equal(describeDeployment(d), "canary 2.5% for 15m, bake 30m");
 });
 
 test("linear renders LINEAR with its step and step bake time", () => {
-  const d = service(settingsFor("staging", web({ strategy: "linear", linearStepPercent: "20", linearStepBakeTimeMinutes: 3, bakeTimeMinutes: 5 })), "web").deployment;
-  assert.deepEqual(renderDeploymentSettings(d, true), { deploymentConfiguration: { strategy: "LINEAR", bakeTimeInMinutes: "5", linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: "3" } } });
+  const d = service(
+    settingsFor(
+      "staging",
+      web({ strategy: "linear", linearStepPercent: "20", linearStepBakeTimeMinutes: 3, bakeTimeMinutes: 5 }),
+    ),
+    "web",
+  ).deployment;
+  assert.deepEqual(renderDeploymentSettings(d, true), {
+    deploymentConfiguration: {
+      strategy: "LINEAR",
+      bakeTimeInMinutes: "5",
+      linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: "3" },
+    },
+  });
 });
 
 test("blueGreen renders BLUE_GREEN with its bake time (required by ECS for BLUE_GREEN), no canary or linear block", () => {
   const d = service(settingsFor("prod", web({ strategy: "blueGreen", bakeTimeMinutes: 20 })), "web").deployment;
-  assert.deepEqual(renderDeploymentSettings(d, true), { deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: "20" } });
+  assert.deepEqual(renderDeploymentSettings(d, true), {
+    deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: "20" },
+  });
 });
 
 test("out-of-range values are refused naming the key (ECS API ranges)", () => {
@@ -58,12 +105,20 @@ test("out-of-range values are refused naming the key (ECS API ranges)", () => {
   }
   // The edges are accepted (in staging: prod also refuses a bake time shorter than the alarms' evaluation periods,
   // tests/ecs/alarmsConfig.test.ts).
-  for (const d of [{ strategy: "canary", canaryPercent: 0.1, canaryBakeTimeMinutes: 1440, bakeTimeMinutes: 0 }, { strategy: "canary", canaryPercent: 100 }, { strategy: "linear", linearStepPercent: 3 }]) settingsFor("staging", web(d));
+  for (const d of [
+    { strategy: "canary", canaryPercent: 0.1, canaryBakeTimeMinutes: 1440, bakeTimeMinutes: 0 },
+    { strategy: "canary", canaryPercent: 100 },
+    { strategy: "linear", linearStepPercent: 3 },
+  ])
+    settingsFor("staging", web(d));
 });
 
 test("a worker (no route) can only deploy rolling: canary and linear need a load balancer, blue/green would run two workers", () => {
   for (const strategy of ["canary", "linear", "blueGreen"]) {
-    const p = problemAt(problemsFor("prod", (s) => void (s.worker!.deployment = { strategy })), "berth:services.worker.deployment.strategy");
+    const p = problemAt(
+      problemsFor("prod", (s) => void (s.worker!.deployment = { strategy })),
+      "berth:services.worker.deployment.strategy",
+    );
     assert.equal(p.value, strategy);
     assert.match(p.allowed, /"rolling"/);
   }
@@ -71,8 +126,14 @@ test("a worker (no route) can only deploy rolling: canary and linear need a load
 
 test("keys that do not apply to the strategy are refused, not ignored", () => {
   problemAt(problemsFor("prod", web({ strategy: "rolling", bakeTimeMinutes: 5 })), `${KEY}.bakeTimeMinutes`);
-  problemAt(problemsFor("prod", web({ strategy: "rolling", testListener: { port: 8443, ingressCidrs: ["10.0.0.0/8"] } })), `${KEY}.testListener`);
-  problemAt(problemsFor("prod", web({ strategy: "rolling", switchingFromRolling: true })), `${KEY}.switchingFromRolling`);
+  problemAt(
+    problemsFor("prod", web({ strategy: "rolling", testListener: { port: 8443, ingressCidrs: ["10.0.0.0/8"] } })),
+    `${KEY}.testListener`,
+  );
+  problemAt(
+    problemsFor("prod", web({ strategy: "rolling", switchingFromRolling: true })),
+    `${KEY}.switchingFromRolling`,
+  );
   problemAt(problemsFor("prod", web({ strategy: "linear", canaryPercent: 10 })), `${KEY}.canaryPercent`);
   problemAt(problemsFor("prod", web({ strategy: "canary", linearStepPercent: 10 })), `${KEY}.linearStepPercent`);
   problemAt(problemsFor("prod", web({ strategy: "canary", canaryPercnt: 10 })), `${KEY}.canaryPercnt`);
@@ -80,19 +141,37 @@ test("keys that do not apply to the strategy are refused, not ignored", () => {
 
 test("a test listener needs CIDRs, a port other than the production listeners', and its own port per service", () => {
   problemAt(problemsFor("prod", web({ testListener: { port: 8443 } })), `${KEY}.testListener.ingressCidrs`);
-  problemAt(problemsFor("prod", web({ testListener: { port: 443, ingressCidrs: ["10.0.0.0/8"] } })), `${KEY}.testListener.port`);
-  problemAt(problemsFor("prod", web({ testListener: { port: 8443, ingressCidrs: ["0.0.0.0/0"] } })), `${KEY}.testListener.ingressCidrs`);
-  problemAt(problemsFor("prod", web({ testListener: { port: 8443, ingressCidrs: ["10.0.0.1/8"] } })), `${KEY}.testListener.ingressCidrs`);
+  problemAt(
+    problemsFor("prod", web({ testListener: { port: 443, ingressCidrs: ["10.0.0.0/8"] } })),
+    `${KEY}.testListener.port`,
+  );
+  problemAt(
+    problemsFor("prod", web({ testListener: { port: 8443, ingressCidrs: ["0.0.0.0/0"] } })),
+    `${KEY}.testListener.ingressCidrs`,
+  );
+  problemAt(
+    problemsFor("prod", web({ testListener: { port: 8443, ingressCidrs: ["10.0.0.1/8"] } })),
+    `${KEY}.testListener.ingressCidrs`,
+  );
   const twoOnOnePort = (s: Record<string, Record<string, unknown>>) => {
     s.web!.deployment = { testListener: { port: 8443, ingressCidrs: ["10.0.0.0/8"] } };
-    s.api = { route: { pathPatterns: ["/api/*"], priority: 10 }, deployment: { testListener: { port: 8443, ingressCidrs: ["10.0.0.0/8"] } } };
+    s.api = {
+      route: { pathPatterns: ["/api/*"], priority: 10 },
+      deployment: { testListener: { port: 8443, ingressCidrs: ["10.0.0.0/8"] } },
+    };
   };
   problemAt(problemsFor("prod", twoOnOnePort), "berth:services.web.deployment.testListener.port");
 });
 
 test("a shifting default route cannot also carry conditions, and its /* rule reserves priority 50000", () => {
-  problemAt(problemsFor("prod", (s) => void (s.web!.route = { default: true, hostHeaders: ["www.example.com"] })), `${KEY}.strategy`);
-  const p = problemAt(problemsFor("prod", (s) => void (s.api = { route: { pathPatterns: ["/api/*"], priority: 50000 } })), "berth:services.api.route.priority");
+  problemAt(
+    problemsFor("prod", (s) => void (s.web!.route = { default: true, hostHeaders: ["www.example.com"] })),
+    `${KEY}.strategy`,
+  );
+  const p = problemAt(
+    problemsFor("prod", (s) => void (s.api = { route: { pathPatterns: ["/api/*"], priority: 50000 } })),
+    "berth:services.api.route.priority",
+  );
   assert.match(p.allowed, /web's default route shifts traffic/);
   // With web rolling, 50000 is free again.
   settingsFor("prod", (s) => {

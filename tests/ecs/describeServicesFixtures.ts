@@ -12,7 +12,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DescribeServicesResponse } from "@aws-sdk/client-ecs";
 
-export type FixtureName = "completed" | "rolledBack" | "rollingBack" | "inProgress" | "superseded" | "neverSteady" | "failedNoRollback" | "missing";
+export type FixtureName =
+  | "completed"
+  | "rolledBack"
+  | "rollingBack"
+  | "inProgress"
+  | "superseded"
+  | "neverSteady"
+  | "failedNoRollback"
+  | "missing";
 
 const DIR = path.join(__dirname, "describeServices");
 const ACCOUNT = "111111111111";
@@ -30,7 +38,9 @@ export function fixtureText(name: FixtureName): string {
 
 /** Parses a wire-form response (epoch-second timestamps become Dates, as the SDK deserializes them). */
 export function parseResponse(text: string): DescribeServicesResponse {
-  return JSON.parse(text, (key, value) => ((key === "createdAt" || key === "updatedAt") && typeof value === "number" ? new Date(value * 1000) : value));
+  return JSON.parse(text, (key, value) =>
+    (key === "createdAt" || key === "updatedAt") && typeof value === "number" ? new Date(value * 1000) : value,
+  );
 }
 
 export function load(name: FixtureName): DescribeServicesResponse {
@@ -38,7 +48,11 @@ export function load(name: FixtureName): DescribeServicesResponse {
 }
 
 /** The same recorded shape for another service of the stack (its name in names, ARNs and the task definition family). */
-export function forService(name: FixtureName, serviceName: string, family = `berth-staging-${serviceName}`): DescribeServicesResponse {
+export function forService(
+  name: FixtureName,
+  serviceName: string,
+  family = `berth-staging-${serviceName}`,
+): DescribeServicesResponse {
   const text = fixtureText(name)
     .replaceAll('"serviceName": "web"', `"serviceName": "${serviceName}"`)
     .replaceAll("service/berth-staging/web", `service/berth-staging/${serviceName}`)

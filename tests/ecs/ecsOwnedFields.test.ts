@@ -18,7 +18,11 @@ import { ECS_OWNED_LISTENER_RULE_FIELDS } from "../../infra/network/loadBalancer
 import { ECS_OWNED_SERVICE_FIELDS } from "../../infra/ecs/fargateService";
 
 const TEST_LISTENER = { port: 8443, ingressCidrs: ["203.0.113.0/24"] };
-const stagingOutputs = { sourceSha: SHA, imageDigest: `sha256:${"cd".repeat(32)}`, ranDigests: [`sha256:${"cd".repeat(32)}`] };
+const stagingOutputs = {
+  sourceSha: SHA,
+  imageDigest: `sha256:${"cd".repeat(32)}`,
+  ranDigests: [`sha256:${"cd".repeat(32)}`],
+};
 const index = path.join(REPO_ROOT, "infra", "index.ts");
 
 async function run(i: number, deployment: Record<string, unknown>): Promise<CapturedStack> {
@@ -57,7 +61,15 @@ before(async () => {
 function afterDeployment(c: CapturedStack) {
   const blue = one(c, TG, "alb-web").state.arn as string;
   const green = one(c, TG, "alt-web").state.arn as string;
-  const shifted = { type: "forward", forward: { targetGroups: [{ arn: blue, weight: 0 }, { arn: green, weight: 100 }] } };
+  const shifted = {
+    type: "forward",
+    forward: {
+      targetGroups: [
+        { arn: blue, weight: 0 },
+        { arn: green, weight: 100 },
+      ],
+    },
+  };
   const rule = (name: string) => ({ ...structuredClone(one(c, RULE, name).inputs), actions: [shifted] });
   const service = structuredClone(one(c, SERVICE, "web").inputs);
   service.loadBalancers[0].targetGroupArn = green;
@@ -67,7 +79,11 @@ function afterDeployment(c: CapturedStack) {
 
 describe("second run after an ECS canary deployment (prod web, with a test listener)", () => {
   test("the program registers the same inputs both times (the state does not feed the program)", () => {
-    for (const [type, name] of [[RULE, "alb-web"], [RULE, "alb-web-test"], [SERVICE, "web"]] as const) {
+    for (const [type, name] of [
+      [RULE, "alb-web"],
+      [RULE, "alb-web-test"],
+      [SERVICE, "web"],
+    ] as const) {
       assert.deepEqual(one(second, type, name).inputs, one(first, type, name).inputs, `${type} ${name}`);
     }
   });
@@ -76,7 +92,17 @@ describe("second run after an ECS canary deployment (prod web, with a test liste
     const { blue, green } = afterDeployment(first);
     for (const name of ["alb-web", "alb-web-test"]) {
       const r = one(second, RULE, name);
-      assert.deepEqual(r.inputs.actions, [{ type: "forward", forward: { targetGroups: [{ arn: blue, weight: 100 }, { arn: green, weight: 0 }] } }]);
+      assert.deepEqual(r.inputs.actions, [
+        {
+          type: "forward",
+          forward: {
+            targetGroups: [
+              { arn: blue, weight: 100 },
+              { arn: green, weight: 0 },
+            ],
+          },
+        },
+      ]);
       assert.deepEqual(r.options!.ignoreChanges, [...ECS_OWNED_LISTENER_RULE_FIELDS]);
     }
     assert.deepEqual(one(second, SERVICE, "web").options!.ignoreChanges, ["desiredCount", ...ECS_OWNED_SERVICE_FIELDS]);
@@ -86,28 +112,54 @@ describe("second run after an ECS canary deployment (prod web, with a test liste
 
   test("no diff on the production and test rules' weights, nor on the service's swapped target groups", () => {
     const ecs = afterDeployment(first);
-    assert.deepEqual(secondRunDiff(ecs.productionRule, one(second, RULE, "alb-web").inputs, one(second, RULE, "alb-web").options!.ignoreChanges), []);
-    assert.deepEqual(secondRunDiff(ecs.testRule, one(second, RULE, "alb-web-test").inputs, one(second, RULE, "alb-web-test").options!.ignoreChanges), []);
+    assert.deepEqual(
+      secondRunDiff(
+        ecs.productionRule,
+        one(second, RULE, "alb-web").inputs,
+        one(second, RULE, "alb-web").options!.ignoreChanges,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      secondRunDiff(
+        ecs.testRule,
+        one(second, RULE, "alb-web-test").inputs,
+        one(second, RULE, "alb-web-test").options!.ignoreChanges,
+      ),
+      [],
+    );
     const svc = one(second, SERVICE, "web");
     assert.deepEqual(secondRunDiff(ecs.service, svc.inputs, svc.options!.ignoreChanges), []);
     // What reaches the provider keeps ECS's pair (green primary, blue alternate) and Berth's rule, role and port.
     const sent = processIgnoreChanges(svc.inputs, ecs.service, svc.options!.ignoreChanges) as any;
     assert.equal(sent.loadBalancers[0].targetGroupArn, ecs.green);
     assert.equal(sent.loadBalancers[0].advancedConfiguration.alternateTargetGroupArn, ecs.blue);
-    assert.equal(sent.loadBalancers[0].advancedConfiguration.productionListenerRule, one(second, RULE, "alb-web").state.arn);
+    assert.equal(
+      sent.loadBalancers[0].advancedConfiguration.productionListenerRule,
+      one(second, RULE, "alb-web").state.arn,
+    );
   });
 
   test("without the ignoreChanges the same run would revert ECS: the model sees the diff", () => {
     const ecs = afterDeployment(first);
     assert.deepEqual(secondRunDiff(ecs.productionRule, one(second, RULE, "alb-web").inputs, []), ["actions"]);
     assert.deepEqual(secondRunDiff(ecs.testRule, one(second, RULE, "alb-web-test").inputs, []), ["actions"]);
-    assert.deepEqual(secondRunDiff(ecs.service, one(second, SERVICE, "web").inputs, ["desiredCount"]), ["loadBalancers"]);
+    assert.deepEqual(secondRunDiff(ecs.service, one(second, SERVICE, "web").inputs, ["desiredCount"]), [
+      "loadBalancers",
+    ]);
   });
 
   test("Berth still owns the rest: a rule's conditions or priority, the service's container port, are diffed", () => {
     const ecs = afterDeployment(first);
     const rule = one(second, RULE, "alb-web");
-    assert.deepEqual(secondRunDiff({ ...ecs.productionRule, conditions: [{ pathPattern: { values: ["/old/*"] } }], priority: 7 }, rule.inputs, rule.options!.ignoreChanges), ["conditions", "priority"]);
+    assert.deepEqual(
+      secondRunDiff(
+        { ...ecs.productionRule, conditions: [{ pathPattern: { values: ["/old/*"] } }], priority: 7 },
+        rule.inputs,
+        rule.options!.ignoreChanges,
+      ),
+      ["conditions", "priority"],
+    );
     const svc = one(second, SERVICE, "web");
     const edited = structuredClone(ecs.service);
     edited.loadBalancers[0].containerPort = 9999;
@@ -134,7 +186,13 @@ describe("the one update that moves a rolling service to canary (deployment.swit
     const svc = one(switching, SERVICE, "web");
     assert.deepEqual(svc.options!.ignoreChanges, ["desiredCount"]);
     const sent = processIgnoreChanges(svc.inputs, rollingState(switching), svc.options!.ignoreChanges) as any;
-    assert.equal(sent.loadBalancers[0].advancedConfiguration.alternateTargetGroupArn, one(switching, TG, "alt-web").state.arn);
-    assert.ok(switching.warnings.some((w) => w.includes("berth:services.web.deployment.switchingFromRolling is true")), switching.warnings.join("\n"));
+    assert.equal(
+      sent.loadBalancers[0].advancedConfiguration.alternateTargetGroupArn,
+      one(switching, TG, "alt-web").state.arn,
+    );
+    assert.ok(
+      switching.warnings.some((w) => w.includes("berth:services.web.deployment.switchingFromRolling is true")),
+      switching.warnings.join("\n"),
+    );
   });
 });

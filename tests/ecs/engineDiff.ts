@@ -63,8 +63,10 @@ function reset(path: PathElement[], old: unknown, next: unknown): boolean {
       }
       return false;
     }
-    if (isObject(old) && isObject(next)) return Object.keys(old).every((k) => k in next && reset(rest, old[k], next[k]));
-    if (Array.isArray(old) && Array.isArray(next)) return old.length === next.length && old.every((v, i) => reset(rest, v, next[i]));
+    if (isObject(old) && isObject(next))
+      return Object.keys(old).every((k) => k in next && reset(rest, old[k], next[k]));
+    if (Array.isArray(old) && Array.isArray(next))
+      return old.length === next.length && old.every((v, i) => reset(rest, v, next[i]));
     return false;
   }
   if (rest.length === 0) {
@@ -86,17 +88,29 @@ function reset(path: PathElement[], old: unknown, next: unknown): boolean {
 }
 
 /** processIgnoreChanges: the new inputs with every ignored path reset to the old inputs' value (a copy). */
-export function processIgnoreChanges(inputs: Record<string, unknown>, oldInputs: Record<string, unknown>, ignoreChanges: readonly string[]): Record<string, unknown> {
+export function processIgnoreChanges(
+  inputs: Record<string, unknown>,
+  oldInputs: Record<string, unknown>,
+  ignoreChanges: readonly string[],
+): Record<string, unknown> {
   const ignored = structuredClone(inputs);
   const invalid = ignoreChanges.filter((p) => !reset(parsePropertyPath(p), oldInputs, ignored));
-  if (invalid.length > 0) throw new Error(`cannot ignore changes to the following properties because one or more elements of the path are missing: ${JSON.stringify(invalid.join(", "))}`);
+  if (invalid.length > 0)
+    throw new Error(
+      `cannot ignore changes to the following properties because one or more elements of the path are missing: ${JSON.stringify(invalid.join(", "))}`,
+    );
   return ignored;
 }
 
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (isObject(v)) {
-    return Object.fromEntries(Object.keys(v).filter((k) => v[k] !== undefined).sort().map((k) => [k, canonical(v[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .filter((k) => v[k] !== undefined)
+        .sort()
+        .map((k) => [k, canonical(v[k])]),
+    );
   }
   return v;
 }
@@ -104,10 +118,18 @@ function canonical(v: unknown): unknown {
 /** The top-level input keys whose values differ (what `pulumi preview` lists as `[diff: ~key]`). */
 export function changedKeys(state: Record<string, unknown>, inputs: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(state), ...Object.keys(inputs)]);
-  return [...keys].filter((k) => inputs[k] !== undefined && JSON.stringify(canonical(state[k])) !== JSON.stringify(canonical(inputs[k]))).sort();
+  return [...keys]
+    .filter(
+      (k) => inputs[k] !== undefined && JSON.stringify(canonical(state[k])) !== JSON.stringify(canonical(inputs[k])),
+    )
+    .sort();
 }
 
 /** The diff of a second run: the program's new inputs after ignoreChanges, against the resource's current inputs. */
-export function secondRunDiff(current: Record<string, unknown>, registered: Record<string, unknown>, ignoreChanges: readonly string[]): string[] {
+export function secondRunDiff(
+  current: Record<string, unknown>,
+  registered: Record<string, unknown>,
+  ignoreChanges: readonly string[],
+): string[] {
   return changedKeys(current, processIgnoreChanges(registered, current, ignoreChanges));
 }

@@ -7,13 +7,19 @@ import type { ConfigProblem } from "../../infra/config/problems";
 
 export const SHA = "0123456789abcdef0123456789abcdef01234567";
 export const DIGEST = `sha256:${"ab".repeat(32)}`;
-export const IMAGE_REF = (accountId = "111111111111", region = "eu-west-1") => `${accountId}.dkr.ecr.${region}.amazonaws.com/berth@${DIGEST}`;
-export const ECR_REPOSITORY_ARN = (accountId = "111111111111", region = "eu-west-1") => `arn:aws:ecr:${region}:${accountId}:repository/berth`;
+export const IMAGE_REF = (accountId = "111111111111", region = "eu-west-1") =>
+  `${accountId}.dkr.ecr.${region}.amazonaws.com/berth@${DIGEST}`;
+export const ECR_REPOSITORY_ARN = (accountId = "111111111111", region = "eu-west-1") =>
+  `arn:aws:ecr:${region}:${accountId}:repository/berth`;
 
 export type ServicesMap = Record<string, Record<string, unknown>>;
 
 /** The stack's flat config map (as the Pulumi runtime gives it), with `berth:services` passed through `edit`. */
-export function stackConfig(stack: "staging" | "prod", edit?: (services: ServicesMap) => ServicesMap | void, extra: Record<string, string> = {}): Record<string, string> {
+export function stackConfig(
+  stack: "staging" | "prod",
+  edit?: (services: ServicesMap) => ServicesMap | void,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const config: Record<string, string> = { ...readStackConfig(stack), "berth:imageSha": SHA, ...extra };
   if (edit) {
     const services = JSON.parse(config["berth:services"] ?? "{}") as ServicesMap;
@@ -25,12 +31,20 @@ export function stackConfig(stack: "staging" | "prod", edit?: (services: Service
 
 const CLEAN_GIT = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 
-export function settingsFor(stack: "staging" | "prod", edit?: (services: ServicesMap) => ServicesMap | void, extra: Record<string, string> = {}): Settings {
+export function settingsFor(
+  stack: "staging" | "prod",
+  edit?: (services: ServicesMap) => ServicesMap | void,
+  extra: Record<string, string> = {},
+): Settings {
   return loadSettings(stackConfig(stack, edit, extra), { stack, git: CLEAN_GIT });
 }
 
 /** The problems `loadSettings` reports for this edit (fails when it does not throw a ConfigError). */
-export function problemsFor(stack: "staging" | "prod", edit: (services: ServicesMap) => ServicesMap | void, extra: Record<string, string> = {}): ConfigProblem[] {
+export function problemsFor(
+  stack: "staging" | "prod",
+  edit: (services: ServicesMap) => ServicesMap | void,
+  extra: Record<string, string> = {},
+): ConfigProblem[] {
   try {
     settingsFor(stack, edit, extra);
   } catch (e) {
@@ -43,7 +57,11 @@ export function problemsFor(stack: "staging" | "prod", edit: (services: Services
 /** Asserts exactly one problem names `key`, and returns it. */
 export function problemAt(problems: ConfigProblem[], key: string): ConfigProblem {
   const found = problems.filter((p) => p.key === key);
-  assert.equal(found.length, 1, `one problem at ${key}; got: ${problems.map((p) => `${p.key} (${p.allowed})`).join("; ")}`);
+  assert.equal(
+    found.length,
+    1,
+    `one problem at ${key}; got: ${problems.map((p) => `${p.key} (${p.allowed})`).join("; ")}`,
+  );
   return found[0]!;
 }
 

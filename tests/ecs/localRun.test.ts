@@ -36,7 +36,10 @@ describe("run flags (podman, the container tests' flavour) equal the ECS definit
       assert.equal(def.readonlyRootFilesystem, true);
       assert.ok(args.includes("--read-only"));
       assert.ok(args.includes("--read-only-tmpfs=false"), "podman adds no writable /run, /var/tmp");
-      assert.deepEqual(flagValues(args, "--tmpfs"), def.mountPoints!.map((m) => `${m.containerPath}:rw,nosuid,nodev,size=64m,mode=1777`));
+      assert.deepEqual(
+        flagValues(args, "--tmpfs"),
+        def.mountPoints!.map((m) => `${m.containerPath}:rw,nosuid,nodev,size=64m,mode=1777`),
+      );
     });
     test(`${s.name}: user, capabilities, no-new-privileges, init`, () => {
       assert.equal(flag(args, "--user"), def.user);
@@ -61,13 +64,17 @@ describe("run flags (podman, the container tests' flavour) equal the ECS definit
       assert.equal(flag(args, "--stop-timeout"), String(def.stopTimeout));
     });
     test(`${s.name}: environment equals the definition's; logs bounded`, () => {
-      assert.deepEqual(flagValues(args, "--env"), def.environment!.map((e) => `${e.name}=${e.value}`));
+      assert.deepEqual(
+        flagValues(args, "--env"),
+        def.environment!.map((e) => `${e.name}=${e.value}`),
+      );
       assert.equal(flag(args, "--log-driver"), "k8s-file");
       assert.deepEqual(flagValues(args, "--log-opt"), ["max-size=10m"]);
     });
     test(`${s.name}: ports only for the routed service, on 127.0.0.1`, () => {
       const published = flagValues(args, "-p");
-      if (def.portMappings!.length > 0) assert.deepEqual(published, [`127.0.0.1:18080:${def.portMappings![0]!.containerPort}`]);
+      if (def.portMappings!.length > 0)
+        assert.deepEqual(published, [`127.0.0.1:18080:${def.portMappings![0]!.containerPort}`]);
       else assert.deepEqual(published, []);
     });
   }
@@ -75,7 +82,12 @@ describe("run flags (podman, the container tests' flavour) equal the ECS definit
   test("docker flavour: json-file with max-file and non-blocking mode; the image's own exec-form health check", () => {
     const args = renderRunArgs(spec("web"), { flavour: "docker" });
     assert.equal(flag(args, "--log-driver"), "json-file");
-    assert.deepEqual(flagValues(args, "--log-opt"), ["max-size=10m", "max-file=3", "mode=non-blocking", "max-buffer-size=25m"]);
+    assert.deepEqual(flagValues(args, "--log-opt"), [
+      "max-size=10m",
+      "max-file=3",
+      "mode=non-blocking",
+      "max-buffer-size=25m",
+    ]);
     assert.ok(!args.includes("--health-cmd"), "docker's --health-cmd is shell form; the chiseled image has no shell");
     assert.ok(!args.includes("--read-only-tmpfs=false"), "a podman-only flag");
     assert.ok(args.includes("--read-only"));
@@ -84,7 +96,11 @@ describe("run flags (podman, the container tests' flavour) equal the ECS definit
   test("secrets pass through by name, their values never rendered", () => {
     const ssm = "arn:aws:ssm:eu-west-1:111111111111:parameter/berth/db";
     const s = settingsFor("staging", (x) => void (x.web!.secrets = { DB_PASSWORD: ssm }));
-    const web = containerSpecFor(s, s.services.find((x) => x.name === "web")!, IMAGE_REF());
+    const web = containerSpecFor(
+      s,
+      s.services.find((x) => x.name === "web")!,
+      IMAGE_REF(),
+    );
     const args = renderRunArgs(web, { flavour: "docker" });
     assert.ok(flagValues(args, "--env").includes("DB_PASSWORD"));
     assert.ok(!args.join(" ").includes(ssm));
@@ -93,7 +109,14 @@ describe("run flags (podman, the container tests' flavour) equal the ECS definit
   test("each opt-out removes its flag", () => {
     const optOut = (key: string) => {
       const s = settingsFor("staging", (x) => void (x.web!.hardening = { [key]: false }));
-      return renderRunArgs(containerSpecFor(s, s.services.find((x) => x.name === "web")!, IMAGE_REF()), { flavour: "podman" });
+      return renderRunArgs(
+        containerSpecFor(
+          s,
+          s.services.find((x) => x.name === "web")!,
+          IMAGE_REF(),
+        ),
+        { flavour: "podman" },
+      );
     };
     assert.ok(!optOut("readonlyRootFilesystem").includes("--read-only"));
     assert.ok(!optOut("nonRootUser").includes("--user"));
@@ -128,7 +151,11 @@ describe("compose.yaml", () => {
       assert.deepEqual(c.cap_drop, def.linuxParameters!.capabilities!.drop);
       assert.deepEqual(c.security_opt, ["no-new-privileges:true"]);
       assert.equal(c.init, def.linuxParameters!.initProcessEnabled);
-      assert.deepEqual(c.deploy.resources.limits, { cpus: cpusOf(Number(def.cpu)), memory: `${def.memory}M`, pids: 200 });
+      assert.deepEqual(c.deploy.resources.limits, {
+        cpus: cpusOf(Number(def.cpu)),
+        memory: `${def.memory}M`,
+        pids: 200,
+      });
       assert.deepEqual(c.deploy.resources.reservations, { memory: `${def.memoryReservation}M` });
       assert.equal(c.memswap_limit, `${def.memory}M`);
       assert.deepEqual(c.healthcheck, {
@@ -139,7 +166,10 @@ describe("compose.yaml", () => {
         start_period: `${def.healthCheck!.startPeriod}s`,
       });
       assert.equal(c.stop_grace_period, `${def.stopTimeout}s`);
-      assert.deepEqual(c.logging, { driver: "json-file", options: { "max-size": "10m", "max-file": "3", mode: "non-blocking", "max-buffer-size": "25m" } });
+      assert.deepEqual(c.logging, {
+        driver: "json-file",
+        options: { "max-size": "10m", "max-file": "3", mode: "non-blocking", "max-buffer-size": "25m" },
+      });
       assert.equal(c.restart, "unless-stopped");
       assert.deepEqual(c.environment, Object.fromEntries(def.environment!.map((e) => [e.name, e.value])));
       const expectedPorts = def.portMappings!.map((p) => `127.0.0.1:8080:${p.containerPort}`);

@@ -29,20 +29,32 @@ before(async () => {
   if (captured.error) throw captured.error;
 });
 
-const container = (name: string) => JSON.parse(serviceResources(captured, name).one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions)[0];
+const container = (name: string) =>
+  JSON.parse(
+    serviceResources(captured, name).one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions,
+  )[0];
 /** The service's deployment alarms (infra/observability/alarms.ts): a ServiceAlarms component `<name>-alarms`. */
 const alarmsOf = (name: string) => {
-  const component = captured.resources.find((x) => x.type === "berth:observability:ServiceAlarms" && x.name === `${name}-alarms`);
+  const component = captured.resources.find(
+    (x) => x.type === "berth:observability:ServiceAlarms" && x.name === `${name}-alarms`,
+  );
   assert.ok(component, `${name}: its ServiceAlarms component`);
-  return captured.resources.filter((x) => x.parentUrn === component.urn && x.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+  return captured.resources.filter(
+    (x) => x.parentUrn === component.urn && x.type === "aws:cloudwatch/metricAlarm:MetricAlarm",
+  );
 };
 /** The pack on the service's resources and its deployment alarms, which berth-ecs-deployment-alarms joins on names. */
 const violationsOf = async (name: string) => {
   const r = serviceResources(captured, name);
   const mine = [r.component, ...r.children, ...alarmsOf(name)];
-  const result = await evaluateRules(mine.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })));
+  const result = await evaluateRules(
+    mine.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })),
+  );
   assert.deepEqual(result.errors, []);
-  return result.violations.filter((v) => v.resource).map((v) => v.rule).sort();
+  return result.violations
+    .filter((v) => v.resource)
+    .map((v) => v.rule)
+    .sort();
 };
 
 describe("worker with every hardening opt-out", () => {
@@ -55,19 +67,32 @@ describe("worker with every hardening opt-out", () => {
     assert.equal(c.privileged, false, "privileged has no opt-out");
     const svc = serviceResources(captured, "worker").one("aws:ecs/service:Service").inputs;
     assert.deepEqual(svc.deploymentCircuitBreaker, { enable: true, rollback: false });
-    assert.equal(serviceResources(captured, "worker").one("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId, undefined);
+    assert.equal(
+      serviceResources(captured, "worker").one("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId,
+      undefined,
+    );
   });
 
   test("it loses exactly its log key", () => {
-    const mine = serviceResources(captured, "worker").children.map((r) => `${r.type} ${r.name}`).sort();
-    assert.deepEqual(mine, expectedServiceResources("worker").filter((k) => k !== "aws:kms/key:Key worker-logs"));
+    const mine = serviceResources(captured, "worker")
+      .children.map((r) => `${r.type} ${r.name}`)
+      .sort();
+    assert.deepEqual(
+      mine,
+      expectedServiceResources("worker").filter((k) => k !== "aws:kms/key:Key worker-logs"),
+    );
   });
 
   test("no hardening opt-out touches the deployment alarms: worker still attaches all of its own, with rollback", () => {
     const svc = serviceResources(captured, "worker").one("aws:ecs/service:Service").inputs;
-    const names = alarmsOf("worker").map((a) => a.inputs.name).sort();
+    const names = alarmsOf("worker")
+      .map((a) => a.inputs.name)
+      .sort();
     assert.ok(names.length > 0, "worker keeps its alarms");
-    assert.deepEqual({ ...svc.alarms, alarmNames: [...svc.alarms.alarmNames].sort() }, { alarmNames: names, enable: true, rollback: true });
+    assert.deepEqual(
+      { ...svc.alarms, alarmNames: [...svc.alarms.alarmNames].sort() },
+      { alarmNames: names, enable: true, rollback: true },
+    );
   });
 
   test("the policy pack flags each opt-out on worker", async () => {
@@ -89,7 +114,10 @@ describe("web with ECS Exec", () => {
     assert.equal(c.readonlyRootFilesystem, true);
     const td = serviceResources(captured, "web").one("aws:ecs/taskDefinition:TaskDefinition").inputs;
     assert.deepEqual(td.volumes, [{ name: "tmp" }, ...ECS_EXEC_AGENT_PATHS.map((p) => ({ name: p.volume }))]);
-    assert.deepEqual(c.mountPoints.map((m: any) => m.containerPath), ["/tmp", ...ECS_EXEC_AGENT_PATHS.map((p) => p.path)]);
+    assert.deepEqual(
+      c.mountPoints.map((m: any) => m.containerPath),
+      ["/tmp", ...ECS_EXEC_AGENT_PATHS.map((p) => p.path)],
+    );
   });
 
   test("the task role gets the exec channels, the cluster's session log group and key, nothing else", () => {
@@ -99,16 +127,31 @@ describe("web with ECS Exec", () => {
     assert.equal(exec.inputs.role, taskRole.physicalId ?? "web-task-id");
     const doc = JSON.parse(exec.inputs.policy);
     const cluster = captured.resources.find((x) => x.type === "aws:ecs/cluster:Cluster")!;
-    const execLogGroup = captured.resources.find((x) => x.type === "aws:cloudwatch/logGroup:LogGroup" && x.inputs.name === cluster.inputs.configuration.executeCommandConfiguration.logConfiguration.cloudWatchLogGroupName)!;
-    const execKey = captured.resources.find((x) => x.type === "aws:kms/key:Key" && x.state.arn === cluster.inputs.configuration.executeCommandConfiguration.kmsKeyId)!;
+    const execLogGroup = captured.resources.find(
+      (x) =>
+        x.type === "aws:cloudwatch/logGroup:LogGroup" &&
+        x.inputs.name ===
+          cluster.inputs.configuration.executeCommandConfiguration.logConfiguration.cloudWatchLogGroupName,
+    )!;
+    const execKey = captured.resources.find(
+      (x) =>
+        x.type === "aws:kms/key:Key" &&
+        x.state.arn === cluster.inputs.configuration.executeCommandConfiguration.kmsKeyId,
+    )!;
     assert.ok(execLogGroup && execKey, "the cluster's session log group and key");
-    assert.deepEqual(doc.Statement.map((s: any) => [s.Sid, s.Resource]), [
-      ["EcsExecChannels", "*"],
-      ["DescribeExecLogGroup", "*"],
-      ["WriteExecSessionLogs", `${execLogGroup.state.arn}:log-stream:*`],
-      ["ExecSessionKey", execKey.state.arn],
-    ]);
-    assert.deepEqual(r.children.map((x) => `${x.type} ${x.name}`).sort(), expectedServiceResources("web", { exec: true }));
+    assert.deepEqual(
+      doc.Statement.map((s: any) => [s.Sid, s.Resource]),
+      [
+        ["EcsExecChannels", "*"],
+        ["DescribeExecLogGroup", "*"],
+        ["WriteExecSessionLogs", `${execLogGroup.state.arn}:log-stream:*`],
+        ["ExecSessionKey", execKey.state.arn],
+      ],
+    );
+    assert.deepEqual(
+      r.children.map((x) => `${x.type} ${x.name}`).sort(),
+      expectedServiceResources("web", { exec: true }),
+    );
   });
 
   test("the policy pack flags ECS Exec (advisory) and nothing else on web", async () => {
@@ -118,8 +161,20 @@ describe("web with ECS Exec", () => {
 
 test("the stack's warnings output names every opt-out and ECS Exec, by key", () => {
   const warnings = (captured.outputs.warnings as string[]).filter((w) => w.startsWith("berth:services."));
-  assert.deepEqual(warnings.map((w) => w.split(" is ")[0]).sort(), [
-    "berth:services.web.enableExecuteCommand",
-    ...["circuitBreakerRollback", "dropAllCapabilities", "initProcess", "logEncryptionKey", "noNewPrivileges", "nonBlockingLogs", "nonRootUser", "readonlyRootFilesystem"].map((k) => `berth:services.worker.hardening.${k}`),
-  ].sort());
+  assert.deepEqual(
+    warnings.map((w) => w.split(" is ")[0]).sort(),
+    [
+      "berth:services.web.enableExecuteCommand",
+      ...[
+        "circuitBreakerRollback",
+        "dropAllCapabilities",
+        "initProcess",
+        "logEncryptionKey",
+        "noNewPrivileges",
+        "nonBlockingLogs",
+        "nonRootUser",
+        "readonlyRootFilesystem",
+      ].map((k) => `berth:services.worker.hardening.${k}`),
+    ].sort(),
+  );
 });

@@ -24,7 +24,13 @@ function fakeClock() {
   return { clock, sleeps, elapsed: () => t };
 }
 
-const watch = { cluster: CLUSTER_ARN, serviceName: "web", taskDefinitionArn: REGISTERED, timeoutMs: 60_000, intervalMs: 15_000 };
+const watch = {
+  cluster: CLUSTER_ARN,
+  serviceName: "web",
+  taskDefinitionArn: REGISTERED,
+  timeoutMs: 60_000,
+  intervalMs: 15_000,
+};
 
 test("in progress, then completed: resolves with the completed deployment; each call is DescribeServices of this cluster and service", async () => {
   const ecs = fakeEcs(["inProgress", "inProgress", "completed"]);
@@ -55,7 +61,10 @@ test("still IN_PROGRESS at the timeout: fails as timedOut after asking until the
 
 test("a task definition that never reaches a steady state times out with its failed tasks in the message", async () => {
   const ecs = fakeEcs(["neverSteady"]);
-  await assert.rejects(awaitVerifiedRollout(ecs.client, { ...watch, timeoutMs: 20_000 }, fakeClock().clock), /timedOut\).*failed tasks 4.*failed container health checks/s);
+  await assert.rejects(
+    awaitVerifiedRollout(ecs.client, { ...watch, timeoutMs: 20_000 }, fakeClock().clock),
+    /timedOut\).*failed tasks 4.*failed container health checks/s,
+  );
   assert.equal(ecs.sent.length, 3, "asked at 0, 15 and 20 s (the last wait is cut to the deadline)");
 });
 
@@ -68,6 +77,12 @@ test("a rollback fails at once, without waiting for the timeout", async () => {
 });
 
 test("an ECS API error fails the verification (fail closed): it is not retried into a success", async () => {
-  const client: DescribeServicesClient = { send: async () => { throw Object.assign(new Error("User is not authorized to perform: ecs:DescribeServices"), { name: "AccessDeniedException" }); } };
+  const client: DescribeServicesClient = {
+    send: async () => {
+      throw Object.assign(new Error("User is not authorized to perform: ecs:DescribeServices"), {
+        name: "AccessDeniedException",
+      });
+    },
+  };
   await assert.rejects(awaitVerifiedRollout(client, watch, fakeClock().clock), /ecs:DescribeServices/);
 });

@@ -8,12 +8,30 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import type { DescribeServicesCommandOutput } from "@aws-sdk/client-ecs";
-import { ecsRolloutVerificationProvider, rolloutVerificationProvider, durationSeconds, type RolloutVerificationInputs } from "../../infra/rollout/resource";
-import { CLUSTER_ARN, load, PREVIOUS, REGISTERED, REGISTERED_DEPLOYMENT, type FixtureName } from "./describeServicesFixtures";
+import {
+  ecsRolloutVerificationProvider,
+  rolloutVerificationProvider,
+  durationSeconds,
+  type RolloutVerificationInputs,
+} from "../../infra/rollout/resource";
+import {
+  CLUSTER_ARN,
+  load,
+  PREVIOUS,
+  REGISTERED,
+  REGISTERED_DEPLOYMENT,
+  type FixtureName,
+} from "./describeServicesFixtures";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const inputs: RolloutVerificationInputs = {
-  region: "eu-west-1", cluster: CLUSTER_ARN, serviceName: "web", taskDefinitionArn: REGISTERED, digest: DIGEST, timeoutSeconds: 60, pollSeconds: 15,
+  region: "eu-west-1",
+  cluster: CLUSTER_ARN,
+  serviceName: "web",
+  taskDefinitionArn: REGISTERED,
+  digest: DIGEST,
+  timeoutSeconds: 60,
+  pollSeconds: 15,
 };
 
 function providerAnswering(fixture: FixtureName) {
@@ -38,15 +56,27 @@ test("create on a completed rollout: the outputs carry the verified digest and t
 
 test("create and update on a recorded circuit-breaker rollback reject (the `up` fails; no outputs are written)", async () => {
   const { provider } = providerAnswering("rolledBack");
-  await assert.rejects(provider.create(inputs), (e: any) => e.name === "RolloutNotVerified" && e.failure === "rolledBack" && e.message.includes(PREVIOUS));
-  await assert.rejects(provider.update!(`${CLUSTER_ARN}/web`, { ...inputs, taskDefinitionArn: PREVIOUS, deploymentId: "ecs-svc/1" }, inputs), /rolled back/);
+  await assert.rejects(
+    provider.create(inputs),
+    (e: any) => e.name === "RolloutNotVerified" && e.failure === "rolledBack" && e.message.includes(PREVIOUS),
+  );
+  await assert.rejects(
+    provider.update!(
+      `${CLUSTER_ARN}/web`,
+      { ...inputs, taskDefinitionArn: PREVIOUS, deploymentId: "ecs-svc/1" },
+      inputs,
+    ),
+    /rolled back/,
+  );
 });
 
 test("diff: a new task definition or digest is a new rollout to verify; a changed timeout alone is not", async () => {
   const { provider } = providerAnswering("completed");
   const olds = { ...inputs, deploymentId: REGISTERED_DEPLOYMENT };
   assert.deepEqual(await provider.diff!("id", olds, { ...inputs, taskDefinitionArn: PREVIOUS }), { changes: true });
-  assert.deepEqual(await provider.diff!("id", olds, { ...inputs, digest: `sha256:${"cd".repeat(32)}` }), { changes: true });
+  assert.deepEqual(await provider.diff!("id", olds, { ...inputs, digest: `sha256:${"cd".repeat(32)}` }), {
+    changes: true,
+  });
   assert.deepEqual(await provider.diff!("id", olds, { ...inputs, timeoutSeconds: 120 }), { changes: false });
 });
 
@@ -54,8 +84,15 @@ test("the program's provider serializes (no live client or other unserializable 
   // dynamic/index.js serializes the provider with serializeFunction(() => provider); cmd/dynamic-provider/index.js
   // loads the text with require-from-string and calls `.handler()`.
   const serialized = await pulumi.runtime.serializeFunction(() => ecsRolloutVerificationProvider);
-  assert.match(serialized.text, /require\("@aws-sdk\/client-ecs[^"]*"\)/, "the SDK is re-required by name, not inlined");
-  const requireFromString = createRequire(require.resolve("@pulumi/pulumi/package.json"))("require-from-string") as (code: string, filename?: string) => any;
+  assert.match(
+    serialized.text,
+    /require\("@aws-sdk\/client-ecs[^"]*"\)/,
+    "the SDK is re-required by name, not inlined",
+  );
+  const requireFromString = createRequire(require.resolve("@pulumi/pulumi/package.json"))("require-from-string") as (
+    code: string,
+    filename?: string,
+  ) => any;
   const loaded = requireFromString(serialized.text, `${__dirname}/serialized-provider.js`).handler();
   for (const method of ["create", "diff", "update", "delete"]) assert.equal(typeof loaded[method], "function", method);
   assert.deepEqual(await loaded.diff("id", { ...inputs, deploymentId: "x" }, inputs), { changes: false });

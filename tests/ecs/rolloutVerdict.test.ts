@@ -13,7 +13,13 @@ import { load, NEWER, PREVIOUS, REGISTERED, REGISTERED_DEPLOYMENT } from "./desc
 const judge = (name: Parameters<typeof load>[0], expected = REGISTERED) => judgeRollout(load(name), "web", expected);
 
 test("success: the PRIMARY deployment runs the registered task definition and its rolloutState is COMPLETED", () => {
-  assert.deepEqual(judge("completed"), { outcome: "completed", deploymentId: REGISTERED_DEPLOYMENT, taskDefinitionArn: REGISTERED, runningCount: 2, desiredCount: 2 });
+  assert.deepEqual(judge("completed"), {
+    outcome: "completed",
+    deploymentId: REGISTERED_DEPLOYMENT,
+    taskDefinitionArn: REGISTERED,
+    runningCount: 2,
+    desiredCount: 2,
+  });
 });
 
 test("circuit-breaker rollback, as DescribeServices shows it when waitForSteadyState returns (pulumi/pulumi-aws#4487, hashicorp/terraform-provider-aws#20858): fails as rolledBack", () => {
@@ -36,7 +42,12 @@ test("rollback in progress: the failed deployment (ACTIVE, FAILED, circuit break
   const v = judge("rollingBack");
   assert.equal(v.outcome === "failed" && v.failure, "rolledBack");
   const reason = v.outcome === "failed" ? v.reason : "";
-  assert.ok(reason.includes(`deployment ${REGISTERED_DEPLOYMENT} ACTIVE FAILED ("ECS deployment circuit breaker: tasks failed to start.")`), reason);
+  assert.ok(
+    reason.includes(
+      `deployment ${REGISTERED_DEPLOYMENT} ACTIVE FAILED ("ECS deployment circuit breaker: tasks failed to start.")`,
+    ),
+    reason,
+  );
   assert.match(reason, /failed tasks 10/);
 });
 

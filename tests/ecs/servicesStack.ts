@@ -75,7 +75,10 @@ export function describeServicesStack(stack: "staging" | "prod") {
 
   describe(`${stack}: one FargateService per declared service`, () => {
     test("the declared services, and no other", () => {
-      const components = captured.resources.filter((r) => r.type === FARGATE_SERVICE).map((r) => r.name).sort();
+      const components = captured.resources
+        .filter((r) => r.type === FARGATE_SERVICE)
+        .map((r) => r.name)
+        .sort();
       assert.deepEqual(components, ["web", "worker"]);
       assert.deepEqual(components, settings.services.map((s) => s.name).sort());
     });
@@ -91,7 +94,8 @@ export function describeServicesStack(stack: "staging" | "prod") {
     const routed = svc.route !== undefined;
     describe(`${stack}/${svc.name}: every security-relevant input`, () => {
       const r = () => serviceResources(captured, svc.name);
-      const containerDefs = () => JSON.parse(r().one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions) as any[];
+      const containerDefs = () =>
+        JSON.parse(r().one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions) as any[];
 
       test("task definition: Fargate, awsvpc, size, platform, /tmp volume, distinct roles", () => {
         const td = r().one("aws:ecs/taskDefinition:TaskDefinition").inputs;
@@ -137,7 +141,9 @@ export function describeServicesStack(stack: "staging" | "prod") {
         const policy = JSON.parse(key.inputs.policy);
         const logs = policy.Statement.find((s: any) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com");
         assert.deepEqual(logs.Condition, {
-          ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${settings.aws!.accountId}:log-group:${lg.name}` },
+          ArnEquals: {
+            "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${settings.aws!.accountId}:log-group:${lg.name}`,
+          },
         });
       });
 
@@ -147,45 +153,69 @@ export function describeServicesStack(stack: "staging" | "prod") {
         assert.deepEqual(trust.Statement[0].Principal, { Service: "ecs-tasks.amazonaws.com" });
         assert.deepEqual(trust.Statement[0].Condition.StringEquals, { "aws:SourceAccount": settings.aws!.accountId });
         const policies = r().children.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy");
-        assert.deepEqual(policies.map((p) => p.name), [`${svc.name}-execution`], "the task role has no policy");
+        assert.deepEqual(
+          policies.map((p) => p.name),
+          [`${svc.name}-execution`],
+          "the task role has no policy",
+        );
         assert.equal(policies[0]!.inputs.role, role.physicalId ?? `${role.name}-id`);
         const doc = JSON.parse(policies[0]!.inputs.policy);
-        const repo = captured.resources.find((x) => x.type === "aws:ecr/repository:Repository" && x.inputs.name === settings.image.name);
+        const repo = captured.resources.find(
+          (x) => x.type === "aws:ecr/repository:Repository" && x.inputs.name === settings.image.name,
+        );
         assert.ok(repo, "the app's ECR repository");
         const logGroup = r().one("aws:cloudwatch/logGroup:LogGroup");
-        assert.deepEqual(doc.Statement.map((s: any) => [s.Action, s.Resource]), [
-          ["ecr:GetAuthorizationToken", "*"],
-          [["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], repo.state.arn],
-          [["logs:CreateLogStream", "logs:PutLogEvents"], `${logGroup.state.arn}:log-stream:*`],
-        ]);
+        assert.deepEqual(
+          doc.Statement.map((s: any) => [s.Action, s.Resource]),
+          [
+            ["ecr:GetAuthorizationToken", "*"],
+            [["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], repo.state.arn],
+            [["logs:CreateLogStream", "logs:PutLogEvents"], `${logGroup.state.arn}:log-stream:*`],
+          ],
+        );
       });
 
       test("task role: trusted by ECS tasks of this account only, no permissions", () => {
         const trust = JSON.parse(r().one("aws:iam/role:Role", `${svc.name}-task`).inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Condition.StringEquals, { "aws:SourceAccount": settings.aws!.accountId });
-        assert.equal(captured.resources.filter((x) => x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && String(x.inputs.role).includes(`${svc.name}-task`)).length, 0);
+        assert.equal(
+          captured.resources.filter(
+            (x) =>
+              x.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+              String(x.inputs.role).includes(`${svc.name}-task`),
+          ).length,
+          0,
+        );
       });
 
-      test(routed ? "security group: ingress only from the ALB's group on the app port" : "security group: no ingress at all", () => {
-        const sg = r().one("aws:ec2/securityGroup:SecurityGroup").inputs;
-        assert.equal(sg.namePrefix, `berth-${stack}-${svc.name}-tasks-`, "a prefix: replaced before deleted");
-        assert.equal(sg.vpcId, captured.resources.find((x) => x.type === "aws:ec2/vpc:Vpc")?.physicalId ?? sg.vpcId);
-        if (routed) {
-          const lb = captured.resources.find((x) => x.type === "aws:lb/loadBalancer:LoadBalancer");
-          assert.ok(lb);
-          const albSg = lb.inputs.securityGroups;
-          assert.equal(albSg.length, 1);
-          assert.equal(sg.ingress.length, 1);
-          assert.deepEqual(sg.ingress[0].securityGroups, albSg);
-          assert.equal(sg.ingress[0].protocol, "tcp");
-          assert.equal(sg.ingress[0].fromPort, svc.port);
-          assert.equal(sg.ingress[0].toPort, svc.port);
-          assert.equal(sg.ingress[0].cidrBlocks, undefined);
-        } else {
-          assert.deepEqual(sg.ingress, []);
-        }
-        assert.deepEqual(sg.egress.map((e: any) => [e.protocol, e.fromPort, e.toPort]), [["tcp", 443, 443]]);
-      });
+      test(
+        routed
+          ? "security group: ingress only from the ALB's group on the app port"
+          : "security group: no ingress at all",
+        () => {
+          const sg = r().one("aws:ec2/securityGroup:SecurityGroup").inputs;
+          assert.equal(sg.namePrefix, `berth-${stack}-${svc.name}-tasks-`, "a prefix: replaced before deleted");
+          assert.equal(sg.vpcId, captured.resources.find((x) => x.type === "aws:ec2/vpc:Vpc")?.physicalId ?? sg.vpcId);
+          if (routed) {
+            const lb = captured.resources.find((x) => x.type === "aws:lb/loadBalancer:LoadBalancer");
+            assert.ok(lb);
+            const albSg = lb.inputs.securityGroups;
+            assert.equal(albSg.length, 1);
+            assert.equal(sg.ingress.length, 1);
+            assert.deepEqual(sg.ingress[0].securityGroups, albSg);
+            assert.equal(sg.ingress[0].protocol, "tcp");
+            assert.equal(sg.ingress[0].fromPort, svc.port);
+            assert.equal(sg.ingress[0].toPort, svc.port);
+            assert.equal(sg.ingress[0].cidrBlocks, undefined);
+          } else {
+            assert.deepEqual(sg.ingress, []);
+          }
+          assert.deepEqual(
+            sg.egress.map((e: any) => [e.protocol, e.fromPort, e.toPort]),
+            [["tcp", 443, 443]],
+          );
+        },
+      );
 
       test(`service: Fargate LATEST, no public IP, private subnets, ${routed ? "a 10 % canary (ECS CANARY)" : "rolling with circuit-breaker rollback, 100/200"}, exec off`, () => {
         const s = r().one("aws:ecs/service:Service").inputs;
@@ -216,68 +246,141 @@ export function describeServicesStack(stack: "staging" | "prod") {
         assert.equal(s.enableEcsManagedTags, true);
         assert.equal(s.waitForSteadyState, true);
         assert.equal(s.networkConfiguration.assignPublicIp, false);
-        assert.deepEqual(s.networkConfiguration.securityGroups, [r().one("aws:ec2/securityGroup:SecurityGroup").physicalId ?? s.networkConfiguration.securityGroups[0]]);
+        assert.deepEqual(s.networkConfiguration.securityGroups, [
+          r().one("aws:ec2/securityGroup:SecurityGroup").physicalId ?? s.networkConfiguration.securityGroups[0],
+        ]);
         const subnets = captured.resources.filter((x) => x.type === "aws:ec2/subnet:Subnet");
-        const publicIds = subnets.filter((x) => x.inputs.mapPublicIpOnLaunch === true || /public/.test(x.name)).map((x) => x.physicalId);
+        const publicIds = subnets
+          .filter((x) => x.inputs.mapPublicIpOnLaunch === true || /public/.test(x.name))
+          .map((x) => x.physicalId);
         assert.ok(s.networkConfiguration.subnets.length >= 2, "at least two subnets (AZs)");
-        for (const id of s.networkConfiguration.subnets) assert.ok(!publicIds.includes(id), `subnet ${id} is not public`);
+        for (const id of s.networkConfiguration.subnets)
+          assert.ok(!publicIds.includes(id), `subnet ${id} is not public`);
         assert.equal(s.cluster, captured.resources.find((x) => x.type === "aws:ecs/cluster:Cluster")?.state.arn);
         assert.equal(s.taskDefinition, r().one("aws:ecs/taskDefinition:TaskDefinition").state.arn);
       });
 
-      test(routed ? "service: behind its target group, with a grace period" : "service: no load balancer, no grace period", () => {
-        const s = r().one("aws:ecs/service:Service").inputs;
-        if (routed) {
-          const tg = captured.resources.find((x) => x.type === "aws:lb/targetGroup:TargetGroup" && x.name === `alb-${svc.name}`);
-          assert.ok(tg, `target group alb-${svc.name}`);
-          const alt = captured.resources.find((x) => x.type === "aws:lb/targetGroup:TargetGroup" && x.name === `alt-${svc.name}`);
-          assert.ok(alt, `alternate target group alt-${svc.name}`);
-          const rule = captured.resources.find((x) => x.type === "aws:lb/listenerRule:ListenerRule" && x.name === `alb-${svc.name}`);
-          assert.ok(rule, `production listener rule alb-${svc.name}`);
-          const role = captured.resources.find((x) => x.type === "aws:iam/role:Role" && x.name === "alb-ecs-infrastructure");
-          assert.ok(role, "the ECS infrastructure role for load balancers");
-          assert.deepEqual(s.loadBalancers, [{
-            targetGroupArn: tg.state.arn,
-            containerName: svc.name,
-            containerPort: svc.port,
-            advancedConfiguration: { alternateTargetGroupArn: alt.state.arn, productionListenerRule: rule.state.arn, roleArn: role.state.arn },
-          }]);
-          assert.equal(s.healthCheckGracePeriodSeconds, svc.healthCheckGracePeriodSeconds);
-        } else {
-          assert.deepEqual(s.loadBalancers ?? [], []);
-          assert.equal(s.healthCheckGracePeriodSeconds, undefined);
-          assert.equal(captured.resources.filter((x) => x.type === "aws:lb/targetGroup:TargetGroup" && x.name.endsWith(`-${svc.name}`)).length, 0, "no target group");
-        }
-      });
+      test(
+        routed ? "service: behind its target group, with a grace period" : "service: no load balancer, no grace period",
+        () => {
+          const s = r().one("aws:ecs/service:Service").inputs;
+          if (routed) {
+            const tg = captured.resources.find(
+              (x) => x.type === "aws:lb/targetGroup:TargetGroup" && x.name === `alb-${svc.name}`,
+            );
+            assert.ok(tg, `target group alb-${svc.name}`);
+            const alt = captured.resources.find(
+              (x) => x.type === "aws:lb/targetGroup:TargetGroup" && x.name === `alt-${svc.name}`,
+            );
+            assert.ok(alt, `alternate target group alt-${svc.name}`);
+            const rule = captured.resources.find(
+              (x) => x.type === "aws:lb/listenerRule:ListenerRule" && x.name === `alb-${svc.name}`,
+            );
+            assert.ok(rule, `production listener rule alb-${svc.name}`);
+            const role = captured.resources.find(
+              (x) => x.type === "aws:iam/role:Role" && x.name === "alb-ecs-infrastructure",
+            );
+            assert.ok(role, "the ECS infrastructure role for load balancers");
+            assert.deepEqual(s.loadBalancers, [
+              {
+                targetGroupArn: tg.state.arn,
+                containerName: svc.name,
+                containerPort: svc.port,
+                advancedConfiguration: {
+                  alternateTargetGroupArn: alt.state.arn,
+                  productionListenerRule: rule.state.arn,
+                  roleArn: role.state.arn,
+                },
+              },
+            ]);
+            assert.equal(s.healthCheckGracePeriodSeconds, svc.healthCheckGracePeriodSeconds);
+          } else {
+            assert.deepEqual(s.loadBalancers ?? [], []);
+            assert.equal(s.healthCheckGracePeriodSeconds, undefined);
+            assert.equal(
+              captured.resources.filter(
+                (x) => x.type === "aws:lb/targetGroup:TargetGroup" && x.name.endsWith(`-${svc.name}`),
+              ).length,
+              0,
+              "no target group",
+            );
+          }
+        },
+      );
 
       test("autoscaling: target on this service's desired count, CPU and memory target tracking", () => {
         const t = r().one("aws:appautoscaling/target:Target").inputs;
         const clusterName = captured.resources.find((x) => x.type === "aws:ecs/cluster:Cluster")?.state.name;
         assert.deepEqual(
-          { ns: t.serviceNamespace, dim: t.scalableDimension, id: t.resourceId, min: t.minCapacity, max: t.maxCapacity },
-          { ns: "ecs", dim: "ecs:service:DesiredCount", id: `service/${clusterName}/${svc.name}`, min: svc.autoscaling.minCount, max: svc.autoscaling.maxCount },
+          {
+            ns: t.serviceNamespace,
+            dim: t.scalableDimension,
+            id: t.resourceId,
+            min: t.minCapacity,
+            max: t.maxCapacity,
+          },
+          {
+            ns: "ecs",
+            dim: "ecs:service:DesiredCount",
+            id: `service/${clusterName}/${svc.name}`,
+            min: svc.autoscaling.minCount,
+            max: svc.autoscaling.maxCount,
+          },
         );
-        const policies = r().children.filter((x) => x.type === "aws:appautoscaling/policy:Policy").map((p) => p.inputs);
+        const policies = r()
+          .children.filter((x) => x.type === "aws:appautoscaling/policy:Policy")
+          .map((p) => p.inputs);
         assert.deepEqual(
-          policies.map((p) => [p.policyType, p.resourceId, p.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType, p.targetTrackingScalingPolicyConfiguration.targetValue]).sort(),
+          policies
+            .map((p) => [
+              p.policyType,
+              p.resourceId,
+              p.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType,
+              p.targetTrackingScalingPolicyConfiguration.targetValue,
+            ])
+            .sort(),
           [
-            ["TargetTrackingScaling", t.resourceId, "ECSServiceAverageCPUUtilization", svc.autoscaling.cpuTargetPercent],
-            ["TargetTrackingScaling", t.resourceId, "ECSServiceAverageMemoryUtilization", svc.autoscaling.memoryTargetPercent],
+            [
+              "TargetTrackingScaling",
+              t.resourceId,
+              "ECSServiceAverageCPUUtilization",
+              svc.autoscaling.cpuTargetPercent,
+            ],
+            [
+              "TargetTrackingScaling",
+              t.resourceId,
+              "ECSServiceAverageMemoryUtilization",
+              svc.autoscaling.memoryTargetPercent,
+            ],
           ],
         );
       });
 
       test("the policy pack finds nothing to flag in this service's resources", async () => {
         // With the service's deployment alarms (infra/observability/alarms.ts), which the stack rule joins on names.
-        const alarms = captured.resources.find((x) => x.type === "berth:observability:ServiceAlarms" && x.name === `${svc.name}-alarms`);
-        const mine = [r().component, ...r().children, ...captured.resources.filter((x) => alarms && x.parentUrn === alarms.urn)];
+        const alarms = captured.resources.find(
+          (x) => x.type === "berth:observability:ServiceAlarms" && x.name === `${svc.name}-alarms`,
+        );
+        const mine = [
+          r().component,
+          ...r().children,
+          ...captured.resources.filter((x) => alarms && x.parentUrn === alarms.urn),
+        ];
         const result = await evaluateRules(
-          mine.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })),
+          mine
+            .filter((x) => x.custom)
+            .map((x) => ({ type: x.type, name: x.name, urn: x.urn ?? x.name, props: x.inputs })),
           { rules: undefined },
         );
         const resourceViolations = result.violations.filter((v) => v.resource);
-        assert.deepEqual(resourceViolations.map((v) => `${v.rule}: ${v.message}`), []);
-        assert.deepEqual(result.errors.filter((e) => e.resource), []);
+        assert.deepEqual(
+          resourceViolations.map((v) => `${v.rule}: ${v.message}`),
+          [],
+        );
+        assert.deepEqual(
+          result.errors.filter((e) => e.resource),
+          [],
+        );
       });
     });
   }
@@ -290,18 +393,27 @@ export function describeServicesStack(stack: "staging" | "prod") {
         assert.equal(services[name]!.serviceName, name);
         assert.equal(services[name]!.logGroupName, `/ecs/berth-${stack}/${name}`);
         assert.equal(services[name]!.image, captured.outputs.imageDigestRef);
-        assert.match(String(services[name]!.taskDefinitionArn), new RegExp(`task-definition/berth-${stack}-${name}:\\d+$`));
+        assert.match(
+          String(services[name]!.taskDefinitionArn),
+          new RegExp(`task-definition/berth-${stack}-${name}:\\d+$`),
+        );
       }
     });
 
     test("only the services' execution roles may pull from the app repository", () => {
-      const policy = captured.resources.find((x) => x.type === "aws:ecr/repositoryPolicy:RepositoryPolicy" && x.inputs.repository === settings.image.name);
+      const policy = captured.resources.find(
+        (x) => x.type === "aws:ecr/repositoryPolicy:RepositoryPolicy" && x.inputs.repository === settings.image.name,
+      );
       assert.ok(policy, "a repository policy on the app repository");
       const doc = JSON.parse(policy.inputs.policy);
       const allow = doc.Statement.find((s: any) => s.Effect === "Allow");
-      const executionRoles = ["web", "worker"].map((n) => serviceResources(captured, n).one("aws:iam/role:Role", `${n}-execution`).state.arn);
+      const executionRoles = ["web", "worker"].map(
+        (n) => serviceResources(captured, n).one("aws:iam/role:Role", `${n}-execution`).state.arn,
+      );
       for (const arn of executionRoles) assert.ok(allow.Principal.AWS.includes(arn), `${arn} may pull`);
-      const taskRoles = ["web", "worker"].map((n) => serviceResources(captured, n).one("aws:iam/role:Role", `${n}-task`).state.arn);
+      const taskRoles = ["web", "worker"].map(
+        (n) => serviceResources(captured, n).one("aws:iam/role:Role", `${n}-task`).state.arn,
+      );
       for (const arn of taskRoles) assert.ok(!allow.Principal.AWS.includes(arn), `${arn} may not pull`);
     });
   });

@@ -26,13 +26,20 @@ const TEST_LISTENER = { port: 8443, ingressCidrs: ["203.0.113.0/24"] };
 const index = path.join(REPO_ROOT, "infra", "index.ts");
 
 const DEPLOYMENTS = {
-  linear: { strategy: "linear", linearStepPercent: 20, linearStepBakeTimeMinutes: 2, bakeTimeMinutes: 4, testListener: TEST_LISTENER },
+  linear: {
+    strategy: "linear",
+    linearStepPercent: 20,
+    linearStepBakeTimeMinutes: 2,
+    bakeTimeMinutes: 4,
+    testListener: TEST_LISTENER,
+  },
   blueGreen: { strategy: "blueGreen", bakeTimeMinutes: 7 },
   rolling: { strategy: "rolling" },
 } as const;
 type Strategy = keyof typeof DEPLOYMENTS;
 
-const edit = (strategy: Strategy) => (s: Record<string, Record<string, unknown>>) => void (s.web!.deployment = DEPLOYMENTS[strategy]);
+const edit = (strategy: Strategy) => (s: Record<string, Record<string, unknown>>) =>
+  void (s.web!.deployment = DEPLOYMENTS[strategy]);
 const captured: Partial<Record<Strategy, CapturedStack>> = {};
 
 before(async () => {
@@ -40,7 +47,11 @@ before(async () => {
   for (const strategy of Object.keys(DEPLOYMENTS) as Strategy[]) {
     // A fresh program module per run (as tests/ecs/ecsOwnedFields.test.ts does): the program registers on import.
     for (const key of Object.keys(require.cache)) if (key === index) delete require.cache[key];
-    const c = await captureStack({ stack: "staging", config: stackConfig("staging", edit(strategy)), program: `${pathToFileURL(index).href}?strategy=${strategy}&run=${++run}` });
+    const c = await captureStack({
+      stack: "staging",
+      config: stackConfig("staging", edit(strategy)),
+      program: `${pathToFileURL(index).href}?strategy=${strategy}&run=${++run}`,
+    });
     if (c.error) throw c.error;
     captured[strategy] = c;
   }
@@ -51,7 +62,13 @@ const of = (strategy: Strategy) => {
   const all = (type: string) => c.resources.filter((r) => r.type === type);
   const one = (type: string, name: string): CapturedResource => {
     const found = all(type).filter((r) => r.name === name);
-    assert.equal(found.length, 1, `one ${type} ${name}: found ${all(type).map((r) => r.name).join(", ")}`);
+    assert.equal(
+      found.length,
+      1,
+      `one ${type} ${name}: found ${all(type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
     return found[0]!;
   };
   const web = settingsFor("staging", edit(strategy)).services.find((s) => s.name === "web")!;
@@ -65,7 +82,9 @@ function alarmGroups(strategy: Strategy): Record<string, string[]> {
   for (const kind of ["target-5xx-rate", "target-p99-latency", "unhealthy-hosts"]) {
     const a = all(ALARM).find((x) => x.inputs.name === `berth-staging-web-${kind}`);
     assert.ok(a, kind);
-    const dims = [a.inputs.dimensions, ...(a.inputs.metricQueries ?? []).map((q: any) => q.metric?.dimensions)].filter(Boolean);
+    const dims = [a.inputs.dimensions, ...(a.inputs.metricQueries ?? []).map((q: any) => q.metric?.dimensions)].filter(
+      Boolean,
+    );
     out[kind] = [...new Set(dims.map((d: any) => d.TargetGroup as string))].sort();
   }
   return out;
@@ -76,31 +95,48 @@ for (const strategy of ["linear", "blueGreen"] as const) {
     test("service: deploymentConfiguration field by field, no circuit breaker or rolling percentages", () => {
       const s = of(strategy).one(SERVICE, "web").inputs;
       // The provider types the minutes as strings (terraform-provider-aws's schema).
-      const expected = strategy === "linear"
-        ? { strategy: "LINEAR", bakeTimeInMinutes: "4", linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: "2" } }
-        : { strategy: "BLUE_GREEN", bakeTimeInMinutes: "7" };
+      const expected =
+        strategy === "linear"
+          ? {
+              strategy: "LINEAR",
+              bakeTimeInMinutes: "4",
+              linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: "2" },
+            }
+          : { strategy: "BLUE_GREEN", bakeTimeInMinutes: "7" };
       assert.deepEqual(s.deploymentConfiguration, expected);
       assert.equal(s.deploymentCircuitBreaker, undefined);
       assert.equal(s.deploymentMinimumHealthyPercent, undefined);
       assert.equal(s.deploymentMaximumPercent, undefined);
-      assert.deepEqual(s.deploymentController, { type: "ECS" }, "native strategies run on the ECS deployment controller");
-      assert.deepEqual(s.alarms, { alarmNames: ["target-5xx-rate", "target-p99-latency", "unhealthy-hosts", "running-tasks"].map((k) => `berth-staging-web-${k}`), enable: true, rollback: true });
+      assert.deepEqual(
+        s.deploymentController,
+        { type: "ECS" },
+        "native strategies run on the ECS deployment controller",
+      );
+      assert.deepEqual(s.alarms, {
+        alarmNames: ["target-5xx-rate", "target-p99-latency", "unhealthy-hosts", "running-tasks"].map(
+          (k) => `berth-staging-web-${k}`,
+        ),
+        enable: true,
+        rollback: true,
+      });
     });
 
     test(`service: loadBalancers[0] with its advancedConfiguration (alternate target group, production rule, ${strategy === "linear" ? "test rule, " : "no test rule, "}ECS's role)`, () => {
       const { one, arn, web } = of(strategy);
       const s = one(SERVICE, "web");
-      assert.deepEqual(s.inputs.loadBalancers, [{
-        targetGroupArn: arn(TG, "alb-web"),
-        containerName: "web",
-        containerPort: web.port,
-        advancedConfiguration: {
-          alternateTargetGroupArn: arn(TG, "alt-web"),
-          productionListenerRule: arn(RULE, "alb-web"),
-          ...(strategy === "linear" ? { testListenerRule: arn(RULE, "alb-web-test") } : {}),
-          roleArn: arn("aws:iam/role:Role", "alb-ecs-infrastructure"),
+      assert.deepEqual(s.inputs.loadBalancers, [
+        {
+          targetGroupArn: arn(TG, "alb-web"),
+          containerName: "web",
+          containerPort: web.port,
+          advancedConfiguration: {
+            alternateTargetGroupArn: arn(TG, "alt-web"),
+            productionListenerRule: arn(RULE, "alb-web"),
+            ...(strategy === "linear" ? { testListenerRule: arn(RULE, "alb-web-test") } : {}),
+            roleArn: arn("aws:iam/role:Role", "alb-ecs-infrastructure"),
+          },
         },
-      }]);
+      ]);
       // ECS owns the target group pair after a deployment (tests/ecs/ecsOwnedFields.test.ts).
       assert.deepEqual(s.options!.ignoreChanges, ["desiredCount", ...ECS_OWNED_SERVICE_FIELDS]);
     });
@@ -116,17 +152,35 @@ for (const strategy of ["linear", "blueGreen"] as const) {
       assert.deepEqual(alt.healthCheck, primary.healthCheck);
       assert.equal(alt.healthCheck.path, "/health");
       assert.equal(alt.deregistrationDelay, primary.deregistrationDelay);
-      assert.deepEqual({ ...alt, tags: undefined }, { ...primary, tags: undefined }, "ECS alternates between the two: nothing else differs");
+      assert.deepEqual(
+        { ...alt, tags: undefined },
+        { ...primary, tags: undefined },
+        "ECS alternates between the two: nothing else differs",
+      );
       assert.deepEqual(alt.tags, { Name: "berth-staging-web-alt", service: "web" });
     });
 
     test("production listener rule: /* at the default route's priority on the traffic listener, forwarding 100/0 to primary/alternate, actions ECS's", () => {
       const { one, arn } = of(strategy);
       const rule = one(RULE, "alb-web");
-      assert.equal(rule.inputs.listenerArn, arn(LISTENER, "alb-https"), "staging has a certificate: HTTPS carries the traffic");
+      assert.equal(
+        rule.inputs.listenerArn,
+        arn(LISTENER, "alb-https"),
+        "staging has a certificate: HTTPS carries the traffic",
+      );
       assert.equal(rule.inputs.priority, DEFAULT_ROUTE_RULE_PRIORITY);
       assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/*"] } }]);
-      assert.deepEqual(rule.inputs.actions, [{ type: "forward", forward: { targetGroups: [{ arn: arn(TG, "alb-web"), weight: 100 }, { arn: arn(TG, "alt-web"), weight: 0 }] } }]);
+      assert.deepEqual(rule.inputs.actions, [
+        {
+          type: "forward",
+          forward: {
+            targetGroups: [
+              { arn: arn(TG, "alb-web"), weight: 100 },
+              { arn: arn(TG, "alt-web"), weight: 0 },
+            ],
+          },
+        },
+      ]);
       assert.deepEqual(rule.options!.ignoreChanges, [...ECS_OWNED_LISTENER_RULE_FIELDS]);
     });
 
@@ -134,9 +188,17 @@ for (const strategy of ["linear", "blueGreen"] as const) {
       const { one, all } = of(strategy);
       const role = one("aws:iam/role:Role", "alb-ecs-infrastructure");
       const trust = JSON.parse(role.inputs.assumeRolePolicy);
-      assert.deepEqual(trust.Statement.map((s: any) => [s.Effect, s.Principal, s.Action]), [["Allow", { Service: "ecs.amazonaws.com" }, "sts:AssumeRole"]]);
-      const attachments = all("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === role.state.name);
-      assert.deepEqual(attachments.map((a) => a.inputs.policyArn), [ECS_INFRASTRUCTURE_POLICY_ARN]);
+      assert.deepEqual(
+        trust.Statement.map((s: any) => [s.Effect, s.Principal, s.Action]),
+        [["Allow", { Service: "ecs.amazonaws.com" }, "sts:AssumeRole"]],
+      );
+      const attachments = all("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
+        (a) => a.inputs.role === role.state.name,
+      );
+      assert.deepEqual(
+        attachments.map((a) => a.inputs.policyArn),
+        [ECS_INFRASTRUCTURE_POLICY_ARN],
+      );
     });
 
     if (strategy === "linear") {
@@ -152,24 +214,56 @@ for (const strategy of ["linear", "blueGreen"] as const) {
         assert.equal(rule.inputs.listenerArn, listener.state.arn);
         assert.equal(rule.inputs.priority, 1);
         assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/*"] } }]);
-        assert.deepEqual(rule.inputs.actions, [{ type: "forward", forward: { targetGroups: [{ arn: arn(TG, "alb-web"), weight: 100 }, { arn: arn(TG, "alt-web"), weight: 0 }] } }]);
+        assert.deepEqual(rule.inputs.actions, [
+          {
+            type: "forward",
+            forward: {
+              targetGroups: [
+                { arn: arn(TG, "alb-web"), weight: 100 },
+                { arn: arn(TG, "alt-web"), weight: 0 },
+              ],
+            },
+          },
+        ]);
         assert.deepEqual(rule.options!.ignoreChanges, [...ECS_OWNED_LISTENER_RULE_FIELDS]);
-        const ingress = all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.fromPort === TEST_LISTENER.port);
-        assert.deepEqual(ingress.map((r) => [r.inputs.toPort, r.inputs.cidrIpv4, r.inputs.ipProtocol]), [[TEST_LISTENER.port, "203.0.113.0/24", "tcp"]]);
+        const ingress = all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+          (r) => r.inputs.fromPort === TEST_LISTENER.port,
+        );
+        assert.deepEqual(
+          ingress.map((r) => [r.inputs.toPort, r.inputs.cidrIpv4, r.inputs.ipProtocol]),
+          [[TEST_LISTENER.port, "203.0.113.0/24", "tcp"]],
+        );
       });
     } else {
       test("no test listener when none is configured: no listener, rule or ingress for test traffic", () => {
         const { all } = of(strategy);
-        assert.deepEqual(all(LISTENER).map((l) => l.name).sort(), ["alb-http", "alb-https"]);
-        assert.deepEqual(all(RULE).map((r) => r.name), ["alb-web"]);
-        assert.equal(all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => ![80, 443].includes(r.inputs.fromPort)).length, 0);
+        assert.deepEqual(
+          all(LISTENER)
+            .map((l) => l.name)
+            .sort(),
+          ["alb-http", "alb-https"],
+        );
+        assert.deepEqual(
+          all(RULE).map((r) => r.name),
+          ["alb-web"],
+        );
+        assert.equal(
+          all("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+            (r) => ![80, 443].includes(r.inputs.fromPort),
+          ).length,
+          0,
+        );
       });
     }
 
     test("the alarms read both target groups (ECS swaps them after each deployment)", () => {
       const { one } = of(strategy);
       const both = [one(TG, "alb-web").state.arnSuffix, one(TG, "alt-web").state.arnSuffix].sort();
-      assert.deepEqual(alarmGroups(strategy), { "target-5xx-rate": both, "target-p99-latency": both, "unhealthy-hosts": both });
+      assert.deepEqual(alarmGroups(strategy), {
+        "target-5xx-rate": both,
+        "target-p99-latency": both,
+        "unhealthy-hosts": both,
+      });
     });
   });
 }
@@ -186,21 +280,41 @@ describe("staging with web deploying rolling: ECS's rolling update, nothing of t
   test("service: one target group, no advancedConfiguration; only desiredCount ignored", () => {
     const { one, arn, web } = of("rolling");
     const s = one(SERVICE, "web");
-    assert.deepEqual(s.inputs.loadBalancers, [{ targetGroupArn: arn(TG, "alb-web"), containerName: "web", containerPort: web.port }]);
+    assert.deepEqual(s.inputs.loadBalancers, [
+      { targetGroupArn: arn(TG, "alb-web"), containerName: "web", containerPort: web.port },
+    ]);
     assert.deepEqual(s.options!.ignoreChanges, ["desiredCount"]);
   });
 
   test("no alternate target group, no production or test rule, no ECS infrastructure role: the listener's default action forwards to the one group", () => {
     const { all, one, arn } = of("rolling");
-    assert.deepEqual(all(TG).map((t) => t.name), ["alb-web"]);
-    assert.deepEqual(all(RULE).map((r) => r.name), [], "a default route with no conditions needs no rule");
+    assert.deepEqual(
+      all(TG).map((t) => t.name),
+      ["alb-web"],
+    );
+    assert.deepEqual(
+      all(RULE).map((r) => r.name),
+      [],
+      "a default route with no conditions needs no rule",
+    );
     assert.equal(all("aws:iam/role:Role").filter((r) => r.name === "alb-ecs-infrastructure").length, 0);
-    assert.deepEqual(all(LISTENER).map((l) => l.name).sort(), ["alb-http", "alb-https"]);
-    assert.deepEqual(one(LISTENER, "alb-https").inputs.defaultActions, [{ type: "forward", targetGroupArn: arn(TG, "alb-web") }]);
+    assert.deepEqual(
+      all(LISTENER)
+        .map((l) => l.name)
+        .sort(),
+      ["alb-http", "alb-https"],
+    );
+    assert.deepEqual(one(LISTENER, "alb-https").inputs.defaultActions, [
+      { type: "forward", targetGroupArn: arn(TG, "alb-web") },
+    ]);
   });
 
   test("the alarms read the one target group", () => {
     const tg = [of("rolling").one(TG, "alb-web").state.arnSuffix];
-    assert.deepEqual(alarmGroups("rolling"), { "target-5xx-rate": tg, "target-p99-latency": tg, "unhealthy-hosts": tg });
+    assert.deepEqual(alarmGroups("rolling"), {
+      "target-5xx-rate": tg,
+      "target-p99-latency": tg,
+      "unhealthy-hosts": tg,
+    });
   });
 });

@@ -16,7 +16,11 @@ async function main() {
   for (const [i, c] of cases.entries()) {
     // A fresh evaluation of the program: drop the cached module, import it under a new URL.
     for (const key of Object.keys(require.cache)) if (key === index) delete require.cache[key];
-    const captured = await captureStack({ stack: c.stack, config: c.config, program: `${pathToFileURL(index).href}?case=${i}` });
+    const captured = await captureStack({
+      stack: c.stack,
+      config: c.config,
+      program: `${pathToFileURL(index).href}?case=${i}`,
+    });
     const error = captured.error as Error | undefined;
     results.push({ error: error?.message, errorName: error?.name, resources: captured.resources.length });
   }

@@ -11,21 +11,37 @@ import { checkCloudLimits } from "../../offline/cloudLimits";
 async function main() {
   let input = "";
   for await (const chunk of process.stdin) input += chunk;
-  const cases = JSON.parse(input) as { stack: string; config: Record<string, string>; zones?: number; secretKeys?: string[]; stackOutputs?: Record<string, Record<string, unknown>> }[];
+  const cases = JSON.parse(input) as {
+    stack: string;
+    config: Record<string, string>;
+    zones?: number;
+    secretKeys?: string[];
+    stackOutputs?: Record<string, Record<string, unknown>>;
+  }[];
   const index = path.join(REPO_ROOT, "infra", "index.ts");
   const results = [];
   for (const [i, c] of cases.entries()) {
     for (const key of Object.keys(require.cache)) if (key === index) delete require.cache[key];
     const region = c.config["aws:region"] ?? "eu-west-1";
     const zones = c.zones ?? 3;
-    const standIn = { sourceSha: c.config["berth:imageSha"], imageDigest: `sha256:${"ab".repeat(32)}`, ranDigests: [`sha256:${"ab".repeat(32)}`] };
+    const standIn = {
+      sourceSha: c.config["berth:imageSha"],
+      imageDigest: `sha256:${"ab".repeat(32)}`,
+      ranDigests: [`sha256:${"ab".repeat(32)}`],
+    };
     const captured = await captureStack({
       stack: c.stack,
       config: c.config,
       secretKeys: c.secretKeys,
       program: `${pathToFileURL(index).href}?case=${i}`,
       // Any other stack read through a StackReference runs a stand-in digest; a stack's reference to itself sees none.
-      stackOutputs: new Proxy({}, { get: (_, name) => (String(name).endsWith(`/${c.stack}`) ? undefined : (c.stackOutputs?.[String(name)] ?? standIn)) }) as Record<string, Record<string, unknown>>,
+      stackOutputs: new Proxy(
+        {},
+        {
+          get: (_, name) =>
+            String(name).endsWith(`/${c.stack}`) ? undefined : (c.stackOutputs?.[String(name)] ?? standIn),
+        },
+      ) as Record<string, Record<string, unknown>>,
       invokes: {
         "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
           names: Array.from({ length: zones }, (_, z) => `${region}${String.fromCharCode(97 + z)}`),

@@ -17,7 +17,9 @@ type Result = CloudLimitsResult & { stack: string; error?: string; resources: nu
 
 function runLimits(cases: ExtremeCase[]): Promise<Result[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "cloudLimitsChild.ts")], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "cloudLimitsChild.ts")], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -37,7 +39,11 @@ const committed: ExtremeCase[] = ["staging", "prod", "local"].map((stack) => ({
   stack,
   zones: 3,
   secretKeys: stack === "staging" ? ["berth:ghcrToken"] : [],
-  config: { ...readStackConfig(stack), "berth:imageSha": SHA, ...(stack === "staging" ? { "berth:releaseTag": "v1.4.2", "berth:ghcrToken": "t" } : {}) },
+  config: {
+    ...readStackConfig(stack),
+    "berth:imageSha": SHA,
+    ...(stack === "staging" ? { "berth:releaseTag": "v1.4.2", "berth:ghcrToken": "t" } : {}),
+  },
 }));
 const extremes = extremeCases();
 let results: Result[] = [];
@@ -53,13 +59,17 @@ for (const [i, c] of [...committed, ...extremes].entries()) {
     assert.deepEqual(r.problems.map(renderCloudLimitProblem), []);
     assert.ok(r.checkedResources > 0 && r.checksRun > 0, "the checks ran");
     // Every custom cloud resource has at least one check (the tags check covers every AWS resource).
-    if (c.stack !== "local") assert.ok(r.checkedResources >= 0.7 * r.resources, `${r.checkedResources} of ${r.resources} checked`);
+    if (c.stack !== "local")
+      assert.ok(r.checkedResources >= 0.7 * r.resources, `${r.checkedResources} of ${r.resources} checked`);
   });
 }
 
 test("the extreme configurations are valid settings, at the readers' limits (the most services, tags, routes)", () => {
   for (const c of extremes) {
-    const settings = loadSettings(c.config, { stack: c.stack, git: () => assert.fail("git is not read when berth:imageSha is set") });
+    const settings = loadSettings(c.config, {
+      stack: c.stack,
+      git: () => assert.fail("git is not read when berth:imageSha is set"),
+    });
     assert.ok(settings.services.length >= 3);
   }
   const staging = results[committed.length];

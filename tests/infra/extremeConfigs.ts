@@ -53,7 +53,9 @@ function services(count: number, routed: number, region: string, account: string
     if (i < routed) {
       // 5 condition values with 5 wildcards in all, each value 128 characters (the most a rule takes).
       const paths = [0, 1, 2].map((p) => `/${fill(`${name}/${p}/`, 126)}*`);
-      const hosts = [0, 1].slice(0, ROUTE_CONDITION_VALUES - paths.length).map((h) => `*.${fill(`h${h}-${name}-`, 126)}`);
+      const hosts = [0, 1]
+        .slice(0, ROUTE_CONDITION_VALUES - paths.length)
+        .map((h) => `*.${fill(`h${h}-${name}-`, 126)}`);
       service.route = { default: i === 0, pathPatterns: paths, hostHeaders: hosts, priority: 50000 - i };
       service.healthCheckGracePeriodSeconds = 3600;
       // Rolling where the extreme needs it: a default route with conditions cannot shift traffic, and 100 shifting
@@ -110,19 +112,28 @@ export function extremeCases(): ExtremeCase[] {
       config: {
         ...staging,
         ...common,
-        "berth:services": JSON.stringify(services(MAX_LISTENER_RULES + 1, MAX_LISTENER_RULES, "eu-west-1", STAGING_ACCOUNT)),
+        "berth:services": JSON.stringify(
+          services(MAX_LISTENER_RULES + 1, MAX_LISTENER_RULES, "eu-west-1", STAGING_ACCOUNT),
+        ),
         "berth:network": JSON.stringify({ availabilityZones: 6, egress: "nat", natGateways: "perAz", flowLogs: true }),
         "berth:loadBalancer": JSON.stringify(lb(STAGING_ACCOUNT)),
         "berth:cluster": JSON.stringify({ containerInsights: "enhanced", fargateSpot: true }),
         "berth:ecr": JSON.stringify({
           replicateTo: [
             { accountId: STAGING_ACCOUNT, region: "us-east-1" }, // this account, another region
-            ...Array.from({ length: MAX_REPLICATION_DESTINATIONS - 1 }, (_, i) => ({ accountId: String(333333333300 + i), region: "eu-west-1" })),
+            ...Array.from({ length: MAX_REPLICATION_DESTINATIONS - 1 }, (_, i) => ({
+              accountId: String(333333333300 + i),
+              region: "eu-west-1",
+            })),
           ],
           keepShaImages: 1000,
           untaggedExpiryDays: 365,
         }),
-        "berth:artifactRegistry": JSON.stringify({ enabled: true, location: "northamerica-northeast2", keepRecentVersions: 1000 }),
+        "berth:artifactRegistry": JSON.stringify({
+          enabled: true,
+          location: "northamerica-northeast2",
+          keepRecentVersions: 1000,
+        }),
         "berth:ghcr": JSON.stringify({ enabled: true }),
         "berth:delivery": JSON.stringify(delivery(6)),
         "berth:logs": JSON.stringify({ retentionDays: 3653 }),
@@ -136,7 +147,12 @@ export function extremeCases(): ExtremeCase[] {
         ...prod,
         ...common,
         "berth:services": JSON.stringify(services(3, 2, "eu-west-1", PROD_ACCOUNT)),
-        "berth:network": JSON.stringify({ availabilityZones: 6, egress: "endpoints", flowLogs: true, flowLogsTrafficType: "ALL" }),
+        "berth:network": JSON.stringify({
+          availabilityZones: 6,
+          egress: "endpoints",
+          flowLogs: true,
+          flowLogsTrafficType: "ALL",
+        }),
         "berth:loadBalancer": JSON.stringify(lb(PROD_ACCOUNT)),
         "berth:cluster": JSON.stringify({ containerInsights: "enhanced", fargateSpot: true }),
         "berth:ecr": JSON.stringify({ acceptReplicationFrom: STAGING_ACCOUNT, keepShaImages: 1000 }),

@@ -56,7 +56,9 @@ export interface IsolatedCapture {
  * Runs captureStack for each configuration in one fresh process (mock state is global to a process, so the test
  * runner's own is never touched); the program module is re-evaluated for each configuration.
  */
-export function captureInFreshProcess(cases: { stack: string; config: Record<string, string> }[]): Promise<IsolatedCapture[]> {
+export function captureInFreshProcess(
+  cases: { stack: string; config: Record<string, string> }[],
+): Promise<IsolatedCapture[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "captureInFreshProcess.ts")], {
       stdio: ["pipe", "pipe", "pipe"],

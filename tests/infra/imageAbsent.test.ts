@@ -19,7 +19,9 @@ before(async () => {
     secretKeys: ["berth:ghcrToken"],
     invokes: {
       "aws:ecr/getImage:getImage": (inputs) => {
-        throw new Error(`ImageNotFoundException: The image with imageId {imageTag:'${inputs.imageTag}'} does not exist within the repository with name '${inputs.repositoryName}'`);
+        throw new Error(
+          `ImageNotFoundException: The image with imageId {imageTag:'${inputs.imageTag}'} does not exist within the repository with name '${inputs.repositoryName}'`,
+        );
       },
     },
   });
@@ -27,7 +29,10 @@ before(async () => {
 });
 
 test("ECR has no <sha>: built and pushed with every tag; the services deploy the built digest", () => {
-  assert.ok(stack.invokes.some((i) => i.token === "aws:ecr/getImage:getImage" && i.inputs.imageTag === SHA), "looked up first");
+  assert.ok(
+    stack.invokes.some((i) => i.token === "aws:ecr/getImage:getImage" && i.inputs.imageTag === SHA),
+    "looked up first",
+  );
   const image = one(stack, "docker-build:index:Image", "image");
   assert.equal(image.inputs.push, true);
   assert.ok(image.inputs.tags.includes(`${ECR_REPO}:${SHA}`), image.inputs.tags.join(", "));

@@ -29,9 +29,20 @@ before(async () => {
       // ECR's answer for this repository: the primary tag exists; anything else does not.
       "aws:ecr/getImage:getImage": (inputs) => {
         if (inputs.repositoryName !== "berth" || inputs.imageTag !== SHA) {
-          throw new Error(`ImageNotFoundException: The image with imageId {imageTag:'${inputs.imageTag}'} does not exist within the repository with name '${inputs.repositoryName}'`);
+          throw new Error(
+            `ImageNotFoundException: The image with imageId {imageTag:'${inputs.imageTag}'} does not exist within the repository with name '${inputs.repositoryName}'`,
+          );
         }
-        return { id: PUSHED_DIGEST, imageDigest: PUSHED_DIGEST, imageTag: SHA, imageTags: [SHA], imageUri: `${ECR_REPO}@${PUSHED_DIGEST}`, registryId: STAGING_ACCOUNT, repositoryName: "berth", region: REGION };
+        return {
+          id: PUSHED_DIGEST,
+          imageDigest: PUSHED_DIGEST,
+          imageTag: SHA,
+          imageTags: [SHA],
+          imageUri: `${ECR_REPO}@${PUSHED_DIGEST}`,
+          registryId: STAGING_ACCOUNT,
+          repositoryName: "berth",
+          region: REGION,
+        };
       },
     },
   });
@@ -42,7 +53,11 @@ test("the primary tag is looked up in this stack's ECR repository before the bui
   const lookups = stack.invokes.filter((i) => i.token === "aws:ecr/getImage:getImage");
   assert.equal(lookups.length, 1);
   assert.deepEqual(
-    { repositoryName: lookups[0].inputs.repositoryName, imageTag: lookups[0].inputs.imageTag, registryId: lookups[0].inputs.registryId },
+    {
+      repositoryName: lookups[0].inputs.repositoryName,
+      imageTag: lookups[0].inputs.imageTag,
+      registryId: lookups[0].inputs.registryId,
+    },
     { repositoryName: "berth", imageTag: SHA, registryId: STAGING_ACCOUNT },
   );
 });
@@ -61,7 +76,8 @@ test("ECR already has <sha>: the services deploy the pushed digest", () => {
   const taskDefs = stack.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition");
   assert.ok(taskDefs.length > 0);
   for (const td of taskDefs) {
-    for (const c of JSON.parse(td.inputs.containerDefinitions)) assert.equal(c.image, `${ECR_REPO}@${PUSHED_DIGEST}`, td.name);
+    for (const c of JSON.parse(td.inputs.containerDefinitions))
+      assert.equal(c.image, `${ECR_REPO}@${PUSHED_DIGEST}`, td.name);
   }
 });
 

@@ -24,7 +24,10 @@ function problemsOf(config: Record<string, string>, stack = "staging") {
 
 function refused(config: Record<string, string>, key: string, allowed: RegExp, stack = "staging") {
   const problems = problemsOf(config, stack);
-  assert.ok(problems.some((p) => p.key === key && allowed.test(p.allowed)), `expected ${key} ~ ${allowed}, got ${JSON.stringify(problems)}`);
+  assert.ok(
+    problems.some((p) => p.key === key && allowed.test(p.allowed)),
+    `expected ${key} ~ ${allowed}, got ${JSON.stringify(problems)}`,
+  );
 }
 
 test("the committed staging config loads (the cases below change one thing each)", () => {
@@ -47,9 +50,24 @@ test("berth:tags: at most 45 (AWS: 50 tags per resource with the 3 default tags 
 
 test("ECR replication: not to its own registry, each destination once, at most 25 (ECR user guide, replication.html)", () => {
   const ecr = (replicateTo: unknown[]) => ({ ...staging, "berth:ecr": JSON.stringify({ replicateTo }) });
-  assert.deepEqual(problemsOf(ecr([{ accountId: STAGING_ACCOUNT, region: "us-east-1" }])), [], "this account, another region");
-  refused(ecr([{ accountId: STAGING_ACCOUNT, region: "eu-west-1" }]), "berth:ecr.replicateTo[0]", /another account or another region/);
-  refused(ecr([{ accountId: PROD_ACCOUNT, region: "eu-west-1" }, { accountId: PROD_ACCOUNT, region: "eu-west-1" }]), "berth:ecr.replicateTo[1]", /each destination once/);
+  assert.deepEqual(
+    problemsOf(ecr([{ accountId: STAGING_ACCOUNT, region: "us-east-1" }])),
+    [],
+    "this account, another region",
+  );
+  refused(
+    ecr([{ accountId: STAGING_ACCOUNT, region: "eu-west-1" }]),
+    "berth:ecr.replicateTo[0]",
+    /another account or another region/,
+  );
+  refused(
+    ecr([
+      { accountId: PROD_ACCOUNT, region: "eu-west-1" },
+      { accountId: PROD_ACCOUNT, region: "eu-west-1" },
+    ]),
+    "berth:ecr.replicateTo[1]",
+    /each destination once/,
+  );
   const many = Array.from({ length: 26 }, (_, i) => ({ accountId: String(300000000000 + i), region: "eu-west-1" }));
   refused(ecr(many), "berth:ecr.replicateTo", /at most 25 destinations/);
 });
@@ -60,10 +78,25 @@ test("routes: 5 condition values and 5 wildcards per listener rule in all, value
     s.api = { route, cpu: 256, memory: 512 };
     return { ...staging, "berth:services": JSON.stringify(s) };
   };
-  assert.deepEqual(problemsOf(withRoute({ pathPatterns: ["/a/*", "/b/*", "/c/*"], hostHeaders: ["*.x.com", "y.com"], priority: 5 })), []);
-  refused(withRoute({ pathPatterns: ["/a", "/b", "/c"], hostHeaders: ["x.com", "y.com", "z.com"], priority: 5 }), "berth:services.api.route", /at most 5 path patterns and host headers together/);
-  refused(withRoute({ pathPatterns: ["/a/**", "/b/**", "/c/**"], priority: 5 }), "berth:services.api.route", /at most 5 wildcards/);
-  refused(withRoute({ pathPatterns: [`/${"a".repeat(128)}`], priority: 5 }), "berth:services.api.route.pathPatterns", /at most 128 characters/);
+  assert.deepEqual(
+    problemsOf(withRoute({ pathPatterns: ["/a/*", "/b/*", "/c/*"], hostHeaders: ["*.x.com", "y.com"], priority: 5 })),
+    [],
+  );
+  refused(
+    withRoute({ pathPatterns: ["/a", "/b", "/c"], hostHeaders: ["x.com", "y.com", "z.com"], priority: 5 }),
+    "berth:services.api.route",
+    /at most 5 path patterns and host headers together/,
+  );
+  refused(
+    withRoute({ pathPatterns: ["/a/**", "/b/**", "/c/**"], priority: 5 }),
+    "berth:services.api.route",
+    /at most 5 wildcards/,
+  );
+  refused(
+    withRoute({ pathPatterns: [`/${"a".repeat(128)}`], priority: 5 }),
+    "berth:services.api.route.pathPatterns",
+    /at most 128 characters/,
+  );
   const many: Record<string, unknown> = {};
   for (let i = 0; i < 101; i++) many[`s${i}`] = { route: { pathPatterns: [`/${i}/*`], priority: i + 1 } };
   refused({ ...staging, "berth:services": JSON.stringify(many) }, "berth:services", /at most 100 routed services/);
@@ -72,7 +105,12 @@ test("routes: 5 condition values and 5 wildcards per listener rule in all, value
 test("secrets: at most 8,000 characters of ARNs per service (the execution role's inline policy, 10,240 per role; reference_iam-quotas.html)", () => {
   const withSecrets = (count: number) => {
     const s = services();
-    s.web.secrets = Object.fromEntries(Array.from({ length: count }, (_, i) => [`S${i}`, `arn:aws:secretsmanager:eu-west-1:${STAGING_ACCOUNT}:secret:${"n".repeat(150)}-${i}`]));
+    s.web.secrets = Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [
+        `S${i}`,
+        `arn:aws:secretsmanager:eu-west-1:${STAGING_ACCOUNT}:secret:${"n".repeat(150)}-${i}`,
+      ]),
+    );
     return { ...staging, "berth:services": JSON.stringify(s) };
   };
   const each = `arn:aws:secretsmanager:eu-west-1:${STAGING_ACCOUNT}:secret:${"n".repeat(150)}-10`.length + 3;
@@ -82,7 +120,13 @@ test("secrets: at most 8,000 characters of ARNs per service (the execution role'
 });
 
 test("load balancer ingress CIDRs: at most 30 (60 inbound rules per security group, 2 listener ports; amazon-vpc-limits.html)", () => {
-  const lb = (count: number) => ({ ...staging, "berth:loadBalancer": JSON.stringify({ ...JSON.parse(staging["berth:loadBalancer"]), ingressCidrs: Array.from({ length: count }, (_, i) => `198.51.${i}.0/24`) }) });
+  const lb = (count: number) => ({
+    ...staging,
+    "berth:loadBalancer": JSON.stringify({
+      ...JSON.parse(staging["berth:loadBalancer"]),
+      ingressCidrs: Array.from({ length: count }, (_, i) => `198.51.${i}.0/24`),
+    }),
+  });
   assert.deepEqual(problemsOf(lb(30)), []);
   refused(lb(31), "berth:loadBalancer.ingressCidrs", /at most 30 CIDRs/);
 });
@@ -97,5 +141,6 @@ test("all limit problems are reported at once", () => {
     "berth:tags": JSON.stringify(Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`t${i}`, "v"]))),
   };
   const keys = problemsOf(config, "Staging").map((p) => p.key);
-  for (const key of ["stack name", "berth:tags", "berth:ecr.replicateTo[0]", "berth:services.web.route"]) assert.ok(keys.includes(key), `${key} in ${keys}`);
+  for (const key of ["stack name", "berth:tags", "berth:ecr.replicateTo[0]", "berth:services.web.route"])
+    assert.ok(keys.includes(key), `${key} in ${keys}`);
 });

@@ -10,7 +10,11 @@ let stack: CapturedStack;
 // A first preview (`preview: true` in the mock runtime): nothing exists yet, so every output the provider computes
 // (ids, ARNs, the ECR repository's `repositoryUrl`, Artifact Registry's `registryUri`) is unknown, as in a real one.
 before(async () => {
-  stack = await captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA }, preview: true });
+  stack = await captureStack({
+    stack: "staging",
+    config: { ...readStackConfig("staging"), "berth:imageSha": SHA },
+    preview: true,
+  });
   assert.equal(stack.error, undefined, String((stack.error as Error)?.stack ?? stack.error));
 });
 
@@ -39,7 +43,10 @@ test("in preview the SHA, the tag and the tag references are known before any bu
     artifactRegistry: `europe-west1-docker.pkg.dev/berth-staging-000000/berth/berth:${SHA}`,
   });
   // What the build will push, shown by the preview too.
-  assert.deepEqual(one(stack, "docker-build:index:Image", "image").inputs.tags, [o.imageRefs.ecr, o.imageRefs.artifactRegistry]);
+  assert.deepEqual(one(stack, "docker-build:index:Image", "image").inputs.tags, [
+    o.imageRefs.ecr,
+    o.imageRefs.artifactRegistry,
+  ]);
 });
 
 test("in preview the promotable SHA is unknown: sourceSha waits for the verified rollout (infra/rollout/verifiedRelease.ts), as imageDigest does", () => {
@@ -53,7 +60,16 @@ test("in preview the promotable SHA is unknown: sourceSha waits for the verified
 // ECR's registry host per partition (the AWS SDKs' partitions.json dnsSuffix; e.g. China's ECR endpoints are
 // `*.amazonaws.com.cn`: https://docs.aws.amazon.com/general/latest/gr/ecr.html).
 test("the ECR repository URL computed from the settings follows the region's partition", () => {
-  assert.equal(ecrRepositoryUrl("111111111111", "eu-west-1", "berth"), "111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth");
-  assert.equal(ecrRepositoryUrl("111111111111", "us-gov-west-1", "berth"), "111111111111.dkr.ecr.us-gov-west-1.amazonaws.com/berth");
-  assert.equal(ecrRepositoryUrl("111111111111", "cn-north-1", "berth"), "111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/berth");
+  assert.equal(
+    ecrRepositoryUrl("111111111111", "eu-west-1", "berth"),
+    "111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth",
+  );
+  assert.equal(
+    ecrRepositoryUrl("111111111111", "us-gov-west-1", "berth"),
+    "111111111111.dkr.ecr.us-gov-west-1.amazonaws.com/berth",
+  );
+  assert.equal(
+    ecrRepositoryUrl("111111111111", "cn-north-1", "berth"),
+    "111111111111.dkr.ecr.cn-north-1.amazonaws.com.cn/berth",
+  );
 });

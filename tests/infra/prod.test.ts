@@ -35,7 +35,10 @@ test("prod registers ECR with a replication registry policy, and no build, cache
   assert.ok(none(stack, "docker-build:index:Image"), "prod never builds");
   assert.ok(none(stack, "aws:ecr/replicationConfiguration:ReplicationConfiguration"));
   assert.ok(none(stack, "gcp:artifactregistry/repository:Repository"));
-  assert.ok(!stack.invokes.some((i) => i.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"), "no registry login in prod");
+  assert.ok(
+    !stack.invokes.some((i) => i.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"),
+    "no registry login in prod",
+  );
 });
 
 test("the prod provider only accepts the prod account", () => {
@@ -59,7 +62,9 @@ test("the prod repository: same name as staging's (replication target), IMMUTABL
 });
 
 test("prod accepts replication from the staging account into the berth repository only", () => {
-  const policy = JSON.parse(one(stack, "aws:ecr/registryPolicy:RegistryPolicy", "app-accept-replication").inputs.policy);
+  const policy = JSON.parse(
+    one(stack, "aws:ecr/registryPolicy:RegistryPolicy", "app-accept-replication").inputs.policy,
+  );
   assert.deepEqual(policy.Statement, [
     {
       Sid: "AcceptReplicationFromSourceAccount",
@@ -72,7 +77,11 @@ test("prod accepts replication from the staging account into the berth repositor
 });
 
 test("prod scans continuously too (the registry scanning configuration is per account and region)", () => {
-  const scanning = one(stack, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration", "app-scanning").inputs;
+  const scanning = one(
+    stack,
+    "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+    "app-scanning",
+  ).inputs;
   assert.equal(scanning.scanType, "ENHANCED");
   assert.equal(scanning.rules[0].scanFrequency, "CONTINUOUS_SCAN");
 });

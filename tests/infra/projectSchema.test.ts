@@ -13,7 +13,14 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { loadSettings, ConfigError, PROJECT, SECRET_KEYS, STACK_SCOPED_KEYS, STRUCTURED_KEYS } from "../../infra/config";
+import {
+  loadSettings,
+  ConfigError,
+  PROJECT,
+  SECRET_KEYS,
+  STACK_SCOPED_KEYS,
+  STRUCTURED_KEYS,
+} from "../../infra/config";
 import type { GitState } from "../../infra/config";
 import { captureStack, REPO_ROOT } from "../../offline/mockRuntime";
 import {
@@ -44,15 +51,27 @@ function cli(projectYaml: string, stackYaml: string, stackName = "dev") {
   assert.deepEqual(loaded.problems, []);
   // config.Base64Crypter, as the CLI's test uses
   const decrypt = (ciphertext: string) => Buffer.from(ciphertext, "base64").toString("utf8");
-  return mergeConfig(stackName, loaded.project, stackConfigFromYaml(parseYaml(stackYaml), loaded.project.name), true, decrypt);
+  return mergeConfig(
+    stackName,
+    loaded.project,
+    stackConfigFromYaml(parseYaml(stackYaml), loaded.project.name),
+    true,
+    decrypt,
+  );
 }
 
 // --- the model against the CLI's own cases (pulumi/pulumi pkg/workspace/config_project_test.go) --------------------
 
 test("model, rule 1 (TestStackConfigErrorsWhenMissing*StackValue*ForConfigTypeWithNoDefault): every unset project key without default is reported, sorted, in one message", () => {
-  const one = cli("name: test\nruntime: dotnet\nconfig:\n  values:\n    type: array\n    items:\n      type: string\n", "config: {}\n");
+  const one = cli(
+    "name: test\nruntime: dotnet\nconfig:\n  values:\n    type: array\n    items:\n      type: string\n",
+    "config: {}\n",
+  );
   assert.equal(one.error, "Stack 'dev' is missing configuration value 'values'");
-  const two = cli("name: test\nruntime: dotnet\nconfig:\n  values: {type: array, items: {type: string}}\n  another: {type: string}\n", "config: {}\n");
+  const two = cli(
+    "name: test\nruntime: dotnet\nconfig:\n  values: {type: array, items: {type: string}}\n  another: {type: string}\n",
+    "config: {}\n",
+  );
   assert.equal(two.error, "Stack 'dev' is missing configuration values 'another' and 'values'");
   const three = cli(
     "name: test\nruntime: dotnet\nconfig:\n  values: {type: array, items: {type: string}}\n  world: {type: string}\n  hello: {type: string}\n",
@@ -62,63 +81,134 @@ test("model, rule 1 (TestStackConfigErrorsWhenMissing*StackValue*ForConfigTypeWi
 });
 
 test("model, rule 1 details: bare and `<project>:` keys are the same key; other namespaces, defaults and values are never missing", () => {
-  const projectYaml = "name: test\nruntime: nodejs\nconfig:\n  test:size: {type: string}\n  count: {type: integer}\n  region: {type: string, default: eu-west-1}\n  zone: {value: a}\n  aws:region: {value: us-west-2}\n";
-  assert.equal(cli(projectYaml, "config:\n  size: t3\n  test:count: 2\n").error, undefined, "stack keys get the project namespace (loaders.go stackConfigNamespacedWithProject)");
+  const projectYaml =
+    "name: test\nruntime: nodejs\nconfig:\n  test:size: {type: string}\n  count: {type: integer}\n  region: {type: string, default: eu-west-1}\n  zone: {value: a}\n  aws:region: {value: us-west-2}\n";
+  assert.equal(
+    cli(projectYaml, "config:\n  size: t3\n  test:count: 2\n").error,
+    undefined,
+    "stack keys get the project namespace (loaders.go stackConfigNamespacedWithProject)",
+  );
   const merged = cli(projectYaml, "config:\n  test:size: t3\n  test:count: 2\n");
   assert.equal(merged.config.get("test:region")?.text, "eu-west-1", "a default is injected into the stack's config");
   assert.equal(merged.config.get("test:zone")?.text, "a", "a project-level value too");
   assert.equal(merged.config.get("aws:region")?.text, "us-west-2");
-  assert.equal(cli(projectYaml, "config:\n  test:size: t3\n").error, "Stack 'dev' is missing configuration value 'count'", "the message names the key as Pulumi.yaml writes it");
-  assert.equal(cli(projectYaml, "config:\n  test:count: 2\n").error, "Stack 'dev' is missing configuration value 'test:size'");
+  assert.equal(
+    cli(projectYaml, "config:\n  test:size: t3\n").error,
+    "Stack 'dev' is missing configuration value 'count'",
+    "the message names the key as Pulumi.yaml writes it",
+  );
+  assert.equal(
+    cli(projectYaml, "config:\n  test:count: 2\n").error,
+    "Stack 'dev' is missing configuration value 'test:size'",
+  );
   const empty = "name: test\nruntime: nodejs\n";
-  assert.equal(cli(empty, "config:\n  test:anything: 1\n  test:other: [1]\n").error, undefined, "keys set on the stack but not declared are not checked by the CLI");
+  assert.equal(
+    cli(empty, "config:\n  test:anything: 1\n  test:other: [1]\n").error,
+    undefined,
+    "keys set on the stack but not declared are not checked by the CLI",
+  );
 });
 
 test("model, rule 2 (TestStackConfigErrorsWhenStackValueIsNotCorrectlyTyped, TestStackConfigIntegerTypeIsCorrectlyValidated): a value of another type is refused", () => {
-  const arrays = cli("name: test\nruntime: dotnet\nconfig:\n  values:\n    type: array\n    items:\n      type: string\n    default: [value]\n", "config:\n  test:values: someValue\n");
+  const arrays = cli(
+    "name: test\nruntime: dotnet\nconfig:\n  values:\n    type: array\n    items:\n      type: string\n    default: [value]\n",
+    "config:\n  test:values: someValue\n",
+  );
   assert.equal(arrays.error, "Stack 'dev' with configuration key 'values' must be of type 'array<string>'");
   const integer = "name: test\nruntime: dotnet\nconfig:\n  importantNumber:\n    type: integer\n";
   assert.equal(cli(integer, "config:\n  test:importantNumber: 20\n").error, undefined);
-  assert.equal(cli(integer, "config:\n  test:importantNumber: hello\n").error, "Stack 'dev' with configuration key 'importantNumber' must be of type 'integer'");
+  assert.equal(
+    cli(integer, "config:\n  test:importantNumber: hello\n").error,
+    "Stack 'dev' with configuration key 'importantNumber' must be of type 'integer'",
+  );
 });
 
 test("model, rule 2 details: stack values are checked as their text (a YAML number is a valid string), lists item by item", () => {
-  const p = "name: test\nruntime: nodejs\nconfig:\n  s: {type: string}\n  b: {type: boolean}\n  n: {type: integer}\n  l: {type: array, items: {type: integer}}\n";
+  const p =
+    "name: test\nruntime: nodejs\nconfig:\n  s: {type: string}\n  b: {type: boolean}\n  n: {type: integer}\n  l: {type: array, items: {type: integer}}\n";
   assert.equal(cli(p, "config:\n  test:s: 42\n  test:b: true\n  test:n: '7'\n  test:l: [1, 2]\n").error, undefined);
-  assert.equal(cli(p, 'config:\n  test:s: "x"\n  test:b: "yes"\n  test:n: 7\n  test:l: [1]\n').error, "Stack 'dev' with configuration key 'b' must be of type 'boolean'");
-  assert.equal(cli(p, "config:\n  test:s: x\n  test:b: false\n  test:n: 1.5\n  test:l: [1]\n").error, "Stack 'dev' with configuration key 'n' must be of type 'integer'");
-  assert.equal(cli(p, "config:\n  test:s: x\n  test:b: false\n  test:n: 1\n  test:l: [1, a]\n").error, "Stack 'dev' with configuration key 'l' must be of type 'array<integer>'");
-  assert.equal(cli(p, "config:\n  test:s: {a: 1}\n  test:b: false\n  test:n: 1\n  test:l: [1]\n").error, "Stack 'dev' with configuration key 's' must be of type 'string'", "a mapping is not a string");
-  assert.equal(cli("name: test\nruntime: nodejs\nconfig:\n  u: {secret: true}\n", "config:\n  test:u: plain\n").error, undefined, "an untyped declaration is not validated at all");
+  assert.equal(
+    cli(p, 'config:\n  test:s: "x"\n  test:b: "yes"\n  test:n: 7\n  test:l: [1]\n').error,
+    "Stack 'dev' with configuration key 'b' must be of type 'boolean'",
+  );
+  assert.equal(
+    cli(p, "config:\n  test:s: x\n  test:b: false\n  test:n: 1.5\n  test:l: [1]\n").error,
+    "Stack 'dev' with configuration key 'n' must be of type 'integer'",
+  );
+  assert.equal(
+    cli(p, "config:\n  test:s: x\n  test:b: false\n  test:n: 1\n  test:l: [1, a]\n").error,
+    "Stack 'dev' with configuration key 'l' must be of type 'array<integer>'",
+  );
+  assert.equal(
+    cli(p, "config:\n  test:s: {a: 1}\n  test:b: false\n  test:n: 1\n  test:l: [1]\n").error,
+    "Stack 'dev' with configuration key 's' must be of type 'string'",
+    "a mapping is not a string",
+  );
+  assert.equal(
+    cli("name: test\nruntime: nodejs\nconfig:\n  u: {secret: true}\n", "config:\n  test:u: plain\n").error,
+    undefined,
+    "an untyped declaration is not validated at all",
+  );
 });
 
 test("model, rule 3 (TestStackConfigSecretIsCorrectlyValidated): a plain value of a `secret: true` key is refused; a default of one refuses every stack that does not set it", () => {
   const p = "name: test\nruntime: dotnet\nconfig:\n  importantNumber:\n    type: integer\n    secret: true\n";
   assert.equal(cli(p, "config:\n  test:importantNumber:\n    secure: MjA=\n").error, undefined);
-  assert.equal(cli(p, "config:\n  test:importantNumber: 20\n").error, "Stack 'dev' with configuration key 'importantNumber' must be encrypted as it's secret");
+  assert.equal(
+    cli(p, "config:\n  test:importantNumber: 20\n").error,
+    "Stack 'dev' with configuration key 'importantNumber' must be encrypted as it's secret",
+  );
   const withDefault = "name: test\nruntime: nodejs\nconfig:\n  token: {type: string, secret: true, default: none}\n";
-  assert.equal(cli(withDefault, "config: {}\n").error, "Stack 'dev' with configuration key 'token' must be encrypted as it's secret", "the injected default is a plain value (createConfigValue)");
+  assert.equal(
+    cli(withDefault, "config: {}\n").error,
+    "Stack 'dev' with configuration key 'token' must be encrypted as it's secret",
+    "the injected default is a plain value (createConfigValue)",
+  );
   const stack = new Map();
   configSet(stack, "test", { key: "token", value: "s3cr3t", secret: true });
-  assert.equal(mergeConfig("dev", loadProject(parseYaml(withDefault)).project, stack).error, undefined, "`pulumi config set --secret` stores it encrypted");
+  assert.equal(
+    mergeConfig("dev", loadProject(parseYaml(withDefault)).project, stack).error,
+    undefined,
+    "`pulumi config set --secret` stores it encrypted",
+  );
 });
 
 test("model: Pulumi.yaml itself (project.go Project.Validate, project.json): types only on project keys, defaults of the declared type, items for arrays", () => {
   const bad = loadProject(
-    parseYaml("name: berth\nconfig:\n  list: {type: array}\n  aws:region: {type: string}\n  gcp:zone: {default: a}\n  size: {type: integer, default: big}\n  both: {default: 1, value: 2}\n  shape: {type: map}\n"),
+    parseYaml(
+      "name: berth\nconfig:\n  list: {type: array}\n  aws:region: {type: string}\n  gcp:zone: {default: a}\n  size: {type: integer, default: big}\n  both: {default: 1, value: 2}\n  shape: {type: map}\n",
+    ),
   );
   assert.deepEqual(bad.problems.sort(), [
-    "#/config/shape/type: value must be one of \"string\", \"integer\", \"boolean\", \"array\", \"object\"",
+    '#/config/shape/type: value must be one of "string", "integer", "boolean", "array", "object"',
     "Configuration key 'aws:region' is not namespaced by the project and should not define a type",
     "Configuration key 'gcp:zone' is not namespaced by the project and should not define a default value. Did you mean to use the 'value' attribute instead of 'default'?",
     "The configuration key 'list' declares an array but does not specify the underlying type via the 'items' attribute",
     "The default value specified for configuration key 'size' is not of the expected type 'integer'",
     "project config 'both' cannot have both a 'default' and 'value' attribute",
   ]);
-  assert.deepEqual(loadProject(parseYaml("name: berth\nconfig:\n  size: t3\n  aws:region: us-west-2\n")).project.config, {
-    size: { type: undefined, description: undefined, items: undefined, default: "t3", value: undefined, secret: false },
-    "aws:region": { type: undefined, description: undefined, items: undefined, default: undefined, value: "us-west-2", secret: false },
-  }, "shorthand values: a default for project keys, a value for others (RewriteShorthandConfigValues)");
+  assert.deepEqual(
+    loadProject(parseYaml("name: berth\nconfig:\n  size: t3\n  aws:region: us-west-2\n")).project.config,
+    {
+      size: {
+        type: undefined,
+        description: undefined,
+        items: undefined,
+        default: "t3",
+        value: undefined,
+        secret: false,
+      },
+      "aws:region": {
+        type: undefined,
+        description: undefined,
+        items: undefined,
+        default: undefined,
+        value: "us-west-2",
+        secret: false,
+      },
+    },
+    "shorthand values: a default for project keys, a value for others (RewriteShorthandConfigValues)",
+  );
 });
 
 test("model: pulumi/actions config-map is `pulumi config set-all` (secret: true encrypts; plain texts are untyped strings)", () => {
@@ -133,8 +223,18 @@ test("model: pulumi/actions config-map is `pulumi config set-all` (secret: true 
   });
   const nested = new Map();
   configSet(nested, "berth", { key: "local.hostPorts.worker", value: "8081", path: true });
-  assert.deepEqual(JSON.parse(nested.get("berth:local").text), { hostPorts: { worker: 8081 } }, "--path coerces the leaf (object.go coerce)");
-  assert.equal(evaluateExpression("matrix.stack == 'STAGING' && format('{{\"a\": \"{0}\"}}', secrets.T) || '{}'", { matrix: { stack: "staging" }, secrets: { T: "x" } }), '{"a": "x"}');
+  assert.deepEqual(
+    JSON.parse(nested.get("berth:local").text),
+    { hostPorts: { worker: 8081 } },
+    "--path coerces the leaf (object.go coerce)",
+  );
+  assert.equal(
+    evaluateExpression("matrix.stack == 'STAGING' && format('{{\"a\": \"{0}\"}}', secrets.T) || '{}'", {
+      matrix: { stack: "staging" },
+      secrets: { T: "x" },
+    }),
+    '{"a": "x"}',
+  );
   assert.equal(evaluateExpression("matrix.stack == 'staging' && 'yes' || '{}'", { matrix: { stack: "prod" } }), "{}");
 });
 
@@ -146,7 +246,8 @@ test("Pulumi.yaml: project berth, nodejs TypeScript program in infra/, a config 
   assert.equal(projectDoc.runtime.options.typescript, true);
   assert.equal(projectDoc.main, "infra/index.ts");
   assert.deepEqual(projectProblems, []);
-  for (const [key, decl] of Object.entries(project.config)) assert.ok(decl.description && decl.description.length > 20, `${key} has a description`);
+  for (const [key, decl] of Object.entries(project.config))
+    assert.ok(decl.description && decl.description.length > 20, `${key} has a description`);
 });
 
 /** What a stack run hands the program, checked by the program's own reader (nothing registered). */
@@ -155,7 +256,9 @@ function programAccepts(r: StackRun, merged: Map<string, any>): void {
   try {
     loadSettings(config, { stack: r.stack, git: () => GIT, isSecret: (k) => secretKeys.includes(k) });
   } catch (e) {
-    assert.fail(`${r.source}: the program refuses the config the CLI hands it:\n${e instanceof ConfigError ? e.message : e}`);
+    assert.fail(
+      `${r.source}: the program refuses the config the CLI hands it:\n${e instanceof ConfigError ? e.message : e}`,
+    );
   }
 }
 
@@ -164,7 +267,11 @@ function assertRunsStart(runs: StackRun[]): void {
     if (r.project !== undefined) assert.equal(r.project, PROJECT, `${r.source}: a stack of project ${r.project}`);
     assert.deepEqual(r.warnings, [], r.source);
     const merged = mergeConfig(r.stack, project, r.config, r.validates);
-    assert.equal(merged.error, undefined, `${r.source}: \`pulumi ${r.command}\` stops with "validating stack config: ${merged.error}"`);
+    assert.equal(
+      merged.error,
+      undefined,
+      `${r.source}: \`pulumi ${r.command}\` stops with "validating stack config: ${merged.error}"`,
+    );
     programAccepts(r, merged.config);
   }
 }
@@ -182,23 +289,45 @@ for (const stack of COMMITTED_STACKS) {
 
 /** GitHub contexts of a run (docs.github.com/en/actions/reference/workflows-and-actions/contexts). */
 const CONTEXTS = {
-  github: { sha: SHA, run_id: "1", actor: "octocat", repository: "example-org/berth", event: { pull_request: { number: 1, head: { repo: { full_name: "example-org/berth" } } } } },
-  vars: new Proxy({} as Record<string, string>, { get: (_t, k) => (k === "PULUMI_ORGANIZATION" ? "example-org" : `var-${String(k)}`) }),
+  github: {
+    sha: SHA,
+    run_id: "1",
+    actor: "octocat",
+    repository: "example-org/berth",
+    event: { pull_request: { number: 1, head: { repo: { full_name: "example-org/berth" } } } },
+  },
+  vars: new Proxy({} as Record<string, string>, {
+    get: (_t, k) => (k === "PULUMI_ORGANIZATION" ? "example-org" : `var-${String(k)}`),
+  }),
   secrets: new Proxy({} as Record<string, string>, { get: (_t, k) => `secret-${String(k)}` }),
-  needs: new Proxy({} as Record<string, unknown>, { get: () => ({ outputs: { digest: DIGEST, "ghcr-image": `ghcr.io/example-org/berth@${DIGEST}` } }) }),
-  steps: new Proxy({} as Record<string, unknown>, { get: () => ({ outputs: new Proxy({}, { get: () => "step-output" }) }) }),
+  needs: new Proxy({} as Record<string, unknown>, {
+    get: () => ({ outputs: { digest: DIGEST, "ghcr-image": `ghcr.io/example-org/berth@${DIGEST}` } }),
+  }),
+  steps: new Proxy({} as Record<string, unknown>, {
+    get: () => ({ outputs: new Proxy({}, { get: () => "step-output" }) }),
+  }),
 };
 const WORKFLOWS = fs.readdirSync(path.join(REPO_ROOT, ".github", "workflows")).filter((f) => /\.ya?ml$/.test(f));
 
 test("every pulumi/actions step of .github/workflows/*.yml (matrix expanded, config-map applied with set-all, earlier `pulumi config set` run steps applied) passes the CLI's config check", () => {
-  const runs = WORKFLOWS.flatMap((f) => workflowRuns(REPO_ROOT, path.join(".github", "workflows", f), PROJECT, CONTEXTS));
+  const runs = WORKFLOWS.flatMap((f) =>
+    workflowRuns(REPO_ROOT, path.join(".github", "workflows", f), PROJECT, CONTEXTS),
+  );
   const seen = runs.map((r) => `${r.command} ${r.stack}`).sort();
-  assert.deepEqual(seen, ["preview prod", "preview staging", "up prod", "up staging"], "the scan finds every stack the workflows run");
+  assert.deepEqual(
+    seen,
+    ["preview prod", "preview staging", "up prod", "up staging"],
+    "the scan finds every stack the workflows run",
+  );
   const stagingUp = runs.find((r) => r.command === "up" && r.stack === "staging")!;
   assert.equal(stagingUp.config.get("berth:imageSha")?.text, SHA, "the config-map is applied");
   assert.equal(stagingUp.config.get("berth:ghcrToken")?.secure, true);
   const prodUp = runs.find((r) => r.command === "up" && r.stack === "prod")!;
-  assert.equal(JSON.parse(prodUp.config.get("berth:promotion")!.text).digest, DIGEST, "the run step's `pulumi config set --path promotion.digest` is applied");
+  assert.equal(
+    JSON.parse(prodUp.config.get("berth:promotion")!.text).digest,
+    DIGEST,
+    "the run step's `pulumi config set --path promotion.digest` is applied",
+  );
   assertRunsStart(runs);
 });
 
@@ -232,10 +361,16 @@ test("every top-level key the program reads is in exactly one place: Pulumi.yaml
   const places = [declared, Object.keys(STRUCTURED_KEYS), Object.keys(STACK_SCOPED_KEYS)];
   const secrets = SECRET_KEYS.map((k) => k.slice(PROJECT.length + 1));
   for (const key of new Set([...read, ...secrets])) {
-    assert.equal(places.filter((p) => p.includes(key)).length, 1, `berth:${key}: in ${places.map((p) => p.includes(key)).join("/")} of Pulumi.yaml/STRUCTURED_KEYS/STACK_SCOPED_KEYS`);
+    assert.equal(
+      places.filter((p) => p.includes(key)).length,
+      1,
+      `berth:${key}: in ${places.map((p) => p.includes(key)).join("/")} of Pulumi.yaml/STRUCTURED_KEYS/STACK_SCOPED_KEYS`,
+    );
   }
-  for (const key of places.flat()) assert.ok(read.has(key) || secrets.includes(key), `berth:${key} is listed but the program never reads it`);
-  for (const [key, description] of Object.entries({ ...STRUCTURED_KEYS, ...STACK_SCOPED_KEYS })) assert.ok(description.length > 20, `${key} is described`);
+  for (const key of places.flat())
+    assert.ok(read.has(key) || secrets.includes(key), `berth:${key} is listed but the program never reads it`);
+  for (const [key, description] of Object.entries({ ...STRUCTURED_KEYS, ...STACK_SCOPED_KEYS }))
+    assert.ok(description.length > 20, `${key} is described`);
 });
 
 test("defaults in Pulumi.yaml (injected by the CLI into every stack) equal the program's own defaults", () => {
@@ -258,13 +393,22 @@ test("berth:ghcrToken is not declared in Pulumi.yaml (prod, local and laptop run
   const config = { ...staging, "berth:imageSha": SHA, "berth:ghcrToken": "ghp_plain" };
   assert.throws(
     () => loadSettings(config, { stack: "staging", git: () => GIT, isSecret: () => false }),
-    (e: Error) => /berth:ghcrToken: got "\(value hidden\)"; allowed: .*pulumi config set --secret berth:ghcrToken/.test(e.message) && !e.message.includes("ghp_plain"),
+    (e: Error) =>
+      /berth:ghcrToken: got "\(value hidden\)"; allowed: .*pulumi config set --secret berth:ghcrToken/.test(
+        e.message,
+      ) && !e.message.includes("ghp_plain"),
   );
-  assert.doesNotThrow(() => loadSettings(config, { stack: "staging", git: () => GIT, isSecret: (k) => k === "berth:ghcrToken" }));
+  assert.doesNotThrow(() =>
+    loadSettings(config, { stack: "staging", git: () => GIT, isSecret: (k) => k === "berth:ghcrToken" }),
+  );
 });
 
 test("the program (infra/index.ts under mocks) refuses a plain-text berth:ghcrToken before registering anything", async () => {
-  const config = { ...runtimeConfig(readStackFile(REPO_ROOT, "staging", PROJECT)).config, "berth:imageSha": SHA, "berth:ghcrToken": "ghp_plain" };
+  const config = {
+    ...runtimeConfig(readStackFile(REPO_ROOT, "staging", PROJECT)).config,
+    "berth:imageSha": SHA,
+    "berth:ghcrToken": "ghp_plain",
+  };
   const stack = await captureStack({ stack: "staging", config, secretKeys: [] });
   assert.ok(stack.error instanceof Error, "the program fails");
   assert.match((stack.error as Error).message, /berth:ghcrToken: got "\(value hidden\)"; allowed: an encrypted value/);

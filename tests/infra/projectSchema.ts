@@ -58,7 +58,9 @@ export interface Project {
 const DECLARATION_FIELDS = ["type", "items", "description", "secret", "default", "value"];
 
 function isPrimitive(value: unknown): boolean {
-  return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value));
+  return (
+    typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value))
+  );
 }
 
 /** project.go `configKeyIsNamespacedByProject`. */
@@ -88,13 +90,16 @@ export function loadProject(doc: any): { project: Project; problems: string[] } 
       continue;
     }
     for (const field of Object.keys(entry)) {
-      if (!DECLARATION_FIELDS.includes(field)) problems.push(`#/config/${key}: additionalProperties '${field}' not allowed`);
+      if (!DECLARATION_FIELDS.includes(field))
+        problems.push(`#/config/${key}: additionalProperties '${field}' not allowed`);
     }
     if (entry.type !== undefined && !(PULUMI_TYPES as readonly string[]).includes(entry.type as string)) {
       problems.push(`#/config/${key}/type: value must be one of ${PULUMI_TYPES.map((t) => `"${t}"`).join(", ")}`);
     }
-    if (entry.description !== undefined && typeof entry.description !== "string") problems.push(`#/config/${key}/description: expected string`);
-    if (entry.secret !== undefined && typeof entry.secret !== "boolean") problems.push(`#/config/${key}/secret: expected boolean`);
+    if (entry.description !== undefined && typeof entry.description !== "string")
+      problems.push(`#/config/${key}/description: expected string`);
+    if (entry.secret !== undefined && typeof entry.secret !== "boolean")
+      problems.push(`#/config/${key}/secret: expected boolean`);
     // yaml `default: null` decodes to Go nil, which is "no default".
     const decl: ConfigDeclaration = {
       type: entry.type as string | undefined,
@@ -112,9 +117,17 @@ export function loadProject(doc: any): { project: Project; problems: string[] } 
     }
     if (namespacedByProject(name, key)) {
       if (decl.type === "array" && decl.items === undefined) {
-        problems.push(`The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`);
-      } else if (decl.type !== undefined && decl.default !== undefined && !validateConfigValue(decl.type, decl.items, decl.default)) {
-        problems.push(`The default value specified for configuration key '${key}' is not of the expected type '${inferFullTypeName(decl.type, decl.items)}'`);
+        problems.push(
+          `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`,
+        );
+      } else if (
+        decl.type !== undefined &&
+        decl.default !== undefined &&
+        !validateConfigValue(decl.type, decl.items, decl.default)
+      ) {
+        problems.push(
+          `The default value specified for configuration key '${key}' is not of the expected type '${inferFullTypeName(decl.type, decl.items)}'`,
+        );
       }
     } else if (decl.type !== undefined) {
       problems.push(`Configuration key '${key}' is not namespaced by the project and should not define a type`);
@@ -181,7 +194,9 @@ export function parseKey(s: string): string {
   const parts = s.split(":");
   if (parts.length === 2) return s;
   if (parts.length === 3 && parts[1] === "config") return `${parts[0]}:${parts[2]}`;
-  throw new Error(`could not parse ${s} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`);
+  throw new Error(
+    `could not parse ${s} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
+  );
 }
 
 /** pkg/workspace/config.go `parseConfigKey` and pkg/cmd/pulumi/config/io.go `parseConfigKey` (no path): bare keys get the project's namespace. */
@@ -190,7 +205,13 @@ export function parseConfigKey(projectName: string, key: string): string {
 }
 
 function isSecureMapping(v: unknown): v is { secure: string } {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as any).secure === "string";
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    typeof (v as any).secure === "string"
+  );
 }
 
 /** A YAML value of a stack file, as `unmarshalObject` + `object.MarshalString` turn it into a config.Value. */
@@ -205,7 +226,8 @@ export function valueFromYaml(v: unknown): ConfigValue {
       return x.secure;
     }
     if (Array.isArray(x)) return x.map(plain);
-    if (x !== null && typeof x === "object") return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, plain(y)]));
+    if (x !== null && typeof x === "object")
+      return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, plain(y)]));
     return x;
   };
   // null (an empty value: LoadProjectStackBytes warns) is an object whose JSON is `null`.
@@ -264,9 +286,20 @@ export function configSet(config: StackConfig, projectName: string, args: Config
     if (node[segment] === null || typeof node[segment] !== "object") node[segment] = {};
     node = node[segment];
   }
-  const leaf = args.secret || args.type === "string" ? args.value : args.type === "int" || args.type === "float" ? Number(args.value) : args.type === "bool" ? args.value === "true" : coerce(args.value);
+  const leaf =
+    args.secret || args.type === "string"
+      ? args.value
+      : args.type === "int" || args.type === "float"
+        ? Number(args.value)
+        : args.type === "bool"
+          ? args.value === "true"
+          : coerce(args.value);
   node[rest[rest.length - 1]] = leaf;
-  config.set(top, { text: JSON.stringify(root), secure: (existing?.secure ?? false) || args.secret === true, object: true });
+  config.set(top, {
+    text: JSON.stringify(root),
+    secure: (existing?.secure ?? false) || args.secret === true,
+    object: true,
+  });
 }
 
 /** `pulumi config rm [--path]`. */
@@ -294,7 +327,11 @@ function splitPath(projectName: string, key: string, pathKey: boolean): { top: s
 }
 
 /** `pulumi config set-all` (config.go `newConfigSetAllCmd`, io.go `parseKeyValuePair`): plain texts are untyped strings. */
-export function configSetAll(config: StackConfig, projectName: string, pairs: { pair: string; secret: boolean }[]): void {
+export function configSetAll(
+  config: StackConfig,
+  projectName: string,
+  pairs: { pair: string; secret: boolean }[],
+): void {
   for (const { pair, secret } of pairs) {
     let split = splitOnce(pair, "=");
     const first = pair[0];
@@ -323,7 +360,9 @@ export function missingKeysMessage(stackName: string, missing: string[]): string
   if (keys.length === 1) list = `'${keys[0]}'`;
   else {
     keys.sort();
-    list = keys.map((k, i) => (i === keys.length - 1 ? `and '${k}'` : i === keys.length - 2 ? `'${k}' ` : `'${k}', `)).join("");
+    list = keys
+      .map((k, i) => (i === keys.length - 1 ? `and '${k}'` : i === keys.length - 2 ? `'${k}' ` : `'${k}', `))
+      .join("");
   }
   return `Stack '${stackName}' is missing configuration ${keys.length > 1 ? "values" : "value"} ${list}`;
 }
@@ -346,7 +385,9 @@ function getPath(config: StackConfig, key: string): ConfigValue | undefined {
     if (node === null || typeof node !== "object" || !(segment in node)) return undefined;
     node = node[segment];
   }
-  return typeof node === "string" ? { text: node, secure: top.secure, object: false } : { text: JSON.stringify(node), secure: top.secure, object: typeof node === "object" && node !== null };
+  return typeof node === "string"
+    ? { text: node, secure: top.secure, object: false }
+    : { text: JSON.stringify(node), secure: top.secure, object: typeof node === "object" && node !== null };
 }
 
 export interface MergeResult {
@@ -400,7 +441,11 @@ export function mergeConfig(
     for (const projectKey of keys) {
       const decl = project.config[projectKey];
       if (decl.type === undefined) continue; // `IsExplicitlyTyped`: untyped declarations are not validated
-      let value = getPath(config, parseConfigKey(project.name, projectKey)) ?? { text: "", secure: false, object: false };
+      let value = getPath(config, parseConfigKey(project.name, projectKey)) ?? {
+        text: "",
+        secure: false,
+        object: false,
+      };
       if (value.encrypted) value = { ...value, text: decrypt(value.text), encrypted: false };
       const error = validateStackConfigValue(stackName, projectKey, decl, value);
       if (error) return { error, config };
@@ -410,8 +455,14 @@ export function mergeConfig(
 }
 
 /** config.go `validateStackConfigValue`. */
-export function validateStackConfigValue(stackName: string, projectKey: string, decl: ConfigDeclaration, value: ConfigValue): string | undefined {
-  if (decl.secret && !value.secure) return `Stack '${stackName}' with configuration key '${projectKey}' must be encrypted as it's secret`;
+export function validateStackConfigValue(
+  stackName: string,
+  projectKey: string,
+  decl: ConfigDeclaration,
+  value: ConfigValue,
+): string | undefined {
+  if (decl.secret && !value.secure)
+    return `Stack '${stackName}' with configuration key '${projectKey}' must be encrypted as it's secret`;
   const content = value.object ? JSON.parse(value.text) : value.text;
   if (!validateConfigValue(decl.type!, decl.items, content)) {
     return `Stack '${stackName}' with configuration key '${projectKey}' must be of type '${inferFullTypeName(decl.type!, decl.items)}'`;
@@ -467,8 +518,10 @@ export function evaluateExpression(expr: string, contexts: ExpressionContexts): 
   const expect = (t: string) => {
     if (next() !== t) throw new Error(`expression ${expr}: expected ${t}`);
   };
-  const truthy = (v: unknown) => !(v === false || v === 0 || v === "" || v === null || v === undefined || Number.isNaN(v));
-  const equal = (a: unknown, b: unknown) => (typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : a === b);
+  const truthy = (v: unknown) =>
+    !(v === false || v === 0 || v === "" || v === null || v === undefined || Number.isNaN(v));
+  const equal = (a: unknown, b: unknown) =>
+    typeof a === "string" && typeof b === "string" ? a.toLowerCase() === b.toLowerCase() : a === b;
   const primary = (): unknown => {
     const t = next();
     if (t === undefined) throw new Error(`expression ${expr}: unexpected end`);
@@ -492,7 +545,9 @@ export function evaluateExpression(expr: string, contexts: ExpressionContexts): 
         }
         expect(")");
         if (t !== "format") throw new Error(`expression ${expr}: function ${t} is not modelled`);
-        return String(args[0]).replace(/\{\{|\}\}|\{(\d+)\}/g, (m, n) => (m === "{{" ? "{" : m === "}}" ? "}" : String(args[Number(n) + 1])));
+        return String(args[0]).replace(/\{\{|\}\}|\{(\d+)\}/g, (m, n) =>
+          m === "{{" ? "{" : m === "}}" ? "}" : String(args[Number(n) + 1]),
+        );
       }
       if (!(t in contexts)) throw new Error(`expression ${expr}: context ${t} is not provided`);
       return postfix(contexts[t]);
@@ -591,7 +646,12 @@ const RUN_COMMANDS = ["up", "update", "preview", "refresh", "destroy"];
  * `pulumi config set/rm` on that stack (same work tree), then the step's own `config-map` (set-all, before the
  * command: pulumi/actions src/main.ts `runAction`).
  */
-export function workflowRuns(root: string, workflowFile: string, projectName: string, contexts: ExpressionContexts): StackRun[] {
+export function workflowRuns(
+  root: string,
+  workflowFile: string,
+  projectName: string,
+  contexts: ExpressionContexts,
+): StackRun[] {
   const doc = parseYaml(fs.readFileSync(path.join(root, workflowFile), "utf8"));
   const runs: StackRun[] = [];
   for (const [jobId, job] of Object.entries((doc.jobs ?? {}) as Record<string, any>)) {
@@ -607,7 +667,8 @@ export function workflowRuns(root: string, workflowFile: string, projectName: st
         const label = `${workflowFile} jobs.${jobId}${Object.keys(combo).length ? ` (${JSON.stringify(combo)})` : ""} "${step.name ?? step.uses ?? step.run}"`;
         if (typeof step.run === "string") {
           const stepEnv: Record<string, string> = {};
-          for (const [k, v] of Object.entries({ ...env, ...(step.env ?? {}) })) stepEnv[k] = interpolate(String(v), ctx);
+          for (const [k, v] of Object.entries({ ...env, ...(step.env ?? {}) }))
+            stepEnv[k] = interpolate(String(v), ctx);
           const script = interpolate(step.run, ctx).replace(/\$\{(\w+)\}|\$(\w+)/g, (m, a, b) => stepEnv[a ?? b] ?? m);
           for (const words of shellCommands(script)) applyConfigCommand(words, projectName, undefined, stackConfig);
           continue;
@@ -621,7 +682,10 @@ export function workflowRuns(root: string, workflowFile: string, projectName: st
         const config = stackConfig(shortStackName(fullName));
         if (w["config-map"] !== undefined) {
           // getYAMLInput (js-yaml `load`); `yaml` parses the same JSON-style flow mappings.
-          const map = parseYaml(interpolate(String(w["config-map"]), ctx)) as Record<string, { value: unknown; secret?: boolean }> | null;
+          const map = parseYaml(interpolate(String(w["config-map"]), ctx)) as Record<
+            string,
+            { value: unknown; secret?: boolean }
+          > | null;
           if (map) {
             configSetAll(
               config,
@@ -630,14 +694,30 @@ export function workflowRuns(root: string, workflowFile: string, projectName: st
             );
           }
         }
-        runs.push(run(label, command === "update" ? "up" : (command as StackRun["command"]), fullName, config, command !== "destroy", []));
+        runs.push(
+          run(
+            label,
+            command === "update" ? "up" : (command as StackRun["command"]),
+            fullName,
+            config,
+            command !== "destroy",
+            [],
+          ),
+        );
       }
     }
   }
   return runs;
 }
 
-function run(source: string, command: StackRun["command"], fullName: string, config: StackConfig, validates: boolean, warnings: string[]): StackRun {
+function run(
+  source: string,
+  command: StackRun["command"],
+  fullName: string,
+  config: StackConfig,
+  validates: boolean,
+  warnings: string[],
+): StackRun {
   const segments = fullName.split("/");
   return {
     source,
@@ -692,7 +772,25 @@ export function shellCommands(script: string): string[][] {
 }
 
 /** Flags of the `pulumi` commands modelled here that take a value. */
-const VALUE_FLAGS = new Set(["-s", "--stack", "--type", "--policy-pack", "--policy-pack-config", "--config-file", "-m", "--message", "--secrets-provider", "-C", "--cwd", "--target", "--replace", "--exclude", "--parallel", "-p", "--plan"]);
+const VALUE_FLAGS = new Set([
+  "-s",
+  "--stack",
+  "--type",
+  "--policy-pack",
+  "--policy-pack-config",
+  "--config-file",
+  "-m",
+  "--message",
+  "--secrets-provider",
+  "-C",
+  "--cwd",
+  "--target",
+  "--replace",
+  "--exclude",
+  "--parallel",
+  "-p",
+  "--plan",
+]);
 
 interface ParsedPulumi {
   sub: string[];
@@ -708,7 +806,10 @@ function parsePulumi(words: string[]): ParsedPulumi | undefined {
   for (let i = 1; i < words.length; i++) {
     const w = words[i];
     if (w.startsWith("-")) {
-      const [flag, inline] = w.includes("=") && w.startsWith("--") ? [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)] : [w, undefined];
+      const [flag, inline] =
+        w.includes("=") && w.startsWith("--")
+          ? [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]
+          : [w, undefined];
       if ((flag === "--secret" || flag === "--plaintext") && out.sub.join(" ") === "config set-all") {
         out.pairs.push({ pair: inline ?? words[++i], secret: flag === "--secret" });
       } else if (VALUE_FLAGS.has(flag)) out.flags[flag] = inline ?? words[++i];
@@ -734,7 +835,10 @@ function applyConfigCommand(
   projectName: string,
   selected: { stack?: string } | undefined,
   stackConfig: (name: string) => StackConfig,
-): { command: StackRun["command"]; stack: string; validates: boolean; warning?: string } | { warning: string } | undefined {
+):
+  | { command: StackRun["command"]; stack: string; validates: boolean; warning?: string }
+  | { warning: string }
+  | undefined {
   const p = parsePulumi(words);
   if (!p) return undefined;
   const sub = p.sub.join(" ");
@@ -747,11 +851,20 @@ function applyConfigCommand(
   };
   if (sub === "config set") {
     const [key, value] = p.positional;
-    if (value === undefined) throw new Error(`\`${words.join(" ")}\`: the value is read from the terminal; the model needs it on the line`);
+    if (value === undefined)
+      throw new Error(`\`${words.join(" ")}\`: the value is read from the terminal; the model needs it on the line`);
     const secret = p.flags["--secret"] === true;
-    configSet(needStack(), projectName, { key, value, secret, path: p.flags["--path"] === true, type: p.flags["--type"] as ConfigSetArgs["type"] });
+    configSet(needStack(), projectName, {
+      key,
+      value,
+      secret,
+      path: p.flags["--path"] === true,
+      type: p.flags["--type"] as ConfigSetArgs["type"],
+    });
     if (!secret && p.flags["--plaintext"] !== true && SECRET_LOOKING_KEY.test(key.slice(key.lastIndexOf(":") + 1))) {
-      return { warning: `\`${words.join(" ")}\`: a plain-text value of a secret-looking key is refused by \`pulumi config set\` when it looks random (config.go looksLikeSecret); use --secret` };
+      return {
+        warning: `\`${words.join(" ")}\`: a plain-text value of a secret-looking key is refused by \`pulumi config set\` when it looks random (config.go looksLikeSecret); use --secret`,
+      };
     }
     return undefined;
   }
@@ -775,17 +888,26 @@ function applyConfigCommand(
  * The README's command sequences: every fenced `sh`/`bash`/`shell` block and every inline code span that runs
  * `pulumi`, each replayed on a fresh clone (the committed stack files). `<placeholders>` become `placeholder(text)`.
  */
-export function readmeRuns(root: string, projectName: string, placeholder: (text: string) => string | string[]): StackRun[] {
+export function readmeRuns(
+  root: string,
+  projectName: string,
+  placeholder: (text: string) => string | string[],
+): StackRun[] {
   const text = fs.readFileSync(path.join(root, "README.md"), "utf8");
   const sequences: { where: string; script: string }[] = [];
   const lineOf = (index: number) => text.slice(0, index).split("\n").length;
-  for (const m of text.matchAll(/^```(sh|bash|shell)\n([\s\S]*?)^```/gm)) sequences.push({ where: `README.md:${lineOf(m.index!)}`, script: m[2] });
+  for (const m of text.matchAll(/^```(sh|bash|shell)\n([\s\S]*?)^```/gm))
+    sequences.push({ where: `README.md:${lineOf(m.index!)}`, script: m[2] });
   const prose = text.replace(/^```[\s\S]*?^```/gm, (block) => block.replace(/[^\n]/g, " "));
   // Inline spans that name a stack are commands; the others (`pulumi up` waits ...) are prose.
-  for (const m of prose.matchAll(/`([^`\n]*\bpulumi (?:up|preview|refresh|destroy|config)\b[^`\n]*(?: -s |--stack)[^`\n]*)`/g)) sequences.push({ where: `README.md:${lineOf(m.index!)}`, script: m[1] });
+  for (const m of prose.matchAll(
+    /`([^`\n]*\bpulumi (?:up|preview|refresh|destroy|config)\b[^`\n]*(?: -s |--stack)[^`\n]*)`/g,
+  ))
+    sequences.push({ where: `README.md:${lineOf(m.index!)}`, script: m[1] });
   // A placeholder with several values (`<stack>`: each stack) replays its sequence once per value.
   const variants = sequences.flatMap(({ where, script }) => {
-    const multi = [...script.matchAll(/<([^<>\n]+)>/g)].map((m) => placeholder(m[1])).find(Array.isArray) as string[] | undefined;
+    const multi = [...script.matchAll(/<([^<>\n]+)>/g)].map((m) => placeholder(m[1])).find(Array.isArray) as
+      string[] | undefined;
     const fill = (pick: (values: string[]) => string) =>
       script.replace(/<([^<>\n]+)>/g, (_m, t: string) => {
         const v = placeholder(t);
@@ -805,7 +927,17 @@ export function readmeRuns(root: string, projectName: string, placeholder: (text
     for (const words of shellCommands(script)) {
       const r = applyConfigCommand(words, projectName, selected, stackConfig);
       if (r && "warning" in r && r.warning) warnings.push(r.warning);
-      if (r && "command" in r) runs.push(run(`${where} \`${words.join(" ")}\``, r.command, r.stack, stackConfig(shortStackName(r.stack)), r.validates, [...warnings]));
+      if (r && "command" in r)
+        runs.push(
+          run(
+            `${where} \`${words.join(" ")}\``,
+            r.command,
+            r.stack,
+            stackConfig(shortStackName(r.stack)),
+            r.validates,
+            [...warnings],
+          ),
+        );
     }
   }
   return runs;
@@ -817,12 +949,16 @@ export function readmeRuns(root: string, projectName: string, placeholder: (text
 
 /** The top-level keys the program reads: every `berth.<read>("key"` in infra/config/index.ts and infra/config/*.ts. */
 export function keysReadByProgram(root: string): Set<string> {
-  const files = [...fs.readdirSync(path.join(root, "infra", "config")).map((f) => path.join(root, "infra", "config", f))];
+  const files = [
+    ...fs.readdirSync(path.join(root, "infra", "config")).map((f) => path.join(root, "infra", "config", f)),
+  ];
   const keys = new Set<string>();
   for (const file of files) {
     if (!file.endsWith(".ts")) continue;
     const text = fs.readFileSync(file, "utf8");
-    for (const m of text.matchAll(/\bberth\.(?:string|requiredString|oneOf|integer|boolean|stringList|stringMap|section|sections|sectionList|value|has)\(\s*"([A-Za-z0-9_]+)"/g)) {
+    for (const m of text.matchAll(
+      /\bberth\.(?:string|requiredString|oneOf|integer|boolean|stringList|stringMap|section|sections|sectionList|value|has)\(\s*"([A-Za-z0-9_]+)"/g,
+    )) {
       keys.add(m[1]);
     }
   }

@@ -26,13 +26,16 @@ before(async () => {
           state.registryId = STAGING_ACCOUNT;
         }
         if (args.type === "aws:kms/key:Key") state.arn = `arn:aws:kms:${REGION}:${STAGING_ACCOUNT}:key/${args.name}`;
-        if (args.type === "gcp:artifactregistry/repository:Repository") state.registryUri = `${args.inputs.location}-docker.pkg.dev/p/${args.inputs.repositoryId}`;
-        if (args.type === "gcp:serviceaccount/account:Account") state.member = `serviceAccount:${args.inputs.accountId}@p.iam.gserviceaccount.com`;
+        if (args.type === "gcp:artifactregistry/repository:Repository")
+          state.registryUri = `${args.inputs.location}-docker.pkg.dev/p/${args.inputs.repositoryId}`;
+        if (args.type === "gcp:serviceaccount/account:Account")
+          state.member = `serviceAccount:${args.inputs.accountId}@p.iam.gserviceaccount.com`;
         if (args.type === "docker-build:index:Image") state.digest = `sha256:${"1".repeat(64)}`;
         return { id: `${args.name}-id`, state };
       },
       call(args) {
-        if (args.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken") return { userName: "AWS", password: "p", proxyEndpoint: "x" };
+        if (args.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken")
+          return { userName: "AWS", password: "p", proxyEndpoint: "x" };
         if (args.token === "gcp:organizations/getClientConfig:getClientConfig") return { accessToken: "t" };
         throw new Error(`unexpected invoke ${args.token}`);
       },
@@ -62,7 +65,11 @@ test("defaults: hardening on in both environments (no forceDelete); AR and GHCR 
   }
   assert.equal(staging.ecr!.forceDelete, false);
   assert.equal(prod.ecr!.forceDelete, false);
-  assert.equal(settingsWith("staging", { "berth:ecr": { forceDelete: true } }).ecr!.forceDelete, true, "staging may opt in");
+  assert.equal(
+    settingsWith("staging", { "berth:ecr": { forceDelete: true } }).ecr!.forceDelete,
+    true,
+    "staging may opt in",
+  );
   assert.equal(staging.artifactRegistry!.enabled, true);
   assert.equal(prod.artifactRegistry!.enabled, false);
   assert.equal(staging.ghcr!.enabled, true);
@@ -73,7 +80,12 @@ test("opt-outs switch off exactly their own control", async () => {
   const s = settingsWith("staging", {
     "berth:imageName": "optout",
     "berth:ecr": { scanOnPush: false, enhancedScanning: false, untaggedExpiryDays: 3, keepShaImages: 5 },
-    "berth:artifactRegistry": { vulnerabilityScanning: false, untaggedExpiryDays: 2, keepRecentVersions: 4, location: "europe" },
+    "berth:artifactRegistry": {
+      vulnerabilityScanning: false,
+      untaggedExpiryDays: 2,
+      keepRecentVersions: 4,
+      location: "europe",
+    },
   });
   new EcrRepository("optout", { settings: s });
   new ArtifactRegistryRepository("optout", { settings: s });
@@ -82,9 +94,15 @@ test("opt-outs switch off exactly their own control", async () => {
   assert.equal(repo.imageScanningConfiguration.scanOnPush, false);
   assert.equal(repo.imageTagMutability, "IMMUTABLE", "immutability has no opt-out");
   assert.equal(repo.encryptionConfigurations[0].encryptionType, "KMS", "KMS has no opt-out");
-  assert.equal(of("optout", "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration").length, 0, "enhancedScanning false: the account's scanning configuration is left alone");
+  assert.equal(
+    of("optout", "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration").length,
+    0,
+    "enhancedScanning false: the account's scanning configuration is left alone",
+  );
   assert.equal(of("optout", "aws:ecr/replicationConfiguration:ReplicationConfiguration").length, 0);
-  const rules = JSON.parse(of("optout", "aws:ecr/lifecyclePolicy:LifecyclePolicy").find((r) => r.name === "optout-lifecycle")!.inputs.policy).rules;
+  const rules = JSON.parse(
+    of("optout", "aws:ecr/lifecyclePolicy:LifecyclePolicy").find((r) => r.name === "optout-lifecycle")!.inputs.policy,
+  ).rules;
   assert.equal(rules[1].selection.countNumber, 3);
   assert.equal(rules[2].selection.countNumber, 5);
   const ar = of("optout", "gcp:artifactregistry/repository:Repository")[0].inputs;
@@ -104,16 +122,24 @@ test("GHCR enabled without berth:ghcrToken: pushed to ECR and AR only, with a lo
   assert.match(image.warnings[0], /GHCR push DISABLED: berth:ghcrToken is not set/);
   assert.equal(image.refs.ghcr, undefined);
   const off = settingsWith("staging", { "berth:imageName": "ghcroff", "berth:ghcr": { enabled: false } });
-  const offImage = new AppImage("ghcroff-image", { settings: off, ecr: new EcrRepository("ghcroff", { settings: off }) });
+  const offImage = new AppImage("ghcroff-image", {
+    settings: off,
+    ecr: new EcrRepository("ghcroff", { settings: off }),
+  });
   assert.deepEqual(offImage.warnings, []);
   await (pulumi.runtime as any).waitForRPCs();
-  const tags: string[] = registered.find((r) => r.name === "noghcr-image" && r.type === "docker-build:index:Image")!.inputs.tags;
+  const tags: string[] = registered.find((r) => r.name === "noghcr-image" && r.type === "docker-build:index:Image")!
+    .inputs.tags;
   assert.ok(tags.length === 2 && tags.every((t) => !t.startsWith("ghcr.io/")), tags.join(", "));
 });
 
 test("the GHCR token, when given, is used for ghcr.io and the package name is lowercase", async () => {
   const s = settingsWith("staging", { "berth:imageName": "withghcr", "berth:githubOwner": "My-Org" });
-  const image = new AppImage("withghcr-image", { settings: s, ecr: new EcrRepository("withghcr", { settings: s }), ghcrToken: pulumi.secret("tok") });
+  const image = new AppImage("withghcr-image", {
+    settings: s,
+    ecr: new EcrRepository("withghcr", { settings: s }),
+    ghcrToken: pulumi.secret("tok"),
+  });
   assert.deepEqual(image.warnings, []);
   await (pulumi.runtime as any).waitForRPCs();
   const inputs = registered.find((r) => r.name === "withghcr-image" && r.type === "docker-build:index:Image")!.inputs;
@@ -127,7 +153,11 @@ test("pull policy with no principal yet: nobody but AWS services can pull", () =
   assert.equal(policy.Statement.length, 1);
   assert.equal((policy.Statement as any)[0].Effect, "Deny");
   const twice = pullPolicy({ principalArns: ["arn:b", "arn:a", "arn:b"], accountId: STAGING_ACCOUNT });
-  assert.deepEqual((twice.Statement as any)[0].Principal.AWS, ["arn:a", "arn:b"], "deduplicated and sorted: a stable policy");
+  assert.deepEqual(
+    (twice.Statement as any)[0].Principal.AWS,
+    ["arn:a", "arn:b"],
+    "deduplicated and sorted: a stable policy",
+  );
 });
 
 test("helpers: cache tag per platform, lifecycle from settings, AR cleanup in seconds, GCP labels, refs", () => {
@@ -136,8 +166,14 @@ test("helpers: cache tag per platform, lifecycle from settings, AR cleanup in se
     assert.match(pusherAccountId(name), /^[a-z](?:[-a-z0-9]{4,28}[a-z0-9])$/, name);
   }
   assert.equal((appLifecyclePolicy({ untaggedExpiryDays: 1, keepShaImages: 2 }) as any).rules.length, 3);
-  assert.equal((cleanupPolicies({ untaggedExpiryDays: 1, keepRecentVersions: 1 }) as any)[0].condition.olderThan, "86400s");
-  assert.deepEqual(gcpLabelsFromTags({ "Cost Center": "CC/42", "9lives": "x" }), { cost_center: "cc_42", t_9lives: "x" });
+  assert.equal(
+    (cleanupPolicies({ untaggedExpiryDays: 1, keepRecentVersions: 1 }) as any)[0].condition.olderThan,
+    "86400s",
+  );
+  assert.deepEqual(gcpLabelsFromTags({ "Cost Center": "CC/42", "9lives": "x" }), {
+    cost_center: "cc_42",
+    t_9lives: "x",
+  });
   assert.equal(repositoryOf("localhost:5001/berth:abc"), "localhost:5001/berth");
   assert.equal(repositoryOf(`r.example/berth@sha256:${"0".repeat(64)}`), "r.example/berth");
   assert.deepEqual(imageTagRefs(["a/b", "c/d"], ["t1", "t2"]), ["a/b:t1", "a/b:t2", "c/d:t1", "c/d:t2"]);

@@ -7,7 +7,13 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { captureStack, explicitDependencies, readStackConfig, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
+import {
+  captureStack,
+  explicitDependencies,
+  readStackConfig,
+  type CapturedResource,
+  type CapturedStack,
+} from "../../offline/mockRuntime";
 import { SHA } from "./fixtures";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
@@ -28,7 +34,10 @@ captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth
   process.stdout.write("OPTIONS " + JSON.stringify(s.resources.map((r) => ({ type: r.type, name: r.name, protect: r.options?.protect, retainOnDelete: r.options?.retainOnDelete }))) + "\\n");
   process.exit(0);
 });`;
-  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const line = child.stdout.split("\n").find((l) => l.startsWith("OPTIONS "));
   assert.ok(line, child.stderr.slice(0, 2000));
   staging = JSON.parse(line.slice("OPTIONS ".length));
@@ -41,7 +50,8 @@ function one(stack: CapturedStack, type: string, name: string): CapturedResource
 }
 
 test("every registered resource carries its recorded options (reads excepted)", () => {
-  for (const r of prod.resources) if (r.type !== "pulumi:pulumi:StackReference") assert.ok(r.options, `${r.type} ${r.name}`);
+  for (const r of prod.resources)
+    if (r.type !== "pulumi:pulumi:StackReference") assert.ok(r.options, `${r.type} ${r.name}`);
 });
 
 test("the ALB waits for the access-log bucket's policy: ELB checks it can write the logs when access logs are enabled (ELB user guide, enable-access-logging.html)", () => {
@@ -53,8 +63,15 @@ test("the ALB waits for the access-log bucket's policy: ELB checks it can write 
 test("ECS services ignore desiredCount: Application Auto Scaling owns the running count after the first deploy", () => {
   // web deploys as a canary in prod: ECS also owns its target group pair (tests/ecs/ecsOwnedFields.test.ts).
   assert.deepEqual(one(prod, "aws:ecs/service:Service", "worker").options!.ignoreChanges, ["desiredCount"]);
-  assert.deepEqual(one(prod, "aws:ecs/service:Service", "web").options!.ignoreChanges, ["desiredCount", "loadBalancers[0].targetGroupArn", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn"]);
-  assert.ok(prod.resources.some((r) => r.type === "aws:appautoscaling/target:Target"), "autoscaling is what changes the count");
+  assert.deepEqual(one(prod, "aws:ecs/service:Service", "web").options!.ignoreChanges, [
+    "desiredCount",
+    "loadBalancers[0].targetGroupArn",
+    "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn",
+  ]);
+  assert.ok(
+    prod.resources.some((r) => r.type === "aws:appautoscaling/target:Target"),
+    "autoscaling is what changes the count",
+  );
 });
 
 test("prod protects the ECR repository, its KMS key, the ALB and the access-log bucket", () => {
@@ -63,7 +80,8 @@ test("prod protects the ECR repository, its KMS key, the ALB and the access-log 
     ["aws:kms/key:Key", "app-key"],
     ["aws:lb/loadBalancer:LoadBalancer", "alb"],
     ["aws:s3/bucket:Bucket", "alb-access-logs"],
-  ]) assert.equal(one(prod, type, name).options!.protect, true, `${type} ${name}`);
+  ])
+    assert.equal(one(prod, type, name).options!.protect, true, `${type} ${name}`);
 });
 
 test("prod retains each service's log group and log key when the service is removed", () => {
@@ -75,7 +93,11 @@ test("prod retains each service's log group and log key when the service is remo
 
 test("staging protects and retains none of them (it may be torn down); its docker-build image is kept on delete (pulumi-docker-build#581)", () => {
   const of = (type: string, name: string) => staging.find((r) => r.type === type && r.name === name)!;
-  for (const [type, name] of [["aws:ecr/repository:Repository", "app"], ["aws:lb/loadBalancer:LoadBalancer", "alb"], ["aws:s3/bucket:Bucket", "alb-access-logs"]]) {
+  for (const [type, name] of [
+    ["aws:ecr/repository:Repository", "app"],
+    ["aws:lb/loadBalancer:LoadBalancer", "alb"],
+    ["aws:s3/bucket:Bucket", "alb-access-logs"],
+  ]) {
     assert.notEqual(of(type, name).protect, true, `${type} ${name}`);
   }
   assert.notEqual(of("aws:cloudwatch/logGroup:LogGroup", "web-logs").retainOnDelete, true);

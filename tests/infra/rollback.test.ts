@@ -12,14 +12,20 @@ const ECR_REPO = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;
 let stack: CapturedStack;
 
 before(async () => {
-  const config = { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:deploySha": OLD_SHA, "berth:ghcrToken": "ghp_offline" };
+  const config = {
+    ...readStackConfig("staging"),
+    "berth:imageSha": SHA,
+    "berth:deploySha": OLD_SHA,
+    "berth:ghcrToken": "ghp_offline",
+  };
   stack = await captureStack({
     stack: "staging",
     config,
     secretKeys: ["berth:ghcrToken"],
     invokes: {
       "aws:ecr/getImage:getImage": (inputs) => {
-        if (inputs.repositoryName !== "berth" || inputs.imageTag !== OLD_SHA) throw new Error(`ImageNotFoundException: ${JSON.stringify(inputs)}`);
+        if (inputs.repositoryName !== "berth" || inputs.imageTag !== OLD_SHA)
+          throw new Error(`ImageNotFoundException: ${JSON.stringify(inputs)}`);
         return {
           id: OLD_DIGEST,
           imageDigest: OLD_DIGEST,
@@ -64,7 +70,10 @@ test("the rollback path registers no build: the same registries, an ExistingImag
   assert.ok(none(stack, "docker-build:index:Image"));
   assert.ok(none(stack, "docker:index/image:Image"));
   assert.ok(none(stack, "berth:image:AppImage"));
-  assert.ok(!stack.invokes.some((i) => i.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"), "no registry login: nothing is pushed");
+  assert.ok(
+    !stack.invokes.some((i) => i.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"),
+    "no registry login: nothing is pushed",
+  );
 });
 
 test("the rollback SHA is looked up in this stack's ECR repository by tag", () => {

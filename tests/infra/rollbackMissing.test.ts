@@ -29,24 +29,39 @@ test("a rollback SHA missing from ECR fails with a clear error; nothing is built
       newResource(args) {
         registered.push(args.type);
         const state: Record<string, any> = { ...args.inputs };
-        if (args.type === "aws:ecr/repository:Repository") state.repositoryUrl = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${args.inputs.name}`;
+        if (args.type === "aws:ecr/repository:Repository")
+          state.repositoryUrl = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${args.inputs.name}`;
         return { id: `${args.name}-id`, state };
       },
       call(args) {
         if (args.token !== "aws:ecr/getImage:getImage") throw new Error(`unexpected invoke ${args.token}`);
         lookups.push(args.inputs);
-        throw new Error("ImageNotFoundException: The image with imageId {imageTag:'" + args.inputs.imageTag + "'} does not exist");
+        throw new Error(
+          "ImageNotFoundException: The image with imageId {imageTag:'" + args.inputs.imageTag + "'} does not exist",
+        );
       },
     },
     "berth",
     "staging",
     false,
   );
-  const settings = loadSettings({ ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:deploySha": OLD_SHA }, { stack: "staging", git: () => { throw new Error("git not needed"); } });
+  const settings = loadSettings(
+    { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:deploySha": OLD_SHA },
+    {
+      stack: "staging",
+      git: () => {
+        throw new Error("git not needed");
+      },
+    },
+  );
   const ecr = new EcrRepository("app", { settings });
   const release = new ExistingImage("image", { settings, ecr, sha: settings.image.deploySha! });
 
-  const settle = (o: pulumi.Output<string>) => (o as any).promise().then(() => undefined, (e: Error) => e) as Promise<Error | undefined>;
+  const settle = (o: pulumi.Output<string>) =>
+    (o as any).promise().then(
+      () => undefined,
+      (e: Error) => e,
+    ) as Promise<Error | undefined>;
   const [error, refError] = await Promise.all([settle(release.digest), settle(release.ecrDigestRef)]);
   assert.equal(refError?.message, error?.message, "the digest-pinned reference fails the same way");
   assert.ok(error instanceof Error, "the digest must not resolve");

@@ -14,8 +14,15 @@ import { SHA } from "./fixtures";
 
 const FINGERPRINT = "f00dfeed".repeat(8);
 
-function load(stack: "staging" | "prod", git: GitState | (() => GitState), extra: Record<string, string> = {}): Settings {
-  return loadSettings({ ...readStackConfig(stack), ...extra }, { stack, git: typeof git === "function" ? git : () => git });
+function load(
+  stack: "staging" | "prod",
+  git: GitState | (() => GitState),
+  extra: Record<string, string> = {},
+): Settings {
+  return loadSettings(
+    { ...readStackConfig(stack), ...extra },
+    { stack, git: typeof git === "function" ? git : () => git },
+  );
 }
 
 function configError(fn: () => unknown): ConfigError {
@@ -29,7 +36,9 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 test("berth:imageSha (CI) is the tag; git is not read", () => {
-  const s = load("staging", () => assert.fail("git must not be read when berth:imageSha is set"), { "berth:imageSha": SHA });
+  const s = load("staging", () => assert.fail("git must not be read when berth:imageSha is set"), {
+    "berth:imageSha": SHA,
+  });
   assert.deepEqual(s.source, { sha: SHA, tag: SHA, releaseTag: undefined, dirty: false, origin: "config" });
   assert.deepEqual(imageTagsFor(s.source), [SHA]);
 });
@@ -51,7 +60,11 @@ test("staging from a dirty work tree: a distinct tag, no release tag, marked in 
   const s = load("staging", { head: SHA, tagsAtHead: ["v1.2.0"], dirty: true, dirtyFingerprint: FINGERPRINT });
   assert.equal(s.source.dirty, true);
   assert.equal(s.source.tag, `${SHA}-dirty-${FINGERPRINT.slice(0, 12)}`);
-  assert.deepEqual(imageTagsFor(s.source), [`${SHA}-dirty-${FINGERPRINT.slice(0, 12)}`], "never the clean <sha> tag nor a release tag");
+  assert.deepEqual(
+    imageTagsFor(s.source),
+    [`${SHA}-dirty-${FINGERPRINT.slice(0, 12)}`],
+    "never the clean <sha> tag nor a release tag",
+  );
   assert.equal(imageLabels(s)["berth.dirty"], "true");
   assert.equal(imageBuildArgs(s).VERSION, `0.0.0-${SHA}-dirty-${FINGERPRINT.slice(0, 12)}`);
   assert.equal(imageBuildArgs(s).GIT_SHA, SHA);
@@ -78,7 +91,11 @@ test("prod from a clean work tree loads", () => {
 });
 
 test("no git and no berth:imageSha: a clear error instead of a crash", () => {
-  const e = configError(() => load("staging", () => { throw new Error("fatal: not a git repository"); }));
+  const e = configError(() =>
+    load("staging", () => {
+      throw new Error("fatal: not a git repository");
+    }),
+  );
   const problem = e.problems.find((p) => p.key === "berth:imageSha")!;
   assert.match(problem.allowed, /run inside a git work tree/);
   assert.match(problem.allowed, /not a git repository/);
@@ -107,7 +124,11 @@ test("readGitState reads HEAD, tags at HEAD, and a fingerprint of the uncommitte
     const edited = readGitState(dir);
     assert.equal(edited.dirty, true);
     assert.match(edited.dirtyFingerprint!, /^[0-9a-f]{64}$/);
-    assert.equal(readGitState(dir).dirtyFingerprint, edited.dirtyFingerprint, "same changes, same fingerprint (a re-run does not re-push)");
+    assert.equal(
+      readGitState(dir).dirtyFingerprint,
+      edited.dirtyFingerprint,
+      "same changes, same fingerprint (a re-run does not re-push)",
+    );
 
     fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\nUSER 1001\n");
     assert.notEqual(readGitState(dir).dirtyFingerprint, edited.dirtyFingerprint);

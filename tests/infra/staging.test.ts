@@ -5,7 +5,18 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
-import { isSecret, one, none, PROD_ACCOUNT, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT, unsecret } from "./fixtures";
+import {
+  isSecret,
+  one,
+  none,
+  PROD_ACCOUNT,
+  REGION,
+  registryResources,
+  SHA,
+  sortedList,
+  STAGING_ACCOUNT,
+  unsecret,
+} from "./fixtures";
 
 const ECR_HOST = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const ECR_REPO = `${ECR_HOST}/berth`;
@@ -57,7 +68,13 @@ test("the AWS provider is pinned to the region and account and tags everything",
   assert.equal(p.region, REGION);
   assert.deepEqual(JSON.parse(p.allowedAccountIds), [STAGING_ACCOUNT]);
   const tags = JSON.parse(p.defaultTags).tags;
-  assert.deepEqual(tags, { project: "berth", stack: "staging", "managed-by": "pulumi", team: "Platform Team", "cost-center": "cc-42" });
+  assert.deepEqual(tags, {
+    project: "berth",
+    stack: "staging",
+    "managed-by": "pulumi",
+    team: "Platform Team",
+    "cost-center": "cc-42",
+  });
 });
 
 test("the GCP provider is pinned to the project and region and labels everything (labels lowered)", () => {
@@ -65,7 +82,13 @@ test("the GCP provider is pinned to the project and region and labels everything
   assert.equal(p.project, "berth-staging-000000");
   assert.equal(p.region, "europe-west1");
   const labels = typeof p.defaultLabels === "string" ? JSON.parse(p.defaultLabels) : p.defaultLabels;
-  assert.deepEqual(labels, { project: "berth", stack: "staging", "managed-by": "pulumi", team: "platform_team", "cost-center": "cc-42" });
+  assert.deepEqual(labels, {
+    project: "berth",
+    stack: "staging",
+    "managed-by": "pulumi",
+    team: "platform_team",
+    "cost-center": "cc-42",
+  });
 });
 
 test("ECR: a customer-managed KMS key with rotation encrypts an IMMUTABLE, scanned repository", () => {
@@ -84,12 +107,25 @@ test("ECR: a customer-managed KMS key with rotation encrypts an IMMUTABLE, scann
 test("ECR lifecycle: v* kept, untagged expire after 7 days, the last 30 images kept", () => {
   const policy = JSON.parse(one(stack, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-lifecycle").inputs.policy);
   const [release, untagged, keep] = policy.rules;
-  assert.deepEqual(release.selection, { tagStatus: "tagged", tagPrefixList: ["v"], countType: "imageCountMoreThan", countNumber: 9999 });
+  assert.deepEqual(release.selection, {
+    tagStatus: "tagged",
+    tagPrefixList: ["v"],
+    countType: "imageCountMoreThan",
+    countNumber: 9999,
+  });
   assert.equal(release.rulePriority, 1, "the release rule must come first to shield v* images from the other rules");
-  assert.deepEqual(untagged.selection, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 });
+  assert.deepEqual(untagged.selection, {
+    tagStatus: "untagged",
+    countType: "sinceImagePushed",
+    countUnit: "days",
+    countNumber: 7,
+  });
   assert.deepEqual(keep.selection, { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 });
   assert.ok(policy.rules.every((r: any) => r.action.type === "expire"));
-  assert.deepEqual(policy.rules.map((r: any) => r.rulePriority), [1, 2, 3]);
+  assert.deepEqual(
+    policy.rules.map((r: any) => r.rulePriority),
+    [1, 2, 3],
+  );
 });
 
 test("the build cache lives in its own repository where only buildcache-* tags are mutable", () => {
@@ -101,19 +137,33 @@ test("the build cache lives in its own repository where only buildcache-* tags a
   assert.equal(cache.forceDelete, false);
   assert.equal(cache.imageScanningConfiguration.scanOnPush, true);
   const policy = JSON.parse(one(stack, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-cache-lifecycle").inputs.policy);
-  assert.deepEqual(policy.rules[0].selection, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 });
+  assert.deepEqual(policy.rules[0].selection, {
+    tagStatus: "untagged",
+    countType: "sinceImagePushed",
+    countUnit: "days",
+    countNumber: 7,
+  });
 });
 
 test("registry-wide enhanced continuous scanning of every repository", () => {
-  const scanning = one(stack, "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration", "app-scanning").inputs;
+  const scanning = one(
+    stack,
+    "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+    "app-scanning",
+  ).inputs;
   assert.equal(scanning.scanType, "ENHANCED");
-  assert.deepEqual(scanning.rules, [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }]);
+  assert.deepEqual(scanning.rules, [
+    { scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] },
+  ]);
 });
 
 test("staging replicates the berth repository to the prod account", () => {
   const replication = one(stack, "aws:ecr/replicationConfiguration:ReplicationConfiguration", "app-replication").inputs;
   assert.deepEqual(replication.replicationConfiguration.rules, [
-    { destinations: [{ region: REGION, registryId: PROD_ACCOUNT }], repositoryFilters: [{ filter: "berth", filterType: "PREFIX_MATCH" }] },
+    {
+      destinations: [{ region: REGION, registryId: PROD_ACCOUNT }],
+      repositoryFilters: [{ filter: "berth", filterType: "PREFIX_MATCH" }],
+    },
   ]);
 });
 
@@ -132,8 +182,16 @@ test("Artifact Registry: APIs enabled and kept on destroy; immutable, scanned Do
   assert.deepEqual(repo.vulnerabilityScanningConfig, { enablementConfig: "INHERITED" });
   assert.equal(repo.cleanupPolicyDryRun, false);
   const byId = Object.fromEntries(repo.cleanupPolicies.map((p: any) => [p.id, p]));
-  assert.deepEqual(byId["delete-untagged"], { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "604800s" } });
-  assert.deepEqual(byId["keep-recent-versions"], { id: "keep-recent-versions", action: "KEEP", mostRecentVersions: { keepCount: 30 } });
+  assert.deepEqual(byId["delete-untagged"], {
+    id: "delete-untagged",
+    action: "DELETE",
+    condition: { tagState: "UNTAGGED", olderThan: "604800s" },
+  });
+  assert.deepEqual(byId["keep-recent-versions"], {
+    id: "keep-recent-versions",
+    action: "KEEP",
+    mostRecentVersions: { keepCount: 30 },
+  });
   assert.deepEqual(byId["keep-release-tags"].condition, { tagState: "TAGGED", tagPrefixes: ["v"] });
 });
 
@@ -145,7 +203,10 @@ test("Artifact Registry: a pusher service account is writer on this repository o
   assert.equal(member.member, sa.state.member);
   assert.equal(member.repository, "berth");
   assert.equal(member.location, "europe-west1");
-  assert.ok(!stack.resources.some((r) => r.type.startsWith("gcp:projects/iAM") && r.inputs.member === sa.state.member), "no project-wide grant");
+  assert.ok(
+    !stack.resources.some((r) => r.type.startsWith("gcp:projects/iAM") && r.inputs.member === sa.state.member),
+    "no project-wide grant",
+  );
 });
 
 test("the image: built once for the configured platform, pushed on up, never built on preview", () => {
@@ -155,25 +216,36 @@ test("the image: built once for the configured platform, pushed on up, never bui
   assert.deepEqual(image.platforms, ["linux/amd64"]);
   assert.deepEqual(image.context, { location: "." });
   assert.deepEqual(image.dockerfile, { location: "Dockerfile" });
-  assert.equal(stack.resources.filter((r) => r.type.startsWith("docker-build:") || r.type.startsWith("docker:")).length, 1, "one build");
+  assert.equal(
+    stack.resources.filter((r) => r.type.startsWith("docker-build:") || r.type.startsWith("docker:")).length,
+    1,
+    "one build",
+  );
 });
 
 test("the image is tagged <sha> and v1.4.2-<sha> in ECR, GHCR and Artifact Registry (never latest)", () => {
   const tags: string[] = one(stack, "docker-build:index:Image", "image").inputs.tags;
-  assert.deepEqual([...tags].sort(), [
-    `${AR_REPO}:${SHA}`,
-    `${AR_REPO}:v1.4.2-${SHA}`,
-    `${ECR_REPO}:${SHA}`,
-    `${ECR_REPO}:v1.4.2-${SHA}`,
-    `${GHCR_REPO}:${SHA}`,
-    `${GHCR_REPO}:v1.4.2-${SHA}`,
-  ].sort());
+  assert.deepEqual(
+    [...tags].sort(),
+    [
+      `${AR_REPO}:${SHA}`,
+      `${AR_REPO}:v1.4.2-${SHA}`,
+      `${ECR_REPO}:${SHA}`,
+      `${ECR_REPO}:v1.4.2-${SHA}`,
+      `${GHCR_REPO}:${SHA}`,
+      `${GHCR_REPO}:v1.4.2-${SHA}`,
+    ].sort(),
+  );
   assert.ok(tags.every((t) => !t.endsWith(":latest")));
 });
 
 test("the image gets GIT_SHA, VERSION and SOURCE_URL build args and OCI labels linking the GHCR package", () => {
   const image = one(stack, "docker-build:index:Image", "image").inputs;
-  assert.deepEqual(image.buildArgs, { GIT_SHA: SHA, VERSION: "1.4.2", SOURCE_URL: "https://github.com/your-github-org/berth" });
+  assert.deepEqual(image.buildArgs, {
+    GIT_SHA: SHA,
+    VERSION: "1.4.2",
+    SOURCE_URL: "https://github.com/your-github-org/berth",
+  });
   assert.equal(image.labels["org.opencontainers.image.source"], "https://github.com/your-github-org/berth");
   assert.equal(image.labels["org.opencontainers.image.revision"], SHA);
   assert.equal(image.labels["org.opencontainers.image.version"], "1.4.2");
@@ -202,7 +274,9 @@ test("a registry build cache in the cache repository: read and written, image ma
   const image = one(stack, "docker-build:index:Image", "image").inputs;
   const cacheRef = `${ECR_HOST}/buildcache/berth:buildcache-linux-amd64`;
   assert.deepEqual(image.cacheFrom, [{ registry: { ref: cacheRef } }]);
-  assert.deepEqual(image.cacheTo, [{ registry: { ref: cacheRef, mode: "max", imageManifest: true, ociMediaTypes: true } }]);
+  assert.deepEqual(image.cacheTo, [
+    { registry: { ref: cacheRef, mode: "max", imageManifest: true, ociMediaTypes: true } },
+  ]);
 });
 
 test("only the services' execution roles and the deploy role may pull; everyone else is denied", () => {
@@ -213,12 +287,19 @@ test("only the services' execution roles and the deploy role may pull; everyone 
   const [allow, deny] = policy.Statement;
   assert.equal(allow.Effect, "Allow");
   assert.deepEqual(allow.Principal, { AWS: granted });
-  assert.deepEqual(allow.Action, ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]);
+  assert.deepEqual(allow.Action, [
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchCheckLayerAvailability",
+  ]);
   assert.ok(!granted.includes(roleArn("web-task")), "the task role (the app itself) does not pull");
   assert.equal(deny.Effect, "Deny");
   assert.equal(deny.Principal, "*");
   assert.deepEqual(deny.Action, ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]);
-  assert.deepEqual(deny.Condition.StringNotLike["aws:PrincipalArn"], [...granted, `arn:aws:iam::${STAGING_ACCOUNT}:role/aws-service-role/*`]);
+  assert.deepEqual(deny.Condition.StringNotLike["aws:PrincipalArn"], [
+    ...granted,
+    `arn:aws:iam::${STAGING_ACCOUNT}:role/aws-service-role/*`,
+  ]);
   assert.deepEqual(deny.Condition.BoolIfExists, { "aws:PrincipalIsAWSService": "false" });
 });
 
@@ -227,7 +308,11 @@ test("outputs: SHA, tag, each registry's reference, the digest and the digest-pi
   assert.equal(o.sourceSha, SHA);
   assert.equal(o.imageTag, SHA);
   assert.equal(o.sourceDirty, false);
-  assert.deepEqual(o.imageRefs, { ecr: `${ECR_REPO}:${SHA}`, ghcr: `${GHCR_REPO}:${SHA}`, artifactRegistry: `${AR_REPO}:${SHA}` });
+  assert.deepEqual(o.imageRefs, {
+    ecr: `${ECR_REPO}:${SHA}`,
+    ghcr: `${GHCR_REPO}:${SHA}`,
+    artifactRegistry: `${AR_REPO}:${SHA}`,
+  });
   assert.match(o.imageDigest, /^sha256:[0-9a-f]{64}$/);
   assert.equal(o.imageDigest, one(stack, "docker-build:index:Image", "image").state.digest);
   assert.equal(o.imageDigestRef, `${ECR_REPO}@${o.imageDigest}`);

@@ -40,7 +40,18 @@ test("Pulumi.local.yaml loads as the local target with its defaults", () => {
     healthyWaitSeconds: 60,
   });
   // No cloud settings at all in the local stack.
-  for (const key of ["aws", "gcp", "ecr", "artifactRegistry", "ghcr", "network", "loadBalancer", "cluster", "promotion", "delivery"] as const) {
+  for (const key of [
+    "aws",
+    "gcp",
+    "ecr",
+    "artifactRegistry",
+    "ghcr",
+    "network",
+    "loadBalancer",
+    "cluster",
+    "promotion",
+    "delivery",
+  ] as const) {
     assert.equal(s[key], undefined, key);
   }
 });
@@ -48,7 +59,15 @@ test("Pulumi.local.yaml loads as the local target with its defaults", () => {
 test("the local stack runs the same services as staging (same sizes, commands and routes)", () => {
   const local = load(base());
   const staging = loadSettings({ ...readStackConfig("staging"), "berth:imageSha": SHA }, { stack: "staging", git });
-  const shape = (s: Settings) => s.services.map((x) => ({ name: x.name, command: x.command, cpu: x.cpu, memory: x.memory, routed: x.route !== undefined, hardening: x.hardening }));
+  const shape = (s: Settings) =>
+    s.services.map((x) => ({
+      name: x.name,
+      command: x.command,
+      cpu: x.cpu,
+      memory: x.memory,
+      routed: x.route !== undefined,
+      hardening: x.hardening,
+    }));
   assert.deepEqual(shape(local), shape(staging));
 });
 
@@ -66,7 +85,10 @@ test("a default host port skips ports already taken by the registry or an explic
 
 test("the bind address is 127.0.0.1 only", () => {
   const problems = problemsOf(withLocal({ bindAddress: "0.0.0.0" }));
-  assert.deepEqual(problems.map((p) => [p.key, p.value]), [["berth:local.bindAddress", "0.0.0.0"]]);
+  assert.deepEqual(
+    problems.map((p) => [p.key, p.value]),
+    [["berth:local.bindAddress", "0.0.0.0"]],
+  );
   assert.match(problems[0].allowed, /127\.0\.0\.1 only/);
   assert.equal(load(withLocal({ bindAddress: "127.0.0.1" })).local?.bindAddress, "127.0.0.1");
 });
@@ -80,7 +102,10 @@ test("host ports: clashes with the registry or each other, unknown services and 
   assert.equal(problems.length, 3);
 
   const twice = problemsOf(withLocal({ hostPorts: { web: 9000, worker: 9000 } }));
-  assert.deepEqual(twice.map((p) => [p.key, p.value]), [["berth:local.hostPorts.worker", 9000]]);
+  assert.deepEqual(
+    twice.map((p) => [p.key, p.value]),
+    [["berth:local.hostPorts.worker", 9000]],
+  );
   assert.match(twice[0].allowed, /berth:local\.hostPorts\.web/);
 
   const low = problemsOf(withLocal({ hostPorts: { web: 80 }, registryPort: 70000 }));
@@ -89,15 +114,27 @@ test("host ports: clashes with the registry or each other, unknown services and 
 
 test("restart policy and wait time are validated; unknown local keys are refused", () => {
   const problems = problemsOf(withLocal({ restartPolicy: "sometimes", healthyWaitSeconds: 1, logMaxSiz: "1m" }));
-  assert.deepEqual(problems.map((p) => p.key).sort(), ["berth:local.healthyWaitSeconds", "berth:local.logMaxSiz", "berth:local.restartPolicy"]);
+  assert.deepEqual(problems.map((p) => p.key).sort(), [
+    "berth:local.healthyWaitSeconds",
+    "berth:local.logMaxSiz",
+    "berth:local.restartPolicy",
+  ]);
   assert.match(problems.find((p) => p.key === "berth:local.restartPolicy")!.allowed, /"unless-stopped"/);
   assert.equal(load(withLocal({ restartPolicy: "on-failure" })).local?.restartPolicy, "on-failure");
 });
 
 test("every cloud-only key given in the local stack is an error naming the key", () => {
   for (const key of CLOUD_ONLY_KEYS) {
-    const problems = problemsOf({ ...base(), [`berth:${key}`]: key === "awsAccountId" ? "111111111111" : key === "gcpProject" || key === "gcpRegion" ? "europe-west1" : "{}" });
-    assert.deepEqual(problems.map((p) => p.key), [`berth:${key}`], key);
+    const problems = problemsOf({
+      ...base(),
+      [`berth:${key}`]:
+        key === "awsAccountId" ? "111111111111" : key === "gcpProject" || key === "gcpRegion" ? "europe-west1" : "{}",
+    });
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      [`berth:${key}`],
+      key,
+    );
     assert.match(problems[0].allowed, /nothing in the local stack/);
   }
 });
@@ -113,18 +150,30 @@ test("service secrets are refused in the local stack (nothing resolves SSM or Se
   const services = JSON.parse(config["berth:services"]);
   services.web.secrets = { API_KEY: "arn:aws:ssm:eu-west-1:111111111111:parameter/berth/api-key" };
   const problems = problemsOf({ ...config, "berth:services": JSON.stringify(services) });
-  assert.ok(problems.some((p) => p.key === "berth:services.web.secrets" && /no secrets in the local stack/.test(p.allowed)), JSON.stringify(problems));
+  assert.ok(
+    problems.some((p) => p.key === "berth:services.web.secrets" && /no secrets in the local stack/.test(p.allowed)),
+    JSON.stringify(problems),
+  );
 });
 
 test("berth:local in a cloud stack is an unknown key there", () => {
   assert.throws(
-    () => loadSettings({ ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:local": "{}" }, { stack: "staging", git }),
+    () =>
+      loadSettings(
+        { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:local": "{}" },
+        { stack: "staging", git },
+      ),
     (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "berth:local"),
   );
 });
 
 test("settings the local stack would ignore (platform, tags, log retention) are refused with the reason", () => {
-  const problems = problemsOf({ ...base(), "berth:platform": "linux/arm64", "berth:tags": JSON.stringify({ team: "a" }), "berth:logs": JSON.stringify({ retentionDays: 30 }) });
+  const problems = problemsOf({
+    ...base(),
+    "berth:platform": "linux/arm64",
+    "berth:tags": JSON.stringify({ team: "a" }),
+    "berth:logs": JSON.stringify({ retentionDays: 30 }),
+  });
   const byKey = new Map(problems.map((p) => [p.key, p.allowed]));
   assert.deepEqual([...byKey.keys()].sort(), ["berth:logs", "berth:platform", "berth:tags"]);
   assert.match(byKey.get("berth:platform")!, /this machine's own architecture/);

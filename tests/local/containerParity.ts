@@ -12,13 +12,21 @@ function envMap(entries: string[]): Record<string, string> {
  * definition) carries: user, read-only root, writable paths, memory, CPU, capabilities, init, health check, command,
  * stop timeout, log mode, environment (but for Berth__Environment) and the container port.
  */
-export function assertContainerParity(ecs: aws.ecs.ContainerDefinition, dock: Record<string, any>, label: string): void {
+export function assertContainerParity(
+  ecs: aws.ecs.ContainerDefinition,
+  dock: Record<string, any>,
+  label: string,
+): void {
   const at = (what: string) => `${label}: ${what}`;
   assert.ok(ecs.user, at("ECS runs a non-root user"));
   assert.equal(dock.user, ecs.user, at("user"));
   assert.equal(ecs.readonlyRootFilesystem, true, at("ECS read-only root"));
   assert.equal(dock.readOnly, ecs.readonlyRootFilesystem, at("read-only root"));
-  assert.deepEqual(Object.keys(dock.tmpfs), (ecs.mountPoints ?? []).map((m) => m.containerPath), at("the same writable paths"));
+  assert.deepEqual(
+    Object.keys(dock.tmpfs),
+    (ecs.mountPoints ?? []).map((m) => m.containerPath),
+    at("the same writable paths"),
+  );
   assert.equal(dock.memory, ecs.memory, at("memory"));
   assert.equal(dock.memoryReservation, ecs.memoryReservation, at("memory reservation"));
   assert.equal(Number(dock.cpus) * 1024, ecs.cpu, at("cpu"));
@@ -36,11 +44,22 @@ export function assertContainerParity(ecs: aws.ecs.ContainerDefinition, dock: Re
   assert.equal(dock.stopTimeout, ecs.stopTimeout, at("stop timeout"));
   assert.equal(dock.logOpts.mode, ecs.logConfiguration?.options?.mode, at("log mode"));
   const ecsEnv = Object.fromEntries((ecs.environment ?? []).map((e) => [e.name!, e.value!]));
-  assert.deepEqual({ ...envMap(dock.envs), Berth__Environment: "-" }, { ...ecsEnv, Berth__Environment: "-" }, at("environment"));
+  assert.deepEqual(
+    { ...envMap(dock.envs), Berth__Environment: "-" },
+    { ...ecsEnv, Berth__Environment: "-" },
+    at("environment"),
+  );
   assert.equal(envMap(dock.envs).Berth__Environment, "local", at("Berth__Environment"));
   // ECS's port mapping (routed services) is the port published on 127.0.0.1 locally.
-  assert.deepEqual(dock.ports.map((p: { internal: number }) => p.internal), (ecs.portMappings ?? []).map((p) => p.containerPort), at("ports"));
-  assert.ok(dock.ports.every((p: { ip: string }) => p.ip === "127.0.0.1"), at("ports on 127.0.0.1 only"));
+  assert.deepEqual(
+    dock.ports.map((p: { internal: number }) => p.internal),
+    (ecs.portMappings ?? []).map((p) => p.containerPort),
+    at("ports"),
+  );
+  assert.ok(
+    dock.ports.every((p: { ip: string }) => p.ip === "127.0.0.1"),
+    at("ports on 127.0.0.1 only"),
+  );
   // Local only: no privilege escalation (Fargate offers no such setting).
   assert.deepEqual(dock.securityOpts, ["no-new-privileges:true"], at("no-new-privileges"));
 }

@@ -23,7 +23,10 @@ test("the program refuses the configuration with one ConfigError naming every ba
   assert.ok(captured.error instanceof ConfigError, String(captured.error));
   const keys = (captured.error as ConfigError).problems.map((p) => p.key).sort();
   assert.deepEqual(keys, ["aws:region", "berth:ecr", "berth:local.bindAddress", "berth:local.hostPorts.web"]);
-  assert.match(String((captured.error as Error).message), /berth:local\.bindAddress: got "0\.0\.0\.0"; allowed: 127\.0\.0\.1 only/);
+  assert.match(
+    String((captured.error as Error).message),
+    /berth:local\.bindAddress: got "0\.0\.0\.0"; allowed: 127\.0\.0\.1 only/,
+  );
 });
 
 test("nothing was registered", () => {

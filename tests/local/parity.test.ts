@@ -63,9 +63,18 @@ for (const name of ["web", "worker"]) {
 test("an explicit hardening opt-out reaches both renderings alike", () => {
   const config: Record<string, string> = { ...readStackConfig("local"), "berth:imageSha": SHA };
   const services = JSON.parse(config["berth:services"]);
-  services.web.hardening = { readonlyRootFilesystem: false, dropAllCapabilities: false, initProcess: false, noNewPrivileges: false };
+  services.web.hardening = {
+    readonlyRootFilesystem: false,
+    dropAllCapabilities: false,
+    initProcess: false,
+    noNewPrivileges: false,
+  };
   const optedOut = loadSettings({ ...config, "berth:services": JSON.stringify(services) }, { stack: "local", git });
-  const spec = containerSpecFor(optedOut, optedOut.services.find((s) => s.name === "web")!, REF);
+  const spec = containerSpecFor(
+    optedOut,
+    optedOut.services.find((s) => s.name === "web")!,
+    REF,
+  );
   const dock = renderLocal(spec);
   const ecs = renderContainerDefinition(spec, "/berth/local/web", "eu-west-1");
   assert.equal(dock.readOnly, false);

@@ -6,7 +6,11 @@ import { captureStack, readStackConfig, type CapturedStack } from "../../offline
 let captured: CapturedStack;
 
 before(async () => {
-  captured = await captureStack({ stack: "local", preview: true, config: { ...readStackConfig("local"), "berth:imageSha": "0123456789abcdef0123456789abcdef01234567" } });
+  captured = await captureStack({
+    stack: "local",
+    preview: true,
+    config: { ...readStackConfig("local"), "berth:imageSha": "0123456789abcdef0123456789abcdef01234567" },
+  });
 });
 
 test("the program previews without error and registers the same resources as an up", () => {

@@ -15,7 +15,10 @@ import { readStackConfig } from "../../offline/mockRuntime";
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const DIGEST = `sha256:${"c".repeat(64)}`;
 
-function localSettings(git = { head: SHA, tagsAtHead: [] as string[], dirty: false, dirtyFingerprint: undefined as string | undefined }, extra: Record<string, string> = {}) {
+function localSettings(
+  git = { head: SHA, tagsAtHead: [] as string[], dirty: false, dirtyFingerprint: undefined as string | undefined },
+  extra: Record<string, string> = {},
+) {
   return loadSettings({ ...readStackConfig("local"), ...extra }, { stack: "local", git: () => git });
 }
 
@@ -49,7 +52,10 @@ test("the registry port moves the registry, the image name and the push target t
 
 test("the digest reference keeps only the digest of what the provider reports", () => {
   const s = localSettings();
-  assert.equal(localDigestRef(s.local!, "berth", `127.0.0.1:5001/berth:${SHA}@${DIGEST}`), `127.0.0.1:5001/berth@${DIGEST}`);
+  assert.equal(
+    localDigestRef(s.local!, "berth", `127.0.0.1:5001/berth:${SHA}@${DIGEST}`),
+    `127.0.0.1:5001/berth@${DIGEST}`,
+  );
   assert.throws(() => localDigestRef(s.local!, "berth", `127.0.0.1:5001/berth:${SHA}`), /not a digest reference/);
   assert.throws(() => localDigestRef(s.local!, "berth", ""), /not a digest reference/);
 });
@@ -62,9 +68,17 @@ test("a service without a host port is not published; one with a port is publish
   const s = localSettings();
   const worker = s.services.find((x) => x.name === "worker")!;
   const spec = containerSpecFor(s, worker, `127.0.0.1:5001/berth@${DIGEST}`);
-  const base = { imageId: "sha256:x", networkName: "n", restartPolicy: "no" as const, healthyWaitSeconds: 30, stack: "local" };
+  const base = {
+    imageId: "sha256:x",
+    networkName: "n",
+    restartPolicy: "no" as const,
+    healthyWaitSeconds: 30,
+    stack: "local",
+  };
   assert.deepEqual(renderDockerContainer(spec, base).ports, []);
-  assert.deepEqual(renderDockerContainer(spec, { ...base, hostPort: 9000 }).ports, [{ internal: 8080, external: 9000, ip: "127.0.0.1", protocol: "tcp" }]);
+  assert.deepEqual(renderDockerContainer(spec, { ...base, hostPort: 9000 }).ports, [
+    { internal: 8080, external: 9000, ip: "127.0.0.1", protocol: "tcp" },
+  ]);
   assert.equal(renderDockerContainer(spec, base).restart, "no");
   assert.equal(renderDockerContainer(spec, base).waitTimeout, 30);
 });
@@ -74,8 +88,19 @@ test("service sizes reach the container: cpu units to cpus, MiB to memory, tmpfs
   const services = JSON.parse(config["berth:services"]);
   services.web = { ...services.web, cpu: 1024, memory: 2048, tmpSizeMiB: 128, user: "2000:2000" };
   const s = localSettings(undefined, { "berth:services": JSON.stringify(services) });
-  const web = containerSpecFor(s, s.services.find((x) => x.name === "web")!, `127.0.0.1:5001/berth@${DIGEST}`);
-  const c = renderDockerContainer(web, { imageId: "i", networkName: "n", hostPort: 8080, restartPolicy: "always", healthyWaitSeconds: 60, stack: "local" });
+  const web = containerSpecFor(
+    s,
+    s.services.find((x) => x.name === "web")!,
+    `127.0.0.1:5001/berth@${DIGEST}`,
+  );
+  const c = renderDockerContainer(web, {
+    imageId: "i",
+    networkName: "n",
+    hostPort: 8080,
+    restartPolicy: "always",
+    healthyWaitSeconds: 60,
+    stack: "local",
+  });
   assert.equal(c.cpus, "1");
   assert.equal(c.memory, 2048);
   assert.equal(c.memorySwap, 2048);
@@ -85,9 +110,19 @@ test("service sizes reach the container: cpu units to cpus, MiB to memory, tmpfs
 
 test("a spec with secrets is refused by the renderer (the settings reader refuses them first)", () => {
   const s = localSettings();
-  const spec = { ...containerSpecFor(s, s.services[0], `127.0.0.1:5001/berth@${DIGEST}`), secrets: { API_KEY: "arn:aws:ssm:eu-west-1:111111111111:parameter/x" } };
+  const spec = {
+    ...containerSpecFor(s, s.services[0], `127.0.0.1:5001/berth@${DIGEST}`),
+    secrets: { API_KEY: "arn:aws:ssm:eu-west-1:111111111111:parameter/x" },
+  };
   assert.throws(
-    () => renderDockerContainer(spec, { imageId: "i", networkName: "n", restartPolicy: "no", healthyWaitSeconds: 60, stack: "local" }),
+    () =>
+      renderDockerContainer(spec, {
+        imageId: "i",
+        networkName: "n",
+        restartPolicy: "no",
+        healthyWaitSeconds: 60,
+        stack: "local",
+      }),
     /secrets \(API_KEY\) cannot be resolved in the local stack/,
   );
 });

@@ -9,7 +9,10 @@ const EARLIER = "fedcba9876543210fedcba9876543210fedcba98";
 let captured: CapturedStack;
 
 before(async () => {
-  captured = await captureStack({ stack: "local", config: { ...readStackConfig("local"), "berth:imageSha": HEAD, "berth:deploySha": EARLIER } });
+  captured = await captureStack({
+    stack: "local",
+    config: { ...readStackConfig("local"), "berth:imageSha": HEAD, "berth:deploySha": EARLIER },
+  });
 });
 
 const ofType = (type: string) => captured.resources.filter((r) => r.type === type);

@@ -11,36 +11,95 @@ import { readStackConfig } from "../../offline/mockRuntime";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const REF = `127.0.0.1:5001/berth@sha256:${"d".repeat(64)}`;
-const settings = loadSettings({ ...readStackConfig("local"), "berth:imageSha": SHA }, { stack: "local", git: () => assert.fail("no git") });
+const settings = loadSettings(
+  { ...readStackConfig("local"), "berth:imageSha": SHA },
+  { stack: "local", git: () => assert.fail("no git") },
+);
 
 /** The docker.Container fields the `docker run` flags describe. */
 function containerFieldsOfFlags(args: string[]) {
-  const out: Record<string, any> = { tmpfs: {}, capDrops: [], securityOpts: [], envs: [], logOpts: {}, ports: [], unmapped: [] };
+  const out: Record<string, any> = {
+    tmpfs: {},
+    capDrops: [],
+    securityOpts: [],
+    envs: [],
+    logOpts: {},
+    ports: [],
+    unmapped: [],
+  };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = () => args[++i];
     switch (flag) {
-      case "--read-only": out.readOnly = true; break;
-      case "--tmpfs": { const v = value(); out.tmpfs[v.slice(0, v.indexOf(":"))] = v.slice(v.indexOf(":") + 1); break; }
-      case "--user": out.user = value(); break;
-      case "--memory": out.memory = Number(value().replace(/m$/, "")); break;
-      case "--memory-reservation": out.memoryReservation = Number(value().replace(/m$/, "")); break;
-      case "--memory-swap": out.memorySwap = Number(value().replace(/m$/, "")); break;
-      case "--cpus": out.cpus = value(); break;
-      case "--cap-drop": out.capDrops.push(value()); break;
-      case "--security-opt": out.securityOpts.push(value()); break;
-      case "--init": out.init = true; break;
-      case "--health-interval": out.healthInterval = value(); break;
-      case "--health-timeout": out.healthTimeout = value(); break;
-      case "--health-retries": out.healthRetries = Number(value()); break;
-      case "--health-start-period": out.healthStartPeriod = value(); break;
-      case "--stop-timeout": out.stopTimeout = Number(value()); break;
-      case "--log-driver": out.logDriver = value(); break;
-      case "--log-opt": { const v = value(); out.logOpts[v.slice(0, v.indexOf("="))] = v.slice(v.indexOf("=") + 1); break; }
-      case "--restart": out.restart = value(); break;
-      case "-p": { const [ip, external, internal] = value().split(":"); out.ports.push({ internal: Number(internal), external: Number(external), ip, protocol: "tcp" }); break; }
-      case "--env": out.envs.push(value()); break;
-      default: out.unmapped.push(flag, args[i + 1]); i++;
+      case "--read-only":
+        out.readOnly = true;
+        break;
+      case "--tmpfs": {
+        const v = value();
+        out.tmpfs[v.slice(0, v.indexOf(":"))] = v.slice(v.indexOf(":") + 1);
+        break;
+      }
+      case "--user":
+        out.user = value();
+        break;
+      case "--memory":
+        out.memory = Number(value().replace(/m$/, ""));
+        break;
+      case "--memory-reservation":
+        out.memoryReservation = Number(value().replace(/m$/, ""));
+        break;
+      case "--memory-swap":
+        out.memorySwap = Number(value().replace(/m$/, ""));
+        break;
+      case "--cpus":
+        out.cpus = value();
+        break;
+      case "--cap-drop":
+        out.capDrops.push(value());
+        break;
+      case "--security-opt":
+        out.securityOpts.push(value());
+        break;
+      case "--init":
+        out.init = true;
+        break;
+      case "--health-interval":
+        out.healthInterval = value();
+        break;
+      case "--health-timeout":
+        out.healthTimeout = value();
+        break;
+      case "--health-retries":
+        out.healthRetries = Number(value());
+        break;
+      case "--health-start-period":
+        out.healthStartPeriod = value();
+        break;
+      case "--stop-timeout":
+        out.stopTimeout = Number(value());
+        break;
+      case "--log-driver":
+        out.logDriver = value();
+        break;
+      case "--log-opt": {
+        const v = value();
+        out.logOpts[v.slice(0, v.indexOf("="))] = v.slice(v.indexOf("=") + 1);
+        break;
+      }
+      case "--restart":
+        out.restart = value();
+        break;
+      case "-p": {
+        const [ip, external, internal] = value().split(":");
+        out.ports.push({ internal: Number(internal), external: Number(external), ip, protocol: "tcp" });
+        break;
+      }
+      case "--env":
+        out.envs.push(value());
+        break;
+      default:
+        out.unmapped.push(flag, args[i + 1]);
+        i++;
     }
   }
   return out;
@@ -60,7 +119,11 @@ for (const service of settings.services) {
       stack: "local",
     }) as Record<string, any>;
 
-    assert.deepEqual(flags.unmapped, ["--pids-limit", String(spec.pidsLimit)], "the only flag without a docker.Container field");
+    assert.deepEqual(
+      flags.unmapped,
+      ["--pids-limit", String(spec.pidsLimit)],
+      "the only flag without a docker.Container field",
+    );
     assert.equal(c.readOnly, flags.readOnly ?? false);
     assert.deepEqual(c.tmpfs, flags.tmpfs);
     assert.equal(c.user, flags.user);
@@ -70,7 +133,10 @@ for (const service of settings.services) {
     assert.equal(c.cpus, flags.cpus);
     assert.deepEqual(c.capabilities.drops, flags.capDrops);
     // `no-new-privileges` and `no-new-privileges:true` are the same Docker security option.
-    assert.deepEqual(c.securityOpts.map((o: string) => o.replace(/:true$/, "")), flags.securityOpts);
+    assert.deepEqual(
+      c.securityOpts.map((o: string) => o.replace(/:true$/, "")),
+      flags.securityOpts,
+    );
     assert.equal(c.init, flags.init ?? false);
     assert.equal(c.healthcheck.interval, flags.healthInterval);
     assert.equal(c.healthcheck.timeout, flags.healthTimeout);

@@ -17,7 +17,10 @@ const DIGEST_REF = /^127\.0\.0\.1:5001\/berth@sha256:[0-9a-f]{64}$/;
 
 before(async () => {
   captured = await captureStack({ stack: "local", config });
-  settings = loadSettings(config, { stack: "local", git: () => assert.fail("git must not be read when berth:imageSha is set") });
+  settings = loadSettings(config, {
+    stack: "local",
+    git: () => assert.fail("git must not be read when berth:imageSha is set"),
+  });
 });
 
 function one(type: string, name: string): CapturedResource {
@@ -49,9 +52,14 @@ test("exactly these resources are registered", () => {
 });
 
 test("no AWS, GCP or GitHub resource, provider or invoke", () => {
-  const cloud = captured.resources.filter((r) => /^(aws|gcp|github|docker-build):|^pulumi:providers:(aws|gcp|github)/.test(r.type));
+  const cloud = captured.resources.filter((r) =>
+    /^(aws|gcp|github|docker-build):|^pulumi:providers:(aws|gcp|github)/.test(r.type),
+  );
   assert.deepEqual(cloud, []);
-  assert.deepEqual(captured.invokes.filter((i) => /^(aws|gcp|github):/.test(i.token)), []);
+  assert.deepEqual(
+    captured.invokes.filter((i) => /^(aws|gcp|github):/.test(i.token)),
+    [],
+  );
 });
 
 test("the registry is registry:2 pinned by digest, published on 127.0.0.1 only, hardened, with its data in a volume", () => {
@@ -61,7 +69,9 @@ test("the registry is registry:2 pinned by digest, published on 127.0.0.1 only, 
   const registry = one("docker:index/container:Container", "registry").inputs;
   assert.equal(registry.image, image.imageId);
   assert.deepEqual(registry.ports, [{ internal: 5000, external: 5001, ip: "127.0.0.1", protocol: "tcp" }]);
-  assert.deepEqual(registry.volumes, [{ volumeName: "berth-local-registry-data", containerPath: "/var/lib/registry", readOnly: false }]);
+  assert.deepEqual(registry.volumes, [
+    { volumeName: "berth-local-registry-data", containerPath: "/var/lib/registry", readOnly: false },
+  ]);
   assert.equal(registry.readOnly, true);
   assert.deepEqual(registry.capabilities, { drops: ["ALL"] });
   assert.deepEqual(registry.securityOpts, ["no-new-privileges:true"]);
@@ -93,7 +103,10 @@ test("the services run the pushed image pulled by its digest (never by tag)", ()
   for (const name of ["web", "worker"]) {
     const c = one("docker:index/container:Container", name).inputs;
     assert.equal(c.image, pulled.state.imageId, `${name} runs the image pulled by digest`);
-    assert.deepEqual(c.labels.find((l: { label: string }) => l.label === "berth.image"), { label: "berth.image", value: pulled.inputs.name });
+    assert.deepEqual(
+      c.labels.find((l: { label: string }) => l.label === "berth.image"),
+      { label: "berth.image", value: pulled.inputs.name },
+    );
   }
   assert.equal(captured.outputs.imageDigestRef, pulled.inputs.name);
   assert.equal(captured.outputs.imageSha, SHA);
@@ -115,7 +128,11 @@ test("each service container's inputs equal the rendering of its container spec 
       stack: "local",
     });
     // The mock echoes inputs as sent on the wire: a JSON round trip of the rendering is what the provider gets.
-    assert.deepEqual(one("docker:index/container:Container", service.name).inputs, JSON.parse(JSON.stringify(expected)), service.name);
+    assert.deepEqual(
+      one("docker:index/container:Container", service.name).inputs,
+      JSON.parse(JSON.stringify(expected)),
+      service.name,
+    );
   }
 });
 
@@ -165,7 +182,9 @@ test("the services network binds published ports to 127.0.0.1 by default and iso
 });
 
 test("no port anywhere is published beyond 127.0.0.1", () => {
-  const ports = captured.resources.filter((r) => r.type === "docker:index/container:Container").flatMap((r) => r.inputs.ports ?? []);
+  const ports = captured.resources
+    .filter((r) => r.type === "docker:index/container:Container")
+    .flatMap((r) => r.inputs.ports ?? []);
   assert.ok(ports.length >= 2);
   for (const p of ports) assert.equal(p.ip, "127.0.0.1", JSON.stringify(p));
 });

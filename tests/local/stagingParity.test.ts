@@ -11,7 +11,10 @@ import { assertContainerParity } from "./containerParity";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 let staging: CapturedStack;
-const local = loadSettings({ ...readStackConfig("local"), "berth:imageSha": SHA }, { stack: "local", git: () => assert.fail("no git") });
+const local = loadSettings(
+  { ...readStackConfig("local"), "berth:imageSha": SHA },
+  { stack: "local", git: () => assert.fail("no git") },
+);
 
 before(async () => {
   staging = await captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA } });

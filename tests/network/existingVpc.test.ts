@@ -11,17 +11,32 @@ const EXISTING_CIDR = "172.31.0.0/16";
 let c: CapturedStack;
 
 before(async () => {
-  const config = stackConfig("staging", { "berth:network": { vpcId: VPC, privateSubnetIds: PRIVATE, publicSubnetIds: PUBLIC } });
+  const config = stackConfig("staging", {
+    "berth:network": { vpcId: VPC, privateSubnetIds: PRIVATE, publicSubnetIds: PUBLIC },
+  });
   c = await captureNetwork("staging", config, {
-    invokes: { "aws:ec2/getVpc:getVpc": (inputs) => ({ id: inputs.id, cidrBlock: EXISTING_CIDR, arn: `arn:aws:ec2:eu-west-1:111111111111:vpc/${inputs.id}` }) },
+    invokes: {
+      "aws:ec2/getVpc:getVpc": (inputs) => ({
+        id: inputs.id,
+        cidrBlock: EXISTING_CIDR,
+        arn: `arn:aws:ec2:eu-west-1:111111111111:vpc/${inputs.id}`,
+      }),
+    },
   });
   assert.equal(c.error, undefined, String(c.error));
 });
 
 test("creates no VPC, subnet, gateway, route or endpoint", () => {
   for (const type of [
-    "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip",
-    "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route", "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/vpcEndpoint:VpcEndpoint",
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/eip:Eip",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/route:Route",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/vpcEndpoint:VpcEndpoint",
   ]) {
     assert.deepEqual(ofType(c, type), [], type);
   }
@@ -33,7 +48,10 @@ test("reads the VPC's CIDR from AWS and limits the ALB's egress to it", () => {
   assert.equal(getVpc?.inputs.id, VPC);
   assert.equal(c.outputs.vpcCidrBlock, EXISTING_CIDR);
   const egress = ofType(c, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
-  assert.deepEqual(egress.map((r) => r.inputs.cidrIpv4), [EXISTING_CIDR]);
+  assert.deepEqual(
+    egress.map((r) => r.inputs.cidrIpv4),
+    [EXISTING_CIDR],
+  );
 });
 
 test("the ALB uses the given public subnets, the target group and security group the given VPC", () => {

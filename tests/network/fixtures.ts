@@ -2,7 +2,13 @@
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedResource, type CapturedStack, type CaptureOptions } from "../../offline/mockRuntime";
+import {
+  captureStack,
+  readStackConfig,
+  type CapturedResource,
+  type CapturedStack,
+  type CaptureOptions,
+} from "../../offline/mockRuntime";
 
 export const SHA = "0123456789abcdef0123456789abcdef01234567";
 export const NETWORK_PROGRAM = path.join(__dirname, "networkProgram.ts");
@@ -17,7 +23,11 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
   return config;
 }
 
-export function captureNetwork(stack: string, config: Record<string, string>, extra: Partial<CaptureOptions> = {}): Promise<CapturedStack> {
+export function captureNetwork(
+  stack: string,
+  config: Record<string, string>,
+  extra: Partial<CaptureOptions> = {},
+): Promise<CapturedStack> {
   return captureStack({ stack, config, program: NETWORK_PROGRAM, ...extra });
 }
 

@@ -15,24 +15,37 @@ before(async () => {
   // Rolling: a default route with conditions cannot shift traffic (one production rule), and these tests are about listeners.
   services.web.route = { default: true, hostHeaders: ["www.example.com"], priority: 30 };
   services.web.deployment = { strategy: "rolling" };
-  services.api = { cpu: 256, memory: 512, route: { pathPatterns: ["/api/*"], priority: 20 }, deployment: { strategy: "rolling" } };
+  services.api = {
+    cpu: 256,
+    memory: 512,
+    route: { pathPatterns: ["/api/*"], priority: 20 },
+    deployment: { strategy: "rolling" },
+  };
   c = await captureNetwork("staging", stackConfig("staging", { "berth:loadBalancer": {}, "berth:services": services }));
   assert.equal(c.error, undefined, String(c.error));
 });
 
 test("a single HTTP listener forwards to the default route; no HTTPS listener, no redirect", () => {
   const listeners = ofType(c, "aws:lb/listener:Listener");
-  assert.deepEqual(listeners.map((l) => l.name), ["alb-http"]);
+  assert.deepEqual(
+    listeners.map((l) => l.name),
+    ["alb-http"],
+  );
   const http = listeners[0];
   assert.equal(http.inputs.port, 80);
   assert.equal(http.inputs.protocol, "HTTP");
   assert.equal(http.inputs.certificateArn, undefined);
-  assert.deepEqual(http.inputs.defaultActions, [{ type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-web").state.arn }]);
+  assert.deepEqual(http.inputs.defaultActions, [
+    { type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-web").state.arn },
+  ]);
 });
 
 test("the security group opens only port 80", () => {
   const ingress = ofType(c, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-  assert.deepEqual(ingress.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]), [[80, 80, "0.0.0.0/0"]]);
+  assert.deepEqual(
+    ingress.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]),
+    [[80, 80, "0.0.0.0/0"]],
+  );
 });
 
 test("the warnings output and the engine log both say the load balancer serves plain HTTP", () => {
@@ -40,7 +53,10 @@ test("the warnings output and the engine log both say the load balancer serves p
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /berth:loadBalancer\.certificateArn is not set/);
   assert.match(warnings[0], /plain HTTP/);
-  assert.ok(c.warnings.some((line) => line.includes("berth:loadBalancer.certificateArn is not set")), `not logged; saw: ${c.warnings.join(" | ")}`);
+  assert.ok(
+    c.warnings.some((line) => line.includes("berth:loadBalancer.certificateArn is not set")),
+    `not logged; saw: ${c.warnings.join(" | ")}`,
+  );
   assert.equal(c.outputs.url, "http://alb-123456789.eu-west-1.elb.amazonaws.com");
 });
 
@@ -60,6 +76,10 @@ test("listener rules attach to the HTTP listener: api by path, web by host (web 
   assert.deepEqual(rules["alb-api"].conditions, [{ pathPattern: { values: ["/api/*"] } }]);
   assert.deepEqual(rules["alb-web"].conditions, [{ hostHeader: { values: ["www.example.com"] } }]);
   assert.deepEqual([rules["alb-api"].priority, rules["alb-web"].priority], [20, 30]);
-  assert.deepEqual(rules["alb-api"].actions, [{ type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-api").state.arn }]);
-  assert.deepEqual(rules["alb-web"].actions, [{ type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-web").state.arn }]);
+  assert.deepEqual(rules["alb-api"].actions, [
+    { type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-api").state.arn },
+  ]);
+  assert.deepEqual(rules["alb-web"].actions, [
+    { type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-web").state.arn },
+  ]);
 });

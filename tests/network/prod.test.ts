@@ -13,14 +13,30 @@ let c: CapturedStack;
 before(async () => {
   const services = JSON.parse(readStackConfig("prod")["berth:services"]);
   // Rolling: this test is about a plain route rule (tests/ecs/trafficShift.test.ts covers the rules ECS shifts).
-  services.api = { cpu: 256, memory: 512, port: 9090, route: { pathPatterns: ["/api/*"], hostHeaders: ["api.example.com"], priority: 10 }, deployment: { strategy: "rolling" } };
+  services.api = {
+    cpu: 256,
+    memory: 512,
+    port: 9090,
+    route: { pathPatterns: ["/api/*"], hostHeaders: ["api.example.com"], priority: 10 },
+    deployment: { strategy: "rolling" },
+  };
   c = await captureNetwork("prod", stackConfig("prod", { "berth:services": services }));
   assert.equal(c.error, undefined, String(c.error));
 });
 
 test("one NAT gateway (and Elastic IP) per AZ, each in its own AZ's public subnet", () => {
-  assert.deepEqual(ofType(c, "aws:ec2/natGateway:NatGateway").map((n) => n.name).sort(), ["network-nat-a", "network-nat-b"]);
-  assert.deepEqual(ofType(c, "aws:ec2/eip:Eip").map((n) => n.name).sort(), ["network-nat-a", "network-nat-b"]);
+  assert.deepEqual(
+    ofType(c, "aws:ec2/natGateway:NatGateway")
+      .map((n) => n.name)
+      .sort(),
+    ["network-nat-a", "network-nat-b"],
+  );
+  assert.deepEqual(
+    ofType(c, "aws:ec2/eip:Eip")
+      .map((n) => n.name)
+      .sort(),
+    ["network-nat-a", "network-nat-b"],
+  );
   for (const az of ["a", "b"]) {
     const nat = one(c, "aws:ec2/natGateway:NatGateway", `network-nat-${az}`);
     assert.equal(nat.inputs.subnetId, idOf(one(c, "aws:ec2/subnet:Subnet", `network-public-${az}`)));
@@ -50,11 +66,17 @@ test("prod log groups keep 365 days (CloudWatch.16)", () => {
 test("the api route becomes a listener rule on the HTTPS listener: path AND host, its priority, forward to its own target group", () => {
   // alb-web: web's canary production rule (prod's default strategy), covered by tests/ecs/trafficShift.test.ts.
   const rules = ofType(c, "aws:lb/listenerRule:ListenerRule");
-  assert.deepEqual(rules.map((r) => r.name), ["alb-api", "alb-web"]);
+  assert.deepEqual(
+    rules.map((r) => r.name),
+    ["alb-api", "alb-web"],
+  );
   const rule = rules[0];
   assert.equal(rule.inputs.listenerArn, one(c, "aws:lb/listener:Listener", "alb-https").state.arn);
   assert.equal(rule.inputs.priority, 10);
-  assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/api/*"] } }, { hostHeader: { values: ["api.example.com"] } }]);
+  assert.deepEqual(rule.inputs.conditions, [
+    { pathPattern: { values: ["/api/*"] } },
+    { hostHeader: { values: ["api.example.com"] } },
+  ]);
   const api = one(c, "aws:lb/targetGroup:TargetGroup", "alb-api");
   assert.deepEqual(rule.inputs.actions, [{ type: "forward", targetGroupArn: api.state.arn }]);
   assert.equal(api.inputs.port, 9090);
@@ -67,5 +89,8 @@ test("the api route becomes a listener rule on the HTTPS listener: path AND host
 
 test("the ALB may send to the VPC on each routed app port and nothing else", () => {
   const egress = ofType(c, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
-  assert.deepEqual(egress.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort(), [[8080, 8080, "10.0.0.0/16"], [9090, 9090, "10.0.0.0/16"]]);
+  assert.deepEqual(egress.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort(), [
+    [8080, 8080, "10.0.0.0/16"],
+    [9090, 9090, "10.0.0.0/16"],
+  ]);
 });

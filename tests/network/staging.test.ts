@@ -119,7 +119,10 @@ test("the S3 gateway endpoint serves the private route tables (ECR layers skip t
   const s3 = one(c, "aws:ec2/vpcEndpoint:VpcEndpoint", "network-s3");
   assert.equal(s3.inputs.vpcEndpointType, "Gateway");
   assert.equal(s3.inputs.serviceName, "com.amazonaws.eu-west-1.s3");
-  assert.deepEqual(s3.inputs.routeTableIds, ["a", "b"].map((az) => idOf(one(c, "aws:ec2/routeTable:RouteTable", `network-private-${az}`))));
+  assert.deepEqual(
+    s3.inputs.routeTableIds,
+    ["a", "b"].map((az) => idOf(one(c, "aws:ec2/routeTable:RouteTable", `network-private-${az}`))),
+  );
 });
 
 test("VPC flow logs capture ALL traffic to a KMS-encrypted CloudWatch log group with retention, through a role only the flow logs service assumes (FSBP EC2.6)", () => {
@@ -130,9 +133,15 @@ test("VPC flow logs capture ALL traffic to a KMS-encrypted CloudWatch log group 
   assert.equal(logGroup.inputs.kmsKeyId, key.state.arn, "encrypted with its own customer-managed key");
   assert.equal(key.inputs.enableKeyRotation, true);
   const keyPolicy = JSON.parse(key.inputs.policy);
-  assert.deepEqual(keyPolicy.Statement.find((s: any) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com").Condition, {
-    ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111111111111:log-group:/berth/staging/vpc-flow-logs" },
-  });
+  assert.deepEqual(
+    keyPolicy.Statement.find((s: any) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com").Condition,
+    {
+      ArnEquals: {
+        "kms:EncryptionContext:aws:logs:arn":
+          "arn:aws:logs:eu-west-1:111111111111:log-group:/berth/staging/vpc-flow-logs",
+      },
+    },
+  );
   const flow = one(c, "aws:ec2/flowLog:FlowLog", "network-flow-logs");
   assert.equal(flow.inputs.vpcId, idOf(one(c, "aws:ec2/vpc:Vpc", "network-vpc")));
   assert.equal(flow.inputs.trafficType, "ALL");
@@ -141,7 +150,10 @@ test("VPC flow logs capture ALL traffic to a KMS-encrypted CloudWatch log group 
   const role = one(c, "aws:iam/role:Role", "network-flow-logs");
   assert.equal(flow.inputs.iamRoleArn, role.state.arn);
   const trust = policyOf(role, "assumeRolePolicy");
-  assert.deepEqual(trust.Statement.map((s) => s.Principal), [{ Service: "vpc-flow-logs.amazonaws.com" }]);
+  assert.deepEqual(
+    trust.Statement.map((s) => s.Principal),
+    [{ Service: "vpc-flow-logs.amazonaws.com" }],
+  );
   assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "111111111111" } });
   const permissions = policyOf(one(c, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs"));
   assert.deepEqual(permissions.Statement[0].Resource, [logGroup.state.arn, `${logGroup.state.arn}:*`]);
@@ -161,7 +173,9 @@ test("the cluster has enhanced Container Insights and FARGATE as its only capaci
   assert.deepEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enhanced" }]);
   const providers = one(c, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "cluster");
   assert.deepEqual(providers.inputs.capacityProviders, ["FARGATE"]);
-  assert.deepEqual(providers.inputs.defaultCapacityProviderStrategies, [{ capacityProvider: "FARGATE", base: 0, weight: 1 }]);
+  assert.deepEqual(providers.inputs.defaultCapacityProviderStrategies, [
+    { capacityProvider: "FARGATE", base: 0, weight: 1 },
+  ]);
   assert.equal(providers.inputs.clusterName, "berth-staging");
 });
 
@@ -170,7 +184,11 @@ test("ECS Exec sessions are encrypted with a rotating KMS key and logged to an e
   assert.equal(key.inputs.enableKeyRotation, true);
   const keyPolicy = JSON.parse(key.inputs.policy);
   const logsStatement = keyPolicy.Statement.find((s: any) => s.Principal?.Service === "logs.eu-west-1.amazonaws.com");
-  assert.deepEqual(logsStatement.Condition, { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111111111111:log-group:/berth/staging/ecs-exec" } });
+  assert.deepEqual(logsStatement.Condition, {
+    ArnEquals: {
+      "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:111111111111:log-group:/berth/staging/ecs-exec",
+    },
+  });
   const logGroup = one(c, "aws:cloudwatch/logGroup:LogGroup", "cluster-exec");
   assert.equal(logGroup.inputs.name, "/berth/staging/ecs-exec");
   assert.equal(logGroup.inputs.kmsKeyId, key.state.arn);
@@ -187,7 +205,10 @@ test("the ALB is internet-facing in the public subnets with invalid headers drop
   const alb = one(c, "aws:lb/loadBalancer:LoadBalancer", "alb");
   assert.equal(alb.inputs.loadBalancerType, "application");
   assert.equal(alb.inputs.internal, false);
-  assert.deepEqual(alb.inputs.subnets, ["a", "b"].map((az) => idOf(one(c, "aws:ec2/subnet:Subnet", `network-public-${az}`))));
+  assert.deepEqual(
+    alb.inputs.subnets,
+    ["a", "b"].map((az) => idOf(one(c, "aws:ec2/subnet:Subnet", `network-public-${az}`))),
+  );
   assert.deepEqual(alb.inputs.securityGroups, [idOf(one(c, "aws:ec2/securityGroup:SecurityGroup", "alb-sg"))]);
   assert.equal(alb.inputs.dropInvalidHeaderFields, true);
   assert.equal(alb.inputs.desyncMitigationMode, "defensive");
@@ -198,13 +219,27 @@ test("the ALB is internet-facing in the public subnets with invalid headers drop
 
 test("the ALB security group takes 443 and 80 from the configured CIDRs only, and sends only to the VPC on the app port", () => {
   const sgId = idOf(one(c, "aws:ec2/securityGroup:SecurityGroup", "alb-sg"));
-  const ingress = ofType(c, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === sgId);
+  const ingress = ofType(c, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+    (r) => r.inputs.securityGroupId === sgId,
+  );
   assert.deepEqual(
     ingress.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort(),
-    [["tcp", 443, 443, "0.0.0.0/0"], ["tcp", 80, 80, "0.0.0.0/0"]],
+    [
+      ["tcp", 443, 443, "0.0.0.0/0"],
+      ["tcp", 80, 80, "0.0.0.0/0"],
+    ],
   );
   const egress = ofType(c, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
-  assert.deepEqual(egress.map((r) => [r.inputs.securityGroupId, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]), [[sgId, "tcp", 8080, 8080, "10.0.0.0/16"]]);
+  assert.deepEqual(
+    egress.map((r) => [
+      r.inputs.securityGroupId,
+      r.inputs.ipProtocol,
+      r.inputs.fromPort,
+      r.inputs.toPort,
+      r.inputs.cidrIpv4,
+    ]),
+    [[sgId, "tcp", 8080, 8080, "10.0.0.0/16"]],
+  );
   const sg = one(c, "aws:ec2/securityGroup:SecurityGroup", "alb-sg");
   assert.equal(sg.inputs.ingress, undefined, "no inline rules that would fight the rule resources");
   assert.equal(sg.inputs.egress, undefined);
@@ -217,20 +252,31 @@ test("HTTPS listener: the ACM certificate, the TLS 1.3 policy, forwarding to the
   assert.equal(https.inputs.protocol, "HTTPS");
   assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
   assert.equal(https.inputs.certificateArn, CERT);
-  assert.deepEqual(https.inputs.defaultActions, [{ type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-web").state.arn }]);
+  assert.deepEqual(https.inputs.defaultActions, [
+    { type: "forward", targetGroupArn: one(c, "aws:lb/targetGroup:TargetGroup", "alb-web").state.arn },
+  ]);
 });
 
 test("HTTP listener only redirects to HTTPS with a 301 (FSBP ELB.1)", () => {
   const http = one(c, "aws:lb/listener:Listener", "alb-http");
   assert.equal(http.inputs.port, 80);
   assert.equal(http.inputs.protocol, "HTTP");
-  assert.deepEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
-  assert.deepEqual(ofType(c, "aws:lb/listenerRule:ListenerRule").map((r) => r.inputs.listenerArn), [one(c, "aws:lb/listener:Listener", "alb-https").state.arn], "web's only rule (its canary's production rule) is on HTTPS");
+  assert.deepEqual(http.inputs.defaultActions, [
+    { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+  ]);
+  assert.deepEqual(
+    ofType(c, "aws:lb/listenerRule:ListenerRule").map((r) => r.inputs.listenerArn),
+    [one(c, "aws:lb/listener:Listener", "alb-https").state.arn],
+    "web's only rule (its canary's production rule) is on HTTPS",
+  );
 });
 
 test("web's two target groups (a canary's primary and alternate; none for the worker): IP targets on 8080, GET /health 200 every 10 s, healthy after 2, 15 s deregistration", () => {
   const groups = ofType(c, "aws:lb/targetGroup:TargetGroup");
-  assert.deepEqual(groups.map((g) => g.name), ["alb-web", "alt-web"]);
+  assert.deepEqual(
+    groups.map((g) => g.name),
+    ["alb-web", "alt-web"],
+  );
   const { tags: _altTags, ...alt } = groups[1].inputs;
   const { tags: _webTags, ...primary } = groups[0].inputs;
   assert.deepEqual(alt, primary, "the alternate target group is the primary's twin (ECS alternates between them)");
@@ -254,19 +300,37 @@ test("web's two target groups (a canary's primary and alternate; none for the wo
 });
 
 test("access logs bucket: SSE-S3, every public access block, ACLs disabled, versioning, expiry lifecycle", () => {
-  assert.deepEqual(one(c, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "alb-access-logs").inputs.rules, [
-    { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false },
-  ]);
+  assert.deepEqual(
+    one(c, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "alb-access-logs")
+      .inputs.rules,
+    [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
+  );
   const pab = one(c, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "alb-access-logs").inputs;
-  assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
-  assert.deepEqual(one(c, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "alb-access-logs").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
-  assert.deepEqual(one(c, "aws:s3/bucketVersioning:BucketVersioning", "alb-access-logs").inputs.versioningConfiguration, { status: "Enabled" });
-  const [rule] = one(c, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "alb-access-logs").inputs.rules;
+  assert.deepEqual(
+    [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
+    [true, true, true, true],
+  );
+  assert.deepEqual(one(c, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "alb-access-logs").inputs.rule, {
+    objectOwnership: "BucketOwnerEnforced",
+  });
+  assert.deepEqual(
+    one(c, "aws:s3/bucketVersioning:BucketVersioning", "alb-access-logs").inputs.versioningConfiguration,
+    { status: "Enabled" },
+  );
+  const [rule] = one(c, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "alb-access-logs").inputs
+    .rules;
   assert.equal(rule.status, "Enabled");
   assert.deepEqual(rule.expiration, { days: 90 });
   assert.deepEqual(rule.noncurrentVersionExpiration, { noncurrentDays: 7 });
   const bucketName = one(c, "aws:s3/bucket:Bucket", "alb-access-logs").state.bucket;
-  for (const t of ["BucketServerSideEncryptionConfiguration", "BucketPublicAccessBlock", "BucketOwnershipControls", "BucketVersioning", "BucketLifecycleConfiguration", "BucketPolicy"]) {
+  for (const t of [
+    "BucketServerSideEncryptionConfiguration",
+    "BucketPublicAccessBlock",
+    "BucketOwnershipControls",
+    "BucketVersioning",
+    "BucketLifecycleConfiguration",
+    "BucketPolicy",
+  ]) {
     const r = c.resources.find((x) => x.type.endsWith(`:${t}`))!;
     assert.equal(r.inputs.bucket, bucketName, `${t} applies to the access logs bucket`);
   }
@@ -276,14 +340,27 @@ test("access logs bucket policy: ELB log delivery writes only under alb/AWSLogs/
   const bucketArn = one(c, "aws:s3/bucket:Bucket", "alb-access-logs").state.arn;
   const policy = policyOf(one(c, "aws:s3/bucketPolicy:BucketPolicy", "alb-access-logs"));
   const writes = policy.Statement.filter((s) => s.Effect === "Allow");
-  assert.deepEqual(writes.map((s) => s.Principal), [{ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, { AWS: "arn:aws:iam::000000000009:root" }]);
+  assert.deepEqual(
+    writes.map((s) => s.Principal),
+    [{ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, { AWS: "arn:aws:iam::000000000009:root" }],
+  );
   for (const s of writes) {
     assert.equal(s.Action, "s3:PutObject");
     assert.equal(s.Resource, `${bucketArn}/alb/AWSLogs/111111111111/*`);
   }
   const deny = policy.Statement.find((s) => s.Effect === "Deny");
-  assert.deepEqual(deny, { Sid: "DenyWithoutTls", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } });
-  assert.ok(c.invokes.some((i) => i.token === "aws:elb/getServiceAccount:getServiceAccount"), "eu-west-1 has a regional ELB account, read from the provider");
+  assert.deepEqual(deny, {
+    Sid: "DenyWithoutTls",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
+  assert.ok(
+    c.invokes.some((i) => i.token === "aws:elb/getServiceAccount:getServiceAccount"),
+    "eu-west-1 has a regional ELB account, read from the provider",
+  );
 });
 
 test("outputs: HTTPS url, ids for the services, no warnings", () => {
@@ -291,8 +368,14 @@ test("outputs: HTTPS url, ids for the services, no warnings", () => {
   assert.deepEqual(c.outputs.warnings, []);
   assert.equal(c.outputs.clusterName, "berth-staging");
   assert.equal(c.outputs.vpcCidrBlock, "10.0.0.0/16");
-  assert.deepEqual(c.outputs.privateSubnetIds, ["a", "b"].map((az) => idOf(one(c, "aws:ec2/subnet:Subnet", `network-private-${az}`))));
-  assert.deepEqual(c.outputs.publicSubnetIds, ["a", "b"].map((az) => idOf(one(c, "aws:ec2/subnet:Subnet", `network-public-${az}`))));
+  assert.deepEqual(
+    c.outputs.privateSubnetIds,
+    ["a", "b"].map((az) => idOf(one(c, "aws:ec2/subnet:Subnet", `network-private-${az}`))),
+  );
+  assert.deepEqual(
+    c.outputs.publicSubnetIds,
+    ["a", "b"].map((az) => idOf(one(c, "aws:ec2/subnet:Subnet", `network-public-${az}`))),
+  );
   assert.deepEqual(Object.keys(c.outputs.targetGroupArns as object), ["web"]);
 });
 

@@ -9,7 +9,11 @@ import { idOf, one, ofType, SHA, stackConfig } from "./fixtures";
 
 export function describeWholeProgram(stack: "staging" | "prod") {
   let c: CapturedStack;
-  const stagingOutputs = { sourceSha: SHA, imageDigest: `sha256:${"cd".repeat(32)}`, ranDigests: [`sha256:${"cd".repeat(32)}`] };
+  const stagingOutputs = {
+    sourceSha: SHA,
+    imageDigest: `sha256:${"cd".repeat(32)}`,
+    ranDigests: [`sha256:${"cd".repeat(32)}`],
+  };
 
   before(async () => {
     c = await captureStack({
@@ -22,9 +26,18 @@ export function describeWholeProgram(stack: "staging" | "prod") {
   });
 
   test(`${stack}: the composition root registers one Network, one Cluster and one LoadBalancer component`, () => {
-    assert.deepEqual(ofType(c, "berth:network:Network").map((r) => r.name), ["network"]);
-    assert.deepEqual(ofType(c, "berth:cluster:Cluster").map((r) => r.name), ["cluster"]);
-    assert.deepEqual(ofType(c, "berth:loadBalancer:LoadBalancer").map((r) => r.name), ["alb"]);
+    assert.deepEqual(
+      ofType(c, "berth:network:Network").map((r) => r.name),
+      ["network"],
+    );
+    assert.deepEqual(
+      ofType(c, "berth:cluster:Cluster").map((r) => r.name),
+      ["cluster"],
+    );
+    assert.deepEqual(
+      ofType(c, "berth:loadBalancer:LoadBalancer").map((r) => r.name),
+      ["alb"],
+    );
   });
 
   test(`${stack}: outputs carry the HTTPS service URL, the cluster name, the VPC and no network warnings`, () => {
@@ -50,23 +63,38 @@ export function describeWholeProgram(stack: "staging" | "prod") {
 
   test(`${stack}: the routed web service registers with its target group; the worker has none`, () => {
     const tg = one(c, "aws:lb/targetGroup:TargetGroup", "alb-web");
-    const byTargetGroup = ofType(c, "aws:ecs/service:Service").filter((s) => (s.inputs.loadBalancers ?? []).some((lb: any) => lb.targetGroupArn === tg.state.arn));
+    const byTargetGroup = ofType(c, "aws:ecs/service:Service").filter((s) =>
+      (s.inputs.loadBalancers ?? []).some((lb: any) => lb.targetGroupArn === tg.state.arn),
+    );
     assert.equal(byTargetGroup.length, 1);
     assert.equal(byTargetGroup[0].inputs.loadBalancers[0].containerPort, tg.inputs.port);
     // web deploys as a canary (both stacks' default): its alternate target group is its advancedConfiguration's.
-    assert.deepEqual(ofType(c, "aws:lb/targetGroup:TargetGroup").map((t) => t.name), ["alb-web", "alt-web"]);
-    assert.equal(byTargetGroup[0].inputs.loadBalancers[0].advancedConfiguration.alternateTargetGroupArn, one(c, "aws:lb/targetGroup:TargetGroup", "alt-web").state.arn);
+    assert.deepEqual(
+      ofType(c, "aws:lb/targetGroup:TargetGroup").map((t) => t.name),
+      ["alb-web", "alt-web"],
+    );
+    assert.equal(
+      byTargetGroup[0].inputs.loadBalancers[0].advancedConfiguration.alternateTargetGroupArn,
+      one(c, "aws:lb/targetGroup:TargetGroup", "alt-web").state.arn,
+    );
   });
 
   test(`${stack}: tasks accept traffic only from the ALB's security group, on the port the ALB may send to`, () => {
     const albGroup = idOf(one(c, "aws:ec2/securityGroup:SecurityGroup", "alb-sg"));
     // Task groups may declare the rule inline (ingress[].securityGroups) or as a rule resource.
-    const inline = ofType(c, "aws:ec2/securityGroup:SecurityGroup").flatMap((g) => (g.inputs.ingress ?? []).filter((r: any) => (r.securityGroups ?? []).includes(albGroup)));
-    const rules = ofType(c, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.referencedSecurityGroupId === albGroup).map((r) => r.inputs);
+    const inline = ofType(c, "aws:ec2/securityGroup:SecurityGroup").flatMap((g) =>
+      (g.inputs.ingress ?? []).filter((r: any) => (r.securityGroups ?? []).includes(albGroup)),
+    );
+    const rules = ofType(c, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((r) => r.inputs.referencedSecurityGroupId === albGroup)
+      .map((r) => r.inputs);
     const fromAlb = [...inline, ...rules];
     assert.equal(fromAlb.length, 1, "one task ingress rule (web's) references the ALB group");
     for (const r of fromAlb) assert.deepEqual(r.cidrBlocks ?? r.cidrIpv4 ?? [], [], "no CIDR next to the ALB group");
-    const albEgressPorts = ofType(c, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === albGroup).map((r) => r.inputs.fromPort);
-    for (const r of fromAlb) assert.ok(albEgressPorts.includes(r.fromPort), `task port ${r.fromPort} is one the ALB may send to`);
+    const albEgressPorts = ofType(c, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+      .filter((r) => r.inputs.securityGroupId === albGroup)
+      .map((r) => r.inputs.fromPort);
+    for (const r of fromAlb)
+      assert.ok(albEgressPorts.includes(r.fromPort), `task port ${r.fromPort} is one the ALB may send to`);
   });
 }

@@ -18,10 +18,15 @@ const common = ["local", "--image-sha", IMAGE_SHA, "--json"];
 
 /** Mandatory violations on one resource (by logical name). */
 const rulesOn = (run: PlanRun, name: string): string[] =>
-  (run.json?.evaluation?.violations ?? []).filter((v: any) => v.enforcementLevel === "mandatory" && v.resource?.name === name).map((v: any) => v.rule);
+  (run.json?.evaluation?.violations ?? [])
+    .filter((v: any) => v.enforcementLevel === "mandatory" && v.resource?.name === name)
+    .map((v: any) => v.rule);
 
 test("each switched-off hardening setting in the local stack fails the plan with exit 1, naming the docker rule", async () => {
-  const [baseline, ...runs] = await runPlans([common, ...SWITCHED_OFF.map(([, kv]) => [...common, "--config-override", kv])]);
+  const [baseline, ...runs] = await runPlans([
+    common,
+    ...SWITCHED_OFF.map(([, kv]) => [...common, "--config-override", kv]),
+  ]);
   assert.ok(baseline.json, `baseline printed no JSON: ${baseline.stderr.slice(0, 2000)}`);
   assert.equal(baseline.json.checkedResources, 3, "the pack checks the three local containers");
   assert.deepEqual(baseline.json.switchedOff, []);
@@ -30,24 +35,56 @@ test("each switched-off hardening setting in the local stack fails the plan with
     assert.ok(run.json, `${kv}: no JSON output (exit ${run.code}): ${run.stderr.slice(0, 2000)}`);
     assert.equal(run.json.error, undefined, `${kv}: the program failed: ${run.json.error}`);
     assert.equal(run.code, 1, `${kv}: expected exit 1`);
-    assert.ok(rulesOn(run, service).includes(rule), `${kv}: ${rule} not among mandatory violations on ${service}: ${JSON.stringify(mandatoryRules(run))}`);
+    assert.ok(
+      rulesOn(run, service).includes(rule),
+      `${kv}: ${rule} not among mandatory violations on ${service}: ${JSON.stringify(mandatoryRules(run))}`,
+    );
     assert.ok(!rulesOn(baseline, service).includes(rule), `${rule} fails on ${service} even without ${kv}`);
     const key = kv.split("=")[0];
-    assert.ok(run.json.switchedOff.some((s: any) => s.key === key && s.rule === rule), `${kv} not listed as switched off with ${rule}: ${JSON.stringify(run.json.switchedOff)}`);
+    assert.ok(
+      run.json.switchedOff.some((s: any) => s.key === key && s.rule === rule),
+      `${kv} not listed as switched off with ${rule}: ${JSON.stringify(run.json.switchedOff)}`,
+    );
   });
 });
 
 test("the text plan of the local stack shows container hardening and names the docker rule of two switched-off settings", async () => {
   const [run] = await runPlans([
-    ["local", "--image-sha", IMAGE_SHA, "-c", "berth:services.web.hardening.readonlyRootFilesystem=false", "-c", "berth:services.web.hardening.dropAllCapabilities=false"],
+    [
+      "local",
+      "--image-sha",
+      IMAGE_SHA,
+      "-c",
+      "berth:services.web.hardening.readonlyRootFilesystem=false",
+      "-c",
+      "berth:services.web.hardening.dropAllCapabilities=false",
+    ],
   ]);
   assert.equal(run.code, 1, run.stdout.slice(-3000));
-  assert.match(run.stdout, />>> berth:services\.web\.hardening\.readonlyRootFilesystem = false {2}-> {2}rule berth-docker-readonly-root \(mandatory\): the plan fails/);
-  assert.match(run.stdout, />>> berth:services\.web\.hardening\.dropAllCapabilities = false {2}-> {2}rule berth-docker-capabilities-dropped \(mandatory\): the plan fails/);
-  assert.match(run.stdout, /MANDATORY berth-docker-readonly-root {2}web \(docker:index\/container:Container\) {2}\[CIS Docker 5\.12\]/);
-  assert.match(run.stdout, /MANDATORY berth-docker-capabilities-dropped {2}web \(docker:index\/container:Container\) {2}\[CIS Docker 5\.3\]/);
-  assert.match(run.stdout, /web {2}\(docker:index\/container:Container\) .*readonlyRoot=OFF caps=\(default\).*✗ VIOLATION/);
-  assert.match(run.stdout, /worker {2}\(docker:index\/container:Container\) .*user=10001:10001 readonlyRoot=on caps=ALL noNewPrivileges=on memory=512 health=on logs=json-file\/10m ports=none/);
+  assert.match(
+    run.stdout,
+    />>> berth:services\.web\.hardening\.readonlyRootFilesystem = false {2}-> {2}rule berth-docker-readonly-root \(mandatory\): the plan fails/,
+  );
+  assert.match(
+    run.stdout,
+    />>> berth:services\.web\.hardening\.dropAllCapabilities = false {2}-> {2}rule berth-docker-capabilities-dropped \(mandatory\): the plan fails/,
+  );
+  assert.match(
+    run.stdout,
+    /MANDATORY berth-docker-readonly-root {2}web \(docker:index\/container:Container\) {2}\[CIS Docker 5\.12\]/,
+  );
+  assert.match(
+    run.stdout,
+    /MANDATORY berth-docker-capabilities-dropped {2}web \(docker:index\/container:Container\) {2}\[CIS Docker 5\.3\]/,
+  );
+  assert.match(
+    run.stdout,
+    /web {2}\(docker:index\/container:Container\) .*readonlyRoot=OFF caps=\(default\).*✗ VIOLATION/,
+  );
+  assert.match(
+    run.stdout,
+    /worker {2}\(docker:index\/container:Container\) .*user=10001:10001 readonlyRoot=on caps=ALL noNewPrivileges=on memory=512 health=on logs=json-file\/10m ports=none/,
+  );
   assert.match(run.stdout, /rules over the 3 resources of a type they check/);
 });
 

@@ -15,18 +15,23 @@ export interface PlanRun {
 /** `node --import tsx offline/plan.ts <args>` with this Node (the launcher only adds scripts/bootstrap in front). */
 export function runPlan(args: string[]): Promise<PlanRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", path.join(ROOT, "offline", "plan.ts"), ...args], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024, timeout: 180_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as any).code === "number" ? (err as any).code : 99) : 0;
-      let json: any;
-      if (args.includes("--json")) {
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
+    execFile(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "offline", "plan.ts"), ...args],
+      { cwd: ROOT, maxBuffer: 32 * 1024 * 1024, timeout: 180_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as any).code === "number" ? (err as any).code : 99) : 0;
+        let json: any;
+        if (args.includes("--json")) {
+          try {
+            json = JSON.parse(stdout);
+          } catch {
+            json = undefined;
+          }
         }
-      }
-      resolve({ code, stdout, stderr, json });
-    });
+        resolve({ code, stdout, stderr, json });
+      },
+    );
   });
 }
 
@@ -45,4 +50,6 @@ export async function runPlans(argsList: string[][], concurrency = 3): Promise<P
 }
 
 export const mandatoryRules = (run: PlanRun): string[] =>
-  (run.json?.evaluation?.violations ?? []).filter((v: any) => v.enforcementLevel === "mandatory").map((v: any) => v.rule);
+  (run.json?.evaluation?.violations ?? [])
+    .filter((v: any) => v.enforcementLevel === "mandatory")
+    .map((v: any) => v.rule);

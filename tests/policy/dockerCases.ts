@@ -14,7 +14,13 @@ export function container(overrides: Record<string, any> = {}): Record<string, a
     securityOpts: ["no-new-privileges:true"],
     privileged: false,
     init: true,
-    healthcheck: { tests: ["CMD", "/app/berth", "--healthcheck"], interval: "10s", timeout: "3s", retries: 3, startPeriod: "5s" },
+    healthcheck: {
+      tests: ["CMD", "/app/berth", "--healthcheck"],
+      interval: "10s",
+      timeout: "3s",
+      retries: 3,
+      startPeriod: "5s",
+    },
     logDriver: "json-file",
     logOpts: { "max-size": "10m", "max-file": "3", mode: "non-blocking", "max-buffer-size": "25m" },
     ports: [{ internal: 8080, external: 8080, ip: "127.0.0.1", protocol: "tcp" }],
@@ -45,7 +51,11 @@ export const FAILING: [string, Record<string, any>, RegExp][] = [
   ["berth-docker-log-rotation", { logDriver: undefined, logOpts: undefined }, /not "json-file"/],
   ["berth-docker-log-rotation", { logOpts: { "max-file": "3" } }, /max-size is not set/],
   ["berth-docker-log-rotation", { logOpts: { "max-size": "10m" } }, /max-file is not set/],
-  ["berth-docker-loopback-ports", { ports: [{ internal: 8080, external: 8080, ip: "0.0.0.0" }] }, /published on 0\.0\.0\.0/],
+  [
+    "berth-docker-loopback-ports",
+    { ports: [{ internal: 8080, external: 8080, ip: "0.0.0.0" }] },
+    /published on 0\.0\.0\.0/,
+  ],
   ["berth-docker-loopback-ports", { ports: [{ internal: 8080, external: 8080 }] }, /published on 0\.0\.0\.0/],
   ["berth-docker-image-digest", { image: "127.0.0.1:5001/berth:latest" }, /neither an image ID/],
   ["berth-docker-image-digest", { image: "registry:2" }, /neither an image ID/],
@@ -64,7 +74,10 @@ export const PASSING: [string, Record<string, any>][] = [
 ];
 
 /** The cases in rules.test.ts's shape: every docker rule with the rendered container passing and its failing inputs. */
-export const dockerResourceCases: Record<string, { type: string; pass: Record<string, any>[]; fail: [Record<string, any>, string | RegExp][] }> = Object.fromEntries(
+export const dockerResourceCases: Record<
+  string,
+  { type: string; pass: Record<string, any>[]; fail: [Record<string, any>, string | RegExp][] }
+> = Object.fromEntries(
   dockerRules.map((r) => [
     r.name,
     {

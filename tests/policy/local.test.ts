@@ -10,10 +10,14 @@ const local = stackUnderPolicy("local");
 
 test("the local stack, captured under mocks from Pulumi.local.yaml, is checked by the docker rules: the service containers pass", async () => {
   const { captured, evaluation } = await local;
-  const containers = captured.resources.filter((r) => r.type === DOCKER_CONTAINER).map((r) => r.name).sort();
+  const containers = captured.resources
+    .filter((r) => r.type === DOCKER_CONTAINER)
+    .map((r) => r.name)
+    .sort();
   assert.deepEqual(containers, ["registry", "web", "worker"], "the pack would check nothing in the local stack");
   assert.deepEqual(evaluation.errors, [], "a rule could not run on a local resource");
-  for (const rule of Object.keys(evaluation.levels).filter((r) => r.startsWith("berth-docker-"))) assert.equal(evaluation.levels[rule], "mandatory", rule);
+  for (const rule of Object.keys(evaluation.levels).filter((r) => r.startsWith("berth-docker-")))
+    assert.equal(evaluation.levels[rule], "mandatory", rule);
   const services = evaluation.violations.filter((v) => v.resource?.name !== "registry");
   assert.deepEqual(services, [], `violations on the service containers:\n${describeViolations(evaluation)}`);
 });
@@ -24,7 +28,10 @@ test("the local registry:2 container (no USER in the image) passes only through 
   // `nonRootUser` off, is still flagged (tests/plan/localOptOuts.test.ts).
   const { captured, evaluation } = await local;
   assert.deepEqual(evaluation.violations, [], describeViolations(evaluation));
-  const withoutExemption = await evaluateRules(policySubjects(captured.resources, false), { config: {}, stackResources: policySubjects(captured.resources, true) });
+  const withoutExemption = await evaluateRules(policySubjects(captured.resources, false), {
+    config: {},
+    stackResources: policySubjects(captured.resources, true),
+  });
   const registry = withoutExemption.violations.map((v) => `${v.enforcementLevel} ${v.rule} ${v.resource?.name}`);
   assert.deepEqual(registry, ["mandatory berth-docker-non-root-user registry"], describeViolations(withoutExemption));
 });

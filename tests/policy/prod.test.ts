@@ -13,10 +13,22 @@ test("the prod stack, captured under mocks from Pulumi.prod.yaml with policy/con
   const mandatory = evaluation.violations.filter((v) => v.enforcementLevel === "mandatory");
   assert.deepEqual(mandatory, [], `mandatory violations in prod:\n${describeViolations(evaluation)}`);
   // The only advisory finding prod may carry: log groups on AWS-owned keys (CloudWatch encrypts them anyway).
-  const advisory = [...new Set(evaluation.violations.filter((v) => v.enforcementLevel === "advisory").map((v) => v.rule))];
-  assert.deepEqual(advisory.filter((r) => r !== "berth-logs-kms"), [], `unexpected advisory findings in prod:\n${describeViolations(evaluation)}`);
+  const advisory = [
+    ...new Set(evaluation.violations.filter((v) => v.enforcementLevel === "advisory").map((v) => v.rule)),
+  ];
+  assert.deepEqual(
+    advisory.filter((r) => r !== "berth-logs-kms"),
+    [],
+    `unexpected advisory findings in prod:\n${describeViolations(evaluation)}`,
+  );
   // prod's pack config makes these blocking: they passed above because prod's settings are hardened, not skipped.
-  for (const rule of ["berth-alb-deletion-protection", "berth-ecr-no-force-delete", "berth-ecs-exec-disabled", "berth-logs-retention", "berth-github-environment-reviewers"]) {
+  for (const rule of [
+    "berth-alb-deletion-protection",
+    "berth-ecr-no-force-delete",
+    "berth-ecs-exec-disabled",
+    "berth-logs-retention",
+    "berth-github-environment-reviewers",
+  ]) {
     assert.equal(evaluation.levels[rule], "mandatory", rule);
   }
 });

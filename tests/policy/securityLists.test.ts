@@ -11,7 +11,12 @@ import type { ResourceValidationArgs } from "@pulumi/policy";
 import { ConfigError, loadSettings } from "../../infra/config";
 import { imageTagsFor } from "../../infra/config/source";
 import { readStackConfig } from "../../offline/mockRuntime";
-import { ecsImageByDigest, ecsNonRootUser, ecsNoSecretsInEnvironment, ECS_TASK_DEFINITION } from "../../policy/ecsRules";
+import {
+  ecsImageByDigest,
+  ecsNonRootUser,
+  ecsNoSecretsInEnvironment,
+  ECS_TASK_DEFINITION,
+} from "../../policy/ecsRules";
 import { albTlsPolicy } from "../../policy/albRules";
 import { TLS13_LISTENER_POLICIES } from "../../policy/securityLists";
 import { ecrImmutableTags, ECR_REPOSITORY } from "../../policy/ecrRules";
@@ -41,7 +46,16 @@ function readerRefuses(stack: string, overrides: Record<string, unknown>, key: s
 /** The pack's verdict: the messages the rule reports for a resource, called as the engine calls it. */
 function packReports(rule: BerthResourceRule, type: string, props: Record<string, unknown>): string[] {
   const messages: string[] = [];
-  const args = { type, props, urn: `urn:pulumi:staging::berth::${type}::r`, name: "r", opts: {}, getConfig: () => ({}), isType: () => false, asType: () => undefined } as unknown as ResourceValidationArgs;
+  const args = {
+    type,
+    props,
+    urn: `urn:pulumi:staging::berth::${type}::r`,
+    name: "r",
+    opts: {},
+    getConfig: () => ({}),
+    isType: () => false,
+    asType: () => undefined,
+  } as unknown as ResourceValidationArgs;
   rule.validateResource(args, (m: string) => messages.push(m));
   return messages;
 }
@@ -51,7 +65,13 @@ function taskDefinition(container: Record<string, unknown>): Record<string, unkn
     family: "berth-staging-web",
     networkMode: "awsvpc",
     containerDefinitions: JSON.stringify([
-      { name: "web", image: `111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth@sha256:${"a".repeat(64)}`, user: "10001:10001", environment: [], ...container },
+      {
+        name: "web",
+        image: `111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth@sha256:${"a".repeat(64)}`,
+        user: "10001:10001",
+        environment: [],
+        ...container,
+      },
     ]),
   };
 }
@@ -69,63 +89,153 @@ const firstService = Object.keys(JSON.parse(readStackConfig("staging")["berth:se
  * mention a secret (a URL, a directory, a file, an id, an ARN) or carry a non-secret key.
  */
 const SECRET_NAMES: [string, boolean][] = [
-  ["DB_PASSWORD", true], ["PASSWORD", true], ["DB_PASSWD", true], ["GPG_PASSPHRASE", true], ["DB_PWD", true], ["GITHUB_TOKEN", true],
-  ["API_TOKENS", true], ["CLIENT_SECRET", true], ["SECRET", true], ["SESSION_SECRET_V2", true], ["API_KEY", true], ["APIKEY", true],
-  ["SIGNING_KEY", true], ["PRIVATE_KEY", true], ["ENCRYPTION_KEYS", true], ["AWS_SECRET_ACCESS_KEY", true], ["GOOGLE_CREDENTIALS", true],
-  ["DB_DSN", true], ["SENTRY_DSN", true], ["DB_CONNECTION_STRING", true], ["ConnectionStrings__Default", true], ["Jwt__SigningKey", true],
-  ["Berth__ApiKey", true], ["Auth__ClientSecret", true], ["NPM_AUTHTOKEN", true],
-  ["TOKEN_URL", false], ["SECRETS_DIR", false], ["POSTGRES_PASSWORD_FILE", false], ["DB_PASSWORD_ARN", false], ["AWS_ACCESS_KEY_ID", false],
-  ["SIGNING_KEY_ID", false], ["TOKEN_TTL", false], ["PUBLIC_KEY", false], ["CACHE_KEY", false], ["PARTITION_KEY", false], ["KMS_KEY_ARN", false],
-  ["KEYCLOAK_URL", false], ["PWD", false], ["OLDPWD", false], ["LOG_LEVEL", false], ["Logging__LogLevel__Default", false], ["MONKEY_COUNT", false],
-  ["OIDC_ISSUER", false], ["PASSWORD_MIN_LENGTH", false],
+  ["DB_PASSWORD", true],
+  ["PASSWORD", true],
+  ["DB_PASSWD", true],
+  ["GPG_PASSPHRASE", true],
+  ["DB_PWD", true],
+  ["GITHUB_TOKEN", true],
+  ["API_TOKENS", true],
+  ["CLIENT_SECRET", true],
+  ["SECRET", true],
+  ["SESSION_SECRET_V2", true],
+  ["API_KEY", true],
+  ["APIKEY", true],
+  ["SIGNING_KEY", true],
+  ["PRIVATE_KEY", true],
+  ["ENCRYPTION_KEYS", true],
+  ["AWS_SECRET_ACCESS_KEY", true],
+  ["GOOGLE_CREDENTIALS", true],
+  ["DB_DSN", true],
+  ["SENTRY_DSN", true],
+  ["DB_CONNECTION_STRING", true],
+  ["ConnectionStrings__Default", true],
+  ["Jwt__SigningKey", true],
+  ["Berth__ApiKey", true],
+  ["Auth__ClientSecret", true],
+  ["NPM_AUTHTOKEN", true],
+  ["TOKEN_URL", false],
+  ["SECRETS_DIR", false],
+  ["POSTGRES_PASSWORD_FILE", false],
+  ["DB_PASSWORD_ARN", false],
+  ["AWS_ACCESS_KEY_ID", false],
+  ["SIGNING_KEY_ID", false],
+  ["TOKEN_TTL", false],
+  ["PUBLIC_KEY", false],
+  ["CACHE_KEY", false],
+  ["PARTITION_KEY", false],
+  ["KMS_KEY_ARN", false],
+  ["KEYCLOAK_URL", false],
+  ["PWD", false],
+  ["OLDPWD", false],
+  ["LOG_LEVEL", false],
+  ["Logging__LogLevel__Default", false],
+  ["MONKEY_COUNT", false],
+  ["OIDC_ISSUER", false],
+  ["PASSWORD_MIN_LENGTH", false],
 ];
 
 test("secret-looking environment names: the reader (berth:services.<name>.environment) and berth-ecs-no-env-secrets agree on every name", () => {
   const disagreements: string[] = [];
   for (const [name, secret] of SECRET_NAMES) {
-    const reader = readerRefuses("staging", servicesWith((s) => (s.environment = { ...(s.environment ?? {}), [name]: "x" })), `berth:services.${firstService}.environment.${name}`);
-    const pack = packReports(ecsNoSecretsInEnvironment, ECS_TASK_DEFINITION, taskDefinition({ environment: [{ name, value: "x" }] })).some((m) => m.includes("by its name"));
-    if (reader !== secret || pack !== secret) disagreements.push(`${name}: expected ${secret ? "secret" : "not secret"}, reader ${reader ? "refuses" : "accepts"}, pack ${pack ? "flags" : "passes"}`);
+    const reader = readerRefuses(
+      "staging",
+      servicesWith((s) => (s.environment = { ...(s.environment ?? {}), [name]: "x" })),
+      `berth:services.${firstService}.environment.${name}`,
+    );
+    const pack = packReports(
+      ecsNoSecretsInEnvironment,
+      ECS_TASK_DEFINITION,
+      taskDefinition({ environment: [{ name, value: "x" }] }),
+    ).some((m) => m.includes("by its name"));
+    if (reader !== secret || pack !== secret)
+      disagreements.push(
+        `${name}: expected ${secret ? "secret" : "not secret"}, reader ${reader ? "refuses" : "accepts"}, pack ${pack ? "flags" : "passes"}`,
+      );
   }
   assert.deepEqual(disagreements, []);
 });
 
 /** ELB policy names: the TLS13 family and older ones an ALB also accepts (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html). */
-const OLDER_TLS_POLICIES = ["ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS-1-2-2017-01", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10", "ELBSecurityPolicy-TLS-1-0-2015-04"];
+const OLDER_TLS_POLICIES = [
+  "ELBSecurityPolicy-2016-08",
+  "ELBSecurityPolicy-TLS-1-2-2017-01",
+  "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+  "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+  "ELBSecurityPolicy-TLS-1-0-2015-04",
+];
 
 test("TLS listener policies: berth:loadBalancer.tlsPolicy and berth-alb-tls13-policy accept exactly the TLS13 family", () => {
   const disagreements: string[] = [];
   const lb = JSON.parse(readStackConfig("staging")["berth:loadBalancer"] ?? "{}");
-  for (const [policy, allowed] of [...TLS13_LISTENER_POLICIES.map((p) => [p, true] as const), ...OLDER_TLS_POLICIES.map((p) => [p, false] as const)]) {
-    const reader = !readerRefuses("staging", { "berth:loadBalancer": { ...lb, tlsPolicy: policy } }, "berth:loadBalancer.tlsPolicy");
-    const pack = packReports(albTlsPolicy, "aws:lb/listener:Listener", { protocol: "HTTPS", port: 443, sslPolicy: policy }).length === 0;
-    if (reader !== allowed || pack !== allowed) disagreements.push(`${policy}: expected ${allowed}, reader ${reader}, pack ${pack}`);
+  for (const [policy, allowed] of [
+    ...TLS13_LISTENER_POLICIES.map((p) => [p, true] as const),
+    ...OLDER_TLS_POLICIES.map((p) => [p, false] as const),
+  ]) {
+    const reader = !readerRefuses(
+      "staging",
+      { "berth:loadBalancer": { ...lb, tlsPolicy: policy } },
+      "berth:loadBalancer.tlsPolicy",
+    );
+    const pack =
+      packReports(albTlsPolicy, "aws:lb/listener:Listener", { protocol: "HTTPS", port: 443, sslPolicy: policy })
+        .length === 0;
+    if (reader !== allowed || pack !== allowed)
+      disagreements.push(`${policy}: expected ${allowed}, reader ${reader}, pack ${pack}`);
   }
   assert.deepEqual(disagreements, []);
 });
 
 test("root user: berth:services.<name>.user and berth-ecs-non-root-user agree (uid 0 or gid 0, written with any number of zeros)", () => {
-  const users: [string, boolean][] = [["10001:10001", false], ["1000:1000", false], ["100:10", false], ["0:0", true], ["0:10001", true], ["10001:0", true], ["00:10001", true], ["10001:000", true]];
+  const users: [string, boolean][] = [
+    ["10001:10001", false],
+    ["1000:1000", false],
+    ["100:10", false],
+    ["0:0", true],
+    ["0:10001", true],
+    ["10001:0", true],
+    ["00:10001", true],
+    ["10001:000", true],
+  ];
   const disagreements: string[] = [];
   for (const [user, root] of users) {
-    const reader = readerRefuses("staging", servicesWith((s) => (s.user = user)), `berth:services.${firstService}.user`);
+    const reader = readerRefuses(
+      "staging",
+      servicesWith((s) => (s.user = user)),
+      `berth:services.${firstService}.user`,
+    );
     const pack = packReports(ecsNonRootUser, ECS_TASK_DEFINITION, taskDefinition({ user })).length > 0;
-    if (reader !== root || pack !== root) disagreements.push(`${user}: expected ${root ? "root" : "non-root"}, reader ${reader ? "refuses" : "accepts"}, pack ${pack ? "flags" : "passes"}`);
+    if (reader !== root || pack !== root)
+      disagreements.push(
+        `${user}: expected ${root ? "root" : "non-root"}, reader ${reader ? "refuses" : "accepts"}, pack ${pack ? "flags" : "passes"}`,
+      );
   }
   assert.deepEqual(disagreements, []);
 });
 
 test("image digests: berth:promotion.digest accepts exactly the digests whose <repository>@<digest> passes berth-ecs-image-digest", () => {
   const digests: [string, boolean][] = [
-    [`sha256:${"e".repeat(64)}`, true], [`sha256:${"0123456789abcdef".repeat(4)}`, true], [`sha256:${"E".repeat(64)}`, false], [`sha256:${"e".repeat(63)}`, false],
-    [`sha256:${"e".repeat(65)}`, false], [`sha512:${"e".repeat(128)}`, false], ["latest", false], [`sha256:${"e".repeat(63)} `, false],
+    [`sha256:${"e".repeat(64)}`, true],
+    [`sha256:${"0123456789abcdef".repeat(4)}`, true],
+    [`sha256:${"E".repeat(64)}`, false],
+    [`sha256:${"e".repeat(63)}`, false],
+    [`sha256:${"e".repeat(65)}`, false],
+    [`sha512:${"e".repeat(128)}`, false],
+    ["latest", false],
+    [`sha256:${"e".repeat(63)} `, false],
   ];
   const promotion = JSON.parse(readStackConfig("prod")["berth:promotion"]!);
   const disagreements: string[] = [];
   for (const [digest, valid] of digests) {
     const reader = !readerRefuses("prod", { "berth:promotion": { ...promotion, digest } }, "berth:promotion.digest");
-    const pack = packReports(ecsImageByDigest, ECS_TASK_DEFINITION, taskDefinition({ image: `222222222222.dkr.ecr.eu-west-1.amazonaws.com/berth@${digest}` })).length === 0;
-    if (reader !== valid || pack !== valid) disagreements.push(`${digest}: expected ${valid}, reader ${reader}, pack ${pack}`);
+    const pack =
+      packReports(
+        ecsImageByDigest,
+        ECS_TASK_DEFINITION,
+        taskDefinition({ image: `222222222222.dkr.ecr.eu-west-1.amazonaws.com/berth@${digest}` }),
+      ).length === 0;
+    if (reader !== valid || pack !== valid)
+      disagreements.push(`${digest}: expected ${valid}, reader ${reader}, pack ${pack}`);
   }
   assert.deepEqual(disagreements, []);
 });
@@ -136,14 +246,24 @@ test("commit SHA tags: every tag form the program deploys (clean, release, dirty
     delete config["berth:imageSha"];
     return loadSettings(config, { stack: "staging", git: () => ({ head: SHA, ...state }) }).source;
   };
-  const forms = [sourceOf({ tagsAtHead: ["v1.2.3"], dirty: false }), sourceOf({ tagsAtHead: [], dirty: true, dirtyFingerprint: "0123456789abcdef" })].flatMap(imageTagsFor);
+  const forms = [
+    sourceOf({ tagsAtHead: ["v1.2.3"], dirty: false }),
+    sourceOf({ tagsAtHead: [], dirty: true, dirtyFingerprint: "0123456789abcdef" }),
+  ].flatMap(imageTagsFor);
   assert.equal(forms.length, 3);
   // An exclusion filter equal to a deployed tag makes that tag mutable: the pack must flag it, for every form.
   for (const tag of forms) {
-    const repository = { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: tag, filterType: "WILDCARD" }] };
-    assert.ok(packReports(ecrImmutableTags, ECR_REPOSITORY, repository).some((m) => m.includes("makes deploy tags mutable")), `${tag}: a form the program deploys, not protected by the pack`);
+    const repository = {
+      imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+      imageTagMutabilityExclusionFilters: [{ filter: tag, filterType: "WILDCARD" }],
+    };
+    assert.ok(
+      packReports(ecrImmutableTags, ECR_REPOSITORY, repository).some((m) => m.includes("makes deploy tags mutable")),
+      `${tag}: a form the program deploys, not protected by the pack`,
+    );
   }
   // The reader takes exactly full SHAs (the form the samples are built from).
   assert.equal(readerRefuses("staging", { "berth:imageSha": SHA }, "berth:imageSha"), false);
-  for (const bad of [SHA.slice(0, 12), SHA.toUpperCase(), "latest"]) assert.equal(readerRefuses("staging", { "berth:imageSha": bad }, "berth:imageSha"), true, bad);
+  for (const bad of [SHA.slice(0, 12), SHA.toUpperCase(), "latest"])
+    assert.equal(readerRefuses("staging", { "berth:imageSha": bad }, "berth:imageSha"), true, bad);
 });

@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
-import { evaluateRules, packConfigFileFor, readPackConfig, type Evaluation, type PackConfig } from "../../offline/evaluate";
+import {
+  evaluateRules,
+  packConfigFileFor,
+  readPackConfig,
+  type Evaluation,
+  type PackConfig,
+} from "../../offline/evaluate";
 import { policySubjects } from "../../offline/offlinePlan";
 import { berthRules } from "../../policy/rules";
 
@@ -26,7 +32,11 @@ export async function captureForPolicy(stack: string, preview = false): Promise<
   return captured;
 }
 
-export async function evaluateCaptured(stack: string, captured: CapturedStack, opts: { preview?: boolean; config?: PackConfig } = {}): Promise<Evaluation> {
+export async function evaluateCaptured(
+  stack: string,
+  captured: CapturedStack,
+  opts: { preview?: boolean; config?: PackConfig } = {},
+): Promise<Evaluation> {
   const file = packConfigFileFor(stack);
   return evaluateRules(policySubjects(captured.resources, false), {
     config: opts.config ?? (file ? readPackConfig(file) : {}),
@@ -51,7 +61,8 @@ export async function findingsOutsideDeclaredTypes(stack: string, captured: Capt
   const out: string[] = [];
   for (const v of ev.violations) {
     const rule = byName.get(v.rule)!;
-    if (rule.kind === "resource" && v.resource && !rule.resourceTypes.includes(v.resource.type)) out.push(`${v.rule} flagged ${v.resource.type} ${v.resource.name}: ${v.message}`);
+    if (rule.kind === "resource" && v.resource && !rule.resourceTypes.includes(v.resource.type))
+      out.push(`${v.rule} flagged ${v.resource.type} ${v.resource.name}: ${v.message}`);
   }
   for (const e of ev.errors) {
     const rule = byName.get(e.rule);
@@ -78,7 +89,9 @@ export const EXPECTED_TYPES = [
 ];
 
 export function describeViolations(ev: Evaluation): string {
-  return ev.violations.map((v) => `${v.enforcementLevel} ${v.rule} ${v.resource?.name ?? "(stack)"}: ${v.message}`).join("\n");
+  return ev.violations
+    .map((v) => `${v.enforcementLevel} ${v.rule} ${v.resource?.name ?? "(stack)"}: ${v.message}`)
+    .join("\n");
 }
 
 /**
@@ -92,9 +105,15 @@ export async function assertFirstPreview(stack: string, blindStackRules: string[
   const captured = await captureForPolicy(stack, true);
   const ev = await evaluateCaptured(stack, captured, { preview: true });
   assert.deepEqual(ev.errors, []);
-  assert.deepEqual(ev.violations.filter((v) => v.enforcementLevel === "mandatory"), [], describeViolations(ev));
+  assert.deepEqual(
+    ev.violations.filter((v) => v.enforcementLevel === "mandatory"),
+    [],
+    describeViolations(ev),
+  );
   const stackRules = berthRules.filter((r) => r.kind === "stack").map((r) => r.name);
-  const blind = [...new Set(ev.cannotJudge.filter((c) => stackRules.includes(c.rule)).map((c) => `${c.rule}: ${c.message}`))];
+  const blind = [
+    ...new Set(ev.cannotJudge.filter((c) => stackRules.includes(c.rule)).map((c) => `${c.rule}: ${c.message}`)),
+  ];
   assert.deepEqual(blind, blindStackRules);
   for (const c of ev.cannotJudge) assert.match(c.message, /value at \.\S+ can't be known during preview/);
 }

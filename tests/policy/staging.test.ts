@@ -8,7 +8,8 @@ const stagingStack = stackUnderPolicy("staging");
 test("the staging stack, captured under mocks from Pulumi.staging.yaml, has no mandatory policy violation", async () => {
   const { captured, evaluation } = await stagingStack;
   const types = new Set(captured.resources.map((r) => r.type));
-  for (const t of [...EXPECTED_TYPES, "gcp:artifactregistry/repository:Repository"]) assert.ok(types.has(t), `staging registers no ${t}: the pack would check nothing there`);
+  for (const t of [...EXPECTED_TYPES, "gcp:artifactregistry/repository:Repository"])
+    assert.ok(types.has(t), `staging registers no ${t}: the pack would check nothing there`);
   assert.deepEqual(evaluation.errors, [], "a rule could not run on a staging resource");
   const mandatory = evaluation.violations.filter((v) => v.enforcementLevel === "mandatory");
   assert.deepEqual(mandatory, [], `mandatory violations in staging:\n${describeViolations(evaluation)}`);
