@@ -81,12 +81,11 @@ export interface GithubSettings {
   repository: string;
 }
 
-export interface Settings {
+/** What every stack has, whatever its target. */
+export interface CommonStackSettings {
   project: string;
   stack: string;
   environment: Environment;
-  /** `aws` stacks run on ECS with three registries; the `local` stack runs on a laptop's Docker. */
-  target: "aws" | "local";
   /** Tags on every taggable resource (provider default tags): project, stack, managed-by, plus `berth:tags`. */
   tags: Record<string, string>;
   source: SourceRevision;
@@ -94,24 +93,45 @@ export interface Settings {
   github: GithubSettings;
   services: ServiceSettings[];
   logs: LogSettings;
-  /** Present for `aws` stacks only. */
-  aws?: AwsSettings;
-  gcp?: GcpSettings;
-  ecr?: EcrSettings;
-  artifactRegistry?: ArtifactRegistrySettings;
-  ghcr?: GhcrSettings;
-  network?: NetworkSettings;
-  loadBalancer?: LoadBalancerSettings;
-  cluster?: ClusterSettings;
-  promotion?: PromotionSettings;
-  delivery?: DeliverySettings;
-  /** Each service's deployment alarms and their thresholds (aws stacks). */
-  alarms?: AlarmSettings;
-  /** Subscriptions of the stack's SNS topic (alarms and ECS deployment events). */
-  notifications?: NotificationSettings;
-  /** Present for the `local` stack only. */
-  local?: LocalSettings;
 }
+
+/** A staging or prod stack: ECS with three registries. Every aws section is present. */
+export interface AwsStackSettings extends CommonStackSettings {
+  target: "aws";
+  aws: AwsSettings;
+  gcp: GcpSettings;
+  ecr: EcrSettings;
+  artifactRegistry: ArtifactRegistrySettings;
+  ghcr: GhcrSettings;
+  network: NetworkSettings;
+  loadBalancer: LoadBalancerSettings;
+  cluster: ClusterSettings;
+  /** Prod only: the staging stack whose digest prod deploys. */
+  promotion?: PromotionSettings;
+  delivery: DeliverySettings;
+  /** Each service's deployment alarms and their thresholds. */
+  alarms: AlarmSettings;
+  /** Subscriptions of the stack's SNS topic (alarms and ECS deployment events). */
+  notifications: NotificationSettings;
+}
+
+/** The `local` stack: a laptop's Docker. */
+export interface LocalStackSettings extends CommonStackSettings {
+  target: "local";
+  local: LocalSettings;
+}
+
+/**
+ * Each variant names the other's sections as `?: never`, so `settings.ecr` on a `Settings` reads as
+ * `EcrSettings | undefined` until narrowed (`settings.target === "aws"`), and a `local` stack can never carry one.
+ */
+type Absent<T> = { [K in keyof T]?: never };
+type AwsOnlyKeys = Exclude<keyof AwsStackSettings, keyof CommonStackSettings | "target">;
+type AwsStack = AwsStackSettings & { local?: never };
+type LocalStack = LocalStackSettings & Absent<Pick<AwsStackSettings, AwsOnlyKeys>>;
+
+/** `aws` stacks run on ECS with three registries; the `local` stack runs on a laptop's Docker (narrow on `target`). */
+export type Settings = AwsStack | LocalStack;
 
 /**
  * Why some keys are not declared in Pulumi.yaml: `pulumi up/preview/refresh/destroy` refuse a stack that does not set
