@@ -26,6 +26,7 @@ import { captureStack, REPO_ROOT } from "../../offline/mockRuntime";
 import {
   configSet,
   configSetAll,
+  documentedCommandFiles,
   evaluateExpression,
   keysReadByProgram,
   loadProject,
@@ -341,12 +342,25 @@ function placeholder(text: string): string | string[] {
   return text.replace(/[^A-Za-z0-9._-]+/g, "-");
 }
 
-test("every `pulumi up/preview/refresh/destroy` of README.md, after the `pulumi config set/rm` before it in the same block, passes the CLI's config check", () => {
+test("every `pulumi up/preview/refresh/destroy` of README.md, CONTRIBUTING.md, docs/ and examples/, after the `pulumi config set/rm` before it in the same block, passes the CLI's config check", () => {
+  const files = documentedCommandFiles(REPO_ROOT);
+  for (const doc of ["README.md", "docs/local.md", "docs/bootstrap.md", "docs/runbooks.md", "docs/policy.md"])
+    assert.ok(files.includes(doc), `${doc} is scanned (scanned: ${files.join(", ")})`);
   const runs = readmeRuns(REPO_ROOT, PROJECT, placeholder);
   const stacks = new Set(runs.map((r) => `${r.command} ${r.stack}`));
   for (const expected of ["up local", "preview local", "destroy local", "up staging", "preview staging", "up prod"]) {
-    assert.ok(stacks.has(expected), `the README scan finds \`pulumi ${expected}\` (found: ${[...stacks].join(", ")})`);
+    assert.ok(stacks.has(expected), `the docs scan finds \`pulumi ${expected}\` (found: ${[...stacks].join(", ")})`);
   }
+  // The walk-through and the runbooks moved out of README.md: their commands are still replayed, from their page.
+  for (const [doc, command] of [
+    ["README.md", "up local"],
+    ["docs/bootstrap.md", "up prod"],
+    ["docs/runbooks.md", "up prod"],
+  ])
+    assert.ok(
+      runs.some((r) => r.source.startsWith(`${doc}:`) && `${r.command} ${r.stack}` === command),
+      `\`pulumi ${command}\` of ${doc} is replayed`,
+    );
   const rollback = runs.find((r) => r.stack === "local" && r.config.has("berth:deploySha"));
   assert.ok(rollback, "the local rollback commands (`pulumi config set berth:deploySha ... -s local`) are replayed");
   assertRunsStart(runs);

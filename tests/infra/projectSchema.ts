@@ -885,25 +885,46 @@ function applyConfigCommand(
 }
 
 /**
- * The README's command sequences: every fenced `sh`/`bash`/`shell` block and every inline code span that runs
+ * The documents whose commands are replayed: README.md, CONTRIBUTING.md and every Markdown file under docs/ and
+ * examples/ (the walk-through lives in docs/bootstrap.md), so no documented command escapes the check.
+ */
+export function documentedCommandFiles(root: string): string[] {
+  const under = (dir: string): string[] =>
+    fs.existsSync(path.join(root, dir))
+      ? fs
+          .readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+          .filter((f) => f.endsWith(".md"))
+          .map((f) => path.join(dir, f).split(path.sep).join("/"))
+          .sort()
+      : [];
+  return ["README.md", "CONTRIBUTING.md", ...under("docs"), ...under("examples")].filter((f) =>
+    fs.existsSync(path.join(root, f)),
+  );
+}
+
+/**
+ * The documents' command sequences: every fenced `sh`/`bash`/`shell` block and every inline code span that runs
  * `pulumi`, each replayed on a fresh clone (the committed stack files). `<placeholders>` become `placeholder(text)`.
  */
 export function readmeRuns(
   root: string,
   projectName: string,
   placeholder: (text: string) => string | string[],
+  files: string[] = documentedCommandFiles(root),
 ): StackRun[] {
-  const text = fs.readFileSync(path.join(root, "README.md"), "utf8");
   const sequences: { where: string; script: string }[] = [];
-  const lineOf = (index: number) => text.slice(0, index).split("\n").length;
-  for (const m of text.matchAll(/^```(sh|bash|shell)\n([\s\S]*?)^```/gm))
-    sequences.push({ where: `README.md:${lineOf(m.index!)}`, script: m[2] });
-  const prose = text.replace(/^```[\s\S]*?^```/gm, (block) => block.replace(/[^\n]/g, " "));
-  // Inline spans that name a stack are commands; the others (`pulumi up` waits ...) are prose.
-  for (const m of prose.matchAll(
-    /`([^`\n]*\bpulumi (?:up|preview|refresh|destroy|config)\b[^`\n]*(?: -s |--stack)[^`\n]*)`/g,
-  ))
-    sequences.push({ where: `README.md:${lineOf(m.index!)}`, script: m[1] });
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(root, file), "utf8");
+    const lineOf = (index: number) => text.slice(0, index).split("\n").length;
+    for (const m of text.matchAll(/^```(sh|bash|shell)\n([\s\S]*?)^```/gm))
+      sequences.push({ where: `${file}:${lineOf(m.index!)}`, script: m[2] });
+    const prose = text.replace(/^```[\s\S]*?^```/gm, (block) => block.replace(/[^\n]/g, " "));
+    // Inline spans that name a stack are commands; the others (`pulumi up` waits ...) are prose.
+    for (const m of prose.matchAll(
+      /`([^`\n]*\bpulumi (?:up|preview|refresh|destroy|config)\b[^`\n]*(?: -s |--stack)[^`\n]*)`/g,
+    ))
+      sequences.push({ where: `${file}:${lineOf(m.index!)}`, script: m[1] });
+  }
   // A placeholder with several values (`<stack>`: each stack) replays its sequence once per value.
   const variants = sequences.flatMap(({ where, script }) => {
     const multi = [...script.matchAll(/<([^<>\n]+)>/g)].map((m) => placeholder(m[1])).find(Array.isArray) as

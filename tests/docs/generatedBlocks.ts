@@ -1,0 +1,74 @@
+/**
+ * The generated blocks of docs/: text between `<!-- generated:<name> ... -->` and `<!-- end generated:<name> -->` is
+ * rendered from the code, never written by hand. tests/docs/generated.test.ts fails while a block is stale.
+ * Regenerate: node --import tsx tests/docs/generatedBlocks.ts --write
+ * Not a test file.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { renderRuleTable } from "../../policy/rules";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+/** The commit the sample plan is rendered for: fixed, so the sample does not change with every commit. */
+export const SAMPLE_SHA = "0123456789abcdef0123456789abcdef01234567";
+
+export interface Block {
+  file: string;
+  name: string;
+  render: () => string;
+  /** What legitimately varies between two renderings (the plan's own duration), masked before comparing. */
+  normalise: (text: string) => string;
+}
+
+/** `scripts/plan staging --image-sha SAMPLE_SHA`, as its launcher runs it (node --import tsx offline/plan.ts). */
+export function renderStagingPlan(): string {
+  const stdout = execFileSync(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "offline", "plan.ts"), "staging", "--image-sha", SAMPLE_SHA],
+    { cwd: ROOT, encoding: "utf8", maxBuffer: 32 * 1024 * 1024, timeout: 180_000 },
+  );
+  return "```\n" + stdout.trimEnd() + "\n```";
+}
+
+/** The closing line's duration (`in 10.3 s`) is the only part of the plan that changes between runs. */
+const planDuration = (text: string) => text.replace(/^(Result: .*) in [0-9.]+ s$/m, "$1 in <duration> s");
+
+export const BLOCKS: Block[] = [
+  { file: "docs/policy.md", name: "rule-table", render: renderRuleTable, normalise: (t) => t },
+  { file: "docs/policy.md", name: "plan-staging", render: renderStagingPlan, normalise: planDuration },
+];
+
+const markers = (name: string) => ({ begin: `<!-- generated:${name} `, end: `<!-- end generated:${name} -->` });
+
+/** The current content of a block in `text` (between its two marker lines), or undefined without markers. */
+export function readBlock(text: string, name: string): string | undefined {
+  const { begin, end } = markers(name);
+  const start = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  if (start < 0 || stop < start) return undefined;
+  const afterBegin = text.indexOf("\n", start) + 1;
+  return text.slice(afterBegin, stop).replace(/\n$/, "");
+}
+
+/** `text` with the block's content replaced by `content`. */
+export function writeBlock(text: string, name: string, content: string): string {
+  const { begin, end } = markers(name);
+  const start = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`no markers for generated block ${name}`);
+  const afterBegin = text.indexOf("\n", start) + 1;
+  return text.slice(0, afterBegin) + content + "\n" + text.slice(stop);
+}
+
+if (require.main === module) {
+  if (process.argv[2] !== "--write") {
+    console.error("usage: node --import tsx tests/docs/generatedBlocks.ts --write");
+    process.exit(64);
+  }
+  for (const block of BLOCKS) {
+    const file = path.join(ROOT, block.file);
+    fs.writeFileSync(file, writeBlock(fs.readFileSync(file, "utf8"), block.name, block.render()));
+    console.log(`${block.file}: ${block.name} regenerated`);
+  }
+}
