@@ -9,10 +9,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "../../infra/config/delivery";
-import { readWorkflow } from "./fixtures";
+import { captureProgram, collectingRejections, prodConfig, readWorkflow, stagingOutputs } from "../support";
 
 interface Result {
   error?: string;
@@ -22,19 +21,41 @@ interface Result {
   engineErrors: string[];
 }
 
-function capture(visibility: string, plan: string): Result {
-  const child = spawnSync(
-    process.execPath,
-    ["--import", "tsx", path.join(__dirname, "githubPlanChild.ts"), visibility, plan],
-    {
-      encoding: "utf8",
-      timeout: 180_000,
-      maxBuffer: 256 * 1024 * 1024,
-    },
+/**
+ * The prod stack (required reviewers: one team) with the GitHub data sources answering `visibility` and `plan` (`-`:
+ * getOrganization fails as for a user account). A refused plan rejects the environment's registration; those
+ * rejections are collected.
+ */
+async function capture(visibility: string, plan: string): Promise<Result> {
+  const { result: c, rejections } = await collectingRejections(
+    () =>
+      captureProgram({
+        stack: "prod",
+        config: prodConfig(),
+        stackOutputs: stagingOutputs(),
+        program: path.join(__dirname, "promotionProgram.ts"),
+        invokes: {
+          "github:index/getRepository:getRepository": (inputs) => ({
+            fullName: inputs.fullName,
+            name: String(inputs.fullName).split("/")[1],
+            visibility,
+            id: "r",
+          }),
+          "github:index/getOrganization:getOrganization": (inputs) => {
+            if (plan === "-") throw new Error(`GET https://api.github.com/orgs/${inputs.name}: 404 Not Found []`);
+            return { name: inputs.name, login: inputs.name, plan, id: "o" };
+          },
+        },
+      }),
+    300,
   );
-  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  assert.ok(line, `child exited ${child.status}: ${child.stderr}`);
-  return JSON.parse(line!.slice("RESULT ".length));
+  return {
+    error: c.error === undefined ? undefined : String(c.error),
+    resources: c.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
+    invokes: c.invokes.filter((i) => i.token.startsWith("github:")),
+    rejections,
+    engineErrors: c.errors,
+  };
 }
 
 const ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
@@ -62,8 +83,8 @@ test("the rule itself: public on any plan, private/internal only on Enterprise; 
   );
 });
 
-test("refused: a private repository of a Team organization stops prod before its environment is registered, naming the key, the value and the choices", () => {
-  const r = capture("private", "team");
+test("refused: a private repository of a Team organization stops prod before its environment is registered, naming the key, the value and the choices", async () => {
+  const r = await capture("private", "team");
   assert.equal(r.error, undefined, "the program loads; the refusal fails the environment's registration");
   assert.deepEqual(
     r.invokes.map((i) => i.token),
@@ -83,15 +104,15 @@ test("refused: a private repository of a Team organization stops prod before its
   assert.match(message!, /managing-environments-for-deployment#required-reviewers/);
 });
 
-test("refused: a private repository whose owner is no readable organization (a user account) is refused too", () => {
-  const r = capture("private", "-");
+test("refused: a private repository whose owner is no readable organization (a user account) is refused too", async () => {
+  const r = await capture("private", "-");
   assert.equal(r.resources.filter((x) => x.type === ENVIRONMENT).length, 0);
   const message = [...r.engineErrors, ...r.rejections].find((m) => m.includes("berth:delivery.requiredReviewers"));
   assert.match(String(message), /plan unknown \(your-github-org is no organization readable with this token/);
 });
 
-test("accepted: a private repository on GitHub Enterprise gets its environment with the reviewers; a public one is not asked its owner's plan", () => {
-  const enterprise = capture("private", "enterprise");
+test("accepted: a private repository on GitHub Enterprise gets its environment with the reviewers; a public one is not asked its owner's plan", async () => {
+  const enterprise = await capture("private", "enterprise");
   const env = enterprise.resources.filter((x) => x.type === ENVIRONMENT);
   assert.equal(env.length, 1, JSON.stringify(enterprise.rejections));
   assert.deepEqual(env[0].inputs.reviewers, [{ users: [], teams: [1234567] }]);
@@ -99,7 +120,7 @@ test("accepted: a private repository on GitHub Enterprise gets its environment w
     enterprise.rejections.filter((m) => m.includes("requiredReviewers")),
     [],
   );
-  const open = capture("public", "free");
+  const open = await capture("public", "free");
   assert.equal(open.resources.filter((x) => x.type === ENVIRONMENT).length, 1);
   assert.deepEqual(
     open.invokes.map((i) => i.token),

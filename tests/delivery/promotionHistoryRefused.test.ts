@@ -1,13 +1,21 @@
 /**
  * A prod rollback (berth:deploySha) to an image staging never ran (absent from its ranDigests history): still refused
- * without the override, and nothing runs it. Captured in a child process (refusalChild.ts, mode `deploySha`), as in
- * promotionRefused.test.ts.
+ * without the override, and nothing runs it. The rejected registrations are collected, as in promotionRefused.test.ts.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { OLDER_DIGEST, STAGING_DIGEST, STAGING_STACK, UNRUN_DIGEST } from "./fixtures";
+import {
+  captureProgram,
+  collectingRejections,
+  ecrGetImage,
+  OLDER_DIGEST,
+  prodConfig,
+  STAGING_DIGEST,
+  STAGING_STACK,
+  stagingOutputs,
+  UNRUN_DIGEST,
+} from "../support";
 
 let r: {
   error?: string;
@@ -15,15 +23,23 @@ let r: {
   resources: { type: string; inputs: string }[];
 };
 
-before(() => {
-  const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "refusalChild.ts"), "deploySha"], {
-    encoding: "utf8",
-    timeout: 120_000,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  assert.ok(line, `child exited ${child.status}: ${child.stderr}`);
-  r = JSON.parse(line!.slice("RESULT ".length));
+before(async () => {
+  // A berth:deploySha rollback whose digest is not in staging's ranDigests history (staging ran two digests, neither
+  // of them).
+  const { result: c } = await collectingRejections(() =>
+    captureProgram({
+      stack: "prod",
+      config: prodConfig({ "berth:deploySha": "c".repeat(40) }),
+      stackOutputs: stagingOutputs([STAGING_DIGEST, OLDER_DIGEST]),
+      invokes: ecrGetImage([{ sha: "c".repeat(40), digest: UNRUN_DIGEST }]),
+      program: path.join(__dirname, "promotionProgram.ts"),
+    }),
+  );
+  r = {
+    error: c.error === undefined ? undefined : String(c.error),
+    outputs: c.outputs as typeof r.outputs,
+    resources: c.resources.map((x) => ({ type: x.type, inputs: JSON.stringify(x.inputs) })),
+  };
   assert.equal(r.error, undefined, r.error);
 });
 

@@ -1,13 +1,22 @@
 /**
  * Prod pinned to a digest staging has not run, without the override: refused with a clear error, and no task
- * definition or service is registered with that digest. Captured in a child process (refusalChild.ts): the refusal
- * rejects the registration of the resources that would run the digest, which the engine reports as a failed update.
+ * definition or service is registered with that digest. The refusal rejects the registration of the resources that
+ * would run the digest, which the engine reports as a failed update: those rejections are collected
+ * (tests/support `collectingRejections`) and asserted.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { STAGING_DIGEST, STAGING_STACK, UNRUN_DIGEST } from "./fixtures";
+import {
+  captureProgram,
+  collectingRejections,
+  ecrGetImage,
+  prodConfig,
+  STAGING_DIGEST,
+  STAGING_STACK,
+  stagingOutputs,
+  UNRUN_DIGEST,
+} from "../support";
 
 interface Result {
   error?: string;
@@ -19,15 +28,24 @@ interface Result {
 
 let r: Result;
 
-before(() => {
-  const child = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "refusalChild.ts")], {
-    encoding: "utf8",
-    timeout: 120_000,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  assert.ok(line, `child exited ${child.status}: ${child.stderr}`);
-  r = JSON.parse(line!.slice("RESULT ".length));
+before(async () => {
+  // A berth:promotion.digest pin staging has not run.
+  const { result: c, rejections } = await collectingRejections(() =>
+    captureProgram({
+      stack: "prod",
+      config: prodConfig({ "berth:promotion": { fromStack: STAGING_STACK, digest: UNRUN_DIGEST } }),
+      stackOutputs: stagingOutputs(),
+      invokes: ecrGetImage([{ sha: "c".repeat(40), digest: UNRUN_DIGEST }]),
+      program: path.join(__dirname, "promotionProgram.ts"),
+    }),
+  );
+  r = {
+    error: c.error === undefined ? undefined : String(c.error),
+    outputs: c.outputs as Result["outputs"],
+    resources: c.resources.map((x) => ({ type: x.type, name: x.name, inputs: JSON.stringify(x.inputs) })),
+    rejections,
+    engineErrors: c.errors,
+  };
   assert.equal(r.error, undefined, r.error);
 });
 

@@ -6,10 +6,10 @@
  */
 import * as path from "node:path";
 import type { DescribeServicesCommandOutput } from "@aws-sdk/client-ecs";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { rolloutVerificationProvider, type RolloutVerificationInputs } from "../../infra/rollout/resource";
 import { forService, type FixtureName } from "../ecs/describeServicesFixtures";
-import { SHA, STAGING_DIGEST, STAGING_SHA, STAGING_STACK } from "./fixtures";
+import { captureProgram, SHA, STAGING_DIGEST, STAGING_SHA, STAGING_STACK } from "../support";
 
 export const ROLLOUT_TYPE = "pulumi-nodejs:dynamic/berth:RolloutVerification";
 /** The revision the mock gives every task definition: the fixtures' "registered" revision (PREVIOUS is 7). */
@@ -25,7 +25,7 @@ export interface RolloutCapture {
 
 export async function captureWithRollouts(answers: Record<string, FixtureName>): Promise<RolloutCapture> {
   const verifications: RolloutCapture["verifications"] = {};
-  // captureStack calls pulumi.runtime.setMocks(mocks, ...): wrap the mocks it passes (runtime/index.js exports
+  // captureProgram (offline/mockRuntime.ts captureStack) calls pulumi.runtime.setMocks(mocks, ...): wrap the mocks it passes (runtime/index.js exports
   // setMocks as a plain property). Task definitions get revision 8; verifications run the provider's `create`.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const runtime = require("@pulumi/pulumi/runtime") as { setMocks: (mocks: any, ...rest: unknown[]) => Promise<void> };
@@ -70,7 +70,7 @@ export async function captureWithRollouts(answers: Record<string, FixtureName>):
       },
       ...rest,
     );
-  const stack = await captureStack({
+  const stack = await captureProgram({
     stack: "staging",
     organization: "your-pulumi-org",
     config: { ...readStackConfig("staging"), "berth:imageSha": SHA },
@@ -81,10 +81,7 @@ export async function captureWithRollouts(answers: Record<string, FixtureName>):
     program: path.join(__dirname, "rolloutProgram.ts"),
   });
   runtime.setMocks = original;
-  const program = (await import(path.join(__dirname, "rolloutProgram.ts"))) as {
-    rejections: string[];
-    outcomes: Record<string, Promise<any>>;
-  };
+  const program = stack.exports as { rejections: string[]; outcomes: Record<string, Promise<any>> };
   const outcomes = Object.fromEntries(
     await Promise.all(Object.entries(program.outcomes).map(async ([k, p]) => [k, await p] as const)),
   );

@@ -8,9 +8,8 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
-import { STAGING_DIGEST } from "./fixtures";
+import { collectingRejections, STAGING_DIGEST } from "../support";
+import { captureWithRollouts } from "./rolloutCapture";
 
 interface Result {
   error?: string;
@@ -21,20 +20,17 @@ interface Result {
 
 let r: Result;
 
-before(() => {
-  // In a child process (rolloutChild.ts): the rejected outputs would otherwise surface as unhandled in the runner.
-  const child = spawnSync(
-    process.execPath,
-    ["--import", "tsx", path.join(__dirname, "rolloutChild.ts"), "web=rolledBack", "worker=completed"],
-    {
-      encoding: "utf8",
-      timeout: 120_000,
-      maxBuffer: 256 * 1024 * 1024,
-    },
-  );
-  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-  assert.ok(line, `child exited ${child.status}: ${child.stderr}`);
-  r = JSON.parse(line!.slice("RESULT ".length));
+before(async () => {
+  // The rejected outputs are collected (tests/support `collectingRejections`), not reported as unhandled by the runner.
+  const { result } = await collectingRejections(() => captureWithRollouts({ web: "rolledBack", worker: "completed" }));
+  r = {
+    error: result.stack.error === undefined ? undefined : String(result.stack.error),
+    outcomes: result.outcomes,
+    verifications: result.verifications,
+    rollouts: result.stack.resources
+      .filter((x) => x.type.includes("RolloutVerification"))
+      .map((x) => ({ name: x.name, inputs: { ...x.inputs, __provider: undefined } })),
+  };
   assert.equal(r.error, undefined, r.error);
 });
 

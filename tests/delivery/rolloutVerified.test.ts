@@ -6,7 +6,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureWithRollouts, ROLLOUT_TYPE, type RolloutCapture } from "./rolloutCapture";
-import { STAGING_DIGEST } from "./fixtures";
+import { STAGING_DIGEST } from "../support";
 
 let r: RolloutCapture;
 

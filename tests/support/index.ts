@@ -1,0 +1,9 @@
+/**
+ * The one test-support module (not a test file): the pinned values, the stack inputs, the queries over a captured
+ * stack, and `captureProgram`, the supported way to run the program under mocks (any number of times per process).
+ */
+export * from "./constants";
+export * from "./stackInputs";
+export * from "./resources";
+export * from "./capture";
+export * from "./workflows";
