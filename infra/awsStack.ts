@@ -1,57 +1,77 @@
 /**
- * The AWS path, in the order of the architecture diagram. Each step is one component; this file only wires them.
+ * The AWS path, in the order of the architecture diagram (infra/index.ts). Each step is one component, given its own
+ * section of the settings and what it needs from the steps before; this file only wires them.
  */
-import type { Settings } from "./config";
+import type { AwsStackSettings } from "./config";
 import { CloudProviders } from "./providers";
-import { EcrRepository } from "./registries/ecr";
-import { ArtifactRegistryRepository } from "./registries/artifactRegistry";
-import { AppImage, ExistingImage, type ImageRelease } from "./registries/image";
-import { Network } from "./network/network";
-import { Cluster } from "./ecs/cluster";
-import { LoadBalancer } from "./network/loadBalancer";
-import { FargateService, serviceOutputs } from "./ecs/fargateService";
-import { previousRanDigests, promotedImage, promotionSourceOutputs } from "./delivery/promotion";
-import { Delivery } from "./delivery/delivery";
-import { verifiedRelease } from "./rollout/verifiedRelease";
-import { ServiceAlarms, containerInsightsOn } from "./observability/alarms";
-import { StackNotifications } from "./observability/notifications";
-import { StackDashboard } from "./observability/dashboard";
+import { AppImage, ArtifactRegistryRepository, EcrRepository, ExistingImage, type ImageRelease } from "./registries";
+import { LoadBalancer, Network } from "./network";
+import { Cluster, FargateService, serviceOutputs } from "./ecs";
+import { Delivery, previousRanDigests, promotedImage, promotionSourceOutputs } from "./delivery";
+import { verifiedRelease } from "./rollout";
+import { ServiceAlarms, StackDashboard, StackNotifications, containerInsightsOn } from "./observability";
 
-export function awsStack(settings: Settings) {
+export function awsStack(settings: AwsStackSettings) {
+  const { project, stack, environment, aws, gcp, github, image, source, logs, promotion } = settings;
+  const named = { project, stack };
+
   // Registries: explicit providers (account pinning, default tags), ECR, Artifact Registry.
-  const providers = new CloudProviders("berth", { settings });
-  const ecr = new EcrRepository("app", { settings }, { provider: providers.aws });
-  const artifactRegistry = settings.artifactRegistry?.enabled
-    ? new ArtifactRegistryRepository("app", { settings }, { provider: providers.gcp })
+  const providers = new CloudProviders("berth", { aws, gcp, tags: settings.tags });
+  const onAws = { provider: providers.aws };
+  const ecr = new EcrRepository("app", { ecr: settings.ecr, aws, imageName: image.name, stack, environment }, onAws);
+  const artifactRegistry = settings.artifactRegistry.enabled
+    ? new ArtifactRegistryRepository(
+        "app",
+        { artifactRegistry: settings.artifactRegistry, gcp, imageName: image.name, stack },
+        { provider: providers.gcp },
+      )
     : undefined;
+
   // The image: prod never builds, it promotes the digest staging runs; `berth:deploySha` rolls back to an earlier
   // SHA's image; otherwise it is built once (tag = git SHA) and pushed to ECR, GHCR and Artifact Registry.
-  const release: ImageRelease = settings.promotion
+  const release: ImageRelease = promotion
     ? promotedImage(
         "promotion-source",
-        { settings, ecrRepositoryUrl: ecr.repositoryUrl, ecrRepositoryName: ecr.repository.name },
-        { provider: providers.aws },
+        {
+          promotion,
+          deploySha: image.deploySha,
+          ecrRepositoryUrl: ecr.repositoryUrl,
+          ecrRepositoryName: ecr.repository.name,
+        },
+        onAws,
       )
-    : settings.image.deploySha
-      ? new ExistingImage("image", { settings, ecr, sha: settings.image.deploySha }, { provider: providers.aws })
-      : new AppImage("image", { settings, ecr, artifactRegistry }, { providers: [providers.aws, providers.gcp] });
+    : image.deploySha
+      ? new ExistingImage("image", { aws, imageName: image.name, ecr, sha: image.deploySha }, onAws)
+      : new AppImage(
+          "image",
+          { image, source, github, ghcr: settings.ghcr, aws, stack, ecr, artifactRegistry },
+          { providers: [providers.aws, providers.gcp] },
+        );
+
   // Network, cluster, load balancer.
-  const network = new Network("network", { settings }, { provider: providers.aws });
-  const cluster = new Cluster("cluster", { settings }, { provider: providers.aws });
-  const loadBalancer = new LoadBalancer("alb", { settings, network }, { provider: providers.aws });
+  const network = new Network("network", { network: settings.network, aws, logs, ...named }, onAws);
+  const cluster = new Cluster("cluster", { cluster: settings.cluster, aws, logs, ...named }, onAws);
+  const loadBalancer = new LoadBalancer(
+    "alb",
+    { loadBalancer: settings.loadBalancer, services: settings.services, aws, environment, network, ...named },
+    onAws,
+  );
+
   // One SNS topic for the stack's alarms and ECS deployment events; each service's alarms, attached to its deployment.
   const notifications = new StackNotifications(
     "notifications",
-    { settings, clusterName: cluster.name },
-    { provider: providers.aws },
+    { notifications: settings.notifications, aws, logs, clusterName: cluster.name, ...named },
+    onAws,
   );
   const alarms = settings.services.map(
     (service) =>
       new ServiceAlarms(
         `${service.name}-alarms`,
         {
-          settings,
           service,
+          alarms: settings.alarms,
+          cluster: settings.cluster,
+          ...named,
           clusterName: cluster.name,
           targetGroup: service.route ? loadBalancer.targetGroups[service.name] : undefined,
           // ECS swaps a traffic-shifting service's two target groups after each deployment: its alarms read both.
@@ -59,17 +79,22 @@ export function awsStack(settings: Settings) {
           loadBalancer: service.route ? loadBalancer.loadBalancer : undefined,
           topicArn: notifications.topicArn,
         },
-        { provider: providers.aws },
+        onAws,
       ),
   );
+
   // One Fargate service per `berth:services` entry, sharing the cluster, network, image and log retention.
   const services = settings.services.map(
     (service, i) =>
       new FargateService(
         service.name,
         {
-          settings,
           service,
+          aws,
+          logs,
+          environment,
+          platform: image.platform,
+          ...named,
           image: release.ecrDigestRef,
           ecrRepositoryArn: ecr.repository.arn,
           cluster,
@@ -77,16 +102,17 @@ export function awsStack(settings: Settings) {
           loadBalancer,
           deploymentAlarms: { names: alarms[i]!.names, rollback: alarms[i]!.rollback, alarms: alarms[i] },
         },
-        { provider: providers.aws },
+        onAws,
       ),
   );
   new StackDashboard(
     "dashboard",
     {
-      settings,
+      aws,
+      ...named,
       clusterName: cluster.name,
       eventsLogGroupName: notifications.eventsLogGroupName,
-      containerInsights: containerInsightsOn(settings),
+      containerInsights: containerInsightsOn(settings.cluster),
       services: settings.services.map((service, i) => ({
         name: service.name,
         alarmNames: alarms[i]!.names,
@@ -95,14 +121,24 @@ export function awsStack(settings: Settings) {
         loadBalancerArnSuffix: service.route ? loadBalancer.loadBalancer.arnSuffix : undefined,
       })),
     },
-    { provider: providers.aws },
+    onAws,
   );
+
   // Delivery identity (OIDC roles, WIF pool, GitHub environment) of this stack's account, project and environment.
-  const delivery = settings.delivery?.enabled
+  const delivery = settings.delivery.enabled
     ? new Delivery(
         "delivery",
         {
-          settings,
+          delivery: settings.delivery,
+          aws,
+          gcp,
+          github,
+          environment,
+          ...named,
+          // A promoting stack (prod) never pushes: its CI only pulls.
+          pushesImages: !promotion,
+          ghcr: settings.ghcr,
+          imageName: image.name,
           ecrRepositoryArns: [ecr.repository.arn, ...(ecr.cacheRepository ? [ecr.cacheRepository.arn] : [])],
           ecrRepositoryUrl: ecr.repositoryUrl,
           artifactRegistry: artifactRegistry && {
@@ -117,10 +153,11 @@ export function awsStack(settings: Settings) {
     : undefined;
   // Only the services' execution roles and the deploy role (it pushes and checks images) may pull.
   ecr.grantPull("pull", [...services.map((s) => s.executionRole.arn), ...(delivery ? [delivery.deployRole.arn] : [])]);
+
   return {
-    environment: settings.environment,
-    imageTag: settings.source.tag,
-    sourceDirty: settings.source.dirty,
+    environment,
+    imageTag: source.tag,
+    sourceDirty: source.dirty,
     imageRefs: release.refs,
     // sourceSha, imageDigest, ranDigests: what prod promotes from, only once every service's rollout of the digest was
     // verified (a failed verification fails the `up` and leaves the previous outputs). A source stack (staging) keeps a
@@ -130,7 +167,7 @@ export function awsStack(settings: Settings) {
         release,
         services.map((s) => s.rollout),
       ),
-      settings.promotion ? undefined : previousRanDigests("promotion-history"),
+      promotion ? undefined : previousRanDigests("promotion-history"),
     ),
     deployRoleArn: delivery?.deployRole.arn,
     previewRoleArn: delivery?.previewRole?.arn,

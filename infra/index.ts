@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "./config";
 import { readGitState } from "./config/gitState";
 import { awsStack } from "./awsStack";
-import { localStack } from "./local/localStack";
+import { localStack } from "./local";
 
 // isConfigSecret (@pulumi/pulumi runtime/config.js, @internal: not in the typings) reads PULUMI_CONFIG_SECRET_KEYS.
 const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;

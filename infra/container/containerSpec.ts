@@ -3,7 +3,7 @@
  * (containerDefinition.ts) and to the local hardened run (localRun.ts: podman/docker flags and compose.yaml), so what
  * is tested locally is what ECS runs.
  */
-import type { Settings, ServiceSettings } from "../config";
+import type { Environment, LogSettings, ServiceSettings } from "../config";
 
 /** The app's binary inside the image (Dockerfile: ENTRYPOINT ["/app/berth"]). */
 export const APP_BINARY = "/app/berth";
@@ -94,8 +94,14 @@ export function writablePathsFor(service: ServiceSettings): WritablePath[] {
   return paths;
 }
 
+/** What a container spec takes from its stack: the environment the app is told, the log retention. */
+export interface ContainerStack {
+  environment: Environment;
+  logs: Pick<LogSettings, "retentionDays">;
+}
+
 /** The spec of one service of a stack: defaults were applied by the settings reader, nothing is decided here. */
-export function containerSpecFor(settings: Settings, service: ServiceSettings, image: string): ContainerSpec {
+export function containerSpecFor(stack: ContainerStack, service: ServiceSettings, image: string): ContainerSpec {
   const h = service.hardening;
   return {
     name: service.name,
@@ -117,7 +123,7 @@ export function containerSpecFor(settings: Settings, service: ServiceSettings, i
       startPeriodSeconds: service.healthCheck.startPeriodSeconds,
     },
     logs: {
-      retentionDays: settings.logs.retentionDays,
+      retentionDays: stack.logs.retentionDays,
       streamPrefix: service.name,
       mode: h.nonBlockingLogs ? "non-blocking" : "blocking",
       maxBufferSize: "25m",
@@ -128,7 +134,7 @@ export function containerSpecFor(settings: Settings, service: ServiceSettings, i
     environment: {
       ...service.environment,
       ASPNETCORE_HTTP_PORTS: String(service.port),
-      Berth__Environment: settings.environment,
+      Berth__Environment: stack.environment,
       Berth__ServiceName: service.name,
     },
     secrets: { ...service.secrets },

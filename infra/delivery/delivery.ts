@@ -22,7 +22,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as github from "@pulumi/github";
-import type { Settings } from "../config";
+import type { AwsSettings, Environment, GcpSettings, GhcrSettings, GithubSettings } from "../config";
 import type { DeliverySettings, GithubPlanFacts, Reviewer } from "../config/delivery";
 import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "../config/delivery";
 import { ghcrImageName } from "../registries/image";
@@ -64,10 +64,10 @@ export interface DeliveryRoleNames {
   preview: string;
 }
 
-export function deliveryRoleNames(settings: Pick<Settings, "project" | "stack">): DeliveryRoleNames {
+export function deliveryRoleNames({ project, stack }: { project: string; stack: string }): DeliveryRoleNames {
   return {
-    deploy: `${settings.project}-${settings.stack}-github-deploy`,
-    preview: `${settings.project}-${settings.stack}-github-preview`,
+    deploy: `${project}-${stack}-github-deploy`,
+    preview: `${project}-${stack}-github-preview`,
   };
 }
 
@@ -240,11 +240,11 @@ const PASS_ROLE_SIDS: Record<string, string> = {
  * tests/delivery/deployPermissions.test.ts checks every role the staging and prod programs pass against these.
  */
 export function passedRoleArns(
-  settings: Pick<Settings, "project" | "stack">,
+  { project, stack }: { project: string; stack: string },
   accountId: string,
 ): Record<string, string[]> {
   const role = (name: string) => `arn:aws:iam::${accountId}:role/${name}`;
-  const prefix = `${settings.project}-${settings.stack}`;
+  const prefix = `${project}-${stack}`;
   return {
     "ecs-tasks.amazonaws.com": [role(`${prefix}-*-execution`), role(`${prefix}-*-task`)],
     "ecs.amazonaws.com": [role(`${prefix}-ecs-infrastructure`)],
@@ -509,7 +509,22 @@ export interface DeliveryArtifactRegistry {
 }
 
 export interface DeliveryArgs {
-  settings: Settings;
+  delivery: DeliverySettings;
+  /** The account and region the roles act in. */
+  aws: AwsSettings;
+  /** The project of the workload identity pool and the service accounts. */
+  gcp: Pick<GcpSettings, "project">;
+  /** The repository whose workflows get the identity, and whose environment and variables this stack owns. */
+  github: GithubSettings;
+  /** Names `<project>-<stack>-...`; the environment decides what the required reviewers need of GitHub's plan. */
+  project: string;
+  stack: string;
+  environment: Environment;
+  /** The stack builds and pushes the image (staging); a promoting stack (prod) only pulls. */
+  pushesImages: boolean;
+  /** With `ghcr.enabled`, a pushing stack's CI gets the GHCR image name (`ghcr.io/<owner>/<imageName>`). */
+  ghcr: Pick<GhcrSettings, "enabled">;
+  imageName: string;
   /** The ECR repositories CI manages: the application repository and its build cache repository (if any). */
   ecrRepositoryArns: pulumi.Input<string>[];
   ecrRepositoryUrl: pulumi.Input<string>;
@@ -531,17 +546,11 @@ export class Delivery extends pulumi.ComponentResource {
 
   constructor(name: string, args: DeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:delivery:Delivery", name, {}, opts);
-    const { settings } = args;
-    const d = settings.delivery;
-    if (!settings.aws || !settings.gcp || !d)
-      throw new Error("Delivery: needs an aws stack with berth:delivery settings");
-    const repo: GithubRepository = settings.github;
-    const accountId = settings.aws.accountId;
-    const region = settings.aws.region;
-    const names = deliveryRoleNames(settings);
-    const pushesImages = !settings.promotion;
-    const ghcrImage =
-      pushesImages && settings.ghcr?.enabled ? ghcrImageName(repo.owner, settings.image.name) : undefined;
+    const { delivery: d, project, stack, environment, pushesImages } = args;
+    const repo: GithubRepository = args.github;
+    const { accountId, region } = args.aws;
+    const names = deliveryRoleNames(args);
+    const ghcrImage = pushesImages && args.ghcr.enabled ? ghcrImageName(repo.owner, args.imageName) : undefined;
 
     // --- AWS ---------------------------------------------------------------------------------------------
     const oidcArn = githubOidcProviderArn(accountId);
@@ -567,7 +576,7 @@ export class Delivery extends pulumi.ComponentResource {
       `${name}-deploy`,
       {
         name: names.deploy,
-        description: `GitHub Actions deploy of ${settings.stack} (environment ${d.githubEnvironment} of ${repo.owner}/${repo.repository} only)`,
+        description: `GitHub Actions deploy of ${stack} (environment ${d.githubEnvironment} of ${repo.owner}/${repo.repository} only)`,
         maxSessionDuration: d.maxSessionSeconds,
         assumeRolePolicy: this.oidcProviderArn.apply((arn) =>
           JSON.stringify(
@@ -587,7 +596,7 @@ export class Delivery extends pulumi.ComponentResource {
         ecrRepositoryArns,
         pushesImages,
         protectedArns,
-        passedRoleArns: passedRoleArns(settings, accountId),
+        passedRoleArns: passedRoleArns(args, accountId),
       }),
     );
     // The denies inline; the allows in one customer-managed policy per group of services (IAM's size quotas).
@@ -603,14 +612,14 @@ export class Delivery extends pulumi.ComponentResource {
       ecrRepositoryArns: [],
       pushesImages,
       protectedArns,
-      passedRoleArns: passedRoleArns(settings, accountId),
+      passedRoleArns: passedRoleArns(args, accountId),
     }).managed.map((m) => m.group);
     for (const group of groups) {
       const policy = new aws.iam.Policy(
         `${name}-deploy-${group}`,
         {
           name: deployManagedPolicyName(names.deploy, group),
-          description: `GitHub Actions deploy of ${settings.stack}: ${DEPLOY_POLICY_GROUPS[group].join(", ")} actions (infra/delivery/deployPermissions.ts)`,
+          description: `GitHub Actions deploy of ${stack}: ${DEPLOY_POLICY_GROUPS[group].join(", ")} actions (infra/delivery/deployPermissions.ts)`,
           policy: deployPolicies.apply((p) => JSON.stringify(p.managed.find((m) => m.group === group)!.document)),
         },
         { parent: this },
@@ -627,7 +636,7 @@ export class Delivery extends pulumi.ComponentResource {
         `${name}-preview`,
         {
           name: names.preview,
-          description: `GitHub Actions pull request preview of ${settings.stack} (read-only)`,
+          description: `GitHub Actions pull request preview of ${stack} (read-only)`,
           maxSessionDuration: 3600,
           assumeRolePolicy: this.oidcProviderArn.apply((arn) =>
             JSON.stringify(
@@ -654,11 +663,11 @@ export class Delivery extends pulumi.ComponentResource {
       parent: this,
       ...(args.gcpProvider ? { provider: args.gcpProvider } : {}),
     };
-    const project = settings.gcp.project;
+    const gcpProject = args.gcp.project;
     const pool = new gcp.iam.WorkloadIdentityPool(
       `${name}-pool`,
       {
-        project,
+        project: gcpProject,
         workloadIdentityPoolId: d.workloadIdentityPoolId,
         displayName: "GitHub Actions",
         description: `GitHub Actions of ${repo.owner}/${repo.repository}`,
@@ -668,7 +677,7 @@ export class Delivery extends pulumi.ComponentResource {
     this.workloadIdentityProvider = new gcp.iam.WorkloadIdentityPoolProvider(
       `${name}-pool-github`,
       {
-        project,
+        project: gcpProject,
         workloadIdentityPoolId: pool.workloadIdentityPoolId,
         workloadIdentityPoolProviderId: d.workloadIdentityProviderId,
         displayName: "GitHub Actions OIDC",
@@ -681,18 +690,18 @@ export class Delivery extends pulumi.ComponentResource {
     this.serviceAccount = new gcp.serviceaccount.Account(
       `${name}-deployer`,
       {
-        project,
-        accountId: `${settings.project}-${settings.stack}-deploy`.slice(0, 30),
-        displayName: `GitHub Actions deploy of ${settings.stack}`,
+        project: gcpProject,
+        accountId: `${project}-${stack}-deploy`.slice(0, 30),
+        displayName: `GitHub Actions deploy of ${stack}`,
       },
       gcpOpts,
     );
     this.previewServiceAccount = new gcp.serviceaccount.Account(
       `${name}-previewer`,
       {
-        project,
-        accountId: `${settings.project}-${settings.stack}-preview`.slice(0, 30),
-        displayName: `GitHub Actions preview of ${settings.stack} (read-only)`,
+        project: gcpProject,
+        accountId: `${project}-${stack}-preview`.slice(0, 30),
+        displayName: `GitHub Actions preview of ${stack} (read-only)`,
       },
       gcpOpts,
     );
@@ -752,7 +761,7 @@ export class Delivery extends pulumi.ComponentResource {
       d.requiredReviewers.length === 0
         ? pulumi.output(renderReviewers([]))
         : pulumi.output(githubPlanFacts(repo, { parent: this, provider: githubProvider })).apply((facts) => {
-            const problem = reviewersPlanProblem(facts, reviewerNames, settings.environment);
+            const problem = reviewersPlanProblem(facts, reviewerNames, environment);
             if (problem) {
               pulumi.log.error(problem, this);
               throw new Error(problem);
@@ -813,7 +822,7 @@ export class Delivery extends pulumi.ComponentResource {
             ecrRepositoryUrl,
             artifactRegistryUrl,
             ghcrImage,
-            stack: settings.stack,
+            stack,
           }),
       );
     // Variable names are known without the values: one resource per name, registered now.
@@ -827,7 +836,7 @@ export class Delivery extends pulumi.ComponentResource {
       ecrRepositoryUrl: "",
       artifactRegistryUrl: args.artifactRegistry ? "" : undefined,
       ghcrImage,
-      stack: settings.stack,
+      stack,
     });
     for (const variableName of Object.keys(names0.environment)) {
       new github.ActionsEnvironmentVariable(

@@ -21,7 +21,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings } from "../config";
+import type { PromotionSettings } from "../config";
 import type { VerifiedRelease } from "../rollout/verifiedRelease";
 
 /** What a promoted release gives the rest of the stack (the same shape as infra/registries/image.ts `ImageRelease`). */
@@ -185,7 +185,10 @@ export function promotionSourceOutputs(release: VerifiedRelease, previous?: pulu
 }
 
 export interface PromotedImageArgs {
-  settings: Settings;
+  /** Where prod's digest comes from (the source stack), and the pinned digest override. */
+  promotion: PromotionSettings;
+  /** Rollback (`berth:deploySha`): this earlier SHA's image, as prod's ECR has it. */
+  deploySha?: string;
   /** Prod's own ECR repository URL (`<acct>.dkr.ecr.<region>.amazonaws.com/<name>`), the replication target. */
   ecrRepositoryUrl: pulumi.Input<string>;
   /** Its name, to resolve a `berth:deploySha` or pinned digest in it. */
@@ -198,8 +201,7 @@ export function promotedImage(
   args: PromotedImageArgs,
   opts: { provider?: aws.Provider; parent?: pulumi.Resource } = {},
 ): PromotedRelease {
-  const promotion = args.settings.promotion;
-  if (!promotion) throw new Error("promotedImage: the stack has no berth:promotion settings");
+  const { promotion, deploySha } = args;
   const source = new pulumi.StackReference(
     name,
     { name: promotion.fromStack },
@@ -210,7 +212,6 @@ export function promotedImage(
     .apply(([sourceSha, imageDigest, ranDigests]): PromotionSourceOutputs => ({ sourceSha, imageDigest, ranDigests }));
 
   // A rollback SHA or a pinned digest is looked up in prod's own repository (replication keeps tags and digests).
-  const deploySha = args.settings.image.deploySha;
   const lookup =
     deploySha || promotion.digest
       ? aws.ecr.getImageOutput(

@@ -5,19 +5,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { logGroupKeyPolicy } from "./logGroupKey";
-import type { Settings } from "../config";
+import type { AwsSettings, ClusterSettings, LogSettings } from "../config";
 
 export interface ClusterArgs {
-  settings: Settings;
+  cluster: ClusterSettings;
+  /** The account and region of the exec sessions' key policy. */
+  aws: AwsSettings;
+  /** Retention of the exec session logs. */
+  logs: Pick<LogSettings, "retentionDays">;
+  /** The cluster is `<project>-<stack>`, its exec log group `/<project>/<stack>/ecs-exec`. */
+  project: string;
+  stack: string;
 }
 
 /** The cluster's capacity providers: FARGATE always, FARGATE_SPOT when `berth:cluster.fargateSpot` is true. */
-export function capacityProviders(settings: Pick<NonNullable<Settings["cluster"]>, "fargateSpot">): string[] {
-  return settings.fargateSpot ? ["FARGATE", "FARGATE_SPOT"] : ["FARGATE"];
+export function capacityProviders(cluster: Pick<ClusterSettings, "fargateSpot">): string[] {
+  return cluster.fargateSpot ? ["FARGATE", "FARGATE_SPOT"] : ["FARGATE"];
 }
 
 /** What the stack says out loud about the cluster: each hardening switched off. */
-export function clusterWarnings(cluster: Pick<NonNullable<Settings["cluster"]>, "containerInsights">): string[] {
+export function clusterWarnings(cluster: Pick<ClusterSettings, "containerInsights">): string[] {
   return cluster.containerInsights === "disabled"
     ? ["berth:cluster.containerInsights is disabled: no Container Insights metrics for the cluster's services."]
     : [];
@@ -37,13 +44,10 @@ export class Cluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:cluster:Cluster", name, {}, opts);
-    const { settings } = args;
-    const cluster = settings.cluster;
-    if (!cluster || !settings.aws)
-      throw new Error("Cluster: settings.cluster and settings.aws are required for an aws stack");
+    const { cluster, aws: account, logs, project, stack } = args;
     const child = { parent: this };
-    const clusterName = `${settings.project}-${settings.stack}`;
-    const execLogGroupName = `/${settings.project}/${settings.stack}/ecs-exec`;
+    const clusterName = `${project}-${stack}`;
+    const execLogGroupName = `/${project}/${stack}/ecs-exec`;
     const tags = { Name: clusterName };
     this.warnings = clusterWarnings(cluster);
     for (const warning of this.warnings) pulumi.log.warn(warning, this);
@@ -56,8 +60,8 @@ export class Cluster extends pulumi.ComponentResource {
         deletionWindowInDays: 30,
         policy: JSON.stringify(
           logGroupKeyPolicy({
-            accountId: settings.aws.accountId,
-            region: settings.aws.region,
+            accountId: account.accountId,
+            region: account.region,
             logGroupName: execLogGroupName,
           }),
         ),
@@ -69,7 +73,7 @@ export class Cluster extends pulumi.ComponentResource {
       `${name}-exec`,
       {
         name: execLogGroupName,
-        retentionInDays: settings.logs.retentionDays,
+        retentionInDays: logs.retentionDays,
         kmsKeyId: key.arn,
         tags: { Name: `${clusterName}-ecs-exec` },
       },

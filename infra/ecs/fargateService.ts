@@ -13,7 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { logGroupKeyPolicy } from "./logGroupKey";
-import type { Settings, ServiceSettings } from "../config";
+import type { AwsSettings, Environment, LogSettings, Platform, ServiceSettings } from "../config";
 import type { LoadBalancerSettings } from "../config/network";
 import { containerSpecFor, writablePathsFor } from "../container/containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "../container/containerDefinition";
@@ -56,8 +56,18 @@ export interface ServiceLoadBalancer {
 }
 
 export interface FargateServiceArgs {
-  settings: Settings;
   service: ServiceSettings;
+  /** The account and region the roles trust, the logs go to and the rollout is verified in. */
+  aws: AwsSettings;
+  /** Retention of the service's log group. */
+  logs: Pick<LogSettings, "retentionDays">;
+  /** Resource names `<project>-<stack>-<service>` (serviceResourceNames). */
+  project: string;
+  stack: string;
+  /** The app's `Berth__Environment`; prod retains the logs and their key when the service is removed. */
+  environment: Environment;
+  /** The image's platform: the task's CPU architecture. */
+  platform: Platform;
   /** The image by digest in this account's ECR (`<acct>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...`). */
   image: pulumi.Input<string>;
   /** The ECR repository the execution role may pull from (and nothing else). */
@@ -74,12 +84,15 @@ export interface FargateServiceArgs {
 }
 
 /** Names of a service's physical resources: `<project>-<stack>-<service>`. */
-export function serviceResourceNames(settings: Settings, service: ServiceSettings) {
-  const base = `${settings.project}-${settings.stack}-${service.name}`;
+export function serviceResourceNames(
+  { project, stack }: { project: string; stack: string },
+  service: Pick<ServiceSettings, "name">,
+) {
+  const base = `${project}-${stack}-${service.name}`;
   return {
     family: base,
     serviceName: service.name,
-    logGroup: `/ecs/${settings.project}-${settings.stack}/${service.name}`,
+    logGroup: `/ecs/${project}-${stack}/${service.name}`,
     executionRole: `${base}-execution`,
     taskRole: `${base}-task`,
     securityGroup: `${base}-tasks`,
@@ -286,7 +299,7 @@ export function describeDeployment(d: ServiceDeployment): string {
   }
 }
 
-export function cpuArchitectureOf(platform: Settings["image"]["platform"]): "X86_64" | "ARM64" {
+export function cpuArchitectureOf(platform: Platform): "X86_64" | "ARM64" {
   return platform === "linux/arm64" ? "ARM64" : "X86_64";
 }
 
@@ -328,10 +341,9 @@ export class FargateService extends pulumi.ComponentResource {
 
   constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:ecs:FargateService", name, {}, opts);
-    const { settings, service } = args;
-    if (!settings.aws) throw new Error(`FargateService ${name}: the stack has no AWS settings`);
-    const { region, accountId } = settings.aws;
-    const names = serviceResourceNames(settings, service);
+    const { service, project, stack } = args;
+    const { region, accountId } = args.aws;
+    const names = serviceResourceNames(args, service);
     const targetGroup = service.route ? args.loadBalancer?.targetGroups[service.name] : undefined;
     if (service.route && (!args.loadBalancer || !targetGroup)) {
       throw new Error(
@@ -351,13 +363,13 @@ export class FargateService extends pulumi.ComponentResource {
 
     // Prod keeps a service's logs and their key when the service is removed (retainOnDelete: dropped from the stack,
     // left in the account), so removing a service still succeeds and its logs stay readable.
-    const retained = { ...parent, retainOnDelete: settings.environment === "prod" };
+    const retained = { ...parent, retainOnDelete: args.environment === "prod" };
     this.logKey =
       !service.logKmsKeyArn && service.hardening.logEncryptionKey
         ? new aws.kms.Key(
             `${name}-logs`,
             {
-              description: `Logs of ECS service ${settings.project}/${settings.stack}/${service.name}`,
+              description: `Logs of ECS service ${project}/${stack}/${service.name}`,
               enableKeyRotation: true,
               deletionWindowInDays: 30,
               policy: JSON.stringify(logGroupKeyPolicy({ accountId, region, logGroupName: names.logGroup })),
@@ -369,7 +381,7 @@ export class FargateService extends pulumi.ComponentResource {
       `${name}-logs`,
       {
         name: names.logGroup,
-        retentionInDays: settings.logs.retentionDays,
+        retentionInDays: args.logs.retentionDays,
         kmsKeyId: service.logKmsKeyArn ?? this.logKey?.arn,
       },
       retained,
@@ -380,7 +392,7 @@ export class FargateService extends pulumi.ComponentResource {
       `${name}-execution`,
       {
         name: names.executionRole,
-        description: `ECS execution role of ${settings.project}/${settings.stack}/${service.name}: pull, logs, named secrets`,
+        description: `ECS execution role of ${project}/${stack}/${service.name}: pull, logs, named secrets`,
         assumeRolePolicy: trust,
         maxSessionDuration: 3600,
       },
@@ -404,7 +416,7 @@ export class FargateService extends pulumi.ComponentResource {
       `${name}-task`,
       {
         name: names.taskRole,
-        description: `ECS task role of ${settings.project}/${settings.stack}/${service.name}: no permissions unless granted`,
+        description: `ECS task role of ${project}/${stack}/${service.name}: no permissions unless granted`,
         assumeRolePolicy: trust,
         maxSessionDuration: 3600,
       },
@@ -474,15 +486,13 @@ export class FargateService extends pulumi.ComponentResource {
         taskRoleArn: this.taskRole.arn,
         runtimePlatform: {
           operatingSystemFamily: "LINUX",
-          cpuArchitecture: cpuArchitectureOf(settings.image.platform),
+          cpuArchitecture: cpuArchitectureOf(args.platform),
         },
         volumes: renderTaskVolumes(writablePathsFor(service)),
         containerDefinitions: pulumi
           .all([args.image, this.logGroup.name])
           .apply(([image, logGroupName]) =>
-            JSON.stringify([
-              renderContainerDefinition(containerSpecFor(settings, service, image), logGroupName, region),
-            ]),
+            JSON.stringify([renderContainerDefinition(containerSpecFor(args, service, image), logGroupName, region)]),
           ),
       },
       parent,

@@ -16,7 +16,7 @@ import { sortedEntries, type ContainerSpec } from "../container/containerSpec";
 import { cpusOf, tmpfsOptions } from "./localRun";
 import type { LocalSettings, RestartPolicy } from "../config/local";
 import { LOCAL_BIND_ADDRESS } from "../config/local";
-import type { Settings } from "../config";
+import type { GithubSettings, ImageSettings, SourceRevision } from "../config";
 
 /**
  * The local registry image, pinned by digest: `registry:2` (distribution 2.8.3), the multi-platform index digest.
@@ -208,7 +208,7 @@ export function renderRegistryContainer(
  * laptop's registry. `repoDigest` (the pushed manifest's digest) is what the services are then pulled by.
  */
 export function renderLocalImageBuild(
-  settings: Pick<Settings, "image" | "source" | "github">,
+  settings: { image: Pick<ImageSettings, "name">; source: SourceRevision; github: GithubSettings },
   local: LocalSettings,
 ): docker.ImageArgs {
   const args: Record<string, string> = {

@@ -9,9 +9,17 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceSettings, Settings } from "../config";
-import type { LocalSettings } from "../config/local";
-import { containerSpecFor } from "../container/containerSpec";
+import type {
+  Environment,
+  GithubSettings,
+  ImageSettings,
+  LocalSettings,
+  LocalStackSettings,
+  LogSettings,
+  ServiceSettings,
+  SourceRevision,
+} from "../config";
+import { containerSpecFor } from "../container";
 import {
   localDigestRef,
   localTagRef,
@@ -57,7 +65,12 @@ export class LocalRegistry extends pulumi.ComponentResource {
 }
 
 export interface LocalImageArgs {
-  settings: Settings;
+  /** The image's name, and on rollback (`deploySha`) the earlier SHA to look up instead of building. */
+  image: ImageSettings;
+  /** The commit it is built from and tagged with. */
+  source: SourceRevision;
+  /** The repository (the build's SOURCE_URL). */
+  github: GithubSettings;
   local: LocalSettings;
   registry: LocalRegistry;
 }
@@ -81,13 +94,13 @@ export class LocalImage extends pulumi.ComponentResource {
 
   constructor(name: string, args: LocalImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:local:Image", name, {}, opts);
-    const { settings, local, registry } = args;
-    const rollbackSha = settings.image.deploySha;
+    const { image: imageSettings, source, local, registry } = args;
+    const rollbackSha = imageSettings.deploySha;
     let repoDigest: pulumi.Output<string>;
     if (rollbackSha) {
       // Rollback: the earlier SHA's image must already be in the local registry (from an earlier `up`).
       this.sha = rollbackSha;
-      this.tagRef = localTagRef(local, settings.image.name, rollbackSha);
+      this.tagRef = localTagRef(local, imageSettings.name, rollbackSha);
       const existing = new docker.RemoteImage(
         `${name}-rollback`,
         { name: this.tagRef, keepLocally: true },
@@ -96,14 +109,14 @@ export class LocalImage extends pulumi.ComponentResource {
       repoDigest = existing.repoDigest;
       this.built = false;
     } else {
-      this.sha = settings.source.sha;
-      const build = renderLocalImageBuild(settings, local);
+      this.sha = source.sha;
+      const build = renderLocalImageBuild(args, local);
       this.tagRef = String(build.imageName);
       const image = new docker.Image(name, build, { parent: this, dependsOn: [registry.container] });
       repoDigest = image.repoDigest;
       this.built = true;
     }
-    this.digestRef = repoDigest.apply((d) => localDigestRef(local, settings.image.name, d));
+    this.digestRef = repoDigest.apply((d) => localDigestRef(local, imageSettings.name, d));
     this.digest = this.digestRef.apply((ref) => ref.slice(ref.indexOf("@") + 1));
     // Pulled by digest from the registry: the containers run exactly what the registry holds under that digest.
     const pulled = new docker.RemoteImage(
@@ -117,9 +130,13 @@ export class LocalImage extends pulumi.ComponentResource {
 }
 
 export interface LocalServiceArgs {
-  settings: Settings;
-  local: LocalSettings;
   service: ServiceSettings;
+  local: LocalSettings;
+  /** The app's `Berth__Environment`, and the log retention of its container spec. */
+  environment: Environment;
+  logs: Pick<LogSettings, "retentionDays">;
+  /** Container names carry the stack. */
+  stack: string;
   image: LocalImage;
   network: docker.Network;
 }
@@ -132,16 +149,16 @@ export class LocalService extends pulumi.ComponentResource {
 
   constructor(name: string, args: LocalServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:local:Service", name, {}, opts);
-    const { settings, local, service, image, network } = args;
+    const { local, service, image, network } = args;
     const hostPort = local.hostPorts[service.name];
     const render = (imageRef: string) =>
-      renderDockerContainer(containerSpecFor(settings, service, imageRef), {
+      renderDockerContainer(containerSpecFor(args, service, imageRef), {
         imageId: image.imageId,
         networkName: network.name,
         hostPort,
         restartPolicy: local.restartPolicy,
         healthyWaitSeconds: local.healthyWaitSeconds,
-        stack: settings.stack,
+        stack: args.stack,
       });
     // The spec holds the digest reference, known once the image is pushed (or looked up): render inside an apply,
     // then hand each rendered field to the resource. The field list is that of a rendering, so none is dropped.
@@ -156,15 +173,19 @@ export class LocalService extends pulumi.ComponentResource {
   }
 }
 
-export function localStack(settings: Settings) {
-  const local = settings.local;
-  if (!local)
-    throw new Error("localStack: settings.local is missing (the settings reader sets it for the local stack)");
+export function localStack(settings: LocalStackSettings) {
+  const { local, stack, environment, logs } = settings;
   const registry = new LocalRegistry("registry", { local });
-  const image = new LocalImage("app", { settings, local, registry });
-  const network = new docker.Network("services", renderServicesNetwork(settings.stack));
+  const image = new LocalImage("app", {
+    image: settings.image,
+    source: settings.source,
+    github: settings.github,
+    local,
+    registry,
+  });
+  const network = new docker.Network("services", renderServicesNetwork(stack));
   const services = settings.services.map(
-    (service) => new LocalService(service.name, { settings, local, service, image, network }),
+    (service) => new LocalService(service.name, { service, local, environment, logs, stack, image, network }),
   );
 
   return {

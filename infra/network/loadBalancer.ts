@@ -8,12 +8,21 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings, ServiceSettings } from "../config";
+import type { AwsSettings, Environment, ServiceSettings } from "../config";
 import type { LoadBalancerSettings } from "../config/network";
 import { DEFAULT_ROUTE_RULE_PRIORITY, shiftsTraffic } from "../config/services";
 
 export interface LoadBalancerArgs {
-  settings: Settings;
+  loadBalancer: LoadBalancerSettings;
+  /** The services: each routed one gets a target group and its listener rules. */
+  services: readonly ServiceSettings[];
+  /** The account (the access logs bucket policy) and the region (its Elastic Load Balancing account). */
+  aws: AwsSettings;
+  /** Resource names `<project>-<stack>-<suffix>`. */
+  project: string;
+  stack: string;
+  /** Prod protects the load balancer and its access logs bucket. */
+  environment: Environment;
   network: {
     vpcId: pulumi.Input<string>;
     vpcCidrBlock: pulumi.Input<string>;
@@ -160,7 +169,7 @@ export function listenerPorts(lb: Pick<LoadBalancerSettings, "certificateArn">):
 }
 
 /** What the stack says out loud about this load balancer: missing TLS, and each hardening switched off. */
-export function loadBalancerWarnings(lb: LoadBalancerSettings, environment: Settings["environment"]): string[] {
+export function loadBalancerWarnings(lb: LoadBalancerSettings, environment: Environment): string[] {
   const warnings: string[] = [];
   if (!lb.certificateArn) {
     warnings.push(
@@ -243,15 +252,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:loadBalancer:LoadBalancer", name, {}, opts);
-    const { settings, network } = args;
-    const lb = settings.loadBalancer;
-    if (!lb || !settings.aws)
-      throw new Error("LoadBalancer: settings.loadBalancer and settings.aws are required for an aws stack");
+    const { loadBalancer: lb, network, aws: account, project, stack, environment } = args;
     const child = { parent: this };
-    const prefix = `${settings.project}-${settings.stack}`;
-    const routed = routedServices(settings.services);
+    const prefix = `${project}-${stack}`;
+    const routed = routedServices(args.services);
 
-    this.warnings = loadBalancerWarnings(lb, settings.environment);
+    this.warnings = loadBalancerWarnings(lb, environment);
     for (const warning of this.warnings) pulumi.log.warn(warning, this);
 
     // Security group: in from the configured CIDRs on the listener ports; out only to the VPC on the app ports.
@@ -324,7 +330,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       const bucket = new aws.s3.Bucket(
         `${name}-access-logs`,
         { forceDestroy: false, tags: { Name: `${prefix}-alb-access-logs` } },
-        { ...child, protect: settings.environment === "prod" },
+        { ...child, protect: environment === "prod" },
       );
       const ownership = new aws.s3.BucketOwnershipControls(
         `${name}-access-logs`,
@@ -373,7 +379,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         },
         { ...child, dependsOn: [versioning] },
       );
-      const elbAccountArn = (REGIONS_WITH_ELB_ACCOUNT as readonly string[]).includes(settings.aws.region)
+      const elbAccountArn = (REGIONS_WITH_ELB_ACCOUNT as readonly string[]).includes(account.region)
         ? aws.elb.getServiceAccountOutput({}, child).arn
         : pulumi.output(undefined);
       const policy = new aws.s3.BucketPolicy(
@@ -383,9 +389,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
           policy: pulumi
             .all([bucket.arn, elbAccountArn])
             .apply(([bucketArn, elb]) =>
-              JSON.stringify(
-                accessLogsBucketPolicy({ bucketArn, accountId: settings.aws!.accountId, elbAccountArn: elb }),
-              ),
+              JSON.stringify(accessLogsBucketPolicy({ bucketArn, accountId: account.accountId, elbAccountArn: elb })),
             ),
         },
         { ...child, dependsOn: [publicAccess, ownership] },
@@ -413,7 +417,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
           : { enabled: false, bucket: "" },
         tags: { Name: `${prefix}-alb` },
       },
-      { ...child, dependsOn: bucketDeps, protect: settings.environment === "prod" },
+      { ...child, dependsOn: bucketDeps, protect: environment === "prod" },
     );
 
     this.targetGroups = {};
@@ -449,7 +453,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         `${name}-ecs-infrastructure`,
         {
           name: `${prefix}-ecs-infrastructure`,
-          description: `ECS infrastructure role of ${settings.project}/${settings.stack}: shifts listener rule traffic in canary, linear and blue/green deployments`,
+          description: `ECS infrastructure role of ${project}/${stack}: shifts listener rule traffic in canary, linear and blue/green deployments`,
           assumeRolePolicy: JSON.stringify(ecsInfrastructureTrustPolicy()),
           maxSessionDuration: 3600,
           tags: { Name: `${prefix}-ecs-infrastructure` },

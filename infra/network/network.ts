@@ -5,12 +5,19 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings } from "../config";
+import type { AwsSettings, LogSettings } from "../config";
 import { formatIpv4Cidr, parseIpv4Cidr, type NetworkSettings } from "../config/network";
 import { logGroupKeyPolicy } from "../ecs/logGroupKey";
 
 export interface NetworkArgs {
-  settings: Settings;
+  network: NetworkSettings;
+  /** The account (flow logs' key and role) and the region (its zones, its endpoint service names). */
+  aws: AwsSettings;
+  /** Retention of the flow logs. */
+  logs: Pick<LogSettings, "retentionDays">;
+  /** Resource names: `<project>-<stack>-<suffix>`, the flow log group `/<project>/<stack>/vpc-flow-logs`. */
+  project: string;
+  stack: string;
 }
 
 /** AWS services the tasks reach through interface endpoints when `egress: endpoints` (S3 is a free gateway endpoint). */
@@ -100,11 +107,8 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:network:Network", name, {}, opts);
-    const { settings } = args;
-    const network = settings.network;
-    if (!network || !settings.aws)
-      throw new Error("Network: settings.network and settings.aws are required for an aws stack");
-    const prefix = `${settings.project}-${settings.stack}`;
+    const { network, aws: account, logs, project, stack } = args;
+    const prefix = `${project}-${stack}`;
     const tag = (suffix: string) => ({ Name: `${prefix}-${suffix}` });
     const child = { parent: this };
     this.warnings = networkWarnings(network);
@@ -117,7 +121,7 @@ export class Network extends pulumi.ComponentResource {
       this.privateSubnetIds = pulumi.output(network.privateSubnetIds);
       this.publicSubnetIds = pulumi.output(network.publicSubnetIds);
     } else {
-      const created = this.createVpc(name, settings, network, tag);
+      const created = this.createVpc(name, account.region, network, tag);
       vpcId = created.vpc.id;
       this.vpcCidrBlock = created.vpc.cidrBlock;
       this.privateSubnetIds = pulumi.all(created.privateSubnets.map((s) => s.id));
@@ -135,7 +139,7 @@ export class Network extends pulumi.ComponentResource {
     }
 
     if (network.flowLogs) {
-      const logGroupName = `/${settings.project}/${settings.stack}/vpc-flow-logs`;
+      const logGroupName = `/${project}/${stack}/vpc-flow-logs`;
       const key = new aws.kms.Key(
         `${name}-flow-logs`,
         {
@@ -143,7 +147,7 @@ export class Network extends pulumi.ComponentResource {
           enableKeyRotation: true,
           deletionWindowInDays: 30,
           policy: JSON.stringify(
-            logGroupKeyPolicy({ accountId: settings.aws.accountId, region: settings.aws.region, logGroupName }),
+            logGroupKeyPolicy({ accountId: account.accountId, region: account.region, logGroupName }),
           ),
           tags: tag("vpc-flow-logs"),
         },
@@ -153,13 +157,13 @@ export class Network extends pulumi.ComponentResource {
         `${name}-flow-logs`,
         {
           name: logGroupName,
-          retentionInDays: settings.logs.retentionDays,
+          retentionInDays: logs.retentionDays,
           kmsKeyId: key.arn,
           tags: tag("vpc-flow-logs"),
         },
         child,
       );
-      const policies = logGroup.arn.apply((arn) => flowLogsPolicies(settings.aws!.accountId, arn));
+      const policies = logGroup.arn.apply((arn) => flowLogsPolicies(account.accountId, arn));
       const role = new aws.iam.Role(
         `${name}-flow-logs`,
         {
@@ -201,12 +205,11 @@ export class Network extends pulumi.ComponentResource {
 
   private createVpc(
     name: string,
-    settings: Settings,
+    region: string,
     network: NetworkSettings,
     tag: (suffix: string) => Record<string, string>,
   ) {
     const child = { parent: this };
-    const region = settings.aws!.region;
     const zoneCount = network.availabilityZones;
     const zones = aws
       .getAvailabilityZonesOutput(

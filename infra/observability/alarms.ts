@@ -30,7 +30,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings, ServiceSettings } from "../config";
+import type { AlarmSettings, ClusterSettings, ServiceSettings } from "../config";
 import type { ServiceAlarmSettings } from "../config/observability";
 import { shiftsTraffic } from "../config/services";
 
@@ -55,19 +55,26 @@ export function alarmKindsFor(service: Pick<ServiceSettings, "route">, container
   return kinds;
 }
 
-export function alarmName(settings: Pick<Settings, "project" | "stack">, serviceName: string, kind: AlarmKind): string {
-  return `${settings.project}-${settings.stack}-${serviceName}-${kind}`;
+export function alarmName(
+  { project, stack }: { project: string; stack: string },
+  serviceName: string,
+  kind: AlarmKind,
+): string {
+  return `${project}-${stack}-${serviceName}-${kind}`;
 }
 
 /** Whether the stack's cluster publishes Container Insights metrics. */
-export function containerInsightsOn(settings: Pick<Settings, "cluster">): boolean {
-  return settings.cluster?.containerInsights !== "disabled";
+export function containerInsightsOn(cluster: Pick<ClusterSettings, "containerInsights">): boolean {
+  return cluster.containerInsights !== "disabled";
 }
 
 /** The names a service attaches to its deployment; empty when its alarms are switched off. */
-export function serviceAlarmNames(settings: Settings, service: ServiceSettings): string[] {
-  if (!settings.alarms?.services[service.name]?.enabled) return [];
-  return alarmKindsFor(service, containerInsightsOn(settings)).map((k) => alarmName(settings, service.name, k));
+export function serviceAlarmNames(
+  stack: { project: string; stack: string; alarms: AlarmSettings; cluster: Pick<ClusterSettings, "containerInsights"> },
+  service: Pick<ServiceSettings, "name" | "route">,
+): string[] {
+  if (!stack.alarms.services[service.name]?.enabled) return [];
+  return alarmKindsFor(service, containerInsightsOn(stack.cluster)).map((k) => alarmName(stack, service.name, k));
 }
 
 /** The dimension values the alarms need: the cluster's name, and for a routed service the ALB and target group ARN suffixes. */
@@ -304,8 +311,14 @@ export function alarmArgs(
 }
 
 export interface ServiceAlarmsArgs {
-  settings: Settings;
   service: ServiceSettings;
+  /** The stack's alarm settings: this service's thresholds are `alarms.services[service.name]`. */
+  alarms: AlarmSettings;
+  /** The cluster's settings: the running-tasks alarm needs Container Insights. */
+  cluster: Pick<ClusterSettings, "containerInsights">;
+  /** Alarm names `<project>-<stack>-<service>-<kind>`. */
+  project: string;
+  stack: string;
   clusterName: pulumi.Input<string>;
   /** Routed services: the target group and the load balancer (their `arnSuffix` are the ALB metric dimensions). */
   targetGroup?: { arnSuffix: pulumi.Input<string> };
@@ -326,8 +339,8 @@ export class ServiceAlarms extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:observability:ServiceAlarms", name, {}, opts);
-    const { settings, service } = args;
-    const thresholds = settings.alarms?.services[service.name];
+    const { service } = args;
+    const thresholds = args.alarms.services[service.name];
     if (!thresholds) throw new Error(`ServiceAlarms ${name}: no alarm settings for service ${service.name}`);
     if (service.route && (!args.targetGroup || !args.loadBalancer))
       throw new Error(`ServiceAlarms ${name}: service ${service.name} has a route but no target group`);
@@ -340,9 +353,9 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       throw new Error(
         `ServiceAlarms ${name}: service ${service.name} deploys ${service.deployment.strategy}: it has no alternate target group`,
       );
-    this.names = serviceAlarmNames(settings, service);
+    this.names = serviceAlarmNames(args, service);
     this.rollback = thresholds.rollback;
-    const kinds = thresholds.enabled ? alarmKindsFor(service, containerInsightsOn(settings)) : [];
+    const kinds = thresholds.enabled ? alarmKindsFor(service, containerInsightsOn(args.cluster)) : [];
     const dims: AlarmDimensions = {
       clusterName: args.clusterName,
       serviceName: service.name,
@@ -355,7 +368,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
         `${name}-${kind}`,
         {
           ...alarmArgs(kind, thresholds, dims),
-          name: alarmName(settings, service.name, kind),
+          name: alarmName(args, service.name, kind),
           actionsEnabled: true,
           alarmActions: [args.topicArn],
           okActions: [args.topicArn],

@@ -17,7 +17,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings } from "../config";
+import type { AwsSettings } from "../config";
 
 export interface DashboardService {
   name: string;
@@ -224,7 +224,11 @@ export function renderDashboardBody(input: DashboardInput): { widgets: Widget[] 
 }
 
 export interface StackDashboardArgs {
-  settings: Settings;
+  /** The account and region the widgets read. */
+  aws: AwsSettings;
+  /** Dashboards `<project>-<stack>`, `<project>-<stack>-2`, ... */
+  project: string;
+  stack: string;
   clusterName: pulumi.Input<string>;
   eventsLogGroupName: pulumi.Input<string>;
   services: {
@@ -245,10 +249,8 @@ export class StackDashboard extends pulumi.ComponentResource {
 
   constructor(name: string, args: StackDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:observability:Dashboard", name, {}, opts);
-    const { settings } = args;
-    if (!settings.aws) throw new Error("StackDashboard: the aws settings are required (an aws stack)");
-    const { region, accountId } = settings.aws;
-    const base = `${settings.project}-${settings.stack}`;
+    const { region, accountId } = args.aws;
+    const base = `${args.project}-${args.stack}`;
     const pages = dashboardPages(
       args.services.map((s) => ({
         ...s,

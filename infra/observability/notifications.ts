@@ -9,15 +9,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { Settings } from "../config";
+import type { AwsSettings, LogSettings, NotificationSettings } from "../config";
 import { logGroupKeyPolicy } from "../ecs/logGroupKey";
 
 /** The ECS events the topic and the dashboard's deployment markers receive. */
 export const ECS_EVENT_DETAIL_TYPES = ["ECS Deployment State Change", "ECS Service Action"] as const;
 
 /** Names of the stack's notification resources. */
-export function notificationNames(settings: Pick<Settings, "project" | "stack">) {
-  const prefix = `${settings.project}-${settings.stack}`;
+export function notificationNames({ project, stack }: { project: string; stack: string }) {
+  const prefix = `${project}-${stack}`;
   return {
     topic: `${prefix}-alarms`,
     rule: `${prefix}-ecs-deployments`,
@@ -141,7 +141,15 @@ export function eventsLogResourcePolicy(args: { logGroupArn: string; accountId: 
 }
 
 export interface StackNotificationsArgs {
-  settings: Settings;
+  /** The topic's subscriptions. */
+  notifications: NotificationSettings;
+  /** The account and region of the topic, its key and the cluster's events. */
+  aws: AwsSettings;
+  /** Retention of the events log group. */
+  logs: Pick<LogSettings, "retentionDays">;
+  /** Names `<project>-<stack>-...` (notificationNames). */
+  project: string;
+  stack: string;
   clusterName: pulumi.Input<string>;
 }
 
@@ -156,17 +164,15 @@ export class StackNotifications extends pulumi.ComponentResource {
 
   constructor(name: string, args: StackNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:observability:StackNotifications", name, {}, opts);
-    const { settings } = args;
-    if (!settings.aws || !settings.notifications)
-      throw new Error("StackNotifications: the aws and notification settings are required (an aws stack)");
-    const { region, accountId } = settings.aws;
-    const names = notificationNames(settings);
+    const { notifications, project, stack } = args;
+    const { region, accountId } = args.aws;
+    const names = notificationNames(args);
     const child = { parent: this };
 
     this.key = new aws.kms.Key(
       `${name}`,
       {
-        description: `Alarm and ECS deployment notifications of ${settings.project}/${settings.stack}`,
+        description: `Alarm and ECS deployment notifications of ${project}/${stack}`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         policy: JSON.stringify(notificationsKeyPolicy({ accountId, region, eventsLogGroup: names.eventsLogGroup })),
@@ -184,7 +190,7 @@ export class StackNotifications extends pulumi.ComponentResource {
       `${name}-ecs`,
       {
         name: names.rule,
-        description: `ECS deployment state changes and service actions of cluster ${settings.project}-${settings.stack}`,
+        description: `ECS deployment state changes and service actions of cluster ${project}-${stack}`,
         eventPattern: pulumi
           .output(args.clusterName)
           .apply((clusterName) => JSON.stringify(ecsEventPattern({ region, accountId, clusterName }))),
@@ -213,7 +219,7 @@ export class StackNotifications extends pulumi.ComponentResource {
       `${name}-ecs-events`,
       {
         name: names.eventsLogGroup,
-        retentionInDays: settings.logs.retentionDays,
+        retentionInDays: args.logs.retentionDays,
         kmsKeyId: this.key.arn,
       },
       child,
@@ -234,7 +240,7 @@ export class StackNotifications extends pulumi.ComponentResource {
       { ...child, dependsOn: [logPolicy] },
     );
 
-    settings.notifications.emails.forEach(
+    notifications.emails.forEach(
       (endpoint, i) =>
         new aws.sns.TopicSubscription(
           `${name}-email-${i}`,
@@ -242,7 +248,7 @@ export class StackNotifications extends pulumi.ComponentResource {
           child,
         ),
     );
-    settings.notifications.httpsEndpoints.forEach(
+    notifications.httpsEndpoints.forEach(
       (endpoint, i) =>
         new aws.sns.TopicSubscription(
           `${name}-https-${i}`,

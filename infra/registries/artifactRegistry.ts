@@ -9,10 +9,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import type { ArtifactRegistrySettings, Settings } from "../config";
+import type { ArtifactRegistrySettings, GcpSettings } from "../config";
 
 export interface ArtifactRegistryRepositoryArgs {
-  settings: Settings;
+  artifactRegistry: ArtifactRegistrySettings;
+  /** The GCP project the repository and its pusher live in. */
+  gcp: Pick<GcpSettings, "project">;
+  /** The repository id (`berth:imageName`). */
+  imageName: string;
+  stack: string;
 }
 
 export const REQUIRED_SERVICES = ["artifactregistry.googleapis.com", "containerscanning.googleapis.com"] as const;
@@ -58,16 +63,19 @@ export class ArtifactRegistryRepository extends pulumi.ComponentResource {
   readonly registryUri: pulumi.Output<string>;
   /** The Docker registry host, e.g. `europe-west1-docker.pkg.dev`. */
   readonly host: string;
+  /** Plain values, known at plan time: the repository's location, project and id. */
+  readonly location: string;
+  readonly project: string;
+  readonly repositoryId: string;
 
   constructor(name: string, args: ArtifactRegistryRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:registries:ArtifactRegistryRepository", name, {}, opts);
-    const { settings } = args;
-    const ar = settings.artifactRegistry;
-    const project = settings.gcp?.project;
-    if (!ar || !project)
-      throw new Error("ArtifactRegistryRepository: the artifactRegistry and gcp settings are required");
-    const imageName = settings.image.name;
+    const { artifactRegistry: ar, imageName, stack } = args;
+    const project = args.gcp.project;
     this.host = `${ar.location}-docker.pkg.dev`;
+    this.location = ar.location;
+    this.project = project;
+    this.repositoryId = imageName;
 
     this.services = REQUIRED_SERVICES.map(
       (service) =>
@@ -86,7 +94,7 @@ export class ArtifactRegistryRepository extends pulumi.ComponentResource {
         location: ar.location,
         repositoryId: imageName,
         format: "DOCKER",
-        description: `${imageName} images, tagged by git commit SHA (${settings.stack})`,
+        description: `${imageName} images, tagged by git commit SHA (${stack})`,
         dockerConfig: { immutableTags: true },
         vulnerabilityScanningConfig: { enablementConfig: ar.vulnerabilityScanning ? "INHERITED" : "DISABLED" },
         cleanupPolicyDryRun: false,
@@ -98,7 +106,7 @@ export class ArtifactRegistryRepository extends pulumi.ComponentResource {
 
     this.pusher = new gcp.serviceaccount.Account(
       `${name}-pusher`,
-      { project, accountId: pusherAccountId(imageName), displayName: `${imageName} image pusher (${settings.stack})` }, // displayName: at most 100 characters (IAM API)
+      { project, accountId: pusherAccountId(imageName), displayName: `${imageName} image pusher (${stack})` }, // displayName: at most 100 characters (IAM API)
       { parent: this },
     );
     this.pusherBinding = new gcp.artifactregistry.RepositoryIamMember(

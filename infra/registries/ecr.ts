@@ -12,10 +12,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { EcrReplicationTarget, EcrSettings, Settings } from "../config";
+import type { AwsSettings, EcrReplicationTarget, EcrSettings, Environment } from "../config";
 
 export interface EcrRepositoryArgs {
-  settings: Settings;
+  ecr: EcrSettings;
+  /** The account and region of the registry (the replication policy names them). */
+  aws: AwsSettings;
+  /** The repository's name (`berth:imageName`). */
+  imageName: string;
+  stack: string;
+  /** Prod protects the repository and its key, and has no build cache (it never builds). */
+  environment: Environment;
 }
 
 /** Tags of the build cache (in the cache repository only); the application repository has no mutable tag at all. */
@@ -182,21 +189,17 @@ export class EcrRepository extends pulumi.ComponentResource {
 
   constructor(name: string, args: EcrRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:registries:EcrRepository", name, {}, opts);
-    const { settings } = args;
-    const ecr = settings.ecr;
-    const aws_ = settings.aws;
-    if (!ecr || !aws_) throw new Error("EcrRepository: the ecr and aws settings are required (an aws-target stack)");
+    const { ecr, aws: aws_, imageName, stack, environment } = args;
     this.accountId = aws_.accountId;
-    const imageName = settings.image.name;
     const encryptionFor = (key: aws.kms.Key) => [{ encryptionType: "KMS", kmsKey: key.arn }];
     // Prod never deletes its images: the repository and the key that decrypts them are protected (a destroy or a
     // replacement stops with an error until `pulumi state unprotect`).
-    const prodProtected = { parent: this, protect: settings.environment === "prod" };
+    const prodProtected = { parent: this, protect: environment === "prod" };
 
     this.key = new aws.kms.Key(
       `${name}-key`,
       {
-        description: `Encrypts the ${imageName} ECR repositories (${settings.stack})`,
+        description: `Encrypts the ${imageName} ECR repositories (${stack})`,
         enableKeyRotation: true,
         deletionWindowInDays: ecr.kmsDeletionWindowDays,
       },
@@ -204,7 +207,7 @@ export class EcrRepository extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(
       `${name}-key-alias`,
-      { name: `alias/${imageName}-ecr-${settings.stack}`, targetKeyId: this.key.keyId },
+      { name: `alias/${imageName}-ecr-${stack}`, targetKeyId: this.key.keyId },
       { parent: this },
     );
 
@@ -226,7 +229,7 @@ export class EcrRepository extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    if (settings.environment !== "prod") {
+    if (environment !== "prod") {
       this.cacheRepository = new aws.ecr.Repository(
         `${name}-cache`,
         {

@@ -20,7 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as dockerBuild from "@pulumi/docker-build";
-import type { Settings } from "../config";
+import type { AwsSettings, GhcrSettings, GithubSettings, ImageSettings, SourceRevision } from "../config";
 import { imageTagsFor } from "../config/source";
 import type { EcrRepository } from "./ecr";
 import { buildCacheTag } from "./ecr";
@@ -49,12 +49,12 @@ export function ghcrImageName(owner: string, imageName: string): string {
   return `${GHCR_HOST}/${owner.toLowerCase()}/${imageName}`;
 }
 
-export function sourceUrl(settings: Pick<Settings, "github">): string {
+export function sourceUrl(settings: { github: GithubSettings }): string {
   return `https://github.com/${settings.github.owner}/${settings.github.repository}`;
 }
 
 /** The app's version: the release (`1.4.2`) or `0.0.0-<tag>` between releases. */
-export function imageVersion(settings: Pick<Settings, "source">): string {
+export function imageVersion(settings: { source: SourceRevision }): string {
   const { source } = settings;
   return source.releaseTag && !source.dirty ? source.releaseTag.slice(1) : `0.0.0-${source.tag}`;
 }
@@ -67,7 +67,7 @@ export function imageVersion(settings: Pick<Settings, "source">): string {
  * fixed default (0) applies: still reproducible.
  */
 export function imageBuildArgs(
-  settings: Pick<Settings, "source" | "github">,
+  settings: { source: SourceRevision; github: GithubSettings },
   epochSeconds?: number,
 ): Record<string, string> {
   const args: Record<string, string> = {
@@ -125,7 +125,12 @@ export async function pushedImageDigest(
  * OCI labels. `org.opencontainers.image.source` links the GHCR package to the repository, so the package inherits
  * the repository's visibility and access (README.md, "GHCR"). `berth.dirty` marks a build from uncommitted changes.
  */
-export function imageLabels(settings: Pick<Settings, "source" | "github" | "image" | "stack">): Record<string, string> {
+export function imageLabels(settings: {
+  source: SourceRevision;
+  github: GithubSettings;
+  image: Pick<ImageSettings, "name">;
+  stack: string;
+}): Record<string, string> {
   return {
     "org.opencontainers.image.source": sourceUrl(settings),
     "org.opencontainers.image.revision": settings.source.sha,
@@ -192,7 +197,17 @@ export function readGhcrToken(): pulumi.Output<string> | undefined {
 }
 
 export interface AppImageArgs {
-  settings: Settings;
+  /** The image's name and platform. */
+  image: ImageSettings;
+  /** The commit it is built from and tagged with. */
+  source: SourceRevision;
+  /** The repository: the OCI source label, and the GHCR owner. */
+  github: GithubSettings;
+  ghcr: GhcrSettings;
+  /** This account's ECR (the repository URL is known from it before the repository exists). */
+  aws: AwsSettings;
+  /** The stack that builds (a label on the image). */
+  stack: string;
   ecr: EcrRepository;
   artifactRegistry?: ArtifactRegistryRepository;
   /** Defaults to `berth:ghcrToken`. */
@@ -215,15 +230,13 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:image:AppImage", name, {}, opts);
-    const { settings, ecr, artifactRegistry } = args;
-    const tags = imageTagsFor(settings.source);
+    const { image, source, github, ghcr, aws: account, ecr, artifactRegistry } = args;
+    const tags = imageTagsFor(source);
 
     const ecrToken = aws.ecr.getAuthorizationTokenOutput({ registryId: ecr.repository.registryId }, { parent: this });
     // Known from the settings (a first preview shows the tag references); the repository is the one `ecr` creates
     // (its name is the image name, its registry this account's) and exists before the Image (dependsOn below).
-    const ecrRepository = pulumi.output(
-      ecrRepositoryUrl(settings.aws?.accountId ?? "", settings.aws?.region ?? "", settings.image.name),
-    );
+    const ecrRepository = pulumi.output(ecrRepositoryUrl(account.accountId, account.region, image.name));
     const registries: dockerBuild.types.input.RegistryArgs[] = [
       {
         address: ecrRepository.apply((url) => url.split("/")[0]),
@@ -241,8 +254,8 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     }[] = [{ key: "ecr", repository: ecrRepository, username: ecrToken.userName, password: ecrToken.password }];
     const refs: Record<string, pulumi.Output<string>> = { ecr: pulumi.interpolate`${ecrRepository}:${tags[0]}` };
 
-    const ghcrToken = settings.ghcr?.enabled ? (args.ghcrToken ?? readGhcrToken()) : undefined;
-    if (settings.ghcr?.enabled && !ghcrToken) {
+    const ghcrToken = ghcr.enabled ? (args.ghcrToken ?? readGhcrToken()) : undefined;
+    if (ghcr.enabled && !ghcrToken) {
       const warning =
         "GHCR push DISABLED: berth:ghcrToken is not set. The image goes to ECR and Artifact Registry only. " +
         "Set it with `pulumi config set --secret berth:ghcrToken <token with write:packages>` (CI sets it), " +
@@ -250,14 +263,14 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
       this.warnings.push(warning);
       pulumi.log.warn(warning, this);
     }
-    if (ghcrToken && settings.ghcr) {
-      const ghcrRepo = ghcrImageName(settings.github.owner, settings.image.name);
-      registries.push({ address: GHCR_HOST, username: settings.ghcr.username, password: ghcrToken });
+    if (ghcrToken) {
+      const ghcrRepo = ghcrImageName(github.owner, image.name);
+      registries.push({ address: GHCR_HOST, username: ghcr.username, password: ghcrToken });
       repositories.push(pulumi.output(ghcrRepo));
       tagTargets.push({
         key: "ghcr",
         repository: pulumi.output(ghcrRepo),
-        username: settings.ghcr.username,
+        username: ghcr.username,
         password: ghcrToken,
       });
       refs.ghcr = pulumi.output(`${ghcrRepo}:${tags[0]}`);
@@ -270,7 +283,7 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
         password: pulumi.secret(accessToken),
       });
       const arRepo = pulumi.output(
-        `${artifactRegistryRepositoryUrl(settings.artifactRegistry!.location, settings.gcp!.project, settings.image.name)}/${settings.image.name}`,
+        `${artifactRegistryRepositoryUrl(artifactRegistry.location, artifactRegistry.project, artifactRegistry.repositoryId)}/${image.name}`,
       );
       repositories.push(arRepo);
       tagTargets.push({
@@ -285,17 +298,14 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     // Never overwrite an existing tag: when ECR (what ECS runs from) already has the primary tag, push nothing and
     // deploy the pushed digest. Looked up with plain inputs, so a preview knows the answer too.
     const pushedDigest = pulumi.output(
-      pushedImageDigest(
-        { repositoryName: settings.image.name, registryId: settings.aws?.accountId ?? "", tag: tags[0] },
-        { parent: this },
-      ),
+      pushedImageDigest({ repositoryName: image.name, registryId: account.accountId, tag: tags[0] }, { parent: this }),
     );
     this.reused = pushedDigest.apply((d) => d !== undefined);
     this.tagRefs = pulumi
       .all([pulumi.all(repositories), pushedDigest])
       .apply(([repos, d]) => (d ? [] : imageTagRefs(repos, tags)));
     const cacheRef = ecr.cacheRepository
-      ? pulumi.interpolate`${ecr.cacheRepository.repositoryUrl}:${buildCacheTag(settings.image.platform)}`
+      ? pulumi.interpolate`${ecr.cacheRepository.repositoryUrl}:${buildCacheTag(image.platform)}`
       : undefined;
 
     this.image = new dockerBuild.Image(
@@ -305,15 +315,15 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
         // and CI and show a diff (a rebuild, and a refused re-push of an immutable tag) on every change of machine.
         context: { location: path.relative(process.cwd(), REPO_ROOT) || "." },
         dockerfile: { location: path.join(path.relative(process.cwd(), REPO_ROOT), "Dockerfile") },
-        platforms: [settings.image.platform],
+        platforms: [image.platform],
         tags: this.tagRefs,
         push: pushedDigest.apply((d) => d === undefined),
         // Nothing to export when the image is already pushed (silences docker-build's "no exports" warning).
         exports: pushedDigest.apply((d): dockerBuild.types.input.ExportArgs[] => (d ? [{ cacheonly: {} }] : [])),
         buildOnPreview: false,
         registries,
-        buildArgs: imageBuildArgs(settings, commitEpoch(settings.source.sha, REPO_ROOT)),
-        labels: imageLabels(settings),
+        buildArgs: imageBuildArgs(args, commitEpoch(source.sha, REPO_ROOT)),
+        labels: imageLabels(args),
         cacheFrom: cacheRef ? [{ registry: { ref: cacheRef } }] : [],
         // ECR needs an image-manifest cache in OCI media types.
         cacheTo: cacheRef
@@ -330,7 +340,7 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
       },
     );
 
-    this.sha = pulumi.output(settings.source.sha);
+    this.sha = pulumi.output(source.sha);
     this.digest = pulumi.all([pushedDigest, this.image.digest]).apply(([pushed, built]) => pushed ?? built);
     // A release (`vX.Y.Z-<sha>`): tag the deployed digest in every registry. When this run pushed, the Image already
     // pushed the tag and RegistryTag finds it; when ECR already had `<sha>` (the commit was built before it was
@@ -378,7 +388,10 @@ export function missingImageMessage(args: {
 }
 
 export interface ExistingImageArgs {
-  settings: Settings;
+  /** The account and region of the ECR repository the image is looked up in. */
+  aws: AwsSettings;
+  /** The repository's name (`berth:imageName`). */
+  imageName: string;
   ecr: EcrRepository;
   /** The earlier commit to deploy (`berth:deploySha`). */
   sha: string;
@@ -393,10 +406,10 @@ export class ExistingImage extends pulumi.ComponentResource implements ImageRele
 
   constructor(name: string, args: ExistingImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:image:ExistingImage", name, {}, opts);
-    const { settings, ecr, sha } = args;
-    const registryId = settings.aws?.accountId ?? "";
-    const region = settings.aws?.region ?? "";
-    const repositoryName = settings.image.name;
+    const { ecr, sha } = args;
+    const registryId = args.aws.accountId;
+    const region = args.aws.region;
+    const repositoryName = args.imageName;
     const found = pulumi.output(
       aws.ecr
         .getImage({ repositoryName, registryId, imageTag: sha }, { parent: this })

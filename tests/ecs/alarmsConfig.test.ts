@@ -3,26 +3,28 @@
 // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html): evaluation windows stay short.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadSettings, ConfigError } from "../../infra/config";
+import { loadSettings, ConfigError, type Settings } from "../../infra/config";
 import { ALARM_DEFAULTS } from "../../infra/config/observability";
 import { alarmArgs, serviceAlarmNames } from "../../infra/observability/alarms";
 import { dashboardName, dashboardPages, renderDashboardBody } from "../../infra/observability/dashboard";
 import { readStackConfig } from "../../offline/mockRuntime";
-import { problemAt, problemsFor, settingsFor, service, SHA } from "./fixtures";
+import { problemAt, problemsFor, settingsFor, service, SHA } from "../support";
 
 const alarmsConfig = (value: unknown) => ({ "berth:alarms": JSON.stringify(value) });
+/** serviceAlarmNames takes an aws stack's alarm and cluster sections. */
+const onAws = (s: Settings) => (s.target === "aws" ? s : assert.fail(`${s.stack} is no aws stack`));
 const noEdit = () => undefined;
 
 test("defaults: every service's alarms on, with rollback, at the documented thresholds", () => {
   const s = settingsFor("staging");
   for (const svc of s.services) assert.deepEqual(s.alarms!.services[svc.name], ALARM_DEFAULTS);
-  assert.deepEqual(serviceAlarmNames(s, service(s, "web")), [
+  assert.deepEqual(serviceAlarmNames(onAws(s), service(s, "web")), [
     "berth-staging-web-target-5xx-rate",
     "berth-staging-web-target-p99-latency",
     "berth-staging-web-unhealthy-hosts",
     "berth-staging-web-running-tasks",
   ]);
-  assert.deepEqual(serviceAlarmNames(s, service(s, "worker")), [
+  assert.deepEqual(serviceAlarmNames(onAws(s), service(s, "worker")), [
     "berth-staging-worker-cpu-high",
     "berth-staging-worker-memory-high",
     "berth-staging-worker-running-tasks",
@@ -49,8 +51,8 @@ test("stack-wide thresholds apply to every service; a service's override wins fo
 
 test("a service's alarms switched off: nothing to attach", () => {
   const s = settingsFor("staging", undefined, alarmsConfig({ services: { worker: { enabled: false } } }));
-  assert.deepEqual(serviceAlarmNames(s, service(s, "worker")), []);
-  assert.equal(serviceAlarmNames(s, service(s, "web")).length, 4);
+  assert.deepEqual(serviceAlarmNames(onAws(s), service(s, "worker")), []);
+  assert.equal(serviceAlarmNames(onAws(s), service(s, "web")).length, 4);
 });
 
 test("every problem at once, each naming its key: ranges, an undeclared service, thresholds of alarms a service does not get, unknown keys", () => {
@@ -187,7 +189,7 @@ test("windows: one-minute periods, all of evaluationPeriods breaching; a routed 
 
 test("without Container Insights no running-tasks alarm (its metrics do not exist), and the dashboard says why", () => {
   const s = settingsFor("staging", undefined, { "berth:cluster": JSON.stringify({ containerInsights: "disabled" }) });
-  assert.ok(!serviceAlarmNames(s, service(s, "web")).some((n) => n.endsWith("running-tasks")));
+  assert.ok(!serviceAlarmNames(onAws(s), service(s, "web")).some((n) => n.endsWith("running-tasks")));
   const body = renderDashboardBody({
     region: "eu-west-1",
     accountId: "111111111111",

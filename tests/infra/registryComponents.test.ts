@@ -5,13 +5,23 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { loadSettings, type Settings } from "../../infra/config";
+import { loadSettings, type AwsStackSettings } from "../../infra/config";
 import { readStackConfig } from "../../offline/mockRuntime";
-import { EcrRepository, pullPolicy, buildCacheTag, appLifecyclePolicy } from "../../infra/registries/ecr";
-import { ArtifactRegistryRepository, cleanupPolicies, pusherAccountId } from "../../infra/registries/artifactRegistry";
-import { AppImage, ghcrImageName, repositoryOf, imageTagRefs } from "../../infra/registries/image";
+import {
+  AppImage,
+  ArtifactRegistryRepository,
+  EcrRepository,
+  appLifecyclePolicy,
+  buildCacheTag,
+  cleanupPolicies,
+  ghcrImageName,
+  imageTagRefs,
+  pullPolicy,
+  pusherAccountId,
+  repositoryOf,
+} from "../../infra/registries";
 import { gcpLabelsFromTags } from "../../infra/providers";
-import { SHA, STAGING_ACCOUNT, REGION } from "./fixtures";
+import { SHA, STAGING_ACCOUNT, REGION } from "../support";
 
 const registered: { type: string; name: string; inputs: any }[] = [];
 
@@ -46,11 +56,35 @@ before(async () => {
   );
 });
 
-function settingsWith(stack: "staging" | "prod", extra: Record<string, unknown>): Settings {
+function settingsWith(stack: "staging" | "prod", extra: Record<string, unknown>): AwsStackSettings {
   const config: Record<string, string> = { ...readStackConfig(stack), "berth:imageSha": SHA };
   for (const [k, v] of Object.entries(extra)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
-  return loadSettings(config, { stack, git: () => assert.fail("no git") });
+  const settings = loadSettings(config, { stack, git: () => assert.fail("no git") });
+  return settings.target === "aws" ? settings : assert.fail(`${stack} is no aws stack`);
 }
+
+/** Each component given its own sections of the stack's settings, as infra/awsStack.ts gives them. */
+const ecrArgs = (s: AwsStackSettings) => ({
+  ecr: s.ecr,
+  aws: s.aws,
+  imageName: s.image.name,
+  stack: s.stack,
+  environment: s.environment,
+});
+const arArgs = (s: AwsStackSettings) => ({
+  artifactRegistry: s.artifactRegistry,
+  gcp: s.gcp,
+  imageName: s.image.name,
+  stack: s.stack,
+});
+const imageArgs = (s: AwsStackSettings) => ({
+  image: s.image,
+  source: s.source,
+  github: s.github,
+  ghcr: s.ghcr,
+  aws: s.aws,
+  stack: s.stack,
+});
 
 const of = (name: string, type: string) => registered.filter((r) => r.name.startsWith(name) && r.type === type);
 
@@ -87,8 +121,8 @@ test("opt-outs switch off exactly their own control", async () => {
       location: "europe",
     },
   });
-  new EcrRepository("optout", { settings: s });
-  new ArtifactRegistryRepository("optout", { settings: s });
+  new EcrRepository("optout", ecrArgs(s));
+  new ArtifactRegistryRepository("optout", arArgs(s));
   await (pulumi.runtime as any).waitForRPCs();
   const repo = of("optout", "aws:ecr/repository:Repository").find((r) => r.name === "optout")!.inputs;
   assert.equal(repo.imageScanningConfiguration.scanOnPush, false);
@@ -115,16 +149,16 @@ test("opt-outs switch off exactly their own control", async () => {
 
 test("GHCR enabled without berth:ghcrToken: pushed to ECR and AR only, with a loud warning; disabled: no warning", async () => {
   const s = settingsWith("staging", { "berth:imageName": "noghcr" });
-  const ecr = new EcrRepository("noghcr", { settings: s });
-  const ar = new ArtifactRegistryRepository("noghcr", { settings: s });
-  const image = new AppImage("noghcr-image", { settings: s, ecr, artifactRegistry: ar });
+  const ecr = new EcrRepository("noghcr", ecrArgs(s));
+  const ar = new ArtifactRegistryRepository("noghcr", arArgs(s));
+  const image = new AppImage("noghcr-image", { ...imageArgs(s), ecr, artifactRegistry: ar });
   assert.equal(image.warnings.length, 1);
   assert.match(image.warnings[0], /GHCR push DISABLED: berth:ghcrToken is not set/);
   assert.equal(image.refs.ghcr, undefined);
   const off = settingsWith("staging", { "berth:imageName": "ghcroff", "berth:ghcr": { enabled: false } });
   const offImage = new AppImage("ghcroff-image", {
-    settings: off,
-    ecr: new EcrRepository("ghcroff", { settings: off }),
+    ...imageArgs(off),
+    ecr: new EcrRepository("ghcroff", ecrArgs(off)),
   });
   assert.deepEqual(offImage.warnings, []);
   await (pulumi.runtime as any).waitForRPCs();
@@ -136,8 +170,8 @@ test("GHCR enabled without berth:ghcrToken: pushed to ECR and AR only, with a lo
 test("the GHCR token, when given, is used for ghcr.io and the package name is lowercase", async () => {
   const s = settingsWith("staging", { "berth:imageName": "withghcr", "berth:githubOwner": "My-Org" });
   const image = new AppImage("withghcr-image", {
-    settings: s,
-    ecr: new EcrRepository("withghcr", { settings: s }),
+    ...imageArgs(s),
+    ecr: new EcrRepository("withghcr", ecrArgs(s)),
     ghcrToken: pulumi.secret("tok"),
   });
   assert.deepEqual(image.warnings, []);

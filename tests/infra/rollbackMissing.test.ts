@@ -7,10 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../../infra/config";
-import { EcrRepository } from "../../infra/registries/ecr";
-import { ExistingImage } from "../../infra/registries/image";
+import { EcrRepository, ExistingImage } from "../../infra/registries";
 import { readStackConfig } from "../../offline/mockRuntime";
-import { OLD_SHA, REGION, SHA, STAGING_ACCOUNT } from "./fixtures";
+import { OLD_SHA, REGION, SHA, STAGING_ACCOUNT } from "../support";
 
 const lookups: Record<string, any>[] = [];
 /**
@@ -54,8 +53,15 @@ test("a rollback SHA missing from ECR fails with a clear error; nothing is built
       },
     },
   );
-  const ecr = new EcrRepository("app", { settings });
-  const release = new ExistingImage("image", { settings, ecr, sha: settings.image.deploySha! });
+  if (settings.target !== "aws") assert.fail("staging is an aws stack");
+  const { aws, environment, stack } = settings;
+  const ecr = new EcrRepository("app", { ecr: settings.ecr, aws, imageName: settings.image.name, stack, environment });
+  const release = new ExistingImage("image", {
+    aws,
+    imageName: settings.image.name,
+    ecr,
+    sha: settings.image.deploySha!,
+  });
 
   const settle = (o: pulumi.Output<string>) =>
     (o as any).promise().then(

@@ -7,14 +7,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../../infra/config";
 import { readGitState } from "../../infra/config/gitState";
-import { Network } from "../../infra/network/network";
-import { Cluster } from "../../infra/ecs/cluster";
-import { LoadBalancer } from "../../infra/network/loadBalancer";
+import { LoadBalancer, Network } from "../../infra/network";
+import { Cluster } from "../../infra/ecs";
 
 const settings = loadSettings(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), git: readGitState });
-const network = new Network("network", { settings });
-const cluster = new Cluster("cluster", { settings });
-const loadBalancer = new LoadBalancer("alb", { settings, network });
+if (settings.target !== "aws") throw new Error(`networkProgram: ${settings.stack} is no aws stack`);
+const { project, stack, environment, aws, logs } = settings;
+const network = new Network("network", { network: settings.network, aws, logs, project, stack });
+const cluster = new Cluster("cluster", { cluster: settings.cluster, aws, logs, project, stack });
+const loadBalancer = new LoadBalancer("alb", {
+  loadBalancer: settings.loadBalancer,
+  services: settings.services,
+  aws,
+  project,
+  stack,
+  environment,
+  network,
+});
 
 export = {
   vpcId: network.vpcId,

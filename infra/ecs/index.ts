@@ -1,0 +1,4 @@
+/** The ECS cluster and its Fargate services. */
+export * from "./cluster";
+export * from "./fargateService";
+export * from "./logGroupKey";
