@@ -6,72 +6,13 @@
 import type { ConfigSection } from "./section";
 import type { Environment } from "./";
 import { TLS13_LISTENER_POLICIES } from "../../policy/securityLists";
-
-export interface NetworkSettings {
-  /** Use this existing VPC (with the subnet ids below) instead of creating one. */
-  vpcId?: string;
-  /** Existing VPC only: subnets for the tasks (no public IPs) and for the load balancer; at least 2 each. */
-  privateSubnetIds: string[];
-  publicSubnetIds: string[];
-  /** Created VPC only: its IPv4 CIDR (RFC 1918, /16 to /24); each subnet gets a 1/16 of it. */
-  cidrBlock: string;
-  /** Created VPC only: how many availability zones (2-6) get one public and one private subnet. */
-  availabilityZones: number;
-  /** Created VPC only: how tasks in private subnets reach ECR, Logs, SSM and S3. */
-  egress: "nat" | "endpoints";
-  /** Created VPC with `egress: nat` only: one shared NAT gateway, or one per AZ (survives the loss of an AZ). */
-  natGateways: "single" | "perAz";
-  /** VPC flow logs to CloudWatch Logs (FSBP EC2.6). */
-  flowLogs: boolean;
-  flowLogsTrafficType: "ALL" | "ACCEPT" | "REJECT";
-  /** Take over the VPC's default security group and strip every rule from it (FSBP EC2.2). */
-  restrictDefaultSecurityGroup: boolean;
-}
-
-export interface TargetHealthCheckSettings {
-  path: string;
-  /** HTTP codes the load balancer accepts as healthy. */
-  matcher: string;
-  intervalSeconds: number;
-  timeoutSeconds: number;
-  healthyThreshold: number;
-  unhealthyThreshold: number;
-}
-
-export interface LoadBalancerSettings {
-  /** ACM certificate ARN; without it the ALB serves HTTP only, with a loud warning. */
-  certificateArn?: string;
-  /** IPv4 CIDRs allowed to reach the load balancer on 443 (and 80, which only redirects). */
-  ingressCidrs: string[];
-  deletionProtection: boolean;
-  accessLogs: boolean;
-  accessLogsExpiryDays: number;
-  tlsPolicy: string;
-  desyncMitigationMode: "defensive" | "strictest";
-  dropInvalidHeaderFields: boolean;
-  idleTimeoutSeconds: number;
-  /** Target group health check of every routed service. */
-  healthCheck: TargetHealthCheckSettings;
-  /** Seconds a draining target keeps its connections (ALB deregistration delay). */
-  deregistrationDelaySeconds: number;
-}
-
-export interface ClusterSettings {
-  containerInsights: "enhanced" | "enabled" | "disabled";
-  /** Register FARGATE_SPOT next to FARGATE as a capacity provider (services still default to FARGATE). */
-  fargateSpot: boolean;
-}
-
-export interface LogSettings {
-  retentionDays: number;
-}
+import { boolean, defaultIn, integer, oneOf, perEnvironment, section, string, stringList, type Infer } from "./declare";
 
 /**
  * TLS 1.3 security policies an HTTPS listener may use (FSBP ELB.17): the policy pack's list (policy/securityLists.ts),
  * so `berth:loadBalancer.tlsPolicy` accepts exactly what berth-alb-tls13-policy accepts.
  */
 export const TLS_POLICIES = TLS13_LISTENER_POLICIES;
-export const DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -125,12 +66,210 @@ const SUBNET_ID_LIST = (minItems: number) => ({
   allowed: `a list of at least ${minItems} distinct subnet ids (subnet- followed by 8 or 17 hex digits), in different AZs`,
 });
 
+/** `berth:network`. */
+export const NETWORK = {
+  vpcId: string({
+    pattern: VPC_ID,
+    allowed: "a VPC id: vpc- followed by 8 or 17 hex digits",
+    doc: "Use this existing VPC (with privateSubnetIds and publicSubnetIds) instead of creating one.",
+  }),
+  privateSubnetIds: stringList({
+    ...SUBNET_ID_LIST(2),
+    doc: "Existing VPC only: the tasks' subnets (no public IPs), at least 2, in different AZs.",
+  }),
+  publicSubnetIds: stringList({
+    ...SUBNET_ID_LIST(2),
+    doc: "Existing VPC only: the load balancer's subnets, at least 2, in different AZs.",
+  }),
+  cidrBlock: string({
+    default: "10.0.0.0/16",
+    allowed:
+      "a private (RFC 1918) IPv4 network CIDR from /16 to /24 with no host bits set, e.g. 10.0.0.0/16 (each subnet gets 1/16 of it)",
+    doc: "Created VPC only: its IPv4 CIDR; each subnet gets a 1/16 of it.",
+  }),
+  availabilityZones: integer({
+    default: 2,
+    min: 2,
+    max: 6,
+    doc: "Created VPC only: how many AZs get one public and one private subnet.",
+  }),
+  egress: oneOf(["nat", "endpoints"], {
+    default: "nat",
+    doc: "Created VPC only: how tasks reach ECR, Logs, SSM and S3 (NAT gateways, or VPC endpoints and no internet).",
+  }),
+  natGateways: oneOf(["single", "perAz"], {
+    default: perEnvironment({ staging: "single", prod: "perAz", local: "single" }),
+    doc: "Created VPC with egress nat only: one shared NAT gateway, or one per AZ (survives the loss of an AZ).",
+  }),
+  flowLogs: boolean({
+    default: true,
+    doc: "VPC flow logs to CloudWatch Logs.",
+    hardening: {
+      rule: "berth-vpc-flow-logs",
+      warning: "the VPC has no flow logs (FSBP EC2.6)",
+      controls: "FSBP EC2.6",
+    },
+  }),
+  flowLogsTrafficType: oneOf(["ALL", "ACCEPT", "REJECT"], {
+    default: "ALL",
+    doc: "Which traffic the flow logs record.",
+    hardening: {
+      rule: "berth-vpc-flow-logs",
+      secure: ["ALL", "REJECT"],
+      warning: "the flow logs leave out rejected traffic (FSBP EC2.6)",
+      controls: "FSBP EC2.6",
+    },
+  }),
+  restrictDefaultSecurityGroup: boolean({
+    default: true,
+    doc: "Take over the VPC's default security group and strip every rule from it.",
+    hardening: {
+      rule: "berth-vpc-default-sg-closed",
+      warning: "the VPC's default security group keeps its rules (FSBP EC2.2)",
+      controls: "FSBP EC2.2",
+    },
+  }),
+} as const;
+
+/** `berth:loadBalancer.healthCheck`. */
+export const TARGET_HEALTH_CHECK = {
+  path: string({
+    default: "/health",
+    pattern: /^\/[A-Za-z0-9._~/-]{0,1023}$/,
+    allowed: "an absolute URL path such as /health",
+    doc: "Path the target group health check requests.",
+  }),
+  matcher: string({
+    default: "200",
+    pattern: /^[2-4]\d\d$/,
+    allowed: "one HTTP status code from 200 to 499, e.g. 200",
+    doc: "HTTP code the load balancer accepts as healthy.",
+  }),
+  intervalSeconds: integer({ default: 10, min: 10, max: 15, doc: "Seconds between two health checks of a target." }),
+  // Below the shortest interval (10 s), as the ALB requires.
+  timeoutSeconds: integer({ default: 5, min: 2, max: 9, doc: "Seconds a health check may take (below the interval)." }),
+  healthyThreshold: integer({
+    default: 2,
+    oneOf: [2],
+    allowed: "2 (a target is healthy after two passing checks)",
+    doc: "Passing checks before a target is healthy.",
+  }),
+  unhealthyThreshold: integer({ default: 3, min: 2, max: 10, doc: "Failing checks before a target is unhealthy." }),
+} as const;
+
+/** `berth:loadBalancer`. */
+export const LOAD_BALANCER = {
+  certificateArn: string({
+    pattern:
+      /^arn:aws(?:-[a-z]+)*:acm:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    allowed: "an ACM certificate ARN: arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>",
+    doc: "ACM certificate (in aws:region) of the HTTPS listener; unset: plain HTTP on port 80, with a loud warning.",
+  }),
+  ingressCidrs: stringList({
+    default: ["0.0.0.0/0"],
+    minItems: 1,
+    allowed: "a list of at least 1 IPv4 CIDR such as 203.0.113.0/24 (no host bits set)",
+    doc: "IPv4 CIDRs allowed to reach the load balancer on 443 (and 80, which only redirects); at most 30.",
+  }),
+  dropInvalidHeaderFields: boolean({
+    default: true,
+    doc: "The ALB drops HTTP headers with invalid names.",
+    hardening: {
+      rule: "berth-alb-drop-invalid-headers",
+      warning: "invalid HTTP headers reach the app (FSBP ELB.4)",
+      controls: "FSBP ELB.4",
+    },
+  }),
+  accessLogs: boolean({
+    default: true,
+    doc: "ALB access logs to an S3 bucket of the stack.",
+    hardening: {
+      rule: "berth-alb-access-logs",
+      warning: "no ALB access logs are kept (FSBP ELB.5)",
+      controls: "FSBP ELB.5",
+    },
+  }),
+  deletionProtection: boolean({
+    default: perEnvironment({ staging: false, prod: true, local: false }),
+    doc: "The load balancer cannot be deleted until this is switched off.",
+    hardening: {
+      rule: "berth-alb-deletion-protection",
+      secure: [true],
+      warnIn: ["prod"],
+      warning: "the load balancer can be deleted by one update (FSBP ELB.6)",
+      controls: "FSBP ELB.6",
+    },
+  }),
+  desyncMitigationMode: oneOf(["defensive", "strictest"], {
+    default: "defensive",
+    doc: "How the ALB treats requests that could desynchronize it from its targets (HTTP desync).",
+    hardening: {
+      rule: "berth-alb-desync-mitigation",
+      secure: ["defensive", "strictest"],
+      warning: "the ALB forwards requests that may desynchronize it from its targets (FSBP ELB.12)",
+      controls: "FSBP ELB.12",
+    },
+  }),
+  tlsPolicy: oneOf(TLS_POLICIES, {
+    default: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    doc: "Security policy of the HTTPS listener (a TLS 1.3 policy).",
+    hardening: {
+      rule: "berth-alb-tls13-policy",
+      secure: TLS_POLICIES,
+      warning: "the HTTPS listener allows protocols older than TLS 1.2 (FSBP ELB.17)",
+      controls: "FSBP ELB.17",
+    },
+  }),
+  accessLogsExpiryDays: integer({ default: 90, min: 1, max: 3650, doc: "Days the access logs are kept." }),
+  idleTimeoutSeconds: integer({ default: 60, min: 1, max: 4000, doc: "Seconds an idle connection stays open." }),
+  healthCheck: section(TARGET_HEALTH_CHECK, { doc: "Target group health check of every routed service." }),
+  deregistrationDelaySeconds: integer({
+    default: 15,
+    min: 0,
+    max: 30,
+    doc: "Seconds a draining target keeps its connections (ALB deregistration delay).",
+  }),
+} as const;
+
+/** `berth:cluster`. */
+export const CLUSTER = {
+  containerInsights: oneOf(["enhanced", "enabled", "disabled"], {
+    default: "enhanced",
+    doc: "CloudWatch Container Insights of the cluster.",
+    hardening: {
+      rule: "berth-ecs-container-insights",
+      secure: ["enhanced", "enabled"],
+      warning: "no Container Insights metrics for the cluster's services",
+      controls: "FSBP ECS.12",
+    },
+  }),
+  fargateSpot: boolean({
+    default: false,
+    doc: "Register FARGATE_SPOT next to FARGATE as a capacity provider (services still default to FARGATE).",
+  }),
+} as const;
+
+/** `berth:logs`. */
+export const LOGS = {
+  retentionDays: integer({
+    default: perEnvironment({ staging: 30, prod: 365, local: 30 }),
+    oneOf: CLOUDWATCH_RETENTION_DAYS,
+    doc: "Days CloudWatch keeps every log group of the stack (services, flow logs, ECS Exec).",
+  }),
+} as const;
+
+export type NetworkSettings = Infer<typeof NETWORK>;
+export type LoadBalancerSettings = Infer<typeof LOAD_BALANCER>;
+export type ClusterSettings = Infer<typeof CLUSTER>;
+export type LogSettings = Infer<typeof LOGS>;
+export type TargetHealthCheckSettings = Infer<typeof TARGET_HEALTH_CHECK>;
+
 export function readNetworkSettings(s: ConfigSection, environment: Environment): NetworkSettings {
-  const vpcId = s.string("vpcId", { pattern: VPC_ID, allowed: "a VPC id: vpc- followed by 8 or 17 hex digits" });
+  const vpcId = s.get("vpcId", NETWORK);
   const existing = s.has("vpcId");
-  const flowLogs = s.boolean("flowLogs", true);
-  const flowLogsTrafficType = s.oneOf("flowLogsTrafficType", ["ALL", "ACCEPT", "REJECT"] as const, "ALL");
-  const restrictDefaultSecurityGroup = s.boolean("restrictDefaultSecurityGroup", true);
+  const flowLogs = s.get("flowLogs", NETWORK);
+  const flowLogsTrafficType = s.get("flowLogsTrafficType", NETWORK);
+  const restrictDefaultSecurityGroup = s.get("restrictDefaultSecurityGroup", NETWORK);
 
   // Keys that belong to the other way of getting a VPC are errors, not silently ignored.
   const createdOnly = ["cidrBlock", "availabilityZones", "egress", "natGateways"];
@@ -149,10 +288,10 @@ export function readNetworkSettings(s: ConfigSection, environment: Environment):
 
   let privateSubnetIds: string[] = [];
   let publicSubnetIds: string[] = [];
-  let cidrBlock = "10.0.0.0/16";
-  let availabilityZones = 2;
-  let egress: NetworkSettings["egress"] = "nat";
-  let natGateways: NetworkSettings["natGateways"] = environment === "prod" ? "perAz" : "single";
+  let cidrBlock = defaultIn(NETWORK.cidrBlock.default, environment)!;
+  let availabilityZones = defaultIn(NETWORK.availabilityZones.default, environment)!;
+  let egress = defaultIn(NETWORK.egress.default, environment)!;
+  let natGateways = defaultIn(NETWORK.natGateways.default, environment)!;
 
   if (existing) {
     for (const key of ["privateSubnetIds", "publicSubnetIds"] as const) {
@@ -160,7 +299,7 @@ export function readNetworkSettings(s: ConfigSection, environment: Environment):
         s.problems.add(s.keyPath(key), undefined, `${SUBNET_ID_LIST(2).allowed} (required with ${s.keyPath("vpcId")})`);
         continue;
       }
-      const ids = s.stringList(key, SUBNET_ID_LIST(2));
+      const ids = s.get(key, NETWORK);
       if (new Set(ids).size !== ids.length)
         s.problems.add(s.keyPath(key), ids, "distinct subnet ids (each listed once)");
       if (key === "privateSubnetIds") privateSubnetIds = ids;
@@ -175,20 +314,16 @@ export function readNetworkSettings(s: ConfigSection, environment: Environment):
       );
     }
   } else {
-    const cidrText = s.string("cidrBlock", { default: cidrBlock })!;
+    const cidrText = s.string("cidrBlock", { default: cidrBlock })!; // checked below with its own allowed text
     const cidr = parseIpv4Cidr(cidrText);
     if (!cidr || cidr.prefix < 16 || cidr.prefix > 24 || !isPrivateIpv4Cidr(cidr)) {
-      s.problems.add(
-        s.keyPath("cidrBlock"),
-        cidrText,
-        "a private (RFC 1918) IPv4 network CIDR from /16 to /24 with no host bits set, e.g. 10.0.0.0/16 (each subnet gets 1/16 of it)",
-      );
+      s.problems.add(s.keyPath("cidrBlock"), cidrText, NETWORK.cidrBlock.allowed);
     } else {
       cidrBlock = cidrText;
     }
-    availabilityZones = s.integer("availabilityZones", { default: 2, min: 2, max: 6 });
-    egress = s.oneOf("egress", ["nat", "endpoints"] as const, "nat");
-    natGateways = s.oneOf("natGateways", ["single", "perAz"] as const, natGateways);
+    availabilityZones = s.get("availabilityZones", NETWORK);
+    egress = s.get("egress", NETWORK);
+    natGateways = s.get("natGateways", NETWORK, { environment });
     if (egress === "endpoints" && s.has("natGateways")) {
       s.problems.add(
         s.keyPath("natGateways"),
@@ -217,11 +352,7 @@ export function readLoadBalancerSettings(
   environment: Environment,
   region: string,
 ): LoadBalancerSettings {
-  const certificateArn = s.string("certificateArn", {
-    pattern:
-      /^arn:aws(?:-[a-z]+)*:acm:[a-z]{2}(?:-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-    allowed: "an ACM certificate ARN: arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>",
-  });
+  const certificateArn = s.get("certificateArn", LOAD_BALANCER);
   if (certificateArn && region && certificateArn.split(":")[3] !== region) {
     s.problems.add(
       s.keyPath("certificateArn"),
@@ -229,11 +360,7 @@ export function readLoadBalancerSettings(
       `an ACM certificate in the stack's region ${region} (an ALB only uses certificates from its own region)`,
     );
   }
-  const ingressCidrs = s.stringList("ingressCidrs", {
-    default: ["0.0.0.0/0"],
-    minItems: 1,
-    allowed: "a list of at least 1 IPv4 CIDR such as 203.0.113.0/24 (no host bits set)",
-  });
+  const ingressCidrs = s.get("ingressCidrs", LOAD_BALANCER);
   const badCidrs = ingressCidrs.filter((c) => !parseIpv4Cidr(c));
   if (badCidrs.length > 0)
     s.problems.add(s.keyPath("ingressCidrs"), badCidrs, "IPv4 CIDRs such as 203.0.113.0/24 (no host bits set)");
@@ -249,62 +376,29 @@ export function readLoadBalancerSettings(
     );
 
   const hc = s.section("healthCheck");
-  const healthCheck: TargetHealthCheckSettings = {
-    path: hc.string("path", {
-      default: "/health",
-      pattern: /^\/[A-Za-z0-9._~/-]{0,1023}$/,
-      allowed: "an absolute URL path such as /health",
-    })!,
-    matcher: hc.string("matcher", {
-      default: "200",
-      pattern: /^[2-4]\d\d$/,
-      allowed: "one HTTP status code from 200 to 499, e.g. 200",
-    })!,
-    intervalSeconds: hc.integer("intervalSeconds", { default: 10, min: 10, max: 15 }),
-    // Below the shortest interval (10 s), as the ALB requires.
-    timeoutSeconds: hc.integer("timeoutSeconds", { default: 5, min: 2, max: 9 }),
-    healthyThreshold: hc.integer("healthyThreshold", {
-      default: 2,
-      oneOf: [2],
-      allowed: "2 (a target is healthy after two passing checks)",
-    }),
-    unhealthyThreshold: hc.integer("unhealthyThreshold", { default: 3, min: 2, max: 10 }),
-  };
-  hc.done();
+  const healthCheck: TargetHealthCheckSettings = hc.readAll(TARGET_HEALTH_CHECK);
 
   const out: LoadBalancerSettings = {
     certificateArn,
     ingressCidrs,
-    deletionProtection: s.boolean("deletionProtection", environment === "prod"),
-    accessLogs: s.boolean("accessLogs", true),
-    accessLogsExpiryDays: s.integer("accessLogsExpiryDays", { default: 90, min: 1, max: 3650 }),
-    tlsPolicy: s.oneOf("tlsPolicy", TLS_POLICIES, DEFAULT_TLS_POLICY),
-    desyncMitigationMode: s.oneOf("desyncMitigationMode", ["defensive", "strictest"] as const, "defensive"),
-    dropInvalidHeaderFields: s.boolean("dropInvalidHeaderFields", true),
-    idleTimeoutSeconds: s.integer("idleTimeoutSeconds", { default: 60, min: 1, max: 4000 }),
+    dropInvalidHeaderFields: s.get("dropInvalidHeaderFields", LOAD_BALANCER),
+    accessLogs: s.get("accessLogs", LOAD_BALANCER),
+    deletionProtection: s.get("deletionProtection", LOAD_BALANCER, { environment }),
+    desyncMitigationMode: s.get("desyncMitigationMode", LOAD_BALANCER),
+    tlsPolicy: s.get("tlsPolicy", LOAD_BALANCER),
+    accessLogsExpiryDays: s.get("accessLogsExpiryDays", LOAD_BALANCER),
+    idleTimeoutSeconds: s.get("idleTimeoutSeconds", LOAD_BALANCER),
     healthCheck,
-    deregistrationDelaySeconds: s.integer("deregistrationDelaySeconds", { default: 15, min: 0, max: 30 }),
+    deregistrationDelaySeconds: s.get("deregistrationDelaySeconds", LOAD_BALANCER),
   };
   s.done();
   return out;
 }
 
 export function readClusterSettings(s: ConfigSection): ClusterSettings {
-  const out: ClusterSettings = {
-    containerInsights: s.oneOf("containerInsights", ["enhanced", "enabled", "disabled"] as const, "enhanced"),
-    fargateSpot: s.boolean("fargateSpot", false),
-  };
-  s.done();
-  return out;
+  return s.readAll(CLUSTER);
 }
 
 export function readLogSettings(s: ConfigSection, environment: Environment): LogSettings {
-  const out: LogSettings = {
-    retentionDays: s.integer("retentionDays", {
-      default: environment === "prod" ? 365 : 30,
-      oneOf: CLOUDWATCH_RETENTION_DAYS,
-    }),
-  };
-  s.done();
-  return out;
+  return s.readAll(LOGS, { environment });
 }

@@ -1,4 +1,15 @@
 import { Problems } from "./problems";
+import type { Environment } from "./";
+import { defaultIn, type Field, type Fields, type ValueOf } from "./declare";
+
+/** What a reader may give `get` beside the declaration: the environment, or a default/range it computes. */
+export interface ReadOptions {
+  environment?: Environment;
+  default?: unknown;
+  min?: number;
+  max?: number;
+  allowed?: string;
+}
 
 /**
  * A typed, validating view of one object in the stack configuration (`berth:services.web`, ...).
@@ -179,6 +190,94 @@ export class ConfigSection {
       out[k] = item;
     }
     return out;
+  }
+
+  /**
+   * Reads `key` through its declaration (infra/config/declare.ts): the declared default (or the environment's), range
+   * and allowed text, unless the reader gives a computed one in `o`.
+   */
+  get<F extends Fields, K extends keyof F & string>(key: K, fields: F, o: ReadOptions = {}): ValueOf<F[K]> {
+    const f = fields[key] as Field | undefined;
+    if (!f) throw new Error(`${this.keyPath(key)} is not declared`);
+    const fallback = (): any => {
+      if ("default" in o) return o.default;
+      const d = "default" in f ? f.default : undefined;
+      if (d !== undefined && typeof d === "object" && d !== null && "perEnvironment" in d && !o.environment)
+        throw new Error(`${this.keyPath(key)}: its default depends on the environment, and none was given`);
+      const v = defaultIn(d as never, o.environment ?? "staging");
+      return Array.isArray(v) ? [...v] : v;
+    };
+    const allowed = o.allowed ?? ("allowed" in f ? f.allowed : undefined);
+    switch (f.kind) {
+      case "integer": {
+        const d = fallback();
+        if (d === undefined) throw new Error(`${this.keyPath(key)}: no default declared or given`);
+        return this.integer(key, {
+          default: d,
+          min: o.min ?? f.min,
+          max: o.max ?? f.max,
+          oneOf: f.oneOf,
+          allowed,
+        }) as ValueOf<F[K]>;
+      }
+      case "percent":
+        return this.percent(key, fallback(), { min: f.min, max: f.max }) as ValueOf<F[K]>;
+      case "boolean":
+        return this.boolean(key, fallback()) as ValueOf<F[K]>;
+      case "oneOf":
+        return this.oneOf(key, f.values, fallback()) as ValueOf<F[K]>;
+      case "string":
+        if (f.required) return this.requiredString(key, { pattern: f.pattern, allowed }) as ValueOf<F[K]>;
+        return this.string(key, { default: fallback(), pattern: f.pattern, allowed }) as ValueOf<F[K]>;
+      case "stringList":
+        return this.stringList(key, {
+          default: fallback(),
+          pattern: f.pattern,
+          allowed,
+          minItems: f.minItems,
+        }) as ValueOf<F[K]>;
+      case "stringMap":
+        return this.stringMap(key, {
+          keyPattern: f.keyPattern,
+          valuePattern: f.valuePattern,
+          allowed,
+        }) as ValueOf<F[K]>;
+      default:
+        throw new Error(`${this.keyPath(key)}: a ${f.kind} is read by its reader, not by get`);
+    }
+  }
+
+  /** Reads every scalar declaration of `fields` in order, then refuses unknown keys (a section with no cross-field rule). */
+  readAll<F extends Fields>(
+    fields: F,
+    o: { environment?: Environment; defaults?: Partial<Record<keyof F, unknown>> } = {},
+  ): { [K in keyof F]: ValueOf<F[K]> } {
+    const out = {} as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      const given = o.defaults && key in o.defaults ? { default: o.defaults[key] } : {};
+      out[key] = this.get(key, fields, { environment: o.environment, ...given });
+    }
+    this.done();
+    return out as { [K in keyof F]: ValueOf<F[K]> };
+  }
+
+  /** A number that is a multiple of 0.1 in [min, max] (ECS's percentages); numeric strings are accepted as `pulumi config set --path` gives them. */
+  percent(key: string, fallback: number, range: { min: number; max: number }): number {
+    const v = this.value(key);
+    if (v === undefined || v === null) return fallback;
+    const n = typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+    const tenths = typeof n === "number" ? Math.round(n * 10) : NaN;
+    if (
+      typeof n !== "number" ||
+      !Number.isFinite(n) ||
+      Math.abs(n * 10 - tenths) > 1e-9 ||
+      n < range.min ||
+      n > range.max
+    ) {
+      this.problems.add(this.keyPath(key), v, `a multiple of 0.1 from ${range.min} to ${range.max} (ECS API)`);
+      return fallback;
+    }
+    return tenths / 10;
   }
 
   /** Reports every key of this object that no read asked for. Call after the last read. */
