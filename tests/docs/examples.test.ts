@@ -1,0 +1,177 @@
+/**
+ * examples/: every `scripts/plan` line of an example's "What the plan says" runs as scripts/plan runs it
+ * (`node --import tsx offline/plan.ts ... --json`, under Pulumi mocks) and gives exactly the exit code and the
+ * mandatory and advisory rules the README states; and the resources that make each scenario are in the plan.
+ */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runPlans, type PlanRun } from "../plan/planRunner";
+import { ROOT, SAMPLE_SHA } from "./generatedBlocks";
+
+const EXAMPLES = ["http-only", "existing-vpc", "second-service", "worker-exec"];
+
+interface Stated {
+  example: string;
+  args: string[];
+  exit: number;
+  mandatory: string[];
+  advisory: string[];
+}
+
+const rules = (cell: string) =>
+  cell.trim() === "none" ? [] : [...cell.matchAll(/`(berth-[a-z0-9-]+)`/g)].map((m) => m[1]).sort();
+
+/** The README's statements: "- `scripts/plan <args>`: exit N; mandatory: ...; advisory: ...." */
+export function statedOutcomes(example: string, readme: string): Stated[] {
+  const section = readme.split(/^## What the plan says$/m)[1] ?? "";
+  return [...section.matchAll(/^- `scripts\/plan ([^`]+)`: exit (\d+); mandatory: (.*?); advisory: (.*)\.$/gm)].map(
+    (m) => ({ example, args: m[1].split(/\s+/), exit: Number(m[2]), mandatory: rules(m[3]), advisory: rules(m[4]) }),
+  );
+}
+
+const stated = EXAMPLES.flatMap((e) =>
+  statedOutcomes(e, fs.readFileSync(path.join(ROOT, "examples", e, "README.md"), "utf8")),
+);
+let plans: Promise<PlanRun[]> | undefined;
+/** All the stated plans, two at a time (each is a whole program evaluation plus the pack). */
+const planned = () =>
+  (plans ??= runPlans(
+    stated.map((s) => [...s.args, "--image-sha", SAMPLE_SHA, "--json"]),
+    2,
+  ));
+const planOf = async (example: string, args: string[]) => {
+  const i = stated.findIndex((s) => s.example === example && s.args.join(" ") === args.join(" "));
+  assert.ok(i >= 0, `examples/${example}/README.md states no outcome of \`scripts/plan ${args.join(" ")}\``);
+  const run = (await planned())[i];
+  assert.ok(run.json, `scripts/plan ${args.join(" ")} printed no JSON: ${run.stderr.slice(0, 500)}`);
+  return run.json;
+};
+/** The plan's resource tree as `name (type)  summary` lines, without the tree's drawing. */
+const tree = (json: any): string[] => json.tree.map((l: string) => l.replace(/^[\s│├└─]+/, ""));
+const has = (json: any, re: RegExp) => tree(json).some((l) => re.test(l));
+
+test("every example has a stack.yaml, a README and at least one stated plan outcome, each planned with that stack.yaml", () => {
+  assert.deepEqual(
+    fs
+      .readdirSync(path.join(ROOT, "examples"))
+      .filter((f) => !f.endsWith(".md"))
+      .sort(),
+    [...EXAMPLES].sort(),
+  );
+  for (const e of EXAMPLES) {
+    assert.ok(fs.existsSync(path.join(ROOT, "examples", e, "stack.yaml")), `examples/${e}/stack.yaml`);
+    const own = stated.filter((s) => s.example === e);
+    assert.ok(own.length >= 1, `examples/${e}/README.md states no \`scripts/plan\` outcome`);
+    for (const s of own) assert.ok(s.args.join(" ").includes(`--config examples/${e}/stack.yaml`), s.args.join(" "));
+  }
+});
+
+test("every stated `scripts/plan` of examples/*/README.md exits as stated, with exactly the stated mandatory and advisory rules", async () => {
+  const runs = await planned();
+  assert.equal(runs.length, stated.length);
+  stated.forEach((s, i) => {
+    const json = runs[i].json;
+    const where = `examples/${s.example}: scripts/plan ${s.args.join(" ")}`;
+    assert.ok(json, `${where}: no JSON (exit ${runs[i].code}): ${runs[i].stderr.slice(0, 500)}`);
+    assert.equal(json.error, undefined, `${where}: ${json.error}`);
+    const levelled = (level: string) =>
+      [
+        ...new Set<string>(
+          json.evaluation.violations.filter((v: any) => v.enforcementLevel === level).map((v: any) => v.rule),
+        ),
+      ].sort();
+    assert.deepEqual(
+      { exit: runs[i].code, mandatory: levelled("mandatory"), advisory: levelled("advisory") },
+      { exit: s.exit, mandatory: s.mandatory, advisory: s.advisory },
+      where,
+    );
+    assert.equal(json.cloudLimits.problems.length, 0, `${where}: cloud limits`);
+  });
+});
+
+test("http-only: one web service, one HTTP listener on 80 that forwards, no HTTPS listener, the warning said", async () => {
+  const json = await planOf("http-only", [
+    "staging",
+    "--config",
+    "examples/http-only/stack.yaml",
+    "--policy-config",
+    "examples/http-only/policy.json",
+  ]);
+  assert.ok(has(json, /^alb-http {2}\(aws:lb\/listener:Listener\) {2}HTTP:80 forward$/), tree(json).join("\n"));
+  assert.ok(!has(json, /\(aws:lb\/listener:Listener\) {2}HTTPS/), "no HTTPS listener");
+  assert.deepEqual(
+    tree(json).filter((l) => l.includes("(berth:ecs:FargateService)")),
+    ["web  (berth:ecs:FargateService)"],
+  );
+  assert.ok(!has(json, /tcp:443-443/), "port 443 is not opened");
+  assert.ok(
+    json.warnings.some((w: string) => w.includes("berth:loadBalancer.certificateArn is not set")),
+    json.warnings.join("\n"),
+  );
+  assert.deepEqual(
+    json.evaluation.changedLevels.map((c: any) => c.rule).sort(),
+    ["berth-alb-http-redirects", "berth-alb-https"],
+    "policy.json opts out of exactly the two rules",
+  );
+});
+
+test("existing-vpc: no VPC, subnet, gateway or route table is created; flow logs and the closed default security group still are", async () => {
+  const json = await planOf("existing-vpc", ["staging", "--config", "examples/existing-vpc/stack.yaml"]);
+  for (const type of [
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/routeTable:RouteTable",
+  ])
+    assert.ok(!tree(json).some((l) => l.includes(`(${type})`)), `${type} is not created`);
+  assert.ok(has(json, /\(aws:ec2\/flowLog:FlowLog\) {2}traffic=ALL/));
+  assert.ok(has(json, /\(aws:ec2\/defaultSecurityGroup:DefaultSecurityGroup\) {2}no rules \(closed\)/));
+  // The load balancer's egress is held to the VPC's own CIDR (aws.ec2.getVpc; the mocks' answer).
+  assert.ok(
+    has(json, /^alb-out-8080 .* to 10\.20\.0\.0\/16$/),
+    tree(json)
+      .filter((l) => l.startsWith("alb-out"))
+      .join("\n"),
+  );
+});
+
+test("second-service: api has its own target groups and listener rule next to web's; three services", async () => {
+  const json = await planOf("second-service", ["staging", "--config", "examples/second-service/stack.yaml"]);
+  const groups = tree(json)
+    .filter((l) => l.includes("(aws:lb/targetGroup:TargetGroup)"))
+    .map((l) => l.split("  ")[0])
+    .sort();
+  assert.deepEqual(groups, ["alb-api", "alb-web", "alt-api", "alt-web"]);
+  const rulesOf = tree(json)
+    .filter((l) => l.includes("(aws:lb/listenerRule:ListenerRule)"))
+    .map((l) => l.split("  ")[0])
+    .sort();
+  assert.deepEqual(rulesOf, ["alb-api", "alb-web"]);
+  assert.deepEqual(
+    tree(json)
+      .filter((l) => l.includes("(berth:ecs:FargateService)"))
+      .map((l) => l.split("  ")[0])
+      .sort(),
+    ["api", "web", "worker"],
+  );
+  assert.equal(tree(json).filter((l) => l.startsWith("alb-out-")).length, 1, "one egress rule: both services on 8080");
+});
+
+test("worker-exec: the worker's ECS service has exec on (web's has not), its task role the exec policy, the warning said", async () => {
+  const json = await planOf("worker-exec", ["staging", "--config", "examples/worker-exec/stack.yaml"]);
+  const service = (name: string) => tree(json).find((l) => l.startsWith(`${name}  (aws:ecs/service:Service)`)) ?? "";
+  assert.match(service("worker"), / exec=ON /);
+  assert.doesNotMatch(service("web"), /exec=ON/);
+  assert.ok(has(json, /^worker-exec {2}\(aws:iam\/rolePolicy:RolePolicy\)/), "the worker's exec policy");
+  assert.deepEqual(
+    json.switchedOff.map((s: any) => [s.key, s.rule]),
+    [["berth:services.worker.enableExecuteCommand", "berth-ecs-exec-disabled"]],
+  );
+  assert.ok(
+    json.warnings.some((w: string) => w.startsWith("berth:services.worker.enableExecuteCommand is true")),
+    json.warnings.join("\n"),
+  );
+});
