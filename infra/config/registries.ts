@@ -5,6 +5,7 @@
 import type { ConfigSection } from "./section";
 import type { Environment } from "./";
 import { SHA_ALLOWED, SHA_PATTERN } from "./source";
+import { boolean, integer, oneOf, perEnvironment, section, sectionList, string, type Infer } from "./declare";
 
 export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -34,39 +35,107 @@ export interface ImageSettings {
   deploySha?: string;
 }
 
-export interface EcrReplicationTarget {
-  accountId: string;
-  region: string;
-}
+/** `berth:ecr.replicateTo[]`: one destination registry. */
+export const ECR_REPLICATION_TARGET = {
+  accountId: string({
+    required: true,
+    pattern: AWS_ACCOUNT_ID_PATTERN,
+    allowed: AWS_ACCOUNT_ID_ALLOWED,
+    doc: "The destination account.",
+  }),
+  region: string({
+    required: true,
+    pattern: AWS_REGION_PATTERN,
+    allowed: AWS_REGION_ALLOWED,
+    doc: "The destination region.",
+  }),
+} as const;
 
-export interface EcrSettings {
-  scanOnPush: boolean;
-  /** Registry-wide Inspector scanning (ENHANCED + CONTINUOUS_SCAN). Account-wide: it applies to every repository. */
-  enhancedScanning: boolean;
-  untaggedExpiryDays: number;
-  keepShaImages: number;
-  forceDelete: boolean;
-  /** KMS customer-managed key deletion window. */
-  kmsDeletionWindowDays: number;
-  /** Cross-account (and/or cross-region) replication targets of this registry (staging → prod). */
-  replicateTo: EcrReplicationTarget[];
-  /** The account allowed to replicate into this registry (prod accepts staging). */
-  acceptReplicationFrom?: string;
-}
+/** `berth:ecr`. */
+export const ECR = {
+  scanOnPush: boolean({
+    default: true,
+    doc: "Basic scan of every pushed image.",
+    hardening: {
+      rule: "berth-ecr-scan-on-push",
+      warning: "pushed images are not scanned (FSBP ECR.1)",
+      controls: "FSBP ECR.1",
+    },
+  }),
+  enhancedScanning: boolean({
+    default: true,
+    doc: "Registry-wide Inspector scanning (ENHANCED + CONTINUOUS_SCAN); account-wide, it applies to every repository.",
+    hardening: {
+      rule: "berth-ecr-registry-scanning",
+      warning: "the registry has no continuous Inspector scanning (FSBP ECR.1)",
+      controls: "FSBP ECR.1",
+    },
+  }),
+  forceDelete: boolean({
+    default: false,
+    doc: "A destroy deletes the repository with its images (refused in prod).",
+    hardening: {
+      rule: "berth-ecr-no-force-delete",
+      secure: [false],
+      warning: "a destroy deletes the repository and every image in it",
+    },
+  }),
+  untaggedExpiryDays: integer({ default: 7, min: 1, max: 365, doc: "Days an untagged image is kept." }),
+  keepShaImages: integer({ default: 30, min: 1, max: 1000, doc: "How many <sha> images the lifecycle policy keeps." }),
+  kmsDeletionWindowDays: integer({
+    default: 30,
+    min: 7,
+    max: 30,
+    doc: "Deletion window of the repository's customer-managed KMS key.",
+  }),
+  replicateTo: sectionList(section(ECR_REPLICATION_TARGET, { doc: "A destination registry." }), {
+    doc: "Cross-account or cross-region replication destinations of this registry (staging to prod), at most 25.",
+  }),
+  acceptReplicationFrom: string({
+    pattern: AWS_ACCOUNT_ID_PATTERN,
+    allowed: AWS_ACCOUNT_ID_ALLOWED,
+    doc: "The account allowed to replicate into this registry (prod accepts staging).",
+  }),
+} as const;
 
-export interface ArtifactRegistrySettings {
-  enabled: boolean;
-  location: string;
-  vulnerabilityScanning: boolean;
-  untaggedExpiryDays: number;
-  keepRecentVersions: number;
-}
+/** `berth:artifactRegistry`. */
+export const ARTIFACT_REGISTRY = {
+  enabled: boolean({
+    // Prod never builds (it deploys staging's digest from its own ECR replica), so nothing would push here.
+    default: perEnvironment({ staging: true, prod: false, local: false }),
+    doc: "Create the Artifact Registry repository and push the image to it.",
+  }),
+  location: string({
+    pattern: GCP_ARTIFACT_LOCATION_PATTERN,
+    allowed: "a GCP region such as europe-west1, or a multi-region: us, europe, asia",
+    defaultText: "berth:gcpRegion",
+    doc: "Region or multi-region of the repository.",
+  }),
+  vulnerabilityScanning: boolean({
+    default: true,
+    doc: "Artifact Analysis scanning of the repository's images.",
+    hardening: { rule: "berth-ar-vulnerability-scanning", warning: "the repository's images are not scanned" },
+  }),
+  untaggedExpiryDays: integer({ default: 7, min: 1, max: 365, doc: "Days an untagged version is kept." }),
+  keepRecentVersions: integer({ default: 30, min: 1, max: 1000, doc: "How many recent versions the cleanup keeps." }),
+} as const;
 
-export interface GhcrSettings {
-  enabled: boolean;
+/** `berth:ghcr`. */
+export const GHCR = {
+  enabled: boolean({
+    // Prod never builds, so it never pushes to GHCR (the reader's note).
+    default: perEnvironment({ staging: true, prod: false, local: false }),
+    doc: "Push the image to ghcr.io/<githubOwner>/<imageName> (needs the secret berth:ghcrToken).",
+  }),
+} as const;
+
+export type EcrReplicationTarget = Infer<typeof ECR_REPLICATION_TARGET>;
+export type EcrSettings = Infer<typeof ECR>;
+export type ArtifactRegistrySettings = Omit<Infer<typeof ARTIFACT_REGISTRY>, "location"> & { location: string };
+export type GhcrSettings = Infer<typeof GHCR> & {
   /** The GHCR login's user: `berth:ghcrUser` (CI passes `github.actor`, as GitHub's GHCR docs log in), else the owner. */
   username: string;
-}
+};
 
 /**
  * A GitHub login as `github.actor` gives it: 1-39 letters, digits and hyphens, or an app's bot account
@@ -74,18 +143,33 @@ export interface GhcrSettings {
  */
 export const GITHUB_ACTOR_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 
+/** The image keys of `berth:` (top level). */
+export const IMAGE_KEYS = {
+  imageName: string({
+    default: "berth",
+    pattern: IMAGE_NAME_PATTERN,
+    allowed: "a lowercase image name such as berth (a letter, then letters, digits and hyphens; at most 63)",
+    schema: "project",
+    doc: "Repository/package name of the image in ECR, GHCR and Artifact Registry.",
+  }),
+  platform: oneOf(PLATFORMS, {
+    default: "linux/amd64",
+    applies: "aws",
+    doc: "Image platform of the aws stacks: linux/amd64 or linux/arm64. Refused in the local stack (it builds for the machine's architecture).",
+  }),
+  deploySha: string({
+    pattern: SHA_PATTERN,
+    allowed: `${SHA_ALLOWED} of an image already in ECR`,
+    defaultText: "unset: build the current commit",
+    doc: "Rollback: deploy this earlier full 40-hex SHA's existing image instead of building.",
+  }),
+} as const;
+
 export function readImageSettings(berth: ConfigSection): ImageSettings {
   return {
-    name: berth.string("imageName", {
-      default: "berth",
-      pattern: IMAGE_NAME_PATTERN,
-      allowed: "a lowercase image name such as berth (a letter, then letters, digits and hyphens; at most 63)",
-    })!,
-    platform: berth.oneOf("platform", PLATFORMS, "linux/amd64"),
-    deploySha: berth.string("deploySha", {
-      pattern: SHA_PATTERN,
-      allowed: `${SHA_ALLOWED} of an image already in ECR`,
-    }),
+    name: berth.get("imageName", IMAGE_KEYS),
+    platform: berth.get("platform", IMAGE_KEYS),
+    deploySha: berth.get("deploySha", IMAGE_KEYS),
   };
 }
 
@@ -99,7 +183,7 @@ export function readEcrSettings(
   ownRegion?: string,
 ): EcrSettings {
   // Secure by default everywhere: a destroy keeps the images. Staging may opt in (e.g. before tearing it down).
-  const forceDelete = s.boolean("forceDelete", false);
+  const forceDelete = s.get("forceDelete", ECR);
   if (forceDelete && environment === "prod") {
     s.problems.add(
       s.keyPath("forceDelete"),
@@ -107,14 +191,7 @@ export function readEcrSettings(
       "false in prod (a prod repository holding images is never force-deleted)",
     );
   }
-  const replicateTo = s.sectionList("replicateTo").map((t) => {
-    const target: EcrReplicationTarget = {
-      accountId: t.requiredString("accountId", { pattern: AWS_ACCOUNT_ID_PATTERN, allowed: AWS_ACCOUNT_ID_ALLOWED }),
-      region: t.requiredString("region", { pattern: AWS_REGION_PATTERN, allowed: AWS_REGION_ALLOWED }),
-    };
-    t.done();
-    return target;
-  });
+  const replicateTo = s.sectionList("replicateTo").map((t) => t.readAll(ECR_REPLICATION_TARGET));
   // A destination is another registry: another account, or another region of this account. Replicating to the source
   // registry itself is refused by PutReplicationConfiguration.
   replicateTo.forEach((t, i) => {
@@ -136,10 +213,7 @@ export function readEcrSettings(
       `at most ${MAX_REPLICATION_DESTINATIONS} destinations (ECR replication limit)`,
     );
   }
-  const acceptReplicationFrom = s.string("acceptReplicationFrom", {
-    pattern: AWS_ACCOUNT_ID_PATTERN,
-    allowed: AWS_ACCOUNT_ID_ALLOWED,
-  });
+  const acceptReplicationFrom = s.get("acceptReplicationFrom", ECR);
   if (acceptReplicationFrom !== undefined && acceptReplicationFrom === ownAccountId) {
     s.problems.add(
       s.keyPath("acceptReplicationFrom"),
@@ -148,12 +222,12 @@ export function readEcrSettings(
     );
   }
   const out: EcrSettings = {
-    scanOnPush: s.boolean("scanOnPush", true),
-    enhancedScanning: s.boolean("enhancedScanning", true),
-    untaggedExpiryDays: s.integer("untaggedExpiryDays", { default: 7, min: 1, max: 365 }),
-    keepShaImages: s.integer("keepShaImages", { default: 30, min: 1, max: 1000 }),
+    scanOnPush: s.get("scanOnPush", ECR),
+    enhancedScanning: s.get("enhancedScanning", ECR),
+    untaggedExpiryDays: s.get("untaggedExpiryDays", ECR),
+    keepShaImages: s.get("keepShaImages", ECR),
     forceDelete,
-    kmsDeletionWindowDays: s.integer("kmsDeletionWindowDays", { default: 30, min: 7, max: 30 }),
+    kmsDeletionWindowDays: s.get("kmsDeletionWindowDays", ECR),
     replicateTo,
     acceptReplicationFrom,
   };
@@ -166,25 +240,9 @@ export function readArtifactRegistrySettings(
   environment: Environment,
   gcpRegion: string,
 ): ArtifactRegistrySettings {
-  const out: ArtifactRegistrySettings = {
-    // Prod never builds (it deploys staging's digest from its own ECR replica), so nothing would push here.
-    enabled: s.boolean("enabled", environment !== "prod"),
-    location: s.string("location", {
-      default: gcpRegion,
-      pattern: GCP_ARTIFACT_LOCATION_PATTERN,
-      allowed: "a GCP region such as europe-west1, or a multi-region: us, europe, asia",
-    })!,
-    vulnerabilityScanning: s.boolean("vulnerabilityScanning", true),
-    untaggedExpiryDays: s.integer("untaggedExpiryDays", { default: 7, min: 1, max: 365 }),
-    keepRecentVersions: s.integer("keepRecentVersions", { default: 30, min: 1, max: 1000 }),
-  };
-  s.done();
-  return out;
+  return s.readAll(ARTIFACT_REGISTRY, { environment, defaults: { location: gcpRegion } }) as ArtifactRegistrySettings;
 }
 
 export function readGhcrSettings(s: ConfigSection, environment: Environment, username: string): GhcrSettings {
-  // Prod never builds, so it never pushes to GHCR.
-  const out: GhcrSettings = { enabled: s.boolean("enabled", environment !== "prod"), username };
-  s.done();
-  return out;
+  return { ...s.readAll(GHCR, { environment }), username };
 }

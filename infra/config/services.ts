@@ -8,6 +8,19 @@ import type { ConfigSection } from "./section";
 import type { Environment } from "./";
 import { isSecretLookingName, runsAsRoot } from "../../policy/securityLists";
 import { parseIpv4Cidr } from "./network";
+import {
+  boolean,
+  defaultIn,
+  integer,
+  oneOf,
+  percent,
+  perEnvironment,
+  section,
+  string,
+  stringList,
+  stringMap,
+  type Infer,
+} from "./declare";
 
 export interface ServiceRoute {
   /** The listener's default action forwards to this service (exactly one routed service may claim it). */
@@ -76,39 +89,96 @@ export function shiftsTraffic(d: Pick<ServiceDeployment, "strategy">): boolean {
 /** The listener rule priority Berth gives a default route's production rule (`/*`): evaluated after every other rule. */
 export const DEFAULT_ROUTE_RULE_PRIORITY = 50000;
 
-/**
- * Per-environment defaults of `deployment` for a routed service. Prod: a 10 % canary watched for 5 minutes, then 10
- * minutes with both revisions up before the old one stops (room for the rollback alarms). Staging: the same canary
- * machinery with no waits, so every staging deploy exercises the alternate target group, the production listener rule
- * and the infrastructure role prod relies on, without slowing the pipeline. Workers (no load balancer): rolling.
- */
-export const DEPLOYMENT_DEFAULTS: Record<
-  Environment,
-  Omit<ServiceDeployment, "testListener" | "switchingFromRolling">
-> = {
-  prod: { strategy: "canary", bakeTimeMinutes: 10, canary: { percent: 10, bakeTimeMinutes: 5 } },
-  staging: { strategy: "canary", bakeTimeMinutes: 0, canary: { percent: 10, bakeTimeMinutes: 0 } },
-  local: { strategy: "rolling", bakeTimeMinutes: 0 },
-};
-
-export interface ServiceHardening {
-  /** Container root filesystem read-only; /tmp stays writable (FSBP ECS.5). */
-  readonlyRootFilesystem: boolean;
-  /** Run as `user` (a non-root uid:gid) instead of the image's default (FSBP ECS.4-adjacent, CIS 4.1). */
-  nonRootUser: boolean;
-  /** linuxParameters.capabilities.drop ["ALL"] (and --cap-drop ALL locally). */
-  dropAllCapabilities: boolean;
-  /** Local runs: --security-opt no-new-privileges (Fargate has no equivalent container setting). */
-  noNewPrivileges: boolean;
-  /** An init process (tini) as PID 1: signals forwarded, zombies reaped. */
-  initProcess: boolean;
-  /** awslogs `mode: non-blocking` with a 25m buffer: a slow CloudWatch never blocks the app's stdout. */
-  nonBlockingLogs: boolean;
-  /** Deployment circuit breaker rolls a failed deployment back (the breaker itself is always on). */
-  circuitBreakerRollback: boolean;
-  /** The log group is encrypted with a customer-managed KMS key made for it (unless `logKmsKeyArn` names one). */
-  logEncryptionKey: boolean;
+/** Per-environment defaults of `deployment` for a routed service, from the declarations (DEPLOYMENT). */
+export function deploymentDefaults(
+  environment: Environment,
+): Omit<ServiceDeployment, "testListener" | "switchingFromRolling"> {
+  const strategy = defaultIn(DEPLOYMENT.strategy.default, environment)!;
+  const bakeTimeMinutes = defaultIn(DEPLOYMENT.bakeTimeMinutes.default, environment)!;
+  if (strategy !== "canary") return { strategy, bakeTimeMinutes };
+  const percent = defaultIn(DEPLOYMENT.canaryPercent.default, environment)!;
+  return {
+    strategy,
+    bakeTimeMinutes,
+    canary: { percent, bakeTimeMinutes: defaultIn(DEPLOYMENT.canaryBakeTimeMinutes.default, environment)! },
+  };
 }
+
+/** `berth:services.<name>.hardening`: every setting on unless switched off explicitly; the policy pack flags each opt-out. */
+export const SERVICE_HARDENING = {
+  readonlyRootFilesystem: boolean({
+    default: true,
+    doc: "Container root filesystem read-only; /tmp stays writable.",
+    hardening: {
+      rule: "berth-ecs-readonly-root",
+      localRule: "berth-docker-readonly-root",
+      warning: "the container can write to its root filesystem (FSBP ECS.5)",
+      controls: "FSBP ECS.5",
+    },
+  }),
+  nonRootUser: boolean({
+    default: true,
+    doc: "Run as `user` (a non-root uid:gid) instead of the image's default.",
+    hardening: {
+      rule: "berth-ecs-non-root-user",
+      localRule: "berth-docker-non-root-user",
+      warning: "the container runs as the image's USER, not an explicit non-root uid (FSBP ECS.20)",
+      controls: "FSBP ECS.20",
+    },
+  }),
+  dropAllCapabilities: boolean({
+    default: true,
+    doc: 'linuxParameters.capabilities.drop ["ALL"] (and --cap-drop ALL locally).',
+    hardening: {
+      rule: "berth-ecs-capabilities-dropped",
+      localRule: "berth-docker-capabilities-dropped",
+      warning: "the container keeps the default Linux capabilities",
+    },
+  }),
+  noNewPrivileges: boolean({
+    default: true,
+    doc: "Local runs: --security-opt no-new-privileges (Fargate has no equivalent container setting).",
+    hardening: {
+      localRule: "berth-docker-no-new-privileges",
+      warning: "local runs allow privilege escalation (setuid binaries)",
+    },
+  }),
+  initProcess: boolean({
+    default: true,
+    doc: "An init process (tini) as PID 1: signals forwarded, zombies reaped.",
+    hardening: { warning: "no init process: signals are not forwarded and zombies are not reaped" },
+  }),
+  logEncryptionKey: boolean({
+    default: true,
+    doc: "The log group is encrypted with a customer-managed KMS key made for it (unless logKmsKeyArn names one).",
+    hardening: {
+      rule: "berth-logs-kms",
+      localRule: null,
+      waivedBy: "logKmsKeyArn",
+      warning: "the log group uses CloudWatch's own key, not a customer-managed one",
+    },
+  }),
+  nonBlockingLogs: boolean({
+    default: true,
+    doc: "awslogs mode non-blocking with a 25m buffer: a slow CloudWatch never blocks the app's stdout.",
+    hardening: {
+      rule: "berth-ecs-awslogs-non-blocking",
+      localRule: null,
+      warning: "blocking log mode: a slow CloudWatch can stall the app's stdout",
+    },
+  }),
+  circuitBreakerRollback: boolean({
+    default: true,
+    doc: "The deployment circuit breaker rolls a failed deployment back (the breaker itself is always on).",
+    hardening: {
+      rule: "berth-ecs-circuit-breaker",
+      localRule: null,
+      warning: "a failed deployment is stopped but not rolled back",
+    },
+  }),
+} as const;
+
+export type ServiceHardening = Infer<typeof SERVICE_HARDENING>;
 
 export interface ServiceSettings {
   /** The map key, e.g. `web`, `worker`: DNS-safe, used in resource names and the log stream prefix. */
@@ -200,6 +270,195 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 const USER = /^\d{1,10}:\d{1,10}$/;
 const DURATION = /^\d+(s|m|h)$/;
 
+const BAKE_ALLOWED = (ecsName: string) => `an integer from 0 to 1440 minutes (ECS ${ecsName})`;
+
+/** `berth:services.<name>.deployment.testListener`. */
+export const TEST_LISTENER = {
+  port: integer({
+    default: 8443,
+    min: 1,
+    max: 65535,
+    allowed: "a listener port from 1 to 65535, other than 80 and 443 (the production listeners)",
+    doc: "Port of the test listener (not 80 or 443), one listener per port.",
+  }),
+  ingressCidrs: stringList({
+    default: [],
+    minItems: 1,
+    allowed: "a non-empty list of IPv4 CIDRs allowed to reach the test listener (e.g. your VPN's)",
+    defaultText: "required",
+    doc: "IPv4 CIDRs (narrower than /0) allowed to reach the test listener, which serves the unreleased revision.",
+  }),
+} as const;
+
+/**
+ * `berth:services.<name>.deployment`. Routed services default to a canary (prod: 10 % for 5 minutes, then 10 minutes
+ * with both revisions up; staging: the same with no waits, so every staging deploy exercises the alternate target
+ * group, the production listener rule and the infrastructure role prod relies on); workers are always rolling.
+ */
+export const DEPLOYMENT = {
+  strategy: oneOf(DEPLOYMENT_STRATEGIES, {
+    default: perEnvironment<DeploymentStrategy>({ staging: "canary", prod: "canary", local: "rolling" }),
+    defaultText: "rolling for a service with no route",
+    doc: "How ECS replaces the tasks: rolling, or a traffic-shifting canary, linear or blueGreen (routed services only).",
+  }),
+  bakeTimeMinutes: integer({
+    default: perEnvironment({ staging: 0, prod: 10, local: 0 }),
+    ...BAKE_TIME_MINUTES,
+    allowed: BAKE_ALLOWED("bakeTimeInMinutes"),
+    doc: "Traffic-shifting strategies: minutes both revisions run after all production traffic moved (0 for a strategy other than the environment's default).",
+  }),
+  canaryPercent: percent({
+    default: 10,
+    ...CANARY_PERCENT,
+    doc: "canary only: the share of production traffic the new revision takes first.",
+  }),
+  canaryBakeTimeMinutes: integer({
+    default: perEnvironment({ staging: 0, prod: 5, local: 0 }),
+    ...BAKE_TIME_MINUTES,
+    allowed: BAKE_ALLOWED("canaryBakeTimeInMinutes"),
+    doc: "canary only: minutes the canary share runs before the rest moves.",
+  }),
+  linearStepPercent: percent({ default: 10, ...LINEAR_STEP_PERCENT, doc: "linear only: the share moved per step." }),
+  linearStepBakeTimeMinutes: integer({
+    default: 0,
+    ...BAKE_TIME_MINUTES,
+    allowed: BAKE_ALLOWED("stepBakeTimeInMinutes"),
+    doc: "linear only: minutes between two steps.",
+  }),
+  testListener: section(TEST_LISTENER, {
+    doc: "Traffic-shifting strategies: a second listener ECS points at the new revision before production traffic moves.",
+  }),
+  switchingFromRolling: boolean({
+    default: false,
+    doc: "True for the one update that moves an existing rolling service to a traffic-shifting strategy.",
+  }),
+} as const;
+
+/** `berth:services.<name>.route`. */
+export const ROUTE = {
+  default: boolean({
+    default: false,
+    doc: "The listener's default action forwards to this service (one service at most).",
+  }),
+  pathPatterns: stringList({
+    default: [],
+    pattern: /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=!,;%]*$/,
+    allowed: "a list of path patterns starting with '/' (e.g. /api/*)",
+    doc: "Listener rule path patterns (a rule matches the path AND the host).",
+  }),
+  hostHeaders: stringList({
+    default: [],
+    pattern: /^[A-Za-z0-9*?.-]{1,128}$/,
+    allowed: "a list of host names (wildcards * and ? allowed)",
+    doc: "Listener rule host headers.",
+  }),
+  priority: integer({ default: 100, min: 1, max: 50000, doc: "Listener rule priority, unique per listener." }),
+} as const;
+
+/** `berth:services.<name>.healthCheck`: the container health check (`/app/berth --healthcheck`), ECS's limits. */
+export const SERVICE_HEALTH_CHECK = {
+  intervalSeconds: integer({ default: 10, min: 5, max: 300, doc: "Seconds between two checks." }),
+  timeoutSeconds: integer({ default: 3, min: 2, max: 120, doc: "Seconds a check may take (less than the interval)." }),
+  retries: integer({ default: 3, min: 1, max: 10, doc: "Failed checks before the container is unhealthy." }),
+  startPeriodSeconds: integer({ default: 5, min: 0, max: 300, doc: "Seconds failures do not count after start." }),
+} as const;
+
+/** `berth:services.<name>.autoscaling`. */
+export const AUTOSCALING = {
+  minCount: integer({ min: 1, max: 1000, defaultText: "desiredCount", doc: "Fewest tasks (at least 2 in prod)." }),
+  maxCount: integer({ min: 1, max: 1000, defaultText: "max(4 × desiredCount, 2)", doc: "Most tasks." }),
+  cpuTargetPercent: integer({ default: 60, min: 10, max: 90, doc: "Target average CPU utilization." }),
+  memoryTargetPercent: integer({ default: 75, min: 10, max: 90, doc: "Target average memory utilization." }),
+  scaleInCooldownSeconds: integer({ default: 300, min: 0, max: 3600, doc: "Seconds between two scale-ins." }),
+  scaleOutCooldownSeconds: integer({ default: 60, min: 0, max: 3600, doc: "Seconds between two scale-outs." }),
+} as const;
+
+/** `berth:services.<name>`: one ECS service; every service runs the same image. */
+export const SERVICE = {
+  command: stringList({ default: [], doc: "Arguments given to the image's ENTRYPOINT, e.g. [worker]." }),
+  cpu: integer({ default: 256, oneOf: [...FARGATE_SIZES.keys()], doc: "Task CPU units (1024 = 1 vCPU)." }),
+  memory: integer({
+    min: 512,
+    max: 122880,
+    defaultText: "the smallest Fargate memory for cpu",
+    doc: "Task memory (MiB), a Fargate pair with cpu.",
+  }),
+  memoryReservation: integer({
+    min: 6,
+    max: 122880,
+    defaultText: "memory / 2",
+    doc: "The container's soft memory limit (MiB), at most the task memory.",
+  }),
+  port: integer({
+    default: 8080,
+    min: 1024,
+    max: 65535,
+    allowed: "an unprivileged port from 1024 to 65535",
+    doc: "The port the app listens on (ASPNETCORE_HTTP_PORTS).",
+  }),
+  user: string({
+    default: "10001:10001",
+    pattern: USER,
+    allowed: "a numeric uid:gid such as 10001:10001",
+    doc: "Container user, uid:gid, non-root.",
+  }),
+  tmpSizeMiB: integer({ default: 64, min: 1, max: 4096, doc: "Local runs: size of the writable /tmp tmpfs (MiB)." }),
+  pidsLimit: integer({ default: 200, min: 16, max: 32768, doc: "Local runs: the container's pids limit." }),
+  desiredCount: integer({
+    default: perEnvironment({ staging: 1, prod: 2, local: 1 }),
+    max: 1000,
+    doc: "Tasks to run (prod runs at least 2, one per AZ).",
+  }),
+  autoscaling: section(AUTOSCALING, { doc: "Target tracking on CPU and memory." }),
+  route: section(ROUTE, { doc: "Behind the load balancer on these rules; unset: no load balancer (a worker)." }),
+  healthCheck: section(SERVICE_HEALTH_CHECK, { doc: "The container health check." }),
+  healthCheckGracePeriodSeconds: integer({
+    default: 10,
+    min: 0,
+    max: 3600,
+    doc: "Routed services only: seconds ECS ignores failing load balancer health checks after a task starts.",
+  }),
+  stopTimeoutSeconds: integer({
+    default: 30,
+    min: 2,
+    max: 120,
+    allowed: "an integer from 2 to 120 (Fargate's maximum stopTimeout)",
+    doc: "Seconds between SIGTERM and SIGKILL.",
+  }),
+  environment: stringMap({ keyPattern: ENV_NAME, doc: "Plain, non-secret environment variables." }),
+  secrets: stringMap({
+    keyPattern: ENV_NAME,
+    valuePattern: SECRET_ARN,
+    allowed:
+      "a full SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/...) or Secrets Manager ARN (arn:aws:secretsmanager:<region>:<account>:secret:...)",
+    applies: "aws",
+    doc: "Environment variable name to SSM parameter or Secrets Manager ARN (injected by ECS).",
+  }),
+  logKmsKeyArn: string({
+    pattern: KMS_KEY_ARN,
+    allowed: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)",
+    doc: "Your own KMS key for this service's log group instead of the one made for it.",
+  }),
+  hardening: section(SERVICE_HARDENING, { doc: "Hardening, on unless switched off per setting." }),
+  enableExecuteCommand: boolean({
+    default: false,
+    doc: "ECS Exec (a shell into running tasks).",
+    hardening: {
+      rule: "berth-ecs-exec-disabled",
+      localRule: null,
+      secure: [false],
+      warning: "anyone allowed ecs:ExecuteCommand gets a shell in its tasks",
+    },
+  }),
+  steadyStateTimeout: string({
+    default: "15m",
+    pattern: DURATION,
+    allowed: "a duration such as 15m, 900s or 1h",
+    doc: "How long pulumi up waits for the service to reach a steady state.",
+  }),
+  deployment: section(DEPLOYMENT, { doc: "How ECS deploys a new revision." }),
+} as const;
+
 /**
  * Reads `berth:services`: each service, then the rules that span services (routes, default route, priorities).
  * Problems are collected in the section's `Problems`, each naming `berth:services.<name>.<key>`.
@@ -236,8 +495,8 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
   const as = s.section("autoscaling");
   const route = s.has("route") ? s.section("route") : undefined;
 
-  const cpu = s.integer("cpu", { default: 256, oneOf: [...FARGATE_SIZES.keys()] });
-  const memory = s.integer("memory", { default: FARGATE_SIZES.get(cpu)![0]!, min: 512, max: 122880 });
+  const cpu = s.get("cpu", SERVICE);
+  const memory = s.get("memory", SERVICE, { default: FARGATE_SIZES.get(cpu)![0]! });
   if (FARGATE_SIZES.has(cpu) && !isFargateSize(cpu, memory)) {
     p.add(
       s.keyPath("memory"),
@@ -245,36 +504,30 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
       `for cpu ${cpu}, one of ${FARGATE_SIZES.get(cpu)!.join(", ")} (Fargate task sizes)`,
     );
   }
-  const memoryReservation = s.integer("memoryReservation", { default: Math.floor(memory / 2), min: 6, max: 122880 });
+  const memoryReservation = s.get("memoryReservation", SERVICE, { default: Math.floor(memory / 2) });
   if (memoryReservation > memory)
     p.add(s.keyPath("memoryReservation"), memoryReservation, `at most the task memory (${memory})`);
 
-  const minDesired = environment === "prod" ? 2 : 1;
-  const desiredCount = s.integer("desiredCount", {
-    default: minDesired,
+  const minDesired = defaultIn(SERVICE.desiredCount.default, environment)!;
+  const desiredCount = s.get("desiredCount", SERVICE, {
+    environment,
     min: minDesired,
-    max: 1000,
     allowed: `an integer from ${minDesired} to 1000${environment === "prod" ? " (prod runs at least 2 tasks, one per AZ)" : ""}`,
   });
-  const minCount = as.integer("minCount", { default: desiredCount, min: minDesired, max: 1000 });
-  const maxCount = as.integer("maxCount", { default: Math.max(desiredCount * 4, 2), min: 1, max: 1000 });
+  const minCount = as.get("minCount", AUTOSCALING, { default: desiredCount, min: minDesired });
+  const maxCount = as.get("maxCount", AUTOSCALING, { default: Math.max(desiredCount * 4, 2) });
   if (minCount > desiredCount)
     as.problems.add(as.keyPath("minCount"), minCount, `at most desiredCount (${desiredCount})`);
   if (maxCount < desiredCount)
     as.problems.add(as.keyPath("maxCount"), maxCount, `at least desiredCount (${desiredCount})`);
 
-  const intervalSeconds = hc.integer("intervalSeconds", { default: 10, min: 5, max: 300 });
-  const timeoutSeconds = hc.integer("timeoutSeconds", { default: 3, min: 2, max: 120 });
+  const intervalSeconds = hc.get("intervalSeconds", SERVICE_HEALTH_CHECK);
+  const timeoutSeconds = hc.get("timeoutSeconds", SERVICE_HEALTH_CHECK);
   if (timeoutSeconds >= intervalSeconds)
     hc.problems.add(hc.keyPath("timeoutSeconds"), timeoutSeconds, `less than intervalSeconds (${intervalSeconds})`);
 
-  const port = s.integer("port", {
-    default: 8080,
-    min: 1024,
-    max: 65535,
-    allowed: "an unprivileged port from 1024 to 65535",
-  });
-  const environmentVars = s.stringMap("environment", { keyPattern: ENV_NAME });
+  const port = s.get("port", SERVICE);
+  const environmentVars = s.get("environment", SERVICE);
   for (const envName of Object.keys(environmentVars)) {
     // The policy pack's own test (policy/securityLists.ts, berth-ecs-no-env-secrets): what it flags is refused here.
     if (isSecretLookingName(envName)) {
@@ -292,12 +545,7 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
       );
     }
   }
-  const secrets = s.stringMap("secrets", {
-    keyPattern: ENV_NAME,
-    valuePattern: SECRET_ARN,
-    allowed:
-      "a full SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/...) or Secrets Manager ARN (arn:aws:secretsmanager:<region>:<account>:secret:...)",
-  });
+  const secrets = s.get("secrets", SERVICE);
   for (const secretName of Object.keys(secrets)) {
     if (secretName in environmentVars || (PROGRAM_ENVIRONMENT as readonly string[]).includes(secretName)) {
       p.add(
@@ -318,21 +566,8 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     );
   }
 
-  const hardening: ServiceHardening = {
-    readonlyRootFilesystem: h.boolean("readonlyRootFilesystem", true),
-    nonRootUser: h.boolean("nonRootUser", true),
-    dropAllCapabilities: h.boolean("dropAllCapabilities", true),
-    noNewPrivileges: h.boolean("noNewPrivileges", true),
-    initProcess: h.boolean("initProcess", true),
-    nonBlockingLogs: h.boolean("nonBlockingLogs", true),
-    circuitBreakerRollback: h.boolean("circuitBreakerRollback", true),
-    logEncryptionKey: h.boolean("logEncryptionKey", true),
-  };
-  const user = s.string("user", {
-    default: "10001:10001",
-    pattern: USER,
-    allowed: "a numeric uid:gid such as 10001:10001",
-  })!;
+  const hardening: ServiceHardening = h.readAll(SERVICE_HARDENING);
+  const user = s.get("user", SERVICE);
   if (hardening.nonRootUser && runsAsRoot(user)) {
     p.add(s.keyPath("user"), user, "a non-root uid:gid (not 0); running as root needs `hardening.nonRootUser: false`");
   }
@@ -342,7 +577,7 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
   const deployment = readDeployment(dep, environment, routeSettings);
   const graceKey = "healthCheckGracePeriodSeconds";
   let healthCheckGracePeriodSeconds: number | undefined;
-  if (routeSettings) healthCheckGracePeriodSeconds = s.integer(graceKey, { default: 10, min: 0, max: 3600 });
+  if (routeSettings) healthCheckGracePeriodSeconds = s.get(graceKey, SERVICE);
   else if (s.has(graceKey))
     p.add(
       s.keyPath(graceKey),
@@ -352,74 +587,43 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
 
   const out: ServiceSettings = {
     name,
-    command: s.stringList("command", { default: [] }),
+    command: s.get("command", SERVICE),
     cpu,
     memory,
     memoryReservation,
     port,
     user,
-    tmpSizeMiB: s.integer("tmpSizeMiB", { default: 64, min: 1, max: 4096 }),
-    pidsLimit: s.integer("pidsLimit", { default: 200, min: 16, max: 32768 }),
+    tmpSizeMiB: s.get("tmpSizeMiB", SERVICE),
+    pidsLimit: s.get("pidsLimit", SERVICE),
     desiredCount,
     autoscaling: {
       minCount,
       maxCount,
-      cpuTargetPercent: as.integer("cpuTargetPercent", { default: 60, min: 10, max: 90 }),
-      memoryTargetPercent: as.integer("memoryTargetPercent", { default: 75, min: 10, max: 90 }),
-      scaleInCooldownSeconds: as.integer("scaleInCooldownSeconds", { default: 300, min: 0, max: 3600 }),
-      scaleOutCooldownSeconds: as.integer("scaleOutCooldownSeconds", { default: 60, min: 0, max: 3600 }),
+      cpuTargetPercent: as.get("cpuTargetPercent", AUTOSCALING),
+      memoryTargetPercent: as.get("memoryTargetPercent", AUTOSCALING),
+      scaleInCooldownSeconds: as.get("scaleInCooldownSeconds", AUTOSCALING),
+      scaleOutCooldownSeconds: as.get("scaleOutCooldownSeconds", AUTOSCALING),
     },
     route: routeSettings,
     healthCheck: {
       intervalSeconds,
       timeoutSeconds,
-      retries: hc.integer("retries", { default: 3, min: 1, max: 10 }),
-      startPeriodSeconds: hc.integer("startPeriodSeconds", { default: 5, min: 0, max: 300 }),
+      retries: hc.get("retries", SERVICE_HEALTH_CHECK),
+      startPeriodSeconds: hc.get("startPeriodSeconds", SERVICE_HEALTH_CHECK),
     },
     healthCheckGracePeriodSeconds,
-    stopTimeoutSeconds: s.integer("stopTimeoutSeconds", {
-      default: 30,
-      min: 2,
-      max: 120,
-      allowed: "an integer from 2 to 120 (Fargate's maximum stopTimeout)",
-    }),
+    stopTimeoutSeconds: s.get("stopTimeoutSeconds", SERVICE),
     environment: environmentVars,
     secrets,
-    logKmsKeyArn: s.string("logKmsKeyArn", {
-      pattern: KMS_KEY_ARN,
-      allowed: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)",
-    }),
-    enableExecuteCommand: s.boolean("enableExecuteCommand", false),
-    steadyStateTimeout: s.string("steadyStateTimeout", {
-      default: "15m",
-      pattern: DURATION,
-      allowed: "a duration such as 15m, 900s or 1h",
-    })!,
+    logKmsKeyArn: s.get("logKmsKeyArn", SERVICE),
+    enableExecuteCommand: s.get("enableExecuteCommand", SERVICE),
+    steadyStateTimeout: s.get("steadyStateTimeout", SERVICE),
     hardening,
     deployment,
   };
-  for (const sub of [h, hc, as, route, dep]) sub?.done();
+  for (const sub of [hc, as, route, dep]) sub?.done();
   s.done();
   return out;
-}
-
-/** A number that is a multiple of 0.1 in [min, max] (ECS's percentages); numeric strings are accepted as `pulumi config set --path` gives them. */
-function readPercent(s: ConfigSection, key: string, fallback: number, range: { min: number; max: number }): number {
-  const v = s.value(key);
-  if (v === undefined || v === null) return fallback;
-  const n = typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
-  const tenths = typeof n === "number" ? Math.round(n * 10) : NaN;
-  if (
-    typeof n !== "number" ||
-    !Number.isFinite(n) ||
-    Math.abs(n * 10 - tenths) > 1e-9 ||
-    n < range.min ||
-    n > range.max
-  ) {
-    s.problems.add(s.keyPath(key), v, `a multiple of 0.1 from ${range.min} to ${range.max} (ECS API)`);
-    return fallback;
-  }
-  return tenths / 10;
 }
 
 /**
@@ -436,8 +640,8 @@ function readDeployment(
   route: ServiceRoute | undefined,
 ): ServiceDeployment {
   const p = d.problems;
-  const fallback = route ? DEPLOYMENT_DEFAULTS[environment] : DEPLOYMENT_DEFAULTS.local;
-  const strategy = d.oneOf("strategy", DEPLOYMENT_STRATEGIES, fallback.strategy);
+  const fallback = deploymentDefaults(route ? environment : "local");
+  const strategy = d.get("strategy", DEPLOYMENT, { default: fallback.strategy });
   if (!route && strategy !== "rolling") {
     p.add(
       d.keyPath("strategy"),
@@ -464,21 +668,15 @@ function readDeployment(
   const sameDefaults = strategy === fallback.strategy;
   let bakeTimeMinutes = 0;
   if (shifting)
-    bakeTimeMinutes = d.integer("bakeTimeMinutes", {
-      default: sameDefaults ? fallback.bakeTimeMinutes : 0,
-      ...BAKE_TIME_MINUTES,
-      allowed: "an integer from 0 to 1440 minutes (ECS bakeTimeInMinutes)",
-    });
+    bakeTimeMinutes = d.get("bakeTimeMinutes", DEPLOYMENT, { default: sameDefaults ? fallback.bakeTimeMinutes : 0 });
   else inapplicable("bakeTimeMinutes", "a rolling deployment has no bake time");
 
   let canary: ServiceDeployment["canary"];
   if (strategy === "canary") {
     canary = {
-      percent: readPercent(d, "canaryPercent", (sameDefaults && fallback.canary?.percent) || 10, CANARY_PERCENT),
-      bakeTimeMinutes: d.integer("canaryBakeTimeMinutes", {
+      percent: d.get("canaryPercent", DEPLOYMENT, { environment }),
+      bakeTimeMinutes: d.get("canaryBakeTimeMinutes", DEPLOYMENT, {
         default: sameDefaults ? (fallback.canary?.bakeTimeMinutes ?? 0) : 0,
-        ...BAKE_TIME_MINUTES,
-        allowed: "an integer from 0 to 1440 minutes (ECS canaryBakeTimeInMinutes)",
       }),
     };
   } else {
@@ -488,12 +686,8 @@ function readDeployment(
   let linear: ServiceDeployment["linear"];
   if (strategy === "linear") {
     linear = {
-      stepPercent: readPercent(d, "linearStepPercent", 10, LINEAR_STEP_PERCENT),
-      stepBakeTimeMinutes: d.integer("linearStepBakeTimeMinutes", {
-        default: 0,
-        ...BAKE_TIME_MINUTES,
-        allowed: "an integer from 0 to 1440 minutes (ECS stepBakeTimeInMinutes)",
-      }),
+      stepPercent: d.get("linearStepPercent", DEPLOYMENT),
+      stepBakeTimeMinutes: d.get("linearStepBakeTimeMinutes", DEPLOYMENT),
     };
   } else {
     for (const key of ["linearStepPercent", "linearStepBakeTimeMinutes"])
@@ -503,19 +697,10 @@ function readDeployment(
   let testListener: ServiceDeployment["testListener"];
   if (shifting && d.has("testListener")) {
     const t = d.section("testListener");
-    const port = t.integer("port", {
-      default: 8443,
-      min: 1,
-      max: 65535,
-      allowed: "a listener port from 1 to 65535, other than 80 and 443 (the production listeners)",
-    });
+    const port = t.get("port", TEST_LISTENER);
     if (port === 80 || port === 443)
       t.problems.add(t.keyPath("port"), port, "a port other than 80 and 443 (the production listeners)");
-    const ingressCidrs = t.stringList("ingressCidrs", {
-      default: [],
-      minItems: 1,
-      allowed: "a non-empty list of IPv4 CIDRs allowed to reach the test listener (e.g. your VPN's)",
-    });
+    const ingressCidrs = t.get("ingressCidrs", TEST_LISTENER);
     if (t.has("ingressCidrs") && ingressCidrs.length === 0)
       t.problems.add(
         t.keyPath("ingressCidrs"),
@@ -546,7 +731,7 @@ function readDeployment(
     testListener = { port, ingressCidrs };
   } else if (!shifting) inapplicable("testListener", "a rolling deployment has no test traffic");
 
-  const switchingFromRolling = d.boolean("switchingFromRolling", false);
+  const switchingFromRolling = d.get("switchingFromRolling", DEPLOYMENT);
   if (switchingFromRolling && !shifting)
     p.add(
       d.keyPath("switchingFromRolling"),
@@ -557,17 +742,9 @@ function readDeployment(
 }
 
 function readRoute(r: ConfigSection): ServiceRoute {
-  const isDefault = r.boolean("default", false);
-  const pathPatterns = r.stringList("pathPatterns", {
-    default: [],
-    pattern: /^\/[A-Za-z0-9_\-.$/~"'@:+*?&=!,;%]*$/,
-    allowed: "a list of path patterns starting with '/' (e.g. /api/*)",
-  });
-  const hostHeaders = r.stringList("hostHeaders", {
-    default: [],
-    pattern: /^[A-Za-z0-9*?.-]{1,128}$/,
-    allowed: "a list of host names (wildcards * and ? allowed)",
-  });
+  const isDefault = r.get("default", ROUTE);
+  const pathPatterns = r.get("pathPatterns", ROUTE);
+  const hostHeaders = r.get("hostHeaders", ROUTE);
   // ALB quotas (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html): a rule
   // takes at most 5 condition values and 5 wildcards in all its conditions together; a value is at most 128 characters.
   const values = [...pathPatterns, ...hostHeaders];
@@ -584,7 +761,7 @@ function readRoute(r: ConfigSection): ServiceRoute {
   if (!isDefault && pathPatterns.length === 0 && hostHeaders.length === 0) {
     r.problems.add(r.path, r.value("default"), "`default: true`, or at least one of pathPatterns / hostHeaders");
   }
-  const priority = r.integer("priority", { default: 100, min: 1, max: 50000 });
+  const priority = r.get("priority", ROUTE);
   return {
     isDefault,
     pathPatterns: [...pathPatterns].sort(),
