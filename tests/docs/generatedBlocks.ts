@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderRuleTable } from "../../policy/rules";
+import { HARDENING_SETTINGS } from "../../offline/offlinePlan";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 /** The commit the sample plan is rendered for: fixed, so the sample does not change with every commit. */
@@ -31,11 +32,27 @@ export function renderStagingPlan(): string {
   return "```\n" + stdout.trimEnd() + "\n```";
 }
 
+/** The hardening settings the offline plan tracks, and the rule each trips in an aws stack and in the local stack. */
+export function renderHardeningTable(): string {
+  const rule = (r: string | null | undefined) => (r ? `\`${r}\`` : "none (listed for review)");
+  // As switchedOffHardening maps them: a service setting trips `localRule` in the local stack when it has one; the
+  // other sections are cloud-only (the local stack refuses them).
+  const local = (s: (typeof HARDENING_SETTINGS)[number]) =>
+    !s.key.startsWith("berth:services.")
+      ? "(refused in the local stack)"
+      : rule(s.localRule !== undefined ? s.localRule : s.rule);
+  const rows = HARDENING_SETTINGS.map(
+    (s) => `| \`${s.key.replace("<service>", "<name>")}\` | ${rule(s.rule)} | ${local(s)} |`,
+  );
+  return ["| Stack setting | Rule (aws stacks) | Rule (local stack) |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
 /** The closing line's duration (`in 10.3 s`) is the only part of the plan that changes between runs. */
 const planDuration = (text: string) => text.replace(/^(Result: .*) in [0-9.]+ s$/m, "$1 in <duration> s");
 
 export const BLOCKS: Block[] = [
   { file: "docs/policy.md", name: "rule-table", render: renderRuleTable, normalise: (t) => t },
+  { file: "docs/policy.md", name: "hardening-settings", render: renderHardeningTable, normalise: (t) => t },
   { file: "docs/policy.md", name: "plan-staging", render: renderStagingPlan, normalise: planDuration },
 ];
 

@@ -85,6 +85,23 @@ test("the link check itself: a missing file, a missing heading and a path out of
   assert.ok(!path.resolve(ROOT, "../elsewhere/x.md").startsWith(ROOT + path.sep));
 });
 
+test("every repository path a document names in code (`infra/...`, `tests/...`, ...) exists", () => {
+  const missing: string[] = [];
+  let named = 0;
+  for (const doc of documents()) {
+    const text = fs.readFileSync(path.join(ROOT, doc), "utf8");
+    for (const m of text.matchAll(
+      /`((?:infra|offline|policy|tests|scripts|bench|app|docs|examples|\.github)\/[^`\s*<>]*)`/g,
+    )) {
+      const p = m[1].replace(/:.*$/, "");
+      named++;
+      if (!fs.existsSync(path.join(ROOT, p))) missing.push(`${doc}: ${p}`);
+    }
+  }
+  assert.ok(named >= 100, `only ${named} paths found: the scan is broken`);
+  assert.deepEqual(missing, []);
+});
+
 /** Paths of this machine or of a neighbouring checkout: a committed file must not depend on them. */
 const OUTSIDE = [/\/work\//, /\.\.\/shared\b/];
 /** In documents also a scratch path (code may name the container's own /tmp, e.g. tests/container writes there). */
