@@ -8,6 +8,7 @@
 import type { ConfigSection } from "./section";
 import type { Environment } from "./";
 import { IMAGE_DIGEST } from "../../policy/securityLists";
+import { boolean, integer, perEnvironment, string, stringList } from "./declare";
 
 export interface PromotionSettings {
   /** Fully qualified stack whose running digest this stack deploys, e.g. `my-org/berth/staging`. */
@@ -71,6 +72,95 @@ const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*\/\.|.*@\{)[A-Za-z0-9._/-]{1,200}$/;
 const POOL_ID = /^(?!gcp-)[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
 
+/** `berth:promotion` (prod only). */
+export const PROMOTION = {
+  fromStack: string({
+    required: true,
+    pattern: STACK_NAME,
+    allowed:
+      "the fully qualified stack this prod stack promotes from, <organization>/<project>/<stack> (prod never builds, so it is required)",
+    defaultText: "required in prod",
+    doc: "The stack whose running digest prod deploys, <organization>/<project>/<stack>.",
+  }),
+  digest: string({
+    pattern: DIGEST,
+    allowed: "an image digest sha256:<64 lowercase hex>",
+    doc: "Pin the digest the source stack must be running (the deploy workflow pins the one its run built).",
+  }),
+  allowUnpromotedDigest: boolean({
+    default: false,
+    doc: "Emergency override: deploy a digest (or berth:deploySha) the source stack has not run.",
+  }),
+} as const;
+
+const POOL_ALLOWED = "4-32 characters: lowercase letters, digits, hyphens; starts with a letter, not with gcp-";
+
+/** `berth:delivery`. */
+export const DELIVERY = {
+  enabled: boolean({
+    default: false,
+    doc: "Create the CI identity (OIDC roles, workload identity) and the GitHub environment.",
+  }),
+  githubEnvironment: string({
+    default: perEnvironment({
+      staging: GITHUB_ENVIRONMENT.staging,
+      prod: GITHUB_ENVIRONMENT.prod,
+      local: GITHUB_ENVIRONMENT.staging,
+    }),
+    pattern: /^[A-Za-z0-9 _.-]{1,255}$/,
+    allowed: "a GitHub environment name (letters, digits, space, _ . -)",
+    doc: "GitHub environment this stack deploys from.",
+  }),
+  requiredReviewers: stringList({
+    default: [],
+    allowed: "a list of <login>=<id> or <owner>/<team-slug>=<id> entries",
+    doc: "Who approves a deployment: <login>=<id> or <owner>/<team-slug>=<id>, at most 6 (at least 1 in prod).",
+  }),
+  preventSelfReview: boolean({ default: true, doc: "The person who triggered a deployment cannot approve it." }),
+  allowAdminBypass: boolean({ default: false, doc: "Repository admins may skip the environment's protection rules." }),
+  deployBranch: string({
+    default: "main",
+    pattern: BRANCH,
+    allowed: "a git branch name such as main",
+    doc: "The only branch allowed to deploy to this stack's environment.",
+  }),
+  createOidcProvider: boolean({
+    default: true,
+    doc: "Create the account's GitHub OIDC provider (false when the account already has one).",
+  }),
+  previewRole: boolean({ default: true, doc: "Create the read-only role pull request previews assume." }),
+  maxSessionSeconds: integer({ default: 3600, min: 900, max: 43200, doc: "Longest session of the CI roles." }),
+  workloadIdentityPoolId: string({
+    default: "berth-github",
+    pattern: POOL_ID,
+    allowed: POOL_ALLOWED,
+    doc: "GCP workload identity pool id (soft-deleted for 30 days: pick a new one to recreate).",
+  }),
+  workloadIdentityProviderId: string({
+    default: "github-actions",
+    pattern: POOL_ID,
+    allowed: POOL_ALLOWED,
+    doc: "GCP workload identity provider id.",
+  }),
+  manageRepositoryRuleset: boolean({
+    default: perEnvironment({ staging: false, prod: true, local: false }),
+    doc: "This stack owns the repository-wide ruleset on the deploy branch (exactly one stack should).",
+  }),
+  requiredChecks: stringList({
+    default: DEFAULT_REQUIRED_CHECKS,
+    pattern: /^\S(?:.{0,253}\S)?$/,
+    minItems: 1,
+    allowed: "a list of at least one status check name (the job names of .github/workflows/preview.yml)",
+    doc: "Status checks the ruleset requires before merging.",
+  }),
+  requiredApprovals: integer({
+    default: 1,
+    min: 0,
+    max: 10,
+    doc: "Approving pull request reviews the ruleset requires.",
+  }),
+} as const;
+
 /**
  * `berth:promotion`: required in prod (prod never builds: it deploys the digest staging runs), refused in staging
  * (staging is where the one build happens).
@@ -91,13 +181,9 @@ export function readPromotionSettings(s: ConfigSection, environment: Environment
     return undefined;
   }
   const out: PromotionSettings = {
-    fromStack: s.requiredString("fromStack", {
-      pattern: STACK_NAME,
-      allowed:
-        "the fully qualified stack this prod stack promotes from, <organization>/<project>/<stack> (prod never builds, so it is required)",
-    }),
-    digest: s.string("digest", { pattern: DIGEST, allowed: "an image digest sha256:<64 lowercase hex>" }),
-    allowUnpromotedDigest: s.boolean("allowUnpromotedDigest", false),
+    fromStack: s.get("fromStack", PROMOTION),
+    digest: s.get("digest", PROMOTION),
+    allowUnpromotedDigest: s.get("allowUnpromotedDigest", PROMOTION),
   };
   if (out.fromStack && out.fromStack.split("/")[2] === "prod") {
     s.problems.add(
@@ -115,45 +201,23 @@ export function readDeliverySettings(
   environment: Environment,
   github: { owner: string },
 ): DeliverySettings {
-  const deployable = environment === "prod" ? "prod" : "staging";
-  const enabled = s.boolean("enabled", false);
+  const enabled = s.get("enabled", DELIVERY);
   const requiredReviewers = readReviewers(s, github.owner);
   const out: DeliverySettings = {
     enabled,
-    githubEnvironment: s.string("githubEnvironment", {
-      default: GITHUB_ENVIRONMENT[deployable],
-      pattern: /^[A-Za-z0-9 _.-]{1,255}$/,
-      allowed: "a GitHub environment name (letters, digits, space, _ . -)",
-    })!,
+    githubEnvironment: s.get("githubEnvironment", DELIVERY, { environment }),
     requiredReviewers,
-    preventSelfReview: s.boolean("preventSelfReview", true),
-    allowAdminBypass: s.boolean("allowAdminBypass", false),
-    deployBranch: s.string("deployBranch", {
-      default: "main",
-      pattern: BRANCH,
-      allowed: "a git branch name such as main",
-    })!,
-    createOidcProvider: s.boolean("createOidcProvider", true),
-    previewRole: s.boolean("previewRole", true),
-    maxSessionSeconds: s.integer("maxSessionSeconds", { default: 3600, min: 900, max: 43200 }),
-    workloadIdentityPoolId: s.string("workloadIdentityPoolId", {
-      default: "berth-github",
-      pattern: POOL_ID,
-      allowed: "4-32 characters: lowercase letters, digits, hyphens; starts with a letter, not with gcp-",
-    })!,
-    workloadIdentityProviderId: s.string("workloadIdentityProviderId", {
-      default: "github-actions",
-      pattern: POOL_ID,
-      allowed: "4-32 characters: lowercase letters, digits, hyphens; starts with a letter, not with gcp-",
-    })!,
-    manageRepositoryRuleset: s.boolean("manageRepositoryRuleset", environment === "prod"),
-    requiredChecks: s.stringList("requiredChecks", {
-      default: DEFAULT_REQUIRED_CHECKS,
-      pattern: /^\S(?:.{0,253}\S)?$/,
-      minItems: 1,
-      allowed: "a list of at least one status check name (the job names of .github/workflows/preview.yml)",
-    }),
-    requiredApprovals: s.integer("requiredApprovals", { default: 1, min: 0, max: 10 }),
+    preventSelfReview: s.get("preventSelfReview", DELIVERY),
+    allowAdminBypass: s.get("allowAdminBypass", DELIVERY),
+    deployBranch: s.get("deployBranch", DELIVERY),
+    createOidcProvider: s.get("createOidcProvider", DELIVERY),
+    previewRole: s.get("previewRole", DELIVERY),
+    maxSessionSeconds: s.get("maxSessionSeconds", DELIVERY),
+    workloadIdentityPoolId: s.get("workloadIdentityPoolId", DELIVERY),
+    workloadIdentityProviderId: s.get("workloadIdentityProviderId", DELIVERY),
+    manageRepositoryRuleset: s.get("manageRepositoryRuleset", DELIVERY, { environment }),
+    requiredChecks: s.get("requiredChecks", DELIVERY),
+    requiredApprovals: s.get("requiredApprovals", DELIVERY),
   };
   if (
     enabled &&
@@ -177,10 +241,7 @@ export function readDeliverySettings(
  */
 function readReviewers(s: ConfigSection, owner: string): Reviewer[] {
   const key = s.keyPath("requiredReviewers");
-  const raw = s.stringList("requiredReviewers", {
-    default: [],
-    allowed: "a list of <login>=<id> or <owner>/<team-slug>=<id> entries",
-  });
+  const raw = s.get("requiredReviewers", DELIVERY);
   const out: Reviewer[] = [];
   for (const entry of raw) {
     const m = /^([^=\s]+)=([1-9]\d{0,11})$/.exec(entry);

@@ -17,42 +17,19 @@
 import type { ConfigSection } from "./section";
 import type { Environment } from "./";
 import { shiftsTraffic, type ServiceSettings } from "./services";
+import { boolean, defaultIn, integer, section, sections, stringList, type Fields, type Infer } from "./declare";
 
-/** The thresholds of one service's alarms (the stack-wide values with the service's overrides applied). */
-export interface AlarmThresholds {
-  /** Target 5xx responses as a percentage of the target group's requests, per minute (routed services). */
-  errorRatePercent: number;
-  /** Minutes with fewer requests than this do not count for the error rate (two failures of three requests is no rate). */
-  errorRateMinRequests: number;
-  /** p99 TargetResponseTime, in milliseconds (routed services). */
-  p99LatencyMs: number;
-  /** The alarm fires when more targets than this are unhealthy (routed services). */
-  unhealthyHosts: number;
-  /** Average CPU and memory utilization of the service's tasks, percent (workers). */
-  cpuPercent: number;
-  memoryPercent: number;
-  /** Consecutive one-minute periods a threshold must be breached before the alarm fires. */
-  evaluationPeriods: number;
-}
-
-export interface ServiceAlarmSettings extends AlarmThresholds {
-  /** The service's alarms are created and attached to its deployment. */
-  enabled: boolean;
-  /** ECS rolls a deployment back when one of the alarms goes to ALARM during it (false: ECS only marks it FAILED). */
-  rollback: boolean;
-}
+/** One service's alarms (the stack-wide values with the service's overrides applied), as ALARM_THRESHOLDS declares them. */
+export type ServiceAlarmSettings = Infer<typeof ALARM_THRESHOLDS>;
+/** The thresholds alone. */
+export type AlarmThresholds = Omit<ServiceAlarmSettings, "enabled" | "rollback">;
 
 export interface AlarmSettings {
   /** By service name: every service of `berth:services` has an entry. */
   services: Record<string, ServiceAlarmSettings>;
 }
 
-export interface NotificationSettings {
-  /** Email subscriptions of the stack's SNS topic (each must be confirmed from the email SNS sends). */
-  emails: string[];
-  /** HTTPS endpoint subscriptions (SNS posts a SubscriptionConfirmation the endpoint must confirm). */
-  httpsEndpoints: string[];
-}
+export type NotificationSettings = Infer<typeof NOTIFICATIONS>;
 
 /** Keys that only make sense behind the load balancer: refused for a service with no `route`. */
 export const ROUTED_ONLY_ALARM_KEYS = [
@@ -64,53 +41,94 @@ export const ROUTED_ONLY_ALARM_KEYS = [
 /** Keys of the worker alarms: refused for a routed service (it scales on CPU and memory instead). */
 export const WORKER_ONLY_ALARM_KEYS = ["cpuPercent", "memoryPercent"] as const;
 
-export const ALARM_DEFAULTS: ServiceAlarmSettings = {
-  enabled: true,
-  rollback: true,
-  errorRatePercent: 5,
-  errorRateMinRequests: 10,
-  p99LatencyMs: 2000,
-  unhealthyHosts: 0,
-  cpuPercent: 90,
-  memoryPercent: 90,
-  evaluationPeriods: 3,
-};
-
 /** A plain address `local@domain.tld` (SNS refuses what is not one). */
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
+/** The thresholds of `berth:alarms` (stack-wide) and `berth:alarms.services.<name>` (the same keys, per service). */
+export const ALARM_THRESHOLDS = {
+  enabled: boolean({ default: true, doc: "The service's alarms are created and attached to its deployment." }),
+  rollback: boolean({
+    default: true,
+    doc: "ECS rolls a deployment back when one of the alarms goes to ALARM during it (false: ECS only marks it FAILED).",
+  }),
+  errorRatePercent: integer({
+    default: 5,
+    min: 1,
+    max: 100,
+    doc: "Routed services: target 5xx responses as a percentage of requests, per minute.",
+  }),
+  errorRateMinRequests: integer({
+    default: 10,
+    min: 1,
+    max: 1_000_000,
+    doc: "Routed services: minutes with fewer requests do not count for the error rate.",
+  }),
+  p99LatencyMs: integer({
+    default: 2000,
+    min: 10,
+    max: 120_000,
+    allowed:
+      "an integer from 10 to 120000 (milliseconds; the ALB's idle timeout caps a response at 4000 s, Berth at 2 minutes)",
+    doc: "Routed services: p99 TargetResponseTime in milliseconds.",
+  }),
+  unhealthyHosts: integer({
+    default: 0,
+    min: 0,
+    max: 1000,
+    doc: "Routed services: the alarm fires when more targets than this are unhealthy.",
+  }),
+  cpuPercent: integer({ default: 90, min: 10, max: 100, doc: "Workers: average CPU utilization of the tasks." }),
+  memoryPercent: integer({ default: 90, min: 10, max: 100, doc: "Workers: average memory utilization of the tasks." }),
+  // ECS watches the alarms only while a deployment runs and during its bake time: a breach that must last longer
+  // than ten minutes would outlast a short bake and never roll back
+  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
+  evaluationPeriods: integer({
+    default: 3,
+    min: 1,
+    max: 10,
+    allowed:
+      "an integer from 1 to 10 (one-minute periods; ECS only watches the alarms during a deployment and its bake time)",
+    doc: "Consecutive one-minute periods a threshold must be breached (in prod, at most the bake times).",
+  }),
+} as const;
+
+/** `berth:alarms`. */
+export const ALARMS = {
+  ...ALARM_THRESHOLDS,
+  services: sections(section(ALARM_THRESHOLDS, { doc: "Overrides of one service." }), {
+    itemName: "<name>",
+    doc: "Per-service overrides of the stack-wide thresholds (a service of berth:services).",
+  }),
+} as const;
+
+/** `berth:notifications`. */
+export const NOTIFICATIONS = {
+  emails: stringList({
+    default: [],
+    pattern: EMAIL,
+    allowed: "a list of email addresses (local@domain.tld)",
+    doc: "Email subscriptions of the stack's SNS topic (each confirmed from the email SNS sends).",
+  }),
+  httpsEndpoints: stringList({
+    default: [],
+    allowed: "a list of https:// URLs",
+    doc: "HTTPS endpoint subscriptions (SNS posts a SubscriptionConfirmation the endpoint must confirm).",
+  }),
+} as const;
+
+export const ALARM_DEFAULTS = Object.fromEntries(
+  Object.entries(ALARM_THRESHOLDS as Fields).map(([k, f]) => [
+    k,
+    defaultIn("default" in f ? f.default : undefined, "staging"),
+  ]),
+) as unknown as ServiceAlarmSettings;
+
 function readThresholds(s: ConfigSection, base: ServiceAlarmSettings): ServiceAlarmSettings {
-  return {
-    enabled: s.boolean("enabled", base.enabled),
-    rollback: s.boolean("rollback", base.rollback),
-    errorRatePercent: s.integer("errorRatePercent", { default: base.errorRatePercent, min: 1, max: 100 }),
-    errorRateMinRequests: s.integer("errorRateMinRequests", {
-      default: base.errorRateMinRequests,
-      min: 1,
-      max: 1_000_000,
-    }),
-    p99LatencyMs: s.integer("p99LatencyMs", {
-      default: base.p99LatencyMs,
-      min: 10,
-      max: 120_000,
-      allowed:
-        "an integer from 10 to 120000 (milliseconds; the ALB's idle timeout caps a response at 4000 s, Berth at 2 minutes)",
-    }),
-    unhealthyHosts: s.integer("unhealthyHosts", { default: base.unhealthyHosts, min: 0, max: 1000 }),
-    cpuPercent: s.integer("cpuPercent", { default: base.cpuPercent, min: 10, max: 100 }),
-    memoryPercent: s.integer("memoryPercent", { default: base.memoryPercent, min: 10, max: 100 }),
-    // ECS watches the alarms only while a deployment runs and during its bake time: a breach that must last longer
-    // than ten minutes would outlast a short bake and never roll back
-    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
-    evaluationPeriods: s.integer("evaluationPeriods", {
-      default: base.evaluationPeriods,
-      min: 1,
-      max: 10,
-      allowed:
-        "an integer from 1 to 10 (one-minute periods; ECS only watches the alarms during a deployment and its bake time)",
-    }),
-  };
+  const out = {} as Record<string, unknown>;
+  for (const key of Object.keys(ALARM_THRESHOLDS) as (keyof ServiceAlarmSettings)[])
+    out[key] = s.get(key, ALARM_THRESHOLDS, { default: base[key] });
+  return out as unknown as ServiceAlarmSettings;
 }
 
 /**
@@ -209,12 +227,8 @@ export function readAlarmSettings(
 }
 
 export function readNotificationSettings(n: ConfigSection): NotificationSettings {
-  const emails = n.stringList("emails", {
-    default: [],
-    pattern: EMAIL,
-    allowed: "a list of email addresses (local@domain.tld)",
-  });
-  const httpsEndpoints = n.stringList("httpsEndpoints", { default: [], allowed: "a list of https:// URLs" });
+  const emails = n.get("emails", NOTIFICATIONS);
+  const httpsEndpoints = n.get("httpsEndpoints", NOTIFICATIONS);
   for (const url of httpsEndpoints) {
     let ok: boolean;
     try {
