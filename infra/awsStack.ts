@@ -100,7 +100,7 @@ export function awsStack(settings: AwsStackSettings) {
           cluster,
           network,
           loadBalancer,
-          deploymentAlarms: { names: alarms[i]!.names, rollback: alarms[i]!.rollback, alarms: alarms[i] },
+          deploymentAlarms: { names: alarms[i].names, rollback: alarms[i].rollback, alarms: alarms[i] },
         },
         onAws,
       ),
@@ -115,7 +115,7 @@ export function awsStack(settings: AwsStackSettings) {
       containerInsights: containerInsightsOn(settings.cluster),
       services: settings.services.map((service, i) => ({
         name: service.name,
-        alarmNames: alarms[i]!.names,
+        alarmNames: alarms[i].names,
         targetGroupArnSuffix: service.route ? loadBalancer.targetGroups[service.name]?.arnSuffix : undefined,
         alternateTargetGroupArnSuffix: loadBalancer.trafficShifts[service.name]?.alternateTargetGroup.arnSuffix,
         loadBalancerArnSuffix: service.route ? loadBalancer.loadBalancer.arnSuffix : undefined,
