@@ -14,7 +14,7 @@ export interface Child {
   type: string;
   name: string;
   urn: string;
-  /** What the mock returned: the inputs, plus the synthesised `arn`, `arnSuffix`, `name` and `dnsName`. */
+  /** What the mock returned: the inputs, plus the synthesised `arn`, `arnSuffix`, `name`, `dnsName`, `repoDigest` and `imageId`. */
   state: Record<string, any>;
 }
 
@@ -31,6 +31,8 @@ const mocks: pulumi.runtime.Mocks = {
       arnSuffix: `mock/${args.name}`,
       name: `${args.name}-physical`,
       dnsName: `${args.name}.mock.elb.amazonaws.com`,
+      repoDigest: `mock/${args.name}@sha256:${"cd".repeat(32)}`,
+      imageId: `sha256:${"ef".repeat(32)}`,
       ...args.inputs,
     };
     return { id: `${args.name}-id`, state };
