@@ -8,7 +8,7 @@
  */
 import { ConfigSection } from "./section";
 import { Problems } from "./problems";
-import { readSourceRevision, type GitState, type SourceRevision } from "./source";
+import { readSourceRevision, SOURCE_KEYS, type GitState, type SourceRevision } from "./source";
 import {
   AWS_ACCOUNT_ID_ALLOWED,
   AWS_ACCOUNT_ID_PATTERN,
@@ -17,6 +17,10 @@ import {
   GCP_REGION_ALLOWED,
   GITHUB_ACTOR_PATTERN,
   GCP_REGION_PATTERN,
+  ARTIFACT_REGISTRY,
+  ECR,
+  GHCR,
+  IMAGE_KEYS,
   readArtifactRegistrySettings,
   readEcrSettings,
   readGhcrSettings,
@@ -27,6 +31,10 @@ import {
   type ImageSettings,
 } from "./registries";
 import {
+  CLUSTER,
+  LOAD_BALANCER,
+  LOGS,
+  NETWORK,
   readClusterSettings,
   readLoadBalancerSettings,
   readLogSettings,
@@ -36,10 +44,20 @@ import {
   type LogSettings,
   type NetworkSettings,
 } from "./network";
-import { readServicesSettings, type ServiceSettings } from "./services";
-import { readDeliverySettings, readPromotionSettings, type DeliverySettings, type PromotionSettings } from "./delivery";
-import { readLocalSettings, rejectCloudKeys, type LocalSettings } from "./local";
+import { readServicesSettings, SERVICE, type ServiceSettings } from "./services";
 import {
+  DELIVERY,
+  PROMOTION,
+  readDeliverySettings,
+  readPromotionSettings,
+  type DeliverySettings,
+  type PromotionSettings,
+} from "./delivery";
+import { LOCAL, readLocalSettings, rejectCloudKeys, type LocalSettings } from "./local";
+import { oneOf, section, sections, string, stringMap, type Fields } from "./declare";
+import {
+  ALARMS,
+  NOTIFICATIONS,
   readAlarmSettings,
   readNotificationSettings,
   type AlarmSettings,
@@ -142,48 +160,120 @@ export type Settings = AwsStack | LocalStack;
  * reads is in exactly one of Pulumi.yaml, STRUCTURED_KEYS and STACK_SCOPED_KEYS, and replays every stack run.
  */
 
+/** The scalar keys of `berth:` (top level), beside the image and source keys. */
+export const STACK_KEYS = {
+  environment: oneOf(ENVIRONMENTS, {
+    default: "staging",
+    schema: "project",
+    doc: "Which kind of stack this is: staging (builds the image), prod (deploys staging's digest) or local (Docker on a laptop).",
+  }),
+  githubOwner: string({
+    required: true,
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
+    allowed: "a GitHub user or organization name (1-39 letters, digits or single inner hyphens)",
+    schema: "project",
+    doc: "GitHub user or organization owning this repository (GHCR package ghcr.io/<owner>/<imageName>).",
+  }),
+  githubRepository: string({
+    default: PROJECT,
+    pattern: /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
+    allowed: "a GitHub repository name (letters, digits, . _ -)",
+    schema: "project",
+    doc: "GitHub repository name (the image's org.opencontainers.image.source).",
+  }),
+  ...IMAGE_KEYS,
+  ...SOURCE_KEYS,
+  awsAccountId: string({
+    required: true,
+    pattern: AWS_ACCOUNT_ID_PATTERN,
+    allowed: AWS_ACCOUNT_ID_ALLOWED,
+    applies: "aws",
+    defaultText: "required",
+    doc: "The AWS account (12 digits, quoted) the stack deploys to (allowedAccountIds). Required in aws stacks, refused in the local stack.",
+  }),
+  gcpProject: string({
+    required: true,
+    pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+    allowed: "a GCP project id (6-30 lowercase letters, digits, hyphens; starts with a letter)",
+    applies: "aws",
+    defaultText: "required",
+    doc: "The GCP project of the Artifact Registry repository and the workload identity pool. Required in aws stacks, refused in the local stack.",
+  }),
+  gcpRegion: string({
+    default: "europe-west1",
+    pattern: GCP_REGION_PATTERN,
+    allowed: GCP_REGION_ALLOWED,
+    applies: "aws",
+    doc: "GCP region of the Artifact Registry repository. aws stacks only (refused in the local stack).",
+  }),
+  ghcrUser: string({
+    pattern: GITHUB_ACTOR_PATTERN,
+    allowed: "a GitHub login (github.actor): 1-39 letters, digits and hyphens, optionally <app>[bot]",
+    applies: "aws",
+    defaultText: "berth:githubOwner",
+    doc: "The user of the GHCR login (CI passes github.actor, whose token it is).",
+  }),
+  ghcrToken: string({
+    applies: "aws",
+    defaultText: "unset: the push is skipped with a warning",
+    doc: "Secret (pulumi config set --secret): GitHub token with write:packages for the GHCR push; read with getSecret, never part of Settings.",
+  }),
+  tags: stringMap({
+    // The aws: prefix is reserved in any case (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
+    keyPattern: /^(?![aA][wW][sS]:)[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u,
+    valuePattern: /^[\p{L}\p{N}\s_.:/=+\-@]{0,256}$/u,
+    allowed: "an AWS tag value (up to 256 letters, digits, spaces and _ . : / = + - @)",
+    applies: "aws",
+    doc: "Extra tags on every AWS resource (provider default tags) and, lowered, labels on every GCP resource.",
+  }),
+} as const;
+
+/** Every key of `berth:`, in the order the reference lists them. */
+export const BERTH = {
+  ...STACK_KEYS,
+  logs: section(LOGS, { applies: "aws", doc: "CloudWatch log retention." }),
+  ecr: section(ECR, { applies: "aws", doc: "ECR scanning, lifecycle, KMS, replication." }),
+  artifactRegistry: section(ARTIFACT_REGISTRY, {
+    applies: "aws",
+    doc: "Artifact Registry repository (enabled, location, scanning, cleanup).",
+  }),
+  ghcr: section(GHCR, { applies: "aws", doc: "GHCR push of the image (enabled; the token is berth:ghcrToken)." }),
+  services: sections(section(SERVICE, { doc: "One ECS service." }), {
+    itemName: "<name>",
+    doc: "The services (web behind the ALB, worker without): task size, counts, health checks, hardening.",
+  }),
+  network: section(NETWORK, { applies: "aws", doc: "VPC (created or existing), egress, flow logs." }),
+  loadBalancer: section(LOAD_BALANCER, { applies: "aws", doc: "ALB (certificate, ingress, access logs, TLS policy)." }),
+  cluster: section(CLUSTER, { applies: "aws", doc: "ECS cluster (Container Insights, Fargate Spot)." }),
+  promotion: section(PROMOTION, { applies: "aws", doc: "Prod only: the staging stack whose digest prod deploys." }),
+  delivery: section(DELIVERY, { applies: "aws", doc: "CI identity and GitHub environment of this stack." }),
+  alarms: section(ALARMS, {
+    applies: "aws",
+    doc: "Thresholds of the alarms each service attaches to its ECS deployment (rollback on ALARM), stack-wide and per service.",
+  }),
+  notifications: section(NOTIFICATIONS, {
+    applies: "aws",
+    doc: "Subscriptions (emails, httpsEndpoints) of the stack's SNS topic for alarms and ECS deployment events.",
+  }),
+  local: section(LOCAL, { applies: "local", doc: "The local stack's Docker settings." }),
+} as const satisfies Fields;
+
 /**
  * Top-level keys whose value is a YAML mapping, each validated by its section reader. (Pulumi's schema takes
  * `type: object` since v3.186.0, pulumi/pulumi#20129, but most of these are optional: see above.)
  */
-export const STRUCTURED_KEYS: Record<string, string> = {
-  services: "The services (web behind the ALB, worker without): task size, counts, health checks, hardening.",
-  tags: "Extra tags on every AWS resource (provider default tags) and, lowered, labels on every GCP resource. README.md, Registries",
-  logs: "CloudWatch log retention.",
-  ecr: "ECR scanning, lifecycle, KMS, replication. README.md, Registries",
-  artifactRegistry: "Artifact Registry repository (enabled, location, scanning, cleanup). README.md, Registries",
-  ghcr: "GHCR push (enabled). README.md, Registries",
-  network: "VPC (created or existing), egress.",
-  loadBalancer: "ALB (certificate, ingress, access logs, TLS policy).",
-  cluster: "ECS cluster (Container Insights).",
-  promotion: "Prod only: the staging stack whose digest prod deploys.",
-  delivery: "CI identity and GitHub environment of this stack.",
-  local: "The local stack's Docker settings.",
-  alarms:
-    "Thresholds of the alarms each service attaches to its ECS deployment (rollback on ALARM), stack-wide and per service. README.md, Delivery",
-  notifications:
-    "Subscriptions (emails, httpsEndpoints) of the stack's SNS topic for alarms and ECS deployment events. README.md, Delivery",
-};
+export const STRUCTURED_KEYS: Record<string, string> = Object.fromEntries(
+  Object.entries(BERTH as Fields)
+    .filter(([, f]) => f.kind === "section" || f.kind === "sections" || f.kind === "stringMap")
+    .map(([k, f]) => [k, f.doc]),
+);
 
-/** Scalar keys some stack runs leave unset or must not set (see above); README.md, Configuration reference. */
-export const STACK_SCOPED_KEYS: Record<string, string> = {
-  awsAccountId:
-    "The AWS account (12 digits, quoted) the stack deploys to (allowedAccountIds). Required in aws stacks, refused in the local stack.",
-  gcpProject:
-    "The GCP project of the Artifact Registry repository and the workload identity pool. Required in aws stacks, refused in the local stack.",
-  gcpRegion:
-    "GCP region of the Artifact Registry repository; default europe-west1. aws stacks only (refused in the local stack).",
-  platform:
-    "Image platform of the aws stacks: linux/amd64 (default) or linux/arm64. Refused in the local stack (it builds for the machine's architecture).",
-  imageSha:
-    "The full 40-hex commit SHA the image is built from and tagged with (CI passes it); unset: git rev-parse HEAD.",
-  releaseTag: "vX.Y.Z release being built (adds the tag vX.Y.Z-<sha>); unset: a vX.Y.Z git tag at HEAD.",
-  deploySha:
-    "Rollback: deploy this earlier full 40-hex SHA's existing image instead of building; unset: build the current commit.",
-  ghcrUser: "The user of the GHCR login (CI passes github.actor, whose token it is); unset: the GitHub owner.",
-  ghcrToken:
-    "Secret (`pulumi config set --secret`): GitHub token with write:packages for the GHCR push; unset: the push is skipped with a warning.",
-};
+/** Scalar keys some stack runs leave unset or must not set (see above). */
+export const STACK_SCOPED_KEYS: Record<string, string> = Object.fromEntries(
+  Object.entries(BERTH as Fields)
+    .filter(([k, f]) => !(k in STRUCTURED_KEYS) && f.schema !== "project")
+    .map(([k, f]) => [k, f.doc + (f.defaultText ? ` Unset: ${f.defaultText.replace(/^unset: /, "")}.` : "")]),
+);
 
 /** The tags the program puts on every resource (provider default tags), before `berth:tags`. */
 export const PROGRAM_TAG_KEYS = ["project", "stack", "managed-by"] as const;
@@ -243,26 +333,14 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     }
   }
 
-  const environment = berth.oneOf("environment", ENVIRONMENTS, "staging");
+  const environment = berth.get("environment", BERTH);
   const target = environment === "local" ? "local" : "aws";
   const image = readImageSettings(berth);
   const github: GithubSettings = {
-    owner: berth.requiredString("githubOwner", {
-      pattern: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
-      allowed: "a GitHub user or organization name (1-39 letters, digits or single inner hyphens)",
-    }),
-    repository: berth.string("githubRepository", {
-      default: PROJECT,
-      pattern: /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
-      allowed: "a GitHub repository name (letters, digits, . _ -)",
-    })!,
+    owner: berth.get("githubOwner", BERTH),
+    repository: berth.get("githubRepository", BERTH),
   };
-  const extraTags = berth.stringMap("tags", {
-    // The aws: prefix is reserved in any case (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html).
-    keyPattern: /^(?![aA][wW][sS]:)[\p{L}\p{N}\s_.:/=+\-@]{1,128}$/u,
-    valuePattern: /^[\p{L}\p{N}\s_.:/=+\-@]{0,256}$/u,
-    allowed: "an AWS tag value (up to 256 letters, digits, spaces and _ . : / = + - @)",
-  });
+  const extraTags = berth.get("tags", BERTH);
   // 50 tags per AWS resource, counting the provider's default tags: the program's own 3, plus at most 2 a resource
   // sets itself (Name, tier/service). GCP takes 64 labels (the default labels plus the provider's attribution label).
   const ownTags = Object.keys(extraTags).filter((k) => !(PROGRAM_TAG_KEYS as readonly string[]).includes(k));
@@ -287,21 +365,11 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     if (!AWS_REGION_PATTERN.test(awsRegion)) problems.add("aws:region", rawConfig["aws:region"], AWS_REGION_ALLOWED);
     const aws: AwsSettings = {
       region: awsRegion,
-      accountId: berth.requiredString("awsAccountId", {
-        pattern: AWS_ACCOUNT_ID_PATTERN,
-        allowed: AWS_ACCOUNT_ID_ALLOWED,
-      }),
+      accountId: berth.get("awsAccountId", BERTH),
     };
     const gcp: GcpSettings = {
-      project: berth.requiredString("gcpProject", {
-        pattern: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
-        allowed: "a GCP project id (6-30 lowercase letters, digits, hyphens; starts with a letter)",
-      }),
-      region: berth.string("gcpRegion", {
-        default: "europe-west1",
-        pattern: GCP_REGION_PATTERN,
-        allowed: GCP_REGION_ALLOWED,
-      })!,
+      project: berth.get("gcpProject", BERTH),
+      region: berth.get("gcpRegion", BERTH),
     };
     settings = {
       project: PROJECT,
@@ -318,14 +386,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
       gcp,
       ecr: readEcrSettings(berth.section("ecr"), environment, aws.accountId, awsRegion),
       artifactRegistry: readArtifactRegistrySettings(berth.section("artifactRegistry"), environment, gcp.region),
-      ghcr: readGhcrSettings(
-        berth.section("ghcr"),
-        environment,
-        berth.string("ghcrUser", {
-          pattern: GITHUB_ACTOR_PATTERN,
-          allowed: "a GitHub login (github.actor): 1-39 letters, digits and hyphens, optionally <app>[bot]",
-        }) ?? github.owner,
-      ),
+      ghcr: readGhcrSettings(berth.section("ghcr"), environment, berth.get("ghcrUser", BERTH) ?? github.owner),
       network: readNetworkSettings(berth.section("network"), environment),
       loadBalancer: readLoadBalancerSettings(berth.section("loadBalancer"), environment, awsRegion),
       cluster: readClusterSettings(berth.section("cluster")),

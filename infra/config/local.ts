@@ -10,12 +10,49 @@
 import type { ConfigSection } from "./section";
 import type { Problems } from "./problems";
 import type { ServiceSettings } from "./services";
+import { integer, integerMap, oneOf, string } from "./declare";
 
 /** The only address the local stack publishes ports on. */
 export const LOCAL_BIND_ADDRESS = "127.0.0.1";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always", "unless-stopped"] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
+
+/** `berth:local`. */
+export const LOCAL = {
+  registryPort: integer({
+    default: 5001,
+    min: 1024,
+    max: 65535,
+    applies: "local",
+    doc: "Host port of the local registry (registry:2) on 127.0.0.1 (macOS uses 5000 for AirPlay).",
+  }),
+  bindAddress: string({
+    default: LOCAL_BIND_ADDRESS,
+    allowed: `${LOCAL_BIND_ADDRESS} only (the local stack never publishes ports on other interfaces)`,
+    applies: "local",
+    doc: "The only address ports are published on; not a setting (anything else is refused).",
+  }),
+  hostPorts: integerMap({
+    min: 1024,
+    max: 65535,
+    applies: "local",
+    defaultText: "routed services: the next free port from 8080 (by name); others: not published",
+    doc: "Service name to host port on 127.0.0.1.",
+  }),
+  restartPolicy: oneOf(RESTART_POLICIES, {
+    default: "unless-stopped",
+    applies: "local",
+    doc: "Docker restart policy of the service containers.",
+  }),
+  healthyWaitSeconds: integer({
+    default: 60,
+    min: 5,
+    max: 600,
+    applies: "local",
+    doc: "Seconds pulumi up waits for each service container to become healthy.",
+  }),
+} as const;
 
 export interface LocalSettings {
   /** Host port of the local registry (`registry:2`), bound to 127.0.0.1. 5001 by default: macOS uses 5000 for AirPlay. */
@@ -57,21 +94,18 @@ export function readLocalSettings(s: ConfigSection, services: readonly LocalServ
       );
     }
   }
-  const registryPort = s.integer("registryPort", { default: 5001, min: 1024, max: 65535 });
+  const registryPort = s.get("registryPort", LOCAL);
   const givenBind = s.value("bindAddress");
   if (givenBind !== undefined && givenBind !== null && givenBind !== LOCAL_BIND_ADDRESS) {
-    s.problems.add(
-      s.keyPath("bindAddress"),
-      givenBind,
-      `${LOCAL_BIND_ADDRESS} only (the local stack never publishes ports on other interfaces)`,
-    );
+    s.problems.add(s.keyPath("bindAddress"), givenBind, LOCAL.bindAddress.allowed);
   }
   const bindAddress = LOCAL_BIND_ADDRESS;
 
   const explicit: Record<string, number> = {};
   const portsSection = s.section("hostPorts");
   for (const name of serviceNames) {
-    if (portsSection.has(name)) explicit[name] = portsSection.integer(name, { default: 0, min: 1024, max: 65535 });
+    if (portsSection.has(name))
+      explicit[name] = portsSection.integer(name, { default: 0, min: LOCAL.hostPorts.min, max: LOCAL.hostPorts.max });
   }
   const rawPorts = s.value("hostPorts");
   if (rawPorts && typeof rawPorts === "object" && !Array.isArray(rawPorts)) {
@@ -106,8 +140,8 @@ export function readLocalSettings(s: ConfigSection, services: readonly LocalServ
     registryPort,
     bindAddress,
     hostPorts,
-    restartPolicy: s.oneOf("restartPolicy", RESTART_POLICIES, "unless-stopped"),
-    healthyWaitSeconds: s.integer("healthyWaitSeconds", { default: 60, min: 5, max: 600 }),
+    restartPolicy: s.get("restartPolicy", LOCAL),
+    healthyWaitSeconds: s.get("healthyWaitSeconds", LOCAL),
   };
   s.done();
   return out;

@@ -15,6 +15,7 @@
 import type { ConfigSection } from "./section";
 import type { Environment } from "./";
 import { COMMIT_SHA } from "../../policy/securityLists";
+import { string } from "./declare";
 
 export interface SourceRevision {
   /** Full 40-hex git commit SHA. */
@@ -44,6 +45,22 @@ export const SHA_ALLOWED = "a full 40-hex lowercase git commit SHA (never `lates
 export const RELEASE_TAG_PATTERN = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 const RELEASE_ALLOWED = "a release tag vX.Y.Z (e.g. v1.4.2)";
 
+/** The source keys of `berth:` (top level). */
+export const SOURCE_KEYS = {
+  imageSha: string({
+    pattern: SHA_PATTERN,
+    allowed: SHA_ALLOWED,
+    defaultText: "git rev-parse HEAD",
+    doc: "The full 40-hex commit SHA the image is built from and tagged with (CI passes it).",
+  }),
+  releaseTag: string({
+    pattern: RELEASE_TAG_PATTERN,
+    allowed: RELEASE_ALLOWED,
+    defaultText: "a vX.Y.Z git tag at HEAD",
+    doc: "vX.Y.Z release being built (adds the tag vX.Y.Z-<sha>).",
+  }),
+} as const;
+
 /** The image tags for a revision: the primary tag, plus `vX.Y.Z-<sha>` for a clean release commit. */
 export function imageTagsFor(source: SourceRevision): string[] {
   const tags = [source.tag];
@@ -72,8 +89,8 @@ export function readSourceRevision(
   environment: Environment,
   git: () => GitState,
 ): SourceRevision {
-  const configSha = berth.string("imageSha", { pattern: SHA_PATTERN, allowed: SHA_ALLOWED });
-  const configRelease = berth.string("releaseTag", { pattern: RELEASE_TAG_PATTERN, allowed: RELEASE_ALLOWED });
+  const configSha = berth.get("imageSha", SOURCE_KEYS);
+  const configRelease = berth.get("releaseTag", SOURCE_KEYS);
   if (berth.has("imageSha")) {
     const sha = configSha ?? "0".repeat(40);
     return { sha, tag: sha, releaseTag: configRelease, dirty: false, origin: "config" };
