@@ -978,7 +978,7 @@ export function keysReadByProgram(root: string): Set<string> {
     if (!file.endsWith(".ts")) continue;
     const text = fs.readFileSync(file, "utf8");
     for (const m of text.matchAll(
-      /\bberth\.(?:string|requiredString|oneOf|integer|boolean|stringList|stringMap|section|sections|sectionList|value|has)\(\s*"([A-Za-z0-9_]+)"/g,
+      /\bberth\.(?:string|requiredString|oneOf|integer|boolean|stringList|stringMap|section|sections|sectionList|value|has|get)\(\s*"([A-Za-z0-9_]+)"/g,
     )) {
       keys.add(m[1]);
     }
