@@ -1,6 +1,6 @@
 /**
  * What a Berth policy rule is: a CrossGuard policy (`@pulumi/policy`) plus the controls it implements and a one-line
- * statement of what it checks, so the pack, the offline plan and README.md all read from the same table.
+ * statement of what it checks, so the pack, the offline plan and docs/policy.md all read from the same table.
  *
  * Rules never construct a `PolicyPack`: only policy/index.ts does (constructing one starts a gRPC server).
  */

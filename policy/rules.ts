@@ -1,5 +1,5 @@
 /**
- * Every rule of the `berth-production` pack, in one list, and the table README.md and the plan print from it.
+ * Every rule of the `berth-production` pack, in one list, and the table docs/policy.md and the plan print from it.
  * policy/index.ts builds the PolicyPack from `berthRules`; tests and the offline plan call the rules directly.
  */
 import type { EnforcementLevel } from "@pulumi/policy";
@@ -41,7 +41,7 @@ export interface RuleMetadataRow {
   remediation: string;
 }
 
-/** rule -> control -> what it checks -> default enforcement: the table in README.md. */
+/** rule -> control -> what it checks -> default enforcement: the table in docs/policy.md. */
 export const ruleMetadata: RuleMetadataRow[] = berthRules.map((r) => ({
   rule: r.name,
   controls: r.controls,
@@ -52,7 +52,7 @@ export const ruleMetadata: RuleMetadataRow[] = berthRules.map((r) => ({
   remediation: r.remediationSteps,
 }));
 
-/** Renders `ruleMetadata` as the markdown table of README.md (a test keeps the doc in step). */
+/** Renders `ruleMetadata` as the markdown table of docs/policy.md (a test keeps the doc in step). */
 export function renderRuleTable(rows: RuleMetadataRow[] = ruleMetadata): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
   const lines = ["| Rule | Control | What it checks | Default |", "| --- | --- | --- | --- |"];

@@ -1,6 +1,6 @@
 /**
  * Registry and image settings. Every default is applied here, once;
- * README.md ("Registries, the image and its tag") documents each key.
+ * docs/registries.md documents them.
  */
 import type { ConfigSection } from "./section";
 import type { Environment } from "./";

@@ -76,7 +76,7 @@ export interface ServiceDeployment {
   /**
    * True for the one `up` that moves an existing `rolling` service to a traffic-shifting strategy: the service then has
    * no alternate target group in its state yet, so the ignoreChanges that leave ECS's target group swap alone must be
-   * off for that update (README, "ECS services"). Refused with `rolling`.
+   * off for that update (docs/services.md, "Deployment strategy"). Refused with `rolling`.
    */
   switchingFromRolling: boolean;
 }

@@ -1,7 +1,7 @@
 /**
  * The commit the image is built from and tagged by.
  *
- * Tag scheme (README.md, "Tag scheme"):
+ * Tag scheme (docs/registries.md, "Tag scheme"):
  * - `<sha>`: the full 40-hex commit SHA. Full, not short: a short SHA is ambiguous as a repository grows (git itself
  *   lengthens abbreviations), and a tag that could name two commits is useless for audit and rollback. The tag is
  *   also what `berth:deploySha` and `aws ecr describe-images --image-ids imageTag=<sha>` take, so it must be exact.

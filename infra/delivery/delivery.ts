@@ -16,7 +16,7 @@
  * and prod (separate AWS accounts) never touch each other. Bootstrap: the first `pulumi up` of a stack runs from a
  * laptop with admin credentials (and a GitHub token with repository admin rights); CI uses the roles afterwards. The
  * deploy role is denied every IAM write on the delivery identity itself, so CI can never widen its own rights:
- * changes to this component are applied from a laptop (README.md, "Delivery").
+ * changes to this component are applied from a laptop (docs/delivery.md, "Who owns what").
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -264,7 +264,7 @@ export interface DeployPolicies {
  * create, read, update and delete it). Scoped to the project's resources where their names are known (the ECR
  * repositories, log groups, the account's roles and policies); where Pulumi creates resources whose names and ids are
  * generated (VPC pieces, load balancer, task definitions, KMS keys, buckets) the actions are held to the stack's
- * region. See README.md ("What the deploy role can do") for the honest list.
+ * region. See docs/delivery.md ("What the deploy role can do") for the honest list.
  */
 export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
   const inRegion = { StringEquals: { "aws:RequestedRegion": p.region } };

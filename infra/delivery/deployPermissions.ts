@@ -8,7 +8,7 @@
  * Sources: the provider's CRUD calls (the Pulumi AWS provider wraps hashicorp/terraform-provider-aws,
  * `internal/service/<service>/<resource>.go`), and each service's actions in the Service Authorization Reference
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
- * Pulumi's own state lives in the Pulumi Cloud backend (README.md, "Delivery"), so no AWS action is needed for it;
+ * Pulumi's own state lives in the Pulumi Cloud backend (docs/delivery.md), so no AWS action is needed for it;
  * `sts:GetCallerIdentity`, which the provider calls at start, needs no permission (STS API reference).
  */
 

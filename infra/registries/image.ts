@@ -123,7 +123,7 @@ export async function pushedImageDigest(
 
 /**
  * OCI labels. `org.opencontainers.image.source` links the GHCR package to the repository, so the package inherits
- * the repository's visibility and access (README.md, "GHCR"). `berth.dirty` marks a build from uncommitted changes.
+ * the repository's visibility and access (docs/registries.md, "GHCR"). `berth.dirty` marks a build from uncommitted changes.
  */
 export function imageLabels(settings: {
   source: SourceRevision;
@@ -190,7 +190,7 @@ export function repositoryOf(ref: string): string {
 /**
  * Reads `berth:ghcrToken` (a secret: `pulumi config set --secret berth:ghcrToken <token with write:packages>`).
  * Absent: the GHCR push is skipped with a loud warning, so a stack file as committed still plans offline and a
- * laptop without a token can deploy; CI always sets it (README.md, "GHCR").
+ * laptop without a token can deploy; CI always sets it (docs/registries.md, "GHCR").
  */
 export function readGhcrToken(): pulumi.Output<string> | undefined {
   return new pulumi.Config("berth").getSecret("ghcrToken");
