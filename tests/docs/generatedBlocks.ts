@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderRuleTable } from "../../policy/rules";
-import { HARDENING_SETTINGS } from "../../offline/offlinePlan";
+import { HARDENING_SETTINGS } from "../../infra/config";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 /** The commit the sample plan is rendered for: fixed, so the sample does not change with every commit. */
