@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { ConfigError, loadSettings } from "../../infra/config";
 import { readStackConfig } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
-import { SHA } from "./fixtures";
+import { SHA } from "../support";
 
 const git = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 

@@ -5,12 +5,10 @@
  * (infra/delivery/deployPermissions.ts) that covers every registered type, and grant nothing the table does not list. The
  * policies fit IAM's quotas.
  *
- * Each program is captured under mocks in its own process (tests/delivery/registeredTypes.ts).
+ * Each program is captured under mocks in turn, a fresh evaluation each (tests/delivery/registeredTypes.ts).
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { DEPLOY_PERMISSIONS, INVOKE_PERMISSIONS, tableActions } from "../../infra/delivery/deployPermissions";
 import {
   DEPLOY_POLICY_GROUPS,
@@ -21,37 +19,13 @@ import {
 } from "../../infra/delivery/delivery";
 import { policySize } from "../../offline/cloudLimits";
 import { extremeCases } from "../infra/extremeConfigs";
+import { registered as capture, type Registered } from "./registeredTypes";
 
-interface Registered {
-  title: string;
-  error?: string;
-  types: string[];
-  invokes: string[];
-  deployRoleName: string;
-  deployPolicies: string[];
-  deployAttachments: string[];
-  deployManagedPolicies: { arn: string; name: string; policy: string }[];
-  passedRoles: { service: string; by: string; arn: string }[];
-}
-
-function registered(which: string): Promise<Registered> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "registeredTypes.ts"), which], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => {
-      const line = stdout.split("\n").find((l) => l.startsWith("REGISTERED "));
-      if (!line)
-        return reject(new Error(`capture of ${which} printed no result (exit ${status}): ${stderr.slice(0, 2000)}`));
-      const r = JSON.parse(line.slice("REGISTERED ".length)) as Registered;
-      if (r.error !== undefined) return reject(new Error(`${which}: ${r.error}`));
-      resolve(r);
-    });
-  });
+/** One stack's registrations; fails on a program that did not load. */
+async function registered(which: string): Promise<Registered> {
+  const r = await capture(which);
+  if (r.error !== undefined) throw new Error(`${which}: ${r.error}`);
+  return r;
 }
 
 const stacks: Record<string, Registered> = {};
@@ -59,11 +33,8 @@ const stacks: Record<string, Registered> = {};
 const captures: Record<string, Registered> = {};
 before(async () => {
   const extremes = extremeCases().map((_, i) => `extreme:${i}`);
-  // Two at a time: each capture is a whole program under mocks (the extreme staging has 100 services).
-  for (const pair of [["staging", "prod"], extremes]) {
-    const results = await Promise.all(pair.map(registered));
-    pair.forEach((which, i) => (captures[which] = results[i]!));
-  }
+  // One at a time (mock state is global to the process): each capture is a whole program under mocks.
+  for (const which of ["staging", "prod", ...extremes]) captures[which] = await registered(which);
   stacks.staging = captures.staging!;
   stacks.prod = captures.prod!;
 });

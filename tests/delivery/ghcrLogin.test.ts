@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "../../offline/mockRuntime";
 import { ConfigError, loadSettings } from "../../infra/config";
-import { SHA, unsecret } from "../infra/fixtures";
+import { SHA, unsecret } from "../support";
 
 const ACTOR = "octo-dev";
 let stack: CapturedStack;

@@ -7,7 +7,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
-import { json, one, ofType, prodConfig, STAGING_DIGEST, STAGING_SHA, STAGING_STACK, stagingOutputs } from "./fixtures";
+import { json, one, ofType, prodConfig, STAGING_DIGEST, STAGING_SHA, STAGING_STACK, stagingOutputs } from "../support";
 
 let c: CapturedStack;
 const ACCOUNT = "222222222222";

@@ -5,7 +5,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
-import { ecrGetImage, OLDER_DIGEST, ofType, prodConfig, STAGING_DIGEST, stagingOutputs } from "./fixtures";
+import { ecrGetImage, OLDER_DIGEST, ofType, prodConfig, STAGING_DIGEST, stagingOutputs } from "../support";
 
 let c: CapturedStack;
 const OLDER_SHA = "8".repeat(40);

@@ -2,7 +2,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
-import { ecrGetImage, json, ofType, prodConfig, STAGING_STACK, stagingOutputs, UNRUN_DIGEST } from "./fixtures";
+import { ecrGetImage, json, ofType, prodConfig, STAGING_STACK, stagingOutputs, UNRUN_DIGEST } from "../support";
 
 let c: CapturedStack;
 const UNRUN_SHA = "c".repeat(40);

@@ -1,52 +1,52 @@
 /**
- * Not a test file: captures one stack under mocks in this fresh process (mock state is per process) and prints what
- * tests/delivery/deployPermissions.test.ts needs: the resource types and invoke tokens it registers, and the deploy
- * role's policies (inline, and the customer-managed ones attached to it).
- * Usage: node --import tsx tests/delivery/registeredTypes.ts <staging|prod|extreme:<index of tests/infra/extremeConfigs.ts>>
+ * Not a test file: captures one stack under mocks (a fresh evaluation of the program: tests/support captureProgram)
+ * and returns what tests/delivery/deployPermissions.test.ts needs: the resource types and invoke tokens it registers,
+ * and the deploy role's policies (inline, and the customer-managed ones attached to it).
  */
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import type { CapturedStack } from "../../offline/mockRuntime";
 import { physicalName } from "../../offline/cloudLimits";
 import { extremeCases } from "../infra/extremeConfigs";
-import { prodConfig, SHA, stagingOutputs } from "./fixtures";
+import {
+  availabilityZones,
+  captureProgram,
+  prodConfig,
+  stackConfig,
+  stagingOutputs,
+  standInStackOutputs,
+} from "../support";
 
-/** An extreme configuration, captured as tests/infra/cloudLimitsChild.ts does (its zones, a stand-in source stack). */
+export interface Registered {
+  title: string;
+  error?: string;
+  types: string[];
+  invokes: string[];
+  deployRoleName: string;
+  deployPolicies: string[];
+  deployAttachments: string[];
+  deployManagedPolicies: { arn: string; name: string; policy: string }[];
+  passedRoles: { service: string; by: string; arn: string }[];
+}
+
+/** An extreme configuration, captured as tests/infra/cloudLimitsStacks.test.ts does (its zones, a stand-in source stack). */
 function captureExtreme(index: number): Promise<CapturedStack> {
   const c = extremeCases()[index];
   if (!c) throw new Error(`no extreme case ${index}`);
-  const region = c.config["aws:region"] ?? "eu-west-1";
-  const standIn = {
-    sourceSha: c.config["berth:imageSha"],
-    imageDigest: `sha256:${"ab".repeat(32)}`,
-    ranDigests: [`sha256:${"ab".repeat(32)}`],
-  };
-  return captureStack({
+  return captureProgram({
     stack: c.stack,
     config: c.config,
     secretKeys: c.secretKeys,
-    stackOutputs: new Proxy(
-      {},
-      {
-        get: (_, name) =>
-          String(name).endsWith(`/${c.stack}`) ? undefined : (c.stackOutputs?.[String(name)] ?? standIn),
-      },
-    ) as Record<string, Record<string, unknown>>,
-    invokes: {
-      "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
-        names: Array.from({ length: c.zones }, (_, z) => `${region}${String.fromCharCode(97 + z)}`),
-        zoneIds: Array.from({ length: c.zones }, (_, z) => `az${z + 1}`),
-        id: region,
-      }),
-    },
+    stackOutputs: standInStackOutputs(c.stack, c.config, c.stackOutputs),
+    invokes: availabilityZones(c.config, c.zones),
   });
 }
 
-(async () => {
-  const stack = process.argv[2] ?? "";
+/** `staging`, `prod`, or `extreme:<index of tests/infra/extremeConfigs.ts>`. */
+export async function registered(stack: string): Promise<Registered> {
   const c = stack.startsWith("extreme:")
     ? await captureExtreme(Number(stack.slice("extreme:".length)))
     : stack === "prod"
-      ? await captureStack({ stack, config: prodConfig(), stackOutputs: stagingOutputs() })
-      : await captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA } });
+      ? await captureProgram({ stack, config: prodConfig(), stackOutputs: stagingOutputs() })
+      : await captureProgram({ stack: "staging", config: stackConfig("staging") });
   const deployRole = c.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "delivery-deploy");
   const onDeployRole = (type: string) =>
     c.resources.filter((r) => r.type === type && deployRole !== undefined && r.inputs.role === deployRole.state.name);
@@ -88,7 +88,7 @@ function captureExtreme(index: number): Promise<CapturedStack> {
         arn: realArn(r.inputs.iamRoleArn),
       })),
   ];
-  const result = {
+  return {
     passedRoles,
     title: stack.startsWith("extreme:") ? extremeCases()[Number(stack.slice("extreme:".length))]!.title : stack,
     error: c.error === undefined ? undefined : String(c.error),
@@ -102,5 +102,4 @@ function captureExtreme(index: number): Promise<CapturedStack> {
       .filter((r) => r.type === "aws:iam/policy:Policy" && attachedArns.includes(String(r.state.arn)))
       .map((r) => ({ arn: String(r.state.arn), name: String(r.inputs.name), policy: String(r.inputs.policy) })),
   };
-  process.stdout.write(`REGISTERED ${JSON.stringify(result)}\n`);
-})();
+}

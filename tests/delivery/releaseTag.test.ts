@@ -20,7 +20,7 @@ import { registryTagProvider, type RegistryTagInputs } from "../../infra/registr
 import { appLifecyclePolicy } from "../../infra/registries/ecr";
 import { cleanupPolicies } from "../../infra/registries/artifactRegistry";
 import { imageTagsFor } from "../../infra/config/source";
-import { SHA } from "./fixtures";
+import { SHA } from "../support";
 
 // --- a registry ------------------------------------------------------------------------------------------------
 const MANIFEST = Buffer.from(

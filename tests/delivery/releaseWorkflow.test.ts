@@ -15,7 +15,7 @@ import { loadSettings, PROJECT } from "../../infra/config";
 import { imageTagsFor, RELEASE_TAG_PATTERN } from "../../infra/config/source";
 import { loadProject, mergeConfig, runtimeConfig, workflowRuns } from "../infra/projectSchema";
 import { parse as parseYaml } from "yaml";
-import { readWorkflow, SHA } from "./fixtures";
+import { readWorkflow, SHA } from "../support";
 
 const deploy = () => readWorkflow("deploy.yml").doc;
 const releaseStep = () => deploy().jobs.staging.steps.find((s: any) => s.id === "release");

@@ -10,7 +10,7 @@ import {
   renderDeployPolicies,
   renderPreviewDenyPolicy,
 } from "../../infra/delivery/delivery";
-import { json, one, ofType, SHA } from "./fixtures";
+import { json, one, ofType, SHA } from "../support";
 
 let c: CapturedStack;
 const ACCOUNT = "111111111111";

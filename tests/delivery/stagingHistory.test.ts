@@ -5,7 +5,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
-import { OLDER_DIGEST, ofType, SHA, STAGING_DIGEST, STAGING_STACK } from "./fixtures";
+import { OLDER_DIGEST, ofType, SHA, STAGING_DIGEST, STAGING_STACK } from "../support";
 
 let c: CapturedStack;
 

@@ -19,7 +19,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { GITHUB_ATTRIBUTE_MAPPING, githubAttributeCondition } from "../../infra/delivery/delivery";
-import { one, SHA } from "./fixtures";
+import { one, SHA } from "../support";
 
 const REPO = "your-github-org/berth";
 

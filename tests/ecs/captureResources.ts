@@ -1,7 +1,7 @@
 // Prints the resources a stack registers under mocks, as JSON on stdout: run in its own process (mock state is
 // global to a process) by serviceRemoval.test.ts. Usage: node --import tsx tests/ecs/captureResources.ts <stack> [<service to drop>]
 import { captureStack } from "../../offline/mockRuntime";
-import { stackConfig } from "./fixtures";
+import { stackConfig } from "../support";
 
 async function main() {
   const [stack, drop] = process.argv.slice(2) as ["staging" | "prod", string | undefined];

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { containerSpecFor, ECS_EXEC_AGENT_PATHS } from "../../infra/container/containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "../../infra/container/containerDefinition";
-import { IMAGE_REF, service, settingsFor } from "./fixtures";
+import { IMAGE_REF, service, settingsFor } from "../support";
 
 const LOG_GROUP = "/ecs/berth-staging/web";
 const settings = settingsFor("staging");

@@ -4,7 +4,7 @@
 // API_LinearConfiguration.html (stepPercent multiples of 0.1 from 3 to 100, stepBakeTimeInMinutes 0-1440).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { problemAt, problemsFor, service, settingsFor } from "./fixtures";
+import { problemAt, problemsFor, service, settingsFor } from "../support";
 import { renderDeploymentSettings, describeDeployment } from "../../infra/ecs/fargateService";
 import { keySettings } from "../../offline/offlinePlan";
 

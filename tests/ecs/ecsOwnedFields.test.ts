@@ -9,10 +9,8 @@
 // ECS leaves behind, as a refresh (`pulumi up --refresh`) records it.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as path from "node:path";
-import { pathToFileURL } from "node:url";
-import { captureStack, REPO_ROOT, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
-import { stackConfig, SHA } from "./fixtures";
+import type { CapturedResource, CapturedStack } from "../../offline/mockRuntime";
+import { anyStackOutputs, captureProgram, stackConfig, SHA } from "../support";
 import { processIgnoreChanges, secondRunDiff } from "./engineDiff";
 import { ECS_OWNED_LISTENER_RULE_FIELDS } from "../../infra/network/loadBalancer";
 import { ECS_OWNED_SERVICE_FIELDS } from "../../infra/ecs/fargateService";
@@ -23,17 +21,10 @@ const stagingOutputs = {
   imageDigest: `sha256:${"cd".repeat(32)}`,
   ranDigests: [`sha256:${"cd".repeat(32)}`],
 };
-const index = path.join(REPO_ROOT, "infra", "index.ts");
 
-async function run(i: number, deployment: Record<string, unknown>): Promise<CapturedStack> {
+async function run(deployment: Record<string, unknown>): Promise<CapturedStack> {
   const config = stackConfig("prod", (s) => void (s.web!.deployment = deployment));
-  for (const key of Object.keys(require.cache)) if (key === index) delete require.cache[key];
-  const c = await captureStack({
-    stack: "prod",
-    config,
-    stackOutputs: new Proxy({}, { get: () => stagingOutputs }) as Record<string, Record<string, unknown>>,
-    program: `${pathToFileURL(index).href}?run=${i}`,
-  });
+  const c = await captureProgram({ stack: "prod", config, stackOutputs: anyStackOutputs(stagingOutputs) });
   if (c.error) throw c.error;
   return c;
 }
@@ -52,9 +43,9 @@ let second: CapturedStack;
 let switching: CapturedStack;
 
 before(async () => {
-  first = await run(1, { testListener: TEST_LISTENER });
-  second = await run(2, { testListener: TEST_LISTENER });
-  switching = await run(3, { testListener: TEST_LISTENER, switchingFromRolling: true });
+  first = await run({ testListener: TEST_LISTENER });
+  second = await run({ testListener: TEST_LISTENER });
+  switching = await run({ testListener: TEST_LISTENER, switchingFromRolling: true });
 });
 
 /** What ECS leaves after one deployment: the new revision (in the alternate group) takes 100 % (cdk-real-drift#1730 saw green=100/blue=0). */

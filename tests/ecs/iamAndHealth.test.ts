@@ -11,7 +11,7 @@ import {
   serviceWarnings,
   timeToHealthySeconds,
 } from "../../infra/ecs/fargateService";
-import { settingsFor } from "./fixtures";
+import { settingsFor } from "../support";
 
 const REPO = "arn:aws:ecr:eu-west-1:111111111111:repository/berth";
 const LOGS = "arn:aws:logs:eu-west-1:111111111111:log-group:/ecs/berth-staging/web";

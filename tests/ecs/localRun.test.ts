@@ -8,7 +8,7 @@ import { containerSpecFor, type ContainerSpec } from "../../infra/container/cont
 import { renderContainerDefinition } from "../../infra/container/containerDefinition";
 import { COMPOSE_IMAGE, cpusOf, renderCompose, renderRunArgs } from "../../infra/local/localRun";
 import { COMPOSE_FILE, renderStackCompose } from "../../offline/compose";
-import { IMAGE_REF, settingsFor } from "./fixtures";
+import { IMAGE_REF, settingsFor } from "../support";
 
 const settings = settingsFor("staging");
 const specs = settings.services.map((s) => containerSpecFor(settings, s, IMAGE_REF()));

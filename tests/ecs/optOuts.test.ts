@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { evaluateRules } from "../../offline/evaluate";
 import { ECS_EXEC_AGENT_PATHS } from "../../infra/container/containerSpec";
-import { stackConfig } from "./fixtures";
+import { stackConfig } from "../support";
 import { expectedServiceResources, serviceResources } from "./servicesStack";
 
 const config = stackConfig("staging", (services) => {

@@ -3,7 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { FARGATE_SIZES, isFargateSize } from "../../infra/config/services";
-import { problemAt, problemsFor, service, settingsFor } from "./fixtures";
+import { problemAt, problemsFor, service, settingsFor } from "../support";
 
 const K = "berth:services";
 

@@ -1,12 +1,12 @@
 // The ECS services of one stack, loaded through the real program (infra/index.ts) under mocks, and the assertions
 // every stack file runs on them: the registered resources per service, every security-relevant input, the policy pack.
-// Not a test file: staging.test.ts and prod.test.ts call `describeServicesStack` (one stack per process).
+// Not a test file: servicesStack.test.ts calls `describeServicesStack` for each stack, in one process.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
+import type { CapturedResource, CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings, type Settings } from "../../infra/config";
 import { evaluateRules } from "../../offline/evaluate";
-import { SHA, stackConfig } from "./fixtures";
+import { captureProgram, SHA, stackConfig } from "../support";
 
 export const FARGATE_SERVICE = "berth:ecs:FargateService";
 
@@ -64,7 +64,7 @@ export function describeServicesStack(stack: "staging" | "prod") {
   let captured: CapturedStack;
 
   before(async () => {
-    captured = await captureStack({
+    captured = await captureProgram({
       stack,
       config,
       // prod promotes what staging runs (a StackReference): give it staging's outputs under any name it asks for.

@@ -9,13 +9,11 @@
 // service's two groups after each deployment (deployment-type-blue-green.html), so they read both.
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as path from "node:path";
-import { pathToFileURL } from "node:url";
-import { captureStack, REPO_ROOT, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
+import type { CapturedResource, CapturedStack } from "../../offline/mockRuntime";
 import { ECS_INFRASTRUCTURE_POLICY_ARN, ECS_OWNED_LISTENER_RULE_FIELDS } from "../../infra/network/loadBalancer";
 import { ECS_OWNED_SERVICE_FIELDS } from "../../infra/ecs/fargateService";
 import { DEFAULT_ROUTE_RULE_PRIORITY } from "../../infra/config/services";
-import { settingsFor, stackConfig } from "./fixtures";
+import { captureProgram, settingsFor, stackConfig } from "../support";
 
 const SERVICE = "aws:ecs/service:Service";
 const TG = "aws:lb/targetGroup:TargetGroup";
@@ -23,7 +21,6 @@ const RULE = "aws:lb/listenerRule:ListenerRule";
 const LISTENER = "aws:lb/listener:Listener";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TEST_LISTENER = { port: 8443, ingressCidrs: ["203.0.113.0/24"] };
-const index = path.join(REPO_ROOT, "infra", "index.ts");
 
 const DEPLOYMENTS = {
   linear: {
@@ -43,15 +40,9 @@ const edit = (strategy: Strategy) => (s: Record<string, Record<string, unknown>>
 const captured: Partial<Record<Strategy, CapturedStack>> = {};
 
 before(async () => {
-  let run = 0;
   for (const strategy of Object.keys(DEPLOYMENTS) as Strategy[]) {
-    // A fresh program module per run (as tests/ecs/ecsOwnedFields.test.ts does): the program registers on import.
-    for (const key of Object.keys(require.cache)) if (key === index) delete require.cache[key];
-    const c = await captureStack({
-      stack: "staging",
-      config: stackConfig("staging", edit(strategy)),
-      program: `${pathToFileURL(index).href}?strategy=${strategy}&run=${++run}`,
-    });
+    // A fresh evaluation of the program per strategy: it registers on import.
+    const c = await captureProgram({ stack: "staging", config: stackConfig("staging", edit(strategy)) });
     if (c.error) throw c.error;
     captured[strategy] = c;
   }

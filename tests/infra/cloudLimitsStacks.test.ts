@@ -1,37 +1,39 @@
 /**
  * Every committed stack (staging, prod, local) and the valid configurations at their extremes (tests/infra/extremeConfigs.ts)
  * pass the cloud limit checks on every resource they register. The sources of the limits are in
- * offline/cloudLimits.ts, one per check. Each configuration runs the whole program under mocks in a child process.
+ * offline/cloudLimits.ts, one per check. Each configuration runs the whole program under mocks (a fresh evaluation of
+ * infra/index.ts each: tests/support captureProgram).
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { readStackConfig } from "../../offline/mockRuntime";
 import { loadSettings } from "../../infra/config";
-import { renderCloudLimitProblem, type CloudLimitsResult } from "../../offline/cloudLimits";
+import { checkCloudLimits, renderCloudLimitProblem, type CloudLimitsResult } from "../../offline/cloudLimits";
 import { extremeCases, type ExtremeCase } from "./extremeConfigs";
-import { SHA } from "./fixtures";
+import { availabilityZones, captureProgram, SHA, standInStackOutputs } from "../support";
 
 type Result = CloudLimitsResult & { stack: string; error?: string; resources: number };
 
-function runLimits(cases: ExtremeCase[]): Promise<Result[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "cloudLimitsChild.ts")], {
-      stdio: ["pipe", "pipe", "pipe"],
+/** Each configuration captured in turn, with its zones and a stand-in source stack, and checked against the limits. */
+async function runLimits(cases: ExtremeCase[]): Promise<Result[]> {
+  const results: Result[] = [];
+  for (const c of cases) {
+    const captured = await captureProgram({
+      stack: c.stack,
+      config: c.config,
+      secretKeys: c.secretKeys,
+      stackOutputs: standInStackOutputs(c.stack, c.config, c.stackOutputs),
+      invokes: availabilityZones(c.config, c.zones ?? 3),
     });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const line = out.split("\n").find((l) => l.startsWith("LIMITS "));
-      if (!line) return reject(new Error(`limits process exited ${code}: ${err.slice(0, 2000)}`));
-      resolve(JSON.parse(line.slice("LIMITS ".length)));
+    const error = captured.error as Error | undefined;
+    results.push({
+      stack: c.stack,
+      error: error?.message,
+      resources: captured.resources.length,
+      ...checkCloudLimits(captured.resources),
     });
-    child.stdin.end(JSON.stringify(cases));
-  });
+  }
+  return results;
 }
 
 const committed: ExtremeCase[] = ["staging", "prod", "local"].map((stack) => ({

@@ -7,7 +7,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
-import { one, REGION, SHA, STAGING_ACCOUNT } from "./fixtures";
+import { one, REGION, SHA, STAGING_ACCOUNT } from "../support";
 
 const ECR_REPO = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;
 let stack: CapturedStack;

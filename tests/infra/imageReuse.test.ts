@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
-import { one, REGION, STAGING_ACCOUNT } from "./fixtures";
+import { one, REGION, STAGING_ACCOUNT } from "../support";
 
 // A real commit of this repository, so the build args' commit time comes from git itself.
 const git = (...args: string[]) => execFileSync("git", args, { cwd: __dirname, encoding: "utf8" }).trim();

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readStackConfig } from "../../offline/mockRuntime";
-import { captureInFreshProcess, SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "./fixtures";
+import { captureOutcomes, SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "../support";
 
 interface Case {
   title: string;
@@ -242,7 +242,7 @@ test(`${cases.length} invalid configurations are each rejected with key, value a
   assert.ok(cases.length >= 15);
   // First the committed staging stack file as it is: it loads and registers resources, so each case below fails for
   // its own reason, and the re-evaluation of the program per case really registers when the config is valid.
-  const [valid, ...results] = await captureInFreshProcess([
+  const [valid, ...results] = await captureOutcomes([
     { stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA } },
     ...cases.map((c) => ({ stack: c.stack, config: configFor(c) })),
   ]);

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readStackConfig } from "../../offline/mockRuntime";
 import { ConfigError, loadSettings } from "../../infra/config";
-import { SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "./fixtures";
+import { SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "../support";
 
 const staging: Record<string, string> = { ...readStackConfig("staging"), "berth:imageSha": SHA };
 const services = () => JSON.parse(staging["berth:services"]);

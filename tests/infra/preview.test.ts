@@ -3,7 +3,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
 import { ecrRepositoryUrl } from "../../infra/registries/image";
-import { one, SHA } from "./fixtures";
+import { one, SHA } from "../support";
 
 let stack: CapturedStack;
 

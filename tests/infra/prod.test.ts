@@ -5,7 +5,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
-import { none, one, PROD_ACCOUNT, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT } from "./fixtures";
+import { none, one, PROD_ACCOUNT, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT } from "../support";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const PROD_REPO = `${PROD_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;

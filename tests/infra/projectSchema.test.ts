@@ -38,7 +38,7 @@ import {
   workflowRuns,
   type StackRun,
 } from "./projectSchema";
-import { OLD_SHA, SHA } from "./fixtures";
+import { OLD_SHA, SHA } from "../support";
 
 const projectDoc = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"));
 const { project, problems: projectProblems } = loadProject(projectDoc);

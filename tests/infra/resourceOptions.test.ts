@@ -6,41 +6,33 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import {
-  captureStack,
-  explicitDependencies,
-  readStackConfig,
-  type CapturedResource,
-  type CapturedStack,
-} from "../../offline/mockRuntime";
-import { SHA } from "./fixtures";
+import { explicitDependencies, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
+import { captureProgram, SHA, stackConfig } from "../support";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 let prod: CapturedStack;
 let staging: { type: string; name: string; protect?: boolean; retainOnDelete?: boolean }[] = [];
 
 before(async () => {
-  prod = await captureStack({
+  prod = await captureProgram({
     stack: "prod",
-    config: { ...readStackConfig("prod"), "berth:imageSha": SHA },
+    config: stackConfig("prod"),
     stackOutputs: { "your-pulumi-org/berth/staging": { sourceSha: SHA, imageDigest: DIGEST, ranDigests: [DIGEST] } },
   });
   assert.equal(prod.error, undefined, String(prod.error));
-  // Staging in its own process (mock state is global to a process).
-  const script = `import { captureStack, readStackConfig } from ${JSON.stringify(require.resolve("../../offline/mockRuntime"))};
-captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": "${SHA}", "berth:ghcrToken": "t" }, secretKeys: ["berth:ghcrToken"] }).then((s) => {
-  if (s.error) throw s.error;
-  process.stdout.write("OPTIONS " + JSON.stringify(s.resources.map((r) => ({ type: r.type, name: r.name, protect: r.options?.protect, retainOnDelete: r.options?.retainOnDelete }))) + "\\n");
-  process.exit(0);
-});`;
-  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
+  // Staging, a second evaluation of the program in this process.
+  const s = await captureProgram({
+    stack: "staging",
+    config: stackConfig("staging", { "berth:ghcrToken": "t" }),
+    secretKeys: ["berth:ghcrToken"],
   });
-  const line = child.stdout.split("\n").find((l) => l.startsWith("OPTIONS "));
-  assert.ok(line, child.stderr.slice(0, 2000));
-  staging = JSON.parse(line.slice("OPTIONS ".length));
+  assert.equal(s.error, undefined, String(s.error));
+  staging = s.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    protect: r.options?.protect,
+    retainOnDelete: r.options?.retainOnDelete,
+  }));
 });
 
 function one(stack: CapturedStack, type: string, name: string): CapturedResource {

@@ -5,7 +5,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
-import { none, OLD_SHA, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT } from "./fixtures";
+import { none, OLD_SHA, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT } from "../support";
 
 const OLD_DIGEST = `sha256:${"cd".repeat(32)}`;
 const ECR_REPO = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;

@@ -10,7 +10,7 @@ import { imageTagsFor, releaseTagAmong } from "../../infra/config/source";
 import { readGitState } from "../../infra/config/gitState";
 import { imageBuildArgs, imageLabels } from "../../infra/registries/image";
 import { readStackConfig } from "../../offline/mockRuntime";
-import { SHA } from "./fixtures";
+import { SHA } from "../support";
 
 const FINGERPRINT = "f00dfeed".repeat(8);
 

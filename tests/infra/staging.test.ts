@@ -16,7 +16,7 @@ import {
   sortedList,
   STAGING_ACCOUNT,
   unsecret,
-} from "./fixtures";
+} from "../support";
 
 const ECR_HOST = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 const ECR_REPO = `${ECR_HOST}/berth`;

@@ -2,7 +2,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CapturedStack } from "../../offline/mockRuntime";
-import { captureNetwork, one, ofType, stackConfig } from "./fixtures";
+import { captureNetwork, one, ofType, stackConfig } from "../support";
 
 const VPC = "vpc-0a1b2c3d4e5f60718";
 const PRIVATE = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"];

@@ -6,7 +6,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CapturedStack } from "../../offline/mockRuntime";
 import { readStackConfig } from "../../offline/mockRuntime";
-import { captureNetwork, idOf, one, ofType, stackConfig } from "./fixtures";
+import { captureNetwork, idOf, one, ofType, stackConfig } from "../support";
 
 let c: CapturedStack;
 

@@ -23,7 +23,7 @@ import {
   routedServices,
   targetHealthCheck,
 } from "../../infra/network/loadBalancer";
-import { stackConfig, SHA } from "./fixtures";
+import { stackConfig, SHA } from "../support";
 
 /** The statements of a rendered policy document (plain values here: the functions are pure). */
 const statements = (doc: { Statement: unknown }): any[] => doc.Statement as any[];

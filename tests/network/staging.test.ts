@@ -5,7 +5,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CapturedStack } from "../../offline/mockRuntime";
-import { captureNetwork, idOf, one, ofType, policyOf, resourceList, stackConfig } from "./fixtures";
+import { captureNetwork, idOf, one, ofType, policyOf, resourceList, stackConfig } from "../support";
 
 const CERT = "arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000000";
 let c: CapturedStack;

@@ -1,7 +1,8 @@
 /** Captures a real stack (its Pulumi.<stack>.yaml) under mocks and runs the pack on it. Not a test file. */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureProgram } from "../support";
 import {
   evaluateRules,
   packConfigFileFor,
@@ -15,13 +16,14 @@ import { berthRules } from "../../policy/rules";
 export const IMAGE_SHA = "0123456789abcdef0123456789abcdef01234567";
 
 /**
- * One capture per process (mock state is global): `preview: true` is a first `pulumi preview` (nothing exists, every
- * computed output unknown), otherwise an update (outputs known).
+ * A fresh evaluation of the program under mocks (tests/support captureProgram: several per process, one at a time):
+ * `preview: true` is a first `pulumi preview` (nothing exists, every computed output unknown), otherwise an update
+ * (outputs known).
  */
 export async function captureForPolicy(stack: string, preview = false): Promise<CapturedStack> {
   const digest = `sha256:${createHash("sha256").update(IMAGE_SHA).digest("hex")}`;
   const staging = { sourceSha: IMAGE_SHA, imageDigest: digest, ranDigests: [digest] };
-  const captured = await captureStack({
+  const captured = await captureProgram({
     stack,
     preview,
     config: { ...readStackConfig(stack), "berth:imageSha": IMAGE_SHA },

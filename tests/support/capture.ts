@@ -37,6 +37,27 @@ export async function captureProgram(opts: CaptureOptions): Promise<ProgramCaptu
   return { ...captured, exports };
 }
 
+export interface CaptureOutcome {
+  /** The message and name of the error the program threw while loading (a ConfigError), if it did. */
+  error?: string;
+  errorName?: string;
+  /** How many resources it registered. */
+  resources: number;
+}
+
+/** Captures each configuration in turn, each a fresh evaluation of the program, and says how each went. */
+export async function captureOutcomes(
+  cases: { stack: string; config: Record<string, string> }[],
+): Promise<CaptureOutcome[]> {
+  const outcomes: CaptureOutcome[] = [];
+  for (const c of cases) {
+    const captured = await captureProgram({ stack: c.stack, config: c.config });
+    const error = captured.error as Error | undefined;
+    outcomes.push({ error: error?.message, errorName: error?.name, resources: captured.resources.length });
+  }
+  return outcomes;
+}
+
 /** The network program (no ECS services, no delivery) for this stack and configuration. */
 export function captureNetwork(
   stack: string,

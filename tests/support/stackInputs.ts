@@ -26,7 +26,7 @@ export function stackConfig(
   extra: ConfigOverrides = {},
 ): Record<string, string> {
   const edit = typeof editOrOverrides === "function" ? editOrOverrides : undefined;
-  const overrides = typeof editOrOverrides === "function" ? extra : (editOrOverrides ?? {});
+  const overrides = typeof editOrOverrides === "function" ? extra : { ...editOrOverrides, ...extra };
   const config: Record<string, string> = { ...readStackConfig(stack), "berth:imageSha": SHA };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete config[key];

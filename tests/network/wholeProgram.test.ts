@@ -1,13 +1,14 @@
 /**
- * The whole program (infra/index.ts) for one stack, as the deploy runs it: asserts how the network, cluster and load
- * balancer are wired into the composition root and consumed by the ECS services. Used by one test file per stack.
+ * The whole program (infra/index.ts) for each stack (staging, prod), as the deploy runs it, one fresh evaluation per
+ * stack: asserts how the network, cluster and load balancer are wired into the composition root (infra/awsStack.ts)
+ * and consumed by the ECS services.
  */
-import { before, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
-import { idOf, one, ofType, SHA, stackConfig } from "./fixtures";
+import type { CapturedStack } from "../../offline/mockRuntime";
+import { captureProgram, idOf, one, ofType, SHA, stackConfig } from "../support";
 
-export function describeWholeProgram(stack: "staging" | "prod") {
+function describeWholeProgram(stack: "staging" | "prod") {
   let c: CapturedStack;
   const stagingOutputs = {
     sourceSha: SHA,
@@ -16,7 +17,7 @@ export function describeWholeProgram(stack: "staging" | "prod") {
   };
 
   before(async () => {
-    c = await captureStack({
+    c = await captureProgram({
       stack,
       config: stackConfig(stack),
       // prod promotes what staging runs (a StackReference): give it staging's outputs under any name it asks for.
@@ -98,3 +99,5 @@ export function describeWholeProgram(stack: "staging" | "prod") {
       assert.ok(albEgressPorts.includes(r.fromPort), `task port ${r.fromPort} is one the ALB may send to`);
   });
 }
+
+for (const stack of ["staging", "prod"] as const) describe(stack, () => describeWholeProgram(stack));

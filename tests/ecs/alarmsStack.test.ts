@@ -1,19 +1,20 @@
-// The alarms, the SNS topic and the dashboard of one stack, loaded through the real program (infra/index.ts) under
-// mocks. Not a test file: alarmsStaging.test.ts and alarmsProd.test.ts call `describeAlarmsStack` (one stack per process).
+// The alarms, the SNS topic and the dashboard of each stack (staging, prod), loaded through the real program
+// (infra/index.ts) under mocks, one fresh evaluation per stack; ECS semantics:
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
+import type { CapturedResource, CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings } from "../../infra/config";
 import { keySettings } from "../../offline/offlinePlan";
 import { evaluateRules } from "../../offline/evaluate";
 import { policySubjects } from "../../offline/offlinePlan";
 import { ecsDeploymentAlarms, ecsProgressiveDeployment } from "../../policy/deploymentRules";
-import { SHA, stackConfig } from "./fixtures";
+import { captureProgram, SHA, stackConfig } from "../support";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const SERVICE = "aws:ecs/service:Service";
 
-export function describeAlarmsStack(stack: "staging" | "prod") {
+function describeAlarmsStack(stack: "staging" | "prod") {
   const config = stackConfig(stack);
   const settings = loadSettings(config, { stack, git: () => ({ head: SHA, tagsAtHead: [], dirty: false }) });
   const staging = {
@@ -31,7 +32,7 @@ export function describeAlarmsStack(stack: "staging" | "prod") {
   const childrenOf = (component: CapturedResource) => captured.resources.filter((r) => r.parentUrn === component.urn);
 
   before(async () => {
-    captured = await captureStack({
+    captured = await captureProgram({
       stack,
       config,
       stackOutputs: new Proxy({}, { get: () => staging }) as Record<string, Record<string, unknown>>,
@@ -267,3 +268,5 @@ export function describeAlarmsStack(stack: "staging" | "prod") {
     });
   });
 }
+
+for (const stack of ["staging", "prod"] as const) describe(stack, () => describeAlarmsStack(stack));

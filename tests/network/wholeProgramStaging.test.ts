@@ -1,4 +1,0 @@
-// The whole staging program: network, cluster and load balancer as wired in infra/awsStack.ts.
-import { describeWholeProgram } from "./wholeProgram";
-
-describeWholeProgram("staging");
