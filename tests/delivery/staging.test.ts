@@ -210,3 +210,9 @@ test("staging exports what prod promotes: its commit, the digest it runs, and th
   assert.equal(c.outputs.deployRoleArn, `arn:aws:iam::${ACCOUNT}:role/berth-staging-github-deploy`);
   assert.equal(c.outputs.githubEnvironment, "staging");
 });
+
+// Folded from tests/infra/harness.smoke.test.ts (the same capture: the committed staging stack file, the pinned commit).
+test("the staging program loads under mocks with its own stack file", () => {
+  assert.equal(c.error, undefined);
+  assert.equal(c.outputs.sourceSha, "0123456789abcdef0123456789abcdef01234567");
+});
