@@ -7,7 +7,7 @@ import { computedOutputs, type CapturedResource } from "./mockRuntime";
 import { UNKNOWN } from "./analyzerClient";
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Evaluation, PolicySubject } from "./evaluate";
-import { TLS13_POLICIES } from "../policy/albRules";
+import { HARDENING_SETTINGS } from "../infra/config";
 import { asArray, parseJsonDocument } from "../policy/rule";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -75,100 +75,11 @@ export function configValue(config: Record<string, string>, key: string): unknow
 // ---------------------------------------------------------------------------------------------------------------
 // Hardening settings a stack can switch off, and the rule that then fails.
 
-export interface HardeningSetting {
-  /** `<service>` stands for every key of `berth:services`. */
-  key: string;
-  /** True when the value keeps the hardening on (absent keys take the secure default). */
-  secure: (value: unknown) => boolean;
-  rule?: string;
-  /** The rule in the `local` stack (Docker containers) when it differs: `null` when no rule applies there. */
-  localRule?: string | null;
-}
-
-const isTrue = (v: unknown) => v === true || v === "true";
-const isFalse = (v: unknown) => v === false || v === "false";
-const notFalse = (v: unknown) => !isFalse(v);
-const notTrue = (v: unknown) => !isTrue(v);
-
-export const HARDENING_SETTINGS: HardeningSetting[] = [
-  { key: "berth:ecr.scanOnPush", secure: notFalse, rule: "berth-ecr-scan-on-push" },
-  { key: "berth:ecr.enhancedScanning", secure: notFalse, rule: "berth-ecr-registry-scanning" },
-  { key: "berth:ecr.forceDelete", secure: notTrue, rule: "berth-ecr-no-force-delete" },
-  { key: "berth:artifactRegistry.vulnerabilityScanning", secure: notFalse, rule: "berth-ar-vulnerability-scanning" },
-  {
-    key: "berth:services.<service>.hardening.readonlyRootFilesystem",
-    secure: notFalse,
-    rule: "berth-ecs-readonly-root",
-    localRule: "berth-docker-readonly-root",
-  },
-  {
-    key: "berth:services.<service>.hardening.nonRootUser",
-    secure: notFalse,
-    rule: "berth-ecs-non-root-user",
-    localRule: "berth-docker-non-root-user",
-  },
-  {
-    key: "berth:services.<service>.hardening.dropAllCapabilities",
-    secure: notFalse,
-    rule: "berth-ecs-capabilities-dropped",
-    localRule: "berth-docker-capabilities-dropped",
-  },
-  {
-    key: "berth:services.<service>.hardening.noNewPrivileges",
-    secure: notFalse,
-    localRule: "berth-docker-no-new-privileges",
-  },
-  { key: "berth:services.<service>.hardening.initProcess", secure: notFalse },
-  {
-    key: "berth:services.<service>.hardening.logEncryptionKey",
-    secure: notFalse,
-    rule: "berth-logs-kms",
-    localRule: null,
-  },
-  {
-    key: "berth:services.<service>.hardening.nonBlockingLogs",
-    secure: notFalse,
-    rule: "berth-ecs-awslogs-non-blocking",
-    localRule: null,
-  },
-  {
-    key: "berth:services.<service>.hardening.circuitBreakerRollback",
-    secure: notFalse,
-    rule: "berth-ecs-circuit-breaker",
-    localRule: null,
-  },
-  {
-    key: "berth:services.<service>.enableExecuteCommand",
-    secure: notTrue,
-    rule: "berth-ecs-exec-disabled",
-    localRule: null,
-  },
-  { key: "berth:network.flowLogs", secure: notFalse, rule: "berth-vpc-flow-logs" },
-  {
-    key: "berth:network.flowLogsTrafficType",
-    secure: (v) => v === undefined || v === "ALL" || v === "REJECT",
-    rule: "berth-vpc-flow-logs",
-  },
-  { key: "berth:network.restrictDefaultSecurityGroup", secure: notFalse, rule: "berth-vpc-default-sg-closed" },
-  { key: "berth:loadBalancer.dropInvalidHeaderFields", secure: notFalse, rule: "berth-alb-drop-invalid-headers" },
-  { key: "berth:loadBalancer.accessLogs", secure: notFalse, rule: "berth-alb-access-logs" },
-  { key: "berth:loadBalancer.deletionProtection", secure: notFalse, rule: "berth-alb-deletion-protection" },
-  {
-    key: "berth:loadBalancer.desyncMitigationMode",
-    secure: (v) => v === undefined || v === "defensive" || v === "strictest",
-    rule: "berth-alb-desync-mitigation",
-  },
-  {
-    key: "berth:loadBalancer.tlsPolicy",
-    secure: (v) => v === undefined || TLS13_POLICIES.includes(String(v)),
-    rule: "berth-alb-tls13-policy",
-  },
-  {
-    key: "berth:cluster.containerInsights",
-    secure: (v) => v === undefined || v === "enabled" || v === "enhanced",
-    rule: "berth-ecs-container-insights",
-  },
-];
+/**
+ * The hardening settings and their rules, computed from the settings declarations (infra/config/declare.ts): `<service>`
+ * stands for every key of `berth:services`; `secure` is true when the value keeps the hardening on.
+ */
+export { HARDENING_SETTINGS, type HardeningSetting } from "../infra/config";
 
 export interface SwitchedOffSetting {
   key: string;

@@ -250,3 +250,29 @@ export function optOutWarnings(
   }
   return out;
 }
+
+/** One hardening declaration as the offline plan uses it: its key (`<name>` for each item of a map), rules, test. */
+export interface HardeningSetting {
+  key: string;
+  /** True when the raw value keeps the hardening on (an absent key takes the secure default). */
+  secure: (value: unknown) => boolean;
+  rule?: string;
+  /** The rule in the `local` stack (Docker containers) when it differs: `null` when no rule applies there. */
+  localRule?: string | null;
+}
+
+/** Every hardening declaration under `fields`, in declaration order. */
+export function hardeningSettings(fields: Fields, path: string): HardeningSetting[] {
+  const out: HardeningSetting[] = [];
+  walk(fields, path, (field, key) => {
+    const h = field.hardening;
+    if (!h) return;
+    const ok = secureValues(field);
+    const coerce = (v: unknown) => (field.kind === "boolean" && (v === "true" || v === "false") ? v === "true" : v);
+    const setting: HardeningSetting = { key, secure: (v) => v === undefined || ok.includes(coerce(v)) };
+    if (h.rule) setting.rule = h.rule;
+    if (h.localRule !== undefined) setting.localRule = h.localRule;
+    out.push(setting);
+  });
+  return out;
+}

@@ -54,7 +54,17 @@ import {
   type PromotionSettings,
 } from "./delivery";
 import { LOCAL, readLocalSettings, rejectCloudKeys, type LocalSettings } from "./local";
-import { oneOf, section, sections, string, stringMap, type Fields } from "./declare";
+import {
+  hardeningSettings,
+  oneOf,
+  optOutWarnings,
+  section,
+  sections,
+  string,
+  stringMap,
+  type Fields,
+  type HardeningSetting,
+} from "./declare";
 import {
   ALARMS,
   NOTIFICATIONS,
@@ -239,7 +249,7 @@ export const BERTH = {
   }),
   ghcr: section(GHCR, { applies: "aws", doc: "GHCR push of the image (enabled; the token is berth:ghcrToken)." }),
   services: sections(section(SERVICE, { doc: "One ECS service." }), {
-    itemName: "<name>",
+    itemName: "<service>",
     doc: "The services (web behind the ALB, worker without): task size, counts, health checks, hardening.",
   }),
   network: section(NETWORK, { applies: "aws", doc: "VPC (created or existing), egress, flow logs." }),
@@ -257,6 +267,29 @@ export const BERTH = {
   }),
   local: section(LOCAL, { applies: "local", doc: "The local stack's Docker settings." }),
 } as const satisfies Fields;
+
+/** Every hardening setting of the stack configuration, its rules and secure values (the offline plan's map). */
+export const HARDENING_SETTINGS: readonly HardeningSetting[] = hardeningSettings(BERTH, PROJECT);
+export type { HardeningSetting } from "./declare";
+export { optOutWarnings } from "./declare";
+
+/** Every opt-out warning of a stack's settings, each from its declaration (the components print their own part). */
+export function stackOptOutWarnings(settings: Settings): string[] {
+  const out: string[] = [];
+  for (const service of settings.services)
+    out.push(...optOutWarnings(SERVICE, { ...service }, `berth:services.${service.name}`, settings.environment));
+  if (settings.target === "aws") {
+    for (const [key, fields] of [
+      ["ecr", ECR],
+      ["artifactRegistry", ARTIFACT_REGISTRY],
+      ["network", NETWORK],
+      ["loadBalancer", LOAD_BALANCER],
+      ["cluster", CLUSTER],
+    ] as const)
+      out.push(...optOutWarnings(fields, { ...settings[key] }, `berth:${key}`, settings.environment));
+  }
+  return out;
+}
 
 /**
  * Top-level keys whose value is a YAML mapping, each validated by its section reader. (Pulumi's schema takes
