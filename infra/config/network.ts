@@ -171,15 +171,6 @@ export const LOAD_BALANCER = {
     allowed: "a list of at least 1 IPv4 CIDR such as 203.0.113.0/24 (no host bits set)",
     doc: "IPv4 CIDRs allowed to reach the load balancer on 443 (and 80, which only redirects); at most 30.",
   }),
-  dropInvalidHeaderFields: boolean({
-    default: true,
-    doc: "The ALB drops HTTP headers with invalid names.",
-    hardening: {
-      rule: "berth-alb-drop-invalid-headers",
-      warning: "invalid HTTP headers reach the app (FSBP ELB.4)",
-      controls: "FSBP ELB.4",
-    },
-  }),
   accessLogs: boolean({
     default: true,
     doc: "ALB access logs to an S3 bucket of the stack.",
@@ -187,6 +178,15 @@ export const LOAD_BALANCER = {
       rule: "berth-alb-access-logs",
       warning: "no ALB access logs are kept (FSBP ELB.5)",
       controls: "FSBP ELB.5",
+    },
+  }),
+  dropInvalidHeaderFields: boolean({
+    default: true,
+    doc: "The ALB drops HTTP headers with invalid names.",
+    hardening: {
+      rule: "berth-alb-drop-invalid-headers",
+      warning: "invalid HTTP headers reach the app (FSBP ELB.4)",
+      controls: "FSBP ELB.4",
     },
   }),
   deletionProtection: boolean({

@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { logGroupKeyPolicy } from "./logGroupKey";
 import type { AwsSettings, ClusterSettings, LogSettings } from "../config";
+import { CLUSTER } from "../config/network";
+import { optOutWarnings } from "../config/declare";
 
 export interface ClusterArgs {
   cluster: ClusterSettings;
@@ -25,9 +27,7 @@ export function capacityProviders(cluster: Pick<ClusterSettings, "fargateSpot">)
 
 /** What the stack says out loud about the cluster: each hardening switched off. */
 export function clusterWarnings(cluster: Pick<ClusterSettings, "containerInsights">): string[] {
-  return cluster.containerInsights === "disabled"
-    ? ["berth:cluster.containerInsights is disabled: no Container Insights metrics for the cluster's services."]
-    : [];
+  return optOutWarnings(CLUSTER, { ...cluster }, "berth:cluster");
 }
 
 export class Cluster extends pulumi.ComponentResource {

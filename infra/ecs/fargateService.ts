@@ -18,7 +18,8 @@ import type { LoadBalancerSettings } from "../config/network";
 import { containerSpecFor, writablePathsFor } from "../container/containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "../container/containerDefinition";
 import { durationSeconds, RolloutVerification } from "../rollout/resource";
-import { ECS_STRATEGY, shiftsTraffic, type ServiceDeployment } from "../config/services";
+import { ECS_STRATEGY, SERVICE, shiftsTraffic, type ServiceDeployment } from "../config/services";
+import { optOutWarnings } from "../config/declare";
 
 /** What a service needs from the cluster (the `Cluster` component fits). */
 export interface ServiceCluster {
@@ -208,21 +209,7 @@ export function executeCommandPolicy(
 /** What the plan and the stack outputs say about a service: each hardening setting switched off, and ECS Exec on. */
 export function serviceWarnings(service: ServiceSettings): string[] {
   const key = `berth:services.${service.name}`;
-  const off: Record<keyof ServiceSettings["hardening"], string> = {
-    readonlyRootFilesystem: "the container can write to its root filesystem (FSBP ECS.5)",
-    nonRootUser: "the container runs as the image's USER, not an explicit non-root uid (FSBP ECS.20)",
-    dropAllCapabilities: "the container keeps the default Linux capabilities",
-    noNewPrivileges: "local runs allow privilege escalation (setuid binaries)",
-    initProcess: "no init process: signals are not forwarded and zombies are not reaped",
-    nonBlockingLogs: "blocking log mode: a slow CloudWatch can stall the app's stdout",
-    circuitBreakerRollback: "a failed deployment is stopped but not rolled back",
-    logEncryptionKey: "the log group uses CloudWatch's own key, not a customer-managed one",
-  };
-  const warnings = (Object.keys(off) as (keyof typeof off)[])
-    .filter((k) => !service.hardening[k] && !(k === "logEncryptionKey" && service.logKmsKeyArn))
-    .map((k) => `${key}.hardening.${k} is false: ${off[k]}.`);
-  if (service.enableExecuteCommand)
-    warnings.push(`${key}.enableExecuteCommand is true: anyone allowed ecs:ExecuteCommand gets a shell in its tasks.`);
+  const warnings = optOutWarnings(SERVICE, { ...service }, key);
   if (service.deployment.switchingFromRolling) {
     warnings.push(
       `${key}.deployment.switchingFromRolling is true: this update does not leave ECS's target group swap alone; remove the key once the service runs ${service.deployment.strategy}, or the next update after a deployment reverts the swap.`,

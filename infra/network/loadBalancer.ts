@@ -9,7 +9,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsSettings, Environment, ServiceSettings } from "../config";
-import type { LoadBalancerSettings } from "../config/network";
+import { LOAD_BALANCER, type LoadBalancerSettings } from "../config/network";
+import { optOutWarnings } from "../config/declare";
 import { DEFAULT_ROUTE_RULE_PRIORITY, shiftsTraffic } from "../config/services";
 
 export interface LoadBalancerArgs {
@@ -177,16 +178,7 @@ export function loadBalancerWarnings(lb: LoadBalancerSettings, environment: Envi
         "Set it to an ACM certificate ARN in this region before sending real traffic.",
     );
   }
-  if (!lb.accessLogs)
-    warnings.push("berth:loadBalancer.accessLogs is false: no ALB access logs are kept (FSBP ELB.5).");
-  if (!lb.dropInvalidHeaderFields)
-    warnings.push(
-      "berth:loadBalancer.dropInvalidHeaderFields is false: invalid HTTP headers reach the app (FSBP ELB.4).",
-    );
-  if (!lb.deletionProtection && environment === "prod")
-    warnings.push(
-      "berth:loadBalancer.deletionProtection is false in prod: the load balancer can be deleted by one update (FSBP ELB.6).",
-    );
+  warnings.push(...optOutWarnings(LOAD_BALANCER, { ...lb }, "berth:loadBalancer", environment));
   return warnings;
 }
 

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsSettings, LogSettings } from "../config";
-import { formatIpv4Cidr, parseIpv4Cidr, type NetworkSettings } from "../config/network";
+import { formatIpv4Cidr, NETWORK, parseIpv4Cidr, type NetworkSettings } from "../config/network";
+import { optOutWarnings } from "../config/declare";
 import { logGroupKeyPolicy } from "../ecs/logGroupKey";
 
 export interface NetworkArgs {
@@ -55,13 +56,7 @@ export function natGatewayPlacement(
 
 /** What the stack says out loud about the network: each hardening switched off. */
 export function networkWarnings(network: Pick<NetworkSettings, "flowLogs" | "restrictDefaultSecurityGroup">): string[] {
-  const warnings: string[] = [];
-  if (!network.flowLogs) warnings.push("berth:network.flowLogs is false: the VPC has no flow logs (FSBP EC2.6).");
-  if (!network.restrictDefaultSecurityGroup)
-    warnings.push(
-      "berth:network.restrictDefaultSecurityGroup is false: the VPC's default security group keeps its rules (FSBP EC2.2).",
-    );
-  return warnings;
+  return optOutWarnings(NETWORK, { ...network }, "berth:network");
 }
 
 /** The trust and permission policies of the role VPC Flow Logs assumes to write into one log group. */
