@@ -406,6 +406,7 @@ export const SERVICE = {
   pidsLimit: integer({ default: 200, min: 16, max: 32768, doc: "Local runs: the container's pids limit." }),
   desiredCount: integer({
     default: perEnvironment({ staging: 1, prod: 2, local: 1 }),
+    min: 1,
     max: 1000,
     doc: "Tasks to run (prod runs at least 2, one per AZ).",
   }),
