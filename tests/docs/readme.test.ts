@@ -102,6 +102,26 @@ test("every repository path a document names in code (`infra/...`, `tests/...`, 
   assert.deepEqual(missing, []);
 });
 
+test("no committed file cites a section of the root README.md (its sections moved to docs/)", () => {
+  const files = execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" })
+    .split("\0")
+    .filter(
+      (f) => /\.(ts|ya?ml|json|sh|cs|md)$|^scripts\/[^/.]+$|^\.ci\//.test(f) && fs.existsSync(path.join(ROOT, f)),
+    );
+  // The root README's name, a comma or parenthesis, then a quoted heading; another folder's README does not count.
+  const cite = /(?<![\w/.-])README(?:\.md)?,? \(?"[A-Z]/;
+  const hits = files.flatMap((f) =>
+    fs
+      .readFileSync(path.join(ROOT, f), "utf8")
+      .split("\n")
+      .flatMap((line, i) => (cite.test(line) ? [`${f}:${i + 1}: ${line.trim().slice(0, 120)}`] : [])),
+  );
+  const readme = ["READ", "ME.md"].join(""); // not spelt out, or this file would cite itself
+  assert.ok(cite.test(`(${readme}, "ECS services")`) && cite.test(`${readme} ("Delivery")`));
+  assert.ok(!cite.test(`app/${readme}, "Size"`));
+  assert.deepEqual(hits, [], "point at the docs/ page instead");
+});
+
 /** Paths of this machine or of a neighbouring checkout: a committed file must not depend on them. */
 const OUTSIDE = [/\/work\//, /\.\.\/shared\b/];
 /** In documents also a scratch path (code may name the container's own /tmp, e.g. tests/container writes there). */
