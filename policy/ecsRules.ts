@@ -317,6 +317,23 @@ export const ecsExecDisabled = resourceRule<Service>({
   },
 });
 
+/**
+ * ECS fault injection lets AWS FIS experiments inject network and process faults into a task's containers
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_definition_faultInjection).
+ * FSBP has no control for it: stated practice, as a production task is no fault-injection target unless chosen.
+ */
+export const ecsFaultInjectionOff = resourceRule<TaskDefinition>({
+  name: "berth-ecs-fault-injection-off",
+  summary: "Task definitions do not enable ECS fault injection (stated practice).",
+  controls: { other: "Berth: stated practice (no FSBP control): no AWS FIS fault injection into production tasks" },
+  resourceTypes: [ECS_TASK_DEFINITION],
+  remediationSteps: "Leave `berth:services.<name>.hardening.faultInjectionDisabled` unset or true.",
+  validate: (task, _a, report) => {
+    if (task.enableFaultInjection === true)
+      report("enableFaultInjection is true: AWS FIS experiments can inject faults into the tasks.");
+  },
+});
+
 export const ecsContainerInsights = resourceRule<Cluster>({
   name: "berth-ecs-container-insights",
   summary: "ECS clusters have Container Insights enabled (or enhanced).",
@@ -379,6 +396,7 @@ export const ecsRules = [
   ecsCircuitBreaker,
   ecsPlatformLatest,
   ecsExecDisabled,
+  ecsFaultInjectionOff,
   ecsContainerInsights,
   ecsExecLogging,
 ];

@@ -176,6 +176,16 @@ export const SERVICE_HARDENING = {
       warning: "a failed deployment is stopped but not rolled back",
     },
   }),
+  faultInjectionDisabled: boolean({
+    default: true,
+    doc: "The task definition sets enableFaultInjection false explicitly: AWS FIS cannot inject faults into the tasks.",
+    hardening: {
+      rule: "berth-ecs-fault-injection-off",
+      localRule: null,
+      warning:
+        "ECS fault injection is enabled: AWS FIS experiments can inject network and process faults into its tasks",
+    },
+  }),
 } as const;
 
 export type ServiceHardening = Infer<typeof SERVICE_HARDENING>;

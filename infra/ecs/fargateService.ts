@@ -476,6 +476,8 @@ export class FargateService extends pulumi.ComponentResource {
           cpuArchitecture: cpuArchitectureOf(args.platform),
         },
         volumes: renderTaskVolumes(writablePathsFor(service)),
+        // Explicitly off unless opted out (task_definition_parameters.html#task_definition_faultInjection).
+        enableFaultInjection: !service.hardening.faultInjectionDisabled,
         containerDefinitions: pulumi
           .all([args.image, this.logGroup.name])
           .apply(([image, logGroupName]) =>

@@ -363,6 +363,11 @@ const resourceCases: Record<string, Case> = {
     pass: [goodService],
     fail: [[{ ...goodService, enableExecuteCommand: true }, "enableExecuteCommand"]],
   },
+  "berth-ecs-fault-injection-off": {
+    type: TD,
+    pass: [taskDefinition(), { ...taskDefinition(), enableFaultInjection: false }],
+    fail: [[{ ...taskDefinition(), enableFaultInjection: true }, "enableFaultInjection is true"]],
+  },
   "berth-ecs-container-insights": {
     type: "aws:ecs/cluster:Cluster",
     pass: [
