@@ -56,8 +56,13 @@ interface Common {
   /** Which stacks read it (default both). */
   applies?: StackKind;
   hardening?: Hardening;
-  /** Where it sits in Pulumi.yaml's schema: declared there (`project`), or validated by the program only. */
-  schema?: "project";
+  /**
+   * Where it sits in Pulumi.yaml's schema: declared there with its default (`project`), declared without a default so
+   * the CLI refuses a stack that does not set it (`projectRequired`), or (unset) validated by the program only.
+   */
+  schema?: "project" | "projectRequired";
+  /** A sentence Pulumi.yaml's description adds to `doc` (what the CLI does with the key). */
+  schemaNote?: string;
   /** Documented default when the reader computes it from other settings. */
   defaultText?: string;
 }

@@ -174,22 +174,23 @@ export type Settings = AwsStack | LocalStack;
 export const STACK_KEYS = {
   environment: oneOf(ENVIRONMENTS, {
     default: "staging",
-    schema: "project",
+    schema: "projectRequired",
+    schemaNote: "Set in every Pulumi.<stack>.yaml; the CLI refuses a stack without it.",
     doc: "Which kind of stack this is: staging (builds the image), prod (deploys staging's digest) or local (Docker on a laptop).",
   }),
   githubOwner: string({
     required: true,
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/,
     allowed: "a GitHub user or organization name (1-39 letters, digits or single inner hyphens)",
-    schema: "project",
-    doc: "GitHub user or organization owning this repository (GHCR package ghcr.io/<owner>/<imageName>).",
+    schema: "projectRequired",
+    doc: "GitHub user or organization owning this repository: the GHCR package is ghcr.io/<owner>/<imageName> and the image source label points at https://github.com/<owner>/<githubRepository>.",
   }),
   githubRepository: string({
     default: PROJECT,
     pattern: /^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/,
     allowed: "a GitHub repository name (letters, digits, . _ -)",
     schema: "project",
-    doc: "GitHub repository name (the image's org.opencontainers.image.source).",
+    doc: "GitHub repository name (the image's org.opencontainers.image.source, which links the GHCR package to the repository).",
   }),
   ...IMAGE_KEYS,
   ...SOURCE_KEYS,
@@ -304,7 +305,7 @@ export const STRUCTURED_KEYS: Record<string, string> = Object.fromEntries(
 /** Scalar keys some stack runs leave unset or must not set (see above). */
 export const STACK_SCOPED_KEYS: Record<string, string> = Object.fromEntries(
   Object.entries(BERTH as Fields)
-    .filter(([k, f]) => !(k in STRUCTURED_KEYS) && f.schema !== "project")
+    .filter(([k, f]) => !(k in STRUCTURED_KEYS) && f.schema === undefined)
     .map(([k, f]) => [k, f.doc + (f.defaultText ? ` Unset: ${f.defaultText.replace(/^unset: /, "")}.` : "")]),
 );
 
