@@ -24,6 +24,7 @@ function problemKeys(stack: string, key: string, value: unknown): string[] {
 const sample = (kind: string) => (kind === "section" || kind === "stringMap" ? {} : kind === "oneOf" ? "x" : "1");
 
 test("every key declared for aws stacks only is refused in the local stack, naming it", () => {
+  // berth:ghcrToken is a secret read with getSecret (SECRET_KEYS), never part of the settings the reader sees.
   const awsOnly = Object.entries(BERTH as Fields).filter(([k, f]) => f.applies === "aws" && k !== "ghcrToken");
   assert.ok(awsOnly.length >= 15);
   for (const [key, f] of awsOnly)
