@@ -46,6 +46,7 @@ describe("declared services", () => {
             nonBlockingLogs: true,
             circuitBreakerRollback: true,
             logEncryptionKey: true,
+            faultInjectionDisabled: true,
           },
           `${stack}/${s.name}`,
         );
