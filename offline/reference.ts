@@ -142,7 +142,9 @@ function describe(f: Field): string {
   if (f.applies && f.applies !== "both") notes.push(`${f.applies} stacks only`);
   const h = f.hardening;
   if (h) {
-    const rules = [h.rule && `rule \`${h.rule}\``, h.localRule && `local rule \`${h.localRule}\``].filter(Boolean);
+    const rules = [h.rule && `rule \`${h.rule}\``, h.localRule && `local rule \`${h.localRule}\``, h.controls].filter(
+      Boolean,
+    );
     notes.push(`**hardening**${rules.length ? ` (${rules.join(", ")})` : " (no rule; shown in the plan)"}`);
   }
   return [f.doc, ...notes.map((n) => `_${n}_`)].join(" ");
