@@ -9,7 +9,7 @@
  * No runtime dependency: a small table of plain objects whose static types are inferred (`Infer<typeof SECTION>`),
  * keeping ConfigSection's behaviour: every problem collected with its key path, unknown keys refused.
  */
-import type { Environment } from "./";
+import type { Environment } from "./environment";
 
 export type StackKind = "aws" | "local" | "both";
 

@@ -6,7 +6,7 @@
  * GCP project) and its GitHub environment (reviewers, branch policy, variables). Defaults are applied here, once.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "./";
+import type { Environment } from "./environment";
 import { IMAGE_DIGEST } from "../../policy/securityLists";
 import { boolean, integer, perEnvironment, string, stringList } from "./declare";
 

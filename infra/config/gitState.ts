@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { GitState } from "./";
+import type { GitState } from "./source";
 
 export function readGitState(cwd = process.cwd()): GitState {
   const git = (...args: string[]) =>

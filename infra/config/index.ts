@@ -90,9 +90,8 @@ export type { DeliverySettings, PromotionSettings } from "./delivery";
 export type { LocalSettings } from "./local";
 export type { AlarmSettings, NotificationSettings, ServiceAlarmSettings } from "./observability";
 
-export const PROJECT = "berth";
-export const ENVIRONMENTS = ["staging", "prod", "local"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+import { ENVIRONMENTS, PROJECT, type Environment } from "./environment";
+export { ENVIRONMENTS, PROJECT, type Environment } from "./environment";
 
 export interface AwsSettings {
   region: string;

@@ -4,7 +4,7 @@
  * the result. Hardening is on unless the stack configuration switches it off explicitly, per setting.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "./";
+import type { Environment } from "./environment";
 import { TLS13_LISTENER_POLICIES } from "../../policy/securityLists";
 import { boolean, defaultIn, integer, oneOf, perEnvironment, section, string, stringList, type Infer } from "./declare";
 

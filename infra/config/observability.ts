@@ -15,7 +15,7 @@
  * time shorter than it is refused, naming the bake time's key).
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "./";
+import type { Environment } from "./environment";
 import { shiftsTraffic, type ServiceSettings } from "./services";
 import { boolean, defaultIn, integer, section, sections, stringList, type Fields, type Infer } from "./declare";
 

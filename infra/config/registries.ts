@@ -3,7 +3,7 @@
  * docs/registries.md documents them.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "./";
+import type { Environment } from "./environment";
 import { SHA_ALLOWED, SHA_PATTERN } from "./source";
 import { boolean, integer, oneOf, perEnvironment, section, sectionList, string, type Infer } from "./declare";
 

@@ -1,5 +1,5 @@
 import { Problems } from "./problems";
-import type { Environment } from "./";
+import type { Environment } from "./environment";
 import { defaultIn, type Field, type Fields, type ValueOf } from "./declare";
 
 /** What a reader may give `get` beside the declaration: the environment, or a default/range it computes. */

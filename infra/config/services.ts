@@ -5,7 +5,7 @@
  * stack file, in the plan, and flagged by the policy pack). All defaults live here, nowhere else.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "./";
+import type { Environment } from "./environment";
 import { isSecretLookingName, runsAsRoot } from "../../policy/securityLists";
 import { parseIpv4Cidr } from "./network";
 import {

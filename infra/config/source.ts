@@ -13,7 +13,7 @@
  *   never gets the clean `<sha>` tag nor a release tag. Prod refuses a dirty work tree outright.
  */
 import type { ConfigSection } from "./section";
-import type { Environment } from "./";
+import type { Environment } from "./environment";
 import { COMMIT_SHA } from "../../policy/securityLists";
 import { string } from "./declare";
 
