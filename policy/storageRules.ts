@@ -23,7 +23,7 @@ export const logRetention = resourceRule<LogGroup>({
   controls: { fsbp: ["CloudWatch.16"], checkov: ["CKV_AWS_66", "CKV_AWS_338 (prod: 365 days)"] },
   resourceTypes: [LOG_GROUP],
   configSchema: { properties: { minimumDays: { type: "integer", default: 1, minimum: 1 } } },
-  remediationSteps: "Set `berth:logs.retentionDays` (defaults: 30 staging, 365 prod).",
+  remediationSteps: "Set `berth:logs.retentionDays` (its defaults: docs/reference/network.md).",
   validate: (group, args, report) => {
     const min = args.getConfig<{ minimumDays?: number }>().minimumDays ?? 1;
     const days = group.retentionInDays === undefined ? 0 : Number(group.retentionInDays);
