@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ruleMetadata } from "../../policy/rules";
-import { ROOT } from "./generatedBlocks";
+import { ROOT } from "../../offline/docsBlocks";
 
 /** Catalogue ids in a text: `FSBP ECS.1, ECS.17` counts as two FSBP ids. */
 export function controlIds(text: string): string[] {

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runPlans, type PlanRun } from "../plan/planRunner";
-import { ROOT, SAMPLE_SHA } from "./generatedBlocks";
+import { ROOT, SAMPLE_SHA } from "../../offline/docsBlocks";
 
 const EXAMPLES = ["http-only", "existing-vpc", "second-service", "worker-exec"];
 

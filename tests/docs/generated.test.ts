@@ -1,14 +1,14 @@
 /**
  * The generated blocks of docs/ (the rule table, the staging sample plan) equal what the code renders now, up to
- * what legitimately varies between runs (the plan's duration). Regenerate: node --import tsx tests/docs/generatedBlocks.ts --write
+ * what legitimately varies between runs (the plan's duration). Regenerate: node --import tsx offline/docsBlocks.ts --write
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BLOCKS, readBlock, ROOT, SAMPLE_SHA, writeBlock } from "./generatedBlocks";
+import { BLOCKS, readBlock, ROOT, SAMPLE_SHA, writeBlock } from "../../offline/docsBlocks";
 
-const REGENERATE = "node --import tsx tests/docs/generatedBlocks.ts --write";
+const REGENERATE = "node --import tsx offline/docsBlocks.ts --write";
 
 for (const block of BLOCKS) {
   test(`${block.file}: the generated block "${block.name}" is current`, () => {

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ROOT } from "./generatedBlocks";
+import { ROOT } from "../../offline/docsBlocks";
 
 const README_LIMIT = 12 * 1024;
 

@@ -940,7 +940,7 @@ test("docs/policy.md carries the current rule table", () => {
   const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policy.md"), "utf8");
   assert.ok(
     doc.includes(renderRuleTable()),
-    'regenerate the table in docs/policy.md ("What the pack enforces"): node --import tsx tests/docs/generatedBlocks.ts --write',
+    'regenerate the table in docs/policy.md ("What the pack enforces"): node --import tsx offline/docsBlocks.ts --write',
   );
 });
 

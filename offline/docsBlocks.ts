@@ -1,16 +1,16 @@
 /**
  * The generated blocks of docs/: text between `<!-- generated:<name> ... -->` and `<!-- end generated:<name> -->` is
  * rendered from the code, never written by hand. tests/docs/generated.test.ts fails while a block is stale.
- * Regenerate: node --import tsx tests/docs/generatedBlocks.ts --write
+ * Regenerate: node --import tsx offline/docsBlocks.ts --write
  * Not a test file.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderRuleTable } from "../../policy/rules";
-import { HARDENING_SETTINGS } from "../../infra/config";
+import { renderRuleTable } from "../policy/rules";
+import { HARDENING_SETTINGS } from "../infra/config";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export const ROOT = path.resolve(__dirname, "..");
 /** The commit the sample plan is rendered for: fixed, so the sample does not change with every commit. */
 export const SAMPLE_SHA = "0123456789abcdef0123456789abcdef01234567";
 
@@ -80,7 +80,7 @@ export function writeBlock(text: string, name: string, content: string): string 
 
 if (require.main === module) {
   if (process.argv[2] !== "--write") {
-    console.error("usage: node --import tsx tests/docs/generatedBlocks.ts --write");
+    console.error("usage: node --import tsx offline/docsBlocks.ts --write");
     process.exit(64);
   }
   for (const block of BLOCKS) {
