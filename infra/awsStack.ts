@@ -181,6 +181,8 @@ export function awsStack(settings: AwsStackSettings) {
     alarmTopicArn: notifications.topicArn,
     vpcId: network.vpcId,
     warnings: [
+      ...ecr.warnings,
+      ...(artifactRegistry?.warnings ?? []),
       ...network.warnings,
       ...cluster.warnings,
       ...loadBalancer.warnings,

@@ -19,6 +19,7 @@ import type {
   ServiceSettings,
   SourceRevision,
 } from "../config";
+import { stackOptOutWarnings } from "../config";
 import { containerSpecFor } from "../container";
 import {
   localDigestRef,
@@ -175,6 +176,9 @@ export class LocalService extends pulumi.ComponentResource {
 
 export function localStack(settings: LocalStackSettings) {
   const { local, stack, environment, logs } = settings;
+  // Each hardening a service switches off, said out loud (the docker rules of the pack flag it too).
+  const warnings = stackOptOutWarnings(settings);
+  for (const warning of warnings) pulumi.log.warn(warning);
   const registry = new LocalRegistry("registry", { local });
   const image = new LocalImage("app", {
     image: settings.image,
@@ -202,5 +206,6 @@ export function localStack(settings: LocalStackSettings) {
       settings.services.flatMap((svc, i) => (services[i].url ? [[svc.name, services[i].url]] : [])),
     ),
     containers: Object.fromEntries(settings.services.map((svc, i) => [svc.name, services[i].container.name])),
+    warnings,
   };
 }

@@ -10,6 +10,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import type { ArtifactRegistrySettings, GcpSettings } from "../config";
+import { optOutWarnings } from "../config/declare";
+import { ARTIFACT_REGISTRY } from "../config/registries";
 
 export interface ArtifactRegistryRepositoryArgs {
   artifactRegistry: ArtifactRegistrySettings;
@@ -67,11 +69,15 @@ export class ArtifactRegistryRepository extends pulumi.ComponentResource {
   readonly location: string;
   readonly project: string;
   readonly repositoryId: string;
+  /** Plain strings, known at plan time: each repository hardening switched off (also logged with pulumi.log.warn). */
+  readonly warnings: string[];
 
   constructor(name: string, args: ArtifactRegistryRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:registries:ArtifactRegistryRepository", name, {}, opts);
     const { artifactRegistry: ar, imageName, stack } = args;
     const project = args.gcp.project;
+    this.warnings = optOutWarnings(ARTIFACT_REGISTRY, { ...ar }, "berth:artifactRegistry");
+    for (const warning of this.warnings) pulumi.log.warn(warning, this);
     this.host = `${ar.location}-docker.pkg.dev`;
     this.location = ar.location;
     this.project = project;

@@ -13,6 +13,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsSettings, EcrReplicationTarget, EcrSettings, Environment } from "../config";
+import { optOutWarnings } from "../config/declare";
+import { ECR } from "../config/registries";
 
 export interface EcrRepositoryArgs {
   ecr: EcrSettings;
@@ -185,12 +187,16 @@ export class EcrRepository extends pulumi.ComponentResource {
   readonly replication?: aws.ecr.ReplicationConfiguration;
   readonly replicationPolicy?: aws.ecr.RegistryPolicy;
   readonly repositoryUrl: pulumi.Output<string>;
+  /** Plain strings, known at plan time: each registry hardening switched off (also logged with pulumi.log.warn). */
+  readonly warnings: string[];
   private readonly accountId: string;
 
   constructor(name: string, args: EcrRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:registries:EcrRepository", name, {}, opts);
     const { ecr, aws: aws_, imageName, stack, environment } = args;
     this.accountId = aws_.accountId;
+    this.warnings = optOutWarnings(ECR, { ...ecr }, "berth:ecr", environment);
+    for (const warning of this.warnings) pulumi.log.warn(warning, this);
     const encryptionFor = (key: aws.kms.Key) => [{ encryptionType: "KMS", kmsKey: key.arn }];
     // Prod never deletes its images: the repository and the key that decrypts them are protected (a destroy or a
     // replacement stops with an error until `pulumi state unprotect`).

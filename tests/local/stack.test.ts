@@ -7,6 +7,7 @@ import { captureStack, readStackConfig, type CapturedResource, type CapturedStac
 import { loadSettings, type Settings } from "../../infra/config";
 import { containerSpecFor } from "../../infra/container/containerSpec";
 import { renderDockerContainer, REGISTRY_IMAGE } from "../../infra/local/localContainer";
+import { captureProgram } from "../support";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const config = { ...readStackConfig("local"), "berth:imageSha": SHA };
@@ -193,4 +194,21 @@ test("stack outputs say where to look", () => {
   assert.deepEqual(captured.outputs.serviceUrls, { web: "http://127.0.0.1:8080" });
   assert.deepEqual(captured.outputs.containers, { web: "berth-local-web", worker: "berth-local-worker" });
   assert.equal(captured.outputs.registry, "127.0.0.1:5001");
+});
+
+test("the unchanged local stack warns of nothing; each switched-off hardening is said by its key, before the pack flags it", async () => {
+  assert.deepEqual(captured.outputs.warnings, []);
+  const services = JSON.parse(config["berth:services"]);
+  services.web.hardening = { readonlyRootFilesystem: false, dropAllCapabilities: false };
+  const weakened = await captureProgram({
+    stack: "local",
+    config: { ...config, "berth:services": JSON.stringify(services) },
+  });
+  assert.equal(weakened.error, undefined, String(weakened.error));
+  const said = (weakened.outputs.warnings as string[]).map((w) => w.split(" is ")[0]);
+  assert.deepEqual(said, [
+    "berth:services.web.hardening.readonlyRootFilesystem",
+    "berth:services.web.hardening.dropAllCapabilities",
+  ]);
+  for (const w of weakened.outputs.warnings as string[]) assert.ok(weakened.warnings.includes(w), `logged: ${w}`);
 });

@@ -89,6 +89,32 @@ test("EcrRepository, opt-outs and another image name: no account-wide scanning o
   assert.equal(rules[2].selection.countNumber, 5);
 });
 
+test("EcrRepository and ArtifactRegistryRepository say each switched-off registry hardening, and nothing when none is", async () => {
+  const secure = await ecr(staging);
+  assert.deepEqual(secure.component.warnings, []);
+  const { component } = await ecr(staging, { enhancedScanning: false, scanOnPush: false, forceDelete: true });
+  assert.deepEqual(
+    component.warnings.map((w) => w.split(" is ")[0]),
+    ["berth:ecr.scanOnPush", "berth:ecr.enhancedScanning", "berth:ecr.forceDelete"],
+  );
+  assert.match(component.warnings[0], /not scanned \(FSBP ECR\.1\)/);
+  const ar = (edit: Partial<AwsStackSettings["artifactRegistry"]>) =>
+    construct(
+      () =>
+        new ArtifactRegistryRepository("ar", {
+          artifactRegistry: { ...staging.artifactRegistry, ...edit },
+          gcp: staging.gcp,
+          imageName: staging.image.name,
+          stack: staging.stack,
+        }),
+    );
+  assert.deepEqual((await ar({})).component.warnings, []);
+  const unscanned = (await ar({ vulnerabilityScanning: false })).component.warnings;
+  assert.deepEqual(unscanned, [
+    "berth:artifactRegistry.vulnerabilityScanning is false: the repository's images are not scanned.",
+  ]);
+});
+
 test("ArtifactRegistryRepository: the APIs, the repository in its location and project, a pusher that writes to it only", async () => {
   const { component, children } = await construct(
     () =>
