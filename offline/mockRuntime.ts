@@ -5,7 +5,8 @@
  * The mocks echo every input and synthesise the outputs a provider would compute (ARNs, URLs, digests) in
  * `computedOutputs`, so the program's `apply`s run. Unknown invokes throw instead of returning `undefined`.
  * Traps it avoids: `setMocks` is awaited and config set before the program is imported (imported first, nothing
- * reaches the mocks), registrations are awaited (`waitForRPCs`), and mock state is global, so one stack per process.
+ * reaches the mocks), registrations are awaited (`waitForRPCs`), and mock state is global, so captures run one after another
+ * (each call resets the mocks and the config; a fresh evaluation needs a fresh module URL: tests/support captureProgram).
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -370,7 +371,8 @@ function defaultInvokes(env: {
 
 /**
  * Loads the program under mocks with the given stack configuration and records every resource it registers.
- * Call once per process (mock state is global): node:test runs each test file in its own process.
+ * Captures run one at a time (mock state is global); each call sets fresh mocks and config. The program module is
+ * evaluated once per URL: pass a new `program` URL (tests/support `captureProgram`) to evaluate it again.
  */
 export async function captureStack(opts: CaptureOptions): Promise<CapturedStack> {
   const pulumi = await import("@pulumi/pulumi");
