@@ -5,18 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadSettings, type AwsStackSettings } from "../../infra/config";
+import { type AwsStackSettings } from "../../infra/config";
 import { Delivery } from "../../infra/delivery";
-import { readStackConfig } from "../../offline/mockRuntime";
 import { childOf, childrenOfType, construct } from "../infra/componentMocks";
-
-const SHA = "0123456789abcdef0123456789abcdef01234567";
-
-function awsSettings(stack: "staging" | "prod"): AwsStackSettings {
-  const config = { ...readStackConfig(stack), "berth:imageSha": SHA };
-  const settings = loadSettings(config, { stack, git: () => assert.fail("no git") });
-  return settings.target === "aws" ? settings : assert.fail(`${stack} is no aws stack`);
-}
+import { awsStackSettings } from "../support";
 
 const delivery = (s: AwsStackSettings, withArtifactRegistry: boolean) =>
   construct(
@@ -55,7 +47,7 @@ const variables = (children: Awaited<ReturnType<typeof delivery>>["children"]) =
   );
 
 test("Delivery, staging (pushes): deploy role of its environment only, WIF pool, AR writer, GHCR and AR variables", async () => {
-  const s = awsSettings("staging");
+  const s = awsStackSettings("staging");
   const { component, children } = await delivery(s, true);
   const deploy = childOf(children, "aws:iam/role:Role", "delivery-deploy").state;
   assert.equal(deploy.name, "berth-staging-github-deploy");
@@ -87,7 +79,7 @@ test("Delivery, staging (pushes): deploy role of its environment only, WIF pool,
 });
 
 test("Delivery, prod (promotes): no GHCR or AR variable, reviewers on its environment, its own names", async () => {
-  const s = awsSettings("prod");
+  const s = awsStackSettings("prod");
   assert.ok(s.promotion, "prod promotes");
   const { children } = await delivery(s, false);
   assert.equal(childOf(children, "aws:iam/role:Role", "delivery-deploy").state.name, "berth-prod-github-deploy");

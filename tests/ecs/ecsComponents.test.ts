@@ -4,21 +4,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadSettings, type AwsStackSettings, type ServiceSettings } from "../../infra/config";
+import { type AwsStackSettings, type ServiceSettings } from "../../infra/config";
 import { Cluster, FargateService } from "../../infra/ecs";
-import { readStackConfig } from "../../offline/mockRuntime";
 import { childList, childOf, childrenOfType, construct } from "../infra/componentMocks";
+import { awsStackSettings } from "../support";
 
-const SHA = "0123456789abcdef0123456789abcdef01234567";
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 
-function awsSettings(stack: "staging" | "prod"): AwsStackSettings {
-  const config = { ...readStackConfig(stack), "berth:imageSha": SHA };
-  const settings = loadSettings(config, { stack, git: () => assert.fail("no git") });
-  return settings.target === "aws" ? settings : assert.fail(`${stack} is no aws stack`);
-}
-const staging = awsSettings("staging");
-const prod = awsSettings("prod");
+const staging = awsStackSettings("staging");
+const prod = awsStackSettings("prod");
 const serviceOf = (s: AwsStackSettings, name: string) => s.services.find((svc) => svc.name === name)!;
 
 const cluster = (s: AwsStackSettings, edit: Partial<AwsStackSettings["cluster"]> = {}) =>

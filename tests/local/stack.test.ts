@@ -198,7 +198,7 @@ test("stack outputs say where to look", () => {
 
 test("the unchanged local stack warns of nothing; each switched-off hardening is said by its key, before the pack flags it", async () => {
   assert.deepEqual(captured.outputs.warnings, []);
-  const services = JSON.parse(config["berth:services"]);
+  const services = JSON.parse((config as Record<string, string>)["berth:services"]);
   services.web.hardening = { readonlyRootFilesystem: false, dropAllCapabilities: false };
   const weakened = await captureProgram({
     stack: "local",

@@ -4,9 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadSettings, type AwsStackSettings } from "../../infra/config";
+import { type AwsStackSettings } from "../../infra/config";
 import { INTERFACE_ENDPOINT_SERVICES, LoadBalancer, Network } from "../../infra/network";
-import { readStackConfig } from "../../offline/mockRuntime";
 import {
   childList,
   childOf,
@@ -16,16 +15,10 @@ import {
   EXISTING_VPC_CIDR,
   ZONES,
 } from "../infra/componentMocks";
+import { awsStackSettings } from "../support";
 
-const SHA = "0123456789abcdef0123456789abcdef01234567";
-
-function awsSettings(stack: "staging" | "prod"): AwsStackSettings {
-  const config = { ...readStackConfig(stack), "berth:imageSha": SHA };
-  const settings = loadSettings(config, { stack, git: () => assert.fail("no git") });
-  return settings.target === "aws" ? settings : assert.fail(`${stack} is no aws stack`);
-}
-const staging = awsSettings("staging");
-const prod = awsSettings("prod");
+const staging = awsStackSettings("staging");
+const prod = awsStackSettings("prod");
 
 const network = (s: AwsStackSettings, edit: Partial<AwsStackSettings["network"]> = {}) =>
   construct(

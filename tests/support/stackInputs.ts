@@ -3,7 +3,7 @@
  * yields, the outputs of the stacks it reads through a StackReference, and invoke answers. Not a test file.
  */
 import assert from "node:assert/strict";
-import { loadSettings, ConfigError, type Settings } from "../../infra/config";
+import { loadSettings, ConfigError, type AwsStackSettings, type Settings } from "../../infra/config";
 import type { ConfigProblem } from "../../infra/config/problems";
 import { readStackConfig } from "../../offline/mockRuntime";
 import { DIGEST, PROD_ACCOUNT, REGION, SHA, STAGING_DIGEST, STAGING_SHA, STAGING_STACK } from "./constants";
@@ -148,4 +148,14 @@ export function standInStackOutputs(
     {},
     { get: (_, name) => (String(name).endsWith(`/${stack}`) ? undefined : (given[String(name)] ?? standIn)) },
   ) as Record<string, Record<string, unknown>>;
+}
+
+/**
+ * The committed staging or prod stack's settings, narrowed to an aws stack: what a component test gives a component
+ * its sections from (built at SHA; git is never read).
+ */
+export function awsStackSettings(stack: "staging" | "prod"): AwsStackSettings {
+  const config = { ...readStackConfig(stack), "berth:imageSha": SHA };
+  const settings = loadSettings(config, { stack, git: () => assert.fail("no git") });
+  return settings.target === "aws" ? settings : assert.fail(`${stack} is no aws stack`);
 }
