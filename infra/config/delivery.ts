@@ -8,20 +8,7 @@
 import type { ConfigSection } from "./section";
 import type { Environment } from "./environment";
 import { IMAGE_DIGEST } from "../../policy/securityLists";
-import { boolean, integer, perEnvironment, string, stringList } from "./declare";
-
-export interface PromotionSettings {
-  /** Fully qualified stack whose running digest this stack deploys, e.g. `my-org/berth/staging`. */
-  fromStack: string;
-  /**
-   * Pin the digest (`sha256:<64 hex>`) the source stack must be running (the deploy workflow pins the digest its run
-   * built). Accepted only when it is the source stack's current digest, unless `allowUnpromotedDigest` is set; a
-   * rollback to an earlier digest in the source's `ranDigests` history uses `berth:deploySha` instead.
-   */
-  digest?: string;
-  /** Emergency override: deploy a digest (or `berth:deploySha`) the source stack has not run. Documented, loud. */
-  allowUnpromotedDigest: boolean;
-}
+import { boolean, integer, perEnvironment, string, stringList, type Infer } from "./declare";
 
 /**
  * A required reviewer of a GitHub environment: a user, or a team of the repository owner's organization, with its
@@ -29,35 +16,6 @@ export interface PromotionSettings {
  * token able to read the organization's teams: `gh api users/<login> --jq .id`, `gh api orgs/<org>/teams/<slug> --jq .id`.
  */
 export type Reviewer = { kind: "user"; login: string; id: number } | { kind: "team"; slug: string; id: number };
-
-export interface DeliverySettings {
-  enabled: boolean;
-  /** GitHub environment this stack deploys from: `staging` for staging, `production` for prod. */
-  githubEnvironment: string;
-  /** Who approves a deployment to this stack's GitHub environment (at most 6; at least 1 for prod). */
-  requiredReviewers: Reviewer[];
-  /** The person who triggered the deployment cannot approve it. */
-  preventSelfReview: boolean;
-  /** Repository admins may skip the environment's protection rules. */
-  allowAdminBypass: boolean;
-  /** The only branch allowed to deploy to this stack's environment. */
-  deployBranch: string;
-  /** Create the account's GitHub OIDC provider (false when the account already has one: it is one per account). */
-  createOidcProvider: boolean;
-  /** Create the read-only role pull request previews assume (subject `repo:<owner>/<repo>:pull_request`). */
-  previewRole: boolean;
-  /** Longest session of the CI roles, in seconds. */
-  maxSessionSeconds: number;
-  /** GCP workload identity pool and provider ids (pool ids are soft-deleted for 30 days: pick a new one to recreate). */
-  workloadIdentityPoolId: string;
-  workloadIdentityProviderId: string;
-  /** Whether this stack owns the repository-wide ruleset on the deploy branch (exactly one stack should: prod by default). */
-  manageRepositoryRuleset: boolean;
-  /** Status checks the ruleset requires before merging (job names of .github/workflows/preview.yml). */
-  requiredChecks: string[];
-  /** Approving pull request reviews the ruleset requires. */
-  requiredApprovals: number;
-}
 
 /** The GitHub environment of each deployable stack. */
 export const GITHUB_ENVIRONMENT: Record<"staging" | "prod", string> = { staging: "staging", prod: "production" };
@@ -82,6 +40,10 @@ export const PROMOTION = {
     defaultText: "required in prod",
     doc: "The stack whose running digest prod deploys, <organization>/<project>/<stack>.",
   }),
+  /**
+   * Accepted only when it is the source stack's current digest, unless `allowUnpromotedDigest` is set; a rollback to an
+   * earlier digest in the source's `ranDigests` history uses `berth:deploySha` instead.
+   */
   digest: string({
     pattern: DIGEST,
     allowed: "an image digest sha256:<64 lowercase hex>",
@@ -92,6 +54,9 @@ export const PROMOTION = {
     doc: "Emergency override: deploy a digest (or berth:deploySha) the source stack has not run.",
   }),
 } as const;
+
+/** `berth:promotion` as the reader returns it (prod only), from its declarations. */
+export type PromotionSettings = Infer<typeof PROMOTION>;
 
 const POOL_ALLOWED = "4-32 characters: lowercase letters, digits, hyphens; starts with a letter, not with gcp-";
 
@@ -124,10 +89,12 @@ export const DELIVERY = {
     allowed: "a git branch name such as main",
     doc: "The only branch allowed to deploy to this stack's environment.",
   }),
+  /** An account has one GitHub OIDC provider at most. */
   createOidcProvider: boolean({
     default: true,
     doc: "Create the account's GitHub OIDC provider (false when the account already has one).",
   }),
+  /** Trusted only by the subject `repo:<owner>/<repo>:pull_request`. */
   previewRole: boolean({ default: true, doc: "Create the read-only role pull request previews assume." }),
   maxSessionSeconds: integer({ default: 3600, min: 900, max: 43200, doc: "Longest session of the CI roles." }),
   workloadIdentityPoolId: string({
@@ -146,6 +113,7 @@ export const DELIVERY = {
     default: perEnvironment({ staging: false, prod: true, local: false }),
     doc: "This stack owns the repository-wide ruleset on the deploy branch (exactly one stack should).",
   }),
+  /** Job names of .github/workflows/preview.yml. */
   requiredChecks: stringList({
     default: DEFAULT_REQUIRED_CHECKS,
     pattern: /^\S(?:.{0,253}\S)?$/,
@@ -160,6 +128,12 @@ export const DELIVERY = {
     doc: "Approving pull request reviews the ruleset requires.",
   }),
 } as const;
+
+/**
+ * `berth:delivery` as the reader returns it: every setting as `DELIVERY` declares it, but `requiredReviewers` parsed
+ * (each `<login>=<id>` or `<owner>/<team-slug>=<id>` entry as a Reviewer).
+ */
+export type DeliverySettings = Omit<Infer<typeof DELIVERY>, "requiredReviewers"> & { requiredReviewers: Reviewer[] };
 
 /**
  * `berth:promotion`: required in prod (prod never builds: it deploys the digest staging runs), refused in staging

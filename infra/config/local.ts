@@ -10,7 +10,7 @@
 import type { ConfigSection } from "./section";
 import type { Problems } from "./problems";
 import type { ServiceSettings } from "./services";
-import { integer, integerMap, oneOf, string } from "./declare";
+import { integer, integerMap, oneOf, string, type Infer } from "./declare";
 
 /** The only address the local stack publishes ports on. */
 export const LOCAL_BIND_ADDRESS = "127.0.0.1";
@@ -33,6 +33,7 @@ export const LOCAL = {
     applies: "local",
     doc: "The only address ports are published on; not a setting (anything else is refused).",
   }),
+  /** Services with a `route` (behind the load balancer in the cloud) are published by default; others only when given. */
   hostPorts: integerMap({
     min: 1024,
     max: 65535,
@@ -45,6 +46,7 @@ export const LOCAL = {
     applies: "local",
     doc: "Docker restart policy of the service containers.",
   }),
+  /** Awaited with docker `wait`. */
   healthyWaitSeconds: integer({
     default: 60,
     min: 5,
@@ -54,21 +56,8 @@ export const LOCAL = {
   }),
 } as const;
 
-export interface LocalSettings {
-  /** Host port of the local registry (`registry:2`), bound to 127.0.0.1. 5001 by default: macOS uses 5000 for AirPlay. */
-  registryPort: number;
-  /** Always 127.0.0.1. */
-  bindAddress: typeof LOCAL_BIND_ADDRESS;
-  /**
-   * Service name -> host port (bound to 127.0.0.1) its container port is published on. Services behind the load
-   * balancer in the cloud (with a `route`) are published by default; others (a worker) only when given here.
-   */
-  hostPorts: Record<string, number>;
-  /** Docker restart policy of the service containers. */
-  restartPolicy: RestartPolicy;
-  /** Seconds `pulumi up` waits for each service container to become healthy (docker `wait`). */
-  healthyWaitSeconds: number;
-}
+/** `berth:local` as the reader returns it: the declared settings, with `bindAddress` always 127.0.0.1. */
+export type LocalSettings = Omit<Infer<typeof LOCAL>, "bindAddress"> & { bindAddress: typeof LOCAL_BIND_ADDRESS };
 
 /** What the reader needs to know of a service: its name, whether it is routed (behind the load balancer), its secrets. */
 export type LocalServiceRef = Pick<ServiceSettings, "name"> & { route?: unknown; secrets?: Record<string, string> };

@@ -190,56 +190,6 @@ export const SERVICE_HARDENING = {
 
 export type ServiceHardening = Infer<typeof SERVICE_HARDENING>;
 
-export interface ServiceSettings {
-  /** The map key, e.g. `web`, `worker`: DNS-safe, used in resource names and the log stream prefix. */
-  name: string;
-  /** Arguments given to the image's ENTRYPOINT (`["worker"]`); empty for the default web mode. */
-  command: string[];
-  /** Task size (a Fargate cpu/memory pair). cpu in CPU units (1024 = 1 vCPU), memory in MiB. */
-  cpu: number;
-  memory: number;
-  /** The container's soft memory limit (MiB); its hard limit is the task memory. */
-  memoryReservation: number;
-  /** The port the app listens on (ASPNETCORE_HTTP_PORTS). */
-  port: number;
-  /** Container user, `uid:gid`, non-root. */
-  user: string;
-  /** Size of the writable /tmp tmpfs in local runs (MiB); on Fargate /tmp is a task ephemeral volume. */
-  tmpSizeMiB: number;
-  /** Local runs: the container's pids limit (Fargate fixes its own). */
-  pidsLimit: number;
-  desiredCount: number;
-  autoscaling: {
-    minCount: number;
-    maxCount: number;
-    cpuTargetPercent: number;
-    memoryTargetPercent: number;
-    scaleInCooldownSeconds: number;
-    scaleOutCooldownSeconds: number;
-  };
-  /** Behind the load balancer on these rules; undefined for a service with no load balancer (a worker). */
-  route?: ServiceRoute;
-  /** The container health check (`/app/berth --healthcheck`): ECS's limits are enforced here. */
-  healthCheck: { intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
-  /** Routed services only: how long ECS ignores failing load balancer health checks after a task starts. */
-  healthCheckGracePeriodSeconds?: number;
-  stopTimeoutSeconds: number;
-  /** Plain, non-secret environment variables. */
-  environment: Record<string, string>;
-  /** Environment variable name -> SSM parameter or Secrets Manager ARN (injected by ECS, never in `environment`). */
-  secrets: Record<string, string>;
-  /** Your own KMS key (ARN) for this service's log group instead of the one made for it; its policy must allow logs.<region>.amazonaws.com. */
-  logKmsKeyArn?: string;
-  /** ECS Exec (a shell into running tasks): off unless switched on per service. */
-  enableExecuteCommand: boolean;
-  /** How long `pulumi up` waits for the service to reach a steady state (Pulumi duration, e.g. `15m`). */
-  steadyStateTimeout: string;
-  /** On unless switched off explicitly, per setting; the policy pack still flags every opt-out. */
-  hardening: ServiceHardening;
-  /** How ECS deploys a new revision (`deployment.strategy` and its parameters). */
-  deployment: ServiceDeployment;
-}
-
 /** Fargate task sizes: cpu units -> allowed memory (MiB). From the AWS Fargate task size table. */
 export const FARGATE_SIZES: ReadonlyMap<number, readonly number[]> = new Map<number, number[]>([
   [256, [512, 1024, 2048]],
@@ -385,6 +335,7 @@ export const AUTOSCALING = {
 
 /** `berth:services.<name>`: one ECS service; every service runs the same image. */
 export const SERVICE = {
+  /** Empty for the default web mode. */
   command: stringList({ default: [], doc: "Arguments given to the image's ENTRYPOINT, e.g. [worker]." }),
   cpu: integer({ default: 256, oneOf: [...FARGATE_SIZES.keys()], doc: "Task CPU units (1024 = 1 vCPU)." }),
   memory: integer({
@@ -412,7 +363,9 @@ export const SERVICE = {
     allowed: "a numeric uid:gid such as 10001:10001",
     doc: "Container user, uid:gid, non-root.",
   }),
+  /** On Fargate /tmp is a task ephemeral volume instead. */
   tmpSizeMiB: integer({ default: 64, min: 1, max: 4096, doc: "Local runs: size of the writable /tmp tmpfs (MiB)." }),
+  /** Fargate fixes its own. */
   pidsLimit: integer({ default: 200, min: 16, max: 32768, doc: "Local runs: the container's pids limit." }),
   desiredCount: integer({
     default: perEnvironment({ staging: 1, prod: 2, local: 1 }),
@@ -437,6 +390,7 @@ export const SERVICE = {
     doc: "Seconds between SIGTERM and SIGKILL.",
   }),
   environment: stringMap({ keyPattern: ENV_NAME, doc: "Plain, non-secret environment variables." }),
+  /** Never in `environment`: ECS injects them. */
   secrets: stringMap({
     keyPattern: ENV_NAME,
     valuePattern: SECRET_ARN,
@@ -445,6 +399,7 @@ export const SERVICE = {
     applies: "aws",
     doc: "Environment variable name to SSM parameter or Secrets Manager ARN (injected by ECS).",
   }),
+  /** Its key policy must allow logs.<region>.amazonaws.com (docs/services.md). */
   logKmsKeyArn: string({
     pattern: KMS_KEY_ARN,
     allowed: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid>)",
@@ -469,6 +424,21 @@ export const SERVICE = {
   }),
   deployment: section(DEPLOYMENT, { doc: "How ECS deploys a new revision." }),
 } as const;
+
+/**
+ * One service as the reader returns it: every setting as `SERVICE` declares it (its `doc:` is the field's
+ * documentation), plus what the reader computes: `name` (the map key), `route` and `deployment` in the shape the
+ * components use (ServiceRoute, ServiceDeployment), and healthCheckGracePeriodSeconds, which a worker has not.
+ */
+export type ServiceSettings = Omit<Infer<typeof SERVICE>, "route" | "deployment" | "healthCheckGracePeriodSeconds"> & {
+  /** The map key, e.g. `web`, `worker`: DNS-safe, used in resource names and the log stream prefix. */
+  name: string;
+  /** Undefined for a service with no load balancer (a worker). */
+  route?: ServiceRoute;
+  /** Routed services only (undefined for a worker, which has no load balancer health checks). */
+  healthCheckGracePeriodSeconds?: number;
+  deployment: ServiceDeployment;
+};
 
 /**
  * Reads `berth:services`: each service, then the rules that span services (routes, default route, priorities).
