@@ -390,6 +390,8 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   let settings: Settings;
   const source: SourceRevision = readSourceRevision(berth, environment, ctx.git);
   const tags = { project: PROJECT, stack: ctx.stack, "managed-by": "pulumi", ...extraTags };
+  // What every stack kind has (CommonStackSettings); each branch adds its own sections.
+  const common = { project: PROJECT, stack: ctx.stack, environment, tags, source, image, github, services, logs };
   if (target === "aws") {
     // The stack name is part of physical names: the ECS cluster `berth-<stack>` (letters, digits, - and _), GCP service
     // accounts `berth-<stack>-preview` (6-30 lowercase letters, digits, hyphens), IAM roles `berth-<stack>-<service>-execution` (64).
@@ -405,16 +407,8 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
       region: berth.get("gcpRegion", BERTH),
     };
     settings = {
-      project: PROJECT,
-      stack: ctx.stack,
-      environment,
+      ...common,
       target,
-      tags,
-      source,
-      image,
-      github,
-      services,
-      logs,
       aws,
       gcp,
       ecr: readEcrSettings(berth.section("ecr"), environment, aws.accountId, awsRegion),
@@ -430,16 +424,8 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     };
   } else {
     settings = {
-      project: PROJECT,
-      stack: ctx.stack,
-      environment,
+      ...common,
       target,
-      tags,
-      source,
-      image,
-      github,
-      services,
-      logs,
       local: readLocalSettings(berth.section("local"), services),
     };
     rejectCloudKeys(berth, rawConfig, problems);
