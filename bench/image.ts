@@ -8,15 +8,14 @@
 // Loopback only; every loop is bounded.
 // Run: bench/image.sh   (env: BENCH_BASE=ca42414, BENCH_MEMORY=64m, BENCH_CPUS=0.5, BENCH_STARTS=5, BENCH_WRK_SECONDS=10,
 //                        BENCH_WRK_CONNECTIONS=32, BENCH_SKIP_BUILD=1, BENCH_JIT=1)
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { hardenedRunArgs } from "../offline/hardenedRunArgs.js";
 import {
+  buildImage as buildWith,
   cgroupDirs,
   containerHostPids,
-  containersEnv,
   inspectContainer,
   inspectImage,
   procStatus,
@@ -139,25 +138,16 @@ async function buildImage(v: Variant, gitSha: string): Promise<number> {
     tree = scratch;
   }
   const t0 = performance.now();
-  return new Promise<number>((resolve, reject) => {
-    execFile(
-      path.join(tree, "scripts/containers/build-image.sh"),
-      ["-f", v.dockerfile, "-t", v.tag, "--standins", v.standins],
-      {
-        cwd: tree,
-        env: { ...containersEnv(), GIT_SHA: gitSha, VERSION: "0.0.0-bench" },
-        maxBuffer: 256 << 20,
-        timeout: 20 * 60_000,
-      },
-      (err, _out, stderr) => {
-        if (err) reject(new Error(`build of ${v.dockerfile} failed:\n${stderr.split("\n").slice(-40).join("\n")}`));
-        else {
-          for (const l of stderr.split("\n")) if (/^(build-image|standin-images):/.test(l)) log(l);
-          resolve(performance.now() - t0);
-        }
-      },
-    );
-  }).finally(() => scratch && rmSync(scratch, { recursive: true, force: true }));
+  try {
+    await buildWith(["-f", v.dockerfile, "-t", v.tag, "--standins", v.standins], {
+      tree,
+      env: { GIT_SHA: gitSha, VERSION: "0.0.0-bench" },
+      log,
+    });
+    return performance.now() - t0;
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Size of /app/berth in the image (copied out of a created, never started, container). */

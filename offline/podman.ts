@@ -247,3 +247,42 @@ export async function containerHostPids(name: string): Promise<number[]> {
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
 }
+
+export interface BuildOptions {
+  /** The build variables (GIT_SHA, VERSION, SOURCE_DATE_EPOCH, BERTH_SKIP_STANDINS, ...) over the containers env. */
+  env?: NodeJS.ProcessEnv;
+  /** The tree whose scripts/containers/build-image.sh builds, and the build's cwd (default: this repository). */
+  tree?: string;
+  /** Where the script's own summary lines (`build-image:`, `standin-images:`) go; default: stderr. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Builds with scripts/containers/build-image.sh (buildah, the stand-in base images): the one way the container
+ * tests and the benchmark build. Rejects with the last 60 lines of the build's log; passes on its summary lines.
+ */
+export function buildImage(args: readonly string[], opts: BuildOptions = {}): Promise<void> {
+  const tree = opts.tree ?? repoRoot;
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  return new Promise((resolve, reject) => {
+    execFile(
+      path.join(tree, "scripts/containers/build-image.sh"),
+      args as string[],
+      {
+        cwd: tree,
+        env: { ...containersEnv(), ...opts.env },
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 20 * 60_000,
+      },
+      (err, _stdout, stderr) => {
+        if (err) {
+          const tail = stderr.split("\n").slice(-60).join("\n");
+          reject(new Error(`build-image.sh ${args.join(" ")} failed:\n${tail}`));
+          return;
+        }
+        for (const line of stderr.split("\n")) if (/^(build-image|standin-images):/.test(line)) log(line);
+        resolve();
+      },
+    );
+  });
+}

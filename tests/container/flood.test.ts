@@ -15,21 +15,18 @@
 // for before/after figures); BERTH_FLOOD_CONNECTIONS (300), BERTH_FLOOD_SECONDS (15).
 // Run: node --import tsx --test tests/container/flood.test.ts
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { hardenedRunArgs } from "../../offline/hardenedRunArgs.js";
 import {
+  buildImage as buildWith,
   containerHostPids,
   containerLogs,
-  containersEnv,
   inspectContainer,
   podman,
   procStatus,
   removeContainer,
-  repoRoot,
   requireTools,
   startContainer,
   waitForHttp200,
@@ -77,30 +74,8 @@ export function floodRunArgs(memory: string): string[] {
 }
 
 function buildImage(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      path.join(repoRoot, "scripts/containers/build-image.sh"),
-      ["-f", "Dockerfile", "-t", IMAGE],
-      {
-        cwd: repoRoot,
-        env: { ...containersEnv(), GIT_SHA: TEST_SHA, VERSION: "0.0.0-flood", BUILD_TIME: TEST_BUILD_TIME },
-        maxBuffer: 256 * MiB,
-        timeout: 20 * 60_000,
-      },
-      (err, _stdout, stderr) => {
-        if (err) reject(new Error(`image build failed:\n${stderr.split("\n").slice(-60).join("\n")}`));
-        else {
-          process.stderr.write(
-            stderr
-              .split("\n")
-              .filter((l) => l.startsWith("build-image:"))
-              .map((l) => `${l}\n`)
-              .join(""),
-          );
-          resolve();
-        }
-      },
-    );
+  return buildWith(["-f", "Dockerfile", "-t", IMAGE], {
+    env: { GIT_SHA: TEST_SHA, VERSION: "0.0.0-flood", BUILD_TIME: TEST_BUILD_TIME },
   });
 }
 

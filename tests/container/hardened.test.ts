@@ -7,7 +7,6 @@
 // build. Missing tools FAIL the suite (never skip). Run: node --import tsx --test tests/container/*.test.ts
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statfsSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -19,6 +18,7 @@ import {
   type FargateVolume,
 } from "../../offline/hardenedRunArgs.js";
 import {
+  buildImage as buildWith,
   cgroupDirs,
   containerHostPids,
   containerLogs,
@@ -63,36 +63,15 @@ let port = 0;
 let pid = 0;
 
 function buildImage(dockerfile = "Dockerfile", tag = IMAGE, extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const script = path.join(repoRoot, "scripts/containers/build-image.sh");
-    execFile(
-      script,
-      ["-f", dockerfile, "-t", tag],
-      {
-        cwd: repoRoot,
-        env: {
-          ...containersEnv(),
-          GIT_SHA: TEST_SHA,
-          VERSION: TEST_VERSION,
-          SOURCE_URL: TEST_SOURCE,
-          BUILD_TIME: TEST_BUILD_TIME,
-          SOURCE_DATE_EPOCH: TEST_SOURCE_DATE_EPOCH,
-          ...extraEnv,
-        },
-        maxBuffer: 256 * 1024 * 1024,
-        timeout: 20 * 60_000,
-      },
-      (err, _stdout, stderr) => {
-        if (err) reject(new Error(`image build failed:\n${stderr.split("\n").slice(-60).join("\n")}`));
-        else {
-          const summary = stderr
-            .split("\n")
-            .filter((l) => l.startsWith("build-image:") || l.startsWith("standin-images:"));
-          process.stderr.write(summary.map((l) => `${l}\n`).join(""));
-          resolve();
-        }
-      },
-    );
+  return buildWith(["-f", dockerfile, "-t", tag], {
+    env: {
+      GIT_SHA: TEST_SHA,
+      VERSION: TEST_VERSION,
+      SOURCE_URL: TEST_SOURCE,
+      BUILD_TIME: TEST_BUILD_TIME,
+      SOURCE_DATE_EPOCH: TEST_SOURCE_DATE_EPOCH,
+      ...extraEnv,
+    },
   });
 }
 

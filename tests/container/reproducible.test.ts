@@ -14,11 +14,11 @@
 //   2d0152e99), scripts/containers/build-image.sh does the same after the build.
 // Both builds use one frozen copy of the build context. Slow: two full builds (~1-3 min each on 2 cores). The stand-in base images are reused.
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { containersEnv, podman, repoRoot, requireTools } from "../../offline/podman.js";
+import { buildImage as buildWith, containersEnv, podman, repoRoot, requireTools } from "../../offline/podman.js";
 
 const SHA = "fedcba9876543210fedcba9876543210fedcba98";
 const EPOCH = "1767323045"; // 2026-01-02T03:04:05Z: a commit time
@@ -55,39 +55,16 @@ async function fileHash(tag: string, file: string): Promise<string> {
 let context = "";
 
 function buildFromScratch(tag: string, skipStandins: boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      path.join(repoRoot, "scripts/containers/build-image.sh"),
-      ["-f", path.join(context, "Dockerfile"), "-t", tag, "--no-cache", "--context", context],
-      {
-        cwd: repoRoot,
-        // No BUILD_TIME: the Dockerfile's and build-image.sh's default (from SOURCE_DATE_EPOCH) is what is tested.
-        env: {
-          ...containersEnv(),
-          GIT_SHA: SHA,
-          VERSION: "0.0.0-reproducible",
-          SOURCE_URL: "https://github.com/berth/berth",
-          SOURCE_DATE_EPOCH: EPOCH,
-          BUILD_TIME: "",
-          BERTH_SKIP_STANDINS: skipStandins ? "1" : "0",
-        },
-        maxBuffer: 256 * 1024 * 1024,
-        timeout: 20 * 60_000,
-      },
-      (err, _stdout, stderr) => {
-        if (err) reject(new Error(`build of ${tag} failed:\n${stderr.split("\n").slice(-60).join("\n")}`));
-        else {
-          process.stderr.write(
-            stderr
-              .split("\n")
-              .filter((l) => l.startsWith("build-image:"))
-              .map((l) => `${l}\n`)
-              .join(""),
-          );
-          resolve();
-        }
-      },
-    );
+  return buildWith(["-f", path.join(context, "Dockerfile"), "-t", tag, "--no-cache", "--context", context], {
+    // No BUILD_TIME: the Dockerfile's and build-image.sh's default (from SOURCE_DATE_EPOCH) is what is tested.
+    env: {
+      GIT_SHA: SHA,
+      VERSION: "0.0.0-reproducible",
+      SOURCE_URL: "https://github.com/berth/berth",
+      SOURCE_DATE_EPOCH: EPOCH,
+      BUILD_TIME: "",
+      BERTH_SKIP_STANDINS: skipStandins ? "1" : "0",
+    },
   });
 }
 
