@@ -22,11 +22,17 @@ export interface Block {
   normalise: (text: string) => string;
 }
 
-/** `scripts/plan staging --image-sha SAMPLE_SHA`, as its launcher runs it (node --import tsx offline/plan.ts). */
+/** The sample's stack files (the suite's fixtures), relative to the repository, as the page shows the command. */
+export const SAMPLE_STACK_DIR_ARGS = ["--stack-dir", "tests/fixtures/stacks"];
+
+/**
+ * `scripts/plan staging --image-sha SAMPLE_SHA --stack-dir tests/fixtures/stacks`, as its launcher runs it (node
+ * --import tsx offline/plan.ts): the sample's staging stack, so the page does not change with the user's values.
+ */
 export function renderStagingPlan(): string {
   const stdout = execFileSync(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "offline", "plan.ts"), "staging", "--image-sha", SAMPLE_SHA],
+    ["--import", "tsx", path.join(ROOT, "offline", "plan.ts"), "staging", "--image-sha", SAMPLE_SHA, ...SAMPLE_STACK_DIR_ARGS],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 32 * 1024 * 1024, timeout: 180_000 },
   );
   return "```\n" + stdout.trimEnd() + "\n```";

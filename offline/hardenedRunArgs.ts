@@ -20,19 +20,26 @@ import path from "node:path";
 import { loadSettings } from "../infra/config";
 import { containerSpecFor, type ContainerSpec } from "../infra/container/containerSpec";
 import { renderRunArgs } from "../infra/local/localRun";
-import { readStackConfig } from "./mockRuntime";
+import * as path from "node:path";
+import { readStackConfig, REPO_ROOT } from "./mockRuntime";
 
 /** A fixed, clean git state: the specs do not depend on the work tree. */
 const RENDER_GIT = () => ({ head: "0".repeat(40), tagsAtHead: [], dirty: false });
 
 /**
- * The staging stack's `web` container spec (Pulumi.staging.yaml -> infra/container/containerSpec.ts). `enableExecuteCommand`
+ * The sample's stack files (the suite's fixtures): the container suite and the benchmark run the sample app (app/)
+ * with the sample's settings, never with the user's committed Pulumi.<stack>.yaml.
+ */
+export const SAMPLE_STACK_DIR = path.join(REPO_ROOT, "tests", "fixtures", "stacks");
+
+/**
+ * The sample staging stack's `web` container spec (its Pulumi.staging.yaml -> infra/container/containerSpec.ts). `enableExecuteCommand`
  * overrides the service's ECS Exec switch (the writable paths then include the Exec agent's paths).
  */
 export function stagingWebSpec(opts: { enableExecuteCommand?: boolean } = {}): ContainerSpec {
-  const settings = loadSettings(readStackConfig("staging"), { stack: "staging", git: RENDER_GIT });
+  const settings = loadSettings(readStackConfig("staging", SAMPLE_STACK_DIR), { stack: "staging", git: RENDER_GIT });
   const web = settings.services.find((s) => s.name === "web");
-  if (!web) throw new Error("Pulumi.staging.yaml declares no `web` service");
+  if (!web) throw new Error(`${SAMPLE_STACK_DIR}/Pulumi.staging.yaml declares no \`web\` service`);
   const service =
     opts.enableExecuteCommand === undefined ? web : { ...web, enableExecuteCommand: opts.enableExecuteCommand };
   return containerSpecFor(settings, service, "unused-image");

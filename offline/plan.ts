@@ -43,6 +43,7 @@ const USAGE = `usage: scripts/plan <stack> [options]
   --config-override KEY=VALUE     change one setting without editing the stack file (repeatable);
                                   nested keys as with pulumi config set --path: berth:services.web.cpu=512
   --config FILE                   a YAML file of settings to change: the same keys, or a Pulumi.<stack>.yaml-style "config:" map
+  --stack-dir DIR                 where Pulumi.<stack>.yaml is read (default: the repository root)
   --policy-config FILE            policy pack config (default: policy/config/<stack>.json when it exists)
   --image-sha SHA                 the 40-hex commit to plan (default: git HEAD)
   --stack-outputs FILE            JSON outputs of stacks read through StackReference ({"org/berth/staging": {...}});
@@ -55,6 +56,8 @@ const USAGE = `usage: scripts/plan <stack> [options]
 export interface PlanOptions {
   stack: string;
   overrides: [string, unknown][];
+  /** The folder holding Pulumi.<stack>.yaml (default: the repository root). */
+  stackDir?: string;
   policyConfigFile?: string;
   imageSha?: string;
   stackOutputsFile?: string;
@@ -84,6 +87,7 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
       opts.overrides.push([kv.slice(0, eq), parseConfigValue(kv.slice(eq + 1))]);
     } else if (a === "--config") opts.overrides.push(...readOverrideFile(need(i++, a)));
     else if (a === "--policy-config") opts.policyConfigFile = need(i++, a);
+    else if (a === "--stack-dir") opts.stackDir = path.resolve(need(i++, a));
     else if (a === "--image-sha") opts.imageSha = need(i++, a);
     else if (a === "--stack-outputs") opts.stackOutputsFile = need(i++, a);
     else if (a === "--timeout") opts.timeoutSeconds = Number(need(i++, a));
@@ -175,7 +179,8 @@ async function withTimeout<T>(p: Promise<T>, seconds: number): Promise<T> {
 
 export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   const started = Date.now();
-  const configFile = path.join(REPO_ROOT, `Pulumi.${opts.stack}.yaml`);
+  const stackDir = opts.stackDir ?? REPO_ROOT;
+  const configFile = path.join(stackDir, `Pulumi.${opts.stack}.yaml`);
   const result: PlanResult = {
     stack: opts.stack,
     offline: true,
@@ -202,7 +207,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   });
   if (!fs.existsSync(configFile)) return fail(`no stack file ${result.configFile}`, 64);
 
-  let config = readStackConfig(opts.stack);
+  let config = readStackConfig(opts.stack, stackDir);
   try {
     for (const [key, value] of opts.overrides) config = applyConfigOverride(config, key, value);
   } catch (e) {

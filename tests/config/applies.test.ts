@@ -3,14 +3,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BERTH, ConfigError, loadSettings } from "../../infra/config";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import type { Fields } from "../../infra/config/declare";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const GIT = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 
 function problemKeys(stack: string, key: string, value: unknown): string[] {
-  const config: Record<string, string> = { ...readStackConfig(stack), "berth:imageSha": SHA };
+  const config: Record<string, string> = { ...fixtureStackConfig(stack), "berth:imageSha": SHA };
   config[`berth:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   try {
     loadSettings(config, { stack, git: GIT });

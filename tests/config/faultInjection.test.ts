@@ -5,15 +5,16 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { HARDENING_SETTINGS, loadSettings } from "../../infra/config";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { evaluateRules } from "../../offline/evaluate";
 import { switchedOffHardening } from "../../offline/offlinePlan";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const KEY = "berth:services.worker.hardening.faultInjectionDisabled";
 
 function stagingConfig(optOut: boolean): Record<string, string> {
-  const config: Record<string, string> = { ...readStackConfig("staging"), "berth:imageSha": SHA };
+  const config: Record<string, string> = { ...fixtureStackConfig("staging"), "berth:imageSha": SHA };
   const services = JSON.parse(config["berth:services"]!);
   if (optOut) services.worker.hardening = { faultInjectionDisabled: false };
   return { ...config, "berth:services": JSON.stringify(services) };

@@ -9,13 +9,13 @@ import { CLUSTER, LOAD_BALANCER } from "../../infra/config/network";
 import { walk, type Field, type Fields } from "../../infra/config/declare";
 import { berthRules } from "../../policy/rules";
 import { PAGES, renderAll, renderPage } from "../../offline/reference";
-import { readStackConfig } from "../../offline/mockRuntime";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const GIT = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 const staging = () =>
-  loadSettings({ ...readStackConfig("staging"), "berth:imageSha": SHA }, { stack: "staging", git: GIT });
+  loadSettings({ ...fixtureStackConfig("staging"), "berth:imageSha": SHA }, { stack: "staging", git: GIT });
 
 test("the committed reference pages and Pulumi.yaml's generated block equal their rendering (node --import tsx offline/reference.ts)", () => {
   const files = renderAll(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));

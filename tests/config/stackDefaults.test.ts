@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { loadSettings } from "../../infra/config";
 import { flattenConfig } from "../../offline/mockRuntime";
+import { FIXTURE_STACK_DIR } from "../support/fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -43,7 +44,8 @@ function load(stack: string, config: Tree): unknown {
 }
 
 export function restatedDefaults(stack: string): string[] {
-  const config = (parseYaml(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")).config ?? {}) as Tree;
+  const config = (parseYaml(fs.readFileSync(path.join(FIXTURE_STACK_DIR, `Pulumi.${stack}.yaml`), "utf8")).config ??
+    {}) as Tree;
   const reference = load(stack, config);
   assert.ok(!(reference instanceof Error), `${stack} loads: ${String(reference)}`);
   return leaves(config)
@@ -60,14 +62,14 @@ export function restatedDefaults(stack: string): string[] {
 }
 
 for (const stack of ["staging", "prod", "local"]) {
-  test(`Pulumi.${stack}.yaml restates no default (each value differs from what the program would use without it)`, () => {
+  test(`the ${stack} fixture stack file restates no default (each value differs from what the program would use without it)`, () => {
     assert.deepEqual(restatedDefaults(stack), []);
   });
 }
 
 test("the check sees a restated default: a default written out is found, a real setting is not", () => {
   const config = structuredClone(
-    parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")).config,
+    parseYaml(fs.readFileSync(path.join(FIXTURE_STACK_DIR, "Pulumi.staging.yaml"), "utf8")).config,
   ) as Tree;
   config["berth:cluster"] = { containerInsights: "enhanced", fargateSpot: true };
   const reference = load("staging", config);

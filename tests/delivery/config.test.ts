@@ -2,14 +2,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, loadSettings } from "../../infra/config";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
 import { SHA } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const git = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 
 function load(stack: "staging" | "prod", extra: Record<string, unknown> = {}) {
-  const config: Record<string, unknown> = { ...readStackConfig(stack), "berth:imageSha": SHA };
+  const config: Record<string, unknown> = { ...fixtureStackConfig(stack), "berth:imageSha": SHA };
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete config[k];
     else config[k] = typeof v === "string" ? v : JSON.stringify(v);

@@ -11,9 +11,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, REPO_ROOT, type CapturedStack } from "../../offline/mockRuntime";
 import { ConfigError, loadSettings } from "../../infra/config";
 import { SHA, unsecret } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const ACTOR = "octo-dev";
 let stack: CapturedStack;
@@ -22,7 +23,7 @@ before(async () => {
   stack = await captureStack({
     stack: "staging",
     config: {
-      ...readStackConfig("staging"),
+      ...fixtureStackConfig("staging"),
       "berth:imageSha": SHA,
       "berth:ghcrToken": "ghp_offline",
       "berth:ghcrUser": ACTOR,
@@ -42,7 +43,7 @@ test("the image's GHCR login uses berth:ghcrUser (github.actor in CI), not the r
 });
 
 test("unset, the login user is the GitHub owner (a laptop's own token); a value that is no GitHub login is refused naming the key", () => {
-  const base = { ...readStackConfig("staging"), "berth:imageSha": SHA };
+  const base = { ...fixtureStackConfig("staging"), "berth:imageSha": SHA };
   const settings = loadSettings(base, { stack: "staging", git: () => assert.fail("git is not read") });
   assert.equal(settings.ghcr?.username, settings.github.owner);
   for (const bot of ["github-actions[bot]", "a", "x".repeat(39)]) {

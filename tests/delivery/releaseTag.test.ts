@@ -15,12 +15,13 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { registryTagProvider, type RegistryTagInputs } from "../../infra/registries/registryTag";
 import { appLifecyclePolicy } from "../../infra/registries/ecr";
 import { cleanupPolicies } from "../../infra/registries/artifactRegistry";
 import { imageTagsFor } from "../../infra/config/source";
 import { SHA } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 // --- a registry ------------------------------------------------------------------------------------------------
 const MANIFEST = Buffer.from(
@@ -219,7 +220,7 @@ before(async () => {
   stack = await captureStack({
     stack: "staging",
     config: {
-      ...readStackConfig("staging"),
+      ...fixtureStackConfig("staging"),
       "berth:imageSha": SHA,
       "berth:releaseTag": "v1.4.2",
       "berth:ghcrToken": "ghp_offline",

@@ -6,10 +6,11 @@
  */
 import * as path from "node:path";
 import type { DescribeServicesCommandOutput } from "@aws-sdk/client-ecs";
-import { readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { type CapturedStack } from "../../offline/mockRuntime";
 import { rolloutVerificationProvider, type RolloutVerificationInputs } from "../../infra/rollout/resource";
 import { forService, type FixtureName } from "../ecs/describeServicesFixtures";
 import { captureProgram, SHA, STAGING_DIGEST, STAGING_SHA, STAGING_STACK } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 export const ROLLOUT_TYPE = "pulumi-nodejs:dynamic/berth:RolloutVerification";
 /** The revision the mock gives every task definition: the fixtures' "registered" revision (PREVIOUS is 7). */
@@ -73,7 +74,7 @@ export async function captureWithRollouts(answers: Record<string, FixtureName>):
   const stack = await captureProgram({
     stack: "staging",
     organization: "your-pulumi-org",
-    config: { ...readStackConfig("staging"), "berth:imageSha": SHA },
+    config: { ...fixtureStackConfig("staging"), "berth:imageSha": SHA },
     // Staging's previous outputs: what the last successful `up` verified.
     stackOutputs: {
       [STAGING_STACK]: { sourceSha: STAGING_SHA, imageDigest: STAGING_DIGEST, ranDigests: [STAGING_DIGEST] },

@@ -1,7 +1,7 @@
 /** The staging stack's delivery identity as registered (under mocks, from Pulumi.staging.yaml). */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import {
   deployManagedPolicyArns,
   deployManagedPolicyName,
@@ -11,12 +11,13 @@ import {
   renderPreviewDenyPolicy,
 } from "../../infra/delivery/delivery";
 import { json, one, ofType, SHA } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 let c: CapturedStack;
 const ACCOUNT = "111111111111";
 
 before(async () => {
-  c = await captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA } });
+  c = await captureStack({ stack: "staging", config: { ...fixtureStackConfig("staging"), "berth:imageSha": SHA } });
   assert.equal(c.error, undefined, String(c.error));
 });
 

@@ -4,8 +4,9 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { OLDER_DIGEST, ofType, SHA, STAGING_DIGEST, STAGING_STACK } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 let c: CapturedStack;
 
@@ -13,7 +14,7 @@ before(async () => {
   c = await captureStack({
     stack: "staging",
     organization: "your-pulumi-org",
-    config: { ...readStackConfig("staging"), "berth:imageSha": SHA },
+    config: { ...fixtureStackConfig("staging"), "berth:imageSha": SHA },
     // Staging's previous outputs: it ran STAGING_DIGEST last and OLDER_DIGEST before that; one entry is garbage.
     stackOutputs: {
       [STAGING_STACK]: {

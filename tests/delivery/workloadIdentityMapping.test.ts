@@ -17,9 +17,10 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { GITHUB_ATTRIBUTE_MAPPING, githubAttributeCondition } from "../../infra/delivery/delivery";
 import { one, SHA } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const REPO = "your-github-org/berth";
 
@@ -131,7 +132,7 @@ test("every mapped attribute evaluates on a pull request preview's token (no env
 
 let c: CapturedStack;
 before(async () => {
-  c = await captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA } });
+  c = await captureStack({ stack: "staging", config: { ...fixtureStackConfig("staging"), "berth:imageSha": SHA } });
   assert.equal(c.error, undefined, String(c.error));
 });
 

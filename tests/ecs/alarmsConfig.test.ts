@@ -7,8 +7,9 @@ import { loadSettings, ConfigError, type Settings } from "../../infra/config";
 import { ALARM_DEFAULTS } from "../../infra/config/observability";
 import { alarmArgs, serviceAlarmNames } from "../../infra/observability/alarms";
 import { dashboardName, dashboardPages, renderDashboardBody } from "../../infra/observability/dashboard";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { problemAt, problemsFor, settingsFor, service, SHA } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const alarmsConfig = (value: unknown) => ({ "berth:alarms": JSON.stringify(value) });
 /** serviceAlarmNames takes an aws stack's alarm and cluster sections. */
@@ -107,7 +108,7 @@ test("notifications: email addresses and https endpoints only, each once", () =>
 
 test("the local stack refuses berth:alarms and berth:notifications (it has no CloudWatch)", () => {
   const config = {
-    ...readStackConfig("local"),
+    ...fixtureStackConfig("local"),
     "berth:imageSha": SHA,
     "berth:alarms": "{}",
     "berth:notifications": JSON.stringify({ emails: ["a@example.com"] }),

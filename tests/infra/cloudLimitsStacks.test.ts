@@ -6,11 +6,12 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { loadSettings } from "../../infra/config";
 import { checkCloudLimits, renderCloudLimitProblem, type CloudLimitsResult } from "../../offline/cloudLimits";
 import { extremeCases, type ExtremeCase } from "./extremeConfigs";
 import { availabilityZones, captureProgram, SHA, standInStackOutputs } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 type Result = CloudLimitsResult & { stack: string; error?: string; resources: number };
 
@@ -42,7 +43,7 @@ const committed: ExtremeCase[] = ["staging", "prod", "local"].map((stack) => ({
   zones: 3,
   secretKeys: stack === "staging" ? ["berth:ghcrToken"] : [],
   config: {
-    ...readStackConfig(stack),
+    ...fixtureStackConfig(stack),
     "berth:imageSha": SHA,
     ...(stack === "staging" ? { "berth:releaseTag": "v1.4.2", "berth:ghcrToken": "t" } : {}),
   },

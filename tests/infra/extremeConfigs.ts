@@ -4,12 +4,13 @@
  * replication destinations and reviewers, every optional feature on. Each must load, and every resource the program
  * registers from it must pass the cloud limit checks (offline/cloudLimits.ts).
  */
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { MAX_EXTRA_TAGS } from "../../infra/config";
 import { MAX_LISTENER_RULES, ROUTE_CONDITION_VALUES, SECRET_ARN_BUDGET } from "../../infra/config/services";
 import { MAX_INGRESS_CIDRS } from "../../infra/config/network";
 import { MAX_REPLICATION_DESTINATIONS } from "../../infra/config/registries";
 import { SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 export interface ExtremeCase {
   title: string;
@@ -76,8 +77,8 @@ function tags() {
 const imageName = fill("image-", 63);
 
 export function extremeCases(): ExtremeCase[] {
-  const staging = readStackConfig("staging");
-  const prod = readStackConfig("prod");
+  const staging = fixtureStackConfig("staging");
+  const prod = fixtureStackConfig("prod");
   const common = {
     "berth:imageSha": SHA,
     "berth:releaseTag": "v999999999.999999999.999999999",

@@ -6,8 +6,9 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { one, REGION, SHA, STAGING_ACCOUNT } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const ECR_REPO = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;
 let stack: CapturedStack;
@@ -15,7 +16,7 @@ let stack: CapturedStack;
 before(async () => {
   stack = await captureStack({
     stack: "staging",
-    config: { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:ghcrToken": "ghp_offline" },
+    config: { ...fixtureStackConfig("staging"), "berth:imageSha": SHA, "berth:ghcrToken": "ghp_offline" },
     secretKeys: ["berth:ghcrToken"],
     invokes: {
       "aws:ecr/getImage:getImage": (inputs) => {

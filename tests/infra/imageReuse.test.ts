@@ -9,8 +9,9 @@
 import { execFileSync } from "node:child_process";
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { one, REGION, STAGING_ACCOUNT } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 // A real commit of this repository, so the build args' commit time comes from git itself.
 const git = (...args: string[]) => execFileSync("git", args, { cwd: __dirname, encoding: "utf8" }).trim();
@@ -20,7 +21,7 @@ const ECR_REPO = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;
 let stack: CapturedStack;
 
 before(async () => {
-  const config = { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:ghcrToken": "ghp_offline" };
+  const config = { ...fixtureStackConfig("staging"), "berth:imageSha": SHA, "berth:ghcrToken": "ghp_offline" };
   stack = await captureStack({
     stack: "staging",
     config,

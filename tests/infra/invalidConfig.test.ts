@@ -5,8 +5,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { captureOutcomes, SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 interface Case {
   title: string;
@@ -18,7 +19,7 @@ interface Case {
   allowed: string;
 }
 
-const services = (stack: string) => JSON.parse(readStackConfig(stack)["berth:services"]);
+const services = (stack: string) => JSON.parse(fixtureStackConfig(stack)["berth:services"]);
 
 const cases: Case[] = [
   {
@@ -232,7 +233,7 @@ const cases: Case[] = [
 ];
 
 function configFor(c: Case): Record<string, string> {
-  const base: Record<string, string> = { ...readStackConfig(c.stack), "berth:imageSha": SHA };
+  const base: Record<string, string> = { ...fixtureStackConfig(c.stack), "berth:imageSha": SHA };
   for (const [key, value] of Object.entries(c.patch(base)))
     base[key] = typeof value === "string" ? value : JSON.stringify(value);
   return base;
@@ -243,7 +244,7 @@ test(`${cases.length} invalid configurations are each rejected with key, value a
   // First the committed staging stack file as it is: it loads and registers resources, so each case below fails for
   // its own reason, and the re-evaluation of the program per case really registers when the config is valid.
   const [valid, ...results] = await captureOutcomes([
-    { stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA } },
+    { stack: "staging", config: { ...fixtureStackConfig("staging"), "berth:imageSha": SHA } },
     ...cases.map((c) => ({ stack: c.stack, config: configFor(c) })),
   ]);
   assert.equal(valid.error, undefined);

@@ -5,11 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { ConfigError, loadSettings } from "../../infra/config";
 import { SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
-const staging: Record<string, string> = { ...readStackConfig("staging"), "berth:imageSha": SHA };
+const staging: Record<string, string> = { ...fixtureStackConfig("staging"), "berth:imageSha": SHA };
 const services = () => JSON.parse(staging["berth:services"]);
 
 function problemsOf(config: Record<string, string>, stack = "staging") {

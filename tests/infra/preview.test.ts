@@ -1,9 +1,10 @@
 /** `pulumi preview` of staging: the build is registered with buildOnPreview false, so nothing is built or pushed. */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { ecrRepositoryUrl } from "../../infra/registries/image";
 import { one, SHA } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 let stack: CapturedStack;
 
@@ -12,7 +13,7 @@ let stack: CapturedStack;
 before(async () => {
   stack = await captureStack({
     stack: "staging",
-    config: { ...readStackConfig("staging"), "berth:imageSha": SHA },
+    config: { ...fixtureStackConfig("staging"), "berth:imageSha": SHA },
     preview: true,
   });
   assert.equal(stack.error, undefined, String((stack.error as Error)?.stack ?? stack.error));

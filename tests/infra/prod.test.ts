@@ -4,15 +4,16 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { none, one, PROD_ACCOUNT, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const PROD_REPO = `${PROD_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;
 let stack: CapturedStack;
 
 before(async () => {
-  const config = { ...readStackConfig("prod"), "berth:imageSha": SHA };
+  const config = { ...fixtureStackConfig("prod"), "berth:imageSha": SHA };
   const staging = { sourceSha: SHA, imageDigest: DIGEST, ranDigests: [DIGEST] };
   stack = await captureStack({ stack: "prod", config, stackOutputs: { "your-pulumi-org/berth/staging": staging } });
   assert.equal(stack.error, undefined, String((stack.error as Error)?.stack ?? stack.error));

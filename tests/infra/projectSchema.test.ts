@@ -23,6 +23,7 @@ import {
 } from "../../infra/config";
 import type { GitState } from "../../infra/config";
 import { captureStack, REPO_ROOT } from "../../offline/mockRuntime";
+import { FIXTURE_STACK_DIR } from "../support/fixtures";
 import {
   configSet,
   configSetAll,
@@ -403,7 +404,7 @@ test("defaults in Pulumi.yaml (injected by the CLI into every stack) equal the p
 });
 
 test("berth:ghcrToken is not declared in Pulumi.yaml (prod, local and laptop runs leave it unset), so the program refuses it in plain text, as the CLI's `secret: true` would", () => {
-  const staging = runtimeConfig(readStackFile(REPO_ROOT, "staging", PROJECT)).config;
+  const staging = runtimeConfig(readStackFile(FIXTURE_STACK_DIR, "staging", PROJECT)).config;
   const config = { ...staging, "berth:imageSha": SHA, "berth:ghcrToken": "ghp_plain" };
   assert.throws(
     () => loadSettings(config, { stack: "staging", git: () => GIT, isSecret: () => false }),
@@ -419,7 +420,7 @@ test("berth:ghcrToken is not declared in Pulumi.yaml (prod, local and laptop run
 
 test("the program (infra/index.ts under mocks) refuses a plain-text berth:ghcrToken before registering anything", async () => {
   const config = {
-    ...runtimeConfig(readStackFile(REPO_ROOT, "staging", PROJECT)).config,
+    ...runtimeConfig(readStackFile(FIXTURE_STACK_DIR, "staging", PROJECT)).config,
     "berth:imageSha": SHA,
     "berth:ghcrToken": "ghp_plain",
   };

@@ -6,7 +6,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings, type AwsStackSettings } from "../../infra/config";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import {
   AppImage,
   ArtifactRegistryRepository,
@@ -22,6 +22,7 @@ import {
 } from "../../infra/registries";
 import { gcpLabelsFromTags } from "../../infra/providers";
 import { SHA, STAGING_ACCOUNT, REGION } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const registered: { type: string; name: string; inputs: any }[] = [];
 
@@ -57,7 +58,7 @@ before(async () => {
 });
 
 function settingsWith(stack: "staging" | "prod", extra: Record<string, unknown>): AwsStackSettings {
-  const config: Record<string, string> = { ...readStackConfig(stack), "berth:imageSha": SHA };
+  const config: Record<string, string> = { ...fixtureStackConfig(stack), "berth:imageSha": SHA };
   for (const [k, v] of Object.entries(extra)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
   const settings = loadSettings(config, { stack, git: () => assert.fail("no git") });
   return settings.target === "aws" ? settings : assert.fail(`${stack} is no aws stack`);

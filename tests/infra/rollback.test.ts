@@ -4,8 +4,9 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { none, OLD_SHA, REGION, registryResources, SHA, sortedList, STAGING_ACCOUNT } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const OLD_DIGEST = `sha256:${"cd".repeat(32)}`;
 const ECR_REPO = `${STAGING_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/berth`;
@@ -13,7 +14,7 @@ let stack: CapturedStack;
 
 before(async () => {
   const config = {
-    ...readStackConfig("staging"),
+    ...fixtureStackConfig("staging"),
     "berth:imageSha": SHA,
     "berth:deploySha": OLD_SHA,
     "berth:ghcrToken": "ghp_offline",

@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { loadSettings } from "../../infra/config";
 import { EcrRepository, ExistingImage } from "../../infra/registries";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { OLD_SHA, REGION, SHA, STAGING_ACCOUNT } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const lookups: Record<string, any>[] = [];
 /**
@@ -45,7 +46,7 @@ test("a rollback SHA missing from ECR fails with a clear error; nothing is built
     false,
   );
   const settings = loadSettings(
-    { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:deploySha": OLD_SHA },
+    { ...fixtureStackConfig("staging"), "berth:imageSha": SHA, "berth:deploySha": OLD_SHA },
     {
       stack: "staging",
       git: () => {

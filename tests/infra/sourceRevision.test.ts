@@ -9,8 +9,9 @@ import { ConfigError, loadSettings, type GitState, type Settings } from "../../i
 import { imageTagsFor, releaseTagAmong } from "../../infra/config/source";
 import { readGitState } from "../../infra/config/gitState";
 import { imageBuildArgs, imageLabels } from "../../infra/registries/image";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { SHA } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const FINGERPRINT = "f00dfeed".repeat(8);
 
@@ -20,7 +21,7 @@ function load(
   extra: Record<string, string> = {},
 ): Settings {
   return loadSettings(
-    { ...readStackConfig(stack), ...extra },
+    { ...fixtureStackConfig(stack), ...extra },
     { stack, git: typeof git === "function" ? git : () => git },
   );
 }

@@ -4,7 +4,8 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
+import { fixtureStackConfig } from "../support/fixtures";
 import {
   isSecret,
   one,
@@ -26,7 +27,7 @@ let stack: CapturedStack;
 
 before(async () => {
   const config = {
-    ...readStackConfig("staging"),
+    ...fixtureStackConfig("staging"),
     "berth:imageSha": SHA,
     "berth:releaseTag": "v1.4.2",
     "berth:ghcrToken": "ghp_offline_token",

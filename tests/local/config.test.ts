@@ -4,11 +4,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, loadSettings, type Settings } from "../../infra/config";
 import { CLOUD_ONLY_KEYS } from "../../infra/config/local";
-import { readStackConfig } from "../../offline/mockRuntime";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const git = () => ({ head: SHA, tagsAtHead: [], dirty: false });
-const base = (): Record<string, string> => ({ ...readStackConfig("local"), "berth:imageSha": SHA });
+const base = (): Record<string, string> => ({ ...fixtureStackConfig("local"), "berth:imageSha": SHA });
 
 function load(config: Record<string, string>): Settings {
   return loadSettings(config, { stack: "local", git });
@@ -58,7 +58,7 @@ test("Pulumi.local.yaml loads as the local target with its defaults", () => {
 
 test("the local stack runs the same services as staging (same sizes, commands and routes)", () => {
   const local = load(base());
-  const staging = loadSettings({ ...readStackConfig("staging"), "berth:imageSha": SHA }, { stack: "staging", git });
+  const staging = loadSettings({ ...fixtureStackConfig("staging"), "berth:imageSha": SHA }, { stack: "staging", git });
   const shape = (s: Settings) =>
     s.services.map((x) => ({
       name: x.name,
@@ -160,7 +160,7 @@ test("berth:local in a cloud stack is an unknown key there", () => {
   assert.throws(
     () =>
       loadSettings(
-        { ...readStackConfig("staging"), "berth:imageSha": SHA, "berth:local": "{}" },
+        { ...fixtureStackConfig("staging"), "berth:imageSha": SHA, "berth:local": "{}" },
         { stack: "staging", git },
       ),
     (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === "berth:local"),

@@ -1,8 +1,9 @@
 // A bad `local` configuration fails before any resource is registered, with every problem in one error.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { ConfigError } from "../../infra/config";
+import { fixtureStackConfig } from "../support/fixtures";
 
 let captured: CapturedStack;
 
@@ -10,7 +11,7 @@ before(async () => {
   captured = await captureStack({
     stack: "local",
     config: {
-      ...readStackConfig("local"),
+      ...fixtureStackConfig("local"),
       "berth:imageSha": "0123456789abcdef0123456789abcdef01234567",
       "aws:region": "eu-west-1",
       "berth:ecr": JSON.stringify({ scanOnPush: true }),

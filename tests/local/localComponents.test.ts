@@ -7,15 +7,16 @@ import assert from "node:assert/strict";
 import * as docker from "@pulumi/docker";
 import { loadSettings, type LocalStackSettings } from "../../infra/config";
 import { LocalImage, LocalRegistry, LocalService } from "../../infra/local";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { childList, childOf, construct } from "../infra/componentMocks";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const OLD_SHA = "89abcdef0123456789abcdef0123456789abcdef";
 const MOCK_DIGEST = `sha256:${"cd".repeat(32)}`;
 
 function localSettings(extra: Record<string, string> = {}): LocalStackSettings {
-  const config = { ...readStackConfig("local"), "berth:imageSha": SHA, ...extra };
+  const config = { ...fixtureStackConfig("local"), "berth:imageSha": SHA, ...extra };
   const settings = loadSettings(config, { stack: "local", git: () => assert.fail("no git") });
   return settings.target === "local" ? settings : assert.fail("local is a local stack");
 }

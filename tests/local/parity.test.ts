@@ -8,14 +8,15 @@ import { loadSettings, type Settings } from "../../infra/config";
 import { containerSpecFor, type ContainerSpec } from "../../infra/container/containerSpec";
 import { renderContainerDefinition } from "../../infra/container/containerDefinition";
 import { renderDockerContainer } from "../../infra/local/localContainer";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { assertContainerParity } from "./containerParity";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const REF = `111111111111.dkr.ecr.eu-west-1.amazonaws.com/berth@sha256:${"a".repeat(64)}`;
 const git = () => ({ head: SHA, tagsAtHead: [], dirty: false });
-const staging = loadSettings({ ...readStackConfig("staging"), "berth:imageSha": SHA }, { stack: "staging", git });
-const local = loadSettings({ ...readStackConfig("local"), "berth:imageSha": SHA }, { stack: "local", git });
+const staging = loadSettings({ ...fixtureStackConfig("staging"), "berth:imageSha": SHA }, { stack: "staging", git });
+const local = loadSettings({ ...fixtureStackConfig("local"), "berth:imageSha": SHA }, { stack: "local", git });
 
 function specs(settings: Settings): Map<string, ContainerSpec> {
   return new Map(settings.services.map((s) => [s.name, containerSpecFor(settings, s, REF)]));
@@ -61,7 +62,7 @@ for (const name of ["web", "worker"]) {
 }
 
 test("an explicit hardening opt-out reaches both renderings alike", () => {
-  const config: Record<string, string> = { ...readStackConfig("local"), "berth:imageSha": SHA };
+  const config: Record<string, string> = { ...fixtureStackConfig("local"), "berth:imageSha": SHA };
   const services = JSON.parse(config["berth:services"]);
   services.web.hardening = {
     readonlyRootFilesystem: false,

@@ -1,7 +1,8 @@
 // `pulumi preview -s local` under mocks: the same resources as `up`, and the build is marked never to run on preview.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
+import { fixtureStackConfig } from "../support/fixtures";
 
 let captured: CapturedStack;
 
@@ -9,7 +10,7 @@ before(async () => {
   captured = await captureStack({
     stack: "local",
     preview: true,
-    config: { ...readStackConfig("local"), "berth:imageSha": "0123456789abcdef0123456789abcdef01234567" },
+    config: { ...fixtureStackConfig("local"), "berth:imageSha": "0123456789abcdef0123456789abcdef01234567" },
   });
 });
 

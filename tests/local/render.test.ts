@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSettings } from "../../infra/config";
 import { containerSpecFor } from "../../infra/container/containerSpec";
+import { fixtureStackConfig } from "../support/fixtures";
 import {
   localDigestRef,
   renderDockerContainer,
@@ -10,7 +11,6 @@ import {
   renderRegistryContainer,
   REGISTRY_IMAGE,
 } from "../../infra/local/localContainer";
-import { readStackConfig } from "../../offline/mockRuntime";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const DIGEST = `sha256:${"c".repeat(64)}`;
@@ -19,7 +19,7 @@ function localSettings(
   git = { head: SHA, tagsAtHead: [] as string[], dirty: false, dirtyFingerprint: undefined as string | undefined },
   extra: Record<string, string> = {},
 ) {
-  return loadSettings({ ...readStackConfig("local"), ...extra }, { stack: "local", git: () => git });
+  return loadSettings({ ...fixtureStackConfig("local"), ...extra }, { stack: "local", git: () => git });
 }
 
 test("the image is tagged by the full commit SHA from git", () => {
@@ -84,7 +84,7 @@ test("a service without a host port is not published; one with a port is publish
 });
 
 test("service sizes reach the container: cpu units to cpus, MiB to memory, tmpfs size", () => {
-  const config = readStackConfig("local");
+  const config = fixtureStackConfig("local");
   const services = JSON.parse(config["berth:services"]);
   services.web = { ...services.web, cpu: 1024, memory: 2048, tmpSizeMiB: 128, user: "2000:2000" };
   const s = localSettings(undefined, { "berth:services": JSON.stringify(services) });

@@ -2,7 +2,8 @@
 // its tag; nothing is built, and the services run that image pulled by digest.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const HEAD = "0123456789abcdef0123456789abcdef01234567";
 const EARLIER = "fedcba9876543210fedcba9876543210fedcba98";
@@ -11,7 +12,7 @@ let captured: CapturedStack;
 before(async () => {
   captured = await captureStack({
     stack: "local",
-    config: { ...readStackConfig("local"), "berth:imageSha": HEAD, "berth:deploySha": EARLIER },
+    config: { ...fixtureStackConfig("local"), "berth:imageSha": HEAD, "berth:deploySha": EARLIER },
   });
 });
 

@@ -7,12 +7,12 @@ import { loadSettings } from "../../infra/config";
 import { containerSpecFor, type ContainerSpec } from "../../infra/container/containerSpec";
 import { renderRunArgs } from "../../infra/local/localRun";
 import { renderDockerContainer } from "../../infra/local/localContainer";
-import { readStackConfig } from "../../offline/mockRuntime";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const REF = `127.0.0.1:5001/berth@sha256:${"d".repeat(64)}`;
 const settings = loadSettings(
-  { ...readStackConfig("local"), "berth:imageSha": SHA },
+  { ...fixtureStackConfig("local"), "berth:imageSha": SHA },
   { stack: "local", git: () => assert.fail("no git") },
 );
 

@@ -3,14 +3,15 @@
 // with every hardening input asserted on its own.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { captureStack, readStackConfig, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings, type Settings } from "../../infra/config";
 import { containerSpecFor } from "../../infra/container/containerSpec";
 import { renderDockerContainer, REGISTRY_IMAGE } from "../../infra/local/localContainer";
 import { captureProgram } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
-const config = { ...readStackConfig("local"), "berth:imageSha": SHA };
+const config = { ...fixtureStackConfig("local"), "berth:imageSha": SHA };
 let captured: CapturedStack;
 let settings: Settings;
 

@@ -3,21 +3,25 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import type * as aws from "@pulumi/aws";
-import { captureStack, readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings } from "../../infra/config";
 import { containerSpecFor } from "../../infra/container/containerSpec";
 import { renderDockerContainer } from "../../infra/local/localContainer";
 import { assertContainerParity } from "./containerParity";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 let staging: CapturedStack;
 const local = loadSettings(
-  { ...readStackConfig("local"), "berth:imageSha": SHA },
+  { ...fixtureStackConfig("local"), "berth:imageSha": SHA },
   { stack: "local", git: () => assert.fail("no git") },
 );
 
 before(async () => {
-  staging = await captureStack({ stack: "staging", config: { ...readStackConfig("staging"), "berth:imageSha": SHA } });
+  staging = await captureStack({
+    stack: "staging",
+    config: { ...fixtureStackConfig("staging"), "berth:imageSha": SHA },
+  });
 });
 
 function stagingDefinition(service: string): aws.ecs.ContainerDefinition {

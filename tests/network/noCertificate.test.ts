@@ -5,13 +5,14 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CapturedStack } from "../../offline/mockRuntime";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { captureNetwork, one, ofType, stackConfig } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 let c: CapturedStack;
 
 before(async () => {
-  const services = JSON.parse(readStackConfig("staging")["berth:services"]);
+  const services = JSON.parse(fixtureStackConfig("staging")["berth:services"]);
   // Rolling: a default route with conditions cannot shift traffic (one production rule), and these tests are about listeners.
   services.web.route = { default: true, hostHeaders: ["www.example.com"], priority: 30 };
   services.web.deployment = { strategy: "rolling" };

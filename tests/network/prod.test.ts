@@ -5,13 +5,14 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CapturedStack } from "../../offline/mockRuntime";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { captureNetwork, idOf, one, ofType, stackConfig } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 let c: CapturedStack;
 
 before(async () => {
-  const services = JSON.parse(readStackConfig("prod")["berth:services"]);
+  const services = JSON.parse(fixtureStackConfig("prod")["berth:services"]);
   // Rolling: this test is about a plain route rule (tests/ecs/trafficShift.test.ts covers the rules ECS shifts).
   services.api = {
     cpu: 256,

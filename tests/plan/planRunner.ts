@@ -1,6 +1,7 @@
 /** Runs the offline plan as a child process, as CI does. Not a test file. */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
+import { FIXTURE_STACK_DIR } from "../support/fixtures";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const IMAGE_SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -12,8 +13,12 @@ export interface PlanRun {
   json?: any;
 }
 
-/** `node --import tsx offline/plan.ts <args>` with this Node (the launcher only adds scripts/bootstrap in front). */
+/**
+ * `node --import tsx offline/plan.ts <args>` with this Node (the launcher only adds scripts/bootstrap in front), on
+ * the fixture stack files unless `args` name another `--stack-dir`.
+ */
 export function runPlan(args: string[]): Promise<PlanRun> {
+  if (!args.includes("--stack-dir")) args = [...args, "--stack-dir", FIXTURE_STACK_DIR];
   return new Promise((resolve) => {
     execFile(
       process.execPath,

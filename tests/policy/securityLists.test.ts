@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { ConfigError, loadSettings } from "../../infra/config";
 import { imageTagsFor } from "../../infra/config/source";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import {
   ecsImageByDigest,
   ecsNonRootUser,
@@ -21,13 +21,14 @@ import { albTlsPolicy } from "../../policy/albRules";
 import { TLS13_LISTENER_POLICIES } from "../../policy/securityLists";
 import { ecrImmutableTags, ECR_REPOSITORY } from "../../policy/ecrRules";
 import type { BerthResourceRule } from "../../policy/rule";
+import { fixtureStackConfig } from "../support/fixtures";
 
 /** The SHA the pack builds its deploy-tag samples from (policy/securityLists.ts `deployTagSamples`). */
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const git = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 
 function stackConfig(stack: string, overrides: Record<string, unknown>): Record<string, string> {
-  const config: Record<string, string> = { ...readStackConfig(stack), "berth:imageSha": SHA };
+  const config: Record<string, string> = { ...fixtureStackConfig(stack), "berth:imageSha": SHA };
   for (const [k, v] of Object.entries(overrides)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
   return config;
 }
@@ -78,11 +79,11 @@ function taskDefinition(container: Record<string, unknown>): Record<string, unkn
 
 /** Staging's services with one environment variable or user set on every service. */
 function servicesWith(field: (s: Record<string, any>) => void): Record<string, unknown> {
-  const services = JSON.parse(readStackConfig("staging")["berth:services"]!);
+  const services = JSON.parse(fixtureStackConfig("staging")["berth:services"]!);
   for (const s of Object.values(services) as Record<string, any>[]) field(s);
   return { "berth:services": services };
 }
-const firstService = Object.keys(JSON.parse(readStackConfig("staging")["berth:services"]!))[0]!;
+const firstService = Object.keys(JSON.parse(fixtureStackConfig("staging")["berth:services"]!))[0]!;
 
 /**
  * Names with the verdict decided for them (policy/securityLists.ts says why): secrets by name, and names that merely
@@ -167,7 +168,7 @@ const OLDER_TLS_POLICIES = [
 
 test("TLS listener policies: berth:loadBalancer.tlsPolicy and berth-alb-tls13-policy accept exactly the TLS13 family", () => {
   const disagreements: string[] = [];
-  const lb = JSON.parse(readStackConfig("staging")["berth:loadBalancer"] ?? "{}");
+  const lb = JSON.parse(fixtureStackConfig("staging")["berth:loadBalancer"] ?? "{}");
   for (const [policy, allowed] of [
     ...TLS13_LISTENER_POLICIES.map((p) => [p, true] as const),
     ...OLDER_TLS_POLICIES.map((p) => [p, false] as const),
@@ -224,7 +225,7 @@ test("image digests: berth:promotion.digest accepts exactly the digests whose <r
     ["latest", false],
     [`sha256:${"e".repeat(63)} `, false],
   ];
-  const promotion = JSON.parse(readStackConfig("prod")["berth:promotion"]!);
+  const promotion = JSON.parse(fixtureStackConfig("prod")["berth:promotion"]!);
   const disagreements: string[] = [];
   for (const [digest, valid] of digests) {
     const reader = !readerRefuses("prod", { "berth:promotion": { ...promotion, digest } }, "berth:promotion.digest");

@@ -1,7 +1,7 @@
 /** Captures a real stack (its Pulumi.<stack>.yaml) under mocks and runs the pack on it. Not a test file. */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readStackConfig, type CapturedStack } from "../../offline/mockRuntime";
+import { type CapturedStack } from "../../offline/mockRuntime";
 import { captureProgram } from "../support";
 import {
   evaluateRules,
@@ -12,6 +12,7 @@ import {
 } from "../../offline/evaluate";
 import { policySubjects } from "../../offline/offlinePlan";
 import { berthRules } from "../../policy/rules";
+import { fixtureStackConfig } from "../support/fixtures";
 
 export const IMAGE_SHA = "0123456789abcdef0123456789abcdef01234567";
 
@@ -26,7 +27,7 @@ export async function captureForPolicy(stack: string, preview = false): Promise<
   const captured = await captureProgram({
     stack,
     preview,
-    config: { ...readStackConfig(stack), "berth:imageSha": IMAGE_SHA },
+    config: { ...fixtureStackConfig(stack), "berth:imageSha": IMAGE_SHA },
     // prod promotes from staging through a StackReference: staging runs the same commit.
     stackOutputs: new Proxy({}, { get: () => staging }) as Record<string, Record<string, unknown>>,
   });

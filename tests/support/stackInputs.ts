@@ -5,8 +5,9 @@
 import assert from "node:assert/strict";
 import { loadSettings, ConfigError, type AwsStackSettings, type Settings } from "../../infra/config";
 import type { ConfigProblem } from "../../infra/config/problems";
-import { readStackConfig } from "../../offline/mockRuntime";
+
 import { DIGEST, PROD_ACCOUNT, REGION, SHA, STAGING_DIGEST, STAGING_SHA, STAGING_STACK } from "./constants";
+import { fixtureStackConfig } from "./fixtures";
 
 export type ServicesMap = Record<string, Record<string, unknown>>;
 /** An edit of `berth:services`: change the map in place, or return a new one. */
@@ -27,7 +28,7 @@ export function stackConfig(
 ): Record<string, string> {
   const edit = typeof editOrOverrides === "function" ? editOrOverrides : undefined;
   const overrides = typeof editOrOverrides === "function" ? extra : { ...editOrOverrides, ...extra };
-  const config: Record<string, string> = { ...readStackConfig(stack), "berth:imageSha": SHA };
+  const config: Record<string, string> = { ...fixtureStackConfig(stack), "berth:imageSha": SHA };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete config[key];
     else config[key] = typeof value === "string" ? value : JSON.stringify(value);
@@ -155,7 +156,7 @@ export function standInStackOutputs(
  * its sections from (built at SHA; git is never read).
  */
 export function awsStackSettings(stack: "staging" | "prod"): AwsStackSettings {
-  const config = { ...readStackConfig(stack), "berth:imageSha": SHA };
+  const config = { ...fixtureStackConfig(stack), "berth:imageSha": SHA };
   const settings = loadSettings(config, { stack, git: () => assert.fail("no git") });
   return settings.target === "aws" ? settings : assert.fail(`${stack} is no aws stack`);
 }
