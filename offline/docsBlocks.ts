@@ -32,7 +32,15 @@ export const SAMPLE_STACK_DIR_ARGS = ["--stack-dir", "tests/fixtures/stacks"];
 export function renderStagingPlan(): string {
   const stdout = execFileSync(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "offline", "plan.ts"), "staging", "--image-sha", SAMPLE_SHA, ...SAMPLE_STACK_DIR_ARGS],
+    [
+      "--import",
+      "tsx",
+      path.join(ROOT, "offline", "plan.ts"),
+      "staging",
+      "--image-sha",
+      SAMPLE_SHA,
+      ...SAMPLE_STACK_DIR_ARGS,
+    ],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 32 * 1024 * 1024, timeout: 180_000 },
   );
   return "```\n" + stdout.trimEnd() + "\n```";
