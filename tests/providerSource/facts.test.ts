@@ -21,16 +21,27 @@ interface TypeToken {
   className: string;
 }
 
-/** `aws:ecs/service:Service` -> aws, ecs, service, Service; `github:index/actionsVariable:ActionsVariable` -> module index. */
+/**
+ * `aws:ecs/service:Service` -> aws, ecs, service, Service; `github:index/actionsVariable:ActionsVariable` -> module
+ * index; a native provider's `docker-build:index:Image` has no resource part: its file is the class name in lower camel
+ * case (image.d.ts).
+ */
 export function parseTypeToken(type: string): TypeToken {
-  const m = /^([a-z0-9-]+):([A-Za-z0-9]+)\/([A-Za-z0-9]+):([A-Z][A-Za-z0-9]*)$/.exec(type);
+  const m = /^([a-z0-9-]+):([A-Za-z0-9]+)(?:\/([A-Za-z0-9]+))?:([A-Z][A-Za-z0-9]*)$/.exec(type);
   if (!m) throw new Error(`type token ${type} is not <package>:<module>/<resource>:<Class>`);
-  return { pkg: m[1], module: m[2], resource: m[3], className: m[4] };
+  const resource = m[3] ?? m[4][0].toLowerCase() + m[4].slice(1);
+  return { pkg: m[1], module: m[2], resource, className: m[4] };
 }
 
-function declarationFile(t: TypeToken): string {
-  const dir = path.join(PULUMI_PACKAGES, t.pkg);
-  return t.module === "index" ? path.join(dir, `${t.resource}.d.ts`) : path.join(dir, t.module, `${t.resource}.d.ts`);
+/**
+ * The declaration file of a token: `<resource>.d.ts` in the module's folder (the package root for `index`), matched
+ * without case (`gcp:serviceaccount/iAMMember:IAMMember` is serviceaccount/iammember.d.ts), or undefined.
+ */
+function declarationFile(t: TypeToken): string | undefined {
+  const dir = t.module === "index" ? path.join(PULUMI_PACKAGES, t.pkg) : path.join(PULUMI_PACKAGES, t.pkg, t.module);
+  if (!fs.existsSync(dir)) return undefined;
+  const name = fs.readdirSync(dir).find((f) => f.toLowerCase() === `${t.resource.toLowerCase()}.d.ts`);
+  return name === undefined ? undefined : path.join(dir, name);
 }
 
 /** The top-level property names of `export interface <Class>Args { ... }` in a declaration file. */
@@ -72,11 +83,15 @@ export function factProblems(f: ProviderResourceFacts): string[] {
     return [(e as Error).message];
   }
   const file = declarationFile(token);
-  if (!fs.existsSync(file))
-    return [`${f.type}: ${path.relative(PULUMI_PACKAGES, file)} is not in node_modules/@pulumi`];
+  if (file === undefined)
+    return [`${f.type}: no declaration file of ${token.resource} is in node_modules/@pulumi/${token.pkg}`];
   const dts = fs.readFileSync(file, "utf8");
   if (!new RegExp(`export declare class ${token.className} extends`).test(dts))
     problems.push(`${f.type}: ${path.relative(PULUMI_PACKAGES, file)} declares no class ${token.className}`);
+  // The class registers under exactly this token (its `__pulumiType`), so a lookup by type finds it.
+  const js = file.replace(/\.d\.ts$/, ".js");
+  if (!fs.existsSync(js) || !fs.readFileSync(js, "utf8").includes(`__pulumiType = '${f.type}'`))
+    problems.push(`${f.type}: ${path.relative(PULUMI_PACKAGES, js)} does not register this type token`);
   let inputs = new Set<string>();
   try {
     inputs = argsInputs(dts, token.className);
@@ -155,7 +170,11 @@ test("the checks catch a mistyped path, a missing class, a source outside the fi
     /loadBalancer\[\]\.containerName is not an input of ServiceArgs/,
   );
   assert.match(factProblems({ ...good, type: "aws:ecs/service:Servise" }).join("\n"), /declares no class Servise/);
-  assert.match(factProblems({ ...good, type: "aws:ecs/servise:Service" }).join("\n"), /is not in node_modules/);
+  assert.match(
+    factProblems({ ...good, type: "aws:ecs/Service:Service" }).join("\n"),
+    /does not register this type token/,
+  );
+  assert.match(factProblems({ ...good, type: "aws:ecs/servise:Service" }).join("\n"), /no declaration file of servise/);
   assert.match(
     factProblems({ ...good, constraints: [{ ...good.constraints[0], source: "service.go x" }] as never }).join("\n"),
     /names no file of the entry/,
