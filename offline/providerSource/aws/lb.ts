@@ -95,9 +95,10 @@ export const FACTS: ProviderResourceFacts[] = [
         "elasticloadbalancing:DescribeCapacityReservation",
         "elasticloadbalancing:DescribeTags",
       ],
-      // DeleteLoadBalancer, then waitForALBNetworkInterfacesToDetach / waitForNLBNetworkInterfacesToDetach on the EC2
-      // client (their bodies were not read; an ENI lookup is ec2:DescribeNetworkInterfaces). A failure there is only
-      // logged as a warning, so the delete does not fail without it.
+      // DeleteLoadBalancer, then waitForALBNetworkInterfacesToDetach (polls up to 35 minutes until the LB's ENIs,
+      // owner "amazon-elb", description "ELB <app/name/id>", are gone) through
+      // tfec2.FindNetworkInterfacesByAttachmentInstanceOwnerIDAndDescription: ec2:DescribeNetworkInterfaces (the ec2
+      // finder itself was not opened). Delete only logs a failure of that wait, so it does not fail without it.
       delete: ["elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeNetworkInterfaces"],
     },
   },
