@@ -116,7 +116,7 @@ test("atLeastOneOf and requiredWith (validateAtLeastOneAttribute, validateRequir
   assert.equal(checkConstraint(withC, { a: 1, b: 2, c: UNKNOWN }).length, 0);
 });
 
-test("required inside an optional block: only where the block is present", () => {
+test('required inside an optional block (schema.go schemaMap.validate, "Missing required argument", runs per element of a present block): only where the block is present', () => {
   const c: SourcedConstraint = { kind: "required", path: "qs[].metric.period", source: C };
   assert.deepEqual(paths(c, {}), []);
   assert.deepEqual(paths(c, { qs: [{ expression: "x" }] }), [], "no metric block, nothing required");
@@ -126,7 +126,7 @@ test("required inside an optional block: only where the block is present", () =>
   assert.deepEqual(paths(c, { qs: [{ metric: { period: UNKNOWN } }] }), []);
 });
 
-test("oneOf, range, length, pattern: the value checks, case folding only when the validator folds, unknowns skipped", () => {
+test("oneOf, range, length, pattern (helper/validation StringInSlice, IntBetween, StringLenBetween and schema.go validateList MaxItems, StringMatch): case folding only when the validator folds, unknowns skipped", () => {
   const one: SourcedConstraint = {
     kind: "oneOf",
     path: "t",
@@ -181,5 +181,97 @@ test("the result counts constraints and resources, lists registered types withou
   assert.equal(
     renderProviderConstraintsSummary(r),
     `provider constraints: 4 checked on 2 resources (@pulumi/aws 7.48.0, hashicorp/terraform-provider-aws@${SOURCES.aws!.commit.slice(0, 12)})`,
+  );
+});
+
+/** The derived facts of offline/providerSource/aws/ (cloudwatch.ts, sns.ts, appautoscaling.ts) on inline resources. */
+const problemsOf = (type: string, inputs: Record<string, unknown>) =>
+  checkProviderConstraints([res(type, "r", inputs)]).problems.map((p) => `${p.kind} ${p.path}`);
+
+test("metric alarm facts (terraform-provider-aws internal/service/cloudwatch/metric_alarm.go): nested Required, CustomizeDiff, validators", () => {
+  const alarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
+  const metric = { namespace: "AWS/ECS", metricName: "CPUUtilization", period: 60, stat: "Average" };
+  // metric_query.metric.period and .stat are Required inside the metric block.
+  assert.deepEqual(problemsOf(alarm, { metricQueries: [{ id: "m", metric: { metricName: "CPUUtilization" } }] }), [
+    "required metricQueries[0].metric.period",
+    "required metricQueries[0].metric.stat",
+  ]);
+  // CustomizeDiff: no metric_query may have both `expression` and a `metric`.
+  assert.deepEqual(problemsOf(alarm, { metricQueries: [{ id: "m", expression: "m1 * 2", metric }] }), [
+    "conflictsWith metricQueries[0].expression",
+  ]);
+  // statistic ConflictsWith extended_statistic; extended_statistic StringMatch; treat_missing_data StringInSlice;
+  // evaluation_periods IntAtLeast(1); ok_actions MaxItems 5.
+  assert.deepEqual(
+    problemsOf(alarm, {
+      metricName: "CPUUtilization",
+      namespace: "AWS/ECS",
+      period: 60,
+      statistic: "Average",
+      extendedStatistic: "p999",
+      treatMissingData: "sometimes",
+      evaluationPeriods: 0,
+      okActions: ["a", "b", "c", "d", "e", "f"],
+    }).sort(),
+    [
+      "conflictsWith extendedStatistic",
+      "conflictsWith statistic",
+      "length okActions",
+      "oneOf treatMissingData",
+      "pattern extendedStatistic",
+      "range evaluationPeriods",
+    ],
+  );
+  // A single-metric alarm as Berth registers it passes; treat_missing_data is case-insensitive (StringInSlice(..., true)).
+  const single = { namespace: "AWS/ECS", metricName: "CPUUtilization", period: 60, statistic: "Average" };
+  assert.deepEqual(problemsOf(alarm, { ...single, evaluationPeriods: 3, treatMissingData: "NotBreaching" }), []);
+});
+
+test("logs, events, sns and appautoscaling facts: ExactlyOneOf, AtLeastOneOf, IntInSlice, StringInSlice, nested ConflictsWith", () => {
+  // internal/service/logs/resource_policy.go: exactly one of policy_name, resource_arn (and each conflicts with the other).
+  assert.deepEqual(problemsOf("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", { policyDocument: "{}" }), [
+    "exactlyOneOf (inputs)",
+  ]);
+  assert.deepEqual(
+    problemsOf("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", {
+      policyDocument: "{}",
+      policyName: "p",
+      resourceArn: "arn:aws:logs:eu-west-1:123456789012:log-group:g",
+    }),
+    ["exactlyOneOf (inputs)", "conflictsWith policyName", "conflictsWith resourceArn"],
+  );
+  // internal/service/logs/group.go: retention_in_days IntInSlice.
+  assert.deepEqual(problemsOf("aws:cloudwatch/logGroup:LogGroup", { name: "/g", retentionInDays: 2 }), [
+    "oneOf retentionInDays",
+  ]);
+  assert.deepEqual(problemsOf("aws:cloudwatch/logGroup:LogGroup", { name: "/g", retentionInDays: 365 }), []);
+  // internal/service/events/rule.go: at least one of schedule_expression, event_pattern.
+  assert.deepEqual(problemsOf("aws:cloudwatch/eventRule:EventRule", { name: "r", state: "ENABLED" }), [
+    "atLeastOneOf (inputs)",
+  ]);
+  // internal/service/sns/topic_subscription.go: protocol StringInSlice (consts.go).
+  assert.deepEqual(
+    problemsOf("aws:sns/topicSubscription:TopicSubscription", { topic: "arn", endpoint: "a@b.c", protocol: "smtp" }),
+    ["oneOf protocol"],
+  );
+  // internal/service/sns/topic.go CustomizeDiff: a topic name of letters, digits, `_` and `-` (or `.fifo`).
+  assert.deepEqual(problemsOf("aws:sns/topic:Topic", { name: "berth.alarms" }), ["pattern name"]);
+  // internal/service/appautoscaling/policy.go: predefined and customized metric specifications conflict.
+  assert.deepEqual(
+    problemsOf("aws:appautoscaling/policy:Policy", {
+      name: "cpu",
+      resourceId: "service/c/s",
+      scalableDimension: "ecs:service:DesiredCount",
+      serviceNamespace: "ecs",
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: 60,
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        customizedMetricSpecification: { metricName: "m", namespace: "n", statistic: "Average" },
+      },
+    }),
+    [
+      "conflictsWith targetTrackingScalingPolicyConfiguration.customizedMetricSpecification",
+      "conflictsWith targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification",
+    ],
   );
 });

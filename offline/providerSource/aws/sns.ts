@@ -40,13 +40,6 @@ export const FACTS: ProviderResourceFacts[] = [
         max: 2,
         source: `${TOPIC} signature_version IntBetween(1, 2)`,
       },
-      {
-        kind: "range",
-        path: "httpSuccessFeedbackSampleRate",
-        min: 0,
-        max: 100,
-        source: `${TOPIC} http_success_feedback_sample_rate IntBetween(0, 100)`,
-      },
     ],
     calls: {
       // resourceTopicCreate: CreateTopic (tags on create), putTopicAttributes (SetTopicAttributes, one call per
