@@ -330,6 +330,6 @@ export function renderProviderConstraintProblem(p: ProviderConstraintProblem): s
 
 /** `provider constraints: N checked on M resources (<package> <version>, <repository>@<commit>)`. */
 export function renderProviderConstraintsSummary(r: ProviderConstraintsResult): string {
-  const from = r.sources.map((s) => `${s.package} ${s.packageVersion}, ${s.repository}@${s.commit.slice(0, 12)}`);
+  const from = r.sources.map((s) => `${s.package} ${s.packageVersion}, ${s.repository}@${s.commit}`);
   return `provider constraints: ${r.checked} checked on ${r.resources} resources (${from.join("; ") || "no facts"})`;
 }

@@ -180,7 +180,7 @@ test("the result counts constraints and resources, lists registered types withou
   assert.deepEqual(r.withoutFacts, ["aws:x/b:B", "gcp:x/c:C"]);
   assert.equal(
     renderProviderConstraintsSummary(r),
-    `provider constraints: 4 checked on 2 resources (@pulumi/aws 7.48.0, hashicorp/terraform-provider-aws@${SOURCES.aws!.commit.slice(0, 12)})`,
+    `provider constraints: 4 checked on 2 resources (@pulumi/aws 7.48.0, hashicorp/terraform-provider-aws@${SOURCES.aws!.commit})`,
   );
 });
 
