@@ -470,10 +470,20 @@ export function renderDeliveryVariables(v: DeliveryVariableValues): {
   return { environment, repository };
 }
 
+/**
+ * The ruleset's name: GitHub's provider refuses one longer than 100 characters at Check
+ * (integrations/terraform-provider-github resource_github_repository_ruleset.go, `name` StringLenBetween(1, 100);
+ * offline/providerSource/github.ts), while a branch name may be 255: a long branch is shortened, ending in `...`.
+ */
+const RULESET_NAME_MAX = 100;
+
 /** The ruleset on the deploy branch: pull requests with approvals, the preview checks green, no force push, no deletion. */
 export function renderDeployBranchRuleset(d: DeliverySettings): Omit<github.RepositoryRulesetArgs, "repository"> {
+  const suffix = ": pull request and preview checks";
+  const room = RULESET_NAME_MAX - suffix.length;
+  const branch = d.deployBranch.length <= room ? d.deployBranch : `${d.deployBranch.slice(0, room - 3)}...`;
   return {
-    name: `${d.deployBranch}: pull request and preview checks`,
+    name: `${branch}${suffix}`,
     target: "branch",
     enforcement: "active",
     conditions: { refName: { includes: [`refs/heads/${d.deployBranch}`], excludes: [] } },

@@ -1,5 +1,5 @@
 /**
- * Every committed stack (staging, prod, local) and the valid configurations at their extremes (tests/infra/extremeConfigs.ts)
+ * Every fixture stack (staging, prod, local: tests/fixtures/stacks) and the valid configurations at their extremes (tests/infra/extremeConfigs.ts)
  * pass the cloud limit checks on every resource they register. The sources of the limits are in
  * offline/cloudLimits.ts, one per check. They pass the providers' Check constraints too (offline/providerConstraints.ts,
  * facts read in the providers' sources: offline/providerSource/), and every type they register has facts. Each configuration runs the whole program under mocks (a fresh evaluation of
@@ -49,8 +49,8 @@ async function runLimits(cases: ExtremeCase[]): Promise<Result[]> {
   return results;
 }
 
-const committed: ExtremeCase[] = ["staging", "prod", "local"].map((stack) => ({
-  title: `the committed ${stack} stack`,
+const fixtures: ExtremeCase[] = ["staging", "prod", "local"].map((stack) => ({
+  title: `the fixture ${stack} stack`,
   stack,
   zones: 3,
   secretKeys: stack === "staging" ? ["berth:ghcrToken"] : [],
@@ -64,10 +64,10 @@ const extremes = extremeCases();
 let results: Result[] = [];
 
 before(async () => {
-  results = await runLimits([...committed, ...extremes]);
+  results = await runLimits([...fixtures, ...extremes]);
 });
 
-for (const [i, c] of [...committed, ...extremes].entries()) {
+for (const [i, c] of [...fixtures, ...extremes].entries()) {
   test(`${c.title}: every registered resource within the cloud limits`, () => {
     const r = results[i];
     assert.equal(r.error, undefined, r.error);
@@ -88,7 +88,7 @@ for (const [i, c] of [...committed, ...extremes].entries()) {
 test("every resource type the stacks and extreme configurations register has provider facts (offline/providerSource/)", () => {
   // aws, gcp, github, docker and docker-build types; providers (pulumi:providers:*), components and reads excluded.
   const missing = new Map<string, string[]>();
-  for (const [i, c] of [...committed, ...extremes].entries())
+  for (const [i, c] of [...fixtures, ...extremes].entries())
     for (const type of results[i].constraints.withoutFacts) missing.set(type, [...(missing.get(type) ?? []), c.title]);
   assert.deepEqual(
     [...missing.keys()].sort().map((t) => `${t} (registered by ${missing.get(t)![0]})`),
@@ -105,7 +105,7 @@ test("the extreme configurations are valid settings, at the readers' limits (the
     });
     assert.ok(settings.services.length >= 3);
   }
-  const staging = results[committed.length];
+  const staging = results[fixtures.length];
   assert.ok(staging.resources > 1500, `${staging.resources} resources: 100 routed services registered`);
   assert.ok(staging.checksRun >= 20, `${staging.checksRun} checks ran on the staging extreme`);
 });
