@@ -37,6 +37,7 @@ import {
 } from "./offlinePlan";
 import { berthRules, POLICY_PACK_NAME } from "../policy/rules";
 import { checkCloudLimits, renderCloudLimitProblem, type CloudLimitsResult } from "./cloudLimits";
+import { planCost, renderCost, type PlanCost } from "./cost";
 
 const USAGE = `usage: scripts/plan <stack> [options]
   <stack>                         a stack with a Pulumi.<stack>.yaml (staging, prod, local)
@@ -154,6 +155,8 @@ export interface PlanResult {
   firstPreview: boolean;
   /** Cloud API limits checked on every registered resource (offline/cloudLimits.ts); a problem fails the plan. */
   cloudLimits?: CloudLimitsResult;
+  /** The estimated monthly cost at idle (offline/cost.ts): fixed costs summed, usage-dependent ones listed apart. */
+  cost?: PlanCost;
   error?: string;
   exitCode: number;
   durationMs: number;
@@ -320,6 +323,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   // Cloud API limits the mocks never enforce (names, tags, policy sizes, rule counts): a problem fails the plan.
   result.cloudLimits = checkCloudLimits(captured.resources);
   if (result.cloudLimits.problems.length > 0 && result.exitCode === 0) result.exitCode = 1;
+  result.cost = planCost(captured.resources, config);
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -432,6 +436,7 @@ export function renderPlan(r: PlanResult): string {
     for (const p of limits.problems) out.push(`  LIMIT ${renderCloudLimitProblem(p)}`);
     out.push("");
   }
+  out.push(...renderCost(r.cost));
   if (outcome.exitCode === 0 && limits && limits.problems.length > 0) {
     out.push(
       `Result: FAILED (exit 1: ${limits.problems.length} cloud limit problem(s)) in ${(r.durationMs / 1000).toFixed(1)} s`,
