@@ -16,7 +16,7 @@
  */
 import type { CapturedResource } from "./mockRuntime";
 import { PRICES, pricedRegions, type AwsPriceKey, type Price, type PriceTable } from "./prices";
-import { asArray, parseJsonDocument } from "../policy/rule";
+import { asArray } from "../policy/rule";
 
 /** One fixed monthly cost of one resource. */
 export interface CostLine {
@@ -268,7 +268,12 @@ export function estimateCost(
       case "aws:ec2/natGateway:NatGateway": {
         const hour = aws("natGatewayHour");
         line(r, "NAT gateway hours", `${money(hour.usd)} x ${H} h`, hour.usd * H);
-        usage(r, "NAT data processed", "per GB (same page)", "egress traffic of the tasks (image pulls, API calls)");
+        usage(
+          r,
+          "NAT data processed",
+          `per GB processed (${hour.source})`,
+          "egress traffic of the tasks (image pulls, API calls)",
+        );
         break;
       }
       case "aws:ec2/eip:Eip": {
@@ -281,7 +286,7 @@ export function estimateCost(
         const azs = Math.max(asArray(p.subnetIds).length, 1);
         const hour = aws("interfaceEndpointAzHour");
         line(r, "interface endpoint", `${azs} AZ x ${money(hour.usd)} x ${H} h`, azs * hour.usd * H);
-        usage(r, "endpoint data processed", "per GB (same page)", "traffic through the endpoint");
+        usage(r, "endpoint data processed", `per GB processed (${hour.source})`, "traffic through the endpoint");
         break;
       }
       case "aws:kms/key:Key": {
@@ -430,6 +435,8 @@ export function planCost(resources: CapturedResource[], config: Record<string, s
 export function renderCost(cost: PlanCost | undefined): string[] {
   if (!cost) return [];
   if ("error" in cost) return [`Estimated monthly cost: not estimated (${cost.error})`, ""];
+  if (cost.lines.length + cost.excluded.length + cost.unpriced.length === 0)
+    return ["Estimated monthly cost (estimate): $0.00: no billed cloud resource in this stack", ""];
   const out = [
     `Estimated monthly cost (estimate, ${cost.region}, prices of ${cost.pricesRead}): ${money(cost.total)}`,
     `  fixed costs, billed whether or not the stack serves traffic (${cost.hoursPerMonth} h a month, list prices, offline/prices.ts):`,

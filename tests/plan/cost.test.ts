@@ -284,6 +284,10 @@ test("an unknown region is a clear error naming it and the regions the table kno
   const local = estimateCost([res("docker:index/container:Container", "web", {})], undefined, TABLE);
   assert.equal(local.total, 0);
   assert.deepEqual(local.unpriced, []);
+  assert.deepEqual(renderCost(local), [
+    "Estimated monthly cost (estimate): $0.00: no billed cloud resource in this stack",
+    "",
+  ]);
   // The plan's own call never throws: the unknown region becomes the field's error, rendered as such.
   const cost = planCost([nat("n")], { "aws:region": "xx-nowhere-9" });
   assert.ok("error" in cost && /xx-nowhere-9/.test(cost.error));
