@@ -7,7 +7,7 @@
  *
  * base.json and head.json are `scripts/plan <stack> --json` outputs. A base planned before the estimate existed (no
  * `cost` field), a plan that failed, or an unknown region is said in the section, not an error: the comment still
- * shows what is known. Exit codes: 0 the section was printed; 64 bad usage or an unreadable file.
+ * shows what is known, as is an unreadable plan output. Exit codes: 0 the section was printed; 64 bad usage.
  */
 import * as fs from "node:fs";
 import type { CostEstimate, CostLine, PlanCost } from "./cost";
@@ -133,7 +133,11 @@ function main(argv: string[]): number {
   }
   const read = (file: string): unknown => {
     if (!fs.existsSync(file) || fs.statSync(file).size === 0) return undefined; // that side's plan did not run
-    return parsePlanOutput(fs.readFileSync(file, "utf8"));
+    try {
+      return parsePlanOutput(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+      return { error: `unreadable plan output (${(e as Error).message})` }; // said in the section, not fatal
+    }
   };
   try {
     console.log(renderCostDiff(diffCost(stack, read(files[0]), read(files[1]))));

@@ -90,6 +90,9 @@ test("the command: reads two plan outputs (info lines before the JSON allowed, a
   assert.match(out, /\| key2 KMS customer-managed key \| — \| \$1\.00 \| \+\$1\.00 \|/);
   const noBase = run("--stack", "staging", path.join(dir, "absent.json"), headFile);
   assert.match(noBase, /base branch: no plan output/);
+  fs.writeFileSync(path.join(dir, "garbage.json"), "Error: the plan crashed before printing JSON\n");
+  const garbage = run("--stack", "staging", path.join(dir, "garbage.json"), headFile);
+  assert.match(garbage, /base branch: the plan failed: unreadable plan output \(no JSON object in the plan output\)/);
   assert.throws(() => run("--stack", "staging", headFile), /usage/);
   assert.throws(() => parsePlanOutput("no json here"), /no JSON object/);
 });
