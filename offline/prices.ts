@@ -8,6 +8,11 @@
  * usage type, and update `usd` and `read` together. tests/plan/cost.test.ts fails on an entry without a source URL
  * or a date.
  *
+ * How the figures of `READ` were read: the tooling has no network, so they were transcribed from the pages named
+ * (as public references quote them: the us-east-1 Fargate x86/ARM, ALB hour/LCU and NAT figures matched several
+ * third-party transcriptions; the European NAT figures fall in the published $0.048-$0.052 range), not fetched from
+ * the offer files. Check an entry against its offer file before relying on it for a decision, and record the date.
+ *
  * Not in the table: anything billed by traffic, requests, data processed or storage (offline/cost.ts lists it as
  * usage-dependent and leaves it out of the total).
  */
