@@ -117,6 +117,9 @@ const num = (v: unknown, fallback: number) => {
   return Number.isFinite(n) ? n : fallback;
 };
 
+/** The length of a list input; 0 when it is not a list (absent, or unknown in a preview). */
+const listLength = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+
 /** A task definition's family, from its ARN (`arn:aws:ecs:r:a:task-definition/<family>:<revision>`) or a bare family. */
 function familyOf(taskDefinition: unknown): string | undefined {
   const s = String(taskDefinition ?? "");
@@ -189,12 +192,22 @@ export function estimateCost(
       .defaultCapacityProviderStrategies,
   );
   let dashboards = 0;
+  const zones = new Set(
+    custom
+      .filter((r) => r.type === "aws:ec2/subnet:Subnet" && typeof r.inputs.availabilityZone === "string")
+      .map((r) => r.inputs.availabilityZone as string),
+  );
 
   for (const r of custom) {
     const p = r.inputs;
     switch (r.type) {
       case "aws:ecs/service:Service": {
-        const task = taskDefinitions.get(familyOf(p.taskDefinition) ?? "");
+        // In a first preview the task definition's ARN is unknown: Berth names a service's family
+        // `<project>-<stack>-<service>` (infra/ecs/fargateService.ts), so the family ending in the service's name is its.
+        const name = String(p.name ?? r.name);
+        const task =
+          taskDefinitions.get(familyOf(p.taskDefinition) ?? "") ??
+          [...taskDefinitions].find(([family]) => family === name || family.endsWith(`-${name}`))?.[1];
         if (!task) {
           usage(
             r,
@@ -206,7 +219,7 @@ export function estimateCost(
         }
         // At idle the service runs its desired count, or its autoscaling minimum when that is higher.
         const desired = num(p.desiredCount, 1);
-        const tasks = Math.max(desired, minCapacity.get(String(p.name ?? r.name)) ?? 0);
+        const tasks = Math.max(desired, minCapacity.get(name) ?? 0);
         const vcpu = num(task.cpu, 256) / 1024;
         const gb = num(task.memory, 512) / 1024;
         const arm = task.runtimePlatform?.cpuArchitecture === "ARM64";
@@ -253,8 +266,11 @@ export function estimateCost(
           `traffic (new and active connections, bytes, rule evaluations); one LCU all month is ${money(lcu.usd * H)}`,
         );
         if (p.internal !== true) {
-          // An internet-facing load balancer holds one public IPv4 address per subnet (one node per AZ).
-          const nodes = Math.max(asArray(p.subnets).length, asArray(p.subnetMappings).length, 1);
+          // An internet-facing load balancer holds one public IPv4 address per subnet (one node per AZ). In a first
+          // preview its subnets are unknown: the stack's AZs stand in, or the two AZs an ALB needs at least
+          // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer).
+          const known = Math.max(listLength(p.subnets), listLength(p.subnetMappings));
+          const nodes = known > 0 ? known : Math.max(zones.size, 2);
           const ip = aws("publicIpv4Hour");
           line(
             r,
@@ -283,7 +299,7 @@ export function estimateCost(
       }
       case "aws:ec2/vpcEndpoint:VpcEndpoint": {
         if ((p.vpcEndpointType ?? "Gateway") !== "Interface") break; // gateway endpoints (S3, DynamoDB) are free
-        const azs = Math.max(asArray(p.subnetIds).length, 1);
+        const azs = listLength(p.subnetIds) || Math.max(zones.size, 1); // unknown in a first preview: the stack's AZs
         const hour = aws("interfaceEndpointAzHour");
         line(r, "interface endpoint", `${azs} AZ x ${money(hour.usd)} x ${H} h`, azs * hour.usd * H);
         usage(r, "endpoint data processed", `per GB processed (${hour.source})`, "traffic through the endpoint");

@@ -177,6 +177,30 @@ test("load balancer: hours always, one public IPv4 per node (subnet) when intern
   assert.ok(!internal.lines.some((l) => /LCU/.test(l.item)), "LCUs never in the total");
 });
 
+test("a first preview (task definition ARN and subnets unknown): the service's family and the stack's AZs stand in", () => {
+  const UNKNOWN = { __pulumiUnknown: true };
+  const known = estimate([taskDef("berth-staging-web"), service("web", "berth-staging-web"), alb()]);
+  const subnet = (az: string) => res("aws:ec2/subnet:Subnet", `public-${az}`, { availabilityZone: az });
+  const preview = estimate([
+    taskDef("berth-staging-web"),
+    taskDef("berth-staging-worker", { cpu: "256", memory: "512" }),
+    service("web", "berth-staging-web", { taskDefinition: UNKNOWN }),
+    alb({ subnets: UNKNOWN }),
+    subnet("test-1a"),
+    subnet("test-1b"),
+  ]);
+  assert.equal(lineOf(preview, "Fargate tasks").monthly, lineOf(known, "Fargate tasks").monthly);
+  assert.equal(
+    lineOf(preview, "public IPv4 (load balancer nodes)").monthly,
+    lineOf(known, "public IPv4 (load balancer nodes)").monthly,
+  );
+  const threeZones = estimate([alb({ subnets: UNKNOWN }), subnet("a"), subnet("b"), subnet("c")]);
+  assert.equal(
+    lineOf(threeZones, "public IPv4 (load balancer nodes)").monthly,
+    (3 / 2) * lineOf(known, "public IPv4 (load balancer nodes)").monthly,
+  );
+});
+
 test("interface endpoints are priced per AZ; gateway endpoints cost nothing", () => {
   const endpoint = (subnetIds: string[], type = "Interface") =>
     res("aws:ec2/vpcEndpoint:VpcEndpoint", `e${subnetIds.length}${type}`, { vpcEndpointType: type, subnetIds });
