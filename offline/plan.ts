@@ -43,6 +43,7 @@ import {
   renderProviderConstraintsSummary,
   type ProviderConstraintsResult,
 } from "./providerConstraints";
+import { planCost, renderCost, type PlanCost } from "./cost";
 
 const USAGE = `usage: scripts/plan <stack> [options]
   <stack>                         a stack with a Pulumi.<stack>.yaml (staging, prod, local)
@@ -162,6 +163,8 @@ export interface PlanResult {
   cloudLimits?: CloudLimitsResult;
   /** The providers' Check constraints on every registered resource (offline/providerConstraints.ts); a problem fails the plan. */
   providerConstraints?: ProviderConstraintsResult;
+  /** The estimated monthly cost at idle (offline/cost.ts): fixed costs summed, usage-dependent ones listed apart. */
+  cost?: PlanCost;
   error?: string;
   exitCode: number;
   durationMs: number;
@@ -331,6 +334,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   // The providers' Check constraints (ConflictsWith, ExactlyOneOf, validators), refused before any API call.
   result.providerConstraints = checkProviderConstraints(captured.resources);
   if (result.providerConstraints.problems.length > 0 && result.exitCode === 0) result.exitCode = 1;
+  result.cost = planCost(captured.resources, config);
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -449,6 +453,7 @@ export function renderPlan(r: PlanResult): string {
     for (const p of constraints.problems) out.push(`  CONSTRAINT ${renderProviderConstraintProblem(p)}`);
     out.push("");
   }
+  out.push(...renderCost(r.cost));
   const limitProblems = limits?.problems.length ?? 0;
   const constraintProblems = constraints?.problems.length ?? 0;
   if (outcome.exitCode === 0 && limitProblems + constraintProblems > 0) {
