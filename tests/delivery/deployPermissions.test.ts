@@ -3,7 +3,9 @@
  * staging and prod programs register, and every resource the configurations at their extremes register
  * (tests/infra/extremeConfigs.ts: every optional feature on), because its policies are rendered from one table
  * (infra/delivery/deployPermissions.ts) that covers every registered type, and grant nothing the table does not list. The
- * policies fit IAM's quotas.
+ * policies fit IAM's quotas. The table grants every call the provider's own source makes for each registered AWS type
+ * (offline/providerSource/aws, derived from terraform-provider-aws): a provider upgrade is one regeneration of those
+ * facts, and the failing test names the actions to add.
  *
  * Each program is captured under mocks in turn, a fresh evaluation each (tests/delivery/registeredTypes.ts).
  */
