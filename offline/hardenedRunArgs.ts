@@ -20,7 +20,6 @@ import path from "node:path";
 import { loadSettings } from "../infra/config";
 import { containerSpecFor, type ContainerSpec } from "../infra/container/containerSpec";
 import { renderRunArgs } from "../infra/local/localRun";
-import * as path from "node:path";
 import { readStackConfig, REPO_ROOT } from "./mockRuntime";
 
 /** A fixed, clean git state: the specs do not depend on the work tree. */

@@ -142,8 +142,8 @@ export interface LocalServiceArgs {
   stack: string;
   image: LocalImage;
   network: docker.Network;
-  /** The local value of each of the service's secrets. */
-  secretValues: Record<string, string>;
+  /** The local value of each of the service's secrets (none by default). */
+  secretValues?: Record<string, string>;
 }
 
 /** One service's hardened container, rendered from its container spec (the one ECS runs). */
@@ -174,7 +174,8 @@ export class LocalService extends pulumi.ComponentResource {
       fields.map((key) => [key, rendered.apply((a) => a[key])]),
     ) as unknown as docker.ContainerArgs;
     // Local secret values are kept encrypted in the state, like every Pulumi secret.
-    if (Object.keys(args.secretValues).length > 0) containerArgs.envs = pulumi.secret(rendered.apply((a) => a.envs!));
+    if (Object.keys(args.secretValues ?? {}).length > 0)
+      containerArgs.envs = pulumi.secret(rendered.apply((a) => a.envs!));
     this.container = new docker.Container(name, containerArgs, { parent: this, deleteBeforeReplace: true });
     this.url = hostPort === undefined ? undefined : `http://127.0.0.1:${hostPort}`;
     this.registerOutputs({ url: this.url });

@@ -14,7 +14,7 @@ const GIT = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 
 /** The problems of the staging fixture with `edit` applied to its first service (and top-level `extra` keys). */
 function problems(edit: (service: Record<string, any>) => void, extra: Record<string, string> = {}) {
-  const config = { ...fixtureStackConfig("staging"), "berth:imageSha": SHA, ...extra };
+  const config: Record<string, string> = { ...fixtureStackConfig("staging"), "berth:imageSha": SHA, ...extra };
   const services = JSON.parse(config["berth:services"]!);
   const first = Object.keys(services)[0]!;
   edit(services[first]);

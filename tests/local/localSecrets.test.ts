@@ -108,7 +108,7 @@ test("a missing file, a tracked file, a file git does not ignore, a missing valu
 });
 
 test("the container gets each secret's local value as an environment variable; without a value the rendering refuses", () => {
-  const config = { ...fixtureStackConfig("local"), "berth:imageSha": SHA };
+  const config: Record<string, string> = { ...fixtureStackConfig("local"), "berth:imageSha": SHA };
   const services = JSON.parse(config["berth:services"]!);
   const first = Object.keys(services)[0]!;
   services[first].secrets = { DATABASE_URL: ARN };

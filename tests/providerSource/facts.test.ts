@@ -27,7 +27,7 @@ interface TypeToken {
  * case (image.d.ts).
  */
 export function parseTypeToken(type: string): TypeToken {
-  const m = /^([a-z0-9-]+):([A-Za-z0-9]+)(?:\/([A-Za-z0-9]+))?:([A-Z][A-Za-z0-9]*)$/.exec(type);
+  const m = /^([a-z0-9-]+):([A-Za-z0-9]+)(?:\/([A-Za-z0-9]+))?:([A-Za-z][A-Za-z0-9]*)$/.exec(type);
   if (!m) throw new Error(`type token ${type} is not <package>:<module>/<resource>:<Class>`);
   const resource = m[3] ?? m[4][0].toLowerCase() + m[4].slice(1);
   return { pkg: m[1], module: m[2], resource, className: m[4] };
@@ -86,6 +86,22 @@ export function factProblems(f: ProviderResourceFacts): string[] {
   if (file === undefined)
     return [`${f.type}: no declaration file of ${token.resource} is in node_modules/@pulumi/${token.pkg}`];
   const dts = fs.readFileSync(file, "utf8");
+  // An invoke (`aws:ec2/getVpc:getVpc`, a lower-case function name): the package declares the function and invokes
+  // exactly this token; it has no inputs to constrain, and what it calls is read.
+  if (/^[a-z]/.test(token.className)) {
+    const js = file.replace(/\.d\.ts$/, ".js");
+    if (!new RegExp(`export declare function ${token.className}\\(`).test(dts))
+      problems.push(`${f.type}: ${path.relative(PULUMI_PACKAGES, file)} declares no function ${token.className}`);
+    if (!fs.existsSync(js) || !fs.readFileSync(js, "utf8").includes(`"${f.type}"`))
+      problems.push(`${f.type}: ${path.relative(PULUMI_PACKAGES, js)} does not invoke this token`);
+    if (f.constraints.length > 0) problems.push(`${f.type}: an invoke has no inputs the provider checks here`);
+    const calls = f.calls ?? { create: [], read: [], update: [], delete: [] };
+    if (calls.create.length + calls.update.length + calls.delete.length > 0)
+      problems.push(`${f.type}: an invoke only reads`);
+    for (const call of calls.read)
+      if (!IAM_ACTION.test(call)) problems.push(`${f.type}: read call ${call} is not service:Action`);
+    return problems;
+  }
   if (!new RegExp(`export declare class ${token.className} extends`).test(dts))
     problems.push(`${f.type}: ${path.relative(PULUMI_PACKAGES, file)} declares no class ${token.className}`);
   // The class registers under exactly this token (its `__pulumiType`), so a lookup by type finds it.
@@ -124,7 +140,8 @@ export function factProblems(f: ProviderResourceFacts): string[] {
     if (!f.calls) problems.push(`${f.type}: an AWS type lists no calls`);
     else
       for (const [op, calls] of Object.entries(f.calls) as [string, string[]][]) {
-        if (calls.length === 0) problems.push(`${f.type}: ${op} lists no call`);
+        // Some operations call nothing (a default security group's delete only forgets it); create and read always call.
+        if (calls.length === 0 && (op === "create" || op === "read")) problems.push(`${f.type}: ${op} lists no call`);
         for (const call of calls)
           if (!IAM_ACTION.test(call)) problems.push(`${f.type}: ${op} call ${call} is not service:Action`);
       }
