@@ -73,6 +73,9 @@ public static partial class BerthApplication
         // Per-request framework logs would log every health check; keep warnings, lifetime events and our own lines.
         // Override with Logging__LogLevel__Microsoft.AspNetCore=Information.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The health check service logs every Unhealthy result at Error; the one check is readiness, whose 503 while
+        // starting and draining is expected (GracefulShutdown logs the drain once).
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
 
         var section = builder.Configuration.GetSection(BerthOptions.SectionName);
         builder.Services.AddOptions<BerthOptions>().Bind(section).ValidateOnStart();
