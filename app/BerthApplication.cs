@@ -20,14 +20,22 @@ public static partial class BerthApplication
             builder.Configuration.AddInMemoryCollection([new($"{BerthOptions.SectionName}:Mode", RunMode.Worker)]);
         }
 
-        ConfigureServices(builder);
+        // The health port is one more server address (Berth:HealthPort; HealthPort.cs).
+        var healthPort = HealthPort.Read(builder.Configuration);
+        if (HealthPort.ServerUrls(builder.Configuration, healthPort) is { } urls)
+        {
+            builder.Configuration.AddInMemoryCollection([new("urls", urls)]);
+        }
+
+        ConfigureServices(builder, healthPort);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         var limits = app.Services.GetRequiredService<ConnectionLimits>();
         LogLimits(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimits).FullName!),
-            limits.MemoryLimitBytes / (1024 * 1024), limits.MemoryLimitSource, limits.MaxConcurrentConnections,
-            ConnectionLimits.ReadBufferSize / 1024, ConnectionLimits.WriteBufferSize / 1024);
+            limits.MemoryLimitBytes / (1024 * 1024), limits.MemoryLimitSource, limits.ServingConnections,
+            ConnectionLimits.HealthConnections, healthPort, ConnectionLimits.ReadBufferSize / 1024, ConnectionLimits.WriteBufferSize / 1024);
+        app.Use(HealthPort.OnlyProbes(healthPort));
         app.Use(ConnectionLimits.TakeTurnAsync);
         app.Use(app.Services.GetRequiredService<InFlightRequests>().TrackAsync);
         app.Use(RequestBodyLimit.DiscardBodyAsync);
@@ -58,7 +66,7 @@ public static partial class BerthApplication
         return builder;
     }
 
-    private static void ConfigureServices(WebApplicationBuilder builder)
+    private static void ConfigureServices(WebApplicationBuilder builder, int healthPort)
     {
         // One JSON object per line on stdout; levels from the "Logging" section (Logging__LogLevel__Default=...).
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
@@ -84,7 +92,11 @@ public static partial class BerthApplication
             host.ShutdownTimeout = TimeSpan.FromSeconds(berth.Value.ShutdownTimeoutSeconds));
 
         builder.Services.AddSingleton(services => ConnectionLimits.Resolve(services.GetRequiredService<IOptions<BerthOptions>>().Value));
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<ConnectionLimits>((kestrel, limits) => limits.ApplyTo(kestrel));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new ListenerBudgets(services.GetRequiredService<ConnectionLimits>(),
+            healthPort, services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<ConnectionLimits, ListenerBudgets>(
+            (kestrel, limits, budgets) => limits.ApplyTo(kestrel, budgets));
         builder.Services.Configure<SocketTransportOptions>(ConnectionLimits.ApplyTo);
 
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -104,7 +116,7 @@ public static partial class BerthApplication
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Memory limit {MemoryLimitMiB} MiB ({MemoryLimitSource}): at most {MaxConcurrentConnections} connections, {ReadBufferKiB} KiB read and {WriteBufferKiB} KiB write buffer each")]
+        Message = "Memory limit {MemoryLimitMiB} MiB ({MemoryLimitSource}): at most {ServingConnections} connections on the serving port and {HealthConnections} on the health port {HealthPort} (0 = none), {ReadBufferKiB} KiB read and {WriteBufferKiB} KiB write buffer each")]
     private static partial void LogLimits(ILogger logger, long memoryLimitMiB, string memoryLimitSource,
-        int maxConcurrentConnections, int readBufferKiB, int writeBufferKiB);
+        int servingConnections, int healthConnections, int healthPort, int readBufferKiB, int writeBufferKiB);
 }

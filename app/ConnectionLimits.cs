@@ -45,6 +45,15 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
     /// <summary>Fewest connections allowed even under a tiny limit (the health check and a load balancer need some).</summary>
     public const int MinConnections = 64;
 
+    /// <summary>
+    /// Of <see cref="MaxConcurrentConnections"/>, those kept for the health port (<see cref="HealthPort"/>): the
+    /// container check and the load balancer's nodes each open one connection per check and it closes after the answer.
+    /// </summary>
+    public const int HealthConnections = 16;
+
+    /// <summary>Connections the serving port may hold at once: the rest of the memory-derived budget.</summary>
+    public int ServingConnections => MaxConcurrentConnections - HealthConnections;
+
     /// <summary>Used when neither Berth:MemoryLimitMiB nor a cgroup limit says otherwise: the deployed task size.</summary>
     public const long DefaultMemoryLimitBytes = 512L * 1024 * 1024;
 
@@ -104,7 +113,12 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
         return null;
     }
 
-    public void ApplyTo(KestrelServerOptions options)
+    /// <param name="budgets">
+    /// The connection budget of each endpoint, as connection middleware (<see cref="ConnectionBudget"/>): Kestrel's
+    /// MaxConcurrentConnections stays unset because Kestrel applies it to each endpoint separately and logs every
+    /// refused connection.
+    /// </param>
+    public void ApplyTo(KestrelServerOptions options, ListenerBudgets budgets)
     {
         options.AddServerHeader = false;
         var limits = options.Limits;
@@ -116,10 +130,16 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
         limits.KeepAliveTimeout = KeepAliveTimeout;
         limits.MaxRequestBufferSize = ReadBufferSize;
         limits.MaxResponseBufferSize = WriteBufferSize;
-        limits.MaxConcurrentConnections = MaxConcurrentConnections;
+        limits.MaxConcurrentConnections = null;
         // No endpoint upgrades a connection (no WebSockets); an upgraded connection would leave the connection count.
         limits.MaxConcurrentUpgradedConnections = 0;
-        options.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+        // Applied to every endpoint, those from ASPNETCORE_HTTP_PORTS / urls included (Kestrel's AddressBinder calls
+        // ApplyEndpointDefaults for each address): localhost's IPv4 and IPv6 clones share the middleware, so one budget.
+        options.ConfigureEndpointDefaults(listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(budgets.MiddlewareFor(listen.IPEndPoint));
+        });
     }
 
     /// <summary>Kernel send buffer of each accepted socket (inherited from the listening socket; Linux doubles it).</summary>

@@ -91,13 +91,16 @@ public sealed class AotBinaryTests(AotBinaryFixture binary, ITestOutputHelper ou
         await berth.WaitUntilHealthyAsync(StartTimeout);
 
         var healthy = await BerthProcess.RunToExitAsync(binary.BinaryPath,
-            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = berth.Port.ToString() }, "--healthcheck");
+            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = "1", ["Berth__HealthPort"] = berth.HealthPort.ToString() }, "--healthcheck");
+        var servingPort = await BerthProcess.RunToExitAsync(binary.BinaryPath,
+            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = berth.Port.ToString(), ["Berth__HealthPort"] = "0" }, "--healthcheck");
         var dead = await BerthProcess.RunToExitAsync(binary.BinaryPath,
-            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = FreeTcpPort.Get().ToString() }, "--healthcheck");
+            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = berth.Port.ToString(), ["Berth__HealthPort"] = FreeTcpPort.Get().ToString() }, "--healthcheck");
 
         output.WriteLine($"--healthcheck: healthy {healthy.Elapsed.TotalMilliseconds:0} ms, dead port {dead.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(0, healthy.ExitCode);
         Assert.Equal("", healthy.Output);
+        Assert.Equal(0, servingPort.ExitCode);
         Assert.InRange(healthy.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.Equal(1, dead.ExitCode);
         Assert.Single(dead.Output.Trim().Split('\n'));

@@ -135,7 +135,11 @@ public sealed class ConnectionLimitsTests : IDisposable
             Assert.Equal(ConnectionLimits.WriteBufferSize, sockets.MaxWriteBufferSize);
             Assert.Equal(ConnectionLimits.ReadBufferSize, kestrel.MaxRequestBufferSize);
             Assert.Equal(ConnectionLimits.WriteBufferSize, kestrel.MaxResponseBufferSize);
-            Assert.Equal(expected.MaxConcurrentConnections, kestrel.MaxConcurrentConnections);
+            // Kestrel's own limit stays off: it would apply per endpoint and log each refusal (ConnectionBudget.cs).
+            Assert.Null(kestrel.MaxConcurrentConnections);
+            var budgets = server.App.Services.GetRequiredService<ListenerBudgets>();
+            Assert.Equal(expected.MaxConcurrentConnections, budgets.Serving.Limit + budgets.Health.Limit);
+            Assert.Equal(ConnectionLimits.HealthConnections, budgets.Health.Limit);
             Assert.Equal(0, kestrel.MaxConcurrentUpgradedConnections);
             Assert.InRange(ConnectionLimits.ReadBufferSize, Math.Max(ConnectionLimits.MaxRequestLineSize, ConnectionLimits.MaxRequestHeadersTotalSize), 64 * 1024);
         }
