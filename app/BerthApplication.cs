@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,7 +35,8 @@ public static partial class BerthApplication
         var limits = app.Services.GetRequiredService<ConnectionLimits>();
         LogLimits(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimits).FullName!),
             limits.MemoryLimitBytes / (1024 * 1024), limits.MemoryLimitSource, limits.ServingConnections,
-            ConnectionLimits.HealthConnections, healthPort, ConnectionLimits.ReadBufferSize / 1024, ConnectionLimits.WriteBufferSize / 1024);
+            ConnectionLimits.HealthConnections, healthPort, ConnectionLimits.ReadBufferSize / 1024, ConnectionLimits.WriteBufferSize / 1024,
+            limits.OpenFileLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited");
         app.Use(HealthPort.OnlyProbes(healthPort));
         app.Use(ConnectionLimits.TakeTurnAsync);
         app.Use(app.Services.GetRequiredService<InFlightRequests>().TrackAsync);
@@ -98,6 +100,8 @@ public static partial class BerthApplication
         builder.Services.AddOptions<KestrelServerOptions>().Configure<ConnectionLimits, ListenerBudgets>(
             (kestrel, limits, budgets) => limits.ApplyTo(kestrel, budgets));
         builder.Services.Configure<SocketTransportOptions>(ConnectionLimits.ApplyTo);
+        // Registered after UseKestrelCore's socket transport: Kestrel binds with the last registered factory.
+        builder.Services.AddSingleton<IConnectionListenerFactory, BackoffSocketTransport>();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
@@ -116,7 +120,7 @@ public static partial class BerthApplication
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Memory limit {MemoryLimitMiB} MiB ({MemoryLimitSource}): at most {ServingConnections} connections on the serving port and {HealthConnections} on the health port {HealthPort} (0 = none), {ReadBufferKiB} KiB read and {WriteBufferKiB} KiB write buffer each")]
+        Message = "Memory limit {MemoryLimitMiB} MiB ({MemoryLimitSource}): at most {ServingConnections} connections on the serving port and {HealthConnections} on the health port {HealthPort} (0 = none), {ReadBufferKiB} KiB read and {WriteBufferKiB} KiB write buffer each; open file limit {OpenFileLimit}")]
     private static partial void LogLimits(ILogger logger, long memoryLimitMiB, string memoryLimitSource,
-        int servingConnections, int healthConnections, int healthPort, int readBufferKiB, int writeBufferKiB);
+        int servingConnections, int healthConnections, int healthPort, int readBufferKiB, int writeBufferKiB, string openFileLimit);
 }

@@ -11,7 +11,8 @@ namespace Berth.App;
 /// bodies) cannot run the process out of memory: Kestrel's defaults buffer up to 1 MiB of unread input per
 /// connection in the socket transport (SocketTransportOptions.MaxReadBufferSize) with no limit on connections.
 /// </summary>
-public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitSource, int MaxConcurrentConnections)
+public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitSource, int MaxConcurrentConnections,
+    long? OpenFileLimit = null)
 {
     public const long MaxRequestBodySize = 64 * 1024;
     public const int MaxRequestHeadersTotalSize = 16 * 1024;
@@ -64,23 +65,61 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
     /// and Kestrel's buffers come from its pinned memory pool on that heap; the other quarter holds the native code,
     /// the runtime and thread stacks (an idle process: about 20 MiB RSS).
     /// </summary>
-    public static ConnectionLimits ForMemoryLimit(long memoryLimitBytes, string source)
+    /// <param name="openFileLimit">
+    /// The process's soft RLIMIT_NOFILE, when known: connections are also kept <see cref="FileDescriptorReserve"/>
+    /// below it, so the connection cap, not the descriptor limit, is what a client holding sockets runs into (at the
+    /// descriptor limit accept() fails and nothing, the health port included, gets a connection).
+    /// </param>
+    public static ConnectionLimits ForMemoryLimit(long memoryLimitBytes, string source, long? openFileLimit = null)
     {
         var connections = (memoryLimitBytes / 4 * 3 - ManagedBaselineBytes) / BytesPerConnection;
-        return new ConnectionLimits(memoryLimitBytes, source, (int)Math.Clamp(connections, MinConnections, 1_000_000));
+        if (openFileLimit is { } files)
+        {
+            connections = Math.Min(connections, files - FileDescriptorReserve);
+        }
+
+        return new ConnectionLimits(memoryLimitBytes, source, (int)Math.Clamp(connections, MinConnections, 1_000_000), openFileLimit);
     }
 
-    /// <summary>Berth:MemoryLimitMiB when set, else the cgroup limit of the container, else 512 MiB.</summary>
-    public static ConnectionLimits Resolve(BerthOptions options, string cgroupRoot = "/sys/fs/cgroup")
+    /// <summary>Descriptors kept for all but connections: the runtime's own, the listeners, refusals being answered.</summary>
+    public const int FileDescriptorReserve = 64;
+
+    /// <summary>The soft "Max open files" of /proc/self/limits; null when unlimited or unreadable.</summary>
+    public static long? ReadOpenFileLimit(string limitsPath = "/proc/self/limits")
     {
+        try
+        {
+            foreach (var line in File.ReadLines(limitsPath))
+            {
+                if (line.StartsWith("Max open files", StringComparison.Ordinal))
+                {
+                    var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return fields.Length > 0 && long.TryParse(fields[0], out var soft) && soft > 0 ? soft : null;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Berth:MemoryLimitMiB when set, else the cgroup limit of the container, else 512 MiB; and the descriptor limit.
+    /// </summary>
+    public static ConnectionLimits Resolve(BerthOptions options, string cgroupRoot = "/sys/fs/cgroup",
+        string processLimits = "/proc/self/limits")
+    {
+        var files = ReadOpenFileLimit(processLimits);
         if (options.MemoryLimitMiB > 0)
         {
-            return ForMemoryLimit(options.MemoryLimitMiB * 1024L * 1024, "Berth:MemoryLimitMiB");
+            return ForMemoryLimit(options.MemoryLimitMiB * 1024L * 1024, "Berth:MemoryLimitMiB", files);
         }
 
         return ReadCgroupMemoryLimit(cgroupRoot) is { } cgroup
-            ? ForMemoryLimit(cgroup.Bytes, cgroup.Source)
-            : ForMemoryLimit(DefaultMemoryLimitBytes, "default (no cgroup memory limit)");
+            ? ForMemoryLimit(cgroup.Bytes, cgroup.Source, files)
+            : ForMemoryLimit(DefaultMemoryLimitBytes, "default (no cgroup memory limit)", files);
     }
 
     /// <summary>
