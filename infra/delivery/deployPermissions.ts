@@ -37,6 +37,12 @@ export interface ResourcePermissions {
 
 const tags = (service: string) => [`${service}:TagResource`, `${service}:UntagResource`];
 const ec2Tags = ["ec2:CreateTags", "ec2:DeleteTags"];
+const securityGroupRuleWrites = [
+  "ec2:AuthorizeSecurityGroupIngress",
+  "ec2:AuthorizeSecurityGroupEgress",
+  "ec2:RevokeSecurityGroupIngress",
+  "ec2:RevokeSecurityGroupEgress",
+];
 const elbTags = ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"];
 const s3Config = (put: string, get: string, del = put): ResourcePermissions => ({
   create: [put],
@@ -254,7 +260,8 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     create: ["ec2:CreateSubnet", "ec2:ModifySubnetAttribute", "ec2:CreateTags"],
     read: ["ec2:DescribeSubnets"],
     update: ["ec2:ModifySubnetAttribute", ...ec2Tags],
-    delete: ["ec2:DeleteSubnet"],
+    // The delete looks for network interfaces left in the subnet (offline/providerSource/aws/ec2.ts).
+    delete: ["ec2:DeleteSubnet", "ec2:DescribeNetworkInterfaces"],
   },
   "aws:ec2/internetGateway:InternetGateway": {
     create: ["ec2:CreateInternetGateway", "ec2:AttachInternetGateway", "ec2:CreateTags"],
@@ -280,7 +287,8 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     create: ["ec2:CreateRouteTable", "ec2:CreateTags"],
     read: ["ec2:DescribeRouteTables"],
     update: ec2Tags,
-    delete: ["ec2:DeleteRouteTable"],
+    // The delete disassociates the table's subnets first.
+    delete: ["ec2:DisassociateRouteTable", "ec2:DeleteRouteTable"],
   },
   "aws:ec2/route:Route": {
     create: ["ec2:CreateRoute"],
@@ -291,20 +299,32 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
   "aws:ec2/routeTableAssociation:RouteTableAssociation": {
     create: ["ec2:AssociateRouteTable"],
     read: ["ec2:DescribeRouteTables"],
-    update: ["ec2:ReplaceRouteTableAssociation"],
+    update: ["ec2:ReplaceRouteTableAssociation", "ec2:AssociateRouteTable"],
     delete: ["ec2:DisassociateRouteTable"],
   },
   "aws:ec2/securityGroup:SecurityGroup": {
-    create: ["ec2:CreateSecurityGroup", "ec2:RevokeSecurityGroupEgress", "ec2:CreateTags"],
+    // Inline rules are authorized on create and replaced on update; a delete revokes them first when asked.
+    create: [
+      "ec2:CreateSecurityGroup",
+      "ec2:RevokeSecurityGroupEgress",
+      "ec2:AuthorizeSecurityGroupIngress",
+      "ec2:AuthorizeSecurityGroupEgress",
+      "ec2:CreateTags",
+    ],
     read: ["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
-    update: ec2Tags,
-    delete: ["ec2:DeleteSecurityGroup", "ec2:DescribeNetworkInterfaces"],
+    update: [...securityGroupRuleWrites, ...ec2Tags],
+    delete: [
+      "ec2:DeleteSecurityGroup",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:RevokeSecurityGroupIngress",
+      "ec2:RevokeSecurityGroupEgress",
+    ],
   },
   // Adopts the VPC's default group and strips its rules; a delete only forgets it.
   "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
-    create: ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:CreateTags"],
+    create: ["ec2:DescribeSecurityGroupRules", ...securityGroupRuleWrites, ...ec2Tags],
     read: ["ec2:DescribeSecurityGroups"],
-    update: ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", ...ec2Tags],
+    update: [...securityGroupRuleWrites, ...ec2Tags],
     delete: [],
   },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
@@ -321,7 +341,7 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
   },
   "aws:ec2/vpcEndpoint:VpcEndpoint": {
     create: ["ec2:CreateVpcEndpoint", "ec2:CreateTags"],
-    read: ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"],
+    read: ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeNetworkInterfaces"],
     update: ["ec2:ModifyVpcEndpoint", ...ec2Tags],
     delete: ["ec2:DeleteVpcEndpoints"],
   },
@@ -342,10 +362,12 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
       "elasticloadbalancing:ModifyLoadBalancerAttributes",
       "elasticloadbalancing:AddTags",
     ],
+    // DescribeCapacityReservation: the read tolerates AccessDenied there, but asks (offline/providerSource/aws/lb.ts).
     read: [
       "elasticloadbalancing:DescribeLoadBalancers",
       "elasticloadbalancing:DescribeLoadBalancerAttributes",
       "elasticloadbalancing:DescribeTags",
+      "elasticloadbalancing:DescribeCapacityReservation",
     ],
     update: [
       "elasticloadbalancing:ModifyLoadBalancerAttributes",
@@ -372,7 +394,11 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     delete: ["elasticloadbalancing:DeleteTargetGroup"],
   },
   "aws:lb/listener:Listener": {
-    create: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags"],
+    create: [
+      "elasticloadbalancing:CreateListener",
+      "elasticloadbalancing:ModifyListenerAttributes",
+      "elasticloadbalancing:AddTags",
+    ],
     read: [
       "elasticloadbalancing:DescribeListeners",
       "elasticloadbalancing:DescribeListenerAttributes",
@@ -525,7 +551,10 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
 export const INVOKE_PERMISSIONS: Record<string, { actions: string[]; source?: string }> = {
   "aws:index/getAvailabilityZones:getAvailabilityZones": { actions: ["ec2:DescribeAvailabilityZones"] },
   "aws:ecr/getAuthorizationToken:getAuthorizationToken": { actions: ["ecr:GetAuthorizationToken"] },
-  "aws:ecr/getImage:getImage": { actions: ["ecr:DescribeImages"] },
+  // The data source builds image_uri from the repository (internal/service/ecr/image_data_source.go).
+  "aws:ecr/getImage:getImage": { actions: ["ecr:DescribeImages", "ecr:DescribeRepositories"] },
+  // Only with berth:network.vpcId (an existing VPC): internal/service/ec2/vpc_data_source.go.
+  "aws:ec2/getVpc:getVpc": { actions: ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables"] },
   // The provider answers from its own table of ELB account ids per region: no API call.
   "aws:elb/getServiceAccount:getServiceAccount": {
     actions: [],

@@ -18,7 +18,7 @@ import {
   type ResourcePermissions,
 } from "../../infra/delivery/deployPermissions";
 import { PREVIEW_DENIED_ACTIONS } from "../../infra/delivery/delivery";
-import { factsOf, type ResourceCalls } from "../../offline/providerSource";
+import { factsOf, PROVIDER_FACTS, type ResourceCalls } from "../../offline/providerSource";
 import {
   DEPLOY_POLICY_GROUPS,
   deployManagedPolicyArns,
@@ -375,4 +375,14 @@ test("the steady-state waiter's service deployment calls and the Elastic IP read
   const staging = new Set(allowedActions(stacks.staging!));
   for (const a of ["ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", "ec2:DescribeAddressesAttribute"])
     assert.ok(staging.has(a), `the registered deploy policies allow ${a}`);
+});
+
+test("every call an invoke the program makes needs, as derived from the provider's source, is in INVOKE_PERMISSIONS", () => {
+  const invokes = PROVIDER_FACTS.filter((f) => f.type.startsWith("aws:") && /:[a-z][A-Za-z0-9]*$/.test(f.type));
+  assert.ok(invokes.length >= 2, "the invoke facts are derived (offline/providerSource/aws/ec2.ts)");
+  const missing = invokes.flatMap((f) => {
+    const granted = new Set(INVOKE_PERMISSIONS[f.type]?.actions ?? []);
+    return (f.calls?.read ?? []).filter((a) => !granted.has(a)).map((a) => `${f.type}: ${a}`);
+  });
+  assert.deepEqual(missing, []);
 });

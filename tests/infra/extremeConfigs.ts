@@ -164,5 +164,21 @@ export function extremeCases(): ExtremeCase[] {
       },
       stackOutputs: {},
     },
+    {
+      // Not an extreme of size: the other shape of the network (examples/existing-vpc), whose invoke (aws.ec2.getVpc)
+      // and resources no other configuration registers.
+      title: "staging in an existing VPC: no VPC, subnets or gateways created; the VPC read for its CIDR",
+      stack: "staging",
+      zones: 2,
+      config: {
+        ...staging,
+        "berth:imageSha": SHA,
+        "berth:network": JSON.stringify({
+          vpcId: "vpc-0a1b2c3d4e5f60718",
+          privateSubnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+          publicSubnetIds: ["subnet-0a1b2c3d4e5f60101", "subnet-0a1b2c3d4e5f60102"],
+        }),
+      },
+    },
   ];
 }
