@@ -44,7 +44,7 @@ export function awsStack(settings: AwsStackSettings) {
       ? new ExistingImage("image", { aws, imageName: image.name, ecr, sha: image.deploySha }, onAws)
       : new AppImage(
           "image",
-          { image, source, github, ghcr: settings.ghcr, aws, stack, ecr, artifactRegistry },
+          { image, source, build: settings.build, github, ghcr: settings.ghcr, aws, stack, ecr, artifactRegistry },
           { providers: [providers.aws, providers.gcp] },
         );
 

@@ -11,6 +11,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type {
   Environment,
+  BuildSettings,
   GithubSettings,
   ImageSettings,
   LocalSettings,
@@ -68,6 +69,8 @@ export class LocalRegistry extends pulumi.ComponentResource {
 export interface LocalImageArgs {
   /** The image's name, and on rollback (`deploySha`) the earlier SHA to look up instead of building. */
   image: ImageSettings;
+  /** How the image is built (`berth:build`). */
+  build: BuildSettings;
   /** The commit it is built from and tagged with. */
   source: SourceRevision;
   /** The repository (the build's SOURCE_URL). */
@@ -182,6 +185,7 @@ export function localStack(settings: LocalStackSettings) {
   const registry = new LocalRegistry("registry", { local });
   const image = new LocalImage("app", {
     image: settings.image,
+    build: settings.build,
     source: settings.source,
     github: settings.github,
     local,
