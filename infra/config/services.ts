@@ -382,9 +382,9 @@ export const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 export const IAM_RESOURCE = /^(\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:\S+)$/;
 const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
 /**
- * IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): the inline policies of a
- * role add up to at most 10,240 characters (whitespace not counted); at most 20 managed policies per role (the
- * adjustable quota's maximum; its default is 10).
+ * IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; awsdocs/iam-user-guide
+ * doc_source/reference_iam-quotas.md at c5e04d40): the inline policies of a role add up to at most 10,240 characters
+ * (whitespace not counted); "Managed policies attached to an IAM role": default 10, maximum 20.
  */
 export const ROLE_INLINE_POLICY_CHARS = 10240;
 export const MAX_ROLE_MANAGED_POLICIES = 20;
@@ -453,9 +453,11 @@ export const EGRESS_RULE = {
 } as const;
 
 /**
- * VPC quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups): at
- * most 60 outbound rules per security group, and 5 security groups per network interface by default (adjustable to
- * 16): the service's own group plus the extra ones.
+ * VPC quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups;
+ * awsdocs/amazon-vpc-user-guide doc_source/amazon-vpc-limits.md at 1e1eda57): 60 outbound rules per security group,
+ * and 5 security groups per network interface by default, 16 at most: the service's own group plus the extra ones. A
+ * customer-managed prefix list counts as many rules as its maximum entries, which the program cannot see: the check
+ * counts one rule per destination.
  */
 export const MAX_SECURITY_GROUP_EGRESS_RULES = 60;
 export const MAX_EXTRA_SECURITY_GROUPS = 15;

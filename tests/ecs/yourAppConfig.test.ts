@@ -156,8 +156,9 @@ describe("the task role", () => {
     assert.equal(problemAt(twice, `${K}.web.taskRole.statements[1].sid`).value, "A");
   });
 
-  // IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): "Role policy size cannot
-  // exceed 10,240 characters" for a role's inline policies together (whitespace not counted).
+  // IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html, awsdocs/iam-user-guide
+  // doc_source/reference_iam-quotas.md at c5e04d40): "Role policy size cannot exceed 10,240 characters" for a role's
+  // inline policies together (whitespace not counted).
   const arns = (n: number) => Array.from({ length: n }, (_, i) => `arn:aws:s3:::acme-uploads/tenant-${1000 + i}/*`);
   const statementWith = (n: number) => [{ actions: ["s3:GetObject"], resources: arns(n) }];
   test("the inline policy is held to IAM's 10,240 characters per role, less what ECS Exec's policy takes", () => {
@@ -222,8 +223,9 @@ describe("egress and extra security groups", () => {
     assert.match(problemAt(problems, `${K}.web.egress[4].port`).allowed, /required/);
   });
 
-  // VPC quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html): 60 outbound rules per
-  // security group; 16 security groups per network interface at most (default 5).
+  // VPC quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html, awsdocs/amazon-vpc-user-guide
+  // doc_source/amazon-vpc-limits.md at 1e1eda57): "60 inbound and 60 outbound rules per security group"; "Security
+  // groups per network interface: 5 ... The maximum is 16".
   test("at most 59 destinations (60 outbound rules with HTTPS) and 15 extra security groups (16 per interface)", () => {
     const dest = (n: number) => Array.from({ length: n }, (_, i) => ({ port: 1024 + i, cidr: "10.0.0.0/16" }));
     assert.doesNotThrow(() => settingsFor("staging", (x) => void (x.web!.egress = dest(59))));
