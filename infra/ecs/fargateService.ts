@@ -460,10 +460,14 @@ export class FargateService extends pulumi.ComponentResource {
         },
         parent,
       );
-    service.taskRole.managedPolicyArns.forEach(
-      (policyArn, i) =>
-        new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: this.taskRole.name, policyArn }, parent),
-    );
+    // Named by the policy's name, not its position: reordering the list replaces nothing.
+    const attached = new Set<string>();
+    for (const policyArn of service.taskRole.managedPolicyArns) {
+      const policyName = policyArn.slice(policyArn.lastIndexOf("/") + 1);
+      const logical = attached.has(policyName) ? `${policyName}-${attached.size}` : policyName;
+      attached.add(logical);
+      new aws.iam.RolePolicyAttachment(`${name}-attach-${logical}`, { role: this.taskRole.name, policyArn }, parent);
+    }
     if (service.enableExecuteCommand) {
       new aws.iam.RolePolicy(
         `${name}-exec`,

@@ -14,7 +14,8 @@ import { renderContainerDefinition } from "../../infra/container/containerDefini
 import { renderRunArgs } from "../../infra/local/localRun";
 import { serviceWarnings, taskEgressRules } from "../../infra/ecs/fargateService";
 import { targetHealthCheck } from "../../infra/network/loadBalancer";
-import { CLEAN_GIT } from "../support";
+import { CLEAN_GIT, idOf, ofType, one } from "../support";
+import { captureStack } from "../../offline/mockRuntime";
 
 const K = "berth:services";
 const DIGEST = `registry.example/app@sha256:${"a".repeat(64)}`;
@@ -320,5 +321,43 @@ describe("berth:build", () => {
         }),
       /berth:build\.dockerfile.*Dockerfle/s,
     );
+  });
+});
+
+describe("what the program registers (under mocks)", () => {
+  test("managed policies attach to the task role by name; the extra security groups join the service's own", async () => {
+    const stack = await captureStack({
+      stack: "staging",
+      config: stackConfig("staging", (x) => {
+        x.web!.taskRole = {
+          managedPolicyArns: [
+            "arn:aws:iam::111111111111:policy/team/read-reports",
+            "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess",
+          ],
+        };
+        x.web!.securityGroupIds = ["sg-0123456789abcdef0"];
+      }),
+    });
+    assert.equal(stack.error, undefined, String((stack.error as Error)?.stack ?? stack.error));
+    const taskRole = one(stack, "aws:iam/role:Role", "web-task");
+    const attached = ofType(stack, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) =>
+      r.name.startsWith("web-attach-"),
+    );
+    assert.deepEqual(
+      attached.map((r) => [r.name, r.inputs.role, r.inputs.policyArn]),
+      [
+        ["web-attach-read-reports", taskRole.inputs.name, "arn:aws:iam::111111111111:policy/team/read-reports"],
+        ["web-attach-AmazonSQSReadOnlyAccess", taskRole.inputs.name, "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"],
+      ],
+    );
+    // No inline `app` policy without statements; the worker's task role has none of these.
+    assert.ok(!stack.resources.some((r) => r.name === "web-app" || r.name.startsWith("worker-attach-")));
+    const groups = one(stack, "aws:ecs/service:Service", "web").inputs.networkConfiguration.securityGroups;
+    assert.deepEqual(groups, [
+      idOf(one(stack, "aws:ec2/securityGroup:SecurityGroup", "web-tasks")),
+      "sg-0123456789abcdef0",
+    ]);
+    const workerGroups = one(stack, "aws:ecs/service:Service", "worker").inputs.networkConfiguration.securityGroups;
+    assert.equal(workerGroups.length, 1);
   });
 });
