@@ -52,6 +52,7 @@ COPY --from=build /rootfs/ /
 WORKDIR /app
 USER $APP_UID
 VOLUME /tmp
-EXPOSE 8080
+# 8080: the API; 8081: the health port (/health and /ready only, connections of its own: app/HealthPort.cs)
+EXPOSE 8080 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["/app/berth", "--healthcheck"]
 ENTRYPOINT ["/app/berth"]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,14 +21,23 @@ public static partial class BerthApplication
             builder.Configuration.AddInMemoryCollection([new($"{BerthOptions.SectionName}:Mode", RunMode.Worker)]);
         }
 
-        ConfigureServices(builder);
+        // The health port is one more server address (Berth:HealthPort; HealthPort.cs).
+        var healthPort = HealthPort.Read(builder.Configuration);
+        if (HealthPort.ServerUrls(builder.Configuration, healthPort) is { } urls)
+        {
+            builder.Configuration.AddInMemoryCollection([new("urls", urls)]);
+        }
+
+        ConfigureServices(builder, healthPort);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         var limits = app.Services.GetRequiredService<ConnectionLimits>();
         LogLimits(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectionLimits).FullName!),
-            limits.MemoryLimitBytes / (1024 * 1024), limits.MemoryLimitSource, limits.MaxConcurrentConnections,
-            ConnectionLimits.ReadBufferSize / 1024, ConnectionLimits.WriteBufferSize / 1024);
+            limits.MemoryLimitBytes / (1024 * 1024), limits.MemoryLimitSource, limits.ServingConnections,
+            ConnectionLimits.HealthConnections, healthPort, ConnectionLimits.ReadBufferSize / 1024, ConnectionLimits.WriteBufferSize / 1024,
+            limits.OpenFileLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited");
+        app.Use(HealthPort.OnlyProbes(healthPort));
         app.Use(ConnectionLimits.TakeTurnAsync);
         app.Use(app.Services.GetRequiredService<InFlightRequests>().TrackAsync);
         app.Use(RequestBodyLimit.DiscardBodyAsync);
@@ -58,7 +68,7 @@ public static partial class BerthApplication
         return builder;
     }
 
-    private static void ConfigureServices(WebApplicationBuilder builder)
+    private static void ConfigureServices(WebApplicationBuilder builder, int healthPort)
     {
         // One JSON object per line on stdout; levels from the "Logging" section (Logging__LogLevel__Default=...).
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
@@ -73,6 +83,9 @@ public static partial class BerthApplication
         // Per-request framework logs would log every health check; keep warnings, lifetime events and our own lines.
         // Override with Logging__LogLevel__Microsoft.AspNetCore=Information.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The health check service logs every Unhealthy result at Error; the one check is readiness, whose 503 while
+        // starting and draining is expected (GracefulShutdown logs the drain once).
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
 
         var section = builder.Configuration.GetSection(BerthOptions.SectionName);
         builder.Services.AddOptions<BerthOptions>().Bind(section).ValidateOnStart();
@@ -81,8 +94,14 @@ public static partial class BerthApplication
             host.ShutdownTimeout = TimeSpan.FromSeconds(berth.Value.ShutdownTimeoutSeconds));
 
         builder.Services.AddSingleton(services => ConnectionLimits.Resolve(services.GetRequiredService<IOptions<BerthOptions>>().Value));
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<ConnectionLimits>((kestrel, limits) => limits.ApplyTo(kestrel));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new ListenerBudgets(services.GetRequiredService<ConnectionLimits>(),
+            healthPort, services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<ConnectionLimits, ListenerBudgets>(
+            (kestrel, limits, budgets) => limits.ApplyTo(kestrel, budgets));
         builder.Services.Configure<SocketTransportOptions>(ConnectionLimits.ApplyTo);
+        // Registered after UseKestrelCore's socket transport: Kestrel binds with the last registered factory.
+        builder.Services.AddSingleton<IConnectionListenerFactory, BackoffSocketTransport>();
 
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
@@ -101,7 +120,7 @@ public static partial class BerthApplication
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Memory limit {MemoryLimitMiB} MiB ({MemoryLimitSource}): at most {MaxConcurrentConnections} connections, {ReadBufferKiB} KiB read and {WriteBufferKiB} KiB write buffer each")]
+        Message = "Memory limit {MemoryLimitMiB} MiB ({MemoryLimitSource}): at most {ServingConnections} connections on the serving port and {HealthConnections} on the health port {HealthPort} (0 = none), {ReadBufferKiB} KiB read and {WriteBufferKiB} KiB write buffer each; open file limit {OpenFileLimit}")]
     private static partial void LogLimits(ILogger logger, long memoryLimitMiB, string memoryLimitSource,
-        int maxConcurrentConnections, int readBufferKiB, int writeBufferKiB);
+        int servingConnections, int healthConnections, int healthPort, int readBufferKiB, int writeBufferKiB, string openFileLimit);
 }

@@ -33,6 +33,12 @@ public sealed class BerthOptions
     /// </summary>
     public int MemoryLimitMiB { get; set; }
 
+    /// <summary>
+    /// The health port (<see cref="Berth.App.HealthPort"/>): /health and /ready only, with a connection budget of its
+    /// own; the container health command and the load balancer's health check use it. 0 = none.
+    /// </summary>
+    public int HealthPort { get; set; } = Berth.App.HealthPort.DefaultPort;
+
     /// <summary>Maps the diagnostics endpoint GET /delay. Off by default and in every stack; tests turn it on.</summary>
     public bool DiagnosticsEnabled { get; set; }
 
@@ -68,6 +74,7 @@ public sealed class BerthOptionsValidator : IValidateOptions<BerthOptions>
         CheckRange(errors, "Berth:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
         CheckRange(errors, "Berth:DrainDelaySeconds", options.DrainDelaySeconds, 0, 3600);
         CheckRange(errors, "Berth:MemoryLimitMiB", options.MemoryLimitMiB, 0, 1024 * 1024);
+        CheckRange(errors, "Berth:HealthPort", options.HealthPort, 0, 65535);
         CheckRange(errors, "Berth:Worker:IntervalSeconds", options.Worker.IntervalSeconds, 1, 86_400);
         CheckAllowed(errors, "Berth:Mode", options.Mode, RunMode.Web, RunMode.Worker);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

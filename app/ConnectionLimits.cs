@@ -11,7 +11,8 @@ namespace Berth.App;
 /// bodies) cannot run the process out of memory: Kestrel's defaults buffer up to 1 MiB of unread input per
 /// connection in the socket transport (SocketTransportOptions.MaxReadBufferSize) with no limit on connections.
 /// </summary>
-public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitSource, int MaxConcurrentConnections)
+public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitSource, int MaxConcurrentConnections,
+    long? OpenFileLimit = null)
 {
     public const long MaxRequestBodySize = 64 * 1024;
     public const int MaxRequestHeadersTotalSize = 16 * 1024;
@@ -45,6 +46,15 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
     /// <summary>Fewest connections allowed even under a tiny limit (the health check and a load balancer need some).</summary>
     public const int MinConnections = 64;
 
+    /// <summary>
+    /// Of <see cref="MaxConcurrentConnections"/>, those kept for the health port (<see cref="HealthPort"/>): the
+    /// container check and the load balancer's nodes each open one connection per check and it closes after the answer.
+    /// </summary>
+    public const int HealthConnections = 16;
+
+    /// <summary>Connections the serving port may hold at once: the rest of the memory-derived budget.</summary>
+    public int ServingConnections => MaxConcurrentConnections - HealthConnections;
+
     /// <summary>Used when neither Berth:MemoryLimitMiB nor a cgroup limit says otherwise: the deployed task size.</summary>
     public const long DefaultMemoryLimitBytes = 512L * 1024 * 1024;
 
@@ -55,23 +65,61 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
     /// and Kestrel's buffers come from its pinned memory pool on that heap; the other quarter holds the native code,
     /// the runtime and thread stacks (an idle process: about 20 MiB RSS).
     /// </summary>
-    public static ConnectionLimits ForMemoryLimit(long memoryLimitBytes, string source)
+    /// <param name="openFileLimit">
+    /// The process's soft RLIMIT_NOFILE, when known: connections are also kept <see cref="FileDescriptorReserve"/>
+    /// below it, so the connection cap, not the descriptor limit, is what a client holding sockets runs into (at the
+    /// descriptor limit accept() fails and nothing, the health port included, gets a connection).
+    /// </param>
+    public static ConnectionLimits ForMemoryLimit(long memoryLimitBytes, string source, long? openFileLimit = null)
     {
         var connections = (memoryLimitBytes / 4 * 3 - ManagedBaselineBytes) / BytesPerConnection;
-        return new ConnectionLimits(memoryLimitBytes, source, (int)Math.Clamp(connections, MinConnections, 1_000_000));
+        if (openFileLimit is { } files)
+        {
+            connections = Math.Min(connections, files - FileDescriptorReserve);
+        }
+
+        return new ConnectionLimits(memoryLimitBytes, source, (int)Math.Clamp(connections, MinConnections, 1_000_000), openFileLimit);
     }
 
-    /// <summary>Berth:MemoryLimitMiB when set, else the cgroup limit of the container, else 512 MiB.</summary>
-    public static ConnectionLimits Resolve(BerthOptions options, string cgroupRoot = "/sys/fs/cgroup")
+    /// <summary>Descriptors kept for all but connections: the runtime's own, the listeners, refusals being answered.</summary>
+    public const int FileDescriptorReserve = 64;
+
+    /// <summary>The soft "Max open files" of /proc/self/limits; null when unlimited or unreadable.</summary>
+    public static long? ReadOpenFileLimit(string limitsPath = "/proc/self/limits")
     {
+        try
+        {
+            foreach (var line in File.ReadLines(limitsPath))
+            {
+                if (line.StartsWith("Max open files", StringComparison.Ordinal))
+                {
+                    var fields = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return fields.Length > 0 && long.TryParse(fields[0], out var soft) && soft > 0 ? soft : null;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Berth:MemoryLimitMiB when set, else the cgroup limit of the container, else 512 MiB; and the descriptor limit.
+    /// </summary>
+    public static ConnectionLimits Resolve(BerthOptions options, string cgroupRoot = "/sys/fs/cgroup",
+        string processLimits = "/proc/self/limits")
+    {
+        var files = ReadOpenFileLimit(processLimits);
         if (options.MemoryLimitMiB > 0)
         {
-            return ForMemoryLimit(options.MemoryLimitMiB * 1024L * 1024, "Berth:MemoryLimitMiB");
+            return ForMemoryLimit(options.MemoryLimitMiB * 1024L * 1024, "Berth:MemoryLimitMiB", files);
         }
 
         return ReadCgroupMemoryLimit(cgroupRoot) is { } cgroup
-            ? ForMemoryLimit(cgroup.Bytes, cgroup.Source)
-            : ForMemoryLimit(DefaultMemoryLimitBytes, "default (no cgroup memory limit)");
+            ? ForMemoryLimit(cgroup.Bytes, cgroup.Source, files)
+            : ForMemoryLimit(DefaultMemoryLimitBytes, "default (no cgroup memory limit)", files);
     }
 
     /// <summary>
@@ -104,7 +152,12 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
         return null;
     }
 
-    public void ApplyTo(KestrelServerOptions options)
+    /// <param name="budgets">
+    /// The connection budget of each endpoint, as connection middleware (<see cref="ConnectionBudget"/>): Kestrel's
+    /// MaxConcurrentConnections stays unset because Kestrel applies it to each endpoint separately and logs every
+    /// refused connection.
+    /// </param>
+    public void ApplyTo(KestrelServerOptions options, ListenerBudgets budgets)
     {
         options.AddServerHeader = false;
         var limits = options.Limits;
@@ -116,10 +169,16 @@ public sealed record ConnectionLimits(long MemoryLimitBytes, string MemoryLimitS
         limits.KeepAliveTimeout = KeepAliveTimeout;
         limits.MaxRequestBufferSize = ReadBufferSize;
         limits.MaxResponseBufferSize = WriteBufferSize;
-        limits.MaxConcurrentConnections = MaxConcurrentConnections;
+        limits.MaxConcurrentConnections = null;
         // No endpoint upgrades a connection (no WebSockets); an upgraded connection would leave the connection count.
         limits.MaxConcurrentUpgradedConnections = 0;
-        options.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http1);
+        // Applied to every endpoint, those from ASPNETCORE_HTTP_PORTS / urls included (Kestrel's AddressBinder calls
+        // ApplyEndpointDefaults for each address): localhost's IPv4 and IPv6 clones share the middleware, so one budget.
+        options.ConfigureEndpointDefaults(listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(budgets.MiddlewareFor(listen.IPEndPoint));
+        });
     }
 
     /// <summary>Kernel send buffer of each accepted socket (inherited from the listening socket; Linux doubles it).</summary>

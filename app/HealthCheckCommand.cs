@@ -6,8 +6,9 @@ namespace Berth.App;
 
 /// <summary>
 /// <c>berth --healthcheck</c>: the container health check (chiseled images have no shell and no curl).
-/// Sends <c>GET /health</c> to 127.0.0.1 on the first port of ASPNETCORE_HTTP_PORTS (default 8080) and exits
-/// 0 on HTTP 200, else 1. It speaks just enough HTTP/1.1 over a socket to read the status line, so it starts in
+/// Sends <c>GET /health</c> to 127.0.0.1 on the health port (Berth__HealthPort, default 8081; <see cref="HealthPort"/>),
+/// or, when that is 0, on the first port of ASPNETCORE_HTTP_PORTS (default 8080), and exits 0 on HTTP 200, else 1.
+/// The health port has connections of its own, so a client holding every serving connection cannot fail this check. It speaks just enough HTTP/1.1 over a socket to read the status line, so it starts in
 /// milliseconds and never builds the web host.
 /// </summary>
 public static class HealthCheckCommand
@@ -32,8 +33,23 @@ public static class HealthCheckCommand
         return int.TryParse(first, out var port) && port is > 0 and <= 65535 ? port : DefaultPort;
     }
 
+    /// <summary>
+    /// The port the check probes: Berth__HealthPort when it is a port (unset: <see cref="HealthPort.DefaultPort"/>, as
+    /// the app defaults it), else (0, or not a port) the first port of ASPNETCORE_HTTP_PORTS.
+    /// </summary>
+    public static int ResolveProbePort(string? healthPort, string? httpPorts)
+    {
+        if (healthPort is null)
+        {
+            return HealthPort.DefaultPort;
+        }
+
+        return int.TryParse(healthPort.Trim(), out var port) && port is > 0 and <= 65535 ? port : ResolvePort(httpPorts);
+    }
+
     public static Task<int> RunFromEnvironmentAsync(TextWriter output) =>
-        RunAsync(ResolvePort(Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS")), DefaultTimeout, output);
+        RunAsync(ResolveProbePort(Environment.GetEnvironmentVariable("Berth__HealthPort"),
+            Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS")), DefaultTimeout, output);
 
     /// <returns>0 when GET http://127.0.0.1:{port}/health answers 200 within <paramref name="timeout"/>, else 1.</returns>
     public static async Task<int> RunAsync(int port, TimeSpan timeout, TextWriter? output = null)

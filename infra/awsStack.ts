@@ -7,7 +7,7 @@ import { CloudProviders } from "./providers";
 import { AppImage, ArtifactRegistryRepository, EcrRepository, ExistingImage, type ImageRelease } from "./registries";
 import { LoadBalancer, Network } from "./network";
 import { Cluster, FargateService, serviceOutputs } from "./ecs";
-import { Delivery, previousRanDigests, promotedImage, promotionSourceOutputs } from "./delivery";
+import { Delivery, RoleBoundary, previousRanDigests, promotedImage, promotionSourceOutputs } from "./delivery";
 import { verifiedRelease } from "./rollout";
 import { ServiceAlarms, StackDashboard, StackNotifications, containerInsightsOn } from "./observability";
 
@@ -18,6 +18,8 @@ export function awsStack(settings: AwsStackSettings) {
   // Registries: explicit providers (account pinning, default tags), ECR, Artifact Registry.
   const providers = new CloudProviders("berth", { aws, gcp, tags: settings.tags });
   const onAws = { provider: providers.aws };
+  // The permissions boundary every workload role carries (what the deploy role may give a role is capped by it).
+  const permissionsBoundary = new RoleBoundary("role-boundary", { aws, ...named, tags: settings.tags }, onAws).arn;
   const ecr = new EcrRepository("app", { ecr: settings.ecr, aws, imageName: image.name, stack, environment }, onAws);
   const artifactRegistry = settings.artifactRegistry.enabled
     ? new ArtifactRegistryRepository(
@@ -49,11 +51,23 @@ export function awsStack(settings: AwsStackSettings) {
         );
 
   // Network, cluster, load balancer.
-  const network = new Network("network", { network: settings.network, aws, logs, ...named }, onAws);
+  const network = new Network(
+    "network",
+    { network: settings.network, aws, logs, ...named, permissionsBoundary },
+    onAws,
+  );
   const cluster = new Cluster("cluster", { cluster: settings.cluster, aws, logs, ...named }, onAws);
   const loadBalancer = new LoadBalancer(
     "alb",
-    { loadBalancer: settings.loadBalancer, services: settings.services, aws, environment, network, ...named },
+    {
+      loadBalancer: settings.loadBalancer,
+      services: settings.services,
+      aws,
+      environment,
+      network,
+      ...named,
+      permissionsBoundary,
+    },
     onAws,
   );
 
@@ -101,6 +115,7 @@ export function awsStack(settings: AwsStackSettings) {
           network,
           loadBalancer,
           deploymentAlarms: { names: alarms[i].names, rollback: alarms[i].rollback, alarms: alarms[i] },
+          permissionsBoundary,
         },
         onAws,
       ),
@@ -135,6 +150,7 @@ export function awsStack(settings: AwsStackSettings) {
           github,
           environment,
           ...named,
+          tags: settings.tags,
           // A promoting stack (prod) never pushes: its CI only pulls.
           pushesImages: !promotion,
           ghcr: settings.ghcr,

@@ -32,7 +32,15 @@ export const SAMPLE_STACK_DIR_ARGS = ["--stack-dir", "tests/fixtures/stacks"];
 export function renderStagingPlan(): string {
   const stdout = execFileSync(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "offline", "plan.ts"), "staging", "--image-sha", SAMPLE_SHA, ...SAMPLE_STACK_DIR_ARGS],
+    [
+      "--import",
+      "tsx",
+      path.join(ROOT, "offline", "plan.ts"),
+      "staging",
+      "--image-sha",
+      SAMPLE_SHA,
+      ...SAMPLE_STACK_DIR_ARGS,
+    ],
     { cwd: ROOT, encoding: "utf8", maxBuffer: 32 * 1024 * 1024, timeout: 180_000 },
   );
   return "```\n" + stdout.trimEnd() + "\n```";
@@ -53,6 +61,24 @@ export function renderHardeningTable(): string {
   return ["| Stack setting | Rule (aws stacks) | Rule (local stack) |", "| --- | --- | --- |", ...rows].join("\n");
 }
 
+let costBlocks: { defaults: string; settings: string } | undefined;
+
+/**
+ * docs/cost.md's two blocks, from one run of offline/costSample.ts (the estimate of the sample's fixture stacks, and
+ * of each with one setting changed), as a child process: each capture there is a fresh evaluation of the program.
+ */
+function renderCostBlock(name: "defaults" | "settings"): string {
+  costBlocks ??= JSON.parse(
+    execFileSync(process.execPath, ["--import", "tsx", path.join(ROOT, "offline", "costSample.ts")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 32 * 1024 * 1024,
+      timeout: 300_000,
+    }),
+  ) as { defaults: string; settings: string };
+  return costBlocks[name];
+}
+
 /** The closing line's duration (`in 10.3 s`) is the only part of the plan that changes between runs. */
 const planDuration = (text: string) => text.replace(/^(Result: .*) in [0-9.]+ s$/m, "$1 in <duration> s");
 
@@ -60,6 +86,8 @@ export const BLOCKS: Block[] = [
   { file: "docs/policy.md", name: "rule-table", render: renderRuleTable, normalise: (t) => t },
   { file: "docs/policy.md", name: "hardening-settings", render: renderHardeningTable, normalise: (t) => t },
   { file: "docs/policy.md", name: "plan-staging", render: renderStagingPlan, normalise: planDuration },
+  { file: "docs/cost.md", name: "cost-defaults", render: () => renderCostBlock("defaults"), normalise: (t) => t },
+  { file: "docs/cost.md", name: "cost-settings", render: () => renderCostBlock("settings"), normalise: (t) => t },
 ];
 
 const markers = (name: string) => ({ begin: `<!-- generated:${name} `, end: `<!-- end generated:${name} -->` });

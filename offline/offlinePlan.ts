@@ -158,7 +158,16 @@ export function keySettings(type: string, p: Record<string, any>): string {
     case "aws:cloudwatch/metricAlarm:MetricAlarm": {
       const metric = p.metricName ?? asArray(p.metricQueries).find((q: any) => q.returnData)?.expression ?? "?";
       const stat = p.extendedStatistic ?? p.statistic ?? "";
-      return `${p.name ?? "?"}: ${metric}${stat ? ` (${stat})` : ""} ${p.comparisonOperator === "GreaterThanThreshold" ? ">" : (p.comparisonOperator ?? "?")} ${p.threshold} for ${p.datapointsToAlarm ?? p.evaluationPeriods}/${p.evaluationPeriods}x${p.period}s missing=${p.treatMissingData ?? "missing"} actions=${asArray(p.alarmActions).length}`;
+      // A metric math alarm has no period of its own (the provider refuses one next to metricQueries): its queries'.
+      const periods = [
+        ...new Set(
+          asArray(p.metricQueries)
+            .map((q: any) => q.metric?.period)
+            .filter(Boolean),
+        ),
+      ];
+      const period = p.period ?? (periods.length ? periods.join("|") : "?");
+      return `${p.name ?? "?"}: ${metric}${stat ? ` (${stat})` : ""} ${p.comparisonOperator === "GreaterThanThreshold" ? ">" : (p.comparisonOperator ?? "?")} ${p.threshold} for ${p.datapointsToAlarm ?? p.evaluationPeriods}/${p.evaluationPeriods}x${period}s missing=${p.treatMissingData ?? "missing"} actions=${asArray(p.alarmActions).length}`;
     }
     case "aws:sns/topic:Topic":
       return `name=${p.name ?? "?"} kms=${p.kmsMasterKeyId ? "on" : "OFF"}`;

@@ -37,6 +37,13 @@ import {
 } from "./offlinePlan";
 import { berthRules, POLICY_PACK_NAME } from "../policy/rules";
 import { checkCloudLimits, renderCloudLimitProblem, type CloudLimitsResult } from "./cloudLimits";
+import {
+  checkProviderConstraints,
+  renderProviderConstraintProblem,
+  renderProviderConstraintsSummary,
+  type ProviderConstraintsResult,
+} from "./providerConstraints";
+import { planCost, renderCost, type PlanCost } from "./cost";
 
 const USAGE = `usage: scripts/plan <stack> [options]
   <stack>                         a stack with a Pulumi.<stack>.yaml (staging, prod, local)
@@ -154,6 +161,10 @@ export interface PlanResult {
   firstPreview: boolean;
   /** Cloud API limits checked on every registered resource (offline/cloudLimits.ts); a problem fails the plan. */
   cloudLimits?: CloudLimitsResult;
+  /** The providers' Check constraints on every registered resource (offline/providerConstraints.ts); a problem fails the plan. */
+  providerConstraints?: ProviderConstraintsResult;
+  /** The estimated monthly cost at idle (offline/cost.ts): fixed costs summed, usage-dependent ones listed apart. */
+  cost?: PlanCost;
   error?: string;
   exitCode: number;
   durationMs: number;
@@ -320,6 +331,10 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   // Cloud API limits the mocks never enforce (names, tags, policy sizes, rule counts): a problem fails the plan.
   result.cloudLimits = checkCloudLimits(captured.resources);
   if (result.cloudLimits.problems.length > 0 && result.exitCode === 0) result.exitCode = 1;
+  // The providers' Check constraints (ConflictsWith, ExactlyOneOf, validators), refused before any API call.
+  result.providerConstraints = checkProviderConstraints(captured.resources);
+  if (result.providerConstraints.problems.length > 0 && result.exitCode === 0) result.exitCode = 1;
+  result.cost = planCost(captured.resources, config);
   result.durationMs = Date.now() - started;
   return result;
 }
@@ -432,10 +447,21 @@ export function renderPlan(r: PlanResult): string {
     for (const p of limits.problems) out.push(`  LIMIT ${renderCloudLimitProblem(p)}`);
     out.push("");
   }
-  if (outcome.exitCode === 0 && limits && limits.problems.length > 0) {
-    out.push(
-      `Result: FAILED (exit 1: ${limits.problems.length} cloud limit problem(s)) in ${(r.durationMs / 1000).toFixed(1)} s`,
-    );
+  const constraints = r.providerConstraints;
+  if (constraints) {
+    out.push(`${renderProviderConstraintsSummary(constraints)}: ${constraints.problems.length} problem(s)`);
+    for (const p of constraints.problems) out.push(`  CONSTRAINT ${renderProviderConstraintProblem(p)}`);
+    out.push("");
+  }
+  out.push(...renderCost(r.cost));
+  const limitProblems = limits?.problems.length ?? 0;
+  const constraintProblems = constraints?.problems.length ?? 0;
+  if (outcome.exitCode === 0 && limitProblems + constraintProblems > 0) {
+    const what = [
+      limitProblems ? `${limitProblems} cloud limit problem(s)` : "",
+      constraintProblems ? `${constraintProblems} provider constraint problem(s)` : "",
+    ].filter(Boolean);
+    out.push(`Result: FAILED (exit 1: ${what.join(", ")}) in ${(r.durationMs / 1000).toFixed(1)} s`);
     return out.join("\n");
   }
   out.push(

@@ -135,9 +135,36 @@ export const iamTaskRoleResources = resourceRule<Record<string, any>>({
   },
 });
 
+/** The AWS services a trust policy names as principals (`Principal.Service`). */
+function trustedServices(doc: unknown): string[] {
+  return (asArray((doc as { Statement?: unknown })?.Statement) as Record<string, any>[])
+    .filter((st) => st?.Effect === "Allow")
+    .flatMap((st) => asArray(st?.Principal?.Service as string | string[] | undefined))
+    .map(String);
+}
+
+export const iamRolePermissionsBoundary = resourceRule<Role>({
+  name: "berth-iam-role-permissions-boundary",
+  summary:
+    "Roles an AWS service assumes (the workload roles the deploy role creates) carry a permissions boundary, which caps whatever policy they are given.",
+  controls: {
+    other:
+      "IAM permissions boundaries for delegated role creation (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)",
+  },
+  resourceTypes: [IAM_ROLE],
+  remediationSteps:
+    "Pass the stack's role boundary (infra/delivery/roleBoundary.ts, `RoleBoundary.arn`) as the role's `permissionsBoundary`: the deploy role may only create and give policies to roles that carry it.",
+  validate: (role, _a, report) => {
+    const services = trustedServices(parseJsonDocument(role.assumeRolePolicy));
+    if (services.length > 0 && !role.permissionsBoundary)
+      report(`is assumed by ${services.join(", ")} and has no permissionsBoundary.`);
+  },
+});
+
 export const identityRules = [
   iamNoWildcardActions,
   iamTaskRoleResources,
   iamGithubOidcSubject,
+  iamRolePermissionsBoundary,
   gcpWifAttributeCondition,
 ];

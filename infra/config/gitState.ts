@@ -8,6 +8,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GitState } from "./source";
 
+/**
+ * The stack files (`Pulumi.<stack>.yaml` at the top of the repository) are left out of "dirty": they hold the stack's
+ * settings, which the program reads directly and which never enter the image (the build context is the app's folder,
+ * .dockerignore), while the Pulumi CLI itself writes them: `pulumi stack init` adds `encryptionsalt`,
+ * `pulumi config set` a value. Counting them made a fresh `local` stack's image `<sha>-dirty-...` and refused a laptop
+ * rollback of prod. Git pathspec magic (https://git-scm.com/docs/gitglossary#Documentation/gitglossary.txt-aiddefpathspecapathspec):
+ * `top` anchors at the repository root, `glob` keeps `*` inside one path segment, so `Pulumi.yaml` and files in
+ * folders still count.
+ */
+export const STACK_FILES_PATHSPEC = ":(top,exclude,glob)Pulumi.*.yaml";
+
 export function readGitState(cwd = process.cwd()): GitState {
   const git = (...args: string[]) =>
     execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -16,7 +27,7 @@ export function readGitState(cwd = process.cwd()): GitState {
     .split("\n")
     .map((t) => t.trim())
     .filter(Boolean);
-  const status = git("status", "--porcelain=v1", "-z", "--untracked-files=all");
+  const status = git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ":/", STACK_FILES_PATHSPEC);
   const dirty = status.length > 0;
   return { head, tagsAtHead, dirty, dirtyFingerprint: dirty ? dirtyFingerprint(git) : undefined };
 }
@@ -27,9 +38,21 @@ export function readGitState(cwd = process.cwd()): GitState {
  */
 function dirtyFingerprint(git: (...args: string[]) => string): string {
   const hash = createHash("sha256");
-  hash.update(git("diff", "HEAD", "--binary"));
+  hash.update(git("diff", "HEAD", "--binary", "--", ":/", STACK_FILES_PATHSPEC));
   const root = git("rev-parse", "--show-toplevel").trim();
-  const untracked = git("ls-files", "--others", "--exclude-standard", "-z").split("\0").filter(Boolean).sort();
+  const untracked = git(
+    "ls-files",
+    "--others",
+    "--exclude-standard",
+    "--full-name",
+    "-z",
+    "--",
+    ":/",
+    STACK_FILES_PATHSPEC,
+  )
+    .split("\0")
+    .filter(Boolean)
+    .sort();
   for (const file of untracked) {
     hash.update(`\0${file}\0`);
     const full = path.join(root, file);

@@ -8,6 +8,7 @@
  */
 import { ConfigSection } from "./section";
 import { Problems } from "./problems";
+import { declaredKeyPaths, unknownKeyHint } from "./keyHints";
 import { readSourceRevision, SOURCE_KEYS, type GitState, type SourceRevision } from "./source";
 import {
   AWS_ACCOUNT_ID_ALLOWED,
@@ -352,8 +353,13 @@ function parseRaw(value: unknown): unknown {
   return value;
 }
 
+/** Every declared key path, for the hints of an unknown key (computed once, on the first unknown key). */
+let declaredPaths: string[] | undefined;
+
 export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContext): Settings {
   const problems = new Problems();
+  problems.unknownKeyHint = (sectionPath, key, known) =>
+    unknownKeyHint(sectionPath, key, known, (declaredPaths ??= declaredKeyPaths(BERTH, PROJECT)));
   const berthRaw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rawConfig)) {
     if (key.startsWith(`${PROJECT}:`) && !(SECRET_KEYS as readonly string[]).includes(key)) {

@@ -46,6 +46,14 @@ export const LOCAL = {
     applies: "local",
     doc: "Docker restart policy of the service containers.",
   }),
+  /** Read by infra/local/localSecrets.ts before any resource is registered. */
+  secretsFile: string({
+    default: ".berth/local-secrets.yaml",
+    pattern: /^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]{1,200}$/,
+    allowed: "a path relative to the project folder, inside it (no leading /, no ..)",
+    applies: "local",
+    doc: "Git-ignored YAML file with the local value of each service's `secrets` (`<service>: { <NAME>: <value> }`); never committed.",
+  }),
   /** Awaited with docker `wait`. */
   healthyWaitSeconds: integer({
     default: 60,
@@ -72,17 +80,6 @@ export const FIRST_DEFAULT_HOST_PORT = 8080;
  */
 export function readLocalSettings(s: ConfigSection, services: readonly LocalServiceRef[]): LocalSettings {
   const serviceNames = services.map((svc) => svc.name);
-  for (const svc of services) {
-    const names = Object.keys(svc.secrets ?? {});
-    if (names.length > 0) {
-      // There is no SSM or Secrets Manager on a laptop: a secret would silently be missing from the container.
-      s.problems.add(
-        `berth:services.${svc.name}.secrets`,
-        svc.secrets,
-        "no secrets in the local stack (SSM / Secrets Manager references cannot be resolved on a laptop); give the local value under berth:services.<name>.environment",
-      );
-    }
-  }
   const registryPort = s.get("registryPort", LOCAL);
   const givenBind = s.value("bindAddress");
   if (givenBind !== undefined && givenBind !== null && givenBind !== LOCAL_BIND_ADDRESS) {
@@ -130,6 +127,7 @@ export function readLocalSettings(s: ConfigSection, services: readonly LocalServ
     bindAddress,
     hostPorts,
     restartPolicy: s.get("restartPolicy", LOCAL),
+    secretsFile: s.get("secretsFile", LOCAL),
     healthyWaitSeconds: s.get("healthyWaitSeconds", LOCAL),
   };
   s.done();

@@ -34,6 +34,11 @@ function renderValue(value: unknown): string {
 /** Collects problems while a section is read; `throwIfAny` ends the read. */
 export class Problems {
   readonly list: ConfigProblem[] = [];
+  /**
+   * Words an unknown key's problem adds after the known keys of its section (a suggestion, the setting's real home:
+   * infra/config/keyHints.ts, from the declarations); none by default.
+   */
+  unknownKeyHint: (sectionPath: string, key: string, known: readonly string[]) => string = () => "";
 
   add(key: string, value: unknown, allowed: string): void {
     this.list.push({ key, value, allowed });

@@ -20,6 +20,8 @@ export interface ReadOptions {
  */
 export class ConfigSection {
   private readonly seen = new Set<string>();
+  /** Keys asked about with `has` (`route`, `hardening`): known settings even when absent. */
+  private readonly probed = new Set<string>();
 
   constructor(
     /** Key path of this object as the user writes it, e.g. `berth:ecr`. */
@@ -44,6 +46,7 @@ export class ConfigSection {
   }
 
   has(key: string): boolean {
+    this.probed.add(key);
     return this.raw[key] !== undefined && this.raw[key] !== null;
   }
 
@@ -282,13 +285,14 @@ export class ConfigSection {
 
   /** Reports every key of this object that no read asked for. Call after the last read. */
   done(): void {
-    const known = [...this.seen].sort();
+    const known = [...new Set([...this.seen, ...this.probed])].sort();
     for (const key of Object.keys(this.raw)) {
       if (!this.seen.has(key)) {
+        const hint = this.problems.unknownKeyHint(this.path, key, known);
         this.problems.add(
           this.keyPath(key),
           this.raw[key],
-          `a known setting of ${this.path}: ${known.join(", ") || "(none)"}`,
+          `a known setting of ${this.path}: ${known.join(", ") || "(none)"}${hint ? ` (${hint})` : ""}`,
         );
       }
     }

@@ -16,7 +16,8 @@
  * and prod (separate AWS accounts) never touch each other. Bootstrap: the first `pulumi up` of a stack runs from a
  * laptop with admin credentials (and a GitHub token with repository admin rights); CI uses the roles afterwards. The
  * deploy role is denied every IAM write on the delivery identity itself, so CI can never widen its own rights:
- * changes to this component are applied from a laptop (docs/delivery.md, "Who owns what").
+ * changes to this component are applied from a laptop (docs/delivery.md, "Who owns what"); the roles it creates carry
+ * the stack's permissions boundary (roleBoundary.ts), so it cannot mint a wider role either.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -33,6 +34,7 @@ import {
   passRoleServices,
   serviceLinkedRoleServices,
 } from "./deployPermissions";
+import { ownershipTags, roleBoundaryArn } from "./roleBoundary";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
@@ -106,6 +108,17 @@ export interface DeployPolicyInput {
   protectedArns: string[];
   /** The roles the program passes, by the service receiving them (`passedRoleArns`): PassRole is held to both. */
   passedRoleArns: Record<string, string[]>;
+  /**
+   * `<project>-<stack>-`: every role the deploy role may create or change is named with it
+   * (`arn:aws:iam::<account>:role/<prefix>*`), and the delivery identity's own roles, also named with it, are denied.
+   */
+  rolePrefix: string;
+  /** The permissions boundary every role the deploy role creates or gives a policy must carry (roleBoundary.ts). */
+  boundaryArn: string;
+  /** The stack's buckets, as IAM resource patterns (`arn:aws:s3:::<name pattern>`): bucket configuration is held to them. */
+  bucketArns: string[];
+  /** The tags that mark a KMS key as the stack's own: key policies, grants and key settings only on such keys. */
+  keyTags: { project: string; stack: string };
 }
 
 /** AWS managed policies a deploy role may never attach to a role it manages. */
@@ -147,11 +160,73 @@ type DeployStatement =
   | "EcrRepository"
   | "EcrPush"
   | "InThisRegion"
+  | "KeyCreation"
+  | "StackKeys"
   | "LogGroups"
   | "LogGroupsList"
   | "Buckets"
-  | "TaskRoles"
+  | "ReadRoles"
+  | "BoundedRoles"
+  | "PrefixedRoles"
   | "ReadDeliveryIdentity";
+
+/**
+ * The IAM actions that give a role permissions or set its boundary: allowed only when the request names the stack's
+ * boundary (`iam:PermissionsBoundary`, which the Service Authorization Reference lists as a condition key of exactly
+ * these actions and of DeleteRolePermissionsBoundary:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html).
+ */
+export const BOUNDED_ROLE_ACTIONS = [
+  "iam:CreateRole",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+];
+/** Role reads: on the stack's roles only. */
+const ROLE_READS = new Set([
+  "iam:GetRole",
+  "iam:GetRolePolicy",
+  "iam:ListRolePolicies",
+  "iam:ListAttachedRolePolicies",
+  "iam:ListInstanceProfilesForRole",
+]);
+/**
+ * Role writes that give no permission, on the stack's roles only (`role/<prefix>*`). UpdateAssumeRolePolicy has no
+ * iam:PermissionsBoundary condition key (Service Authorization Reference): it is held to the prefix, whose roles the
+ * deploy role can only have created with the boundary (and can never strip of it), and the delivery roles under the
+ * same prefix are denied every write.
+ */
+const PREFIXED_ROLE_WRITES = new Set([
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:DeleteRole",
+]);
+/** Reads of the delivery identity's OIDC provider and managed policies (the deploy role's and the boundary). */
+const DELIVERY_IDENTITY_READS = new Set(["iam:GetOpenIDConnectProvider", "iam:GetPolicy", "iam:GetPolicyVersion"]);
+/**
+ * KMS actions on an existing key that change who may use it or what it is: only on keys carrying the stack's tags
+ * (`aws:ResourceTag/<key>`, a condition of KMS key operations:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html). kms:TagResource is also granted for
+ * creating a key with the stack's tags (KeyCreation: KMS asks for it in a statement not held to particular keys,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/tag-permissions.html), and denied on any existing key without
+ * them (the inline NoForeignKeys), so no key can be tagged into the stack's and then re-policied.
+ */
+const STACK_KEY_ACTIONS = new Set([
+  "kms:PutKeyPolicy",
+  "kms:UpdateKeyDescription",
+  "kms:EnableKeyRotation",
+  "kms:DisableKeyRotation",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:CreateGrant",
+  "kms:RetireGrant",
+]);
 
 /** Where a table action is granted: scoped to the project's resources where their names are known, else to the region. */
 export function deployStatementOf(action: string, pushOnly: boolean): DeployStatement {
@@ -161,6 +236,8 @@ export function deployStatementOf(action: string, pushOnly: boolean): DeployStat
   // region-held statement per managed policy.
   if (service === "ecr")
     return ECR_REGISTRY_ACTIONS.has(action) ? "InThisRegion" : pushOnly ? "EcrPush" : "EcrRepository";
+  if (action === "kms:CreateKey") return "KeyCreation";
+  if (STACK_KEY_ACTIONS.has(action)) return "StackKeys";
   if (
     [
       "inspector2",
@@ -179,8 +256,10 @@ export function deployStatementOf(action: string, pushOnly: boolean): DeployStat
   if (service === "logs")
     return name === "DescribeLogGroups" || /ResourcePolic(y|ies)$/.test(name) ? "LogGroupsList" : "LogGroups";
   if (service === "s3") return "Buckets";
-  if (action === "iam:GetOpenIDConnectProvider") return "ReadDeliveryIdentity";
-  if (service === "iam") return "TaskRoles";
+  if (DELIVERY_IDENTITY_READS.has(action)) return "ReadDeliveryIdentity";
+  if (ROLE_READS.has(action)) return "ReadRoles";
+  if (BOUNDED_ROLE_ACTIONS.includes(action)) return "BoundedRoles";
+  if (PREFIXED_ROLE_WRITES.has(action)) return "PrefixedRoles";
   throw new Error(`deploy policy: no statement for ${action} (add its service to deployStatementOf)`);
 }
 
@@ -235,8 +314,7 @@ const PASS_ROLE_SIDS: Record<string, string> = {
  *   infra/ecs/fargateService.ts `serviceResourceNames`), named in its task definition;
  * - ECS (canary, linear and blueGreen services): the ECS infrastructure role for load balancers
  *   (`<project>-<stack>-ecs-infrastructure`, infra/network/loadBalancer.ts), named in `loadBalancers[].advancedConfiguration`;
- * - VPC flow logs: the flow-logs role (infra/network/network.ts), auto-named `network-flow-logs-` + 7 random hex
- *   characters (Pulumi's auto-name; IAM matches `?` to one character).
+ * - VPC flow logs: the flow-logs role (infra/network/network.ts), `<project>-<stack>-vpc-flow-logs`.
  * tests/delivery/deployPermissions.test.ts checks every role the staging and prod programs pass against these.
  */
 export function passedRoleArns(
@@ -248,8 +326,24 @@ export function passedRoleArns(
   return {
     "ecs-tasks.amazonaws.com": [role(`${prefix}-*-execution`), role(`${prefix}-*-task`)],
     "ecs.amazonaws.com": [role(`${prefix}-ecs-infrastructure`)],
-    "vpc-flow-logs.amazonaws.com": [role("network-flow-logs-???????")],
+    "vpc-flow-logs.amazonaws.com": [role(`${prefix}-vpc-flow-logs`)],
   };
+}
+
+/** `<project>-<stack>-`: the name prefix of every role of the stack (workload roles and the delivery roles). */
+export function stackRolePrefix({ project, stack }: { project: string; stack: string }): string {
+  return `${project}-${stack}-`;
+}
+
+/**
+ * The stack's buckets, as IAM resource patterns: the load balancer's access-logs bucket, auto-named by Pulumi from
+ * its resource name `alb-access-logs` plus `-` and 7 random hex characters (infra/network/loadBalancer.ts, component
+ * `alb` in infra/awsStack.ts; IAM matches `?` to one character). Its name cannot carry the stack's prefix without
+ * replacing the bucket (prod protects it): staging and prod are separate accounts.
+ * tests/delivery/deployEscalation.test.ts checks every bucket the programs register against these.
+ */
+export function stackBucketArns(): string[] {
+  return ["arn:aws:s3:::alb-access-logs-???????"];
 }
 
 export interface DeployPolicies {
@@ -261,14 +355,20 @@ export interface DeployPolicies {
 
 /**
  * Permissions of the deploy role, rendered from the table of infra/delivery/deployPermissions.ts (resource type -> actions to
- * create, read, update and delete it). Scoped to the project's resources where their names are known (the ECR
- * repositories, log groups, the account's roles and policies); where Pulumi creates resources whose names and ids are
- * generated (VPC pieces, load balancer, task definitions, KMS keys, buckets) the actions are held to the stack's
- * region. See docs/delivery.md ("What the deploy role can do") for the honest list.
+ * create, read, update and delete it). Scoped to the stack's resources where their names are known (the ECR
+ * repositories, log groups, buckets, the roles named `<project>-<stack>-*`), KMS key settings to the keys carrying the
+ * stack's tags; where Pulumi creates resources whose names and ids are generated (VPC pieces, load balancer, task
+ * definitions) the actions are held to the stack's region. Roles: created, given policies or a boundary only with the
+ * stack's permissions boundary (roleBoundary.ts), which the deploy role can neither change nor remove. See
+ * docs/delivery.md ("The deploy role") for the design and the honest list.
  */
 export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
   const inRegion = { StringEquals: { "aws:RequestedRegion": p.region } };
-  const roleArns = `arn:aws:iam::${p.accountId}:role/*`;
+  const prefixedRoles = `arn:aws:iam::${p.accountId}:role/${p.rolePrefix}*`;
+  const keyTag = (kind: "RequestTag" | "ResourceTag") => ({
+    [`aws:${kind}/project`]: p.keyTags.project,
+    [`aws:${kind}/stack`]: p.keyTags.stack,
+  });
   const granted = new Map<DeployPolicyGroup, Map<DeployStatement, Set<string>>>();
   const grant = (action: string, pushOnly: boolean) => {
     const group = deployPolicyGroupOf(action);
@@ -283,15 +383,20 @@ export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
     for (const action of actionsOf(entry)) grant(action, entry.pushOnly === true);
   }
   for (const invoke of Object.values(INVOKE_PERMISSIONS)) for (const action of invoke.actions) grant(action, false);
-  // Refresh of the delivery identity: its roles are read like any role (every write on them is denied below).
-  for (const action of ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"])
-    granted.get("iam")?.get("ReadDeliveryIdentity")?.add(action);
+  // Creating a key with the stack's tags needs kms:TagResource in a statement not held to particular keys.
+  if (granted.get("kms-s3")?.has("KeyCreation")) granted.get("kms-s3")!.get("KeyCreation")!.add("kms:TagResource");
 
   const scope: Record<DeployStatement, Pick<aws.iam.PolicyStatement, "Resource" | "Condition">> = {
     EcrLogin: { Resource: "*" },
     EcrRepository: { Resource: p.ecrRepositoryArns },
     EcrPush: { Resource: p.ecrRepositoryArns },
     InThisRegion: { Resource: "*", Condition: inRegion },
+    // A new key only with the stack's tags (aws:RequestTag), which the provider's default tags put on it.
+    KeyCreation: { Resource: "*", Condition: { StringEquals: { ...inRegion.StringEquals, ...keyTag("RequestTag") } } },
+    StackKeys: {
+      Resource: `arn:aws:kms:${p.region}:${p.accountId}:key/*`,
+      Condition: { StringEquals: { ...inRegion.StringEquals, ...keyTag("ResourceTag") } },
+    },
     LogGroups: {
       Resource: [
         `arn:aws:logs:${p.region}:${p.accountId}:log-group:*`,
@@ -299,9 +404,14 @@ export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
       ],
     },
     LogGroupsList: { Resource: "*" },
-    // Bucket configuration only (the load balancer's access-log bucket): the table has no object action.
-    Buckets: { Resource: "arn:aws:s3:::*" },
-    TaskRoles: { Resource: [roleArns, `arn:aws:iam::${p.accountId}:policy/*`] },
+    // Bucket configuration only (the load balancer's access-log bucket), on the stack's buckets: no object action.
+    Buckets: { Resource: p.bucketArns },
+    ReadRoles: { Resource: prefixedRoles },
+    BoundedRoles: {
+      Resource: prefixedRoles,
+      Condition: { StringEquals: { "iam:PermissionsBoundary": p.boundaryArn } },
+    },
+    PrefixedRoles: { Resource: prefixedRoles },
     ReadDeliveryIdentity: { Resource: p.protectedArns },
   };
   const order = Object.keys(scope) as DeployStatement[];
@@ -360,6 +470,24 @@ export function renderDeployPolicies(p: DeployPolicyInput): DeployPolicies {
         Resource: "*",
         Condition: { ArnEquals: { "iam:PolicyARN": FORBIDDEN_MANAGED_POLICIES } },
       },
+      // Whatever else may ever allow it: no role without the stack's boundary gets created, a policy or a new boundary
+      // (a request without iam:PermissionsBoundary counts as another boundary: StringNotEquals holds on an absent key).
+      {
+        Sid: "OnlyBoundedRoles",
+        Effect: "Deny",
+        Action: BOUNDED_ROLE_ACTIONS,
+        Resource: "*",
+        Condition: { StringNotEquals: { "iam:PermissionsBoundary": p.boundaryArn } },
+      },
+      { Sid: "NeverRemoveBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+      // No key that is not the stack's can be re-policied, granted or tagged into the stack's.
+      ...(["project", "stack"] as const).map((tag) => ({
+        Sid: `NoForeignKeys${tag === "project" ? "OfOtherProjects" : "OfOtherStacks"}`,
+        Effect: "Deny" as const,
+        Action: [...STACK_KEY_ACTIONS].sort(),
+        Resource: "arn:aws:kms:*:*:key/*",
+        Condition: { StringNotEquals: { [`aws:ResourceTag/${tag}`]: p.keyTags[tag] } },
+      })),
     ],
   };
   return { inline, managed };
@@ -470,10 +598,20 @@ export function renderDeliveryVariables(v: DeliveryVariableValues): {
   return { environment, repository };
 }
 
+/**
+ * The ruleset's name: GitHub's provider refuses one longer than 100 characters at Check
+ * (integrations/terraform-provider-github resource_github_repository_ruleset.go, `name` StringLenBetween(1, 100);
+ * offline/providerSource/github.ts), while a branch name may be 255: a long branch is shortened, ending in `...`.
+ */
+const RULESET_NAME_MAX = 100;
+
 /** The ruleset on the deploy branch: pull requests with approvals, the preview checks green, no force push, no deletion. */
 export function renderDeployBranchRuleset(d: DeliverySettings): Omit<github.RepositoryRulesetArgs, "repository"> {
+  const suffix = ": pull request and preview checks";
+  const room = RULESET_NAME_MAX - suffix.length;
+  const branch = d.deployBranch.length <= room ? d.deployBranch : `${d.deployBranch.slice(0, room - 3)}...`;
   return {
-    name: `${d.deployBranch}: pull request and preview checks`,
+    name: `${branch}${suffix}`,
     target: "branch",
     enforcement: "active",
     conditions: { refName: { includes: [`refs/heads/${d.deployBranch}`], excludes: [] } },
@@ -532,6 +670,8 @@ export interface DeliveryArgs {
   artifactRegistry?: DeliveryArtifactRegistry;
   /** GCP provider for the pool and service accounts (the stack's explicit provider). */
   gcpProvider?: gcp.Provider;
+  /** The stack's tags (provider default tags): its `project` and `stack` mark the KMS keys the deploy role may manage. */
+  tags: Record<string, string>;
 }
 
 export class Delivery extends pulumi.ComponentResource {
@@ -565,12 +705,25 @@ export class Delivery extends pulumi.ComponentResource {
       this.oidcProviderArn = pulumi.output(oidcArn);
     }
     const roleArn = (roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`;
+    const boundaryArn = roleBoundaryArn(accountId, { project, stack });
     const protectedArns = [
       roleArn(names.deploy),
       roleArn(names.preview),
       oidcArn,
       deployManagedPolicyArns(accountId, names.deploy),
+      boundaryArn,
     ];
+    const scope = {
+      accountId,
+      region,
+      pushesImages,
+      protectedArns,
+      passedRoleArns: passedRoleArns(args, accountId),
+      rolePrefix: stackRolePrefix(args),
+      boundaryArn,
+      bucketArns: stackBucketArns(),
+      keyTags: ownershipTags(args.tags),
+    };
 
     this.deployRole = new aws.iam.Role(
       `${name}-deploy`,
@@ -589,16 +742,9 @@ export class Delivery extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const deployPolicies = pulumi.all(args.ecrRepositoryArns).apply((ecrRepositoryArns) =>
-      renderDeployPolicies({
-        accountId,
-        region,
-        ecrRepositoryArns,
-        pushesImages,
-        protectedArns,
-        passedRoleArns: passedRoleArns(args, accountId),
-      }),
-    );
+    const deployPolicies = pulumi
+      .all(args.ecrRepositoryArns)
+      .apply((ecrRepositoryArns) => renderDeployPolicies({ ...scope, ecrRepositoryArns }));
     // The denies inline; the allows in one customer-managed policy per group of services (IAM's size quotas).
     new aws.iam.RolePolicy(
       `${name}-deploy`,
@@ -606,14 +752,7 @@ export class Delivery extends pulumi.ComponentResource {
       { parent: this },
     );
     // The groups do not depend on the repository ARNs: known now, one resource each.
-    const groups = renderDeployPolicies({
-      accountId,
-      region,
-      ecrRepositoryArns: [],
-      pushesImages,
-      protectedArns,
-      passedRoleArns: passedRoleArns(args, accountId),
-    }).managed.map((m) => m.group);
+    const groups = renderDeployPolicies({ ...scope, ecrRepositoryArns: [] }).managed.map((m) => m.group);
     for (const group of groups) {
       const policy = new aws.iam.Policy(
         `${name}-deploy-${group}`,

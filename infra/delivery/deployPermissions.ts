@@ -6,7 +6,9 @@
  * configurations at their extremes (tests/infra/extremeConfigs.ts), register is here.
  *
  * Sources: the provider's CRUD calls (the Pulumi AWS provider wraps hashicorp/terraform-provider-aws,
- * `internal/service/<service>/<resource>.go`), and each service's actions in the Service Authorization Reference
+ * `internal/service/<service>/<resource>.go`), derived per type in offline/providerSource/aws/*.ts (`calls`), which
+ * tests/delivery/deployPermissions.test.ts holds this table to: after a provider upgrade, regenerate those facts and
+ * the test names the actions to add here. Each service's actions are in the Service Authorization Reference
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
  * Pulumi's own state lives in the Pulumi Cloud backend (docs/delivery.md), so no AWS action is needed for it;
  * `sts:GetCallerIdentity`, which the provider calls at start, needs no permission (STS API reference).
@@ -23,6 +25,12 @@ export interface ResourcePermissions {
   serviceLinkedRoles?: string[];
   /** Only the building stack registers it (image pushes). */
   pushOnly?: boolean;
+  /**
+   * Part of the delivery identity (the OIDC provider, the deploy role's managed policies, the role boundary): created
+   * and changed only from a laptop with admin credentials, so the deploy role reads it and is denied every write. Its
+   * create, update and delete list nothing; the provider's write calls are not granted on purpose.
+   */
+  adminOnly?: boolean;
   /** Where the action list comes from, when more than the provider's CRUD calls. */
   source?: string;
 }
@@ -123,9 +131,12 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
       "task and execution roles: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
   },
   "aws:ecs/service:Service": {
-    create: ["ecs:CreateService", "ecs:TagResource"],
+    // waitForSteadyState: since hashicorp/terraform-provider-aws#43434 the waiter follows a new ECS deployment by its
+    // service deployment (internal/service/ecs/service.go statusServiceWaitForStable: findPrimaryDeploymentARN lists
+    // them, findDeploymentStatus describes the primary one), on create and on every update.
+    create: ["ecs:CreateService", "ecs:TagResource", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments"],
     read: ["ecs:DescribeServices", "ecs:ListTagsForResource"],
-    update: ["ecs:UpdateService", ...tags("ecs")],
+    update: ["ecs:UpdateService", "ecs:ListServiceDeployments", "ecs:DescribeServiceDeployments", ...tags("ecs")],
     delete: ["ecs:UpdateService", "ecs:DeleteService"],
     serviceLinkedRoles: ["ecs.amazonaws.com"],
     // canary, linear and blueGreen services name the ECS infrastructure role for load balancers
@@ -253,7 +264,9 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
   },
   "aws:ec2/eip:Eip": {
     create: ["ec2:AllocateAddress", "ec2:CreateTags"],
-    read: ["ec2:DescribeAddresses"],
+    // The read also fetches the address's domain name attribute (internal/service/ec2/vpc_eip.go resourceEIPRead:
+    // findEIPDomainNameAttributeByAllocationID, DescribeAddressesAttribute).
+    read: ["ec2:DescribeAddresses", "ec2:DescribeAddressesAttribute"],
     update: ec2Tags,
     delete: ["ec2:DisassociateAddress", "ec2:ReleaseAddress"],
   },
@@ -439,11 +452,20 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
   ),
   "aws:s3/bucketPolicy:BucketPolicy": s3Config("s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
 
-  // --- IAM (list_awsidentityandaccessmanagementiam.html): task, execution and flow-log roles -----------------------
+  // --- IAM (list_awsidentityandaccessmanagementiam.html): task, execution, ECS infrastructure and flow-log roles ----
+  // Every role the deploy role creates or gives a policy carries the stack's boundary and its name prefix
+  // (infra/delivery/delivery.ts renderDeployPolicies: BoundedRoles, PrefixedRoles).
   "aws:iam/role:Role": {
     create: ["iam:CreateRole", "iam:TagRole"],
-    read: ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
-    update: ["iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"],
+    read: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"],
+    update: [
+      "iam:UpdateRole",
+      "iam:UpdateRoleDescription",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:TagRole",
+      "iam:UntagRole",
+    ],
     delete: ["iam:DeleteRole", "iam:ListInstanceProfilesForRole"],
   },
   "aws:iam/rolePolicy:RolePolicy": {
@@ -464,13 +486,16 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     read: ["iam:GetOpenIDConnectProvider"],
     update: [],
     delete: [],
+    adminOnly: true,
   },
-  // The deploy role's own managed policies (infra/delivery/delivery.ts): delivery identity too, so read-only for CI.
+  // The deploy role's own managed policies (infra/delivery/delivery.ts) and the role boundary
+  // (infra/delivery/roleBoundary.ts): delivery identity too, so read-only for CI.
   "aws:iam/policy:Policy": {
     create: [],
     read: ["iam:GetPolicy", "iam:GetPolicyVersion"],
     update: [],
     delete: [],
+    adminOnly: true,
     source:
       "terraform-provider-aws internal/service/iam/policy.go (read: GetPolicy, GetPolicyVersion of the default version)",
   },

@@ -2,3 +2,4 @@
 export * from "./delivery";
 export * from "./deployPermissions";
 export * from "./promotion";
+export * from "./roleBoundary";

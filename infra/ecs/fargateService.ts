@@ -91,6 +91,8 @@ export interface FargateServiceArgs {
    * deployment and, with `rollback`, rolls it back. `alarms` (the component) is created first: the service depends on it.
    */
   deploymentAlarms?: { names: string[]; rollback: boolean; alarms?: pulumi.Resource };
+  /** The permissions boundary of the execution and task roles (infra/delivery/roleBoundary.ts). */
+  permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** Names of a service's physical resources: `<project>-<stack>-<service>`. */
@@ -422,6 +424,7 @@ export class FargateService extends pulumi.ComponentResource {
         description: `ECS execution role of ${project}/${stack}/${service.name}: pull, logs, named secrets`,
         assumeRolePolicy: trust,
         maxSessionDuration: 3600,
+        permissionsBoundary: args.permissionsBoundary,
       },
       parent,
     );
@@ -446,6 +449,7 @@ export class FargateService extends pulumi.ComponentResource {
         description: `ECS task role of ${project}/${stack}/${service.name}: no permissions unless granted`,
         assumeRolePolicy: trust,
         maxSessionDuration: 3600,
+        permissionsBoundary: args.permissionsBoundary,
       },
       parent,
     );

@@ -71,6 +71,8 @@ export interface ServiceContainerOptions {
   restartPolicy: RestartPolicy;
   healthyWaitSeconds: number;
   stack: string;
+  /** The local value of each of the spec's secrets (infra/local/localSecrets.ts), passed as environment variables. */
+  secretValues?: Record<string, string>;
 }
 
 /** The json-file log options of a spec (the same rotation as the compose file and the run flags). */
@@ -86,12 +88,14 @@ export function renderLogOptions(spec: ContainerSpec): Record<string, string> {
 
 /** `docker.Container` inputs of one service: every setting from its container spec. */
 export function renderDockerContainer(spec: ContainerSpec, opts: ServiceContainerOptions): docker.ContainerArgs {
-  if (Object.keys(spec.secrets).length > 0) {
-    // The settings reader refuses secrets in the local stack; this guards direct callers.
+  const missing = Object.keys(spec.secrets).filter((n) => opts.secretValues?.[n] === undefined);
+  if (missing.length > 0) {
+    // The local stack reads every declared secret's local value first (localSecrets.ts); this guards direct callers.
     throw new Error(
-      `container ${spec.name}: secrets (${Object.keys(spec.secrets).join(", ")}) cannot be resolved in the local stack`,
+      `container ${spec.name}: no local value for the secrets ${missing.join(", ")} (berth:local.secretsFile)`,
     );
   }
+  const secretEnvs = Object.keys(spec.secrets).map((n) => `${n}=${opts.secretValues![n]}`);
   const args: docker.ContainerArgs = {
     name: localContainerName(spec.name),
     image: opts.imageId,
@@ -127,7 +131,7 @@ export function renderDockerContainer(spec: ContainerSpec, opts: ServiceContaine
       opts.hostPort === undefined
         ? []
         : [{ internal: spec.port, external: opts.hostPort, ip: LOCAL_BIND_ADDRESS, protocol: "tcp" }],
-    envs: sortedEntries(spec.environment).map(([name, value]) => `${name}=${value}`),
+    envs: [...sortedEntries(spec.environment).map(([name, value]) => `${name}=${value}`), ...secretEnvs.sort()],
     networksAdvanced: [{ name: opts.networkName, aliases: [spec.name] }],
     labels: [
       { label: "berth.service", value: spec.name },

@@ -21,6 +21,8 @@ import type {
   SourceRevision,
 } from "../config";
 import { stackOptOutWarnings } from "../config";
+import { ConfigError, Problems } from "../config/problems";
+import { readLocalSecrets } from "./localSecrets";
 import { containerSpecFor } from "../container";
 import {
   localDigestRef,
@@ -143,6 +145,8 @@ export interface LocalServiceArgs {
   stack: string;
   image: LocalImage;
   network: docker.Network;
+  /** The local value of each of the service's secrets (none by default). */
+  secretValues?: Record<string, string>;
 }
 
 /** One service's hardened container, rendered from its container spec (the one ECS runs). */
@@ -163,6 +167,7 @@ export class LocalService extends pulumi.ComponentResource {
         restartPolicy: local.restartPolicy,
         healthyWaitSeconds: local.healthyWaitSeconds,
         stack: args.stack,
+        secretValues: args.secretValues,
       });
     // The spec holds the digest reference, known once the image is pushed (or looked up): render inside an apply,
     // then hand each rendered field to the resource. The field list is that of a rendering, so none is dropped.
@@ -171,14 +176,29 @@ export class LocalService extends pulumi.ComponentResource {
     const containerArgs = Object.fromEntries(
       fields.map((key) => [key, rendered.apply((a) => a[key])]),
     ) as unknown as docker.ContainerArgs;
+    // Local secret values are kept encrypted in the state, like every Pulumi secret.
+    if (Object.keys(args.secretValues ?? {}).length > 0)
+      containerArgs.envs = pulumi.secret(rendered.apply((a) => a.envs!));
     this.container = new docker.Container(name, containerArgs, { parent: this, deleteBeforeReplace: true });
     this.url = hostPort === undefined ? undefined : `http://127.0.0.1:${hostPort}`;
     this.registerOutputs({ url: this.url });
   }
 }
 
-export function localStack(settings: LocalStackSettings) {
+export function localStack(settings: LocalStackSettings, root = process.cwd()) {
   const { local, stack, environment, logs } = settings;
+  // Every declared secret's local value, read and checked before the first resource (the program runs in the project
+  // folder, where Pulumi.yaml is).
+  const problems = new Problems();
+  const secretValues = readLocalSecrets(
+    {
+      secretsFile: local.secretsFile,
+      root,
+      services: settings.services.map((s) => ({ name: s.name, secrets: s.secrets })),
+    },
+    problems,
+  );
+  if (problems.any) throw new ConfigError(problems.list);
   // Each hardening a service switches off, said out loud (the docker rules of the pack flag it too).
   const warnings = stackOptOutWarnings(settings);
   for (const warning of warnings) pulumi.log.warn(warning);
@@ -193,7 +213,17 @@ export function localStack(settings: LocalStackSettings) {
   });
   const network = new docker.Network("services", renderServicesNetwork(stack));
   const services = settings.services.map(
-    (service) => new LocalService(service.name, { service, local, environment, logs, stack, image, network }),
+    (service) =>
+      new LocalService(service.name, {
+        service,
+        local,
+        environment,
+        logs,
+        stack,
+        image,
+        network,
+        secretValues: secretValues[service.name] ?? {},
+      }),
   );
 
   return {

@@ -29,6 +29,8 @@ export interface LoadBalancerArgs {
     vpcCidrBlock: pulumi.Input<string>;
     publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   };
+  /** The permissions boundary of the ECS infrastructure role (infra/delivery/roleBoundary.ts). */
+  permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** Key prefix of the access logs in their bucket. */
@@ -452,6 +454,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
           description: `ECS infrastructure role of ${project}/${stack}: shifts listener rule traffic in canary, linear and blue/green deployments`,
           assumeRolePolicy: JSON.stringify(ecsInfrastructureTrustPolicy()),
           maxSessionDuration: 3600,
+          permissionsBoundary: args.permissionsBoundary,
           tags: { Name: `${prefix}-ecs-infrastructure` },
         },
         child,

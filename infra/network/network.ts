@@ -19,6 +19,8 @@ export interface NetworkArgs {
   /** Resource names: `<project>-<stack>-<suffix>`, the flow log group `/<project>/<stack>/vpc-flow-logs`. */
   project: string;
   stack: string;
+  /** The permissions boundary of the flow logs role (infra/delivery/roleBoundary.ts). */
+  permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** AWS services the tasks reach through interface endpoints when `egress: endpoints` (S3 is a free gateway endpoint). */
@@ -162,7 +164,10 @@ export class Network extends pulumi.ComponentResource {
       const role = new aws.iam.Role(
         `${name}-flow-logs`,
         {
+          // Named with the stack's prefix: the deploy role may create and change only roles named so.
+          name: `${prefix}-vpc-flow-logs`,
           description: `VPC flow logs of ${prefix} to CloudWatch Logs`,
+          permissionsBoundary: args.permissionsBoundary,
           assumeRolePolicy: policies.apply((p) => JSON.stringify(p.trust)),
           tags: tag("vpc-flow-logs"),
         },

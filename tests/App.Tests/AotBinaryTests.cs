@@ -85,19 +85,60 @@ public sealed class AotBinaryTests(AotBinaryFixture binary, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Out_of_file_descriptors_the_accept_loop_backs_off_and_logs_it_once_per_interval()
+    {
+        // 64 descriptors, soft and hard: fewer than the smallest connection budget (MinConnections), so idle sockets
+        // exhaust the descriptors before the budget. Kestrel's own accept loop would retry at once, forever (issue 22:
+        // 95 % CPU, no log line).
+        using var berth = BerthProcess.Start("/bin/bash", null, "-c", "ulimit -n 64 && exec \"$0\"", binary.BinaryPath);
+        await berth.WaitUntilHealthyAsync(StartTimeout);
+        var sockets = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Loopback, berth.Port); // the kernel's backlog takes them
+                sockets.Add(socket);
+            }
+
+            await Eventually.TrueAsync(() => berth.StandardOutput.Any(l => l.Contains("out of file descriptors")),
+                "the descriptor exhaustion is logged", TimeSpan.FromSeconds(10));
+            using var process = Process.GetProcessById(berth.Id);
+            var before = process.TotalProcessorTime;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            process.Refresh();
+            var cpu = (process.TotalProcessorTime - before) / TimeSpan.FromSeconds(3);
+            output.WriteLine($"CPU while out of descriptors: {cpu:P0} of one core");
+
+            Assert.InRange(cpu, 0, 0.3);
+            var lines = berth.StandardOutput.Where(l => l.Contains("out of file descriptors")).ToList();
+            var line = Assert.Single(lines);
+            Assert.Contains("\"LogLevel\":\"Warning\"", line);
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Healthcheck_command_exits_0_against_the_running_binary_and_1_against_a_dead_port()
     {
         using var berth = BerthProcess.Start(binary.BinaryPath);
         await berth.WaitUntilHealthyAsync(StartTimeout);
 
         var healthy = await BerthProcess.RunToExitAsync(binary.BinaryPath,
-            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = berth.Port.ToString() }, "--healthcheck");
+            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = "1", ["Berth__HealthPort"] = berth.HealthPort.ToString() }, "--healthcheck");
+        var servingPort = await BerthProcess.RunToExitAsync(binary.BinaryPath,
+            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = berth.Port.ToString(), ["Berth__HealthPort"] = "0" }, "--healthcheck");
         var dead = await BerthProcess.RunToExitAsync(binary.BinaryPath,
-            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = FreeTcpPort.Get().ToString() }, "--healthcheck");
+            new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = berth.Port.ToString(), ["Berth__HealthPort"] = FreeTcpPort.Get().ToString() }, "--healthcheck");
 
         output.WriteLine($"--healthcheck: healthy {healthy.Elapsed.TotalMilliseconds:0} ms, dead port {dead.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(0, healthy.ExitCode);
         Assert.Equal("", healthy.Output);
+        Assert.Equal(0, servingPort.ExitCode);
         Assert.InRange(healthy.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.Equal(1, dead.ExitCode);
         Assert.Single(dead.Output.Trim().Split('\n'));

@@ -1,5 +1,6 @@
 using System.Text;
 using Berth.App.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Berth.App.Tests;
 
@@ -36,6 +37,10 @@ public sealed class MalformedRequestTests(LiveBerthServerWithDiagnostics server)
         { "header line without a colon", $"GET /health HTTP/1.1\r\n{Host}NoColonHere\r\n\r\n", 400 },
         { "invalid method token", $"G@T /health HTTP/1.1\r\n{Host}\r\n", 400 },
         { "invalid chunk size", $"POST /health HTTP/1.1\r\n{Host}Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n", 400 },
+        // Chunk sizes past Kestrel's int: its parser raises an OverflowException inside an IOException (issue 22: was 500).
+        { "chunk size 0x80000000", $"POST /health HTTP/1.1\r\n{Host}Transfer-Encoding: chunked\r\n\r\n80000000\r\nabc\r\n", 400 },
+        { "chunk size FFFFFFFFFFFF", $"POST /health HTTP/1.1\r\n{Host}Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFF\r\nabc\r\n", 400 },
+        { "chunk size of 20 hex digits", $"POST / HTTP/1.1\r\n{Host}Transfer-Encoding: chunked\r\n\r\n{new string('f', 20)}\r\nabc\r\n", 400 },
         { "bad query parameter type", $"GET /delay?ms=%FF%FE HTTP/1.1\r\n{Host}\r\n", 400 },
         { "out-of-range diagnostics delay", $"GET /delay?ms=999999 HTTP/1.1\r\n{Host}\r\n", 400 },
         // A well-formed request line with a version other than HTTP/1.0 or HTTP/1.1: 505 (RFC 9110 section 15.6.6).
@@ -72,5 +77,61 @@ public sealed class MalformedRequestTests(LiveBerthServerWithDiagnostics server)
         using var client = server.CreateClient();
         using var response = await client.GetAsync("/health");
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+/// <summary>What malformed requests leave in the log, and how their connections end (issue 22).</summary>
+public sealed class MalformedRequestLogTests
+{
+    private const string Host = "Host: 127.0.0.1\r\n";
+
+    [Theory]
+    [InlineData("80000000")]
+    [InlineData("FFFFFFFFFFFF")]
+    [InlineData("fffffffffffffffffffff")]
+    public async Task An_overflowing_chunk_size_gets_400_and_closes_the_connection_with_no_error_logged(string chunkSize)
+    {
+        var logs = new CapturedLogs();
+        var server = LiveBerthServer.WithArguments([], builder => builder.Logging.AddProvider(logs));
+        await server.InitializeAsync();
+        try
+        {
+            using var connection = await RawConnection.OpenAsync(server.Port);
+            await connection.SendAsync($"POST /health HTTP/1.1\r\n{Host}Transfer-Encoding: chunked\r\n\r\n{chunkSize}\r\nabc\r\n");
+            var response = await connection.ReadResponseAsync();
+            Assert.Equal(400, response.Status);
+            Assert.True((await connection.WaitForCloseAsync(TimeSpan.FromSeconds(5))).Closed, "the connection is closed after the 400");
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
+        Assert.True(logs.Entries.Count(e => e.Level == LogLevel.Warning) <= 1, string.Join("\n", logs.Entries));
+    }
+
+    [Fact]
+    public async Task A_chunked_HTTP_1_0_request_is_answered_and_its_connection_closed_even_with_keep_alive()
+    {
+        var server = LiveBerthServer.WithArguments([]);
+        await server.InitializeAsync();
+        try
+        {
+            using var connection = await RawConnection.OpenAsync(server.Port);
+            // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding -> close after processing it.
+            await connection.SendAsync(
+                $"POST /health HTTP/1.0\r\n{Host}Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" +
+                $"GET /health HTTP/1.1\r\n{Host}\r\n");
+            var first = await connection.ReadResponseAsync();
+            Assert.Equal(405, first.Status);
+            var (closed, rest) = await connection.WaitForCloseAsync(TimeSpan.FromSeconds(5));
+            Assert.True(closed, "the connection is closed after the first response");
+            Assert.Equal("", rest);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
     }
 }

@@ -113,6 +113,28 @@ public sealed class ConnectionLimitsTests : IDisposable
     }
 
     [Fact]
+    public void The_connection_cap_stays_below_the_open_file_limit_so_descriptors_are_not_what_runs_out()
+    {
+        var limits = Path.Combine(_cgroup, "limits");
+        File.WriteAllText(limits,
+            "Limit                     Soft Limit           Hard Limit           Units     \n" +
+            "Max open files            1024                 4096                 files     \n");
+        var byMemory = ConnectionLimits.ForMemoryLimit(512L << 20, "Berth:MemoryLimitMiB");
+
+        var capped = ConnectionLimits.Resolve(new BerthOptions { MemoryLimitMiB = 512 }, _cgroup, limits);
+
+        Assert.Equal(1024, capped.OpenFileLimit);
+        Assert.True(capped.MaxConcurrentConnections < byMemory.MaxConcurrentConnections, "the descriptor limit binds");
+        Assert.True(capped.MaxConcurrentConnections <= 1024 - ConnectionLimits.FileDescriptorReserve,
+            $"{capped.MaxConcurrentConnections} connections leave {ConnectionLimits.FileDescriptorReserve} of 1024 descriptors");
+
+        File.WriteAllText(limits, "Max open files            unlimited            unlimited            files     \n");
+        var unlimited = ConnectionLimits.Resolve(new BerthOptions { MemoryLimitMiB = 512 }, _cgroup, limits);
+        Assert.Null(unlimited.OpenFileLimit);
+        Assert.Equal(byMemory.MaxConcurrentConnections, unlimited.MaxConcurrentConnections);
+    }
+
+    [Fact]
     public void Twice_the_memory_allows_more_connections()
     {
         Assert.True(ConnectionLimits.ForMemoryLimit(1024L << 20, "t").MaxConcurrentConnections >
@@ -135,7 +157,11 @@ public sealed class ConnectionLimitsTests : IDisposable
             Assert.Equal(ConnectionLimits.WriteBufferSize, sockets.MaxWriteBufferSize);
             Assert.Equal(ConnectionLimits.ReadBufferSize, kestrel.MaxRequestBufferSize);
             Assert.Equal(ConnectionLimits.WriteBufferSize, kestrel.MaxResponseBufferSize);
-            Assert.Equal(expected.MaxConcurrentConnections, kestrel.MaxConcurrentConnections);
+            // Kestrel's own limit stays off: it would apply per endpoint and log each refusal (ConnectionBudget.cs).
+            Assert.Null(kestrel.MaxConcurrentConnections);
+            var budgets = server.App.Services.GetRequiredService<ListenerBudgets>();
+            Assert.Equal(expected.MaxConcurrentConnections, budgets.Serving.Limit + budgets.Health.Limit);
+            Assert.Equal(ConnectionLimits.HealthConnections, budgets.Health.Limit);
             Assert.Equal(0, kestrel.MaxConcurrentUpgradedConnections);
             Assert.InRange(ConnectionLimits.ReadBufferSize, Math.Max(ConnectionLimits.MaxRequestLineSize, ConnectionLimits.MaxRequestHeadersTotalSize), 64 * 1024);
         }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -50,6 +51,24 @@ public sealed class ReadinessTests
         }
 
         await disposing;
+    }
+
+    [Fact]
+    public async Task The_expected_503s_of_a_drain_are_not_logged_as_errors()
+    {
+        var logs = new CapturedLogs();
+        var server = LiveBerthServer.WithArguments(["--Berth:DrainDelaySeconds=2"], builder => builder.Logging.AddProvider(logs));
+        await server.InitializeAsync();
+        using var client = server.CreateClient();
+        server.App.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        for (var i = 0; i < 3; i++)
+        {
+            using var ready = await client.GetAsync("/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+
+        await server.DisposeAsync();
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
     [Fact]

@@ -34,7 +34,9 @@ const COMMITTED = fs
 async function planAll(dir: string, stacks: string[]) {
   const runs = await runPlans(stacks.map((s) => [s, "--image-sha", SHA, "--json", "--stack-dir", dir]));
   runs.forEach((run, i) => {
-    const why = run.json ? JSON.stringify({ error: run.json.error, exitCode: run.json.exitCode }) : run.stdout.slice(-2000);
+    const why = run.json
+      ? JSON.stringify({ error: run.json.error, exitCode: run.json.exitCode })
+      : run.stdout.slice(-2000);
     assert.equal(run.code, 0, `${stacks[i]} in ${dir}: the plan fails: ${why}\n${run.stderr.slice(-2000)}`);
     assert.ok(run.json, `${stacks[i]}: the plan printed JSON`);
     assert.ok(run.json.resources > 0, `${stacks[i]}: the plan registered resources`);

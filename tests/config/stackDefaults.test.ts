@@ -11,7 +11,6 @@ import { loadSettings } from "../../infra/config";
 import { flattenConfig } from "../../offline/mockRuntime";
 import { FIXTURE_STACK_DIR } from "../support/fixtures";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const GIT = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 /** Keys the Pulumi CLI needs on every stack (declared in Pulumi.yaml without a default: tests/infra/projectSchema.test.ts). */

@@ -21,6 +21,7 @@ const delivery = (s: AwsStackSettings, withArtifactRegistry: boolean) =>
         project: s.project,
         stack: s.stack,
         environment: s.environment,
+        tags: s.tags,
         pushesImages: !s.promotion,
         ghcr: s.ghcr,
         imageName: s.image.name,

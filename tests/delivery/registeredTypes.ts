@@ -40,13 +40,23 @@ function captureExtreme(index: number): Promise<CapturedStack> {
   });
 }
 
-/** `staging`, `prod`, or `extreme:<index of tests/infra/extremeConfigs.ts>`. */
-export async function registered(stack: string): Promise<Registered> {
-  const c = stack.startsWith("extreme:")
+/** The whole capture of `staging`, `prod`, or `extreme:<index of tests/infra/extremeConfigs.ts>`. */
+export async function captured(stack: string): Promise<CapturedStack> {
+  return stack.startsWith("extreme:")
     ? await captureExtreme(Number(stack.slice("extreme:".length)))
     : stack === "prod"
       ? await captureProgram({ stack, config: prodConfig(), stackOutputs: stagingOutputs() })
       : await captureProgram({ stack: "staging", config: stackConfig("staging") });
+}
+
+/** The title of a capture: the stack, or the extreme configuration's title. */
+export function titleOf(stack: string): string {
+  return stack.startsWith("extreme:") ? extremeCases()[Number(stack.slice("extreme:".length))]!.title : stack;
+}
+
+/** `staging`, `prod`, or `extreme:<index of tests/infra/extremeConfigs.ts>`. */
+export async function registered(stack: string): Promise<Registered> {
+  const c = await captured(stack);
   const deployRole = c.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "delivery-deploy");
   const onDeployRole = (type: string) =>
     c.resources.filter((r) => r.type === type && deployRole !== undefined && r.inputs.role === deployRole.state.name);
@@ -90,7 +100,7 @@ export async function registered(stack: string): Promise<Registered> {
   ];
   return {
     passedRoles,
-    title: stack.startsWith("extreme:") ? extremeCases()[Number(stack.slice("extreme:".length))]!.title : stack,
+    title: titleOf(stack),
     error: c.error === undefined ? undefined : String(c.error),
     types: [...new Set(c.resources.filter((r) => r.custom).map((r) => r.type))].sort(),
     invokes: [...new Set(c.invokes.map((i) => i.token))].sort(),

@@ -61,8 +61,13 @@ test("deploy role permissions: the rendered least-privilege policies (denies inl
       `arn:aws:iam::${ACCOUNT}:role/berth-staging-github-preview`,
       `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
       `arn:aws:iam::${ACCOUNT}:policy/berth-staging-github-deploy-*`,
+      `arn:aws:iam::${ACCOUNT}:policy/berth-staging-role-boundary`,
     ],
     passedRoleArns: passedRoleArns({ project: "berth", stack: "staging" }, ACCOUNT),
+    rolePrefix: "berth-staging-",
+    boundaryArn: `arn:aws:iam::${ACCOUNT}:policy/berth-staging-role-boundary`,
+    bucketArns: ["arn:aws:s3:::alb-access-logs-???????"],
+    keyTags: { project: "berth", stack: "staging" },
   });
   assert.equal(
     deployManagedPolicyArns(ACCOUNT, "berth-staging-github-deploy"),

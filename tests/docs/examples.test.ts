@@ -93,7 +93,15 @@ test("every stated `scripts/plan` of examples/*/README.md exits as stated, with 
       where,
     );
     assert.equal(json.cloudLimits.problems.length, 0, `${where}: cloud limits`);
+    // The providers' Check constraints (offline/providerConstraints.ts, facts in offline/providerSource/).
+    assert.deepEqual(json.providerConstraints.problems, [], `${where}: provider constraints`);
   });
+});
+
+test("every resource type the examples register has provider facts (offline/providerSource/)", async () => {
+  const runs = await planned();
+  const missing = [...new Set(runs.flatMap((r) => (r.json?.providerConstraints?.withoutFacts ?? []) as string[]))];
+  assert.deepEqual(missing.sort(), [], "types without an entry in PROVIDER_FACTS");
 });
 
 test("http-only: one web service, one HTTP listener on 80 that forwards, no HTTPS listener, the warning said", async () => {

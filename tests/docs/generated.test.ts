@@ -31,7 +31,10 @@ test("the staging sample plan is the plan of the sample (fixture) stack file at 
   assert.match(sample, new RegExp(`image sha: +${SAMPLE_SHA} \\(--image-sha\\)`));
   assert.match(sample, /^ {2}config: +tests\/fixtures\/stacks\/Pulumi\.staging\.yaml$/m);
   assert.match(sample, /^Result: PASSED /m);
-  assert.ok(text.includes(`scripts/plan staging --image-sha ${SAMPLE_SHA} --stack-dir tests/fixtures/stacks`), "the page names the command it shows");
+  assert.ok(
+    text.includes(`scripts/plan staging --image-sha ${SAMPLE_SHA} --stack-dir tests/fixtures/stacks`),
+    "the page names the command it shows",
+  );
 });
 
 test("the block helpers: a changed line is found, only the duration is masked, a write round-trips", () => {

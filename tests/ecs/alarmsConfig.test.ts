@@ -170,9 +170,26 @@ test("p99 latency in seconds (TargetResponseTime is reported in seconds), low sa
 });
 
 test("windows: one-minute periods, all of evaluationPeriods breaching; a routed alarm without a target group is a programming error", () => {
-  for (const kind of ["unhealthy-hosts", "running-tasks", "cpu-high", "memory-high"] as const) {
-    const a = alarmArgs(kind, { ...ALARM_DEFAULTS, evaluationPeriods: 4 }, dims) as Record<string, any>;
-    assert.deepEqual([a.period, a.evaluationPeriods, a.datapointsToAlarm], [60, 4, 4], kind);
+  // A single-metric alarm has its own period; a metric math alarm has none (terraform-provider-aws
+  // internal/service/cloudwatch/metric_alarm.go: `period` ConflictsWith `metric_query`, so the provider's Check refuses
+  // both) and every metric query carries `metric.period` (metric_query.metric.period is Required there).
+  const twoGroups = { ...dims, alternateTargetGroupArnSuffix: "targetgroup/alt-web/3" };
+  const evaluated = [
+    ...(
+      ["target-5xx-rate", "target-p99-latency", "unhealthy-hosts", "running-tasks", "cpu-high", "memory-high"] as const
+    ).map((kind) => ({ kind, d: dims })),
+    ...(["target-5xx-rate", "target-p99-latency", "unhealthy-hosts"] as const).map((kind) => ({ kind, d: twoGroups })),
+  ];
+  for (const { kind, d } of evaluated) {
+    const a = alarmArgs(kind, { ...ALARM_DEFAULTS, evaluationPeriods: 4 }, d) as Record<string, any>;
+    const where = `${kind}${d === twoGroups ? " (two target groups)" : ""}`;
+    assert.deepEqual([a.evaluationPeriods, a.datapointsToAlarm], [4, 4], where);
+    if (a.metricQueries) {
+      assert.equal(a.period, undefined, `${where}: a metric math alarm sets no period`);
+      const metrics = (a.metricQueries as any[]).filter((q) => q.metric);
+      assert.ok(metrics.length > 0, where);
+      for (const q of metrics) assert.equal(q.metric.period, 60, `${where}: query ${q.id}`);
+    } else assert.equal(a.period, 60, `${where}: a single-metric alarm's own period`);
   }
   assert.throws(
     () => alarmArgs("unhealthy-hosts", ALARM_DEFAULTS, { clusterName: "c", serviceName: "worker" }),

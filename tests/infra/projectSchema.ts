@@ -963,25 +963,3 @@ export function readmeRuns(
   }
   return runs;
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// The program side
-// ---------------------------------------------------------------------------------------------------------------
-
-/** The top-level keys the program reads: every `berth.<read>("key"` in infra/config/index.ts and infra/config/*.ts. */
-export function keysReadByProgram(root: string): Set<string> {
-  const files = [
-    ...fs.readdirSync(path.join(root, "infra", "config")).map((f) => path.join(root, "infra", "config", f)),
-  ];
-  const keys = new Set<string>();
-  for (const file of files) {
-    if (!file.endsWith(".ts")) continue;
-    const text = fs.readFileSync(file, "utf8");
-    for (const m of text.matchAll(
-      /\bberth\.(?:string|requiredString|oneOf|integer|boolean|stringList|stringMap|section|sections|sectionList|value|has|get)\(\s*"([A-Za-z0-9_]+)"/g,
-    )) {
-      keys.add(m[1]);
-    }
-  }
-  return keys;
-}

@@ -144,3 +144,40 @@ test("readGitState reads HEAD, tags at HEAD, and a fingerprint of the uncommitte
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the stack files the Pulumi CLI writes (Pulumi.<stack>.yaml at the root) do not make the tree dirty; Pulumi.yaml and any other file do", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "berth-git-"));
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
+  try {
+    git("init", "-q");
+    git("config", "user.email", "test@example.invalid");
+    git("config", "user.name", "test");
+    git("config", "commit.gpgsign", "false");
+    fs.mkdirSync(path.join(dir, "app"));
+    fs.writeFileSync(path.join(dir, "app", "Pulumi.notes.yaml"), "a: 1\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: x\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.local.yaml"), "config:\n  berth:environment: local\n");
+    git("add", ".");
+    git("commit", "-q", "-m", "one");
+    // `pulumi stack init local` with the passphrase provider adds encryptionsalt; `pulumi config set` a value;
+    // `pulumi stack init dev` a new, untracked stack file.
+    fs.appendFileSync(path.join(dir, "Pulumi.local.yaml"), "encryptionsalt: v1:abc=:v1:def:ghi==\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config: {}\n");
+    assert.equal(readGitState(dir).dirty, false, "stack files only: clean");
+    assert.equal(readGitState(path.join(dir, "app")).dirty, false, "also from a subfolder");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: y\n");
+    assert.equal(readGitState(dir).dirty, true, "the project file is code");
+    git("checkout", "-q", "Pulumi.yaml");
+    fs.writeFileSync(path.join(dir, "app", "Pulumi.notes.yaml"), "a: 2\n");
+    const nested = readGitState(dir);
+    assert.equal(nested.dirty, true, "a Pulumi.*.yaml below the root is not a stack file");
+    fs.appendFileSync(path.join(dir, "Pulumi.local.yaml"), "# more\n");
+    assert.equal(
+      readGitState(dir).dirtyFingerprint,
+      nested.dirtyFingerprint,
+      "stack files never enter the fingerprint",
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

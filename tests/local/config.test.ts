@@ -37,6 +37,7 @@ test("Pulumi.local.yaml loads as the local target with its defaults", () => {
     bindAddress: "127.0.0.1",
     hostPorts: { web: 8080 },
     restartPolicy: "unless-stopped",
+    secretsFile: ".berth/local-secrets.yaml",
     healthyWaitSeconds: 60,
   });
   // No cloud settings at all in the local stack.
@@ -145,15 +146,20 @@ test("provider keys (aws:, gcp:, github:) in the local stack are errors", () => 
   assert.equal(problems.find((p) => p.key === "aws:region")!.value, "eu-west-1");
 });
 
-test("service secrets are refused in the local stack (nothing resolves SSM or Secrets Manager on a laptop)", () => {
+test("service secrets are accepted in the local stack (their local values come from berth:local.secretsFile), and the file's path is checked", () => {
   const config = base();
   const services = JSON.parse(config["berth:services"]);
-  services.web.secrets = { API_KEY: "arn:aws:ssm:eu-west-1:111111111111:parameter/berth/api-key" };
-  const problems = problemsOf({ ...config, "berth:services": JSON.stringify(services) });
-  assert.ok(
-    problems.some((p) => p.key === "berth:services.web.secrets" && /no secrets in the local stack/.test(p.allowed)),
-    JSON.stringify(problems),
-  );
+  const first = Object.keys(services)[0]!;
+  services[first].secrets = { API_KEY: "arn:aws:ssm:eu-west-1:111111111111:parameter/berth/api-key" };
+  const settings = loadSettings({ ...config, "berth:services": JSON.stringify(services) }, { stack: "local", git });
+  assert.equal(settings.target === "local" && settings.local.secretsFile, ".berth/local-secrets.yaml");
+  for (const bad of ["/etc/secrets.yaml", "../outside.yaml", "a/../../b.yaml"]) {
+    const problems = problemsOf({ ...config, "berth:local": JSON.stringify({ secretsFile: bad }) });
+    assert.ok(
+      problems.some((p) => p.key === "berth:local.secretsFile" && /inside it/.test(p.allowed)),
+      `${bad}: ${JSON.stringify(problems)}`,
+    );
+  }
 });
 
 test("berth:local in a cloud stack is an unknown key there", () => {

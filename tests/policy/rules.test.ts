@@ -633,6 +633,36 @@ const resourceCases: Record<string, Case> = {
       ],
     ],
   },
+  "berth-iam-role-permissions-boundary": {
+    type: "aws:iam/role:Role",
+    pass: [
+      {
+        assumeRolePolicy: doc([
+          { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]),
+        permissionsBoundary: "arn:aws:iam::111111111111:policy/berth-staging-role-boundary",
+      },
+      // The delivery identity (assumed through GitHub's OIDC provider): written from a laptop, not by CI.
+      {
+        assumeRolePolicy: githubTrust({
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repo:acme/berth:environment:staging",
+          },
+        }),
+      },
+    ],
+    fail: [
+      [
+        {
+          assumeRolePolicy: doc([
+            { Effect: "Allow", Principal: { Service: ["vpc-flow-logs.amazonaws.com"] }, Action: "sts:AssumeRole" },
+          ]),
+        },
+        "vpc-flow-logs.amazonaws.com and has no permissionsBoundary",
+      ],
+    ],
+  },
   "berth-iam-github-oidc-subject": {
     type: "aws:iam/role:Role",
     pass: [

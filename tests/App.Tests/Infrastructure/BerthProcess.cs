@@ -12,13 +12,17 @@ public sealed partial class BerthProcess : IDisposable
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
 
-    private BerthProcess(Process process, int port)
+    private BerthProcess(Process process, int port, int healthPort)
     {
         _process = process;
         Port = port;
+        HealthPort = healthPort;
     }
 
     public int Port { get; }
+
+    /// <summary>Berth__HealthPort of the process: a free port (not the default 8081, which parallel runs would share).</summary>
+    public int HealthPort { get; }
 
     public int Id => _process.Id;
 
@@ -48,6 +52,8 @@ public sealed partial class BerthProcess : IDisposable
         }
 
         psi.Environment["ASPNETCORE_HTTP_PORTS"] = port.ToString();
+        var healthPort = FreeTcpPort.Get();
+        psi.Environment["Berth__HealthPort"] = healthPort.ToString();
         psi.Environment.Remove("ASPNETCORE_URLS");
         psi.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
@@ -56,7 +62,8 @@ public sealed partial class BerthProcess : IDisposable
         }
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var berth = new BerthProcess(process, port);
+        var berth = new BerthProcess(process, port,
+            int.TryParse(psi.Environment["Berth__HealthPort"], out var configured) ? configured : healthPort);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) berth._stdout.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) berth._stderr.Enqueue(e.Data); };
         process.Start();

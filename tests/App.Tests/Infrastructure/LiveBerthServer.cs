@@ -35,16 +35,21 @@ public class LiveBerthServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>Berth:HealthPort: a free port unless the arguments set one (the default 8081 would clash between servers).</summary>
+    public int HealthPort { get; private set; }
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     public async Task InitializeAsync()
     {
-        string[] args = [.. _extraArgs, "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"];
+        var healthArgument = _extraArgs.FirstOrDefault(a => a.StartsWith("--Berth:HealthPort=", StringComparison.Ordinal));
+        HealthPort = healthArgument is null ? FreeTcpPort.Get() : int.Parse(healthArgument.Split('=')[1]);
+        string[] args = [.. _extraArgs, $"--Berth:HealthPort={HealthPort}", "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"];
         App = BerthApplication.Create(args, _configure);
         await App.StartAsync();
-        var address = App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.Single();
-        Port = new Uri(address).Port;
+        var addresses = App.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses;
+        Port = addresses.Select(a => new Uri(a.Replace("*", "localhost", StringComparison.Ordinal)).Port).Single(p => p != HealthPort);
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
