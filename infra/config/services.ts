@@ -376,6 +376,8 @@ export const AUTOSCALING = {
   scaleOutCooldownSeconds: integer({ default: 60, min: 0, max: 3600, doc: "Seconds between two scale-outs." }),
 } as const;
 
+/** Services whose actions no workload role may call (the role boundary's deny, infra/delivery/roleBoundary.ts). */
+export const IDENTITY_SERVICES = ["iam", "sts", "organizations"];
 /** An IAM action in `service:Action` form (`s3:GetObject`, `sqs:SendMessage`, `s3:Get*`). */
 export const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 /** An ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`; S3 leaves region and account empty) or `*`. */
@@ -967,6 +969,13 @@ function readTaskRole(t: ConfigSection, enableExecuteCommand: boolean): TaskRole
     const resources = st.get("resources", TASK_ROLE_STATEMENT);
     for (const key of ["actions", "resources"] as const)
       if (!st.has(key)) st.problems.add(st.keyPath(key), undefined, TASK_ROLE_STATEMENT[key].allowed!);
+    // The role boundary (infra/delivery/roleBoundary.ts) denies these services to every workload role.
+    for (const action of actions.filter((a) => IDENTITY_SERVICES.includes(a.split(":")[0]!)))
+      st.problems.add(
+        st.keyPath("actions"),
+        action,
+        `actions of other services than ${IDENTITY_SERVICES.join(", ")}: the role boundary denies them to every workload role`,
+      );
     st.done();
     return { sid, actions, resources };
   });

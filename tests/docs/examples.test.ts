@@ -244,4 +244,18 @@ test("your-app: what the program registers carries each of the app's needs: Dock
   assert.deepEqual(policyOf(app).Statement, [
     { Sid: "ReadUploads", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-uploads/*"] },
   ]);
+  // The role boundary every workload role carries allows it too: a role's effective permissions are the intersection
+  // of its policies and its boundary (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+  const task = one(stack, "aws:iam/role:Role", "your-app-task").inputs;
+  assert.ok(task.permissionsBoundary, "the task role has a boundary");
+  const boundary = policyOf(one(stack, "aws:iam/policy:Policy", "role-boundary")).Statement;
+  assert.ok(
+    boundary.some(
+      (st) =>
+        st.Effect === "Allow" &&
+        st.Action.includes("s3:GetObject") &&
+        st.Resource.includes("arn:aws:s3:::acme-uploads/*"),
+    ),
+    JSON.stringify(boundary),
+  );
 });

@@ -144,6 +144,15 @@ describe("the task role", () => {
     assert.equal(problemAt(problems, `${K}.web.taskRole.statements[2].resources`).value, undefined);
   });
 
+  test("IAM, STS and Organizations actions are refused: the role boundary denies them to every workload role", () => {
+    const p = problemAt(
+      withStatements([{ actions: ["s3:GetObject", "iam:PassRole"], resources: ["*"] }]),
+      `${K}.web.taskRole.statements[0].actions`,
+    );
+    assert.equal(p.value, "iam:PassRole");
+    assert.match(p.allowed, /role boundary denies them/);
+  });
+
   test("a managed policy that is no policy ARN is refused; twice the same statement id too", () => {
     const p = problemAt(
       problemsFor("staging", (x) => void (x.web!.taskRole = { managedPolicyArns: ["AmazonS3ReadOnlyAccess"] })),
