@@ -22,6 +22,7 @@ import { captureStack, readStackConfig, REPO_ROOT, type CapturedStack } from "./
 import {
   checkPackConfig,
   evaluateRules,
+  packAnalyzer,
   packConfigFileFor,
   readPackConfig,
   type Evaluation,
@@ -72,6 +73,8 @@ export interface PlanOptions {
   /** A first preview: computed outputs unknown (captureStack preview: true). */
   firstPreview?: boolean;
   timeoutSeconds: number;
+  /** The program module to evaluate (default infra/index.ts); a new URL evaluates it afresh (tests/plan/planRunner.ts). */
+  program?: string;
 }
 
 class UsageError extends Error {}
@@ -277,6 +280,9 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
       };
   }
 
+  // The pack starts in its own process while the program is evaluated here (2 cores: neither waits for the other).
+  packAnalyzer().catch(() => undefined); // a failed start is reported by evaluateRules below
+
   // Errors the program raises asynchronously (inside an apply, a failed read) surface as unhandled rejections.
   let rejectAsync: (e: unknown) => void = () => undefined;
   const asyncFailure = new Promise<never>((_, reject) => (rejectAsync = reject));
@@ -288,6 +294,7 @@ export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
       Promise.race([
         captureStack({
           stack: opts.stack,
+          program: opts.program,
           preview: opts.firstPreview === true,
           config,
           stackOutputs,
@@ -472,24 +479,35 @@ export function renderPlan(r: PlanResult): string {
   return out.join("\n");
 }
 
-async function main(): Promise<number> {
+/** Where `planCommand` writes: the console for scripts/plan, strings for an in-process run (tests/plan/planRunner.ts). */
+export interface PlanOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** scripts/plan with these arguments: prints the plan (text or JSON) and returns the exit code. */
+export async function planCommand(
+  argv: string[],
+  io: PlanOutput = { out: (t) => console.log(t), err: (t) => console.error(t) },
+  program?: string,
+): Promise<number> {
   let opts: PlanOptions;
   try {
-    opts = parsePlanArgs(process.argv.slice(2));
+    opts = parsePlanArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    if (e.message) console.error(`plan: ${e.message}`);
-    console.error(USAGE);
+    if (e.message) io.err(`plan: ${e.message}`);
+    io.err(USAGE);
     return e.message ? 64 : 0;
   }
-  const result = await runPlan(opts);
-  if (opts.json) console.log(JSON.stringify(result, null, 2));
-  else console.log(renderPlan(result));
+  const result = await runPlan({ ...opts, program });
+  if (opts.json) io.out(JSON.stringify(result, null, 2));
+  else io.out(renderPlan(result));
   return result.exitCode;
 }
 
 if (require.main === module) {
-  main().then(
+  planCommand(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
       console.error(e);

@@ -31,10 +31,8 @@ import {
   startContainer,
   waitForHttp200,
 } from "../../offline/podman.js";
+import { TEST_BUILD_ENV, TEST_SHA } from "./testImage.js";
 
-const TEST_SHA = "f100df100df100df100df100df100df100df100d";
-// Fixed, so repeated runs reuse the cached AOT publish layer.
-const TEST_BUILD_TIME = "2026-01-02T03:04:05Z";
 const IMAGE = process.env.BERTH_FLOOD_IMAGE ?? `localhost/berth-test:flood-${TEST_SHA.slice(0, 12)}`;
 const CONNECTIONS = Number(process.env.BERTH_FLOOD_CONNECTIONS ?? 300);
 const FLOOD_SECONDS = Number(process.env.BERTH_FLOOD_SECONDS ?? 15);
@@ -75,7 +73,8 @@ export function floodRunArgs(memory: string): string[] {
 
 function buildImage(): Promise<void> {
   return buildWith(["-f", "Dockerfile", "-t", IMAGE], {
-    env: { GIT_SHA: TEST_SHA, VERSION: "0.0.0-flood", BUILD_TIME: TEST_BUILD_TIME },
+    // The hardened test's build arguments: one build serves both (tests/container/testImage.ts).
+    env: TEST_BUILD_ENV,
   });
 }
 

@@ -36,13 +36,8 @@ import {
   waitHealthy,
   type ImageConfig,
 } from "../../offline/podman.js";
+import { TEST_BUILD_ENV, TEST_BUILD_TIME, TEST_SHA, TEST_SOURCE, TEST_VERSION } from "./testImage.js";
 
-const TEST_SHA = "0123456789abcdef0123456789abcdef01234567";
-const TEST_VERSION = "0.0.0-containertest";
-const TEST_SOURCE = "https://github.com/berth/berth";
-// Fixed, so repeated runs reuse the cached AOT publish layer (a changing build arg would redo it every time).
-const TEST_BUILD_TIME = "2026-01-02T03:04:05Z";
-const TEST_SOURCE_DATE_EPOCH = String(Date.parse(TEST_BUILD_TIME) / 1000);
 const IMAGE = `localhost/berth-test:${TEST_SHA.slice(0, 12)}`;
 const suffix = `${process.pid}-${randomBytes(3).toString("hex")}`;
 const HARDENED = `berth-test-hardened-${suffix}`;
@@ -64,14 +59,7 @@ let pid = 0;
 
 function buildImage(dockerfile = "Dockerfile", tag = IMAGE, extraEnv: NodeJS.ProcessEnv = {}): Promise<void> {
   return buildWith(["-f", dockerfile, "-t", tag], {
-    env: {
-      GIT_SHA: TEST_SHA,
-      VERSION: TEST_VERSION,
-      SOURCE_URL: TEST_SOURCE,
-      BUILD_TIME: TEST_BUILD_TIME,
-      SOURCE_DATE_EPOCH: TEST_SOURCE_DATE_EPOCH,
-      ...extraEnv,
-    },
+    env: { ...TEST_BUILD_ENV, ...extraEnv },
   });
 }
 
