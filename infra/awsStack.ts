@@ -19,7 +19,12 @@ export function awsStack(settings: AwsStackSettings) {
   const providers = new CloudProviders("berth", { aws, gcp, tags: settings.tags });
   const onAws = { provider: providers.aws };
   // The permissions boundary every workload role carries (what the deploy role may give a role is capped by it).
-  const permissionsBoundary = new RoleBoundary("role-boundary", { aws, ...named, tags: settings.tags }, onAws).arn;
+  const appStatements = settings.services.flatMap((s) => s.taskRole.statements);
+  const permissionsBoundary = new RoleBoundary(
+    "role-boundary",
+    { aws, ...named, tags: settings.tags, appStatements },
+    onAws,
+  ).arn;
   const ecr = new EcrRepository("app", { ecr: settings.ecr, aws, imageName: image.name, stack, environment }, onAws);
   const artifactRegistry = settings.artifactRegistry.enabled
     ? new ArtifactRegistryRepository(
@@ -46,7 +51,7 @@ export function awsStack(settings: AwsStackSettings) {
       ? new ExistingImage("image", { aws, imageName: image.name, ecr, sha: image.deploySha }, onAws)
       : new AppImage(
           "image",
-          { image, source, github, ghcr: settings.ghcr, aws, stack, ecr, artifactRegistry },
+          { image, source, build: settings.build, github, ghcr: settings.ghcr, aws, stack, ecr, artifactRegistry },
           { providers: [providers.aws, providers.gcp] },
         );
 

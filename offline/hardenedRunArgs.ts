@@ -20,7 +20,10 @@ import path from "node:path";
 import { loadSettings } from "../infra/config";
 import { containerSpecFor, type ContainerSpec } from "../infra/container/containerSpec";
 import { renderRunArgs } from "../infra/local/localRun";
+import * as fs from "node:fs";
+import { parse as parseYaml } from "yaml";
 import { readStackConfig, REPO_ROOT } from "./mockRuntime";
+import { applyConfigOverride } from "./offlinePlan";
 
 /** A fixed, clean git state: the specs do not depend on the work tree. */
 const RENDER_GIT = () => ({ head: "0".repeat(40), tagsAtHead: [], dirty: false });
@@ -42,6 +45,21 @@ export function stagingWebSpec(opts: { enableExecuteCommand?: boolean } = {}): C
   const service =
     opts.enableExecuteCommand === undefined ? web : { ...web, enableExecuteCommand: opts.enableExecuteCommand };
   return containerSpecFor(settings, service, "unused-image");
+}
+
+/**
+ * The container spec of `service` in the sample staging stack with `examples/<example>/stack.yaml` applied key by
+ * key, as `scripts/plan staging --config examples/<example>/stack.yaml` applies it: what ECS would run for an example.
+ */
+export function exampleServiceSpec(example: string, serviceName: string, image = "unused-image"): ContainerSpec {
+  const file = path.join(REPO_ROOT, "examples", example, "stack.yaml");
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  let config = readStackConfig("staging", SAMPLE_STACK_DIR);
+  for (const [key, value] of Object.entries(doc.config)) config = applyConfigOverride(config, key, value);
+  const settings = loadSettings(config, { stack: "staging", git: RENDER_GIT });
+  const service = settings.services.find((s) => s.name === serviceName);
+  if (!service) throw new Error(`${file} declares no \`${serviceName}\` service`);
+  return containerSpecFor(settings, service, image);
 }
 
 export function hardenedRunArgs(): string[] {

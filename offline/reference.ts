@@ -33,8 +33,9 @@ export const PAGES: Page[] = [
   {
     file: "registries.md",
     title: "Registries and image",
-    intro: "The image's name, platform and rollback SHA, and the three registries it is pushed to.",
-    keys: [...(Object.keys(IMAGE_KEYS) as (keyof typeof BERTH)[]), "ecr", "artifactRegistry", "ghcr"],
+    intro:
+      "The image's name, platform and rollback SHA, how it is built (your app: docs/your-app.md), and the three registries it is pushed to.",
+    keys: [...(Object.keys(IMAGE_KEYS) as (keyof typeof BERTH)[]), "build", "ecr", "artifactRegistry", "ghcr"],
   },
   {
     file: "services.md",

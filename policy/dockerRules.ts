@@ -104,7 +104,7 @@ export const dockerHealthCheck = resourceRule<Container>({
   controls: { cis: ["CIS Docker 4.6"] },
   resourceTypes: [DOCKER_CONTAINER],
   remediationSteps:
-    "Keep the container health check (`/app/berth --healthcheck`); tune it with `berth:services.<name>.healthCheck`.",
+    "Leave `berth:services.<name>.healthCheck.enabled` unset or true, with `healthCheck.command` your image's own check in exec form (default: the sample's `/app/berth --healthcheck`).",
   validate: (c, _a, report) => {
     const tests = asArray(c.healthcheck?.tests).map(String);
     if (tests.length === 0)

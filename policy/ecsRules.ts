@@ -104,7 +104,7 @@ export const ecsHealthCheck = resourceRule<TaskDefinition>({
   controls: { cis: ["CIS Docker 4.6"], other: "ECS restarts unhealthy tasks only with a health check" },
   resourceTypes: [ECS_TASK_DEFINITION],
   remediationSteps:
-    "Keep the container health check (`/app/berth --healthcheck`); tune it with `berth:services.<name>.healthCheck`.",
+    "Leave `berth:services.<name>.healthCheck.enabled` unset or true, with `healthCheck.command` your image's own check in exec form (default: the sample's `/app/berth --healthcheck`).",
   validate: (task, _a, report) =>
     eachContainer(task, report, (c, label) => {
       if (c.essential === false) return;

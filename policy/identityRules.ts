@@ -3,6 +3,7 @@ import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import type * as gcp from "@pulumi/gcp";
 import { asArray, parseJsonDocument, resourceRule } from "./rule";
+import { TASK_ROLE_APP_POLICY } from "./securityLists";
 
 export const IAM_ROLE = "aws:iam/role:Role";
 export const IAM_POLICY = "aws:iam/policy:Policy";
@@ -105,6 +106,35 @@ export const gcpWifAttributeCondition = resourceRule<WifProvider>({
   },
 });
 
+/** Allow statements of a policy document whose Resource is `*` (or a NotResource): their actions, for the report. */
+export function wildcardResources(doc: unknown): string[] {
+  const found: string[] = [];
+  for (const st of asArray((doc as { Statement?: unknown })?.Statement) as Record<string, any>[]) {
+    if (st?.Effect !== "Allow") continue;
+    const actions = asArray(st.Action as string | string[]).join(", ");
+    if (st.NotResource !== undefined) found.push(`${actions} (NotResource)`);
+    else if (asArray(st.Resource as string | string[]).includes("*")) found.push(actions);
+  }
+  return found;
+}
+
+export const iamTaskRoleResources = resourceRule<Record<string, any>>({
+  name: "berth-iam-task-role-resources",
+  summary: "The app's task role policy names its resources: no Allow statement on Resource `*`.",
+  controls: { other: "Least privilege: scope the app's permissions to its own resources (ARNs)" },
+  resourceTypes: [IAM_ROLE_POLICY],
+  // Advisory: some actions have no resource-level permissions (e.g. cloudwatch:PutMetricData) and need `*`.
+  enforcementLevel: "advisory",
+  remediationSteps:
+    "List ARNs in `berth:services.<name>.taskRole.statements[].resources` (e.g. arn:aws:s3:::my-bucket/*) instead of `*`.",
+  validate: (props, _a, report) => {
+    if (props.name !== TASK_ROLE_APP_POLICY) return;
+    const doc = parseJsonDocument(props.policy);
+    if (doc === undefined) return report("policy is not valid JSON.");
+    for (const actions of wildcardResources(doc)) report(`allows ${actions} on every resource (Resource "*").`);
+  },
+});
+
 /** The AWS services a trust policy names as principals (`Principal.Service`). */
 function trustedServices(doc: unknown): string[] {
   return (asArray((doc as { Statement?: unknown })?.Statement) as Record<string, any>[])
@@ -133,6 +163,7 @@ export const iamRolePermissionsBoundary = resourceRule<Role>({
 
 export const identityRules = [
   iamNoWildcardActions,
+  iamTaskRoleResources,
   iamGithubOidcSubject,
   iamRolePermissionsBoundary,
   gcpWifAttributeCondition,

@@ -173,3 +173,9 @@ export const COMMIT_SHA = /^[0-9a-f]{40}$/;
 export function deployTagSamples(sha = "0123456789abcdef0123456789abcdef01234567"): string[] {
   return [sha, `v1.2.3-${sha}`, `${sha}-dirty-0123456789ab`];
 }
+
+/**
+ * The name of the ECS task role's inline policy that holds the app's own statements
+ * (`berth:services.<name>.taskRole.statements`): what `berth-iam-task-role-resources` reads.
+ */
+export const TASK_ROLE_APP_POLICY = "app";

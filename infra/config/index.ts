@@ -46,6 +46,7 @@ import {
   type NetworkSettings,
 } from "./network";
 import { readServicesSettings, SERVICE, type ServiceSettings } from "./services";
+import { BUILD, readBuildSettings, type BuildSettings } from "./build";
 import {
   DELIVERY,
   PROMOTION,
@@ -87,6 +88,7 @@ export type {
 } from "./registries";
 export type { ClusterSettings, LoadBalancerSettings, LogSettings, NetworkSettings } from "./network";
 export type { ServiceSettings } from "./services";
+export type { BuildSettings } from "./build";
 export type { DeliverySettings, PromotionSettings } from "./delivery";
 export type { LocalSettings } from "./local";
 export type { AlarmSettings, NotificationSettings, ServiceAlarmSettings } from "./observability";
@@ -118,6 +120,8 @@ export interface CommonStackSettings {
   tags: Record<string, string>;
   source: SourceRevision;
   image: ImageSettings;
+  /** How the image is built: Dockerfile, context, target, extra build arguments. */
+  build: BuildSettings;
   github: GithubSettings;
   services: ServiceSettings[];
   logs: LogSettings;
@@ -249,6 +253,7 @@ export const BERTH = {
     doc: "Artifact Registry repository (enabled, location, scanning, cleanup).",
   }),
   ghcr: section(GHCR, { applies: "aws", doc: "GHCR push of the image (enabled; the token is berth:ghcrToken)." }),
+  build: section(BUILD, { doc: "How the image is built: your app's Dockerfile, context, target and build arguments." }),
   services: sections(section(SERVICE, { doc: "One ECS service." }), {
     itemName: "<service>",
     doc: "The services (web behind the ALB, worker without): task size, counts, health checks, hardening.",
@@ -375,6 +380,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   const environment = berth.get("environment", BERTH);
   const target = environment === "local" ? "local" : "aws";
   const image = readImageSettings(berth);
+  const build = readBuildSettings(berth.section("build"));
   const github: GithubSettings = {
     owner: berth.get("githubOwner", BERTH),
     repository: berth.get("githubRepository", BERTH),
@@ -397,7 +403,18 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
   const source: SourceRevision = readSourceRevision(berth, environment, ctx.git);
   const tags = { project: PROJECT, stack: ctx.stack, "managed-by": "pulumi", ...extraTags };
   // What every stack kind has (CommonStackSettings); each branch adds its own sections.
-  const common = { project: PROJECT, stack: ctx.stack, environment, tags, source, image, github, services, logs };
+  const common = {
+    project: PROJECT,
+    stack: ctx.stack,
+    environment,
+    tags,
+    source,
+    image,
+    build,
+    github,
+    services,
+    logs,
+  };
   if (target === "aws") {
     // The stack name is part of physical names: the ECS cluster `berth-<stack>` (letters, digits, - and _), GCP service
     // accounts `berth-<stack>-preview` (6-30 lowercase letters, digits, hyphens), IAM roles `berth-<stack>-<service>-execution` (64).

@@ -7,7 +7,7 @@
 import type { ConfigSection } from "./section";
 import type { Environment } from "./environment";
 import { isSecretLookingName, runsAsRoot } from "../../policy/securityLists";
-import { parseIpv4Cidr } from "./network";
+import { parseIpv4Cidr, TARGET_HEALTH_CHECK } from "./network";
 import {
   boolean,
   defaultIn,
@@ -16,6 +16,7 @@ import {
   percent,
   perEnvironment,
   section,
+  sectionList,
   string,
   stringList,
   stringMap,
@@ -30,6 +31,9 @@ export interface ServiceRoute {
   hostHeaders: string[];
   /** Listener rule priority (1-50000, unique per listener); meaningful when there are conditions. */
   priority: number;
+  /** This service's target group health check path and matcher; unset: `berth:loadBalancer.healthCheck`'s. */
+  healthCheckPath?: string;
+  healthCheckMatcher?: string;
 }
 
 /**
@@ -313,10 +317,49 @@ export const ROUTE = {
     doc: "Listener rule host headers.",
   }),
   priority: integer({ default: 100, min: 1, max: 50000, doc: "Listener rule priority, unique per listener." }),
+  healthCheckPath: string({
+    pattern: TARGET_HEALTH_CHECK.path.pattern,
+    allowed: TARGET_HEALTH_CHECK.path.allowed,
+    defaultText: "berth:loadBalancer.healthCheck.path",
+    doc: "Path this service's target group health check requests (your app's, e.g. /healthz).",
+  }),
+  healthCheckMatcher: string({
+    pattern: TARGET_HEALTH_CHECK.matcher.pattern,
+    allowed: TARGET_HEALTH_CHECK.matcher.allowed,
+    defaultText: "berth:loadBalancer.healthCheck.matcher",
+    doc: "HTTP code this service's target group accepts as healthy.",
+  }),
 } as const;
 
-/** `berth:services.<name>.healthCheck`: the container health check (`/app/berth --healthcheck`), ECS's limits. */
+/**
+ * A container health check command in exec form: the program and its arguments, run by ECS as `["CMD", ...]` (no
+ * shell: `CMD-SHELL` needs one, and a distroless image has none). The first word is what ECS, Docker and podman exec.
+ */
+export const HEALTH_CHECK_WORD = /^\S(?:.{0,1022}\S)?$/s;
+/** Words ECS and Docker read as the form of the check, not as the program: Berth adds `CMD` itself. */
+export const HEALTH_CHECK_FORM_WORDS = ["CMD", "CMD-SHELL", "NONE"] as const;
+
+/** `berth:services.<name>.healthCheck`: the container health check (the app's own command), ECS's limits. */
 export const SERVICE_HEALTH_CHECK = {
+  enabled: boolean({
+    default: true,
+    doc: "The container has a health check (`command`); false: none, ECS cannot tell a hung task from a healthy one.",
+    hardening: {
+      rule: "berth-ecs-health-check",
+      localRule: "berth-docker-health-check",
+      warning: "the container has no health check: ECS cannot replace a hung task (CIS Docker 4.6)",
+      controls: "CIS Docker 4.6",
+    },
+  }),
+  command: stringList({
+    // The sample app's (app/, the root Dockerfile's ENTRYPOINT): a GET of its own /health, exit 0 or 1.
+    default: ["/app/berth", "--healthcheck"],
+    minItems: 1,
+    pattern: HEALTH_CHECK_WORD,
+    allowed:
+      'your image\'s health check in exec form, the program first: e.g. ["python3", "/app/healthcheck.py"] (no "CMD", "CMD-SHELL" or "NONE": Berth adds CMD)',
+    doc: "The health check command in exec form (the program and its arguments, no shell); exit 0 means healthy.",
+  }),
   intervalSeconds: integer({ default: 10, min: 5, max: 300, doc: "Seconds between two checks." }),
   timeoutSeconds: integer({ default: 3, min: 2, max: 120, doc: "Seconds a check may take (less than the interval)." }),
   retries: integer({ default: 3, min: 1, max: 10, doc: "Failed checks before the container is unhealthy." }),
@@ -333,7 +376,95 @@ export const AUTOSCALING = {
   scaleOutCooldownSeconds: integer({ default: 60, min: 0, max: 3600, doc: "Seconds between two scale-outs." }),
 } as const;
 
-/** `berth:services.<name>`: one ECS service; every service runs the same image. */
+/** Services whose actions no workload role may call (the role boundary's deny, infra/delivery/roleBoundary.ts). */
+export const IDENTITY_SERVICES = ["iam", "sts", "organizations"];
+/** An IAM action in `service:Action` form (`s3:GetObject`, `sqs:SendMessage`, `s3:Get*`). */
+export const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+/** An ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`; S3 leaves region and account empty) or `*`. */
+export const IAM_RESOURCE = /^(\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:\S+)$/;
+const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
+/**
+ * IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; awsdocs/iam-user-guide
+ * doc_source/reference_iam-quotas.md at c5e04d40): the inline policies of a role add up to at most 10,240 characters
+ * (whitespace not counted); "Managed policies attached to an IAM role": default 10, maximum 20.
+ */
+export const ROLE_INLINE_POLICY_CHARS = 10240;
+export const MAX_ROLE_MANAGED_POLICIES = 20;
+/** What the task role's ECS Exec policy (infra/ecs/fargateService.ts executeCommandPolicy) may take of that, at most. */
+export const EXEC_POLICY_BUDGET = 2000;
+
+/** `berth:services.<name>.taskRole.statements[]`: one Allow statement of the app's own permissions. */
+export const TASK_ROLE_STATEMENT = {
+  sid: string({
+    pattern: /^[A-Za-z0-9]{1,100}$/,
+    allowed: "letters and digits (an IAM statement id)",
+    defaultText: "App<index>",
+    doc: "The statement's id.",
+  }),
+  actions: stringList({
+    default: [],
+    minItems: 1,
+    pattern: IAM_ACTION,
+    allowed: "a non-empty list of IAM actions in service:Action form, e.g. [s3:GetObject]",
+    doc: "Actions allowed, each service:Action (`*` and service:* are flagged by berth-iam-no-wildcard-actions).",
+  }),
+  resources: stringList({
+    default: [],
+    minItems: 1,
+    pattern: IAM_RESOURCE,
+    allowed: 'a non-empty list of ARNs (arn:aws:s3:::acme-uploads/*), or "*" (flagged)',
+    doc: "Resources, each an ARN; `*` is allowed, warned about and flagged by berth-iam-task-role-resources.",
+  }),
+} as const;
+
+/** `berth:services.<name>.taskRole`: what the app itself may call (the task role is empty without it). */
+export const TASK_ROLE = {
+  managedPolicyArns: stringList({
+    default: [],
+    pattern: MANAGED_POLICY_ARN,
+    allowed: "a list of IAM managed policy ARNs (arn:aws:iam::aws:policy/... or arn:aws:iam::<account>:policy/...)",
+    doc: "Managed policies attached to the task role (at most 20, IAM's quota).",
+  }),
+  statements: sectionList(section(TASK_ROLE_STATEMENT, { doc: "One Allow statement." }), {
+    doc: "Allow statements of the task role's inline policy `app` (sized to IAM's 10,240 characters per role).",
+  }),
+} as const;
+
+/** `berth:services.<name>.egress[]`: one destination the tasks may open connections to, beside HTTPS. */
+export const EGRESS_RULE = {
+  description: string({
+    pattern: /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/,
+    allowed: "up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (EC2's rule description)",
+    defaultText: "<protocol> <port> to <destination>",
+    doc: "The rule's description.",
+  }),
+  protocol: oneOf(["tcp", "udp"], { default: "tcp", doc: "tcp or udp." }),
+  port: integer({ min: 1, max: 65535, defaultText: "required", doc: "The destination port (first of a range)." }),
+  toPort: integer({ min: 1, max: 65535, defaultText: "port", doc: "Last port of a range." }),
+  cidr: string({ doc: "An IPv4 CIDR destination (exactly one of cidr, securityGroupId, prefixListId)." }),
+  securityGroupId: string({
+    pattern: /^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
+    allowed: "a security group id such as sg-0123456789abcdef0",
+    doc: "A security group destination (e.g. your database's).",
+  }),
+  prefixListId: string({
+    pattern: /^pl-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
+    allowed: "a managed prefix list id such as pl-0123456789abcdef0",
+    doc: "A managed prefix list destination.",
+  }),
+} as const;
+
+/**
+ * VPC quotas (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups;
+ * awsdocs/amazon-vpc-user-guide doc_source/amazon-vpc-limits.md at 1e1eda57): 60 outbound rules per security group,
+ * and 5 security groups per network interface by default, 16 at most: the service's own group plus the extra ones. A
+ * customer-managed prefix list counts as many rules as its maximum entries, which the program cannot see: the check
+ * counts one rule per destination.
+ */
+export const MAX_SECURITY_GROUP_EGRESS_RULES = 60;
+export const MAX_EXTRA_SECURITY_GROUPS = 15;
+
+/** `berth:services.<name>`: one ECS service; every service runs the stack's image. */
 export const SERVICE = {
   /** Empty for the default web mode. */
   command: stringList({ default: [], doc: "Arguments given to the image's ENTRYPOINT, e.g. [worker]." }),
@@ -355,7 +486,7 @@ export const SERVICE = {
     min: 1024,
     max: 65535,
     allowed: "an unprivileged port from 1024 to 65535",
-    doc: "The port the app listens on (ASPNETCORE_HTTP_PORTS).",
+    doc: "The port the app listens on (the sample reads it from ASPNETCORE_HTTP_PORTS, which the program sets).",
   }),
   user: string({
     default: "10001:10001",
@@ -423,6 +554,18 @@ export const SERVICE = {
     doc: "How long pulumi up waits for the service to reach a steady state.",
   }),
   deployment: section(DEPLOYMENT, { doc: "How ECS deploys a new revision." }),
+  taskRole: section(TASK_ROLE, { applies: "aws", doc: "The app's own AWS permissions (the task role)." }),
+  egress: sectionList(section(EGRESS_RULE, { doc: "One destination." }), {
+    applies: "aws",
+    doc: "Destinations the tasks may connect to beside HTTPS (443): a database, a cache, an SMTP relay.",
+  }),
+  securityGroupIds: stringList({
+    default: [],
+    pattern: /^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/,
+    allowed: "a list of security group ids such as sg-0123456789abcdef0",
+    applies: "aws",
+    doc: "Extra security groups of the tasks, beside their own (e.g. one your database admits).",
+  }),
 } as const;
 
 /**
@@ -430,7 +573,52 @@ export const SERVICE = {
  * documentation), plus what the reader computes: `name` (the map key), `route` and `deployment` in the shape the
  * components use (ServiceRoute, ServiceDeployment), and healthCheckGracePeriodSeconds, which a worker has not.
  */
-export type ServiceSettings = Omit<Infer<typeof SERVICE>, "route" | "deployment" | "healthCheckGracePeriodSeconds"> & {
+/** One Allow statement of the task role's `app` policy, as read (its `sid` given or `App<index>`). */
+export type TaskRoleStatement = { sid: string; actions: string[]; resources: string[] };
+export interface TaskRoleSettings {
+  managedPolicyArns: string[];
+  statements: TaskRoleStatement[];
+}
+/** One egress destination, as read: exactly one of cidr, securityGroupId, prefixListId. */
+export type EgressRule = {
+  description: string;
+  protocol: "tcp" | "udp";
+  port: number;
+  toPort: number;
+  cidr?: string;
+  securityGroupId?: string;
+  prefixListId?: string;
+};
+
+/**
+ * The task role's inline policy `app` (the user's statements, Allow only), exactly as the program sends it: the reader
+ * measures this document against IAM's size quota, so the measure is the policy.
+ */
+export function taskRolePolicyDocument(statements: readonly TaskRoleStatement[]) {
+  return {
+    Version: "2012-10-17",
+    Statement: statements.map((st) => ({
+      Sid: st.sid,
+      Effect: "Allow",
+      Action: [...st.actions],
+      Resource: [...st.resources],
+    })),
+  };
+}
+
+/** IAM counts a policy's characters without whitespace (reference_iam-quotas.html). */
+export function iamPolicyChars(document: unknown): number {
+  return JSON.stringify(document).length;
+}
+
+export type ServiceSettings = Omit<
+  Infer<typeof SERVICE>,
+  "route" | "deployment" | "healthCheckGracePeriodSeconds" | "taskRole" | "egress"
+> & {
+  /** The app's own permissions (empty: the task role has none). */
+  taskRole: TaskRoleSettings;
+  /** Destinations beside HTTPS. */
+  egress: EgressRule[];
   /** The map key, e.g. `web`, `worker`: DNS-safe, used in resource names and the log stream prefix. */
   name: string;
   /** Undefined for a service with no load balancer (a worker). */
@@ -553,6 +741,43 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     p.add(s.keyPath("user"), user, "a non-root uid:gid (not 0); running as root needs `hardening.nonRootUser: false`");
   }
 
+  const healthCheckEnabled = hc.get("enabled", SERVICE_HEALTH_CHECK);
+  const healthCheckCommand = hc.get("command", SERVICE_HEALTH_CHECK);
+  if (!healthCheckEnabled && hc.has("command"))
+    hc.problems.add(hc.keyPath("command"), healthCheckCommand, "unset: `enabled: false` means no health check");
+  const formWord = HEALTH_CHECK_FORM_WORDS.find((w) => w === healthCheckCommand[0]);
+  if (formWord)
+    hc.problems.add(
+      hc.keyPath("command"),
+      healthCheckCommand,
+      `the program first, without "${formWord}" (Berth renders ["CMD", ...command]; a shell form needs a shell in the image)`,
+    );
+
+  const cloudOnly = (key: string, what: string) => {
+    if (environment === "local" && s.has(key))
+      p.add(s.keyPath(key), s.value(key), `unset in the local stack: ${what} exists on AWS only`);
+  };
+  cloudOnly("taskRole", "the task role");
+  cloudOnly("egress", "a security group's egress");
+  cloudOnly("securityGroupIds", "a security group");
+  const taskRole = readTaskRole(s.section("taskRole"), s.get("enableExecuteCommand", SERVICE));
+  const egress = s.sectionList("egress").map(readEgressRule);
+  if (egress.length + 1 > MAX_SECURITY_GROUP_EGRESS_RULES)
+    p.add(
+      s.keyPath("egress"),
+      `${egress.length} rules`,
+      `at most ${MAX_SECURITY_GROUP_EGRESS_RULES - 1} rules (with HTTPS, ${MAX_SECURITY_GROUP_EGRESS_RULES} outbound rules per security group: VPC quotas)`,
+    );
+  const securityGroupIds = s.get("securityGroupIds", SERVICE);
+  if (securityGroupIds.length > MAX_EXTRA_SECURITY_GROUPS)
+    p.add(
+      s.keyPath("securityGroupIds"),
+      securityGroupIds,
+      `at most ${MAX_EXTRA_SECURITY_GROUPS} (with the service's own, 16 security groups per network interface: VPC quotas; the default quota is 5)`,
+    );
+  if (new Set(securityGroupIds).size !== securityGroupIds.length)
+    p.add(s.keyPath("securityGroupIds"), securityGroupIds, "distinct security group ids");
+
   const routeSettings = route && readRoute(route);
   const dep = s.section("deployment");
   const deployment = readDeployment(dep, environment, routeSettings);
@@ -587,6 +812,8 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     },
     route: routeSettings,
     healthCheck: {
+      enabled: healthCheckEnabled,
+      command: healthCheckEnabled ? healthCheckCommand : [],
       intervalSeconds,
       timeoutSeconds,
       retries: hc.get("retries", SERVICE_HEALTH_CHECK),
@@ -601,6 +828,9 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     steadyStateTimeout: s.get("steadyStateTimeout", SERVICE),
     hardening,
     deployment,
+    taskRole,
+    egress,
+    securityGroupIds,
   };
   for (const sub of [hc, as, route, dep]) sub?.done();
   s.done();
@@ -722,6 +952,81 @@ function readDeployment(
   return { strategy, bakeTimeMinutes, canary, linear, testListener, switchingFromRolling };
 }
 
+/** `berth:services.<name>.taskRole`: managed policies and Allow statements, sized to IAM's quota for inline policies. */
+function readTaskRole(t: ConfigSection, enableExecuteCommand: boolean): TaskRoleSettings {
+  const managedPolicyArns = t.get("managedPolicyArns", TASK_ROLE);
+  if (managedPolicyArns.length > MAX_ROLE_MANAGED_POLICIES)
+    t.problems.add(
+      t.keyPath("managedPolicyArns"),
+      `${managedPolicyArns.length} policies`,
+      `at most ${MAX_ROLE_MANAGED_POLICIES} managed policies per role (IAM quotas)`,
+    );
+  if (new Set(managedPolicyArns).size !== managedPolicyArns.length)
+    t.problems.add(t.keyPath("managedPolicyArns"), managedPolicyArns, "distinct policy ARNs");
+  const statements = t.sectionList("statements").map((st, i) => {
+    const sid = st.get("sid", TASK_ROLE_STATEMENT, { default: `App${i}` }) ?? `App${i}`;
+    const actions = st.get("actions", TASK_ROLE_STATEMENT);
+    const resources = st.get("resources", TASK_ROLE_STATEMENT);
+    for (const key of ["actions", "resources"] as const)
+      if (!st.has(key)) st.problems.add(st.keyPath(key), undefined, TASK_ROLE_STATEMENT[key].allowed!);
+    // The role boundary (infra/delivery/roleBoundary.ts) denies these services to every workload role.
+    for (const action of actions.filter((a) => IDENTITY_SERVICES.includes(a.split(":")[0]!)))
+      st.problems.add(
+        st.keyPath("actions"),
+        action,
+        `actions of other services than ${IDENTITY_SERVICES.join(", ")}: the role boundary denies them to every workload role`,
+      );
+    st.done();
+    return { sid, actions, resources };
+  });
+  const sids = statements.map((st) => st.sid);
+  sids.forEach((sid, i) => {
+    if (sids.indexOf(sid) !== i)
+      t.problems.add(`${t.keyPath("statements")}[${i}].sid`, sid, "a statement id not used by another statement");
+  });
+  // IAM: a role's inline policies add up to at most 10,240 characters; ECS Exec adds its own policy to this role.
+  const limit = ROLE_INLINE_POLICY_CHARS - (enableExecuteCommand ? EXEC_POLICY_BUDGET : 0);
+  const chars = iamPolicyChars(taskRolePolicyDocument(statements));
+  if (statements.length > 0 && chars > limit)
+    t.problems.add(
+      t.keyPath("statements"),
+      `${statements.length} statements, ${chars} characters`,
+      `at most ${limit} characters of policy (IAM: a role's inline policies total at most ${ROLE_INLINE_POLICY_CHARS} characters${enableExecuteCommand ? `, ${EXEC_POLICY_BUDGET} kept for the ECS Exec policy` : ""}): attach a managed policy instead`,
+    );
+  t.done();
+  return { managedPolicyArns, statements };
+}
+
+/** `berth:services.<name>.egress[i]`: exactly one destination; a range from `port` to `toPort`. */
+function readEgressRule(e: ConfigSection): EgressRule {
+  const protocol = e.get("protocol", EGRESS_RULE);
+  const port = e.get("port", EGRESS_RULE, { default: 0 });
+  if (!e.has("port")) e.problems.add(e.keyPath("port"), undefined, "a destination port from 1 to 65535 (required)");
+  const toPort = e.get("toPort", EGRESS_RULE, { default: port });
+  if (toPort < port) e.problems.add(e.keyPath("toPort"), toPort, `at least port (${port})`);
+  const cidr = e.get("cidr", EGRESS_RULE);
+  if (cidr !== undefined && !parseIpv4Cidr(cidr))
+    e.problems.add(e.keyPath("cidr"), cidr, "an IPv4 CIDR such as 10.0.12.0/24 (no host bits set)");
+  const securityGroupId = e.get("securityGroupId", EGRESS_RULE);
+  const prefixListId = e.get("prefixListId", EGRESS_RULE);
+  const given = [cidr, securityGroupId, prefixListId].filter((d) => d !== undefined);
+  if (given.length !== 1)
+    e.problems.add(
+      e.path,
+      { cidr, securityGroupId, prefixListId },
+      "exactly one destination: cidr, securityGroupId or prefixListId",
+    );
+  const ports = toPort === port ? String(port) : `${port}-${toPort}`;
+  const description =
+    e.get("description", EGRESS_RULE, { default: `${protocol} ${ports} to ${given[0] ?? "?"}` }) ?? "";
+  e.done();
+  const out: EgressRule = { description, protocol, port, toPort };
+  if (cidr !== undefined) out.cidr = cidr;
+  if (securityGroupId !== undefined) out.securityGroupId = securityGroupId;
+  if (prefixListId !== undefined) out.prefixListId = prefixListId;
+  return out;
+}
+
 function readRoute(r: ConfigSection): ServiceRoute {
   const isDefault = r.get("default", ROUTE);
   const pathPatterns = r.get("pathPatterns", ROUTE);
@@ -743,12 +1048,17 @@ function readRoute(r: ConfigSection): ServiceRoute {
     r.problems.add(r.path, r.value("default"), "`default: true`, or at least one of pathPatterns / hostHeaders");
   }
   const priority = r.get("priority", ROUTE);
-  return {
+  const out: ServiceRoute = {
     isDefault,
     pathPatterns: [...pathPatterns].sort(),
     hostHeaders: [...hostHeaders].map((h) => h.toLowerCase()).sort(),
     priority,
   };
+  const healthCheckPath = r.get("healthCheckPath", ROUTE);
+  const healthCheckMatcher = r.get("healthCheckMatcher", ROUTE);
+  if (healthCheckPath !== undefined) out.healthCheckPath = healthCheckPath;
+  if (healthCheckMatcher !== undefined) out.healthCheckMatcher = healthCheckMatcher;
+  return out;
 }
 
 /** Rules across services: one default route at most, no two identical rule conditions, unique rule priorities. */

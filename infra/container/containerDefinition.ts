@@ -51,17 +51,19 @@ export function renderContainerDefinition(
     environment: sortedEntries(spec.environment).map(([name, value]) => ({ name, value })),
     secrets: sortedEntries(spec.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
     systemControls: [],
-    healthCheck: {
+    stopTimeout: spec.stopTimeoutSeconds,
+    logConfiguration: { logDriver: "awslogs", options: logOptions, secretOptions: [] },
+  };
+  if (spec.user !== undefined) definition.user = spec.user;
+  // No command: no health check at all (`hardening`-like opt-out `healthCheck.enabled: false`, flagged by the pack).
+  if (spec.healthCheck.command.length > 0)
+    definition.healthCheck = {
       command: ["CMD", ...spec.healthCheck.command],
       interval: spec.healthCheck.intervalSeconds,
       timeout: spec.healthCheck.timeoutSeconds,
       retries: spec.healthCheck.retries,
       startPeriod: spec.healthCheck.startPeriodSeconds,
-    },
-    stopTimeout: spec.stopTimeoutSeconds,
-    logConfiguration: { logDriver: "awslogs", options: logOptions, secretOptions: [] },
-  };
-  if (spec.user !== undefined) definition.user = spec.user;
+    };
   return definition;
 }
 

@@ -5,10 +5,6 @@
  */
 import type { Environment, LogSettings, ServiceSettings } from "../config";
 
-/** The app's binary inside the image (Dockerfile: ENTRYPOINT ["/app/berth"]). */
-export const APP_BINARY = "/app/berth";
-/** The health check the image declares and every runtime repeats (no shell in a chiseled image: exec form). */
-export const HEALTH_CHECK_COMMAND = [APP_BINARY, "--healthcheck"] as const;
 /** The one writable path of a read-only container. */
 export const TMP_PATH = "/tmp";
 /** Name of the task volume backing /tmp on Fargate (task ephemeral storage). */
@@ -44,6 +40,7 @@ export interface ContainerSpec {
   readonlyRootFilesystem: boolean;
   writablePaths: WritablePath[];
   healthCheck: {
+    /** The app's own check in exec form (`berth:services.<name>.healthCheck.command`); empty: no health check. */
     command: string[];
     intervalSeconds: number;
     timeoutSeconds: number;
@@ -116,7 +113,7 @@ export function containerSpecFor(stack: ContainerStack, service: ServiceSettings
     readonlyRootFilesystem: h.readonlyRootFilesystem,
     writablePaths: writablePathsFor(service),
     healthCheck: {
-      command: [...HEALTH_CHECK_COMMAND],
+      command: service.healthCheck.enabled ? [...service.healthCheck.command] : [],
       intervalSeconds: service.healthCheck.intervalSeconds,
       timeoutSeconds: service.healthCheck.timeoutSeconds,
       retries: service.healthCheck.retries,

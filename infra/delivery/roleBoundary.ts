@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsSettings } from "../config";
+import { IDENTITY_SERVICES } from "../config/services";
 
 export interface RoleBoundaryArgs {
   /** The account and region whose log groups and keys the workloads use. */
@@ -24,6 +25,12 @@ export interface RoleBoundaryArgs {
   stack: string;
   /** The stack's own tags (provider default tags): the KMS keys the roles may use carry its `project` and `stack`. */
   tags: Record<string, string>;
+  /**
+   * What the services' apps may call (`berth:services.<name>.taskRole.statements`, every service's): the boundary
+   * allows exactly these too, or the task role's policy would be capped to nothing. A new permission for an app is
+   * therefore a boundary change, made from a laptop like every change of the boundary.
+   */
+  appStatements?: readonly { actions: readonly string[]; resources: readonly string[] }[];
 }
 
 /** `<project>-<stack>-role-boundary`: known before anything exists, so the deploy policies can name it. */
@@ -62,14 +69,24 @@ export const ECS_INFRASTRUCTURE_LOAD_BALANCER_ACTIONS = [
 ];
 
 /** The services whose actions a bounded role may never call (identity, credentials, the organization). */
-export const BOUNDARY_DENIED_SERVICES = ["iam", "sts", "organizations"];
+export const BOUNDARY_DENIED_SERVICES: readonly string[] = IDENTITY_SERVICES;
 
 /** The boundary document: everything the program's workload roles need, nothing of IAM, STS or Organizations. */
 export function renderRoleBoundaryPolicy(args: {
   accountId: string;
   region: string;
   tags: { project: string; stack: string };
+  appStatements?: readonly { actions: readonly string[]; resources: readonly string[] }[];
 }): aws.iam.PolicyDocument {
+  // The apps' own permissions, each distinct statement once (two services may grant the same).
+  const apps = [
+    ...new Map(
+      (args.appStatements ?? []).map((st) => {
+        const statement = { Action: [...st.actions].sort(), Resource: [...st.resources].sort() };
+        return [JSON.stringify(statement), statement] as const;
+      }),
+    ).values(),
+  ].map((st, i) => ({ Sid: `AppPermissions${i}`, Effect: "Allow" as const, ...st }));
   const logGroups = `arn:aws:logs:${args.region}:${args.accountId}:log-group:*`;
   return {
     Version: "2012-10-17",
@@ -129,6 +146,7 @@ export function renderRoleBoundaryPolicy(args: {
         Action: ECS_INFRASTRUCTURE_LOAD_BALANCER_ACTIONS,
         Resource: "*",
       },
+      ...apps,
       {
         Sid: "NoIdentityWrites",
         Effect: "Deny",
@@ -151,7 +169,14 @@ export class RoleBoundary extends pulumi.ComponentResource {
       {
         name: roleBoundaryName(args),
         description: `Permissions boundary of every workload role of ${args.project}/${args.stack} (infra/delivery/roleBoundary.ts)`,
-        policy: JSON.stringify(renderRoleBoundaryPolicy({ accountId, region, tags: ownershipTags(args.tags) })),
+        policy: JSON.stringify(
+          renderRoleBoundaryPolicy({
+            accountId,
+            region,
+            tags: ownershipTags(args.tags),
+            appStatements: args.appStatements,
+          }),
+        ),
       },
       { parent: this },
     );

@@ -4,8 +4,9 @@
  * security group, task definition, service and autoscaling.
  *
  *   log group ◄── execution role (pull this repo, write this group, read these secrets) ──► task definition ──► service
- *                 task role (empty; ECS Exec only when enabled) ────────────────────────────┘        │
- *   task security group (ingress only from the ALB's group, on the app port; none for workers) ──────┤
+ *                 task role (the app's own statements and managed policies; ECS Exec) ──────┘        │
+ *   task security group (ingress only from the ALB's group, on the app port; none for workers;       │
+ *   egress HTTPS plus the service's named destinations) + the service's extra security groups ───────┤
  *   autoscaling target + CPU and memory target tracking ◄────────────────────────────────────────────┘
  *
  * The IAM documents and the container definition come from pure functions (tested directly).
@@ -18,8 +19,16 @@ import type { LoadBalancerSettings } from "../config/network";
 import { containerSpecFor, writablePathsFor } from "../container/containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "../container/containerDefinition";
 import { durationSeconds, RolloutVerification } from "../rollout/resource";
-import { ECS_STRATEGY, SERVICE, shiftsTraffic, type ServiceDeployment } from "../config/services";
+import {
+  ECS_STRATEGY,
+  SERVICE,
+  shiftsTraffic,
+  taskRolePolicyDocument,
+  type EgressRule,
+  type ServiceDeployment,
+} from "../config/services";
 import { optOutWarnings } from "../config/declare";
+import { TASK_ROLE_APP_POLICY } from "../../policy/securityLists";
 
 /** What a service needs from the cluster (the `Cluster` component fits). */
 export interface ServiceCluster {
@@ -208,10 +217,41 @@ export function executeCommandPolicy(
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/**
+ * The task security group's egress: HTTPS to AWS APIs and dependencies (ECR, CloudWatch Logs, SSM/Secrets Manager,
+ * through NAT or VPC endpoints; DNS uses the VPC resolver), then each `berth:services.<name>.egress` destination.
+ */
+export function taskEgressRules(egress: readonly EgressRule[]): aws.types.input.ec2.SecurityGroupEgress[] {
+  return [
+    {
+      description: "HTTPS to AWS APIs and dependencies",
+      protocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrBlocks: ["0.0.0.0/0"],
+    },
+    ...egress.map((e) => ({
+      description: e.description,
+      protocol: e.protocol,
+      fromPort: e.port,
+      toPort: e.toPort,
+      ...(e.cidr ? { cidrBlocks: [e.cidr] } : {}),
+      ...(e.securityGroupId ? { securityGroups: [e.securityGroupId] } : {}),
+      ...(e.prefixListId ? { prefixListIds: [e.prefixListId] } : {}),
+    })),
+  ];
+}
+
 /** What the plan and the stack outputs say about a service: each hardening setting switched off, and ECS Exec on. */
 export function serviceWarnings(service: ServiceSettings): string[] {
   const key = `berth:services.${service.name}`;
   const warnings = optOutWarnings(SERVICE, { ...service }, key);
+  service.taskRole.statements.forEach((st, i) => {
+    if (st.resources.includes("*"))
+      warnings.push(
+        `${key}.taskRole.statements[${i}].resources is "*": ${st.actions.join(", ")} on every resource of the account (berth-iam-task-role-resources).`,
+      );
+  });
   if (service.deployment.switchingFromRolling) {
     warnings.push(
       `${key}.deployment.switchingFromRolling is true: this update does not leave ECS's target group swap alone; remove the key once the service runs ${service.deployment.strategy}, or the next update after a deployment reverts the swap.`,
@@ -413,6 +453,25 @@ export class FargateService extends pulumi.ComponentResource {
       },
       parent,
     );
+    // The app's own permissions (`berth:services.<name>.taskRole`), sized by the reader to IAM's quota.
+    if (service.taskRole.statements.length > 0)
+      new aws.iam.RolePolicy(
+        `${name}-app`,
+        {
+          role: this.taskRole.id,
+          name: TASK_ROLE_APP_POLICY,
+          policy: JSON.stringify(taskRolePolicyDocument(service.taskRole.statements)),
+        },
+        parent,
+      );
+    // Named by the policy's name, not its position: reordering the list replaces nothing.
+    const attached = new Set<string>();
+    for (const policyArn of service.taskRole.managedPolicyArns) {
+      const policyName = policyArn.slice(policyArn.lastIndexOf("/") + 1);
+      const logical = attached.has(policyName) ? `${policyName}-${attached.size}` : policyName;
+      attached.add(logical);
+      new aws.iam.RolePolicyAttachment(`${name}-attach-${logical}`, { role: this.taskRole.name, policyArn }, parent);
+    }
     if (service.enableExecuteCommand) {
       new aws.iam.RolePolicy(
         `${name}-exec`,
@@ -451,16 +510,7 @@ export class FargateService extends pulumi.ComponentResource {
               },
             ]
           : [],
-        // HTTPS out: ECR, CloudWatch Logs, SSM/Secrets Manager (through NAT or VPC endpoints). DNS uses the VPC resolver.
-        egress: [
-          {
-            description: "HTTPS to AWS APIs and dependencies",
-            protocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            cidrBlocks: ["0.0.0.0/0"],
-          },
-        ],
+        egress: taskEgressRules(service.egress),
       },
       parent,
     );
@@ -523,7 +573,7 @@ export class FargateService extends pulumi.ComponentResource {
         networkConfiguration: {
           assignPublicIp: false,
           subnets: args.network.privateSubnetIds,
-          securityGroups: [this.securityGroup.id],
+          securityGroups: [this.securityGroup.id, ...service.securityGroupIds],
         },
         loadBalancers: targetGroup
           ? [

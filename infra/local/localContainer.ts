@@ -16,7 +16,7 @@ import { sortedEntries, type ContainerSpec } from "../container/containerSpec";
 import { cpusOf, tmpfsOptions } from "./localRun";
 import type { LocalSettings, RestartPolicy } from "../config/local";
 import { LOCAL_BIND_ADDRESS } from "../config/local";
-import type { GithubSettings, ImageSettings, SourceRevision } from "../config";
+import type { BuildSettings, GithubSettings, ImageSettings, SourceRevision } from "../config";
 
 /**
  * The local registry image, pinned by digest: `registry:2` (distribution 2.8.3), the multi-platform index digest.
@@ -111,13 +111,17 @@ export function renderDockerContainer(spec: ContainerSpec, opts: ServiceContaine
     securityOpts: spec.noNewPrivileges ? ["no-new-privileges:true"] : [],
     privileged: false,
     init: spec.initProcess,
-    healthcheck: {
-      tests: ["CMD", ...spec.healthCheck.command],
-      interval: `${spec.healthCheck.intervalSeconds}s`,
-      timeout: `${spec.healthCheck.timeoutSeconds}s`,
-      retries: spec.healthCheck.retries,
-      startPeriod: `${spec.healthCheck.startPeriodSeconds}s`,
-    },
+    // No command (`healthCheck.enabled: false`): ["NONE"] switches off the image's HEALTHCHECK too (flagged by the pack).
+    healthcheck:
+      spec.healthCheck.command.length > 0
+        ? {
+            tests: ["CMD", ...spec.healthCheck.command],
+            interval: `${spec.healthCheck.intervalSeconds}s`,
+            timeout: `${spec.healthCheck.timeoutSeconds}s`,
+            retries: spec.healthCheck.retries,
+            startPeriod: `${spec.healthCheck.startPeriodSeconds}s`,
+          }
+        : { tests: ["NONE"] },
     stopTimeout: spec.stopTimeoutSeconds,
     destroyGraceSeconds: spec.stopTimeoutSeconds,
     logDriver: "json-file",
@@ -136,8 +140,9 @@ export function renderDockerContainer(spec: ContainerSpec, opts: ServiceContaine
       { label: "berth.image", value: spec.image },
     ],
     mustRun: true,
-    // `pulumi up` fails unless the container reports healthy (the binary's --healthcheck) within the timeout.
-    wait: true,
+    // `pulumi up` fails unless the container reports healthy (its health check command) within the timeout; with no
+    // health check there is no healthy state to wait for.
+    wait: spec.healthCheck.command.length > 0,
     waitTimeout: opts.healthyWaitSeconds,
   };
   if (spec.user !== undefined) args.user = spec.user;
@@ -212,10 +217,16 @@ export function renderRegistryContainer(
  * laptop's registry. `repoDigest` (the pushed manifest's digest) is what the services are then pulled by.
  */
 export function renderLocalImageBuild(
-  settings: { image: Pick<ImageSettings, "name">; source: SourceRevision; github: GithubSettings },
+  settings: {
+    image: Pick<ImageSettings, "name">;
+    build: BuildSettings;
+    source: SourceRevision;
+    github: GithubSettings;
+  },
   local: LocalSettings,
 ): docker.ImageArgs {
   const args: Record<string, string> = {
+    ...settings.build.args,
     GIT_SHA: settings.source.sha,
     SOURCE_URL: `https://github.com/${settings.github.owner}/${settings.github.repository}`,
   };
@@ -224,8 +235,9 @@ export function renderLocalImageBuild(
     imageName: localTagRef(local, settings.image.name, settings.source.tag),
     build: {
       // Relative to the project directory (where Pulumi.yaml is), which is the program's working directory.
-      context: ".",
-      dockerfile: "Dockerfile",
+      context: settings.build.context,
+      dockerfile: settings.build.dockerfile,
+      ...(settings.build.target ? { target: settings.build.target } : {}),
       builderVersion: "BuilderBuildKit",
       args,
     },

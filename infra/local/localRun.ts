@@ -54,19 +54,21 @@ export function renderRunArgs(spec: ContainerSpec, opts: RunOptions): string[] {
   if (spec.initProcess) args.push("--init");
   // podman takes the exec form as JSON; docker's --health-cmd is always shell form (there is no shell in the
   // chiseled image), so docker keeps the image's own HEALTHCHECK command, which is the same exec-form command.
-  if (opts.flavour === "podman") args.push("--health-cmd", JSON.stringify(spec.healthCheck.command));
-  args.push(
-    "--health-interval",
-    `${spec.healthCheck.intervalSeconds}s`,
-    "--health-timeout",
-    `${spec.healthCheck.timeoutSeconds}s`,
-    "--health-retries",
-    String(spec.healthCheck.retries),
-    "--health-start-period",
-    `${spec.healthCheck.startPeriodSeconds}s`,
-    "--stop-timeout",
-    String(spec.stopTimeoutSeconds),
-  );
+  if (spec.healthCheck.command.length === 0) args.push("--no-healthcheck");
+  else {
+    if (opts.flavour === "podman") args.push("--health-cmd", JSON.stringify(spec.healthCheck.command));
+    args.push(
+      "--health-interval",
+      `${spec.healthCheck.intervalSeconds}s`,
+      "--health-timeout",
+      `${spec.healthCheck.timeoutSeconds}s`,
+      "--health-retries",
+      String(spec.healthCheck.retries),
+      "--health-start-period",
+      `${spec.healthCheck.startPeriodSeconds}s`,
+    );
+  }
+  args.push("--stop-timeout", String(spec.stopTimeoutSeconds));
   if (opts.flavour === "podman") {
     // k8s-file rotates by size only (no max-file, no non-blocking mode).
     args.push("--log-driver", "k8s-file", "--log-opt", `max-size=${spec.logs.maxSize}`);
@@ -121,13 +123,16 @@ export function renderComposeService(spec: ContainerSpec, hostPort?: number): Re
     },
   };
   service.memswap_limit = `${spec.memory}M`;
-  service.healthcheck = {
-    test: ["CMD", ...spec.healthCheck.command],
-    interval: `${spec.healthCheck.intervalSeconds}s`,
-    timeout: `${spec.healthCheck.timeoutSeconds}s`,
-    retries: spec.healthCheck.retries,
-    start_period: `${spec.healthCheck.startPeriodSeconds}s`,
-  };
+  service.healthcheck =
+    spec.healthCheck.command.length > 0
+      ? {
+          test: ["CMD", ...spec.healthCheck.command],
+          interval: `${spec.healthCheck.intervalSeconds}s`,
+          timeout: `${spec.healthCheck.timeoutSeconds}s`,
+          retries: spec.healthCheck.retries,
+          start_period: `${spec.healthCheck.startPeriodSeconds}s`,
+        }
+      : { disable: true };
   service.stop_grace_period = `${spec.stopTimeoutSeconds}s`;
   const logOptions: Record<string, string> = {
     "max-size": spec.logs.maxSize,

@@ -11,6 +11,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type {
   Environment,
+  BuildSettings,
   GithubSettings,
   ImageSettings,
   LocalSettings,
@@ -70,6 +71,8 @@ export class LocalRegistry extends pulumi.ComponentResource {
 export interface LocalImageArgs {
   /** The image's name, and on rollback (`deploySha`) the earlier SHA to look up instead of building. */
   image: ImageSettings;
+  /** How the image is built (`berth:build`). */
+  build: BuildSettings;
   /** The commit it is built from and tagged with. */
   source: SourceRevision;
   /** The repository (the build's SOURCE_URL). */
@@ -202,6 +205,7 @@ export function localStack(settings: LocalStackSettings, root = process.cwd()) {
   const registry = new LocalRegistry("registry", { local });
   const image = new LocalImage("app", {
     image: settings.image,
+    build: settings.build,
     source: settings.source,
     github: settings.github,
     local,

@@ -1,7 +1,7 @@
 /**
  * The internet-facing Application Load Balancer: HTTPS with a TLS 1.3 policy and an HTTP listener that only
  * redirects, invalid headers dropped, desync mitigation, access logs to an encrypted private bucket, one target group
- * per routed service (health-checked on /health) with listener rules from each service's route.
+ * per routed service (health-checked on its own path, or the stack's) with listener rules from each service's route.
  *
  * With no certificate configured (a first try), the ALB serves plain HTTP and says so loudly: a `warnings` output and
  * `pulumi.log.warn` in every preview and update.
@@ -148,17 +148,21 @@ export interface TrafficShift {
   roleArn: pulumi.Output<string>;
 }
 
-/** The target group health check of a routed service: GET <path> on the traffic port, HTTP. */
+/**
+ * The target group health check of a routed service: GET <path> on the traffic port, HTTP; the service's own path
+ * and matcher (`berth:services.<name>.route.healthCheckPath`/`healthCheckMatcher`) over the stack's.
+ */
 export function targetHealthCheck(
   lb: Pick<LoadBalancerSettings, "healthCheck">,
+  route?: Pick<NonNullable<ServiceSettings["route"]>, "healthCheckPath" | "healthCheckMatcher">,
 ): aws.types.input.lb.TargetGroupHealthCheck {
   const hc = lb.healthCheck;
   return {
     enabled: true,
     protocol: "HTTP",
     port: "traffic-port",
-    path: hc.path,
-    matcher: hc.matcher,
+    path: route?.healthCheckPath ?? hc.path,
+    matcher: route?.healthCheckMatcher ?? hc.matcher,
     interval: hc.intervalSeconds,
     timeout: hc.timeoutSeconds,
     healthyThreshold: hc.healthyThreshold,
@@ -423,7 +427,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       protocolVersion: "HTTP1",
       port: service.port,
       deregistrationDelay: lb.deregistrationDelaySeconds,
-      healthCheck: targetHealthCheck(lb),
+      healthCheck: targetHealthCheck(lb, service.route),
       tags: { Name: nameTag, service: service.name },
     });
     for (const service of routed) {

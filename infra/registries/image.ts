@@ -20,7 +20,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as dockerBuild from "@pulumi/docker-build";
-import type { AwsSettings, GhcrSettings, GithubSettings, ImageSettings, SourceRevision } from "../config";
+import type {
+  AwsSettings,
+  BuildSettings,
+  GhcrSettings,
+  GithubSettings,
+  ImageSettings,
+  SourceRevision,
+} from "../config";
 import { imageTagsFor } from "../config/source";
 import type { EcrRepository } from "./ecr";
 import { buildCacheTag } from "./ecr";
@@ -41,8 +48,22 @@ export interface ImageRelease {
 }
 
 export const GHCR_HOST = "ghcr.io";
-/** The build context: the repository root (Dockerfile and its allow-list .dockerignore). */
+/** The project directory: `berth:build`'s Dockerfile and context are relative to it. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/**
+ * The docker-build context, Dockerfile and target of `berth:build`, relative to the working directory (the project
+ * directory under the CLI): an absolute path would differ between a laptop and CI and show a diff (a rebuild, and a
+ * refused re-push of an immutable tag) on every change of machine.
+ */
+export function imageBuildLocation(build: Pick<BuildSettings, "dockerfile" | "context" | "target">, cwd: string) {
+  const relative = (p: string) => path.relative(cwd, path.resolve(REPO_ROOT, p)) || ".";
+  return {
+    context: { location: relative(build.context) },
+    dockerfile: { location: relative(build.dockerfile) },
+    ...(build.target ? { target: build.target } : {}),
+  };
+}
 
 /** `ghcr.io/<owner>/<name>`: GHCR package names are lowercase. */
 export function ghcrImageName(owner: string, imageName: string): string {
@@ -201,6 +222,8 @@ export interface AppImageArgs {
   image: ImageSettings;
   /** The commit it is built from and tagged with. */
   source: SourceRevision;
+  /** `berth:build`: the Dockerfile, context, target and extra build arguments. */
+  build: BuildSettings;
   /** The repository: the OCI source label, and the GHCR owner. */
   github: GithubSettings;
   ghcr: GhcrSettings;
@@ -311,10 +334,7 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
     this.image = new dockerBuild.Image(
       name,
       {
-        // Relative to the working directory (the project directory under the CLI): an absolute path would differ between a laptop
-        // and CI and show a diff (a rebuild, and a refused re-push of an immutable tag) on every change of machine.
-        context: { location: path.relative(process.cwd(), REPO_ROOT) || "." },
-        dockerfile: { location: path.join(path.relative(process.cwd(), REPO_ROOT), "Dockerfile") },
+        ...imageBuildLocation(args.build, process.cwd()),
         platforms: [image.platform],
         tags: this.tagRefs,
         push: pushedDigest.apply((d) => d === undefined),
@@ -322,7 +342,8 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
         exports: pushedDigest.apply((d): dockerBuild.types.input.ExportArgs[] => (d ? [{ cacheonly: {} }] : [])),
         buildOnPreview: false,
         registries,
-        buildArgs: imageBuildArgs(args, commitEpoch(source.sha, REPO_ROOT)),
+        // The program's own arguments last: the reader refuses a `berth:build.args` key among them.
+        buildArgs: { ...args.build.args, ...imageBuildArgs(args, commitEpoch(source.sha, REPO_ROOT)) },
         labels: imageLabels(args),
         cacheFrom: cacheRef ? [{ registry: { ref: cacheRef } }] : [],
         // ECR needs an image-manifest cache in OCI media types.

@@ -6,9 +6,11 @@
 #   mcr.microsoft.com/dotnet/sdk:10.0-noble-aot                 Debian extract + clang/zlib1g-dev + host .NET SDK
 #   mcr.microsoft.com/dotnet/sdk:10.0-noble                     same image, second name (bench/Dockerfile.jit)
 #   mcr.microsoft.com/dotnet/aspnet:10.0-noble                  runtime-deps stand-in + the host's shared frameworks
+#   docker.io/library/python:3.11-slim-bookworm                 Debian's python3.11 (interpreter + standard library),
+#                                                               for examples/your-app (only when asked: `python`)
 # Proxy workarounds (host CA bundle, NUGET_CERT_REVOCATION_MODE=offline) live ONLY here, never in the Dockerfile.
 # An image already present under a name is kept: a real (pulled) image always; a stand-in when its recipe stamp matches.
-# BERTH_STANDINS_FORCE=1 rebuilds the stand-ins. Usage: scripts/containers/standin-images.sh [runtime-deps|sdk|aspnet]...
+# BERTH_STANDINS_FORCE=1 rebuilds the stand-ins. Usage: scripts/containers/standin-images.sh [runtime-deps|sdk|aspnet|python]...
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/env.sh"
@@ -17,6 +19,7 @@ RUNTIME_DEPS=mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled
 SDK_AOT=mcr.microsoft.com/dotnet/sdk:10.0-noble-aot
 SDK=mcr.microsoft.com/dotnet/sdk:10.0-noble
 ASPNET=mcr.microsoft.com/dotnet/aspnet:10.0-noble
+PYTHON=docker.io/library/python:3.11-slim-bookworm
 DOTNET_HOST_DIR=${DOTNET_HOST_DIR:-/usr/share/dotnet}
 SUITE=${BERTH_STANDIN_SUITE:-bookworm}
 work="$BERTH_CONTAINERS_DIR/standins"
@@ -144,6 +147,29 @@ build_sdk() {
   log "$SDK_AOT (+ $SDK): built in $(( $(now_ms) - t0 )) ms"
 }
 
+# ---- python (examples/your-app: another language than the sample) ----------------------------------------------
+# The official python:3.11-slim-bookworm is Debian bookworm with CPython 3.11 in /usr/local; this stand-in unpacks
+# Debian's own python3.11 packages (same version, same base) and links python3 on the PATH. No shell, no pip: the
+# example's Dockerfile needs neither (COPY, USER, HEALTHCHECK, ENTRYPOINT only).
+build_python() {
+  needed "$PYTHON" || return 0
+  local t0 d="$work/python-root" debs="$work/debs-python"; t0=$(now_ms)
+  rm -rf "$d" "$debs"; mkdir -p "$d" "$debs"
+  (cd "$debs" && apt-get download -qq -o APT::Sandbox::User=root python3.11-minimal libpython3.11-minimal \
+    libpython3.11-stdlib libc6 zlib1g libexpat1 libssl3 libffi8 libbz2-1.0 liblzma5 libuuid1 libcrypt1 \
+    media-types ca-certificates >/dev/null)
+  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$d"; done
+  rm -rf "$d/usr/share/doc" "$d/usr/share/man" "$d/usr/share/lintian" "$d/usr/share/locale"
+  ln -sf python3.11 "$d/usr/bin/python3"
+  base_files "$d"
+  ldconfig -r "$d"
+  import_dir "$d" "$PYTHON" \
+    --change 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'ENV LANG=C.UTF-8' \
+    --change 'ENV PYTHON_VERSION=3.11' --change 'CMD ["python3"]'
+  rm -rf "$d" "$debs"
+  log "$PYTHON: built in $(( $(now_ms) - t0 )) ms"
+}
+
 want=("$@"); [ ${#want[@]} -gt 0 ] || want=(runtime-deps sdk aspnet)
 t_all=$(now_ms)
 for w in "${want[@]}"; do
@@ -151,7 +177,8 @@ for w in "${want[@]}"; do
     runtime-deps) build_runtime_deps ;;
     sdk) build_sdk ;;
     aspnet) build_aspnet ;;
-    *) echo "standin-images: unknown image '$w' (runtime-deps|sdk|aspnet)" >&2; exit 2 ;;
+    python) build_python ;;
+    *) echo "standin-images: unknown image '$w' (runtime-deps|sdk|aspnet|python)" >&2; exit 2 ;;
   esac
 done
 log "done in $(( $(now_ms) - t_all )) ms"

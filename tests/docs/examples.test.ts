@@ -7,10 +7,15 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { runPlans, type PlanRun } from "../plan/planRunner";
 import { ROOT, SAMPLE_SHA } from "../../offline/docsBlocks";
+import { applyConfigOverride } from "../../offline/offlinePlan";
+import { captureStack } from "../../offline/mockRuntime";
+import { fixtureStackConfig } from "../support/fixtures";
+import { idOf, json, one, policyOf } from "../support";
 
-const EXAMPLES = ["http-only", "existing-vpc", "second-service", "worker-exec"];
+const EXAMPLES = ["http-only", "existing-vpc", "second-service", "worker-exec", "your-app"];
 
 interface Stated {
   example: string;
@@ -181,5 +186,76 @@ test("worker-exec: the worker's ECS service has exec on (web's has not), its tas
   assert.ok(
     json.warnings.some((w: string) => w.startsWith("berth:services.worker.enableExecuteCommand is true")),
     json.warnings.join("\n"),
+  );
+});
+
+/** The fixture stack file with an example's stack.yaml applied key by key, as `scripts/plan --config` applies it. */
+function exampleConfig(stack: string, example: string): Record<string, string> {
+  const doc = parseYaml(fs.readFileSync(path.join(ROOT, "examples", example, "stack.yaml"), "utf8"));
+  let config: Record<string, string> = { ...fixtureStackConfig(stack), "berth:imageSha": SAMPLE_SHA };
+  for (const [key, value] of Object.entries(doc.config as Record<string, unknown>))
+    config = applyConfigOverride(config, key, value);
+  return config;
+}
+
+test("your-app: what the program registers carries each of the app's needs: Dockerfile, port, health command and path, egress, task role, secret", async () => {
+  const stack = await captureStack({ stack: "staging", config: exampleConfig("staging", "your-app") });
+  assert.equal(stack.error, undefined, String((stack.error as Error)?.stack ?? stack.error));
+
+  // The image: built from the example's own Dockerfile and context (relative to the working directory).
+  const image = one(stack, "docker-build:index:Image", "image").inputs;
+  assert.equal(path.resolve(image.dockerfile.location), path.join(ROOT, "examples/your-app/Dockerfile"));
+  assert.equal(path.resolve(image.context.location), path.join(ROOT, "examples/your-app"));
+
+  // The container: port 3000, the app's own health command (exec form), DATABASE_URL from Secrets Manager.
+  const secretArn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:your-app/database-url-a1B2c3";
+  const [container] = json(one(stack, "aws:ecs/taskDefinition:TaskDefinition", "your-app").inputs.containerDefinitions);
+  assert.equal(container.name, "your-app");
+  assert.deepEqual(container.portMappings, [{ containerPort: 3000, hostPort: 3000, protocol: "tcp" }]);
+  assert.deepEqual(container.healthCheck.command, ["CMD", "python3", "/app/healthcheck.py"]);
+  assert.deepEqual(container.secrets, [{ name: "DATABASE_URL", valueFrom: secretArn }]);
+  const execution = policyOf(one(stack, "aws:iam/rolePolicy:RolePolicy", "your-app-execution")).Statement;
+  assert.ok(
+    execution.some((st) => st.Action === "secretsmanager:GetSecretValue" && st.Resource.includes(secretArn)),
+    JSON.stringify(execution),
+  );
+
+  // The load balancer: both target groups check /healthz on port 3000; the service registers on 3000.
+  for (const name of ["alb-your-app", "alt-your-app"]) {
+    const tg = one(stack, "aws:lb/targetGroup:TargetGroup", name).inputs;
+    assert.equal(tg.port, 3000, name);
+    assert.equal(tg.healthCheck.path, "/healthz", name);
+  }
+  assert.equal(one(stack, "aws:ecs/service:Service", "your-app").inputs.loadBalancers[0].containerPort, 3000);
+
+  // Egress: PostgreSQL on 5432 to the database's security group, beside HTTPS.
+  const egress = one(stack, "aws:ec2/securityGroup:SecurityGroup", "your-app-tasks").inputs.egress;
+  assert.deepEqual(
+    egress.map((e: any) => [e.protocol, e.fromPort, e.toPort, e.cidrBlocks ?? e.securityGroups]),
+    [
+      ["tcp", 443, 443, ["0.0.0.0/0"]],
+      ["tcp", 5432, 5432, ["sg-0a1b2c3d4e5f60718"]],
+    ],
+  );
+
+  // The task role: s3:GetObject on acme-uploads, in the task role's inline policy (not the execution role's).
+  const app = one(stack, "aws:iam/rolePolicy:RolePolicy", "your-app-app");
+  assert.equal(app.inputs.role, idOf(one(stack, "aws:iam/role:Role", "your-app-task")));
+  assert.deepEqual(policyOf(app).Statement, [
+    { Sid: "ReadUploads", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::acme-uploads/*"] },
+  ]);
+  // The role boundary every workload role carries allows it too: a role's effective permissions are the intersection
+  // of its policies and its boundary (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+  const task = one(stack, "aws:iam/role:Role", "your-app-task").inputs;
+  assert.ok(task.permissionsBoundary, "the task role has a boundary");
+  const boundary = policyOf(one(stack, "aws:iam/policy:Policy", "role-boundary")).Statement;
+  assert.ok(
+    boundary.some(
+      (st) =>
+        st.Effect === "Allow" &&
+        st.Action.includes("s3:GetObject") &&
+        st.Resource.includes("arn:aws:s3:::acme-uploads/*"),
+    ),
+    JSON.stringify(boundary),
   );
 });

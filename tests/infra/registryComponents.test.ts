@@ -81,6 +81,7 @@ const arArgs = (s: AwsStackSettings) => ({
 const imageArgs = (s: AwsStackSettings) => ({
   image: s.image,
   source: s.source,
+  build: s.build,
   github: s.github,
   ghcr: s.ghcr,
   aws: s.aws,

@@ -48,6 +48,7 @@ test("LocalImage, a build: tagged by the commit, pushed to the local registry, t
     return new LocalImage("app", {
       image: local.image,
       source: local.source,
+      build: local.build,
       github: local.github,
       local: local.local,
       registry,
@@ -76,6 +77,7 @@ test("LocalImage, a rollback (deploySha): nothing built, the earlier SHA's image
     return new LocalImage("app", {
       image: rollback.image,
       source: rollback.source,
+      build: rollback.build,
       github: rollback.github,
       local: rollback.local,
       registry,
@@ -101,6 +103,7 @@ const serviceIn = async (name: string) => {
     image = new LocalImage("app", {
       image: local.image,
       source: local.source,
+      build: local.build,
       github: local.github,
       local: local.local,
       registry,

@@ -592,6 +592,47 @@ const resourceCases: Record<string, Case> = {
       [{ role: "r", policy: doc([{ Effect: "Allow", NotAction: ["iam:*"], Resource: "*" }]) }, "NotAction"],
     ],
   },
+  "berth-iam-task-role-resources": {
+    type: "aws:iam/rolePolicy:RolePolicy",
+    pass: [
+      {
+        role: "r",
+        name: "app",
+        policy: doc([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::b/*"] }]),
+      },
+      // Another policy of the program (the execution role's token call has no resource-level permission).
+      {
+        role: "r",
+        name: "execution",
+        policy: doc([{ Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }]),
+      },
+      { role: "r", name: "app", policy: doc([{ Effect: "Deny", Action: ["s3:*"], Resource: "*" }]) },
+    ],
+    fail: [
+      [
+        { role: "r", name: "app", policy: doc([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" }]) },
+        "s3:GetObject on every resource",
+      ],
+      [
+        {
+          role: "r",
+          name: "app",
+          policy: doc([
+            { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["arn:aws:sqs:eu-west-1:111111111111:q", "*"] },
+          ]),
+        },
+        'Resource "*"',
+      ],
+      [
+        {
+          role: "r",
+          name: "app",
+          policy: doc([{ Effect: "Allow", Action: ["s3:GetObject"], NotResource: ["arn:aws:s3:::b/*"] }]),
+        },
+        "NotResource",
+      ],
+    ],
+  },
   "berth-iam-role-permissions-boundary": {
     type: "aws:iam/role:Role",
     pass: [
