@@ -108,7 +108,7 @@ test("service sizes reach the container: cpu units to cpus, MiB to memory, tmpfs
   assert.equal(c.user, "2000:2000");
 });
 
-test("a spec with secrets is refused by the renderer (the settings reader refuses them first)", () => {
+test("a spec with secrets and no local values for them is refused by the renderer (the local stack reads them from berth:local.secretsFile first)", () => {
   const s = localSettings();
   const spec = {
     ...containerSpecFor(s, s.services[0], `127.0.0.1:5001/berth@${DIGEST}`),
@@ -123,6 +123,6 @@ test("a spec with secrets is refused by the renderer (the settings reader refuse
         healthyWaitSeconds: 60,
         stack: "local",
       }),
-    /secrets \(API_KEY\) cannot be resolved in the local stack/,
+    /no local value for the secrets API_KEY \(berth:local\.secretsFile\)/,
   );
 });
