@@ -34,6 +34,8 @@ export interface ServiceRoute {
   /** This service's target group health check path and matcher; unset: `berth:loadBalancer.healthCheck`'s. */
   healthCheckPath?: string;
   healthCheckMatcher?: string;
+  /** The port the target group health check requests; unset: the traffic port (the service's `port`). */
+  healthCheckPort?: number;
 }
 
 /**
@@ -328,6 +330,13 @@ export const ROUTE = {
     allowed: TARGET_HEALTH_CHECK.matcher.allowed,
     defaultText: "berth:loadBalancer.healthCheck.matcher",
     doc: "HTTP code this service's target group accepts as healthy.",
+  }),
+  healthCheckPort: integer({
+    min: 1024,
+    max: 65535,
+    allowed: "an unprivileged port from 1024 to 65535, other than the service's port",
+    defaultText: "the traffic port (the service's port)",
+    doc: "A separate health port the target group checks (an app whose health listener the serving port's connection limit cannot starve, e.g. the sample's 8081); the load balancer may reach the tasks on it too.",
   }),
 } as const;
 
@@ -779,6 +788,12 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     p.add(s.keyPath("securityGroupIds"), securityGroupIds, "distinct security group ids");
 
   const routeSettings = route && readRoute(route);
+  if (routeSettings?.healthCheckPort !== undefined && routeSettings.healthCheckPort === port)
+    p.add(
+      `${s.keyPath("route")}.healthCheckPort`,
+      routeSettings.healthCheckPort,
+      `a port other than the service's port ${port} (leave it unset to check the traffic port)`,
+    );
   const dep = s.section("deployment");
   const deployment = readDeployment(dep, environment, routeSettings);
   const graceKey = "healthCheckGracePeriodSeconds";
@@ -1058,6 +1073,7 @@ function readRoute(r: ConfigSection): ServiceRoute {
   const healthCheckMatcher = r.get("healthCheckMatcher", ROUTE);
   if (healthCheckPath !== undefined) out.healthCheckPath = healthCheckPath;
   if (healthCheckMatcher !== undefined) out.healthCheckMatcher = healthCheckMatcher;
+  if (r.has("healthCheckPort")) out.healthCheckPort = r.get("healthCheckPort", ROUTE, { default: 0 });
   return out;
 }
 

@@ -500,15 +500,14 @@ export class FargateService extends pulumi.ComponentResource {
         vpcId: args.network.vpcId,
         revokeRulesOnDelete: true,
         ingress: service.route
-          ? [
-              {
-                description: "From the load balancer only",
-                protocol: "tcp",
-                fromPort: service.port,
-                toPort: service.port,
-                securityGroups: [args.loadBalancer!.securityGroupId],
-              },
-            ]
+          ? [service.port, ...(service.route.healthCheckPort ? [service.route.healthCheckPort] : [])].map((port) => ({
+              description:
+                port === service.port ? "From the load balancer only" : "Health checks from the load balancer",
+              protocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              securityGroups: [args.loadBalancer!.securityGroupId],
+            }))
           : [],
         egress: taskEgressRules(service.egress),
       },

@@ -154,13 +154,13 @@ export interface TrafficShift {
  */
 export function targetHealthCheck(
   lb: Pick<LoadBalancerSettings, "healthCheck">,
-  route?: Pick<NonNullable<ServiceSettings["route"]>, "healthCheckPath" | "healthCheckMatcher">,
+  route?: Pick<NonNullable<ServiceSettings["route"]>, "healthCheckPath" | "healthCheckMatcher" | "healthCheckPort">,
 ): aws.types.input.lb.TargetGroupHealthCheck {
   const hc = lb.healthCheck;
   return {
     enabled: true,
     protocol: "HTTP",
-    port: "traffic-port",
+    port: route?.healthCheckPort === undefined ? "traffic-port" : String(route.healthCheckPort),
     path: route?.healthCheckPath ?? hc.path,
     matcher: route?.healthCheckMatcher ?? hc.matcher,
     interval: hc.intervalSeconds,
@@ -305,7 +305,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
           ),
       );
     }
-    for (const port of [...new Set(routed.map((s) => s.port))].sort((a, b) => a - b)) {
+    // The app ports, and the separate health ports the target groups check (berth:services.<name>.route.healthCheckPort).
+    const taskPorts = routed.flatMap((s) => [s.port, ...(s.route?.healthCheckPort ? [s.route.healthCheckPort] : [])]);
+    for (const port of [...new Set(taskPorts)].sort((a, b) => a - b)) {
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-out-${port}`,
         {
@@ -314,7 +316,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
           fromPort: port,
           toPort: port,
           cidrIpv4: network.vpcCidrBlock,
-          description: `To tasks on the app port ${port}`,
+          description: `To tasks on port ${port} (app or health)`,
           tags: { Name: `${prefix}-alb-out-${port}` },
         },
         child,

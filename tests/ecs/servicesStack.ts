@@ -190,7 +190,7 @@ export function describeServicesStack(stack: "staging" | "prod") {
 
       test(
         routed
-          ? "security group: ingress only from the ALB's group on the app port"
+          ? "security group: ingress only from the ALB's group on the app port (and its health port)"
           : "security group: no ingress at all",
         () => {
           const sg = r().one("aws:ec2/securityGroup:SecurityGroup").inputs;
@@ -201,12 +201,16 @@ export function describeServicesStack(stack: "staging" | "prod") {
             assert.ok(lb);
             const albSg = lb.inputs.securityGroups;
             assert.equal(albSg.length, 1);
-            assert.equal(sg.ingress.length, 1);
-            assert.deepEqual(sg.ingress[0].securityGroups, albSg);
-            assert.equal(sg.ingress[0].protocol, "tcp");
-            assert.equal(sg.ingress[0].fromPort, svc.port);
-            assert.equal(sg.ingress[0].toPort, svc.port);
-            assert.equal(sg.ingress[0].cidrBlocks, undefined);
+            // The app port, and the separate health port when the route names one (route.healthCheckPort).
+            const ports = [svc.port, ...(svc.route?.healthCheckPort ? [svc.route.healthCheckPort] : [])];
+            assert.deepEqual(
+              sg.ingress.map((i: any) => [i.protocol, i.fromPort, i.toPort]),
+              ports.map((p) => ["tcp", p, p]),
+            );
+            for (const i of sg.ingress) {
+              assert.deepEqual(i.securityGroups, albSg, "from the load balancer's group only");
+              assert.equal(i.cidrBlocks, undefined);
+            }
           } else {
             assert.deepEqual(sg.ingress, []);
           }

@@ -65,6 +65,7 @@ test("registers exactly the network, cluster and load balancer resources of a 2-
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration alb-access-logs",
     "aws:s3/bucketVersioning:BucketVersioning alb-access-logs",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule alb-out-8080",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule alb-out-8081",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule alb-in-443-0",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule alb-in-80-0",
     "berth:cluster:Cluster cluster",
@@ -217,7 +218,7 @@ test("the ALB is internet-facing in the public subnets with invalid headers drop
   assert.deepEqual(alb.inputs.accessLogs, { enabled: true, bucket: bucket.state.bucket, prefix: "alb" });
 });
 
-test("the ALB security group takes 443 and 80 from the configured CIDRs only, and sends only to the VPC on the app port", () => {
+test("the ALB security group takes 443 and 80 from the configured CIDRs only, and sends only to the VPC on the app and health ports", () => {
   const sgId = idOf(one(c, "aws:ec2/securityGroup:SecurityGroup", "alb-sg"));
   const ingress = ofType(c, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
     (r) => r.inputs.securityGroupId === sgId,
@@ -238,7 +239,11 @@ test("the ALB security group takes 443 and 80 from the configured CIDRs only, an
       r.inputs.toPort,
       r.inputs.cidrIpv4,
     ]),
-    [[sgId, "tcp", 8080, 8080, "10.0.0.0/16"]],
+    // The app port and the sample's health port (route.healthCheckPort), each only into the VPC.
+    [
+      [sgId, "tcp", 8080, 8080, "10.0.0.0/16"],
+      [sgId, "tcp", 8081, 8081, "10.0.0.0/16"],
+    ],
   );
   const sg = one(c, "aws:ec2/securityGroup:SecurityGroup", "alb-sg");
   assert.equal(sg.inputs.ingress, undefined, "no inline rules that would fight the rule resources");
@@ -271,7 +276,7 @@ test("HTTP listener only redirects to HTTPS with a 301 (FSBP ELB.1)", () => {
   );
 });
 
-test("web's two target groups (a canary's primary and alternate; none for the worker): IP targets on 8080, GET /health 200 every 10 s, healthy after 2, 15 s deregistration", () => {
+test("web's two target groups (a canary's primary and alternate; none for the worker): IP targets on 8080, GET /health on the health port 8081, 200 every 10 s, healthy after 2, 15 s deregistration", () => {
   const groups = ofType(c, "aws:lb/targetGroup:TargetGroup");
   assert.deepEqual(
     groups.map((g) => g.name),
@@ -289,7 +294,7 @@ test("web's two target groups (a canary's primary and alternate; none for the wo
   assert.deepEqual(web.inputs.healthCheck, {
     enabled: true,
     protocol: "HTTP",
-    port: "traffic-port",
+    port: "8081",
     path: "/health",
     matcher: "200",
     interval: 10,
