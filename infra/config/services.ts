@@ -74,9 +74,10 @@ export interface ServiceDeployment {
    */
   testListener?: { port: number; ingressCidrs: string[] };
   /**
-   * True for the one `up` that moves an existing `rolling` service to a traffic-shifting strategy: the service then has
-   * no alternate target group in its state yet, so the ignoreChanges that leave ECS's target group swap alone must be
-   * off for that update (docs/services.md, "Deployment strategy"). Refused with `rolling`.
+   * True for the one `up` that moves an existing `rolling` service to a traffic-shifting strategy (the service then has
+   * no alternate target group in its state yet), or that applies a change of a traffic-shifting service's load
+   * balancer block: the ignoreChanges on the whole `loadBalancers` set that leave ECS's target group swap alone are
+   * off for that update (docs/services.md, "Fields ECS owns"). Refused with `rolling`.
    */
   switchingFromRolling: boolean;
 }
@@ -290,7 +291,7 @@ export const DEPLOYMENT = {
   }),
   switchingFromRolling: boolean({
     default: false,
-    doc: "True for the one update that moves an existing rolling service to a traffic-shifting strategy.",
+    doc: "True for the one update that moves an existing rolling service to a traffic-shifting strategy, or applies a change of its load balancer block (container port, listener rules).",
   }),
 } as const;
 
