@@ -778,6 +778,19 @@ function checkRoutes(services: ServiceSettings[], servicesKey: string, problems:
       `at most ${MAX_TARGET_GROUPS} routed services and target groups in all (two per canary, linear or blueGreen service), at most ${MAX_LISTENER_RULES} listener rules (one per route with conditions, and per default route that shifts traffic) (ALB: target groups and rules per load balancer)`,
     );
   }
+  // Without a default route the production listener's default action is a fixed-response 404. ECS refuses a
+  // blue/green (and canary, linear) deployment behind a listener that mixes forward and non-forward actions
+  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html, "Limitations":
+  // a mix of forward and redirect, fixed-response or authentication actions fails the deployment).
+  if (routed.length > 0 && defaults.length === 0) {
+    for (const s of routed.filter((x) => shiftsTraffic(x.deployment))) {
+      problems.add(
+        `${servicesKey}.${s.name}.deployment.strategy`,
+        s.deployment.strategy,
+        `"rolling", or give one routed service \`route.default: true\`: no service claims the default route, so the listener's default action is a fixed-response 404, and ECS fails a ${s.deployment.strategy} deployment behind a listener that mixes forward and non-forward actions (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html, "Limitations")`,
+      );
+    }
+  }
   const shiftingDefault = routed.find((s) => s.route!.isDefault && shiftsTraffic(s.deployment));
   if (shiftingDefault) {
     for (const s of routed.filter(

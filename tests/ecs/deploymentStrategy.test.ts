@@ -180,6 +180,29 @@ test("a shifting default route cannot also carry conditions, and its /* rule res
   });
 });
 
+// AWS: "Blue/green deployments are not supported when using Application Load Balancer listeners that have multiple
+// action types configured with non-forward actions" (a mix of forward and fixed-response fails the deployment):
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html, "Limitations" (the page
+// covers blue/green, linear and canary deployments).
+test("a shifting service behind a listener whose default action is a fixed response is refused, naming its strategy", () => {
+  for (const strategy of ["canary", "linear", "blueGreen"]) {
+    const noDefault = (s: Record<string, Record<string, unknown>>) => {
+      s.web!.route = { pathPatterns: ["/app/*"], priority: 10 };
+      s.web!.deployment = strategy === "blueGreen" ? { strategy, bakeTimeMinutes: 10 } : { strategy };
+    };
+    const p = problemAt(problemsFor("prod", noDefault), `${KEY}.strategy`);
+    assert.equal(p.value, strategy);
+    assert.match(p.allowed, /fixed-response/);
+    assert.match(p.allowed, /route\.default: true/);
+  }
+  // The same route deploying rolling, or a default route that forwards, is accepted.
+  settingsFor("prod", (s) => {
+    s.web!.route = { pathPatterns: ["/app/*"], priority: 10 };
+    s.web!.deployment = { strategy: "rolling" };
+  });
+  settingsFor("prod", (s) => void (s.api = { route: { pathPatterns: ["/api/*"], priority: 10 } }));
+});
+
 test("the offline plan's ECS service line shows the strategy and its bake times", () => {
   const canary = renderDeploymentSettings(service(settingsFor("prod"), "web").deployment, true);
   assert.match(keySettings("aws:ecs/service:Service", canary), /circuitBreaker=n\/a strategy=CANARY 10%\/5m bake=10m /);
