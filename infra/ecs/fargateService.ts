@@ -569,8 +569,10 @@ export class FargateService extends pulumi.ComponentResource {
       },
     );
 
-    // waitForSteadyState also returns after a circuit-breaker rollback (pulumi/pulumi-aws#4487): this proves the
-    // PRIMARY deployment completed with this task definition, or fails the `up` (infra/rollout/).
+    // The provider's waitForSteadyState fails the update on a rolled-back or stopped deployment it started
+    // (terraform-provider-aws service.go, findDeploymentStatus); this also proves the PRIMARY deployment completed with
+    // this task definition, which the promotable outputs derive from, and re-checks on a re-run that has no service
+    // diff (infra/rollout/verdict.ts: what it adds).
     const digest = pulumi.output(args.image).apply((image) => {
       const d = image.split("@")[1];
       if (!d || !/^sha256:[0-9a-f]{64}$/.test(d))
