@@ -9,6 +9,8 @@ import type { ConfigSection } from "./section";
 import type { Environment } from "./environment";
 import { IMAGE_DIGEST } from "../../policy/securityLists";
 import { boolean, integer, perEnvironment, string, stringList, type Infer } from "./declare";
+import { DURATION, durationSeconds } from "./duration";
+import type { ServiceSettings } from "./services";
 
 /**
  * A required reviewer of a GitHub environment: a user, or a team of the repository owner's organization, with its
@@ -96,7 +98,13 @@ export const DELIVERY = {
   }),
   /** Trusted only by the subject `repo:<owner>/<repo>:pull_request`. */
   previewRole: boolean({ default: true, doc: "Create the read-only role pull request previews assume." }),
-  maxSessionSeconds: integer({ default: 3600, min: 900, max: 43200, doc: "Longest session of the CI roles." }),
+  /** IAM's MaxSessionDuration range (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
+  maxSessionSeconds: integer({
+    min: 3600,
+    max: 43200,
+    defaultText: "derived: the longest steadyStateTimeout + 20m, at least 3600",
+    doc: "Longest session of the deploy role, which deploy.yml requests (AWS_ROLE_DURATION_SECONDS): covers the longest service's wait.",
+  }),
   workloadIdentityPoolId: string({
     default: "berth-github",
     pattern: POOL_ID,
@@ -170,12 +178,47 @@ export function readPromotionSettings(s: ConfigSection, environment: Environment
   return out;
 }
 
+/**
+ * What one `up` does before and around the services' waits: the refresh, the image build and its pushes (staging), the
+ * network, load balancer, alarms and delivery resources. 20 minutes; the deploy jobs' own budget is 60
+ * (.github/workflows/deploy.yml, timeout-minutes).
+ */
+export const RUN_ALLOWANCE_SECONDS = 1200;
+
+/**
+ * The shortest deploy-role session one `up` needs: the longest service's `steadyStateTimeout` plus
+ * RUN_ALLOWANCE_SECONDS. The longest, not the sum: no service depends on another (each depends on the load balancer and
+ * its alarms only, infra/awsStack.ts), and the engine runs the steps of resources that do not depend on each other
+ * concurrently (pulumi/pulumi pkg/resource/deploy/step_executor.go; `pulumi up --parallel` bounds how many, and the
+ * workflows leave it unset). tests/delivery/config.test.ts checks that no ECS service depends on another.
+ */
+export function minimumSessionSeconds(services: readonly Pick<ServiceSettings, "name" | "steadyStateTimeout">[]): {
+  seconds: number;
+  longest?: string;
+} {
+  let longest: { name: string; seconds: number } | undefined;
+  for (const svc of services) {
+    if (!DURATION.test(svc.steadyStateTimeout)) continue; // refused by the services reader
+    const seconds = durationSeconds(svc.steadyStateTimeout);
+    if (!longest || seconds > longest.seconds) longest = { name: svc.name, seconds };
+  }
+  return { seconds: (longest?.seconds ?? 0) + RUN_ALLOWANCE_SECONDS, longest: longest?.name };
+}
+
+/** IAM's floor of a role's MaxSessionDuration, and what aws-actions/configure-aws-credentials requests by default. */
+const ONE_HOUR = 3600;
+/** IAM's ceiling of MaxSessionDuration (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
+const IAM_MAX_SESSION = 43200;
+
 export function readDeliverySettings(
   s: ConfigSection,
   environment: Environment,
   github: { owner: string },
+  services: readonly Pick<ServiceSettings, "name" | "steadyStateTimeout">[] = [],
 ): DeliverySettings {
   const enabled = s.get("enabled", DELIVERY);
+  const session = minimumSessionSeconds(services);
+  const derivedSession = Math.max(ONE_HOUR, Math.ceil(session.seconds / 60) * 60);
   const requiredReviewers = readReviewers(s, github.owner);
   const out: DeliverySettings = {
     enabled,
@@ -186,13 +229,24 @@ export function readDeliverySettings(
     deployBranch: s.get("deployBranch", DELIVERY),
     createOidcProvider: s.get("createOidcProvider", DELIVERY),
     previewRole: s.get("previewRole", DELIVERY),
-    maxSessionSeconds: s.get("maxSessionSeconds", DELIVERY),
+    maxSessionSeconds: s.get("maxSessionSeconds", DELIVERY, { default: derivedSession }),
     workloadIdentityPoolId: s.get("workloadIdentityPoolId", DELIVERY),
     workloadIdentityProviderId: s.get("workloadIdentityProviderId", DELIVERY),
     manageRepositoryRuleset: s.get("manageRepositoryRuleset", DELIVERY, { environment }),
     requiredChecks: s.get("requiredChecks", DELIVERY),
     requiredApprovals: s.get("requiredApprovals", DELIVERY),
   };
+  if (session.seconds > out.maxSessionSeconds || session.seconds > IAM_MAX_SESSION) {
+    const key = s.keyPath("maxSessionSeconds");
+    const longest = `berth:services.${session.longest}.steadyStateTimeout`;
+    s.problems.add(
+      key,
+      out.maxSessionSeconds,
+      session.seconds > IAM_MAX_SESSION
+        ? `no session is long enough: ${longest} + ${RUN_ALLOWANCE_SECONDS} s is ${session.seconds} s, above IAM's ${IAM_MAX_SESSION}; shorten that service's bake times`
+        : `at least ${session.seconds} (${longest} + ${RUN_ALLOWANCE_SECONDS} s for the rest of the up): the deploy job's credentials must outlive the longest service's wait; or unset it (derived)`,
+    );
+  }
   if (
     enabled &&
     environment === "prod" &&

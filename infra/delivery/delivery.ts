@@ -433,6 +433,8 @@ export function repositoryVariablePrefix(stack: string): string {
 
 export interface DeliveryVariableValues {
   awsRoleArn: string;
+  /** The deploy role's session (`berth:delivery.maxSessionSeconds`), which deploy.yml requests as role-duration-seconds. */
+  awsRoleDurationSeconds: number;
   previewRoleArn?: string;
   awsRegion: string;
   workloadIdentityProvider: string;
@@ -452,6 +454,7 @@ export function renderDeliveryVariables(v: DeliveryVariableValues): {
 } {
   const environment: Record<string, string> = {
     AWS_ROLE_ARN: v.awsRoleArn,
+    AWS_ROLE_DURATION_SECONDS: String(v.awsRoleDurationSeconds),
     AWS_REGION: v.awsRegion,
     GCP_WORKLOAD_IDENTITY_PROVIDER: v.workloadIdentityProvider,
     GCP_SERVICE_ACCOUNT: v.serviceAccount,
@@ -814,6 +817,7 @@ export class Delivery extends pulumi.ComponentResource {
         ]) =>
           renderDeliveryVariables({
             awsRoleArn,
+            awsRoleDurationSeconds: d.maxSessionSeconds,
             previewRoleArn,
             awsRegion: region,
             workloadIdentityProvider,
@@ -828,6 +832,7 @@ export class Delivery extends pulumi.ComponentResource {
     // Variable names are known without the values: one resource per name, registered now.
     const names0 = renderDeliveryVariables({
       awsRoleArn: "",
+      awsRoleDurationSeconds: d.maxSessionSeconds,
       previewRoleArn: d.previewRole ? "" : undefined,
       awsRegion: region,
       workloadIdentityProvider: "",

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { ConfigError, loadSettings } from "../../infra/config";
 import { readStackConfig } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
-import { SHA } from "../support";
+import { durationSeconds } from "../../infra/config/services";
+import { anyStackOutputs, captureProgram, SHA, stackConfig } from "../support";
 
 const git = () => ({ head: SHA, tagsAtHead: [], dirty: false });
 
@@ -165,4 +166,56 @@ test("promotion: stack name, digest format, self-reference and the override's ty
     digest: `sha256:${"e".repeat(64)}`,
     allowUnpromotedDigest: true,
   });
+});
+
+// The deploy job's AWS session must outlive the longest service's wait (issue 18, item 3): the provider waits until a
+// service's deployment is SUCCESSFUL, bakes included (terraform-provider-aws internal/service/ecs/service.go,
+// statusServiceWaitForStable / findDeploymentStatus), and aws-actions/configure-aws-credentials asks for one hour
+// unless role-duration-seconds says otherwise (its action.yml: "1 hour for OIDC"); deploy.yml requests the role's
+// maxSessionSeconds (vars.AWS_ROLE_DURATION_SECONDS, tests/delivery/workflows.test.ts).
+const LONG_BAKE = { strategy: "canary", canaryBakeTimeMinutes: 30, bakeTimeMinutes: 60 };
+const withWeb = (stack: "staging" | "prod", web: Record<string, unknown>, delivery?: Record<string, unknown>) => {
+  const services = JSON.parse(readStackConfig(stack)["berth:services"] as string);
+  services.web = { ...services.web, ...web };
+  const base = JSON.parse(readStackConfig(stack)["berth:delivery"] as string);
+  return { "berth:services": services, "berth:delivery": { ...base, ...delivery } };
+};
+
+test("the deploy role's session derives from the longest service's timeout: a 90-minute canary needs more than an hour", () => {
+  const settings = load("prod", withWeb("prod", { deployment: LONG_BAKE }));
+  const web = settings.services.find((s) => s.name === "web")!;
+  const steady = durationSeconds(web.steadyStateTimeout);
+  assert.ok(steady > 90 * 60, web.steadyStateTimeout);
+  assert.ok(settings.delivery!.maxSessionSeconds > steady, `${settings.delivery!.maxSessionSeconds} s > ${steady} s`);
+  assert.ok(settings.delivery!.maxSessionSeconds <= 43200, "IAM's MaxSessionDuration ceiling");
+});
+
+test("an explicit session shorter than the longest service's wait is refused, naming the key, the value and the minimum", () => {
+  const p = problems("prod", withWeb("prod", { deployment: LONG_BAKE }, { maxSessionSeconds: 3600 }));
+  const s = p.find((x) => x.key === "berth:delivery.maxSessionSeconds");
+  assert.ok(s, p.map((x) => x.key).join(", "));
+  assert.equal(s.value, 3600);
+  assert.match(s.allowed, /at least \d+ \(berth:services\.web\.steadyStateTimeout \+ \d+ s/);
+  // A bake that no IAM session can outlast is refused too.
+  const tooLong = problems("prod", withWeb("prod", { deployment: { strategy: "blueGreen", bakeTimeMinutes: 1440 } }));
+  assert.match(tooLong.find((x) => x.key === "berth:delivery.maxSessionSeconds")!.allowed, /above IAM's 43200/);
+});
+
+test("the session covers the longest service, not the sum: no ECS service waits for another (Pulumi runs them in parallel)", async () => {
+  const c = await captureProgram({
+    stack: "prod",
+    config: stackConfig("prod"),
+    stackOutputs: anyStackOutputs({ sourceSha: SHA, imageDigest: `sha256:${"cd".repeat(32)}`, ranDigests: [] }),
+  });
+  if (c.error) throw c.error;
+  const services = c.resources.filter((r) => r.type === "aws:ecs/service:Service");
+  assert.ok(services.length >= 2);
+  for (const svc of services) {
+    const others = c.resources.filter(
+      (r) =>
+        r.urn?.includes("berth:ecs:FargateService") && services.some((o) => o !== svc && r.name.startsWith(o.name)),
+    );
+    const waitsFor = new Set(svc.options!.dependencies);
+    for (const o of others) assert.ok(!waitsFor.has(o.urn!), `${svc.name} waits for ${o.name}`);
+  }
 });

@@ -132,6 +132,7 @@ test("prod variables are prefixed PROD_ for the preview job and scoped to `produ
     [
       "AWS_REGION",
       "AWS_ROLE_ARN",
+      "AWS_ROLE_DURATION_SECONDS",
       "ECR_REPOSITORY_URL",
       "GCP_SERVICE_ACCOUNT",
       "GCP_WORKLOAD_IDENTITY_PROVIDER",
