@@ -31,6 +31,8 @@ const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*\/\.|.*@\{)[A-Za-z0-9._/-]{1,200}$/;
 const POOL_ID = /^(?!gcp-)[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
+const GITHUB_VISIBILITY = /^(public|private|internal)$/;
+const GITHUB_PLAN = /^(free|pro|team|enterprise)$/;
 
 /** `berth:promotion` (prod only). */
 export const PROMOTION = {
@@ -135,6 +137,23 @@ export const DELIVERY = {
     max: 10,
     doc: "Approving pull request reviews the ruleset requires.",
   }),
+  /**
+   * What GitHub would say about the repository, given once instead of asked on every run: the plan field needs an
+   * organization owner's token (admin:org), which CI does not hold. Re-read it when the repository or plan changes.
+   */
+  githubVisibility: string({
+    pattern: GITHUB_VISIBILITY,
+    allowed: "public, private or internal (gh api repos/<owner>/<repo> --jq .visibility)",
+    defaultText: "required with enabled",
+    doc: "The repository's visibility (gh api repos/<owner>/<repo> --jq .visibility): what environments and reviewers need of the plan.",
+  }),
+  githubPlan: string({
+    pattern: GITHUB_PLAN,
+    allowed:
+      "free, pro, team or enterprise (an organization owner: gh api orgs/<owner> --jq .plan.name; a user account: gh api user --jq .plan.name)",
+    defaultText: "required unless githubVisibility is public",
+    doc: "The owner's GitHub plan (gh api orgs/<owner> --jq .plan.name, as an organization owner): private environments need pro/team, their reviewers enterprise.",
+  }),
 } as const;
 
 /**
@@ -213,7 +232,7 @@ const IAM_MAX_SESSION = 43200;
 export function readDeliverySettings(
   s: ConfigSection,
   environment: Environment,
-  github: { owner: string },
+  github: { owner: string; repository: string },
   services: readonly Pick<ServiceSettings, "name" | "steadyStateTimeout">[] = [],
 ): DeliverySettings {
   const enabled = s.get("enabled", DELIVERY);
@@ -235,7 +254,10 @@ export function readDeliverySettings(
     manageRepositoryRuleset: s.get("manageRepositoryRuleset", DELIVERY, { environment }),
     requiredChecks: s.get("requiredChecks", DELIVERY),
     requiredApprovals: s.get("requiredApprovals", DELIVERY),
+    githubVisibility: s.get("githubVisibility", DELIVERY),
+    githubPlan: s.get("githubPlan", DELIVERY),
   };
+  if (enabled) checkGithubPlan(s, out, `${github.owner}/${github.repository}`, environment);
   if (session.seconds > out.maxSessionSeconds || session.seconds > IAM_MAX_SESSION) {
     const key = s.keyPath("maxSessionSeconds");
     const longest = `berth:services.${session.longest}.steadyStateTimeout`;
@@ -309,16 +331,56 @@ export const RELEASE_TAG_GLOB = "v*.*.*";
 /** The key of the reviewers setting, as messages name it. */
 export const REVIEWERS_KEY = "berth:delivery.requiredReviewers";
 
-/**
- * What GitHub says about the repository and its owner (the GitHub provider's `getRepository` / `getOrganization`
- * data sources). `plan` is absent when the repository is public (not looked up) or the lookup failed (`planError`:
- * a user account, which has no organization, or a token that cannot read the organization's plan).
- */
+/** What the delivery settings say about the repository and its owner's plan (`githubVisibility`, `githubPlan`). */
 export interface GithubPlanFacts {
   repository: string;
   visibility: string;
   plan?: string;
-  planError?: string;
+}
+
+const ENVIRONMENTS_DOCS =
+  "https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment";
+
+/**
+ * `githubVisibility` and `githubPlan` against what the Delivery component creates (github/docs
+ * data/reusables/gated-features/environments.md): environments, their secrets and deployment branch policies exist in
+ * public repositories on every plan, and in private or internal ones on GitHub Pro, Team or Enterprise; other
+ * protection rules (required reviewers) in private or internal repositories only on GitHub Enterprise.
+ */
+function checkGithubPlan(s: ConfigSection, d: DeliverySettings, repository: string, environment: Environment): void {
+  const p = s.problems;
+  if (d.githubVisibility === undefined) {
+    p.add(
+      s.keyPath("githubVisibility"),
+      undefined,
+      `public, private or internal: what GitHub says of ${repository} (gh api repos/${repository} --jq .visibility), given once so no run needs a token able to read it`,
+    );
+    return;
+  }
+  if (d.githubVisibility === "public") return;
+  if (d.githubPlan === undefined) {
+    p.add(
+      s.keyPath("githubPlan"),
+      undefined,
+      `free, pro, team or enterprise: the owner's plan, required for a ${d.githubVisibility} repository (as an organization owner: gh api orgs/${repository.split("/")[0]} --jq .plan.name; for a user account: gh api user --jq .plan.name)`,
+    );
+    return;
+  }
+  if (d.githubPlan === "free") {
+    p.add(
+      s.keyPath("githubPlan"),
+      d.githubPlan,
+      `pro, team or enterprise, or a public repository: GitHub gives environments and their deployment branch policies to ${d.githubVisibility} repositories only on GitHub Pro, Team or Enterprise (${ENVIRONMENTS_DOCS}), and this stack creates the ${d.githubEnvironment} environment`,
+    );
+    return;
+  }
+  const reviewers = d.requiredReviewers.map((r) => (r.kind === "user" ? `${r.login}=${r.id}` : `${r.slug}=${r.id}`));
+  const allowed = reviewersPlanProblem(
+    { repository, visibility: d.githubVisibility, plan: d.githubPlan },
+    reviewers,
+    environment,
+  );
+  if (allowed) p.add(s.keyPath("requiredReviewers"), s.value("requiredReviewers"), allowed);
 }
 
 /**
@@ -327,7 +389,7 @@ export interface GithubPlanFacts {
  * internal repositories, you must use GitHub Enterprise": github/docs data/reusables/gated-features/environments.md;
  * https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers).
  * Elsewhere the rule is not available to the repository, so the approval gate the stack declares would not exist.
- * Returns the message of the refusal, or undefined when the reviewers can be enforced.
+ * Returns what is allowed (the refusal's text), or undefined when the reviewers can be enforced.
  */
 export function reviewersPlanProblem(
   facts: GithubPlanFacts,
@@ -335,19 +397,15 @@ export function reviewersPlanProblem(
   environment: Environment,
 ): string | undefined {
   if (reviewers.length === 0 || facts.visibility === "public") return undefined;
-  if (facts.plan !== undefined && /enterprise/i.test(facts.plan)) return undefined;
-  const plan =
-    facts.plan !== undefined
-      ? `plan ${JSON.stringify(facts.plan)}`
-      : `plan unknown (${facts.planError ?? "not readable"})`;
+  if (facts.plan === "enterprise") return undefined;
   const choices =
     environment === "prod"
       ? "make the repository public, or move the owner to GitHub Enterprise Cloud (prod requires a reviewer: dropping them is no choice here)"
       : `make the repository public, move the owner to GitHub Enterprise Cloud, or set ${REVIEWERS_KEY} to [] and accept the advisory berth-github-environment-reviewers (deploys without approval)`;
   return (
-    `${REVIEWERS_KEY}: got ${JSON.stringify(reviewers)}; allowed: required reviewers on repository ${facts.repository} ` +
-    `(visibility ${facts.visibility}, owner ${plan}) need GitHub Enterprise: GitHub enforces environment reviewers on ` +
-    `private and internal repositories only on GitHub Enterprise (https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/` +
-    `managing-deployments/managing-environments-for-deployment#required-reviewers). Choose: ${choices}.`
+    `required reviewers on repository ${facts.repository} (visibility ${facts.visibility}, owner plan ` +
+    `${JSON.stringify(facts.plan ?? "unknown")}, berth:delivery.githubVisibility / githubPlan) need GitHub Enterprise: ` +
+    `GitHub enforces environment reviewers on private and internal repositories only on GitHub Enterprise ` +
+    `(${ENVIRONMENTS_DOCS}#required-reviewers). Choose: ${choices}.`
   );
 }

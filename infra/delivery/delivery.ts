@@ -23,8 +23,8 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as github from "@pulumi/github";
 import type { AwsSettings, Environment, GcpSettings, GhcrSettings, GithubSettings } from "../config";
-import type { DeliverySettings, GithubPlanFacts, Reviewer } from "../config/delivery";
-import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "../config/delivery";
+import type { DeliverySettings, Reviewer } from "../config/delivery";
+import { RELEASE_TAG_GLOB } from "../config/delivery";
 import { ghcrImageName } from "../registries/image";
 import {
   actionsOf,
@@ -519,7 +519,7 @@ export interface DeliveryArgs {
   gcp: Pick<GcpSettings, "project">;
   /** The repository whose workflows get the identity, and whose environment and variables this stack owns. */
   github: GithubSettings;
-  /** Names `<project>-<stack>-...`; the environment decides what the required reviewers need of GitHub's plan. */
+  /** Names `<project>-<stack>-...`. */
   project: string;
   stack: string;
   environment: Environment;
@@ -549,7 +549,7 @@ export class Delivery extends pulumi.ComponentResource {
 
   constructor(name: string, args: DeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:delivery:Delivery", name, {}, opts);
-    const { delivery: d, project, stack, environment, pushesImages } = args;
+    const { delivery: d, project, stack, pushesImages } = args;
     const repo: GithubRepository = args.github;
     const { accountId, region } = args.aws;
     const names = deliveryRoleNames(args);
@@ -757,26 +757,15 @@ export class Delivery extends pulumi.ComponentResource {
     // --- GitHub ------------------------------------------------------------------------------------------
     const githubProvider = new github.Provider(`${name}-github`, { owner: repo.owner }, { parent: this });
     const ghOpts: pulumi.CustomResourceOptions = { parent: this, provider: githubProvider };
-    // Required reviewers need a public repository or GitHub Enterprise (reviewersPlanProblem): asked of GitHub
-    // first; a refusal fails the environment's registration (its reviewers never resolve), naming the setting.
-    const reviewerNames = d.requiredReviewers.map((r) => reviewerName(r, repo.owner));
-    const reviewers =
-      d.requiredReviewers.length === 0
-        ? pulumi.output(renderReviewers([]))
-        : pulumi.output(githubPlanFacts(repo, { parent: this, provider: githubProvider })).apply((facts) => {
-            const problem = reviewersPlanProblem(facts, reviewerNames, environment);
-            if (problem) {
-              pulumi.log.error(problem, this);
-              throw new Error(problem);
-            }
-            return renderReviewers(d.requiredReviewers);
-          });
+    // Required reviewers need a public repository or GitHub Enterprise: checked against berth:delivery.githubVisibility
+    // and githubPlan when the settings are read (infra/config/delivery.ts), never asked of GitHub per run (the plan
+    // needs an organization owner's token, which CI does not hold).
     this.environment = new github.RepositoryEnvironment(
       `${name}-environment`,
       {
         repository: repo.repository,
         environment: d.githubEnvironment,
-        reviewers,
+        reviewers: renderReviewers(d.requiredReviewers),
         preventSelfReview: d.preventSelfReview,
         canAdminsBypass: d.allowAdminBypass,
         deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
@@ -891,44 +880,4 @@ export function renderReviewers(reviewers: Reviewer[]): github.types.input.Repos
       teams: reviewers.filter((r) => r.kind === "team").map((r) => r.id),
     },
   ];
-}
-
-/** A reviewer as the configuration writes it: `<login>=<id>` or `<owner>/<team-slug>=<id>`. */
-function reviewerName(r: Reviewer, owner: string): string {
-  return r.kind === "user" ? `${r.login}=${r.id}` : `${owner}/${r.slug}=${r.id}`;
-}
-
-/**
- * The repository's visibility and, unless public, its owner's plan, from the GitHub provider's data sources
- * (`github.getRepository` → `visibility`, `github.getOrganization` → `plan`; @pulumi/github 6.15).
- */
-export async function githubPlanFacts(repo: GithubRepository, opts: pulumi.InvokeOptions): Promise<GithubPlanFacts> {
-  const fullName = `${repo.owner}/${repo.repository}`;
-  let visibility: string;
-  try {
-    visibility = (await github.getRepository({ fullName }, opts)).visibility;
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(
-      `berth:delivery.requiredReviewers: could not read the visibility of ${fullName} (GitHub said: ${message.split("\n")[0]}); the GitHub token needs read access to the repository`,
-      { cause },
-    );
-  }
-  if (visibility === "public") return { repository: fullName, visibility };
-  try {
-    const org = await github.getOrganization({ name: repo.owner, summaryOnly: true }, opts);
-    return {
-      repository: fullName,
-      visibility,
-      plan: org.plan || undefined,
-      planError: org.plan ? undefined : "the token cannot read the organization's plan",
-    };
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return {
-      repository: fullName,
-      visibility,
-      planError: `${repo.owner} is no organization readable with this token: ${message.split("\n")[0]}`,
-    };
-  }
 }

@@ -62,14 +62,22 @@ test("secure defaults: self-review prevented, no admin bypass, main only, previe
 
 test("reviewers: users and teams of the owner with their ids; anything else is named", () => {
   const d = load("prod", {
-    "berth:delivery": { enabled: true, requiredReviewers: ["alice=583231", "your-github-org/sre=42"] },
+    "berth:delivery": {
+      enabled: true,
+      githubVisibility: "public",
+      requiredReviewers: ["alice=583231", "your-github-org/sre=42"],
+    },
   }).delivery!;
   assert.deepEqual(d.requiredReviewers, [
     { kind: "user", login: "alice", id: 583231 },
     { kind: "team", slug: "sre", id: 42 },
   ]);
   const p = problems("prod", {
-    "berth:delivery": { enabled: true, requiredReviewers: ["alice", "other-org/sre=42", "bad login=1", "bob=0"] },
+    "berth:delivery": {
+      enabled: true,
+      githubVisibility: "public",
+      requiredReviewers: ["alice", "other-org/sre=42", "bad login=1", "bob=0"],
+    },
   });
   const reviewerProblems = p.filter((x) => x.key === "berth:delivery.requiredReviewers");
   assert.deepEqual(
@@ -83,21 +91,27 @@ test("reviewers: users and teams of the owner with their ids; anything else is n
 test("reviewers: at most 6, each once; prod with delivery needs at least one", () => {
   const seven = ["a=1", "b=2", "c=3", "d=4", "e=5", "f=6", "g=7"];
   assert.match(
-    problems("prod", { "berth:delivery": { enabled: true, requiredReviewers: seven } })[0].allowed,
+    problems("prod", { "berth:delivery": { enabled: true, githubVisibility: "public", requiredReviewers: seven } })[0]
+      .allowed,
     /at most 6/,
   );
   assert.match(
-    problems("prod", { "berth:delivery": { enabled: true, requiredReviewers: ["a=1", "b=1"] } })[0].allowed,
+    problems("prod", {
+      "berth:delivery": { enabled: true, githubVisibility: "public", requiredReviewers: ["a=1", "b=1"] },
+    })[0].allowed,
     /each reviewer once/,
   );
-  const none = problems("prod", { "berth:delivery": { enabled: true } });
+  const none = problems("prod", { "berth:delivery": { enabled: true, githubVisibility: "public" } });
   assert.deepEqual(
     none.map((x) => x.key),
     ["berth:delivery.requiredReviewers"],
   );
   assert.match(none[0].allowed, /approval gate/);
   // Staging needs none.
-  assert.deepEqual(load("staging", { "berth:delivery": { enabled: true } }).delivery?.requiredReviewers, []);
+  assert.deepEqual(
+    load("staging", { "berth:delivery": { enabled: true, githubVisibility: "public" } }).delivery?.requiredReviewers,
+    [],
+  );
 });
 
 test("delivery: misspelt keys, bad branch, bad pool id, out-of-range values are all reported together", () => {

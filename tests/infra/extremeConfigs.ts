@@ -101,6 +101,9 @@ export function extremeCases(): ExtremeCase[] {
     workloadIdentityProviderId: fill("prov-", 32),
     deployBranch: fill("release/", 200),
     maxSessionSeconds: 43200,
+    // Reviewers on a non-public repository: GitHub Enterprise (infra/config/delivery.ts checkGithubPlan).
+    githubVisibility: "internal",
+    githubPlan: "enterprise",
   });
   const stagingStack = "staging-eu-wst-1"; // 16 characters: the longest aws stack name
   const prodStack = "prod-eu-west-1-x";
