@@ -138,6 +138,29 @@ export const DELIVERY = {
     doc: "Approving pull request reviews the ruleset requires.",
   }),
   /**
+   * GitHub's numeric ids of the owner and the repository: the OIDC `sub` and the GCP attribute condition key on them
+   * (a renamed, transferred or deleted repository frees its name; an id is never reused).
+   */
+  githubOwnerId: integer({
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    allowed: "the owner's numeric id (gh api repos/<owner>/<repo> --jq .owner.id)",
+    defaultText: "required with enabled",
+    doc: "The repository owner's numeric GitHub id (gh api repos/<owner>/<repo> --jq .owner.id).",
+  }),
+  githubRepositoryId: integer({
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    allowed: "the repository's numeric id (gh api repos/<owner>/<repo> --jq .id)",
+    defaultText: "required with enabled",
+    doc: "The repository's numeric GitHub id (gh api repos/<owner>/<repo> --jq .id).",
+  }),
+  /** Repository-wide, like the ruleset: exactly one stack sets it (staging: the stack bootstrapped first). */
+  manageOidcSubjectTemplate: boolean({
+    default: perEnvironment({ staging: true, prod: false, local: false }),
+    doc: "This stack sets the repository's OIDC subject template (repository_owner_id, repository_id, context) every trust matches (exactly one stack should).",
+  }),
+  /**
    * What GitHub would say about the repository, given once instead of asked on every run: the plan field needs an
    * organization owner's token (admin:org), which CI does not hold. Re-read it when the repository or plan changes.
    */
@@ -160,7 +183,15 @@ export const DELIVERY = {
  * `berth:delivery` as the reader returns it: every setting as `DELIVERY` declares it, but `requiredReviewers` parsed
  * (each `<login>=<id>` or `<owner>/<team-slug>=<id>` entry as a Reviewer).
  */
-export type DeliverySettings = Omit<Infer<typeof DELIVERY>, "requiredReviewers"> & { requiredReviewers: Reviewer[] };
+export type DeliverySettings = Omit<
+  Infer<typeof DELIVERY>,
+  "requiredReviewers" | "githubOwnerId" | "githubRepositoryId"
+> & {
+  requiredReviewers: Reviewer[];
+  /** Required with `enabled` (refused when missing): absent only in a stack without delivery. */
+  githubOwnerId?: number;
+  githubRepositoryId?: number;
+};
 
 /**
  * `berth:promotion`: required in prod (prod never builds: it deploys the digest staging runs), refused in staging
@@ -256,7 +287,11 @@ export function readDeliverySettings(
     requiredApprovals: s.get("requiredApprovals", DELIVERY),
     githubVisibility: s.get("githubVisibility", DELIVERY),
     githubPlan: s.get("githubPlan", DELIVERY),
+    githubOwnerId: s.has("githubOwnerId") ? s.get("githubOwnerId", DELIVERY, { default: 1 }) : undefined,
+    githubRepositoryId: s.has("githubRepositoryId") ? s.get("githubRepositoryId", DELIVERY, { default: 1 }) : undefined,
+    manageOidcSubjectTemplate: s.get("manageOidcSubjectTemplate", DELIVERY, { environment }),
   };
+  if (enabled) checkGithubIds(s, out, `${github.owner}/${github.repository}`);
   if (enabled) checkGithubPlan(s, out, `${github.owner}/${github.repository}`, environment);
   if (session.seconds > out.maxSessionSeconds || session.seconds > IAM_MAX_SESSION) {
     const key = s.keyPath("maxSessionSeconds");
@@ -330,6 +365,33 @@ export const RELEASE_TAG_GLOB = "v*.*.*";
 
 /** The key of the reviewers setting, as messages name it. */
 export const REVIEWERS_KEY = "berth:delivery.requiredReviewers";
+
+/**
+ * The ids are required with `enabled` (the trusts cannot be written without them), and the deploy job's subject must
+ * fit GCP's `google.subject`, at most 127 bytes (https://cloud.google.com/iam/docs/workload-identity-federation,
+ * attribute mappings), since the deployer is bound to it exactly.
+ */
+function checkGithubIds(s: ConfigSection, d: DeliverySettings, repository: string): void {
+  for (const [key, jq] of [
+    ["githubOwnerId", ".owner.id"],
+    ["githubRepositoryId", ".id"],
+  ] as const) {
+    if (d[key] === undefined)
+      s.problems.add(
+        s.keyPath(key),
+        undefined,
+        `a numeric GitHub id (gh api repos/${repository} --jq ${jq}): the OIDC subject and the GCP condition key on it, not on the name`,
+      );
+  }
+  if (d.githubOwnerId === undefined || d.githubRepositoryId === undefined) return;
+  const subject = `repository_owner_id:${d.githubOwnerId}:repository_id:${d.githubRepositoryId}:environment:${d.githubEnvironment}`;
+  if (Buffer.byteLength(subject) > 127)
+    s.problems.add(
+      s.keyPath("githubEnvironment"),
+      d.githubEnvironment,
+      `a shorter environment name: the deploy job's OIDC subject ${JSON.stringify(subject)} is ${Buffer.byteLength(subject)} bytes, and GCP's google.subject takes at most 127`,
+    );
+}
 
 /** What the delivery settings say about the repository and its owner's plan (`githubVisibility`, `githubPlan`). */
 export interface GithubPlanFacts {

@@ -674,7 +674,7 @@ export function minimumSteadyStateSeconds(s: {
 function readSteadyStateTimeout(s: ConfigSection, parts: Parameters<typeof minimumSteadyStateSeconds>[0]): string {
   const minimum = minimumSteadyStateSeconds(parts);
   const derived = `${Math.ceil(minimum / 60)}m`;
-  const value = s.get("steadyStateTimeout", SERVICE, { default: derived });
+  const value = s.get("steadyStateTimeout", SERVICE, { default: derived }) ?? derived;
   if (s.has("steadyStateTimeout") && DURATION.test(value) && durationSeconds(value) < minimum) {
     s.problems.add(
       s.keyPath("steadyStateTimeout"),

@@ -3,14 +3,17 @@
  * environment, with no long-lived key anywhere.
  *
  *   AWS  : the account's IAM OIDC provider for token.actions.githubusercontent.com (audience sts.amazonaws.com);
- *          a deploy role trusted only by `repo:<owner>/<repo>:environment:<github environment>`;
- *          a read-only preview role trusted only by `repo:<owner>/<repo>:pull_request`.
- *   GCP  : a workload identity pool + OIDC provider accepting only tokens of this repository (attribute condition);
+ *          a deploy role trusted only by `repository_owner_id:<id>:repository_id:<id>:environment:<github environment>`;
+ *          a read-only preview role trusted only by `repository_owner_id:<id>:repository_id:<id>:pull_request`
+ *          (the `sub` form the repository's OIDC subject template gives, GITHUB_SUBJECT_CLAIM_KEYS).
+ *   GCP  : a workload identity pool + OIDC provider accepting only tokens of this repository (attribute condition on
+ *          the numeric owner and repository ids);
  *          a deployer service account (pinned to the environment subject) allowed to push to Artifact Registry;
  *          a preview service account (any workflow of the repository) allowed to read it.
  *   GitHub: this stack's repository environment (reviewers, no self-review, deploy branch only), its variables
  *          (role ARN, WIF provider, service account, registry URLs, region), repository variables for the preview
- *          job, and (one stack only, prod by default) the ruleset on the deploy branch that requires the preview checks.
+ *          job, (one stack only, prod by default) the ruleset on the deploy branch that requires the preview checks,
+ *          and (one stack only, staging by default) the repository's OIDC subject template.
  *
  * Ownership: each stack owns the identity of its own account/project and its own GitHub environment, so staging
  * and prod (separate AWS accounts) never touch each other. Bootstrap: the first `pulumi up` of a stack runs from a
@@ -47,11 +50,29 @@ export const READ_ONLY_ACCESS_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 export interface GithubRepository {
   owner: string;
   repository: string;
+  /** GitHub's numeric ids (`berth:delivery.githubOwnerId`, `githubRepositoryId`): never reused, unlike the names. */
+  ownerId: number;
+  repositoryId: number;
 }
 
-/** The OIDC `sub` claim GitHub issues to a job: in an environment, or for a pull request. */
+/**
+ * The claims of the repository's OIDC subject template, which the Delivery component sets
+ * (`github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate`, @pulumi/github 6.15; GitHub's
+ * `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub`). GitHub's default `sub` names the repository
+ * (`repo:<owner>/<repo>:...`), and since mid-2026 a repository created, renamed or transferred gets an "immutable"
+ * default that appends the numeric ids to the names (https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens;
+ * the changelog and the docs pull request github/docs#45221 show different delimiters, `-` and `@`), so a trust on
+ * the old form stops matching. With this template the `sub` has one known form whatever GitHub's default:
+ * `repository_owner_id:<id>:repository_id:<id>:<context>` (each claim as `key:value`, joined with `:`; `context` is
+ * `environment:<name>` for a job in an environment, `pull_request` for a pull request;
+ * https://docs.github.com/en/actions/reference/security/oidc, "Customizing the subject claims"). Ids, not names: a
+ * recycled owner or repository name never matches.
+ */
+export const GITHUB_SUBJECT_CLAIM_KEYS = ["repository_owner_id", "repository_id", "context"] as const;
+
+/** The OIDC `sub` claim GitHub issues to a job under GITHUB_SUBJECT_CLAIM_KEYS: in an environment, or for a pull request. */
 export function githubSubject(repo: GithubRepository, on: { environment: string } | { pullRequest: true }): string {
-  const base = `repo:${repo.owner}/${repo.repository}`;
+  const base = `repository_owner_id:${repo.ownerId}:repository_id:${repo.repositoryId}`;
   return "environment" in on ? `${base}:environment:${on.environment}` : `${base}:pull_request`;
 }
 
@@ -396,9 +417,13 @@ export function renderPreviewDenyPolicy(): aws.iam.PolicyDocument {
   };
 }
 
-/** GCP: only tokens minted for this repository are accepted by the pool provider. */
-export function githubAttributeCondition(repo: GithubRepository): string {
-  return `assertion.repository == "${repo.owner}/${repo.repository}"`;
+/**
+ * GCP: only tokens minted for this repository are accepted by the pool provider, keyed on the numeric ids GitHub puts
+ * in every token (`repository_owner_id`, `repository_id`, strings in the token), never on the name, which a renamed,
+ * transferred or deleted repository frees for someone else.
+ */
+export function githubAttributeCondition(repo: Pick<GithubRepository, "ownerId" | "repositoryId">): string {
+  return `assertion.repository_owner_id == "${repo.ownerId}" && assertion.repository_id == "${repo.repositoryId}"`;
 }
 
 /**
@@ -407,12 +432,14 @@ export function githubAttributeCondition(repo: GithubRepository): string {
  * `attribute.environment`: GitHub adds the `environment` claim only to jobs that reference an environment, so a pull
  * request preview's token has none, and a CEL selection of an absent map key is an evaluation error (cel-spec
  * doc/langdef.md, "Field Selection"), which fails the preview's token exchange. Nothing binds to it either: the
- * deployer is bound by its exact `sub` (which names the environment), the previewer by `attribute.repository`.
+ * deployer is bound by its exact `sub` (which names the environment), the previewer by `attribute.repository_id`.
  */
 export const GITHUB_ATTRIBUTE_MAPPING: Record<string, string> = {
   "google.subject": "assertion.sub",
   "attribute.repository": "assertion.repository",
   "attribute.repository_owner": "assertion.repository_owner",
+  "attribute.repository_id": "assertion.repository_id",
+  "attribute.repository_owner_id": "assertion.repository_owner_id",
   "attribute.ref": "assertion.ref",
 };
 
@@ -421,9 +448,9 @@ export function workloadIdentityPrincipal(poolName: string, subject: string): st
   return `principal://iam.googleapis.com/${poolName}/subject/${subject}`;
 }
 
-/** Every federated identity of the repository (`principalSet://.../attribute.repository/<owner>/<repo>`). */
-export function workloadIdentityRepositorySet(poolName: string, repo: GithubRepository): string {
-  return `principalSet://iam.googleapis.com/${poolName}/attribute.repository/${repo.owner}/${repo.repository}`;
+/** Every federated identity of the repository, by its id (`principalSet://.../attribute.repository_id/<id>`). */
+export function workloadIdentityRepositorySet(poolName: string, repo: Pick<GithubRepository, "repositoryId">): string {
+  return `principalSet://iam.googleapis.com/${poolName}/attribute.repository_id/${repo.repositoryId}`;
 }
 
 /** Prefix of this stack's repository-level variables (`STAGING_`, `PROD_`): the preview job has no environment. */
@@ -546,11 +573,16 @@ export class Delivery extends pulumi.ComponentResource {
   readonly previewServiceAccount: gcp.serviceaccount.Account;
   readonly environment: github.RepositoryEnvironment;
   readonly ruleset?: github.RepositoryRuleset;
+  readonly oidcSubjectTemplate?: github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate;
 
   constructor(name: string, args: DeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:delivery:Delivery", name, {}, opts);
     const { delivery: d, project, stack, pushesImages } = args;
-    const repo: GithubRepository = args.github;
+    const repo: GithubRepository = {
+      ...args.github,
+      ownerId: d.githubOwnerId!,
+      repositoryId: d.githubRepositoryId!,
+    };
     const { accountId, region } = args.aws;
     const names = deliveryRoleNames(args);
     const ghcrImage = pushesImages && args.ghcr.enabled ? ghcrImageName(repo.owner, args.imageName) : undefined;
@@ -757,6 +789,14 @@ export class Delivery extends pulumi.ComponentResource {
     // --- GitHub ------------------------------------------------------------------------------------------
     const githubProvider = new github.Provider(`${name}-github`, { owner: repo.owner }, { parent: this });
     const ghOpts: pulumi.CustomResourceOptions = { parent: this, provider: githubProvider };
+    // The `sub` form every trust above matches (GITHUB_SUBJECT_CLAIM_KEYS): repository-wide, owned by one stack.
+    if (d.manageOidcSubjectTemplate) {
+      this.oidcSubjectTemplate = new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
+        `${name}-oidc-subject`,
+        { repository: repo.repository, useDefault: false, includeClaimKeys: [...GITHUB_SUBJECT_CLAIM_KEYS] },
+        ghOpts,
+      );
+    }
     // Required reviewers need a public repository or GitHub Enterprise: checked against berth:delivery.githubVisibility
     // and githubPlan when the settings are read (infra/config/delivery.ts), never asked of GitHub per run (the plan
     // needs an organization owner's token, which CI does not hold).

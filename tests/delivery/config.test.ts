@@ -65,6 +65,8 @@ test("reviewers: users and teams of the owner with their ids; anything else is n
     "berth:delivery": {
       enabled: true,
       githubVisibility: "public",
+      githubOwnerId: 1,
+      githubRepositoryId: 2,
       requiredReviewers: ["alice=583231", "your-github-org/sre=42"],
     },
   }).delivery!;
@@ -76,6 +78,8 @@ test("reviewers: users and teams of the owner with their ids; anything else is n
     "berth:delivery": {
       enabled: true,
       githubVisibility: "public",
+      githubOwnerId: 1,
+      githubRepositoryId: 2,
       requiredReviewers: ["alice", "other-org/sre=42", "bad login=1", "bob=0"],
     },
   });
@@ -91,17 +95,32 @@ test("reviewers: users and teams of the owner with their ids; anything else is n
 test("reviewers: at most 6, each once; prod with delivery needs at least one", () => {
   const seven = ["a=1", "b=2", "c=3", "d=4", "e=5", "f=6", "g=7"];
   assert.match(
-    problems("prod", { "berth:delivery": { enabled: true, githubVisibility: "public", requiredReviewers: seven } })[0]
-      .allowed,
+    problems("prod", {
+      "berth:delivery": {
+        enabled: true,
+        githubVisibility: "public",
+        githubOwnerId: 1,
+        githubRepositoryId: 2,
+        requiredReviewers: seven,
+      },
+    })[0].allowed,
     /at most 6/,
   );
   assert.match(
     problems("prod", {
-      "berth:delivery": { enabled: true, githubVisibility: "public", requiredReviewers: ["a=1", "b=1"] },
+      "berth:delivery": {
+        enabled: true,
+        githubVisibility: "public",
+        githubOwnerId: 1,
+        githubRepositoryId: 2,
+        requiredReviewers: ["a=1", "b=1"],
+      },
     })[0].allowed,
     /each reviewer once/,
   );
-  const none = problems("prod", { "berth:delivery": { enabled: true, githubVisibility: "public" } });
+  const none = problems("prod", {
+    "berth:delivery": { enabled: true, githubVisibility: "public", githubOwnerId: 1, githubRepositoryId: 2 },
+  });
   assert.deepEqual(
     none.map((x) => x.key),
     ["berth:delivery.requiredReviewers"],
@@ -109,7 +128,9 @@ test("reviewers: at most 6, each once; prod with delivery needs at least one", (
   assert.match(none[0].allowed, /approval gate/);
   // Staging needs none.
   assert.deepEqual(
-    load("staging", { "berth:delivery": { enabled: true, githubVisibility: "public" } }).delivery?.requiredReviewers,
+    load("staging", {
+      "berth:delivery": { enabled: true, githubVisibility: "public", githubOwnerId: 1, githubRepositoryId: 2 },
+    }).delivery?.requiredReviewers,
     [],
   );
 });
@@ -232,4 +253,36 @@ test("the session covers the longest service, not the sum: no ECS service waits 
     const waitsFor = new Set(svc.options!.dependencies);
     for (const o of others) assert.ok(!waitsFor.has(o.urn!), `${svc.name} waits for ${o.name}`);
   }
+});
+
+// Issue 18, item 4: the OIDC subject and the GCP condition key on GitHub's numeric ids, which come from settings (no
+// API call per run). GitHub's immutable subject claims (https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens)
+// change the default `sub` of repositories created, renamed or transferred since mid-2026; the repository's subject
+// template (https://docs.github.com/en/actions/reference/security/oidc, "Customizing the subject claims") fixes it.
+test("the repository's ids are required with delivery, named with the gh command that reads them, and numeric", () => {
+  const p = problems("staging", {
+    "berth:delivery": { enabled: true, githubVisibility: "public", githubRepositoryId: "berth" },
+  });
+  const owner = p.find((x) => x.key === "berth:delivery.githubOwnerId");
+  assert.match(owner!.allowed, /gh api repos\/your-github-org\/berth --jq \.owner\.id/);
+  assert.equal(p.find((x) => x.key === "berth:delivery.githubRepositoryId")!.value, "berth");
+  const staging = load("staging").delivery!;
+  assert.equal(staging.githubOwnerId, 100000001);
+  assert.equal(staging.githubRepositoryId, 200000002);
+  // One stack sets the repository-wide template: staging (bootstrapped first); prod relies on it.
+  assert.equal(staging.manageOidcSubjectTemplate, true);
+  assert.equal(load("prod").delivery!.manageOidcSubjectTemplate, false);
+});
+
+test("an environment name that makes the deploy job's subject longer than GCP's google.subject (127 bytes) is refused", () => {
+  const p = problems("staging", {
+    "berth:delivery": {
+      enabled: true,
+      githubVisibility: "public",
+      githubOwnerId: 100000001,
+      githubRepositoryId: 200000002,
+      githubEnvironment: "e".repeat(80),
+    },
+  });
+  assert.match(p.find((x) => x.key === "berth:delivery.githubEnvironment")!.allowed, /at most 127/);
 });

@@ -10,7 +10,16 @@
 // deploy while ECS is still baking a healthy revision (issue 18, item 3: prod's 5 + 10 minutes against 15m).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { problemAt, problemsFor, service, settingsFor } from "../support";
+import {
+  anyStackOutputs,
+  captureProgram,
+  problemAt,
+  problemsFor,
+  service,
+  settingsFor,
+  SHA,
+  stackConfig,
+} from "../support";
 import { durationSeconds } from "../../infra/config/services";
 
 const web =
@@ -65,7 +74,6 @@ test("an explicit timeout that cannot cover the deployment is refused, naming th
 });
 
 test("the ECS service's custom timeouts and the rollout verification use it (infra/ecs/fargateService.ts)", async () => {
-  const { captureProgram, stackConfig, anyStackOutputs, SHA } = await import("../support");
   const c = await captureProgram({
     stack: "prod",
     config: stackConfig("prod"),
