@@ -331,28 +331,6 @@ function defaultInvokes(env: {
         `reading ECR Image: ImageNotFoundException: The image with imageId {${id}} does not exist within the repository with name '${inputs.repositoryName}' in the registry with id '${inputs.registryId ?? env.accountId}'`,
       );
     },
-    // GitHub (@pulumi/github 6.15 data sources), read before an environment gets required reviewers: by default a
-    // public repository of a Free organization (reviewers enforced on every plan). Tests of a private repository
-    // and of the owner's plan give their own answer through `invokes`.
-    "github:index/getRepository:getRepository": (inputs) => {
-      const [owner, name] = String(inputs.fullName ?? `offline/${inputs.name}`).split("/");
-      return {
-        fullName: `${owner}/${name}`,
-        name,
-        visibility: "public",
-        private: false,
-        defaultBranch: "main",
-        archived: false,
-        id: name,
-      };
-    },
-    "github:index/getOrganization:getOrganization": (inputs) => ({
-      name: inputs.name,
-      login: inputs.name,
-      orgname: inputs.name,
-      plan: "free",
-      id: `O_${inputs.name}`,
-    }),
     "gcp:organizations/getClientConfig:getClientConfig": () => ({
       accessToken: "offline-gcp-access-token",
       project: env.gcpProject,

@@ -73,7 +73,7 @@ export const iamGithubOidcSubject = resourceRule<Role>({
   controls: { checkov: ["CKV_AWS_358"] },
   resourceTypes: [IAM_ROLE],
   remediationSteps:
-    "Keep the trust policy's `token.actions.githubusercontent.com:sub` condition on `repo:<owner>/<repo>:environment:<env>`.",
+    "Keep the trust policy's `token.actions.githubusercontent.com:sub` condition on one repository: `repository_owner_id:<id>:repository_id:<id>:environment:<env>` (the Delivery component's subject template) or `repo:<owner>/<repo>:environment:<env>`.",
   validate: (role, _a, report) => {
     const doc = parseJsonDocument(role.assumeRolePolicy);
     for (const st of asArray((doc as { Statement?: unknown })?.Statement) as Record<string, any>[]) {
@@ -83,8 +83,10 @@ export const iamGithubOidcSubject = resourceRule<Role>({
       const auds = conditionValues(st.Condition, `${GITHUB_OIDC}:aud`);
       if (subs.length === 0)
         report("trusts GitHub OIDC without a :sub condition: any repository on GitHub can assume it.");
+      // GitHub's default form names the repository; a subject template keyed on the numeric ids pins it by id
+      // (https://docs.github.com/en/actions/reference/security/oidc, "Customizing the subject claims").
       for (const sub of subs) {
-        if (!/^repo:[^*/:]+\/[^*/:]+:.+$/.test(sub))
+        if (!/^repo:[^*/:]+\/[^*/:]+:.+$/.test(sub) && !/^repository_owner_id:\d+:repository_id:\d+:[^*?]+$/.test(sub))
           report(`:sub condition ${JSON.stringify(sub)} does not pin one owner/repository.`);
       }
       if (!auds.includes("sts.amazonaws.com"))
@@ -98,7 +100,8 @@ export const gcpWifAttributeCondition = resourceRule<WifProvider>({
   summary: "GitHub workload identity providers restrict tokens with an attribute condition on the repository.",
   controls: { other: "Google Cloud WIF guidance: always set an attribute condition for GitHub" },
   resourceTypes: [WIF_PROVIDER],
-  remediationSteps: "Keep `attributeCondition` on `assertion.repository` (the Delivery component sets it).",
+  remediationSteps:
+    "Keep `attributeCondition` on the repository: `assertion.repository_id` (the Delivery component sets it) or `assertion.repository`.",
   validate: (provider, _a, report) => {
     if (!provider.oidc?.issuerUri?.includes(GITHUB_OIDC)) return;
     if (!provider.attributeCondition?.includes("repository"))

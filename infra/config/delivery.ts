@@ -9,6 +9,8 @@ import type { ConfigSection } from "./section";
 import type { Environment } from "./environment";
 import { IMAGE_DIGEST } from "../../policy/securityLists";
 import { boolean, integer, perEnvironment, string, stringList, type Infer } from "./declare";
+import { DURATION, durationSeconds } from "./duration";
+import type { ServiceSettings } from "./services";
 
 /**
  * A required reviewer of a GitHub environment: a user, or a team of the repository owner's organization, with its
@@ -29,6 +31,8 @@ const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 const BRANCH = /^(?!\/|.*\/$|.*\.\.|.*\/\.|.*@\{)[A-Za-z0-9._/-]{1,200}$/;
 const POOL_ID = /^(?!gcp-)[a-z][a-z0-9-]{2,30}[a-z0-9]$/;
+const GITHUB_VISIBILITY = /^(public|private|internal)$/;
+const GITHUB_PLAN = /^(free|pro|team|enterprise)$/;
 
 /** `berth:promotion` (prod only). */
 export const PROMOTION = {
@@ -96,7 +100,13 @@ export const DELIVERY = {
   }),
   /** Trusted only by the subject `repo:<owner>/<repo>:pull_request`. */
   previewRole: boolean({ default: true, doc: "Create the read-only role pull request previews assume." }),
-  maxSessionSeconds: integer({ default: 3600, min: 900, max: 43200, doc: "Longest session of the CI roles." }),
+  /** IAM's MaxSessionDuration range (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
+  maxSessionSeconds: integer({
+    min: 3600,
+    max: 43200,
+    defaultText: "derived: the longest steadyStateTimeout + 20m, at least 3600",
+    doc: "Longest session of the deploy role, which deploy.yml requests (AWS_ROLE_DURATION_SECONDS): covers the longest service's wait.",
+  }),
   workloadIdentityPoolId: string({
     default: "berth-github",
     pattern: POOL_ID,
@@ -127,13 +137,61 @@ export const DELIVERY = {
     max: 10,
     doc: "Approving pull request reviews the ruleset requires.",
   }),
+  /**
+   * GitHub's numeric ids of the owner and the repository: the OIDC `sub` and the GCP attribute condition key on them
+   * (a renamed, transferred or deleted repository frees its name; an id is never reused).
+   */
+  githubOwnerId: integer({
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    allowed: "the owner's numeric id (gh api repos/<owner>/<repo> --jq .owner.id)",
+    defaultText: "required with enabled",
+    doc: "The repository owner's numeric GitHub id (gh api repos/<owner>/<repo> --jq .owner.id).",
+  }),
+  githubRepositoryId: integer({
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    allowed: "the repository's numeric id (gh api repos/<owner>/<repo> --jq .id)",
+    defaultText: "required with enabled",
+    doc: "The repository's numeric GitHub id (gh api repos/<owner>/<repo> --jq .id).",
+  }),
+  /** Repository-wide, like the ruleset: exactly one stack sets it (staging: the stack bootstrapped first). */
+  manageOidcSubjectTemplate: boolean({
+    default: perEnvironment({ staging: true, prod: false, local: false }),
+    doc: "This stack sets the repository's OIDC subject template (repository_owner_id, repository_id, context) every trust matches (exactly one stack should).",
+  }),
+  /**
+   * What GitHub would say about the repository, given once instead of asked on every run: the plan field needs an
+   * organization owner's token (admin:org), which CI does not hold. Re-read it when the repository or plan changes.
+   */
+  githubVisibility: string({
+    pattern: GITHUB_VISIBILITY,
+    allowed: "public, private or internal (gh api repos/<owner>/<repo> --jq .visibility)",
+    defaultText: "required with enabled",
+    doc: "The repository's visibility (gh api repos/<owner>/<repo> --jq .visibility): what environments and reviewers need of the plan.",
+  }),
+  githubPlan: string({
+    pattern: GITHUB_PLAN,
+    allowed:
+      "free, pro, team or enterprise (an organization owner: gh api orgs/<owner> --jq .plan.name; a user account: gh api user --jq .plan.name)",
+    defaultText: "required unless githubVisibility is public",
+    doc: "The owner's GitHub plan (gh api orgs/<owner> --jq .plan.name, as an organization owner): private environments need pro/team, their reviewers enterprise.",
+  }),
 } as const;
 
 /**
  * `berth:delivery` as the reader returns it: every setting as `DELIVERY` declares it, but `requiredReviewers` parsed
  * (each `<login>=<id>` or `<owner>/<team-slug>=<id>` entry as a Reviewer).
  */
-export type DeliverySettings = Omit<Infer<typeof DELIVERY>, "requiredReviewers"> & { requiredReviewers: Reviewer[] };
+export type DeliverySettings = Omit<
+  Infer<typeof DELIVERY>,
+  "requiredReviewers" | "githubOwnerId" | "githubRepositoryId"
+> & {
+  requiredReviewers: Reviewer[];
+  /** Required with `enabled` (refused when missing): absent only in a stack without delivery. */
+  githubOwnerId?: number;
+  githubRepositoryId?: number;
+};
 
 /**
  * `berth:promotion`: required in prod (prod never builds: it deploys the digest staging runs), refused in staging
@@ -170,12 +228,47 @@ export function readPromotionSettings(s: ConfigSection, environment: Environment
   return out;
 }
 
+/**
+ * What one `up` does before and around the services' waits: the refresh, the image build and its pushes (staging), the
+ * network, load balancer, alarms and delivery resources. 20 minutes; the deploy jobs' own budget is 60
+ * (.github/workflows/deploy.yml, timeout-minutes).
+ */
+export const RUN_ALLOWANCE_SECONDS = 1200;
+
+/**
+ * The shortest deploy-role session one `up` needs: the longest service's `steadyStateTimeout` plus
+ * RUN_ALLOWANCE_SECONDS. The longest, not the sum: no service depends on another (each depends on the load balancer and
+ * its alarms only, infra/awsStack.ts), and the engine runs the steps of resources that do not depend on each other
+ * concurrently (pulumi/pulumi pkg/resource/deploy/step_executor.go; `pulumi up --parallel` bounds how many, and the
+ * workflows leave it unset). tests/delivery/config.test.ts checks that no ECS service depends on another.
+ */
+export function minimumSessionSeconds(services: readonly Pick<ServiceSettings, "name" | "steadyStateTimeout">[]): {
+  seconds: number;
+  longest?: string;
+} {
+  let longest: { name: string; seconds: number } | undefined;
+  for (const svc of services) {
+    if (!DURATION.test(svc.steadyStateTimeout)) continue; // refused by the services reader
+    const seconds = durationSeconds(svc.steadyStateTimeout);
+    if (!longest || seconds > longest.seconds) longest = { name: svc.name, seconds };
+  }
+  return { seconds: (longest?.seconds ?? 0) + RUN_ALLOWANCE_SECONDS, longest: longest?.name };
+}
+
+/** IAM's floor of a role's MaxSessionDuration, and what aws-actions/configure-aws-credentials requests by default. */
+const ONE_HOUR = 3600;
+/** IAM's ceiling of MaxSessionDuration (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html). */
+const IAM_MAX_SESSION = 43200;
+
 export function readDeliverySettings(
   s: ConfigSection,
   environment: Environment,
-  github: { owner: string },
+  github: { owner: string; repository: string },
+  services: readonly Pick<ServiceSettings, "name" | "steadyStateTimeout">[] = [],
 ): DeliverySettings {
   const enabled = s.get("enabled", DELIVERY);
+  const session = minimumSessionSeconds(services);
+  const derivedSession = Math.max(ONE_HOUR, Math.ceil(session.seconds / 60) * 60);
   const requiredReviewers = readReviewers(s, github.owner);
   const out: DeliverySettings = {
     enabled,
@@ -186,13 +279,31 @@ export function readDeliverySettings(
     deployBranch: s.get("deployBranch", DELIVERY),
     createOidcProvider: s.get("createOidcProvider", DELIVERY),
     previewRole: s.get("previewRole", DELIVERY),
-    maxSessionSeconds: s.get("maxSessionSeconds", DELIVERY),
+    maxSessionSeconds: s.get("maxSessionSeconds", DELIVERY, { default: derivedSession }),
     workloadIdentityPoolId: s.get("workloadIdentityPoolId", DELIVERY),
     workloadIdentityProviderId: s.get("workloadIdentityProviderId", DELIVERY),
     manageRepositoryRuleset: s.get("manageRepositoryRuleset", DELIVERY, { environment }),
     requiredChecks: s.get("requiredChecks", DELIVERY),
     requiredApprovals: s.get("requiredApprovals", DELIVERY),
+    githubVisibility: s.get("githubVisibility", DELIVERY),
+    githubPlan: s.get("githubPlan", DELIVERY),
+    githubOwnerId: s.has("githubOwnerId") ? s.get("githubOwnerId", DELIVERY, { default: 1 }) : undefined,
+    githubRepositoryId: s.has("githubRepositoryId") ? s.get("githubRepositoryId", DELIVERY, { default: 1 }) : undefined,
+    manageOidcSubjectTemplate: s.get("manageOidcSubjectTemplate", DELIVERY, { environment }),
   };
+  if (enabled) checkGithubIds(s, out, `${github.owner}/${github.repository}`);
+  if (enabled) checkGithubPlan(s, out, `${github.owner}/${github.repository}`, environment);
+  if (session.seconds > out.maxSessionSeconds || session.seconds > IAM_MAX_SESSION) {
+    const key = s.keyPath("maxSessionSeconds");
+    const longest = `berth:services.${session.longest}.steadyStateTimeout`;
+    s.problems.add(
+      key,
+      out.maxSessionSeconds,
+      session.seconds > IAM_MAX_SESSION
+        ? `no session is long enough: ${longest} + ${RUN_ALLOWANCE_SECONDS} s is ${session.seconds} s, above IAM's ${IAM_MAX_SESSION}; shorten that service's bake times`
+        : `at least ${session.seconds} (${longest} + ${RUN_ALLOWANCE_SECONDS} s for the rest of the up): the deploy job's credentials must outlive the longest service's wait; or unset it (derived)`,
+    );
+  }
   if (
     enabled &&
     environment === "prod" &&
@@ -256,15 +367,82 @@ export const RELEASE_TAG_GLOB = "v*.*.*";
 export const REVIEWERS_KEY = "berth:delivery.requiredReviewers";
 
 /**
- * What GitHub says about the repository and its owner (the GitHub provider's `getRepository` / `getOrganization`
- * data sources). `plan` is absent when the repository is public (not looked up) or the lookup failed (`planError`:
- * a user account, which has no organization, or a token that cannot read the organization's plan).
+ * The ids are required with `enabled` (the trusts cannot be written without them), and the deploy job's subject must
+ * fit GCP's `google.subject`, at most 127 bytes (https://cloud.google.com/iam/docs/workload-identity-federation,
+ * attribute mappings), since the deployer is bound to it exactly.
  */
+function checkGithubIds(s: ConfigSection, d: DeliverySettings, repository: string): void {
+  for (const [key, jq] of [
+    ["githubOwnerId", ".owner.id"],
+    ["githubRepositoryId", ".id"],
+  ] as const) {
+    if (d[key] === undefined)
+      s.problems.add(
+        s.keyPath(key),
+        undefined,
+        `a numeric GitHub id (gh api repos/${repository} --jq ${jq}): the OIDC subject and the GCP condition key on it, not on the name`,
+      );
+  }
+  if (d.githubOwnerId === undefined || d.githubRepositoryId === undefined) return;
+  const subject = `repository_owner_id:${d.githubOwnerId}:repository_id:${d.githubRepositoryId}:environment:${d.githubEnvironment}`;
+  if (Buffer.byteLength(subject) > 127)
+    s.problems.add(
+      s.keyPath("githubEnvironment"),
+      d.githubEnvironment,
+      `a shorter environment name: the deploy job's OIDC subject ${JSON.stringify(subject)} is ${Buffer.byteLength(subject)} bytes, and GCP's google.subject takes at most 127`,
+    );
+}
+
+/** What the delivery settings say about the repository and its owner's plan (`githubVisibility`, `githubPlan`). */
 export interface GithubPlanFacts {
   repository: string;
   visibility: string;
   plan?: string;
-  planError?: string;
+}
+
+const ENVIRONMENTS_DOCS =
+  "https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment";
+
+/**
+ * `githubVisibility` and `githubPlan` against what the Delivery component creates (github/docs
+ * data/reusables/gated-features/environments.md): environments, their secrets and deployment branch policies exist in
+ * public repositories on every plan, and in private or internal ones on GitHub Pro, Team or Enterprise; other
+ * protection rules (required reviewers) in private or internal repositories only on GitHub Enterprise.
+ */
+function checkGithubPlan(s: ConfigSection, d: DeliverySettings, repository: string, environment: Environment): void {
+  const p = s.problems;
+  if (d.githubVisibility === undefined) {
+    p.add(
+      s.keyPath("githubVisibility"),
+      undefined,
+      `public, private or internal: what GitHub says of ${repository} (gh api repos/${repository} --jq .visibility), given once so no run needs a token able to read it`,
+    );
+    return;
+  }
+  if (d.githubVisibility === "public") return;
+  if (d.githubPlan === undefined) {
+    p.add(
+      s.keyPath("githubPlan"),
+      undefined,
+      `free, pro, team or enterprise: the owner's plan, required for a ${d.githubVisibility} repository (as an organization owner: gh api orgs/${repository.split("/")[0]} --jq .plan.name; for a user account: gh api user --jq .plan.name)`,
+    );
+    return;
+  }
+  if (d.githubPlan === "free") {
+    p.add(
+      s.keyPath("githubPlan"),
+      d.githubPlan,
+      `pro, team or enterprise, or a public repository: GitHub gives environments and their deployment branch policies to ${d.githubVisibility} repositories only on GitHub Pro, Team or Enterprise (${ENVIRONMENTS_DOCS}), and this stack creates the ${d.githubEnvironment} environment`,
+    );
+    return;
+  }
+  const reviewers = d.requiredReviewers.map((r) => (r.kind === "user" ? `${r.login}=${r.id}` : `${r.slug}=${r.id}`));
+  const allowed = reviewersPlanProblem(
+    { repository, visibility: d.githubVisibility, plan: d.githubPlan },
+    reviewers,
+    environment,
+  );
+  if (allowed) p.add(s.keyPath("requiredReviewers"), s.value("requiredReviewers"), allowed);
 }
 
 /**
@@ -273,7 +451,7 @@ export interface GithubPlanFacts {
  * internal repositories, you must use GitHub Enterprise": github/docs data/reusables/gated-features/environments.md;
  * https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers).
  * Elsewhere the rule is not available to the repository, so the approval gate the stack declares would not exist.
- * Returns the message of the refusal, or undefined when the reviewers can be enforced.
+ * Returns what is allowed (the refusal's text), or undefined when the reviewers can be enforced.
  */
 export function reviewersPlanProblem(
   facts: GithubPlanFacts,
@@ -281,19 +459,15 @@ export function reviewersPlanProblem(
   environment: Environment,
 ): string | undefined {
   if (reviewers.length === 0 || facts.visibility === "public") return undefined;
-  if (facts.plan !== undefined && /enterprise/i.test(facts.plan)) return undefined;
-  const plan =
-    facts.plan !== undefined
-      ? `plan ${JSON.stringify(facts.plan)}`
-      : `plan unknown (${facts.planError ?? "not readable"})`;
+  if (facts.plan === "enterprise") return undefined;
   const choices =
     environment === "prod"
       ? "make the repository public, or move the owner to GitHub Enterprise Cloud (prod requires a reviewer: dropping them is no choice here)"
       : `make the repository public, move the owner to GitHub Enterprise Cloud, or set ${REVIEWERS_KEY} to [] and accept the advisory berth-github-environment-reviewers (deploys without approval)`;
   return (
-    `${REVIEWERS_KEY}: got ${JSON.stringify(reviewers)}; allowed: required reviewers on repository ${facts.repository} ` +
-    `(visibility ${facts.visibility}, owner ${plan}) need GitHub Enterprise: GitHub enforces environment reviewers on ` +
-    `private and internal repositories only on GitHub Enterprise (https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/` +
-    `managing-deployments/managing-environments-for-deployment#required-reviewers). Choose: ${choices}.`
+    `required reviewers on repository ${facts.repository} (visibility ${facts.visibility}, owner plan ` +
+    `${JSON.stringify(facts.plan ?? "unknown")}, berth:delivery.githubVisibility / githubPlan) need GitHub Enterprise: ` +
+    `GitHub enforces environment reviewers on private and internal repositories only on GitHub Enterprise ` +
+    `(${ENVIRONMENTS_DOCS}#required-reviewers). Choose: ${choices}.`
   );
 }

@@ -441,7 +441,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
       loadBalancer: readLoadBalancerSettings(berth.section("loadBalancer"), environment, awsRegion),
       cluster: readClusterSettings(berth.section("cluster")),
       promotion: readPromotionSettings(berth.section("promotion"), environment),
-      delivery: readDeliverySettings(berth.section("delivery"), environment, github),
+      delivery: readDeliverySettings(berth.section("delivery"), environment, github, services),
       alarms: readAlarmSettings(berth.section("alarms"), services, environment),
       notifications: readNotificationSettings(berth.section("notifications")),
     };

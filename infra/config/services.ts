@@ -8,6 +8,9 @@ import type { ConfigSection } from "./section";
 import type { Environment } from "./environment";
 import { isSecretLookingName, runsAsRoot } from "../../policy/securityLists";
 import { parseIpv4Cidr, TARGET_HEALTH_CHECK } from "./network";
+import { DURATION, durationSeconds } from "./duration";
+
+export { durationSeconds } from "./duration";
 import {
   boolean,
   defaultIn,
@@ -80,9 +83,10 @@ export interface ServiceDeployment {
    */
   testListener?: { port: number; ingressCidrs: string[] };
   /**
-   * True for the one `up` that moves an existing `rolling` service to a traffic-shifting strategy: the service then has
-   * no alternate target group in its state yet, so the ignoreChanges that leave ECS's target group swap alone must be
-   * off for that update (docs/services.md, "Deployment strategy"). Refused with `rolling`.
+   * True for the one `up` that moves an existing `rolling` service to a traffic-shifting strategy (the service then has
+   * no alternate target group in its state yet), or that applies a change of a traffic-shifting service's load
+   * balancer block: the ignoreChanges on the whole `loadBalancers` set that leave ECS's target group swap alone are
+   * off for that update (docs/services.md, "Fields ECS owns"). Refused with `rolling`.
    */
   switchingFromRolling: boolean;
 }
@@ -234,7 +238,6 @@ export const SECRET_ARN =
   /^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]+|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?)$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 const USER = /^\d{1,10}:\d{1,10}$/;
-const DURATION = /^\d+(s|m|h)$/;
 
 const BAKE_ALLOWED = (ecsName: string) => `an integer from 0 to 1440 minutes (ECS ${ecsName})`;
 
@@ -296,7 +299,7 @@ export const DEPLOYMENT = {
   }),
   switchingFromRolling: boolean({
     default: false,
-    doc: "True for the one update that moves an existing rolling service to a traffic-shifting strategy.",
+    doc: "True for the one update that moves an existing rolling service to a traffic-shifting strategy, or applies a change of its load balancer block (container port, listener rules).",
   }),
 } as const;
 
@@ -557,10 +560,10 @@ export const SERVICE = {
     },
   }),
   steadyStateTimeout: string({
-    default: "15m",
     pattern: DURATION,
     allowed: "a duration such as 15m, 900s or 1h",
-    doc: "How long pulumi up waits for the service to reach a steady state.",
+    defaultText: "derived: the strategy's waits + healthCheckGracePeriodSeconds + the start period + 15m, in minutes",
+    doc: "How long pulumi up waits for the service's deployment to complete (at least the derived minimum).",
   }),
   deployment: section(DEPLOYMENT, { doc: "How ECS deploys a new revision." }),
   taskRole: section(TASK_ROLE, { applies: "aws", doc: "The app's own AWS permissions (the task role)." }),
@@ -622,7 +625,7 @@ export function iamPolicyChars(document: unknown): number {
 
 export type ServiceSettings = Omit<
   Infer<typeof SERVICE>,
-  "route" | "deployment" | "healthCheckGracePeriodSeconds" | "taskRole" | "egress"
+  "route" | "deployment" | "healthCheckGracePeriodSeconds" | "taskRole" | "egress" | "steadyStateTimeout"
 > & {
   /** The app's own permissions (empty: the task role has none). */
   taskRole: TaskRoleSettings;
@@ -635,6 +638,8 @@ export type ServiceSettings = Omit<
   /** Routed services only (undefined for a worker, which has no load balancer health checks). */
   healthCheckGracePeriodSeconds?: number;
   deployment: ServiceDeployment;
+  /** The set duration, or the derived one (`minimumSteadyStateSeconds` in whole minutes): never shorter than that. */
+  steadyStateTimeout: string;
 };
 
 /**
@@ -700,6 +705,7 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     as.problems.add(as.keyPath("maxCount"), maxCount, `at least desiredCount (${desiredCount})`);
 
   const intervalSeconds = hc.get("intervalSeconds", SERVICE_HEALTH_CHECK);
+  const startPeriodSeconds = hc.get("startPeriodSeconds", SERVICE_HEALTH_CHECK);
   const timeoutSeconds = hc.get("timeoutSeconds", SERVICE_HEALTH_CHECK);
   if (timeoutSeconds >= intervalSeconds)
     hc.problems.add(hc.keyPath("timeoutSeconds"), timeoutSeconds, `less than intervalSeconds (${intervalSeconds})`);
@@ -832,7 +838,7 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
       intervalSeconds,
       timeoutSeconds,
       retries: hc.get("retries", SERVICE_HEALTH_CHECK),
-      startPeriodSeconds: hc.get("startPeriodSeconds", SERVICE_HEALTH_CHECK),
+      startPeriodSeconds,
     },
     healthCheckGracePeriodSeconds,
     stopTimeoutSeconds: s.get("stopTimeoutSeconds", SERVICE),
@@ -840,7 +846,7 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
     secrets,
     logKmsKeyArn: s.get("logKmsKeyArn", SERVICE),
     enableExecuteCommand: s.get("enableExecuteCommand", SERVICE),
-    steadyStateTimeout: s.get("steadyStateTimeout", SERVICE),
+    steadyStateTimeout: readSteadyStateTimeout(s, { deployment, healthCheckGracePeriodSeconds, startPeriodSeconds }),
     hardening,
     deployment,
     taskRole,
@@ -850,6 +856,75 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
   for (const sub of [hc, as, route, dep]) sub?.done();
   s.done();
   return out;
+}
+
+/**
+ * Seconds ECS itself waits in one deployment of this strategy before it is complete: canary = the canary bake, then
+ * the final bake; linear = one step bake between two steps (ceil(100 / stepPercent) steps), then the final bake;
+ * blueGreen = the bake; rolling = none (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html,
+ * API_CanaryConfiguration.html, API_LinearConfiguration.html: "the amount of time ... to wait between each traffic
+ * shifting step"). The provider's wait ends only when the deployment is SUCCESSFUL, i.e. after these waits
+ * (terraform-provider-aws internal/service/ecs/service.go, statusServiceWaitForStable / findDeploymentStatus).
+ */
+export function deploymentWaitSeconds(
+  d: Pick<ServiceDeployment, "strategy" | "bakeTimeMinutes" | "canary" | "linear">,
+) {
+  switch (d.strategy) {
+    case "rolling":
+      return 0;
+    case "canary":
+      return 60 * ((d.canary?.bakeTimeMinutes ?? 0) + d.bakeTimeMinutes);
+    case "linear": {
+      const steps = Math.ceil(100 / (d.linear?.stepPercent ?? 100));
+      return 60 * ((steps - 1) * (d.linear?.stepBakeTimeMinutes ?? 0) + d.bakeTimeMinutes);
+    }
+    case "blueGreen":
+      return 60 * d.bakeTimeMinutes;
+  }
+}
+
+/**
+ * What one deployment needs beyond the strategy's waits: starting the new tasks on Fargate (placement, ENI, image
+ * pull), the container's start period and the load balancer's checks (2 x at most 15 s), draining the old tasks
+ * (deregistration delay at most 30 s) and ECS's cleanup of the old revision. 15 minutes: the budget Berth gave every
+ * deployment before the waits were counted (the former `steadyStateTimeout` default), which rolling deploys met.
+ */
+export const TASK_ROLLOUT_ALLOWANCE_SECONDS = 900;
+
+/**
+ * The shortest `steadyStateTimeout` that can cover one deployment: the strategy's waits, the health-check grace
+ * period (ECS ignores failing load balancer checks that long after a task starts), the container's start period, and
+ * TASK_ROLLOUT_ALLOWANCE_SECONDS.
+ */
+export function minimumSteadyStateSeconds(s: {
+  deployment: Pick<ServiceDeployment, "strategy" | "bakeTimeMinutes" | "canary" | "linear">;
+  healthCheckGracePeriodSeconds?: number;
+  startPeriodSeconds: number;
+}): number {
+  return (
+    deploymentWaitSeconds(s.deployment) +
+    (s.healthCheckGracePeriodSeconds ?? 0) +
+    s.startPeriodSeconds +
+    TASK_ROLLOUT_ALLOWANCE_SECONDS
+  );
+}
+
+/**
+ * `steadyStateTimeout`: derived (the minimum in whole minutes) unless set; a set value below the minimum is refused:
+ * the provider would give up (and fail the `up`) while ECS is still baking a healthy deployment.
+ */
+function readSteadyStateTimeout(s: ConfigSection, parts: Parameters<typeof minimumSteadyStateSeconds>[0]): string {
+  const minimum = minimumSteadyStateSeconds(parts);
+  const derived = `${Math.ceil(minimum / 60)}m`;
+  const value = s.get("steadyStateTimeout", SERVICE, { default: derived }) ?? derived;
+  if (s.has("steadyStateTimeout") && DURATION.test(value) && durationSeconds(value) < minimum) {
+    s.problems.add(
+      s.keyPath("steadyStateTimeout"),
+      value,
+      `at least ${derived} (${minimum} s): the ${parts.deployment.strategy} deployment waits ${deploymentWaitSeconds(parts.deployment)} s (bake times) + ${parts.healthCheckGracePeriodSeconds ?? 0} s health-check grace + ${parts.startPeriodSeconds} s start period + ${TASK_ROLLOUT_ALLOWANCE_SECONDS} s to start and drain tasks, and the provider waits until the deployment completes; or unset it (derived)`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -1102,6 +1177,19 @@ function checkRoutes(services: ServiceSettings[], servicesKey: string, problems:
       routed.map((s) => s.name),
       `at most ${MAX_TARGET_GROUPS} routed services and target groups in all (two per canary, linear or blueGreen service), at most ${MAX_LISTENER_RULES} listener rules (one per route with conditions, and per default route that shifts traffic) (ALB: target groups and rules per load balancer)`,
     );
+  }
+  // Without a default route the production listener's default action is a fixed-response 404. ECS refuses a
+  // blue/green (and canary, linear) deployment behind a listener that mixes forward and non-forward actions
+  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html, "Limitations":
+  // a mix of forward and redirect, fixed-response or authentication actions fails the deployment).
+  if (routed.length > 0 && defaults.length === 0) {
+    for (const s of routed.filter((x) => shiftsTraffic(x.deployment))) {
+      problems.add(
+        `${servicesKey}.${s.name}.deployment.strategy`,
+        s.deployment.strategy,
+        `"rolling", or give one routed service \`route.default: true\`: no service claims the default route, so the listener's default action is a fixed-response 404, and ECS fails a ${s.deployment.strategy} deployment behind a listener that mixes forward and non-forward actions (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html, "Limitations")`,
+      );
+    }
   }
   const shiftingDefault = routed.find((s) => s.route!.isDefault && shiftsTraffic(s.deployment));
   if (shiftingDefault) {

@@ -3,14 +3,17 @@
  * environment, with no long-lived key anywhere.
  *
  *   AWS  : the account's IAM OIDC provider for token.actions.githubusercontent.com (audience sts.amazonaws.com);
- *          a deploy role trusted only by `repo:<owner>/<repo>:environment:<github environment>`;
- *          a read-only preview role trusted only by `repo:<owner>/<repo>:pull_request`.
- *   GCP  : a workload identity pool + OIDC provider accepting only tokens of this repository (attribute condition);
+ *          a deploy role trusted only by `repository_owner_id:<id>:repository_id:<id>:environment:<github environment>`;
+ *          a read-only preview role trusted only by `repository_owner_id:<id>:repository_id:<id>:pull_request`
+ *          (the `sub` form the repository's OIDC subject template gives, GITHUB_SUBJECT_CLAIM_KEYS).
+ *   GCP  : a workload identity pool + OIDC provider accepting only tokens of this repository (attribute condition on
+ *          the numeric owner and repository ids);
  *          a deployer service account (pinned to the environment subject) allowed to push to Artifact Registry;
  *          a preview service account (any workflow of the repository) allowed to read it.
  *   GitHub: this stack's repository environment (reviewers, no self-review, deploy branch only), its variables
  *          (role ARN, WIF provider, service account, registry URLs, region), repository variables for the preview
- *          job, and (one stack only, prod by default) the ruleset on the deploy branch that requires the preview checks.
+ *          job, (one stack only, prod by default) the ruleset on the deploy branch that requires the preview checks,
+ *          and (one stack only, staging by default) the repository's OIDC subject template.
  *
  * Ownership: each stack owns the identity of its own account/project and its own GitHub environment, so staging
  * and prod (separate AWS accounts) never touch each other. Bootstrap: the first `pulumi up` of a stack runs from a
@@ -24,8 +27,8 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as github from "@pulumi/github";
 import type { AwsSettings, Environment, GcpSettings, GhcrSettings, GithubSettings } from "../config";
-import type { DeliverySettings, GithubPlanFacts, Reviewer } from "../config/delivery";
-import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "../config/delivery";
+import type { DeliverySettings, Reviewer } from "../config/delivery";
+import { RELEASE_TAG_GLOB } from "../config/delivery";
 import { ghcrImageName } from "../registries/image";
 import {
   actionsOf,
@@ -49,11 +52,29 @@ export const READ_ONLY_ACCESS_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 export interface GithubRepository {
   owner: string;
   repository: string;
+  /** GitHub's numeric ids (`berth:delivery.githubOwnerId`, `githubRepositoryId`): never reused, unlike the names. */
+  ownerId: number;
+  repositoryId: number;
 }
 
-/** The OIDC `sub` claim GitHub issues to a job: in an environment, or for a pull request. */
+/**
+ * The claims of the repository's OIDC subject template, which the Delivery component sets
+ * (`github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate`, @pulumi/github 6.15; GitHub's
+ * `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub`). GitHub's default `sub` names the repository
+ * (`repo:<owner>/<repo>:...`), and since mid-2026 a repository created, renamed or transferred gets an "immutable"
+ * default that appends the numeric ids to the names (https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens;
+ * the changelog and the docs pull request github/docs#45221 show different delimiters, `-` and `@`), so a trust on
+ * the old form stops matching. With this template the `sub` has one known form whatever GitHub's default:
+ * `repository_owner_id:<id>:repository_id:<id>:<context>` (each claim as `key:value`, joined with `:`; `context` is
+ * `environment:<name>` for a job in an environment, `pull_request` for a pull request;
+ * https://docs.github.com/en/actions/reference/security/oidc, "Customizing the subject claims"). Ids, not names: a
+ * recycled owner or repository name never matches.
+ */
+export const GITHUB_SUBJECT_CLAIM_KEYS = ["repository_owner_id", "repository_id", "context"] as const;
+
+/** The OIDC `sub` claim GitHub issues to a job under GITHUB_SUBJECT_CLAIM_KEYS: in an environment, or for a pull request. */
 export function githubSubject(repo: GithubRepository, on: { environment: string } | { pullRequest: true }): string {
-  const base = `repo:${repo.owner}/${repo.repository}`;
+  const base = `repository_owner_id:${repo.ownerId}:repository_id:${repo.repositoryId}`;
   return "environment" in on ? `${base}:environment:${on.environment}` : `${base}:pull_request`;
 }
 
@@ -524,9 +545,13 @@ export function renderPreviewDenyPolicy(): aws.iam.PolicyDocument {
   };
 }
 
-/** GCP: only tokens minted for this repository are accepted by the pool provider. */
-export function githubAttributeCondition(repo: GithubRepository): string {
-  return `assertion.repository == "${repo.owner}/${repo.repository}"`;
+/**
+ * GCP: only tokens minted for this repository are accepted by the pool provider, keyed on the numeric ids GitHub puts
+ * in every token (`repository_owner_id`, `repository_id`, strings in the token), never on the name, which a renamed,
+ * transferred or deleted repository frees for someone else.
+ */
+export function githubAttributeCondition(repo: Pick<GithubRepository, "ownerId" | "repositoryId">): string {
+  return `assertion.repository_owner_id == "${repo.ownerId}" && assertion.repository_id == "${repo.repositoryId}"`;
 }
 
 /**
@@ -535,12 +560,14 @@ export function githubAttributeCondition(repo: GithubRepository): string {
  * `attribute.environment`: GitHub adds the `environment` claim only to jobs that reference an environment, so a pull
  * request preview's token has none, and a CEL selection of an absent map key is an evaluation error (cel-spec
  * doc/langdef.md, "Field Selection"), which fails the preview's token exchange. Nothing binds to it either: the
- * deployer is bound by its exact `sub` (which names the environment), the previewer by `attribute.repository`.
+ * deployer is bound by its exact `sub` (which names the environment), the previewer by `attribute.repository_id`.
  */
 export const GITHUB_ATTRIBUTE_MAPPING: Record<string, string> = {
   "google.subject": "assertion.sub",
   "attribute.repository": "assertion.repository",
   "attribute.repository_owner": "assertion.repository_owner",
+  "attribute.repository_id": "assertion.repository_id",
+  "attribute.repository_owner_id": "assertion.repository_owner_id",
   "attribute.ref": "assertion.ref",
 };
 
@@ -549,9 +576,9 @@ export function workloadIdentityPrincipal(poolName: string, subject: string): st
   return `principal://iam.googleapis.com/${poolName}/subject/${subject}`;
 }
 
-/** Every federated identity of the repository (`principalSet://.../attribute.repository/<owner>/<repo>`). */
-export function workloadIdentityRepositorySet(poolName: string, repo: GithubRepository): string {
-  return `principalSet://iam.googleapis.com/${poolName}/attribute.repository/${repo.owner}/${repo.repository}`;
+/** Every federated identity of the repository, by its id (`principalSet://.../attribute.repository_id/<id>`). */
+export function workloadIdentityRepositorySet(poolName: string, repo: Pick<GithubRepository, "repositoryId">): string {
+  return `principalSet://iam.googleapis.com/${poolName}/attribute.repository_id/${repo.repositoryId}`;
 }
 
 /** Prefix of this stack's repository-level variables (`STAGING_`, `PROD_`): the preview job has no environment. */
@@ -561,6 +588,8 @@ export function repositoryVariablePrefix(stack: string): string {
 
 export interface DeliveryVariableValues {
   awsRoleArn: string;
+  /** The deploy role's session (`berth:delivery.maxSessionSeconds`), which deploy.yml requests as role-duration-seconds. */
+  awsRoleDurationSeconds: number;
   previewRoleArn?: string;
   awsRegion: string;
   workloadIdentityProvider: string;
@@ -580,6 +609,7 @@ export function renderDeliveryVariables(v: DeliveryVariableValues): {
 } {
   const environment: Record<string, string> = {
     AWS_ROLE_ARN: v.awsRoleArn,
+    AWS_ROLE_DURATION_SECONDS: String(v.awsRoleDurationSeconds),
     AWS_REGION: v.awsRegion,
     GCP_WORKLOAD_IDENTITY_PROVIDER: v.workloadIdentityProvider,
     GCP_SERVICE_ACCOUNT: v.serviceAccount,
@@ -654,7 +684,7 @@ export interface DeliveryArgs {
   gcp: Pick<GcpSettings, "project">;
   /** The repository whose workflows get the identity, and whose environment and variables this stack owns. */
   github: GithubSettings;
-  /** Names `<project>-<stack>-...`; the environment decides what the required reviewers need of GitHub's plan. */
+  /** Names `<project>-<stack>-...`. */
   project: string;
   stack: string;
   environment: Environment;
@@ -683,11 +713,16 @@ export class Delivery extends pulumi.ComponentResource {
   readonly previewServiceAccount: gcp.serviceaccount.Account;
   readonly environment: github.RepositoryEnvironment;
   readonly ruleset?: github.RepositoryRuleset;
+  readonly oidcSubjectTemplate?: github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate;
 
   constructor(name: string, args: DeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:delivery:Delivery", name, {}, opts);
-    const { delivery: d, project, stack, environment, pushesImages } = args;
-    const repo: GithubRepository = args.github;
+    const { delivery: d, project, stack, pushesImages } = args;
+    const repo: GithubRepository = {
+      ...args.github,
+      ownerId: d.githubOwnerId!,
+      repositoryId: d.githubRepositoryId!,
+    };
     const { accountId, region } = args.aws;
     const names = deliveryRoleNames(args);
     const ghcrImage = pushesImages && args.ghcr.enabled ? ghcrImageName(repo.owner, args.imageName) : undefined;
@@ -893,26 +928,23 @@ export class Delivery extends pulumi.ComponentResource {
     // --- GitHub ------------------------------------------------------------------------------------------
     const githubProvider = new github.Provider(`${name}-github`, { owner: repo.owner }, { parent: this });
     const ghOpts: pulumi.CustomResourceOptions = { parent: this, provider: githubProvider };
-    // Required reviewers need a public repository or GitHub Enterprise (reviewersPlanProblem): asked of GitHub
-    // first; a refusal fails the environment's registration (its reviewers never resolve), naming the setting.
-    const reviewerNames = d.requiredReviewers.map((r) => reviewerName(r, repo.owner));
-    const reviewers =
-      d.requiredReviewers.length === 0
-        ? pulumi.output(renderReviewers([]))
-        : pulumi.output(githubPlanFacts(repo, { parent: this, provider: githubProvider })).apply((facts) => {
-            const problem = reviewersPlanProblem(facts, reviewerNames, environment);
-            if (problem) {
-              pulumi.log.error(problem, this);
-              throw new Error(problem);
-            }
-            return renderReviewers(d.requiredReviewers);
-          });
+    // The `sub` form every trust above matches (GITHUB_SUBJECT_CLAIM_KEYS): repository-wide, owned by one stack.
+    if (d.manageOidcSubjectTemplate) {
+      this.oidcSubjectTemplate = new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
+        `${name}-oidc-subject`,
+        { repository: repo.repository, useDefault: false, includeClaimKeys: [...GITHUB_SUBJECT_CLAIM_KEYS] },
+        ghOpts,
+      );
+    }
+    // Required reviewers need a public repository or GitHub Enterprise: checked against berth:delivery.githubVisibility
+    // and githubPlan when the settings are read (infra/config/delivery.ts), never asked of GitHub per run (the plan
+    // needs an organization owner's token, which CI does not hold).
     this.environment = new github.RepositoryEnvironment(
       `${name}-environment`,
       {
         repository: repo.repository,
         environment: d.githubEnvironment,
-        reviewers,
+        reviewers: renderReviewers(d.requiredReviewers),
         preventSelfReview: d.preventSelfReview,
         canAdminsBypass: d.allowAdminBypass,
         deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
@@ -953,6 +985,7 @@ export class Delivery extends pulumi.ComponentResource {
         ]) =>
           renderDeliveryVariables({
             awsRoleArn,
+            awsRoleDurationSeconds: d.maxSessionSeconds,
             previewRoleArn,
             awsRegion: region,
             workloadIdentityProvider,
@@ -967,6 +1000,7 @@ export class Delivery extends pulumi.ComponentResource {
     // Variable names are known without the values: one resource per name, registered now.
     const names0 = renderDeliveryVariables({
       awsRoleArn: "",
+      awsRoleDurationSeconds: d.maxSessionSeconds,
       previewRoleArn: d.previewRole ? "" : undefined,
       awsRegion: region,
       workloadIdentityProvider: "",
@@ -1025,44 +1059,4 @@ export function renderReviewers(reviewers: Reviewer[]): github.types.input.Repos
       teams: reviewers.filter((r) => r.kind === "team").map((r) => r.id),
     },
   ];
-}
-
-/** A reviewer as the configuration writes it: `<login>=<id>` or `<owner>/<team-slug>=<id>`. */
-function reviewerName(r: Reviewer, owner: string): string {
-  return r.kind === "user" ? `${r.login}=${r.id}` : `${owner}/${r.slug}=${r.id}`;
-}
-
-/**
- * The repository's visibility and, unless public, its owner's plan, from the GitHub provider's data sources
- * (`github.getRepository` → `visibility`, `github.getOrganization` → `plan`; @pulumi/github 6.15).
- */
-export async function githubPlanFacts(repo: GithubRepository, opts: pulumi.InvokeOptions): Promise<GithubPlanFacts> {
-  const fullName = `${repo.owner}/${repo.repository}`;
-  let visibility: string;
-  try {
-    visibility = (await github.getRepository({ fullName }, opts)).visibility;
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(
-      `berth:delivery.requiredReviewers: could not read the visibility of ${fullName} (GitHub said: ${message.split("\n")[0]}); the GitHub token needs read access to the repository`,
-      { cause },
-    );
-  }
-  if (visibility === "public") return { repository: fullName, visibility };
-  try {
-    const org = await github.getOrganization({ name: repo.owner, summaryOnly: true }, opts);
-    return {
-      repository: fullName,
-      visibility,
-      plan: org.plan || undefined,
-      planError: org.plan ? undefined : "the token cannot read the organization's plan",
-    };
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return {
-      repository: fullName,
-      visibility,
-      planError: `${repo.owner} is no organization readable with this token: ${message.split("\n")[0]}`,
-    };
-  }
 }

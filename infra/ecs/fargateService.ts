@@ -254,7 +254,7 @@ export function serviceWarnings(service: ServiceSettings): string[] {
   });
   if (service.deployment.switchingFromRolling) {
     warnings.push(
-      `${key}.deployment.switchingFromRolling is true: this update does not leave ECS's target group swap alone; remove the key once the service runs ${service.deployment.strategy}, or the next update after a deployment reverts the swap.`,
+      `${key}.deployment.switchingFromRolling is true: this update sends the service's whole load balancer block and does not leave ECS's target group swap alone; remove the key once the service runs ${service.deployment.strategy} with that block, or the next update after a deployment reverts the swap.`,
     );
   }
   return warnings;
@@ -265,12 +265,20 @@ export function serviceWarnings(service: ServiceSettings): string[] {
  * deployment the new revision's target group becomes the service's primary one and the old primary its alternate
  * (the pair swaps). Sending the program's original pair again would make ECS start the next revision in the target
  * group that carries production traffic (hashicorp/terraform-provider-aws#45678; pulumi/pulumi-awsx#856 for the same
- * revert under CodeDeploy). Berth keeps everything else of `loadBalancers[0]` (container, port, rules, role).
+ * revert under CodeDeploy).
+ *
+ * The pair lives inside `loadBalancers`, which terraform-provider-aws declares as a set (`load_balancer`, TypeSet):
+ * an index into a set cannot be ignored. Terraform refuses `load_balancer.0.target_group_arn` ("Cannot index a set
+ * value", hashicorp/terraform-provider-aws#9776, #13192: ignore the whole `load_balancer` instead), and the Pulumi
+ * bridge cannot suppress a diff inside a set element either: the provider sees the changed element as one removed
+ * and one added, so a path such as `loadBalancers[0].targetGroupArn` suppresses nothing
+ * (pulumi/pulumi-terraform-bridge#1756, #2240). So Berth ignores the whole `loadBalancers` set once the service
+ * shifts traffic. What that costs: after creation `pulumi up` no longer applies a change to the service's load
+ * balancer block (container name or port, the production or test listener rule, ECS's infrastructure role); such a
+ * change is applied by the one update with `deployment.switchingFromRolling: true`, which sends the program's block
+ * as it is (docs/services.md, "Fields ECS owns").
  */
-export const ECS_OWNED_SERVICE_FIELDS = [
-  "loadBalancers[0].targetGroupArn",
-  "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn",
-] as const;
+export const ECS_OWNED_SERVICE_FIELDS = ["loadBalancers"] as const;
 
 /**
  * The service's deployment settings for its strategy. `rolling`: ECS's rolling update with the circuit breaker
@@ -598,8 +606,9 @@ export class FargateService extends pulumi.ComponentResource {
         parent: this,
         dependsOn,
         // Autoscaling owns the running count after the first deploy; `desiredCount` is the initial count. Under a
-        // traffic-shifting strategy ECS owns which target group is primary (ECS_OWNED_SERVICE_FIELDS), except for the
-        // one update that switches from rolling, when the state has no alternate target group yet to keep.
+        // traffic-shifting strategy ECS owns which target group is primary, and the pair is in a set: the whole
+        // `loadBalancers` is ignored (ECS_OWNED_SERVICE_FIELDS), except for the one update with switchingFromRolling
+        // (from rolling, when the state has no alternate target group yet, or to apply a change of the block).
         ignoreChanges: [
           "desiredCount",
           ...(shift && !service.deployment.switchingFromRolling ? ECS_OWNED_SERVICE_FIELDS : []),
@@ -613,8 +622,10 @@ export class FargateService extends pulumi.ComponentResource {
       },
     );
 
-    // waitForSteadyState also returns after a circuit-breaker rollback (pulumi/pulumi-aws#4487): this proves the
-    // PRIMARY deployment completed with this task definition, or fails the `up` (infra/rollout/).
+    // The provider's waitForSteadyState fails the update on a rolled-back or stopped deployment it started
+    // (terraform-provider-aws service.go, findDeploymentStatus); this also proves the PRIMARY deployment completed with
+    // this task definition, which the promotable outputs derive from, and re-checks on a re-run that has no service
+    // diff (infra/rollout/verdict.ts: what it adds).
     const digest = pulumi.output(args.image).apply((image) => {
       const d = image.split("@")[1];
       if (!d || !/^sha256:[0-9a-f]{64}$/.test(d))

@@ -118,9 +118,5 @@ export class RolloutVerification extends pulumi.dynamic.Resource {
   }
 }
 
-/** `15m`, `900s`, `1h` (the `steadyStateTimeout` setting's format) in seconds. */
-export function durationSeconds(duration: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(duration);
-  if (!m) throw new Error(`not a duration such as 15m, 900s or 1h: ${JSON.stringify(duration)}`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
-}
+/** `15m`, `900s`, `1h` (the `steadyStateTimeout` setting's format) in seconds (declared with the setting). */
+export { durationSeconds } from "../config/duration";

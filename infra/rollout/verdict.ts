@@ -1,10 +1,18 @@
 /**
  * Did ECS deploy *this* task definition? A pure judgement over one `DescribeServices` response.
  *
- * Why it exists: with `deploymentCircuitBreaker.rollback` and `waitForSteadyState`, the AWS provider waits until the
- * service is steady, which a circuit-breaker rollback also reaches, so `pulumi up` reports success while the OLD task
- * definition runs (pulumi/pulumi-aws#4487, hashicorp/terraform-provider-aws#20858, both open). The provider's wait is
- * the SDK's `services-stable` rule: one deployment and `runningCount == desiredCount`, whatever task definition it runs.
+ * What the provider already does: with `waitForSteadyState`, terraform-provider-aws (`internal/service/ecs/service.go`,
+ * `waitServiceStable` → `statusServiceWaitForStable` → `findDeploymentStatus`) follows the ECS service deployment an
+ * update started (`ListServiceDeployments` / `DescribeServiceDeployments`): `SUCCESSFUL` is steady, and `STOPPED`,
+ * `ROLLBACK_SUCCESSFUL` and `ROLLBACK_FAILED` fail the update. So a rollback no longer passes as success there.
+ *
+ * What this judgement still adds: (1) the stack's promotable outputs derive from it (infra/rollout/verifiedRelease.ts),
+ * i.e. from a check that the PRIMARY deployment runs exactly the task definition (and so the digest) this `up`
+ * registered, not from the service resource's success; (2) after a failed `up` the service's state already names the
+ * new task definition, so an unchanged re-run has no diff on the service and the provider waits for nothing, while a
+ * verification that failed is not in the state and runs again; (3) an update the provider does not see as a new
+ * deployment (no new primary task set after the operation started) is judged by the provider on counts only
+ * (`len(deployments) == 1 && desiredCount == runningCount`), whatever task definition runs.
  *
  * The rule here (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html): the service's
  * `PRIMARY` deployment ("the most recent deployment of a service") must run the task definition that was registered,

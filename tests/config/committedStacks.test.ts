@@ -80,6 +80,8 @@ export function anotherTeam(stack: string, config: Tree): Tree {
   if (c["berth:promotion"]?.fromStack) c["berth:promotion"].fromStack = "acme/storefront/staging";
   const delivery = c["berth:delivery"];
   if (Array.isArray(delivery?.requiredReviewers)) delivery.requiredReviewers = ["acme-platform/release-leads=9876543"];
+  if (delivery?.githubOwnerId !== undefined) delivery.githubOwnerId = 31337001;
+  if (delivery?.githubRepositoryId !== undefined) delivery.githubRepositoryId = 771234567;
   if (Array.isArray(c["berth:notifications"]?.emails)) c["berth:notifications"].emails = ["platform@acme.test"];
   // Services renamed (the first becomes `api`, the second `jobs`), and a third, routed one added.
   const services = c["berth:services"];

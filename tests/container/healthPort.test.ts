@@ -20,8 +20,8 @@ import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { loadSettings } from "../../infra/config";
 import { hardenedRunArgs, stagingWebSpec } from "../../offline/hardenedRunArgs.js";
-import { readStackConfig } from "../../offline/mockRuntime.js";
 import { buildImage, podman, removeContainer, requireTools, waitForHttp200 } from "../../offline/podman.js";
+import { fixtureStackConfig } from "../support/fixtures";
 
 // The flood test's build arguments, so both reuse one cached AOT publish layer.
 const TEST_SHA = "f100df100df100df100df100df100df100df100d";
@@ -37,7 +37,7 @@ const suffix = `${process.pid}-${randomBytes(3).toString("hex")}`;
 /** How long a failing check takes to fail a task: the longer of the container check and the target group check. */
 function failureWindowSeconds(): { seconds: number; why: string } {
   const spec = stagingWebSpec();
-  const settings = loadSettings(readStackConfig("staging"), {
+  const settings = loadSettings(fixtureStackConfig("staging"), {
     stack: "staging",
     git: () => ({ head: "0".repeat(40), tagsAtHead: [], dirty: false }),
   });

@@ -55,7 +55,7 @@ test("Delivery, staging (pushes): deploy role of its environment only, WIF pool,
   const trust = JSON.parse(deploy.assumeRolePolicy);
   assert.equal(
     trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"],
-    `repo:${s.github.owner}/${s.github.repository}:environment:${s.delivery.githubEnvironment}`,
+    `repository_owner_id:${s.delivery.githubOwnerId}:repository_id:${s.delivery.githubRepositoryId}:environment:${s.delivery.githubEnvironment}`,
   );
   assert.ok(childrenOfType(children, "aws:iam/policy:Policy").length > 0, "the allows in managed policies");
   assert.equal(

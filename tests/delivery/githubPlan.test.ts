@@ -1,65 +1,47 @@
 /**
- * Issue 12, item 6: GitHub enforces an environment's required reviewers on public repositories on every plan, and on
- * private or internal repositories only on GitHub Enterprise (github/docs data/reusables/gated-features/environments.md:
- * "For access to other environment protection rules in private or internal repositories, you must use GitHub
- * Enterprise"; https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers).
- * The program asks the GitHub provider's data sources (getRepository → visibility, getOrganization → plan) and refuses
- * reviewers GitHub would not enforce, naming berth:delivery.requiredReviewers, the value and the choices, before the
- * environment is registered. Item 5: both deploy environments also allow the release tags.
+ * Issue 18, item 5: the prod evaluation read the GitHub organization's plan on every run (`github.getRepository`,
+ * `github.getOrganization`), and the plan field needs an organization owner's token (admin:org) that CI does not hold,
+ * so on a private repository every prod preview and deploy failed. The facts are settings now
+ * (`berth:delivery.githubVisibility`, `githubPlan`), given once, and the program makes no `github:*` invoke.
+ *
+ * GitHub's rule (github/docs data/reusables/gated-features/environments.md; https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers):
+ * environments, their secrets and deployment branch policies are available in public repositories on every plan, and
+ * in private or internal repositories on GitHub Pro, GitHub Team or GitHub Enterprise; other protection rules
+ * (required reviewers) in private or internal repositories only on GitHub Enterprise. Item 5 of issue 12: both deploy
+ * environments also allow the release tags.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
+import { ConfigError, loadSettings } from "../../infra/config";
+
 import { RELEASE_TAG_GLOB, reviewersPlanProblem } from "../../infra/config/delivery";
-import { captureProgram, collectingRejections, prodConfig, readWorkflow, stagingOutputs } from "../support";
-
-interface Result {
-  error?: string;
-  resources: { type: string; name: string; inputs: any }[];
-  invokes: { token: string; inputs: any }[];
-  rejections: string[];
-  engineErrors: string[];
-}
-
-/**
- * The prod stack (required reviewers: one team) with the GitHub data sources answering `visibility` and `plan` (`-`:
- * getOrganization fails as for a user account). A refused plan rejects the environment's registration; those
- * rejections are collected.
- */
-async function capture(visibility: string, plan: string): Promise<Result> {
-  const { result: c, rejections } = await collectingRejections(
-    () =>
-      captureProgram({
-        stack: "prod",
-        config: prodConfig(),
-        stackOutputs: stagingOutputs(),
-        program: path.join(__dirname, "promotionProgram.ts"),
-        invokes: {
-          "github:index/getRepository:getRepository": (inputs) => ({
-            fullName: inputs.fullName,
-            name: String(inputs.fullName).split("/")[1],
-            visibility,
-            id: "r",
-          }),
-          "github:index/getOrganization:getOrganization": (inputs) => {
-            if (plan === "-") throw new Error(`GET https://api.github.com/orgs/${inputs.name}: 404 Not Found []`);
-            return { name: inputs.name, login: inputs.name, plan, id: "o" };
-          },
-        },
-      }),
-    300,
-  );
-  return {
-    error: c.error === undefined ? undefined : String(c.error),
-    resources: c.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })),
-    invokes: c.invokes.filter((i) => i.token.startsWith("github:")),
-    rejections,
-    engineErrors: c.errors,
-  };
-}
+import { captureProgram, prodConfig, readWorkflow, SHA, stagingOutputs } from "../support";
+import { fixtureStackConfig } from "../support/fixtures";
 
 const ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
 const POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy";
+
+function load(stack: "staging" | "prod", delivery: Record<string, unknown>) {
+  const config: Record<string, unknown> = { ...fixtureStackConfig(stack), "berth:imageSha": SHA };
+  const base = JSON.parse(config["berth:delivery"] as string);
+  const merged: Record<string, unknown> = { ...base, ...delivery };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  config["berth:delivery"] = JSON.stringify(merged);
+  return loadSettings(config as Record<string, string>, {
+    stack,
+    git: () => ({ head: SHA, tagsAtHead: [], dirty: false }),
+  });
+}
+function problems(stack: "staging" | "prod", delivery: Record<string, unknown>) {
+  try {
+    load(stack, delivery);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return [...e.problems];
+  }
+  return assert.fail("expected a ConfigError");
+}
 
 test("the rule itself: public on any plan, private/internal only on Enterprise; no reviewers, no question", () => {
   const facts = (visibility: string, plan?: string) => ({ repository: "o/r", visibility, plan });
@@ -67,10 +49,9 @@ test("the rule itself: public on any plan, private/internal only on Enterprise; 
   assert.equal(reviewersPlanProblem(facts("private", "enterprise"), ["a=1"], "prod"), undefined);
   assert.equal(reviewersPlanProblem(facts("internal", "enterprise"), ["a=1"], "staging"), undefined);
   assert.equal(reviewersPlanProblem(facts("private", "team"), [], "staging"), undefined);
-  for (const plan of ["free", "team", "pro", undefined]) {
+  for (const plan of ["free", "team", "pro"]) {
     const m = reviewersPlanProblem(facts("private", plan), ["a=1"], "staging");
-    assert.ok(m, String(plan));
-    assert.match(m!, /^berth:delivery\.requiredReviewers: got \["a=1"\]; allowed: /);
+    assert.ok(m, plan);
     assert.match(
       m!,
       /make the repository public, move the owner to GitHub Enterprise Cloud, or set berth:delivery\.requiredReviewers to \[\] and accept the advisory/,
@@ -83,58 +64,82 @@ test("the rule itself: public on any plan, private/internal only on Enterprise; 
   );
 });
 
-test("refused: a private repository of a Team organization stops prod before its environment is registered, naming the key, the value and the choices", async () => {
-  const r = await capture("private", "team");
-  assert.equal(r.error, undefined, "the program loads; the refusal fails the environment's registration");
-  assert.deepEqual(
-    r.invokes.map((i) => i.token),
-    ["github:index/getRepository:getRepository", "github:index/getOrganization:getOrganization"],
-  );
-  assert.equal(r.invokes[0].inputs.fullName, "your-github-org/berth");
+test("refused before anything registers: prod's reviewers on a private repository of a Team organization, naming the key, the value and the choices", () => {
+  const p = problems("prod", { githubVisibility: "private", githubPlan: "team" });
+  const r = p.find((x) => x.key === "berth:delivery.requiredReviewers");
+  assert.ok(r, p.map((x) => x.key).join(", "));
+  assert.deepEqual(r.value, ["your-github-org/release-approvers=1234567"]);
+  assert.match(r.allowed, /visibility private, owner plan "team"/);
+  assert.match(r.allowed, /make the repository public, or move the owner to GitHub Enterprise Cloud/);
+  assert.match(r.allowed, /managing-environments-for-deployment#required-reviewers/);
+  // Enterprise enforces them; a public repository on any plan too.
   assert.equal(
-    r.resources.filter((x) => x.type === ENVIRONMENT).length,
-    0,
-    "no environment registered with reviewers GitHub would not enforce",
+    load("prod", { githubVisibility: "private", githubPlan: "enterprise" }).delivery?.githubPlan,
+    "enterprise",
   );
-  const message = [...r.engineErrors, ...r.rejections].find((m) => m.includes("berth:delivery.requiredReviewers"));
-  assert.ok(message, JSON.stringify(r.rejections));
-  assert.match(message!, /got \["your-github-org\/release-approvers=1234567"\]/);
-  assert.match(message!, /visibility private, owner plan "team"/);
-  assert.match(message!, /make the repository public, or move the owner to GitHub Enterprise Cloud/);
-  assert.match(message!, /managing-environments-for-deployment#required-reviewers/);
+  assert.equal(
+    load("prod", { githubVisibility: "public", githubPlan: undefined }).delivery?.githubVisibility,
+    "public",
+  );
 });
 
-test("refused: a private repository whose owner is no readable organization (a user account) is refused too", async () => {
-  const r = await capture("private", "-");
-  assert.equal(r.resources.filter((x) => x.type === ENVIRONMENT).length, 0);
-  const message = [...r.engineErrors, ...r.rejections].find((m) => m.includes("berth:delivery.requiredReviewers"));
-  assert.match(String(message), /plan unknown \(your-github-org is no organization readable with this token/);
-});
-
-test("accepted: a private repository on GitHub Enterprise gets its environment with the reviewers; a public one is not asked its owner's plan", async () => {
-  const enterprise = await capture("private", "enterprise");
-  const env = enterprise.resources.filter((x) => x.type === ENVIRONMENT);
-  assert.equal(env.length, 1, JSON.stringify(enterprise.rejections));
-  assert.deepEqual(env[0].inputs.reviewers, [{ users: [], teams: [1234567] }]);
+test("the facts are required, named with the command that reads them; a Free plan has no private environments at all", () => {
+  const none = problems("staging", { githubVisibility: undefined });
+  assert.match(
+    none.find((x) => x.key === "berth:delivery.githubVisibility")!.allowed,
+    /gh api repos\/your-github-org\/berth --jq \.visibility/,
+  );
+  const noPlan = problems("staging", { githubVisibility: "private" });
+  assert.match(
+    noPlan.find((x) => x.key === "berth:delivery.githubPlan")!.allowed,
+    /gh api orgs\/your-github-org --jq \.plan\.name/,
+  );
+  const free = problems("staging", { githubVisibility: "private", githubPlan: "free" });
+  assert.match(
+    free.find((x) => x.key === "berth:delivery.githubPlan")!.allowed,
+    /only on GitHub Pro, Team or Enterprise/,
+  );
+  // Staging without reviewers on a private repository of a Team organization: environments yes, reviewers none.
   assert.deepEqual(
-    enterprise.rejections.filter((m) => m.includes("requiredReviewers")),
+    load("staging", { githubVisibility: "private", githubPlan: "team" }).delivery?.requiredReviewers,
     [],
   );
-  const open = await capture("public", "free");
-  assert.equal(open.resources.filter((x) => x.type === ENVIRONMENT).length, 1);
+  assert.equal(problems("staging", { githubPlan: "gold" })[0]!.key, "berth:delivery.githubPlan");
+});
+
+test("the program makes no github:* invoke: a mock that throws for every one of them changes nothing", async () => {
+  const refuse = (token: string) => () => {
+    throw new Error(`403 Must have admin rights to Repository / admin:org (${token})`);
+  };
+  const c = await captureProgram({
+    stack: "prod",
+    config: prodConfig({
+      "berth:delivery": {
+        ...JSON.parse(prodConfig()["berth:delivery"]!),
+        githubVisibility: "private",
+        githubPlan: "enterprise",
+      },
+    }),
+    stackOutputs: stagingOutputs(),
+    program: path.join(__dirname, "promotionProgram.ts"),
+    invokes: {
+      "github:index/getRepository:getRepository": refuse("getRepository"),
+      "github:index/getOrganization:getOrganization": refuse("getOrganization"),
+    },
+  });
+  assert.equal(c.error, undefined, String(c.error));
   assert.deepEqual(
-    open.invokes.map((i) => i.token),
-    ["github:index/getRepository:getRepository"],
+    c.invokes.filter((i) => i.token.startsWith("github:")).map((i) => i.token),
+    [],
   );
-  // Item 5: the environment allows its deploy branch and the release tags deploy.yml runs on.
-  const policies = open.resources.filter((x) => x.type === POLICY).map((x) => x.inputs);
+  const env = c.resources.filter((x) => x.type === ENVIRONMENT);
+  assert.equal(env.length, 1);
+  assert.deepEqual(env[0]!.inputs.reviewers, [{ users: [], teams: [1234567] }]);
+  // Item 5 (issue 12): the environment allows its deploy branch and the release tags deploy.yml runs on.
+  const policies = c.resources.filter((x) => x.type === POLICY).map((x) => x.inputs);
   assert.deepEqual(policies.map((p) => p.branchPattern ?? `tag:${p.tagPattern}`).sort(), [
     "main",
     `tag:${RELEASE_TAG_GLOB}`,
   ]);
-  assert.deepEqual(
-    readWorkflow("deploy.yml").doc.on.push.tags,
-    [RELEASE_TAG_GLOB],
-    "the environment allows exactly the tags the workflow runs on",
-  );
+  assert.deepEqual(readWorkflow("deploy.yml").doc.on.push.tags, [RELEASE_TAG_GLOB]);
 });

@@ -8,6 +8,7 @@ import {
   AWS_STS_AUDIENCE,
   FORBIDDEN_MANAGED_POLICIES,
   GITHUB_ATTRIBUTE_MAPPING,
+  GITHUB_SUBJECT_CLAIM_KEYS,
   githubAttributeCondition,
   githubOidcProviderArn,
   githubSubject,
@@ -24,7 +25,7 @@ import {
 } from "../../infra/delivery/delivery";
 import type { DeliverySettings } from "../../infra/config/delivery";
 
-const repo = { owner: "acme", repository: "berth" };
+const repo = { owner: "acme", repository: "berth", ownerId: 65, repositoryId: 74 };
 const OIDC = githubOidcProviderArn("111111111111");
 
 function statement(doc: any, sid: string): any {
@@ -37,9 +38,25 @@ function actionsOf(s: any): string[] {
   return Array.isArray(s.Action) ? s.Action : [s.Action];
 }
 
-test("OIDC subjects: an environment's jobs, or pull requests", () => {
-  assert.equal(githubSubject(repo, { environment: "production" }), "repo:acme/berth:environment:production");
-  assert.equal(githubSubject(repo, { pullRequest: true }), "repo:acme/berth:pull_request");
+// GitHub's subject claim under a repository template (https://docs.github.com/en/actions/reference/security/oidc,
+// "Customizing the subject claims for an organization or repository"): each included claim as `key:value`, in the
+// template's order, joined with `:`; `context` gives `environment:<name>` for a job in an environment and
+// `pull_request` for a pull request. Names are not in it: since mid-2026 a repository created, renamed or transferred
+// gets an immutable default subject with the ids appended to the names
+// (https://github.blog/changelog/2026-04-23-immutable-subject-claims-for-github-actions-oidc-tokens), which a trust on
+// `repo:<owner>/<repo>:...` no longer matches; with the template the form is known whatever the default.
+test("OIDC subjects: the template's claims, by id (an environment's jobs, or pull requests)", () => {
+  assert.deepEqual([...GITHUB_SUBJECT_CLAIM_KEYS], ["repository_owner_id", "repository_id", "context"]);
+  assert.equal(
+    githubSubject(repo, { environment: "production" }),
+    "repository_owner_id:65:repository_id:74:environment:production",
+  );
+  assert.equal(githubSubject(repo, { pullRequest: true }), "repository_owner_id:65:repository_id:74:pull_request");
+  // A repository of the same name under a recycled owner name has other ids: another subject.
+  assert.notEqual(
+    githubSubject({ ...repo, ownerId: 66 }, { environment: "production" }),
+    githubSubject(repo, { environment: "production" }),
+  );
   assert.equal(OIDC, "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com");
 });
 
@@ -257,18 +274,23 @@ test("preview role: ReadOnlyAccess minus secrets and data reads", () => {
   assert.deepEqual(doc.Statement[0].Action, PREVIEW_DENIED_ACTIONS);
 });
 
-test("GCP: the provider accepts only this repository's tokens; deploy binds the environment subject, preview the repository set", () => {
-  assert.equal(githubAttributeCondition(repo), 'assertion.repository == "acme/berth"');
+test("GCP: the provider accepts only this repository's tokens, by id; deploy binds the environment subject, preview the repository id", () => {
+  // GitHub puts repository_id and repository_owner_id in every token, as strings (https://docs.github.com/en/actions/reference/security/oidc, the example token).
+  assert.equal(
+    githubAttributeCondition(repo),
+    'assertion.repository_owner_id == "65" && assertion.repository_id == "74"',
+  );
   assert.equal(GITHUB_ATTRIBUTE_MAPPING["google.subject"], "assertion.sub");
-  assert.equal(GITHUB_ATTRIBUTE_MAPPING["attribute.repository"], "assertion.repository");
+  assert.equal(GITHUB_ATTRIBUTE_MAPPING["attribute.repository_id"], "assertion.repository_id");
+  assert.equal(GITHUB_ATTRIBUTE_MAPPING["attribute.repository_owner_id"], "assertion.repository_owner_id");
   const pool = "projects/123/locations/global/workloadIdentityPools/berth-github";
   assert.equal(
     workloadIdentityPrincipal(pool, githubSubject(repo, { environment: "production" })),
-    "principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/berth-github/subject/repo:acme/berth:environment:production",
+    "principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/berth-github/subject/repository_owner_id:65:repository_id:74:environment:production",
   );
   assert.equal(
     workloadIdentityRepositorySet(pool, repo),
-    "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/berth-github/attribute.repository/acme/berth",
+    "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/berth-github/attribute.repository_id/74",
   );
 });
 
@@ -287,6 +309,11 @@ const delivery: DeliverySettings = {
   manageRepositoryRuleset: true,
   requiredChecks: ["test", "preview (prod)"],
   requiredApprovals: 1,
+  githubVisibility: "public",
+  githubPlan: undefined,
+  githubOwnerId: 65,
+  githubRepositoryId: 74,
+  manageOidcSubjectTemplate: false,
 };
 
 test("ruleset on the deploy branch: pull requests, the preview checks (strict), no force push or deletion, no bypass", () => {

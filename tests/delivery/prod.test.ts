@@ -71,14 +71,17 @@ test("prod deploy role: only the `production` environment's jobs", () => {
   const trust = json(one(c, "aws:iam/role:Role", "delivery-deploy").inputs.assumeRolePolicy);
   assert.equal(
     trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"],
-    "repo:your-github-org/berth:environment:production",
+    "repository_owner_id:100000001:repository_id:200000002:environment:production",
   );
   assert.equal(
     trust.Statement[0].Principal.Federated,
     `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
   );
   const wif = one(c, "gcp:serviceaccount/iAMMember:IAMMember", "delivery-deployer-wif");
-  assert.match(wif.inputs.member, /\/subject\/repo:your-github-org\/berth:environment:production$/);
+  assert.match(
+    wif.inputs.member,
+    /\/subject\/repository_owner_id:100000001:repository_id:200000002:environment:production$/,
+  );
 });
 
 test("the `production` environment: the configured reviewers, no self-review, no admin bypass, main only", () => {
@@ -132,6 +135,7 @@ test("prod variables are prefixed PROD_ for the preview job and scoped to `produ
     [
       "AWS_REGION",
       "AWS_ROLE_ARN",
+      "AWS_ROLE_DURATION_SECONDS",
       "ECR_REPOSITORY_URL",
       "GCP_SERVICE_ACCOUNT",
       "GCP_WORKLOAD_IDENTITY_PROVIDER",

@@ -6,7 +6,8 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureWithRollouts, ROLLOUT_TYPE, type RolloutCapture } from "./rolloutCapture";
-import { STAGING_DIGEST } from "../support";
+import { settingsFor, STAGING_DIGEST } from "../support";
+import { durationSeconds } from "../../infra/config/duration";
 
 let r: RolloutCapture;
 
@@ -47,7 +48,13 @@ test("it watches the service's cluster, name and task definition, and the digest
     assert.equal(v.inputs.taskDefinitionArn, service.inputs.taskDefinition);
     assert.equal(`@${v.inputs.digest}`, image.slice(image.indexOf("@")));
     assert.equal(v.inputs.region, "eu-west-1");
-    assert.equal(v.inputs.timeoutSeconds, 900, "steadyStateTimeout 15m");
+    // Staging's services deploy with no bakes: the derived steadyStateTimeout (tests/ecs/steadyStateTimeout.test.ts).
+    assert.equal(
+      v.inputs.timeoutSeconds,
+      durationSeconds(
+        settingsFor("staging").services.find((s) => s.name === v.name.replace(/-rollout$/, ""))!.steadyStateTimeout,
+      ),
+    );
     assert.equal(typeof v.inputs.__provider, "string", "the serialized dynamic provider");
   }
 });

@@ -39,7 +39,8 @@ test("deploy role: assumable only by jobs of the `staging` environment of this r
   assert.deepEqual(trust.Statement[0].Condition, {
     StringEquals: {
       "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-      "token.actions.githubusercontent.com:sub": "repo:your-github-org/berth:environment:staging",
+      "token.actions.githubusercontent.com:sub":
+        "repository_owner_id:100000001:repository_id:200000002:environment:staging",
     },
   });
 });
@@ -96,7 +97,7 @@ test("preview role: pull requests of this repository only; ReadOnlyAccess minus 
   assert.equal(role.inputs.name, "berth-staging-github-preview");
   assert.equal(
     json(role.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"],
-    "repo:your-github-org/berth:pull_request",
+    "repository_owner_id:100000001:repository_id:200000002:pull_request",
   );
   assert.equal(
     one(c, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "delivery-preview-read-only").inputs.policyArn,
@@ -119,10 +120,14 @@ test("GCP: the pool's provider accepts only this repository's GitHub tokens", ()
   assert.equal(pool.inputs.workloadIdentityPoolId, "berth-github");
   assert.equal(pool.inputs.project, "berth-staging-000000");
   const p = one(c, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider", "delivery-pool-github");
-  assert.equal(p.inputs.attributeCondition, 'assertion.repository == "your-github-org/berth"');
+  // Keyed on the ids (berth:delivery.githubOwnerId / githubRepositoryId), never on the mutable name.
+  assert.equal(
+    p.inputs.attributeCondition,
+    'assertion.repository_owner_id == "100000001" && assertion.repository_id == "200000002"',
+  );
   assert.deepEqual(p.inputs.oidc, { issuerUri: "https://token.actions.githubusercontent.com" });
   assert.equal(p.inputs.attributeMapping["google.subject"], "assertion.sub");
-  assert.equal(p.inputs.attributeMapping["attribute.repository"], "assertion.repository");
+  assert.equal(p.inputs.attributeMapping["attribute.repository_id"], "assertion.repository_id");
 });
 
 test("GCP: the deployer is impersonable only by the staging environment's subject and may push to Artifact Registry", () => {
@@ -130,7 +135,7 @@ test("GCP: the deployer is impersonable only by the staging environment's subjec
   assert.equal(wif.inputs.role, "roles/iam.workloadIdentityUser");
   assert.equal(
     wif.inputs.member,
-    "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/berth-github/subject/repo:your-github-org/berth:environment:staging",
+    "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/berth-github/subject/repository_owner_id:100000001:repository_id:200000002:environment:staging",
   );
   const deployer = one(c, "gcp:serviceaccount/account:Account", "delivery-deployer");
   assert.equal(wif.inputs.serviceAccountId, deployer.state.name);
@@ -147,7 +152,7 @@ test("GCP: the preview service account reads Artifact Registry and is bound to t
   const wif = one(c, "gcp:serviceaccount/iAMMember:IAMMember", "delivery-previewer-wif");
   assert.equal(
     wif.inputs.member,
-    "principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/berth-github/attribute.repository/your-github-org/berth",
+    "principalSet://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/berth-github/attribute.repository_id/200000002",
   );
   assert.equal(
     one(c, "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember", "delivery-previewer-registry").inputs.role,

@@ -177,6 +177,7 @@ test("the variables the workflows read are the ones the Delivery component write
   const vars = (stack: string) =>
     renderDeliveryVariables({
       awsRoleArn: "r",
+      awsRoleDurationSeconds: 3600,
       previewRoleArn: "p",
       awsRegion: "eu-west-1",
       workloadIdentityProvider: "w",

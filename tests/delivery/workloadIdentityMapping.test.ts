@@ -14,6 +14,10 @@
  *   mapped attribute must be a string ("The mapped attribute 'google.subject' must be of type STRING",
  *   google-github-actions/auth#378); a principalSet can only name an attribute that is mapped
  *   (google-github-actions/auth docs/TROUBLESHOOTING.md).
+ * - Under a repository's subject template GitHub writes `sub` as each included claim `key:value`, in order, joined
+ *   with `:`; `context` is `environment:<name>` in an environment, `pull_request` for a pull request, else `ref:<ref>`
+ *   (https://docs.github.com/en/actions/reference/security/oidc, "Customizing the subject claims for an organization
+ *   or repository"). `repository_id` and `repository_owner_id` are in every token, as strings.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,9 +27,32 @@ import { one, SHA } from "../support";
 import { fixtureStackConfig } from "../support/fixtures";
 
 const REPO = "your-github-org/berth";
+/** The stack files' berth:delivery.githubOwnerId / githubRepositoryId. */
+const OWNER_ID = "100000001";
+const REPOSITORY_ID = "200000002";
+/** GitHub's default template (`repo`, `context`), what a repository without a custom one gets. */
+const DEFAULT_TEMPLATE = ["repo", "context"];
+
+/** GitHub's `sub` for a token's claims under a template (the rule above). */
+function renderSubject(keys: readonly string[], claims: Record<string, unknown>): string {
+  return keys
+    .map((key) => {
+      if (key === "repo") return `repo:${String(claims.repository)}`;
+      if (key === "context") {
+        if ("environment" in claims) return `environment:${String(claims.environment)}`;
+        return claims.event_name === "pull_request" ? "pull_request" : `ref:${String(claims.ref)}`;
+      }
+      if (!(key in claims)) throw new Error(`no claim ${key}`);
+      return `${key}:${String(claims[key])}`;
+    })
+    .join(":");
+}
 
 /** The claims of GitHub's documented example token, for this repository; `environment` only when a job has one. */
-function githubToken(job: { environment: string } | { pullRequest: number }): Record<string, unknown> {
+function githubToken(
+  job: { environment: string } | { pullRequest: number },
+  template: readonly string[] = DEFAULT_TEMPLATE,
+): Record<string, unknown> {
   const common = {
     jti: "example-id",
     aud: "https://github.com/your-github-org",
@@ -34,8 +61,8 @@ function githubToken(job: { environment: string } | { pullRequest: number }): Re
     repository_owner: "your-github-org",
     actor_id: "12",
     repository_visibility: "private",
-    repository_id: "74",
-    repository_owner_id: "65",
+    repository_id: REPOSITORY_ID,
+    repository_owner_id: OWNER_ID,
     run_id: "example-run-id",
     run_number: "10",
     run_attempt: "2",
@@ -49,9 +76,8 @@ function githubToken(job: { environment: string } | { pullRequest: number }): Re
     iat: 1632493567,
   };
   if ("environment" in job) {
-    return {
+    const claims = {
       ...common,
-      sub: `repo:${REPO}:environment:${job.environment}`,
       environment: job.environment,
       ref: "refs/heads/main",
       ref_type: "branch",
@@ -59,16 +85,17 @@ function githubToken(job: { environment: string } | { pullRequest: number }): Re
       head_ref: "",
       base_ref: "",
     };
+    return { ...claims, sub: renderSubject(template, claims) };
   }
-  return {
+  const claims = {
     ...common,
-    sub: `repo:${REPO}:pull_request`,
     ref: `refs/pull/${job.pullRequest}/merge`,
     ref_type: "branch",
     event_name: "pull_request",
     head_ref: "feature",
     base_ref: "main",
   };
+  return { ...claims, sub: renderSubject(template, claims) };
 }
 
 class CelError extends Error {}
@@ -80,6 +107,8 @@ class CelError extends Error {}
  */
 function evaluate(expression: string, assertion: Record<string, unknown>): unknown {
   const e = expression.trim();
+  const and = e.split(/\s+&&\s+/);
+  if (and.length > 1) return and.every((part) => evaluate(part, assertion) === true);
   const ternary = /^has\(assertion\.([a-z_]+)\)\s*\?\s*(.+?)\s*:\s*(.+)$/.exec(e);
   if (ternary) return ternary[1]! in assertion ? evaluate(ternary[2]!, assertion) : evaluate(ternary[3]!, assertion);
   const select = /^assertion\.([a-z_]+)$/.exec(e);
@@ -121,7 +150,7 @@ test("the CEL model: an absent claim is an error, has() guards it (cel-spec lang
 });
 
 test("every mapped attribute evaluates on a pull request preview's token (no environment claim) and on a deploy job's token", () => {
-  const condition = githubAttributeCondition({ owner: "your-github-org", repository: "berth" });
+  const condition = githubAttributeCondition({ ownerId: Number(OWNER_ID), repositoryId: Number(REPOSITORY_ID) });
   for (const [job, token] of [
     ["preview (pull_request)", previewJob],
     ["deploy (environment staging)", deployJob],
@@ -136,7 +165,23 @@ before(async () => {
   assert.equal(c.error, undefined, String(c.error));
 });
 
-test("staging as registered: the deployer's principal is the deploy job's subject; the previewer's principalSet matches a pull request token", () => {
+test("the condition keys on the ids: a token of another repository that took over the names is refused", () => {
+  const condition = githubAttributeCondition({ ownerId: Number(OWNER_ID), repositoryId: Number(REPOSITORY_ID) });
+  const squatter: Record<string, unknown> = { ...deployJob, repository_owner_id: "999", repository_id: "998" };
+  assert.equal(squatter.repository, REPO, "same owner/repository names");
+  assert.throws(() => exchange(squatter, GITHUB_ATTRIBUTE_MAPPING, condition), /attribute condition rejected/);
+});
+
+test("staging as registered: the deployer's principal is the deploy job's subject under the registered template; the previewer's principalSet matches a pull request token", () => {
+  // The subject template the stack sets on the repository (GitHub writes every token's sub from it).
+  const template = one(
+    c,
+    "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate",
+    "delivery-oidc-subject",
+  ).inputs;
+  assert.equal(template.useDefault, false);
+  const deployJob = githubToken({ environment: "staging" }, template.includeClaimKeys);
+  const previewJob = githubToken({ pullRequest: 7 }, template.includeClaimKeys);
   const provider = one(c, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider", "delivery-pool-github");
   const mapping = provider.inputs.attributeMapping as Record<string, string>;
   const condition = String(provider.inputs.attributeCondition);

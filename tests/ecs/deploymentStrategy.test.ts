@@ -106,11 +106,17 @@ test("out-of-range values are refused naming the key (ECS API ranges)", () => {
   // The edges are accepted (in staging: prod also refuses a bake time shorter than the alarms' evaluation periods,
   // tests/ecs/alarmsConfig.test.ts).
   for (const d of [
-    { strategy: "canary", canaryPercent: 0.1, canaryBakeTimeMinutes: 1440, bakeTimeMinutes: 0 },
     { strategy: "canary", canaryPercent: 100 },
     { strategy: "linear", linearStepPercent: 3 },
   ])
     settingsFor("staging", web(d));
+  // ECS accepts a 24-hour canary; only the deploy role's session cannot outlast it (IAM: 12 hours at most,
+  // tests/delivery/config.test.ts), so that is the one problem.
+  const day = { strategy: "canary", canaryPercent: 0.1, canaryBakeTimeMinutes: 1440, bakeTimeMinutes: 0 };
+  assert.deepEqual(
+    problemsFor("staging", web(day)).map((p) => p.key),
+    ["berth:delivery.maxSessionSeconds"],
+  );
 });
 
 test("a worker (no route) can only deploy rolling: canary and linear need a load balancer, blue/green would run two workers", () => {
@@ -178,6 +184,29 @@ test("a shifting default route cannot also carry conditions, and its /* rule res
     s.web!.deployment = { strategy: "rolling" };
     s.api = { route: { pathPatterns: ["/api/*"], priority: 50000 } };
   });
+});
+
+// AWS: "Blue/green deployments are not supported when using Application Load Balancer listeners that have multiple
+// action types configured with non-forward actions" (a mix of forward and fixed-response fails the deployment):
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html, "Limitations" (the page
+// covers blue/green, linear and canary deployments).
+test("a shifting service behind a listener whose default action is a fixed response is refused, naming its strategy", () => {
+  for (const strategy of ["canary", "linear", "blueGreen"]) {
+    const noDefault = (s: Record<string, Record<string, unknown>>) => {
+      s.web!.route = { pathPatterns: ["/app/*"], priority: 10 };
+      s.web!.deployment = strategy === "blueGreen" ? { strategy, bakeTimeMinutes: 10 } : { strategy };
+    };
+    const p = problemAt(problemsFor("prod", noDefault), `${KEY}.strategy`);
+    assert.equal(p.value, strategy);
+    assert.match(p.allowed, /fixed-response/);
+    assert.match(p.allowed, /route\.default: true/);
+  }
+  // The same route deploying rolling, or a default route that forwards, is accepted.
+  settingsFor("prod", (s) => {
+    s.web!.route = { pathPatterns: ["/app/*"], priority: 10 };
+    s.web!.deployment = { strategy: "rolling" };
+  });
+  settingsFor("prod", (s) => void (s.api = { route: { pathPatterns: ["/api/*"], priority: 10 } }));
 });
 
 test("the offline plan's ECS service line shows the strategy and its bake times", () => {

@@ -11,7 +11,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CapturedResource, CapturedStack } from "../../offline/mockRuntime";
 import { anyStackOutputs, captureProgram, stackConfig, SHA } from "../support";
-import { processIgnoreChanges, secondRunDiff } from "./engineDiff";
+import { bridgedSecondRunDiff, processIgnoreChanges, secondRunDiff } from "./engineDiff";
 import { ECS_OWNED_LISTENER_RULE_FIELDS } from "../../infra/network/loadBalancer";
 import { ECS_OWNED_SERVICE_FIELDS } from "../../infra/ecs/fargateService";
 
@@ -140,7 +140,7 @@ describe("second run after an ECS canary deployment (prod web, with a test liste
     ]);
   });
 
-  test("Berth still owns the rest: a rule's conditions or priority, the service's container port, are diffed", () => {
+  test("Berth still owns the rest of a rule (conditions, priority); a service's load balancer block is ECS's once it shifts", () => {
     const ecs = afterDeployment(first);
     const rule = one(second, RULE, "alb-web");
     assert.deepEqual(
@@ -151,10 +151,43 @@ describe("second run after an ECS canary deployment (prod web, with a test liste
       ),
       ["conditions", "priority"],
     );
+    // The cost of ignoring the whole set (infra/ecs/fargateService.ts ECS_OWNED_SERVICE_FIELDS): a new container port
+    // is not applied by an ordinary update; the switchingFromRolling update applies it (below).
     const svc = one(second, SERVICE, "web");
     const edited = structuredClone(ecs.service);
     edited.loadBalancers[0].containerPort = 9999;
-    assert.deepEqual(secondRunDiff(edited, svc.inputs, svc.options!.ignoreChanges), ["loadBalancers"]);
+    assert.deepEqual(secondRunDiff(edited, svc.inputs, svc.options!.ignoreChanges), []);
+    assert.deepEqual(secondRunDiff(edited, one(switching, SERVICE, "web").inputs, ["desiredCount"]), ["loadBalancers"]);
+  });
+});
+
+// `aws_ecs_service.load_balancer` is a set (terraform-provider-aws internal/service/ecs/service.go, TypeSet): the bridge
+// cannot suppress a diff inside one of its elements (pulumi/pulumi-terraform-bridge#1756, #2240), and Terraform refuses
+// the path outright ("Cannot index a set value", hashicorp/terraform-provider-aws#9776, #13192).
+describe("ignoreChanges into a set (pulumi/pulumi-terraform-bridge#1756, #2240)", () => {
+  const SETS = ["loadBalancers"];
+
+  test("no ignored path indexes into loadBalancers (a set in the provider's schema)", () => {
+    for (const path of one(second, SERVICE, "web").options!.ignoreChanges ?? []) {
+      assert.ok(!/^loadBalancers\[/.test(path), `${path} indexes into the set loadBalancers: the bridge ignores it`);
+    }
+  });
+
+  test("as the bridge diffs the set, the second run leaves ECS's swapped target groups alone", () => {
+    const ecs = afterDeployment(first);
+    const svc = one(second, SERVICE, "web");
+    assert.deepEqual(bridgedSecondRunDiff(ecs.service, svc.inputs, svc.options!.ignoreChanges, SETS), []);
+  });
+
+  test("the paths into the element (loadBalancers[0].targetGroupArn, ...) would not have: the swap is reverted", () => {
+    const ecs = afterDeployment(first);
+    const svc = one(second, SERVICE, "web");
+    const indexed = [
+      "desiredCount",
+      "loadBalancers[0].targetGroupArn",
+      "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn",
+    ];
+    assert.deepEqual(bridgedSecondRunDiff(ecs.service, svc.inputs, indexed, SETS), ["loadBalancers"]);
   });
 });
 
@@ -167,10 +200,10 @@ describe("the one update that moves a rolling service to canary (deployment.swit
     return s;
   };
 
-  test("with the swap ignored, the engine would drop the alternate target group (old inputs lack it: PropertyPath.Reset deletes)", () => {
+  test("with loadBalancers ignored, the engine would send the rolling state's block: no alternate target group", () => {
     const svc = one(second, SERVICE, "web");
     const sent = processIgnoreChanges(svc.inputs, rollingState(second), svc.options!.ignoreChanges) as any;
-    assert.equal(sent.loadBalancers[0].advancedConfiguration.alternateTargetGroupArn, undefined);
+    assert.equal(sent.loadBalancers[0].advancedConfiguration?.alternateTargetGroupArn, undefined);
   });
 
   test("switchingFromRolling: true leaves the swap to the next update, so the alternate target group reaches ECS", () => {

@@ -133,3 +133,24 @@ export function secondRunDiff(
 ): string[] {
   return changedKeys(current, processIgnoreChanges(registered, current, ignoreChanges));
 }
+
+/**
+ * The same diff for a bridged provider whose property is a set in the Terraform schema (`aws_ecs_service.load_balancer`
+ * is a TypeSet in terraform-provider-aws `internal/service/ecs/service.go`). The bridge diffs a set by its elements: an
+ * element that changed in any field is one element removed and one added, so an ignoreChanges path that indexes into
+ * the set (`loadBalancers[0].targetGroupArn`) suppresses nothing (pulumi/pulumi-terraform-bridge#1756 "IgnoreChanges
+ * unable to ignore set element changes", #2240; Terraform itself refuses such a path: "Cannot index a set value",
+ * hashicorp/terraform-provider-aws#9776). Only a path naming the whole set property takes effect.
+ */
+export function bridgedSecondRunDiff(
+  current: Record<string, unknown>,
+  registered: Record<string, unknown>,
+  ignoreChanges: readonly string[],
+  setProperties: readonly string[],
+): string[] {
+  const effective = ignoreChanges.filter((p) => {
+    const [head, ...rest] = parsePropertyPath(p);
+    return !(typeof head === "string" && setProperties.includes(head) && rest.length > 0);
+  });
+  return secondRunDiff(current, registered, effective);
+}

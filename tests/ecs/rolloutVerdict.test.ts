@@ -22,11 +22,11 @@ test("success: the PRIMARY deployment runs the registered task definition and it
   });
 });
 
-test("circuit-breaker rollback, as DescribeServices shows it when waitForSteadyState returns (pulumi/pulumi-aws#4487, hashicorp/terraform-provider-aws#20858): fails as rolledBack", () => {
+test("circuit-breaker rollback, as DescribeServices shows it afterwards: fails as rolledBack (the counts alone look steady)", () => {
   const response = load("rolledBack");
-  // Why the provider reports success: the SDK's services-stable waiter (used by waitForSteadyState) succeeds when every
-  // service has exactly one deployment and runningCount == desiredCount (@aws-sdk/client-ecs dist-cjs, waitUntilServicesStable),
-  // whatever task definition that deployment runs. This recorded rollback meets it.
+  // A count-only judgement (the SDK's services-stable waiter, @aws-sdk/client-ecs waitUntilServicesStable, and the
+  // provider's fallback in terraform-provider-aws service.go statusServiceWaitForStable when it sees no new deployment:
+  // one deployment and runningCount == desiredCount) accepts this rollback, whatever task definition runs.
   const s = response.services![0];
   assert.equal(s.deployments!.length, 1);
   assert.equal(s.runningCount, s.desiredCount);

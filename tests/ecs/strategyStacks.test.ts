@@ -128,7 +128,8 @@ for (const strategy of ["linear", "blueGreen"] as const) {
           },
         },
       ]);
-      // ECS owns the target group pair after a deployment (tests/ecs/ecsOwnedFields.test.ts).
+      // ECS owns the target group pair after a deployment; the pair is in a set, so the whole set is ignored
+      // (tests/ecs/ecsOwnedFields.test.ts).
       assert.deepEqual(s.options!.ignoreChanges, ["desiredCount", ...ECS_OWNED_SERVICE_FIELDS]);
     });
 

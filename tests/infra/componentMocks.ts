@@ -22,8 +22,6 @@ const INVOKES: Record<string, (inputs: Record<string, any>) => Record<string, un
   "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ZONES, zoneIds: ZONES }),
   "aws:ec2/getVpc:getVpc": (inputs) => ({ id: inputs.id, cidrBlock: EXISTING_VPC_CIDR }),
   "aws:elb/getServiceAccount:getServiceAccount": () => ({ arn: ELB_ACCOUNT_ARN, id: "156460612806" }),
-  // A public repository: required reviewers need no paid plan (infra/delivery/delivery.ts githubPlanFacts).
-  "github:index/getRepository:getRepository": (inputs) => ({ fullName: inputs.fullName, visibility: "public" }),
 };
 
 const mocks: pulumi.runtime.Mocks = {

@@ -96,12 +96,22 @@ export function extremeCases(): ExtremeCase[] {
   });
   const delivery = (reviewers: number) => ({
     enabled: true,
-    githubEnvironment: fill("E", 255).replace(/z/g, "E"),
+    // The longest name whose deploy subject still fits GCP's google.subject (127 bytes) with the largest ids.
+    githubEnvironment: fill(
+      "E",
+      127 -
+        `repository_owner_id:${Number.MAX_SAFE_INTEGER}:repository_id:${Number.MAX_SAFE_INTEGER}:environment:`.length,
+    ).replace(/z/g, "E"),
     requiredReviewers: Array.from({ length: reviewers }, (_, i) => `${fill(`u${i}-`, 39)}=${100000000000 + i}`),
     workloadIdentityPoolId: fill("pool-", 32),
     workloadIdentityProviderId: fill("prov-", 32),
     deployBranch: fill("release/", 200),
     maxSessionSeconds: 43200,
+    // Reviewers on a non-public repository: GitHub Enterprise (infra/config/delivery.ts checkGithubPlan).
+    githubVisibility: "internal",
+    githubPlan: "enterprise",
+    githubOwnerId: 9_007_199_254_740_991,
+    githubRepositoryId: 9_007_199_254_740_991,
   });
   const stagingStack = "staging-eu-wst-1"; // 16 characters: the longest aws stack name
   const prodStack = "prod-eu-west-1-x";

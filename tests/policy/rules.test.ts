@@ -675,6 +675,15 @@ const resourceCases: Record<string, Case> = {
         }),
       },
       {
+        // The id-based subject of the Delivery component's template (infra/delivery/delivery.ts GITHUB_SUBJECT_CLAIM_KEYS).
+        assumeRolePolicy: githubTrust({
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": "repository_owner_id:65:repository_id:74:environment:staging",
+          },
+        }),
+      },
+      {
         assumeRolePolicy: doc([
           { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
         ]),
@@ -694,6 +703,15 @@ const resourceCases: Record<string, Case> = {
           assumeRolePolicy: githubTrust({
             StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
             StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" },
+          }),
+        },
+        "does not pin",
+      ],
+      [
+        {
+          assumeRolePolicy: githubTrust({
+            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+            StringLike: { "token.actions.githubusercontent.com:sub": "repository_owner_id:65:repository_id:*" },
           }),
         },
         "does not pin",
