@@ -170,7 +170,14 @@ test("second-service: api has its own target groups and listener rule next to we
       .sort(),
     ["api", "web", "worker"],
   );
-  assert.equal(tree(json).filter((l) => l.startsWith("alb-out-")).length, 1, "one egress rule: both services on 8080");
+  assert.deepEqual(
+    tree(json)
+      .filter((l) => l.startsWith("alb-out-"))
+      .map((l) => l.split("  ")[0])
+      .sort(),
+    ["alb-out-8080", "alb-out-8081"],
+    "one egress rule per port: both services' app port 8080 once, and web's health port",
+  );
 });
 
 test("worker-exec: the worker's ECS service has exec on (web's has not), its task role the exec policy, the warning said", async () => {

@@ -128,7 +128,8 @@ test("FargateService, routed web (rolling): logs, both roles, the tasks' group, 
   const group = childOf(children, "aws:ec2/securityGroup:SecurityGroup", "web-tasks").state;
   assert.deepEqual(
     group.ingress.map((r: any) => [r.fromPort, r.securityGroups]),
-    [[web.port, ["sg-alb"]]],
+    // The app port, and the fixture's separate health port (route.healthCheckPort) the target group checks.
+    [web.port, ...(web.route?.healthCheckPort ? [web.route.healthCheckPort] : [])].map((port) => [port, ["sg-alb"]]),
   );
   const service = childOf(children, "aws:ecs/service:Service", "web").state;
   assert.equal(service.loadBalancers[0].targetGroupArn, "arn:tg/web");

@@ -16,7 +16,13 @@ describe("declared services", () => {
         ["web", "worker"],
       );
       const web = service(s, "web");
-      assert.deepEqual(web.route, { isDefault: true, pathPatterns: [], hostHeaders: [], priority: 100 });
+      assert.deepEqual(web.route, {
+        isDefault: true,
+        pathPatterns: [],
+        hostHeaders: [],
+        priority: 100,
+        healthCheckPort: 8081,
+      });
       assert.deepEqual(web.command, []);
       const worker = service(s, "worker");
       assert.equal(worker.route, undefined);
