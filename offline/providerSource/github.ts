@@ -17,6 +17,9 @@ import type { ProviderResourceFacts } from "./facts";
  * CustomizeDiff checks (e.g. at most 6 reviewers users and teams combined) run at diff, not Check: left out.
  */
 
+/** resource_github_actions_repository_oidc_subject_claim_customization_template.go, commit 055b7cb27c96e35fbf4e64cada26ae244cef003a. */
+const OIDC_TEMPLATE = "github/resource_github_actions_repository_oidc_subject_claim_customization_template.go";
+
 /** validateSecretNameFunc, used for variable names too. */
 function variableNameConstraints(file: string): ProviderResourceFacts["constraints"] {
   return [
@@ -142,6 +145,25 @@ export const FACTS: ProviderResourceFacts[] = [
         source: "github/resource_github_actions_environment_variable.go environment Required",
       },
       ...variableNameConstraints("github/resource_github_actions_environment_variable.go"),
+    ],
+  },
+  {
+    // The repository's OIDC subject template (infra/delivery/delivery.ts, staging only). Its Create also refuses
+    // include_claim_keys together with use_default true, but at apply (an error of the function, not a Check): Berth
+    // sends use_default false with the claim keys.
+    type: "github:index/actionsRepositoryOidcSubjectClaimCustomizationTemplate:ActionsRepositoryOidcSubjectClaimCustomizationTemplate",
+    files: [OIDC_TEMPLATE],
+    constraints: [
+      { kind: "required", path: "repository", source: `${OIDC_TEMPLATE} repository Required` },
+      {
+        kind: "length",
+        path: "repository",
+        min: 1,
+        max: 100,
+        source: `${OIDC_TEMPLATE} repository validation.StringLenBetween(1, 100)`,
+      },
+      { kind: "required", path: "useDefault", source: `${OIDC_TEMPLATE} use_default Required` },
+      { kind: "length", path: "includeClaimKeys", min: 1, source: `${OIDC_TEMPLATE} include_claim_keys MinItems 1` },
     ],
   },
   {
