@@ -88,10 +88,11 @@ test("the api route becomes a listener rule on the HTTPS listener: path AND host
   assert.deepEqual(Object.keys(c.outputs.targetGroupArns as object).sort(), ["api", "web"]);
 });
 
-test("the ALB may send to the VPC on each routed app port and nothing else", () => {
+test("the ALB may send to the VPC on each routed app port (and web's health port) and nothing else", () => {
   const egress = ofType(c, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
   assert.deepEqual(egress.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort(), [
     [8080, 8080, "10.0.0.0/16"],
+    [8081, 8081, "10.0.0.0/16"],
     [9090, 9090, "10.0.0.0/16"],
   ]);
 });

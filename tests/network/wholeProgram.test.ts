@@ -6,7 +6,7 @@
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CapturedStack } from "../../offline/mockRuntime";
-import { captureProgram, idOf, one, ofType, SHA, stackConfig } from "../support";
+import { captureProgram, idOf, one, ofType, settingsFor, SHA, stackConfig } from "../support";
 
 function describeWholeProgram(stack: "staging" | "prod") {
   let c: CapturedStack;
@@ -90,7 +90,12 @@ function describeWholeProgram(stack: "staging" | "prod") {
       .filter((r) => r.inputs.referencedSecurityGroupId === albGroup)
       .map((r) => r.inputs);
     const fromAlb = [...inline, ...rules];
-    assert.equal(fromAlb.length, 1, "one task ingress rule (web's) references the ALB group");
+    const webRoute = settingsFor(stack).services.find((s) => s.route)?.route;
+    assert.equal(
+      fromAlb.length,
+      webRoute?.healthCheckPort ? 2 : 1,
+      "web's task ingress rules (its app port, and its health port when set) reference the ALB group",
+    );
     for (const r of fromAlb) assert.deepEqual(r.cidrBlocks ?? r.cidrIpv4 ?? [], [], "no CIDR next to the ALB group");
     const albEgressPorts = ofType(c, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
       .filter((r) => r.inputs.securityGroupId === albGroup)
