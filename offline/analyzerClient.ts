@@ -31,7 +31,7 @@ const analyzerrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const structpb = require("google-protobuf/google/protobuf/struct_pb");
 const emptypb = require("google-protobuf/google/protobuf/empty_pb");
 
-export const PACK_DIR = path.resolve(__dirname, "..", "policy");
+const PACK_DIR = path.resolve(__dirname, "..", "policy");
 
 /**
  * What the engine sends for a value preview cannot know yet: the unknown sentinel of the resource protocol
@@ -40,10 +40,7 @@ export const PACK_DIR = path.resolve(__dirname, "..", "policy");
  */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-export type PolicyConfigMap = Record<
-  string,
-  { enforcementLevel: EnforcementLevel; properties?: Record<string, unknown> }
->;
+type PolicyConfigMap = Record<string, { enforcementLevel: EnforcementLevel; properties?: Record<string, unknown> }>;
 
 export interface PolicyInfo {
   name: string;
@@ -80,7 +77,7 @@ export interface Diagnostic {
   urn?: string;
 }
 
-export interface Remediation {
+interface Remediation {
   policyName: string;
   properties?: Record<string, unknown>;
   diagnostic?: string;
@@ -109,7 +106,7 @@ function analyzeRequest(r: AnalyzerResource): any {
 }
 
 /** JSON for a protobuf Struct: unknowns (the @pulumi/pulumi `unknown` marker of a preview) become the sentinel. */
-export function toWire(value: unknown, where = "props"): unknown {
+function toWire(value: unknown, where = "props"): unknown {
   const output = require("@pulumi/pulumi/output") as { isUnknown(v: unknown): boolean };
   if (output.isUnknown(value)) return UNKNOWN;
   if (value === null || typeof value === "string" || typeof value === "boolean") return value;
@@ -163,7 +160,7 @@ function diagnosticsOf(resp: any): Diagnostic[] {
   });
 }
 
-export interface StartOptions {
+interface StartOptions {
   stack: string;
   project?: string;
   organization?: string;
@@ -352,11 +349,6 @@ export class PolicyAnalyzer {
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-export type PackConfigFile = Record<
-  string,
-  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
->;
-
 /** `parsePolicyPackConfig`: a level string, or an object with an optional `enforcementLevel` and properties. */
 export function parsePackConfig(
   raw: unknown,
@@ -448,7 +440,7 @@ const SCHEMA_KEYWORDS = new Set([
  * The JSON Schema keywords Berth's rule schemas use, checked as gojsonschema (the CLI's validator) checks them. A
  * schema using any other keyword is refused rather than half-checked.
  */
-export function validateAgainstSchema(schema: Record<string, any>, value: unknown, at: string): string[] {
+function validateAgainstSchema(schema: Record<string, any>, value: unknown, at: string): string[] {
   const where = at || "(root)";
   for (const k of Object.keys(schema))
     if (!SCHEMA_KEYWORDS.has(k))

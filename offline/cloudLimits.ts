@@ -35,12 +35,12 @@ export interface CloudLimitsResult {
 }
 
 /** What a check sees besides the resource: the stack's resources and the provider that manages the resource. */
-export interface LimitContext {
+interface LimitContext {
   resources: readonly CapturedResource[];
   provider(r: CapturedResource): CapturedResource | undefined;
 }
 
-export interface CloudLimitCheck {
+interface CloudLimitCheck {
   id: string;
   types: readonly string[];
   source: string;
@@ -49,9 +49,9 @@ export interface CloudLimitCheck {
 }
 
 /** The random part of an auto-name (7 hex characters after `-`); the value is irrelevant, only its length. */
-export const AUTO_NAME_SUFFIX = "-0000000";
+const AUTO_NAME_SUFFIX = "-0000000";
 /** terraform-plugin-sdk helper/id `UniqueIDSuffixLength`. */
-export const PREFIX_SUFFIX_LENGTH = 26;
+const PREFIX_SUFFIX_LENGTH = 26;
 
 /**
  * The name the cloud receives: the explicit name, else the prefix plus the provider's 26 characters, else the
@@ -125,14 +125,14 @@ function parseObject(v: unknown): Record<string, any> {
 }
 
 /** The tags the API receives: the provider's default tags merged with the resource's own (`tags_all`). */
-export function effectiveTags(r: CapturedResource, ctx: LimitContext): Record<string, string> {
+function effectiveTags(r: CapturedResource, ctx: LimitContext): Record<string, string> {
   const provider = ctx.provider(r);
   const defaults = parseObject(parseObject(provider?.inputs.defaultTags).tags);
   return { ...defaults, ...parseObject(r.inputs.tags) };
 }
 
 /** The labels the API receives: the provider's default labels, its attribution label, and the resource's own. */
-export function effectiveLabels(r: CapturedResource, ctx: LimitContext): Record<string, string> {
+function effectiveLabels(r: CapturedResource, ctx: LimitContext): Record<string, string> {
   const provider = ctx.provider(r);
   const attribution: Record<string, string> =
     provider &&
@@ -146,7 +146,7 @@ export function effectiveLabels(r: CapturedResource, ctx: LimitContext): Record<
 const asArray = (v: unknown): any[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 /** A listener rule's condition values (every value of every condition), as the ALB quotas count them. */
-export function conditionValues(rule: CapturedResource): string[] {
+function conditionValues(rule: CapturedResource): string[] {
   return asArray(rule.inputs.conditions).flatMap((c: any) => [
     ...asArray(c.pathPattern?.values),
     ...asArray(c.hostHeader?.values),
@@ -666,7 +666,7 @@ const OCI_TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 const OCI_NAME = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
 
 /** Problems of one image reference `[host[:port]/]name[:tag][@digest]`. */
-export function imageReferenceProblems(ref: string): string[] {
+function imageReferenceProblems(ref: string): string[] {
   const [withoutDigest] = ref.split("@");
   const slash = withoutDigest!.lastIndexOf("/");
   const colon = withoutDigest!.lastIndexOf(":");

@@ -14,7 +14,7 @@ import { readStackConfig, REPO_ROOT } from "./mockRuntime";
 const RENDER_GIT = () => ({ head: "0".repeat(40), tagsAtHead: [], dirty: false });
 
 /** The container specs of a stack's services, with `image` as the image reference. */
-export function stackContainerSpecs(stack: string, image: string, root = REPO_ROOT): ContainerSpec[] {
+function stackContainerSpecs(stack: string, image: string, root = REPO_ROOT): ContainerSpec[] {
   const settings = loadSettings(readStackConfig(stack, root), { stack, git: RENDER_GIT });
   return settings.services.map((s) => containerSpecFor(settings, s, image));
 }
@@ -26,7 +26,7 @@ export function renderStackCompose(stack = "staging", root = REPO_ROOT): string 
 
 export const COMPOSE_FILE = path.join(REPO_ROOT, "compose.yaml");
 
-export function writeComposeFile(file = COMPOSE_FILE): void {
+function writeComposeFile(file = COMPOSE_FILE): void {
   fs.writeFileSync(file, renderStackCompose());
 }
 

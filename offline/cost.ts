@@ -32,7 +32,7 @@ export interface CostLine {
 }
 
 /** A cost that depends on usage: named, with its unit price, and left out of the total. */
-export interface UsageCost {
+interface UsageCost {
   resource: string;
   type: string;
   item: string;

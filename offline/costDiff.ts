@@ -15,14 +15,14 @@ import type { CostEstimate, CostLine, PlanCost } from "./cost";
 /** The marker the preview workflow finds the section by (one per stack, replaced on every run). */
 export const costSectionMarker = (stack: string) => `<!-- berth-cost:${stack} -->`;
 
-export interface LineChange {
+interface LineChange {
   key: string;
   base?: number;
   head?: number;
   delta: number;
 }
 
-export interface CostDiff {
+interface CostDiff {
   stack: string;
   /** Why a side has no estimate (no `cost` field, a failed plan, an unknown region), if it has none. */
   baseMissing?: string;

@@ -21,10 +21,10 @@ const SAMPLE_STACK_DIR = path.join(REPO_ROOT, "tests", "fixtures", "stacks");
 const SAMPLE_SHA = "0123456789abcdef0123456789abcdef01234567";
 const PROGRAM = path.join(REPO_ROOT, "infra", "index.ts");
 
-export const SAMPLE_STACKS = ["staging", "prod"] as const;
+const SAMPLE_STACKS = ["staging", "prod"] as const;
 
 /** The settings that move the estimate most, and the stacks each is shown for. */
-export const COST_SETTINGS: { key: string; value: unknown; stacks: string[]; note: string }[] = [
+const COST_SETTINGS: { key: string; value: unknown; stacks: string[]; note: string }[] = [
   {
     key: "berth:network.natGateways",
     value: "single",
@@ -54,7 +54,7 @@ export const COST_SETTINGS: { key: string; value: unknown; stacks: string[]; not
 let runs = 0;
 
 /** Captures a sample stack (with `overrides`) as offline/plan.ts does, and estimates it. */
-export async function sampleEstimate(stack: string, overrides: [string, unknown][] = []): Promise<CostEstimate> {
+async function sampleEstimate(stack: string, overrides: [string, unknown][] = []): Promise<CostEstimate> {
   let config = readStackConfig(stack, SAMPLE_STACK_DIR);
   for (const [key, value] of overrides) config = applyConfigOverride(config, key, value);
   config["berth:imageSha"] = SAMPLE_SHA;
@@ -140,7 +140,7 @@ function renderSettings(
 }
 
 /** The two blocks of docs/cost.md. */
-export async function renderCostBlocks(): Promise<{ defaults: string; settings: string }> {
+async function renderCostBlocks(): Promise<{ defaults: string; settings: string }> {
   const estimates = new Map<string, CostEstimate>();
   for (const stack of SAMPLE_STACKS) estimates.set(stack, await sampleEstimate(stack));
   const rows = [];

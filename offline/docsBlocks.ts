@@ -14,7 +14,7 @@ export const ROOT = path.resolve(__dirname, "..");
 /** The commit the sample plan is rendered for: fixed, so the sample does not change with every commit. */
 export const SAMPLE_SHA = "0123456789abcdef0123456789abcdef01234567";
 
-export interface Block {
+interface Block {
   file: string;
   name: string;
   render: () => string;
@@ -23,13 +23,13 @@ export interface Block {
 }
 
 /** The sample's stack files (the suite's fixtures), relative to the repository, as the page shows the command. */
-export const SAMPLE_STACK_DIR_ARGS = ["--stack-dir", "tests/fixtures/stacks"];
+const SAMPLE_STACK_DIR_ARGS = ["--stack-dir", "tests/fixtures/stacks"];
 
 /**
  * `scripts/plan staging --image-sha SAMPLE_SHA --stack-dir tests/fixtures/stacks`, as its launcher runs it (node
  * --import tsx offline/plan.ts): the sample's staging stack, so the page does not change with the user's values.
  */
-export function renderStagingPlan(): string {
+function renderStagingPlan(): string {
   const stdout = execFileSync(
     process.execPath,
     [
@@ -47,7 +47,7 @@ export function renderStagingPlan(): string {
 }
 
 /** The hardening settings the offline plan tracks, and the rule each trips in an aws stack and in the local stack. */
-export function renderHardeningTable(): string {
+function renderHardeningTable(): string {
   const rule = (r: string | null | undefined) => (r ? `\`${r}\`` : "none (listed for review)");
   // As switchedOffHardening maps them: a service setting trips `localRule` in the local stack when it has one; the
   // other sections are cloud-only (the local stack refuses them).

@@ -42,7 +42,7 @@ export interface PolicySubject {
   propertyDependencies?: Record<string, string[]>;
 }
 
-export interface Violation {
+interface Violation {
   rule: string;
   enforcementLevel: EnforcementLevel;
   /** Absent for a stack-wide violation. */
@@ -90,7 +90,7 @@ export function checkPackConfig(raw: unknown, source: string, rules: BerthRule[]
 }
 
 /** The policies as GetAnalyzerInfo describes them, from the rule table (for config checks without a server). */
-export function policyInfos(rules: BerthRule[] = berthRules): PolicyInfo[] {
+function policyInfos(rules: BerthRule[] = berthRules): PolicyInfo[] {
   return rules.map((r) => ({
     name: r.name,
     kind: r.kind,
@@ -117,13 +117,6 @@ export function packAnalyzer(): Promise<{ analyzer: PolicyAnalyzer; info: Analyz
     return { analyzer, info };
   })();
   return shared;
-}
-
-/** Closes the shared analyzer (its child process); the next evaluation starts a new one. */
-export async function closePackAnalyzer(): Promise<void> {
-  const s = shared;
-  shared = undefined;
-  if (s) (await s).analyzer.close();
 }
 
 function ruleOfGrpcError(e: unknown): string {

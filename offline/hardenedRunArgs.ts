@@ -32,7 +32,7 @@ const RENDER_GIT = () => ({ head: "0".repeat(40), tagsAtHead: [], dirty: false }
  * The sample's stack files (the suite's fixtures): the container suite and the benchmark run the sample app (app/)
  * with the sample's settings, never with the user's committed Pulumi.<stack>.yaml.
  */
-export const SAMPLE_STACK_DIR = path.join(REPO_ROOT, "tests", "fixtures", "stacks");
+const SAMPLE_STACK_DIR = path.join(REPO_ROOT, "tests", "fixtures", "stacks");
 
 /**
  * The sample staging stack's `web` container spec (its Pulumi.staging.yaml -> infra/container/containerSpec.ts). `enableExecuteCommand`

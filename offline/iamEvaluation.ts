@@ -19,7 +19,7 @@
  *   `ForAnyValue:` needs one request value to match, `ForAllValues:` every request value (true when the key is absent).
  */
 
-export type Decision = "allow" | "explicitDeny" | "implicitDeny";
+type Decision = "allow" | "explicitDeny" | "implicitDeny";
 
 export interface IamRequest {
   /** `service:Action`, e.g. `iam:CreateRole`. */
@@ -30,7 +30,7 @@ export interface IamRequest {
   context?: Record<string, string | string[]>;
 }
 
-export interface PolicyStatementModel {
+interface PolicyStatementModel {
   Sid?: string;
   Effect: "Allow" | "Deny";
   Action?: string | string[];
@@ -126,7 +126,7 @@ function conditionsHold(s: PolicyStatementModel, context: IamRequest["context"])
 }
 
 /** The statements of `policies` that apply to `request`, by effect. */
-export function applicableStatements(
+function applicableStatements(
   policies: PolicyDocumentModel[],
   request: IamRequest,
 ): { allows: PolicyStatementModel[]; denies: PolicyStatementModel[] } {

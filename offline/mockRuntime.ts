@@ -12,9 +12,9 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { PROJECT } from "../infra/config/environment";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
-export const PROJECT = "berth";
 
 export interface CapturedResource {
   type: string;
@@ -39,7 +39,7 @@ export interface CapturedResource {
 }
 
 /** Resource options as sent to the engine (after the SDK applied inheritance: `protect` comes from the parent). */
-export interface RecordedOptions {
+interface RecordedOptions {
   /** `protect`, when the program (or a parent) set it. */
   protect?: boolean;
   /** `retainOnDelete`, when set. */
@@ -85,7 +85,7 @@ function recordOptions(req: any): RecordedOptions | undefined {
   };
 }
 
-export interface CapturedInvoke {
+interface CapturedInvoke {
   token: string;
   inputs: Record<string, any>;
 }
@@ -478,11 +478,7 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
 }
 
 /** Resolves an Output (or a plain value) for assertions; unknown values in preview resolve to `undefined`. */
-export async function resolve(
-  pulumi: typeof import("@pulumi/pulumi"),
-  value: unknown,
-  preview = false,
-): Promise<unknown> {
+async function resolve(pulumi: typeof import("@pulumi/pulumi"), value: unknown, preview = false): Promise<unknown> {
   if (!pulumi.Output.isInstance(value) && (typeof value !== "object" || value === null)) return value;
   const out = pulumi.output(value as any);
   if (preview) {

@@ -61,7 +61,7 @@ const USAGE = `usage: scripts/plan <stack> [options]
   --json                          print the result as JSON instead of text
   --timeout SECONDS               give up when the program has not finished (default 60)`;
 
-export interface PlanOptions {
+interface PlanOptions {
   stack: string;
   overrides: [string, unknown][];
   /** The folder holding Pulumi.<stack>.yaml (default: the repository root). */
@@ -191,7 +191,7 @@ async function withTimeout<T>(p: Promise<T>, seconds: number): Promise<T> {
   }
 }
 
-export async function runPlan(opts: PlanOptions): Promise<PlanResult> {
+async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   const started = Date.now();
   const stackDir = opts.stackDir ?? REPO_ROOT;
   const configFile = path.join(stackDir, `Pulumi.${opts.stack}.yaml`);
@@ -480,7 +480,7 @@ export function renderPlan(r: PlanResult): string {
 }
 
 /** Where `planCommand` writes: the console for scripts/plan, strings for an in-process run (tests/plan/planRunner.ts). */
-export interface PlanOutput {
+interface PlanOutput {
   out(text: string): void;
   err(text: string): void;
 }

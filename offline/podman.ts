@@ -29,13 +29,13 @@ export function containersEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export interface RunResult {
+interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Resolve with the non-zero exit code instead of throwing. */
   allowFail?: boolean;
   timeoutMs?: number;
@@ -72,7 +72,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
 }
 
 export const podman = (args: readonly string[], opts?: RunOptions) => run("podman", args, opts);
-export const skopeo = (args: readonly string[], opts?: RunOptions) => run("skopeo", args, opts);
+const skopeo = (args: readonly string[], opts?: RunOptions) => run("skopeo", args, opts);
 
 /** Fails (never skips) with a clear message when a tool is missing. */
 export function requireTools(tools: readonly string[]): void {
@@ -119,7 +119,7 @@ export async function inspectImage(image: string): Promise<ImageConfig> {
 }
 
 /** The raw image config blob (Docker v1 config: what a registry serves and ECS/Docker read), via skopeo. */
-export interface RawImageConfig {
+interface RawImageConfig {
   architecture: string;
   os: string;
   config: {
@@ -136,7 +136,7 @@ export async function rawImageConfig(image: string): Promise<RawImageConfig> {
   return JSON.parse(stdout) as RawImageConfig;
 }
 
-export interface ContainerState {
+interface ContainerState {
   Running: boolean;
   OOMKilled: boolean;
   ExitCode: number;
@@ -248,7 +248,7 @@ export async function containerHostPids(name: string): Promise<number[]> {
     .filter((n) => Number.isInteger(n) && n > 0);
 }
 
-export interface BuildOptions {
+interface BuildOptions {
   /** The build variables (GIT_SHA, VERSION, SOURCE_DATE_EPOCH, BERTH_SKIP_STANDINS, ...) over the containers env. */
   env?: NodeJS.ProcessEnv;
   /** The tree whose scripts/containers/build-image.sh builds, and the build's cwd (default: this repository). */

@@ -53,7 +53,7 @@ export type AwsPriceKey =
   | "s3StandardGbMonth";
 
 /** GCP prices Berth's stacks meet (Artifact Registry and its scanning are priced per location group, not per region). */
-export type GcpPriceKey = "artifactRegistryGbMonth" | "artifactAnalysisImage";
+type GcpPriceKey = "artifactRegistryGbMonth" | "artifactAnalysisImage";
 
 export interface PriceTable {
   currency: "USD";

@@ -30,7 +30,7 @@ import {
 } from "./providerSource";
 
 /** The packages whose resource types must all have facts (offline/providerSource/). */
-export const FACT_PACKAGES = ["aws", "gcp", "github", "docker", "docker-build"] as const;
+const FACT_PACKAGES = ["aws", "gcp", "github", "docker", "docker-build"] as const;
 
 export interface ProviderConstraintProblem {
   /** `<type> <name>` of the resource. */
@@ -278,7 +278,7 @@ function packageOf(type: string): string {
   return type.split(":")[0]!;
 }
 
-export function describeSource(f: SourcedConstraint, source: ProviderSource | undefined): string {
+function describeSource(f: SourcedConstraint, source: ProviderSource | undefined): string {
   if (!source) return `${f.source} (no provider source recorded in offline/providerSource/sources.ts)`;
   return `${source.repository}@${source.commit.slice(0, 12)} ${f.source} (${source.package} ${source.packageVersion})`;
 }

@@ -5,20 +5,20 @@ import { asArray, refersTo, resourceRule, stackRule } from "./rule";
 import { TLS13_LISTENER_POLICIES } from "./securityLists";
 
 /** `aws.alb.*` are aliases of `aws.lb.*` with their own type tokens: a rule checks both. */
-export const LOAD_BALANCER = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
-export const LISTENER = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
-export const TARGET_GROUP = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
+const LOAD_BALANCER = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
+const LISTENER = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+const TARGET_GROUP = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
 
 type LoadBalancer = Unwrap<aws.lb.LoadBalancerArgs>;
 type Listener = Unwrap<aws.lb.ListenerArgs>;
 type TargetGroup = Unwrap<aws.lb.TargetGroupArgs>;
 
 /** ELB security policies that allow TLS 1.3 and nothing older than TLS 1.2 (policy/securityLists.ts; the config reader reads the same list). */
-export const TLS13_POLICIES: string[] = [...TLS13_LISTENER_POLICIES];
+const TLS13_POLICIES: string[] = [...TLS13_LISTENER_POLICIES];
 
 const isApplication = (lb: LoadBalancer) => lb.loadBalancerType === undefined || lb.loadBalancerType === "application";
 
-export const albHttps = stackRule({
+const albHttps = stackRule({
   name: "berth-alb-https",
   summary: "Every Application Load Balancer has an HTTPS listener with a certificate.",
   controls: { checkov: ["CKV_AWS_2"] },
@@ -66,7 +66,7 @@ export const albTlsPolicy = resourceRule<Listener>({
   },
 });
 
-export const albHttpRedirects = resourceRule<Listener>({
+const albHttpRedirects = resourceRule<Listener>({
   name: "berth-alb-http-redirects",
   summary: "HTTP listeners only redirect to HTTPS; they never forward traffic.",
   controls: { fsbp: ["ELB.1"], checkov: ["CKV2_AWS_20"] },
@@ -85,7 +85,7 @@ export const albHttpRedirects = resourceRule<Listener>({
   },
 });
 
-export const albDropInvalidHeaders = resourceRule<LoadBalancer>({
+const albDropInvalidHeaders = resourceRule<LoadBalancer>({
   name: "berth-alb-drop-invalid-headers",
   summary: "Application Load Balancers drop invalid HTTP header fields.",
   controls: { fsbp: ["ELB.4"], checkov: ["CKV_AWS_131"] },
@@ -97,7 +97,7 @@ export const albDropInvalidHeaders = resourceRule<LoadBalancer>({
   },
 });
 
-export const albDesyncMitigation = resourceRule<LoadBalancer>({
+const albDesyncMitigation = resourceRule<LoadBalancer>({
   name: "berth-alb-desync-mitigation",
   summary: "Application Load Balancers use the defensive or strictest desync mitigation mode.",
   controls: { fsbp: ["ELB.12"], checkov: ["CKV_AWS_328"] },
@@ -111,7 +111,7 @@ export const albDesyncMitigation = resourceRule<LoadBalancer>({
   },
 });
 
-export const albAccessLogs = resourceRule<LoadBalancer>({
+const albAccessLogs = resourceRule<LoadBalancer>({
   name: "berth-alb-access-logs",
   summary: "Application Load Balancers write access logs to S3.",
   controls: { fsbp: ["ELB.5"], checkov: ["CKV_AWS_91"] },
@@ -124,7 +124,7 @@ export const albAccessLogs = resourceRule<LoadBalancer>({
   },
 });
 
-export const albDeletionProtection = resourceRule<LoadBalancer>({
+const albDeletionProtection = resourceRule<LoadBalancer>({
   name: "berth-alb-deletion-protection",
   summary:
     "Application Load Balancers have deletion protection (advisory; mandatory for prod in policy/config/prod.json).",
@@ -138,7 +138,7 @@ export const albDeletionProtection = resourceRule<LoadBalancer>({
   },
 });
 
-export const targetGroupHealthCheck = resourceRule<TargetGroup>({
+const targetGroupHealthCheck = resourceRule<TargetGroup>({
   name: "berth-tg-health-check",
   summary: "HTTP target groups have an enabled health check with an explicit path.",
   controls: { checkov: ["CKV_AWS_261"] },
@@ -153,7 +153,7 @@ export const targetGroupHealthCheck = resourceRule<TargetGroup>({
   },
 });
 
-export const targetGroupDeregistrationDelay = resourceRule<TargetGroup>({
+const targetGroupDeregistrationDelay = resourceRule<TargetGroup>({
   name: "berth-tg-deregistration-delay",
   summary: "Target groups drain in at most 60 s (the AWS default is 300 s), so deploys and rollbacks finish quickly.",
   controls: { other: "Berth: deploy and rollback speed (ECS/ALB best practice)" },

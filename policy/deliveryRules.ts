@@ -3,11 +3,11 @@ import type { Unwrap } from "@pulumi/pulumi";
 import type * as github from "@pulumi/github";
 import { asArray, resourceRule } from "./rule";
 
-export const GITHUB_ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
+const GITHUB_ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
 
 type Environment = Unwrap<github.RepositoryEnvironmentArgs>;
 
-export const githubEnvironmentBranches = resourceRule<Environment>({
+const githubEnvironmentBranches = resourceRule<Environment>({
   name: "berth-github-environment-branches",
   summary:
     "Deploy environments accept deployments only from selected branches, and admins cannot bypass the protection.",
@@ -25,7 +25,7 @@ export const githubEnvironmentBranches = resourceRule<Environment>({
   },
 });
 
-export const githubEnvironmentReviewers = resourceRule<Environment>({
+const githubEnvironmentReviewers = resourceRule<Environment>({
   name: "berth-github-environment-reviewers",
   summary:
     "Deploy environments require a reviewer who is not the person who triggered the deploy (advisory; mandatory for prod).",

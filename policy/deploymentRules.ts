@@ -7,8 +7,8 @@ import type * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import { asArray, resourceRule, stackRule } from "./rule";
 
-export const ECS_SERVICE = "aws:ecs/service:Service";
-export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const ECS_SERVICE = "aws:ecs/service:Service";
+const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
 type Service = Unwrap<aws.ecs.ServiceArgs>;
 
@@ -25,7 +25,7 @@ const DEFAULT_MINIMUM_HEALTHY_PERCENT = 100;
  * - ROLLING replaces up to (maximumPercent - minimumHealthyPercent) % of the desired count at a time: at 100 or more
  *   (ECS's default 200/100 included) the whole service is replaced in one step.
  */
-export function allAtOnceReason(svc: Service): string | undefined {
+function allAtOnceReason(svc: Service): string | undefined {
   const config = svc.deploymentConfiguration;
   const strategy = String(config?.strategy ?? "ROLLING");
   switch (strategy) {

@@ -12,7 +12,7 @@ export const DOCKER_CONTAINER = "docker:index/container:Container";
 /** A container's inputs as the policy sees them (the provider's own type: a misspelt field fails the typecheck). */
 type Container = Unwrap<docker.ContainerArgs>;
 
-export const dockerReadonlyRoot = resourceRule<Container>({
+const dockerReadonlyRoot = resourceRule<Container>({
   name: "berth-docker-readonly-root",
   summary: "Docker containers have a read-only root filesystem.",
   controls: { cis: ["CIS Docker 5.12"] },
@@ -23,7 +23,7 @@ export const dockerReadonlyRoot = resourceRule<Container>({
   },
 });
 
-export const dockerNonRootUser = resourceRule<Container>({
+const dockerNonRootUser = resourceRule<Container>({
   name: "berth-docker-non-root-user",
   summary: "Docker containers run as an explicit non-root user.",
   controls: { cis: ["CIS Docker 4.1"] },
@@ -42,7 +42,7 @@ export const dockerNonRootUser = resourceRule<Container>({
   },
 });
 
-export const dockerCapabilitiesDropped = resourceRule<Container>({
+const dockerCapabilitiesDropped = resourceRule<Container>({
   name: "berth-docker-capabilities-dropped",
   summary: "Docker containers drop ALL Linux capabilities and add none back.",
   controls: { cis: ["CIS Docker 5.3"] },
@@ -59,7 +59,7 @@ export const dockerCapabilitiesDropped = resourceRule<Container>({
 
 const NO_NEW_PRIVILEGES = /^no-new-privileges(?:[:=]true)?$/;
 
-export const dockerNoNewPrivileges = resourceRule<Container>({
+const dockerNoNewPrivileges = resourceRule<Container>({
   name: "berth-docker-no-new-privileges",
   summary: "Docker containers run with no-new-privileges (setuid binaries cannot gain privileges).",
   controls: { cis: ["CIS Docker 5.25"] },
@@ -74,7 +74,7 @@ export const dockerNoNewPrivileges = resourceRule<Container>({
   },
 });
 
-export const dockerNotPrivileged = resourceRule<Container>({
+const dockerNotPrivileged = resourceRule<Container>({
   name: "berth-docker-not-privileged",
   summary: "Docker containers are not privileged.",
   controls: { cis: ["CIS Docker 5.4"] },
@@ -85,7 +85,7 @@ export const dockerNotPrivileged = resourceRule<Container>({
   },
 });
 
-export const dockerMemoryLimit = resourceRule<Container>({
+const dockerMemoryLimit = resourceRule<Container>({
   name: "berth-docker-memory-limit",
   summary: "Docker containers have a memory limit.",
   controls: { cis: ["CIS Docker 5.10"] },
@@ -98,7 +98,7 @@ export const dockerMemoryLimit = resourceRule<Container>({
   },
 });
 
-export const dockerHealthCheck = resourceRule<Container>({
+const dockerHealthCheck = resourceRule<Container>({
   name: "berth-docker-health-check",
   summary: "Docker containers declare a health check (`healthcheck.tests`), not just whatever the image defines.",
   controls: { cis: ["CIS Docker 4.6"] },
@@ -115,7 +115,7 @@ export const dockerHealthCheck = resourceRule<Container>({
   },
 });
 
-export const dockerBoundedLogs = resourceRule<Container>({
+const dockerBoundedLogs = resourceRule<Container>({
   name: "berth-docker-log-rotation",
   summary: "Docker containers log with the json-file driver, rotated (`max-size` and `max-file` set).",
   controls: { other: "Docker in production: rotate container logs (json-file max-size / max-file)" },
@@ -132,7 +132,7 @@ export const dockerBoundedLogs = resourceRule<Container>({
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "[::1]"]);
 
-export const dockerLoopbackPorts = resourceRule<Container>({
+const dockerLoopbackPorts = resourceRule<Container>({
   name: "berth-docker-loopback-ports",
   summary: "Published ports are bound to loopback (127.0.0.1 or ::1) only.",
   controls: { cis: ["CIS Docker 5.13"] },
@@ -149,7 +149,7 @@ export const dockerLoopbackPorts = resourceRule<Container>({
   },
 });
 
-export const dockerImageByDigest = resourceRule<Container>({
+const dockerImageByDigest = resourceRule<Container>({
   name: "berth-docker-image-digest",
   summary: "Docker containers run an image ID (`sha256:...`) or a digest reference (`repo@sha256:...`), never a tag.",
   controls: { other: "Berth supply chain: run the exact bytes that were built and tested" },
@@ -164,7 +164,7 @@ export const dockerImageByDigest = resourceRule<Container>({
   },
 });
 
-export const dockerNoHostNamespaces = resourceRule<Container>({
+const dockerNoHostNamespaces = resourceRule<Container>({
   name: "berth-docker-no-host-namespaces",
   summary: "Docker containers share neither the host's network nor its process namespace.",
   controls: { cis: ["CIS Docker 5.9", "CIS Docker 5.15"] },

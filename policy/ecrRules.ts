@@ -6,18 +6,18 @@ import { asArray, parseJsonDocument, refersTo, resourceRule, stackRule } from ".
 import { deployTagSamples } from "./securityLists";
 
 export const ECR_REPOSITORY = "aws:ecr/repository:Repository";
-export const ECR_LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
-export const ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy";
-export const ECR_REGISTRY_POLICY = "aws:ecr/registryPolicy:RegistryPolicy";
-export const ECR_REGISTRY_SCANNING = "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration";
-export const ARTIFACT_REGISTRY_REPOSITORY = "gcp:artifactregistry/repository:Repository";
+const ECR_LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+const ECR_REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy";
+const ECR_REGISTRY_POLICY = "aws:ecr/registryPolicy:RegistryPolicy";
+const ECR_REGISTRY_SCANNING = "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration";
+const ARTIFACT_REGISTRY_REPOSITORY = "gcp:artifactregistry/repository:Repository";
 
 type EcrRepository = Unwrap<aws.ecr.RepositoryArgs>;
 type EcrRepositoryPolicy = Unwrap<aws.ecr.RepositoryPolicyArgs>;
 type EcrRegistryScanning = Unwrap<aws.ecr.RegistryScanningConfigurationArgs>;
 type ArtifactRegistryRepository = Unwrap<gcp.artifactregistry.RepositoryArgs>;
 
-export const ecrScanOnPush = resourceRule<EcrRepository>({
+const ecrScanOnPush = resourceRule<EcrRepository>({
   name: "berth-ecr-scan-on-push",
   summary: "ECR repositories scan every image on push.",
   controls: { fsbp: ["ECR.1"], checkov: ["CKV_AWS_163"] },
@@ -34,7 +34,7 @@ export const ecrScanOnPush = resourceRule<EcrRepository>({
 const DEPLOY_TAG_SAMPLES = deployTagSamples();
 
 /** ECR exclusion filters are WILDCARD patterns: `*` matches any run of characters. */
-export function wildcardMatches(filter: string, tag: string): boolean {
+function wildcardMatches(filter: string, tag: string): boolean {
   const pattern = String(filter)
     .split("*")
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
@@ -67,7 +67,7 @@ export const ecrImmutableTags = resourceRule<EcrRepository>({
   },
 });
 
-export const ecrKmsEncryption = resourceRule<EcrRepository>({
+const ecrKmsEncryption = resourceRule<EcrRepository>({
   name: "berth-ecr-kms-encryption",
   summary: "ECR repositories are encrypted with KMS.",
   controls: { checkov: ["CKV_AWS_136"] },
@@ -82,7 +82,7 @@ export const ecrKmsEncryption = resourceRule<EcrRepository>({
   },
 });
 
-export const ecrNoForceDelete = resourceRule<EcrRepository>({
+const ecrNoForceDelete = resourceRule<EcrRepository>({
   name: "berth-ecr-no-force-delete",
   summary:
     "ECR repositories are not force-deleted with their images (advisory; mandatory for prod in policy/config/prod.json).",
@@ -113,7 +113,7 @@ function publicPrincipals(doc: unknown): string[] {
   return found;
 }
 
-export const ecrPolicyNotPublic = resourceRule<EcrRepositoryPolicy>({
+const ecrPolicyNotPublic = resourceRule<EcrRepositoryPolicy>({
   name: "berth-ecr-policy-not-public",
   summary: "ECR repository policies never allow `*` principals without a condition.",
   controls: { checkov: ["CKV_AWS_32"] },
@@ -128,7 +128,7 @@ export const ecrPolicyNotPublic = resourceRule<EcrRepositoryPolicy>({
   },
 });
 
-export const ecrRegistryScanning = resourceRule<EcrRegistryScanning>({
+const ecrRegistryScanning = resourceRule<EcrRegistryScanning>({
   name: "berth-ecr-registry-scanning",
   summary:
     "Registry scanning, when configured, is ENHANCED (Inspector) and covers every repository continuously or on push.",
@@ -148,7 +148,7 @@ export const ecrRegistryScanning = resourceRule<EcrRegistryScanning>({
   },
 });
 
-export const ecrLifecyclePolicy = stackRule({
+const ecrLifecyclePolicy = stackRule({
   name: "berth-ecr-lifecycle-policy",
   summary: "Every ECR repository has a lifecycle policy that expires old images.",
   controls: { fsbp: ["ECR.3"] },
@@ -179,7 +179,7 @@ export const ecrLifecyclePolicy = stackRule({
   },
 });
 
-export const artifactRegistryScanning = resourceRule<ArtifactRegistryRepository>({
+const artifactRegistryScanning = resourceRule<ArtifactRegistryRepository>({
   name: "berth-ar-vulnerability-scanning",
   summary: "Artifact Registry repositories do not disable vulnerability scanning.",
   controls: { other: "Google Artifact Analysis automatic scanning (no FSBP/Checkov id)" },
@@ -192,7 +192,7 @@ export const artifactRegistryScanning = resourceRule<ArtifactRegistryRepository>
   },
 });
 
-export const artifactRegistryCleanup = resourceRule<ArtifactRegistryRepository>({
+const artifactRegistryCleanup = resourceRule<ArtifactRegistryRepository>({
   name: "berth-ar-cleanup-policies",
   summary: "Artifact Registry repositories have cleanup policies, applied (not a dry run).",
   controls: { other: "Berth: bounded registry storage, as ECR.3 for ECR" },

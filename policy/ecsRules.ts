@@ -5,8 +5,8 @@ import { asArray, parseJsonDocument, resourceRule } from "./rule";
 import { DIGEST_REFERENCE, isSecretLookingName, runsAsRoot } from "./securityLists";
 
 export const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
-export const ECS_SERVICE = "aws:ecs/service:Service";
-export const ECS_CLUSTER = "aws:ecs/cluster:Cluster";
+const ECS_SERVICE = "aws:ecs/service:Service";
+const ECS_CLUSTER = "aws:ecs/cluster:Cluster";
 
 type TaskDefinition = Unwrap<aws.ecs.TaskDefinitionArgs>;
 type Service = Unwrap<aws.ecs.ServiceArgs>;
@@ -18,7 +18,7 @@ type Container = Unwrap<aws.ecs.ContainerDefinition>;
  * The containers of a task definition (`containerDefinitions` is a JSON string), or a string saying why they cannot
  * be read. Unknown during a real preview: the policy SDK then skips the rule with an advisory note.
  */
-export function containersOf(task: TaskDefinition): Container[] | string {
+function containersOf(task: TaskDefinition): Container[] | string {
   const parsed = parseJsonDocument(task.containerDefinitions);
   if (!Array.isArray(parsed)) return "containerDefinitions is not a JSON array of container definitions.";
   return parsed as Container[];
@@ -35,7 +35,7 @@ function eachContainer(
   for (const c of containers) check(c, `container ${JSON.stringify(c.name ?? "(unnamed)")}`);
 }
 
-export const ecsReadonlyRoot = resourceRule<TaskDefinition>({
+const ecsReadonlyRoot = resourceRule<TaskDefinition>({
   name: "berth-ecs-readonly-root",
   summary: "Containers have a read-only root filesystem.",
   controls: { fsbp: ["ECS.5"], checkov: ["CKV_AWS_336"], cis: ["CIS Docker 5.12"] },
@@ -69,7 +69,7 @@ export const ecsNonRootUser = resourceRule<TaskDefinition>({
     }),
 });
 
-export const ecsNotPrivileged = resourceRule<TaskDefinition>({
+const ecsNotPrivileged = resourceRule<TaskDefinition>({
   name: "berth-ecs-not-privileged",
   summary: "Containers are not privileged.",
   controls: { fsbp: ["ECS.4"], checkov: ["CKV_AWS_334"], cis: ["CIS Docker 5.4"] },
@@ -82,7 +82,7 @@ export const ecsNotPrivileged = resourceRule<TaskDefinition>({
     }),
 });
 
-export const ecsCapabilitiesDropped = resourceRule<TaskDefinition>({
+const ecsCapabilitiesDropped = resourceRule<TaskDefinition>({
   name: "berth-ecs-capabilities-dropped",
   summary: "Containers drop ALL Linux capabilities and add none back.",
   controls: { cis: ["CIS Docker 5.3"] },
@@ -98,7 +98,7 @@ export const ecsCapabilitiesDropped = resourceRule<TaskDefinition>({
     }),
 });
 
-export const ecsHealthCheck = resourceRule<TaskDefinition>({
+const ecsHealthCheck = resourceRule<TaskDefinition>({
   name: "berth-ecs-health-check",
   summary: "Essential containers have a container health check.",
   controls: { cis: ["CIS Docker 4.6"], other: "ECS restarts unhealthy tasks only with a health check" },
@@ -114,7 +114,7 @@ export const ecsHealthCheck = resourceRule<TaskDefinition>({
     }),
 });
 
-export const ecsNonBlockingLogs = resourceRule<TaskDefinition>({
+const ecsNonBlockingLogs = resourceRule<TaskDefinition>({
   name: "berth-ecs-awslogs-non-blocking",
   summary: "Containers log with the awslogs driver in non-blocking mode (a slow log stream never stalls the app).",
   controls: { fsbp: ["ECS.9"], other: "AWS ECS best practice: awslogs mode non-blocking" },
@@ -135,7 +135,7 @@ export const ecsNonBlockingLogs = resourceRule<TaskDefinition>({
     }),
 });
 
-export const ecsMemoryLimits = resourceRule<TaskDefinition>({
+const ecsMemoryLimits = resourceRule<TaskDefinition>({
   name: "berth-ecs-memory-limits",
   summary: "Memory is limited: a task-level memory size, and container limits within it.",
   controls: { cis: ["CIS Docker 5.10"] },
@@ -213,7 +213,7 @@ export const ecsNoSecretsInEnvironment = resourceRule<TaskDefinition>({
   },
 });
 
-export const ecsNoHostNetwork = resourceRule<TaskDefinition>({
+const ecsNoHostNetwork = resourceRule<TaskDefinition>({
   name: "berth-ecs-no-host-network",
   summary: "Tasks use awsvpc networking, never the host's network namespace.",
   controls: { fsbp: ["ECS.1", "ECS.17"], cis: ["CIS Docker 5.9"] },
@@ -225,7 +225,7 @@ export const ecsNoHostNetwork = resourceRule<TaskDefinition>({
   },
 });
 
-export const ecsNoHostPid = resourceRule<TaskDefinition>({
+const ecsNoHostPid = resourceRule<TaskDefinition>({
   name: "berth-ecs-no-host-pid",
   summary: "Tasks share neither the host's process nor IPC namespace.",
   controls: { fsbp: ["ECS.3"], checkov: ["CKV_AWS_335"], cis: ["CIS Docker 5.15", "CIS Docker 5.16"] },
@@ -237,7 +237,7 @@ export const ecsNoHostPid = resourceRule<TaskDefinition>({
   },
 });
 
-export const ecsSeparateRoles = resourceRule<TaskDefinition>({
+const ecsSeparateRoles = resourceRule<TaskDefinition>({
   name: "berth-ecs-separate-roles",
   summary: "The task role (what the app may call) is not the execution role (what ECS uses to pull and log).",
   controls: { checkov: ["CKV_AWS_249"] },
@@ -252,7 +252,7 @@ export const ecsSeparateRoles = resourceRule<TaskDefinition>({
   },
 });
 
-export const ecsNoPublicIp = resourceRule<Service>({
+const ecsNoPublicIp = resourceRule<Service>({
   name: "berth-ecs-no-public-ip",
   summary: "ECS services do not assign public IPs to tasks (they run in private subnets).",
   controls: { fsbp: ["ECS.2"], checkov: ["CKV_AWS_333"] },
@@ -266,7 +266,7 @@ export const ecsNoPublicIp = resourceRule<Service>({
   },
 });
 
-export const ecsCircuitBreaker = resourceRule<Service>({
+const ecsCircuitBreaker = resourceRule<Service>({
   name: "berth-ecs-circuit-breaker",
   summary: "ECS services on rolling updates use the deployment circuit breaker with automatic rollback.",
   controls: { other: "AWS ECS best practice: deployment circuit breaker" },
@@ -285,7 +285,7 @@ export const ecsCircuitBreaker = resourceRule<Service>({
   },
 });
 
-export const ecsPlatformLatest = resourceRule<Service>({
+const ecsPlatformLatest = resourceRule<Service>({
   name: "berth-ecs-platform-latest",
   summary: "Fargate services run on the LATEST platform version.",
   controls: { fsbp: ["ECS.10"], checkov: ["CKV_AWS_332"] },
@@ -304,7 +304,7 @@ export const ecsPlatformLatest = resourceRule<Service>({
   },
 });
 
-export const ecsExecDisabled = resourceRule<Service>({
+const ecsExecDisabled = resourceRule<Service>({
   name: "berth-ecs-exec-disabled",
   summary: "ECS Exec (an interactive shell into running tasks) is off (advisory).",
   controls: { other: "Berth: no interactive access to production tasks" },
@@ -322,7 +322,7 @@ export const ecsExecDisabled = resourceRule<Service>({
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_definition_faultInjection).
  * FSBP has no control for it: stated practice, as a production task is no fault-injection target unless chosen.
  */
-export const ecsFaultInjectionOff = resourceRule<TaskDefinition>({
+const ecsFaultInjectionOff = resourceRule<TaskDefinition>({
   name: "berth-ecs-fault-injection-off",
   summary: "Task definitions do not enable ECS fault injection (stated practice).",
   controls: { other: "Berth: stated practice (no FSBP control): no AWS FIS fault injection into production tasks" },
@@ -334,7 +334,7 @@ export const ecsFaultInjectionOff = resourceRule<TaskDefinition>({
   },
 });
 
-export const ecsContainerInsights = resourceRule<Cluster>({
+const ecsContainerInsights = resourceRule<Cluster>({
   name: "berth-ecs-container-insights",
   summary: "ECS clusters have Container Insights enabled (or enhanced).",
   controls: { fsbp: ["ECS.12"], checkov: ["CKV_AWS_65"] },
@@ -350,7 +350,7 @@ export const ecsContainerInsights = resourceRule<Cluster>({
   },
 });
 
-export const ecsExecLogging = resourceRule<Cluster>({
+const ecsExecLogging = resourceRule<Cluster>({
   name: "berth-ecs-exec-logging",
   summary:
     "ECS Exec sessions on the cluster are encrypted with KMS and logged (encrypted), so every shell is on record.",

@@ -5,11 +5,11 @@ import type * as gcp from "@pulumi/gcp";
 import { asArray, parseJsonDocument, resourceRule } from "./rule";
 import { TASK_ROLE_APP_POLICY } from "./securityLists";
 
-export const IAM_ROLE = "aws:iam/role:Role";
-export const IAM_POLICY = "aws:iam/policy:Policy";
-export const IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-export const IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
-export const WIF_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
+const IAM_ROLE = "aws:iam/role:Role";
+const IAM_POLICY = "aws:iam/policy:Policy";
+const IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const WIF_PROVIDER = "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider";
 
 type Role = Unwrap<aws.iam.RoleArgs>;
 type WifProvider = Unwrap<gcp.iam.WorkloadIdentityPoolProviderArgs>;
@@ -18,7 +18,7 @@ type WifProvider = Unwrap<gcp.iam.WorkloadIdentityPoolProviderArgs>;
 const ADMIN_POLICY_ARNS = /^arn:aws[a-z-]*:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 
 /** Allow statements whose actions are `*` or `<service>:*`, or use NotAction. */
-export function wildcardActions(doc: unknown): string[] {
+function wildcardActions(doc: unknown): string[] {
   const found: string[] = [];
   for (const st of asArray((doc as { Statement?: unknown })?.Statement) as Record<string, any>[]) {
     if (st?.Effect !== "Allow") continue;
@@ -28,7 +28,7 @@ export function wildcardActions(doc: unknown): string[] {
   return found;
 }
 
-export const iamNoWildcardActions = resourceRule<Record<string, any>>({
+const iamNoWildcardActions = resourceRule<Record<string, any>>({
   name: "berth-iam-no-wildcard-actions",
   summary:
     "IAM policies allow named actions only: no `*`, no `<service>:*`, no NotAction, no administrator managed policies.",
@@ -66,7 +66,7 @@ function conditionValues(condition: Record<string, Record<string, unknown>> | un
   return Object.values(condition ?? {}).flatMap((byKey) => asArray(byKey?.[key] as string | string[] | undefined));
 }
 
-export const iamGithubOidcSubject = resourceRule<Role>({
+const iamGithubOidcSubject = resourceRule<Role>({
   name: "berth-iam-github-oidc-subject",
   summary:
     "Roles trusted by GitHub Actions OIDC pin the audience and the subject to this repository (no wildcard owner or repo).",
@@ -95,7 +95,7 @@ export const iamGithubOidcSubject = resourceRule<Role>({
   },
 });
 
-export const gcpWifAttributeCondition = resourceRule<WifProvider>({
+const gcpWifAttributeCondition = resourceRule<WifProvider>({
   name: "berth-gcp-wif-attribute-condition",
   summary: "GitHub workload identity providers restrict tokens with an attribute condition on the repository.",
   controls: { other: "Google Cloud WIF guidance: always set an attribute condition for GitHub" },
@@ -110,7 +110,7 @@ export const gcpWifAttributeCondition = resourceRule<WifProvider>({
 });
 
 /** Allow statements of a policy document whose Resource is `*` (or a NotResource): their actions, for the report. */
-export function wildcardResources(doc: unknown): string[] {
+function wildcardResources(doc: unknown): string[] {
   const found: string[] = [];
   for (const st of asArray((doc as { Statement?: unknown })?.Statement) as Record<string, any>[]) {
     if (st?.Effect !== "Allow") continue;
@@ -121,7 +121,7 @@ export function wildcardResources(doc: unknown): string[] {
   return found;
 }
 
-export const iamTaskRoleResources = resourceRule<Record<string, any>>({
+const iamTaskRoleResources = resourceRule<Record<string, any>>({
   name: "berth-iam-task-role-resources",
   summary: "The app's task role policy names its resources: no Allow statement on Resource `*`.",
   controls: { other: "Least privilege: scope the app's permissions to its own resources (ARNs)" },
@@ -146,7 +146,7 @@ function trustedServices(doc: unknown): string[] {
     .map(String);
 }
 
-export const iamRolePermissionsBoundary = resourceRule<Role>({
+const iamRolePermissionsBoundary = resourceRule<Role>({
   name: "berth-iam-role-permissions-boundary",
   summary:
     "Roles an AWS service assumes (the workload roles the deploy role creates) carry a permissions boundary, which caps whatever policy they are given.",

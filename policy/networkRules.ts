@@ -3,13 +3,13 @@ import type { Unwrap } from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
 import { asArray, refersTo, resourceRule, stackRule } from "./rule";
 
-export const VPC = "aws:ec2/vpc:Vpc";
-export const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
-export const DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
-export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
-export const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
-export const SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-export const SUBNET = "aws:ec2/subnet:Subnet";
+const VPC = "aws:ec2/vpc:Vpc";
+const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+const DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const SUBNET = "aws:ec2/subnet:Subnet";
 
 type Subnet = Unwrap<aws.ec2.SubnetArgs>;
 
@@ -52,7 +52,7 @@ function ingressOf(type: string, p: Record<string, any>): Ingress[] {
   }));
 }
 
-export const securityGroupPublicPorts = resourceRule<Record<string, any>>({
+const securityGroupPublicPorts = resourceRule<Record<string, any>>({
   name: "berth-sg-authorized-public-ports",
   summary:
     "Security groups accept traffic from anywhere (0.0.0.0/0, ::/0) only on authorized ports (80 and 443: the load balancer's listeners).",
@@ -77,7 +77,7 @@ export const securityGroupPublicPorts = resourceRule<Record<string, any>>({
   },
 });
 
-export const defaultSecurityGroupClosed = stackRule({
+const defaultSecurityGroupClosed = stackRule({
   name: "berth-vpc-default-sg-closed",
   summary: "Every VPC's default security group is taken over and has no rules (nothing can use it by accident).",
   controls: { fsbp: ["EC2.2"], checkov: ["CKV2_AWS_12"] },
@@ -100,7 +100,7 @@ export const defaultSecurityGroupClosed = stackRule({
   },
 });
 
-export const vpcFlowLogs = stackRule({
+const vpcFlowLogs = stackRule({
   name: "berth-vpc-flow-logs",
   summary: "Every VPC has flow logs (ALL or REJECT traffic).",
   controls: { fsbp: ["EC2.6"], checkov: ["CKV2_AWS_11"] },
@@ -117,7 +117,7 @@ export const vpcFlowLogs = stackRule({
   },
 });
 
-export const subnetNoAutoPublicIp = resourceRule<Subnet>({
+const subnetNoAutoPublicIp = resourceRule<Subnet>({
   name: "berth-vpc-subnet-no-auto-public-ip",
   summary: "Subnets do not give instances a public IP automatically (the ALB and NAT gateways have their own).",
   controls: { fsbp: ["EC2.15"] },

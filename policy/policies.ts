@@ -9,7 +9,7 @@ import { berthRules, type BerthRule } from "./rules";
 export { POLICY_PACK_NAME } from "./rules";
 
 /** A Berth rule as a CrossGuard policy: only the fields `@pulumi/policy` reads. */
-export function toPolicy(rule: BerthRule): ResourceValidationPolicy | StackValidationPolicy {
+function toPolicy(rule: BerthRule): ResourceValidationPolicy | StackValidationPolicy {
   const common = {
     name: rule.name,
     description: rule.description,
@@ -22,7 +22,7 @@ export function toPolicy(rule: BerthRule): ResourceValidationPolicy | StackValid
     : { ...common, validateStack: rule.validateStack };
 }
 
-export const berthPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = berthRules.map(toPolicy);
+const berthPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = berthRules.map(toPolicy);
 
 export const berthPackArgs: PolicyPackArgs = {
   description: "Berth's hardening baseline for ECR, Artifact Registry, ECS on Fargate, the ALB, logs, S3, KMS and IAM.",

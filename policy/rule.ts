@@ -47,7 +47,7 @@ export interface BerthResourceRule extends Omit<ResourceValidationPolicy, keyof 
   validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
 }
 
-export interface BerthStackRule extends Omit<StackValidationPolicy, keyof RuleMetadata>, RuleMetadata {
+interface BerthStackRule extends Omit<StackValidationPolicy, keyof RuleMetadata>, RuleMetadata {
   kind: "stack";
   enforcementLevel: EnforcementLevel;
 }

@@ -14,7 +14,7 @@ import { registryRules } from "./ecrRules";
 import { describeControls, type BerthRule, type Controls } from "./rule";
 import { storageRules } from "./storageRules";
 
-export type { BerthRule, BerthResourceRule, BerthStackRule, Controls } from "./rule";
+export type { BerthRule, BerthResourceRule, Controls } from "./rule";
 
 export const POLICY_PACK_NAME = "berth-production";
 
@@ -30,7 +30,7 @@ export const berthRules: BerthRule[] = [
   ...dockerRules,
 ];
 
-export interface RuleMetadataRow {
+interface RuleMetadataRow {
   rule: string;
   controls: Controls;
   /** The controls as one string: `FSBP ECR.1; Checkov CKV_AWS_163`. */

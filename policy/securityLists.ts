@@ -16,7 +16,7 @@
  * (Sentry, ODBC: it embeds the credentials) and a connection string (ASP.NET Core's `ConnectionStrings__<name>`).
  * Single-word compounds (`APIKEY`, `CLIENTSECRET`) are listed as they are written.
  */
-export const SECRET_NAME_WORDS: readonly string[] = [
+const SECRET_NAME_WORDS: readonly string[] = [
   "secret",
   "secrets",
   "password",
@@ -48,7 +48,7 @@ export const SECRET_NAME_WORDS: readonly string[] = [
  * `TOKEN_URL`, `SECRETS_DIR`, `POSTGRES_PASSWORD_FILE` (the `_FILE` convention of the official images), `DB_PASSWORD_ARN`,
  * `AWS_ACCESS_KEY_ID` (an identifier; an actual key id value is still caught by the value patterns), `TOKEN_TTL`.
  */
-export const SECRET_REFERENCE_SUFFIXES: readonly string[] = [
+const SECRET_REFERENCE_SUFFIXES: readonly string[] = [
   "url",
   "uri",
   "endpoint",
@@ -79,7 +79,7 @@ export const SECRET_REFERENCE_SUFFIXES: readonly string[] = [
 ];
 
 /** Words before `KEY` that name a non-secret key: `PUBLIC_KEY`, `PARTITION_KEY`, `CACHE_KEY`, `KMS_KEY` (a key id or ARN). */
-export const NON_SECRET_KEY_QUALIFIERS: readonly string[] = [
+const NON_SECRET_KEY_QUALIFIERS: readonly string[] = [
   "public",
   "partition",
   "sort",
@@ -92,7 +92,7 @@ export const NON_SECRET_KEY_QUALIFIERS: readonly string[] = [
 ];
 
 /** `Jwt__SigningKey` -> jwt, signing, key; `DB_DSN` -> db, dsn; `APIKEY` -> apikey. */
-export function nameWords(name: string): string[] {
+function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .split(/[^A-Za-z0-9]+/)
@@ -150,7 +150,7 @@ export const TLS13_LISTENER_POLICIES = [
  * (the default owner) become writable or readable through it; CIS Docker 4.1 asks for a non-root user, and a
  * non-root uid in the root group is how an image gets around it.
  */
-export const ROOT_USER = /^(?:root|0+)(?::.*)?$|^[^:]*:(?:root|0+)$/;
+const ROOT_USER = /^(?:root|0+)(?::.*)?$|^[^:]*:(?:root|0+)$/;
 
 export function runsAsRoot(user: string): boolean {
   return ROOT_USER.test(user.trim());

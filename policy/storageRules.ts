@@ -4,20 +4,20 @@ import type * as aws from "@pulumi/aws";
 import type { PolicyResource } from "@pulumi/policy";
 import { asArray, parseJsonDocument, refersTo, resourceRule, stackRule } from "./rule";
 
-export const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
-export const KMS_KEY = "aws:kms/key:Key";
-export const BUCKET = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-export const BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-export const BUCKET_ENCRYPTION = [
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const KMS_KEY = "aws:kms/key:Key";
+const BUCKET = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const BUCKET_ENCRYPTION = [
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
   "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 ];
-export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 type LogGroup = Unwrap<aws.cloudwatch.LogGroupArgs>;
 type KmsKey = Unwrap<aws.kms.KeyArgs>;
 
-export const logRetention = resourceRule<LogGroup>({
+const logRetention = resourceRule<LogGroup>({
   name: "berth-logs-retention",
   summary: "CloudWatch log groups have a retention period (at least `minimumDays`: 1 by default, 365 for prod).",
   controls: { fsbp: ["CloudWatch.16"], checkov: ["CKV_AWS_66", "CKV_AWS_338 (prod: 365 days)"] },
@@ -32,7 +32,7 @@ export const logRetention = resourceRule<LogGroup>({
   },
 });
 
-export const logKmsEncryption = resourceRule<LogGroup>({
+const logKmsEncryption = resourceRule<LogGroup>({
   name: "berth-logs-kms",
   summary:
     "CloudWatch log groups are encrypted with a customer-managed KMS key (advisory: CloudWatch encrypts at rest anyway).",
@@ -46,7 +46,7 @@ export const logKmsEncryption = resourceRule<LogGroup>({
   },
 });
 
-export const kmsKeyRotation = resourceRule<KmsKey>({
+const kmsKeyRotation = resourceRule<KmsKey>({
   name: "berth-kms-key-rotation",
   summary: "Customer-managed symmetric KMS keys rotate automatically.",
   controls: { fsbp: ["KMS.4"], checkov: ["CKV_AWS_7"] },
@@ -63,7 +63,7 @@ const bucketNames = (bucket: PolicyResource) => [bucket.props.bucket, bucket.pro
 /** `resource.bucket` is this bucket: by property dependency in a preview, by name once known (rule.ts refersTo). */
 const isFor = (resource: PolicyResource, bucket: PolicyResource) => refersTo(resource, "bucket", bucket, bucketNames);
 
-export const s3PublicAccessBlock = stackRule({
+const s3PublicAccessBlock = stackRule({
   name: "berth-s3-public-access-block",
   summary: "Every S3 bucket has a public access block with all four settings on.",
   controls: { fsbp: ["S3.8"], checkov: ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"] },
@@ -84,7 +84,7 @@ export const s3PublicAccessBlock = stackRule({
   },
 });
 
-export const s3Encryption = stackRule({
+const s3Encryption = stackRule({
   name: "berth-s3-encryption",
   summary: "Every S3 bucket declares its default encryption (SSE-S3 or SSE-KMS) explicitly.",
   controls: { checkov: ["CKV_AWS_19"] },
@@ -109,7 +109,7 @@ function deniesInsecureTransport(doc: unknown): boolean {
   });
 }
 
-export const s3TlsOnly = stackRule({
+const s3TlsOnly = stackRule({
   name: "berth-s3-tls-only",
   summary: "Every S3 bucket's policy denies requests made without TLS.",
   controls: { fsbp: ["S3.5"], other: "AWS S3 best practice aws:SecureTransport" },

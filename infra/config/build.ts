@@ -12,13 +12,13 @@ import { isSecretLookingName } from "../../policy/securityLists";
 import { string, stringMap, type Infer } from "./declare";
 
 /** The project directory: the repository root, two levels above this file. */
-export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 /** A relative path that stays inside the project: no leading `/`, no `..` segment, no backslash. */
 const PROJECT_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._@+/-]{1,255}$/;
 const PROJECT_PATH_ALLOWED = "a path relative to the project directory, inside it (no leading /, no ..)";
 /** Build arguments the program sets itself (infra/registries/image.ts imageBuildArgs, the local build). */
-export const PROGRAM_BUILD_ARGS = ["GIT_SHA", "VERSION", "SOURCE_URL", "SOURCE_DATE_EPOCH", "BUILD_TIME"] as const;
+const PROGRAM_BUILD_ARGS = ["GIT_SHA", "VERSION", "SOURCE_URL", "SOURCE_DATE_EPOCH", "BUILD_TIME"] as const;
 
 export const BUILD = {
   dockerfile: string({

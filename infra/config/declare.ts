@@ -11,10 +11,10 @@
  */
 import type { Environment } from "./environment";
 
-export type StackKind = "aws" | "local" | "both";
+type StackKind = "aws" | "local" | "both";
 
 /** A default that differs per environment. */
-export interface PerEnvironment<T> {
+interface PerEnvironment<T> {
   readonly perEnvironment: { readonly staging: T; readonly prod: T; readonly local: T };
 }
 
@@ -22,7 +22,7 @@ export function perEnvironment<T>(values: { staging: T; prod: T; local: T }): Pe
   return { perEnvironment: values };
 }
 
-export type Default<T> = T | PerEnvironment<T>;
+type Default<T> = T | PerEnvironment<T>;
 
 export function isPerEnvironment<T>(d: Default<T> | undefined): d is PerEnvironment<T> {
   return typeof d === "object" && d !== null && !Array.isArray(d) && "perEnvironment" in d;
@@ -33,7 +33,7 @@ export function defaultIn<T>(d: Default<T> | undefined, environment: Environment
   return isPerEnvironment(d) ? d.perEnvironment[environment] : d;
 }
 
-export interface Hardening {
+interface Hardening {
   /** The aws policy rule (policy/rules.ts) that flags the opt-out. */
   rule?: string;
   /** The rule in the local stack (Docker) when it differs from `rule`: null when no rule applies there. */
@@ -67,7 +67,7 @@ interface Common {
   defaultText?: string;
 }
 
-export interface IntegerField extends Common {
+interface IntegerField extends Common {
   kind: "integer";
   default?: Default<number>;
   min?: number;
@@ -75,58 +75,58 @@ export interface IntegerField extends Common {
   oneOf?: readonly number[];
   allowed?: string;
 }
-export interface PercentField extends Common {
+interface PercentField extends Common {
   kind: "percent";
   default?: Default<number>;
   min: number;
   max: number;
 }
-export interface BooleanField extends Common {
+interface BooleanField extends Common {
   kind: "boolean";
   default: Default<boolean>;
 }
-export interface OneOfField<T extends string = string> extends Common {
+interface OneOfField<T extends string = string> extends Common {
   kind: "oneOf";
   values: readonly T[];
   default: Default<T>;
 }
-export interface StringField<R extends boolean = boolean> extends Common {
+interface StringField<R extends boolean = boolean> extends Common {
   kind: "string";
   default?: Default<string>;
   pattern?: RegExp;
   allowed?: string;
   required?: R;
 }
-export interface StringListField extends Common {
+interface StringListField extends Common {
   kind: "stringList";
   default: Default<readonly string[]>;
   pattern?: RegExp;
   allowed?: string;
   minItems?: number;
 }
-export interface StringMapField extends Common {
+interface StringMapField extends Common {
   kind: "stringMap";
   keyPattern?: RegExp;
   valuePattern?: RegExp;
   allowed?: string;
 }
-export interface IntegerMapField extends Common {
+interface IntegerMapField extends Common {
   kind: "integerMap";
   min: number;
   max: number;
 }
-export interface SectionField<F extends Fields = Fields> extends Common {
+interface SectionField<F extends Fields = Fields> extends Common {
   kind: "section";
   fields: F;
 }
 /** A mapping of names to objects (`services: { web: {...} }`). */
-export interface SectionsField<F extends Fields = Fields> extends Common {
+interface SectionsField<F extends Fields = Fields> extends Common {
   kind: "sections";
   item: SectionField<F>;
   /** How the key path names an item in the reference (`<name>`). */
   itemName: string;
 }
-export interface SectionListField<F extends Fields = Fields> extends Common {
+interface SectionListField<F extends Fields = Fields> extends Common {
   kind: "sectionList";
   item: SectionField<F>;
 }
@@ -205,7 +205,7 @@ export function sectionList<const F extends Fields>(
 }
 
 /** The values that keep a hardening declaration on. */
-export function secureValues(field: Field): readonly unknown[] {
+function secureValues(field: Field): readonly unknown[] {
   if (field.hardening?.secure) return field.hardening.secure;
   if (field.kind === "boolean") {
     const d = defaultIn(field.default, "staging");

@@ -20,7 +20,7 @@ import type { ServiceSettings } from "./services";
 export type Reviewer = { kind: "user"; login: string; id: number } | { kind: "team"; slug: string; id: number };
 
 /** The GitHub environment of each deployable stack. */
-export const GITHUB_ENVIRONMENT: Record<"staging" | "prod", string> = { staging: "staging", prod: "production" };
+const GITHUB_ENVIRONMENT: Record<"staging" | "prod", string> = { staging: "staging", prod: "production" };
 
 /** The preview.yml jobs that must pass before a pull request merges (a job skipped for a fork reports success). */
 export const DEFAULT_REQUIRED_CHECKS = ["test", "plan (staging)", "plan (prod)", "preview (staging)", "preview (prod)"];
@@ -233,7 +233,7 @@ export function readPromotionSettings(s: ConfigSection, environment: Environment
  * network, load balancer, alarms and delivery resources. 20 minutes; the deploy jobs' own budget is 60
  * (.github/workflows/deploy.yml, timeout-minutes).
  */
-export const RUN_ALLOWANCE_SECONDS = 1200;
+const RUN_ALLOWANCE_SECONDS = 1200;
 
 /**
  * The shortest deploy-role session one `up` needs: the longest service's `steadyStateTimeout` plus
@@ -242,7 +242,7 @@ export const RUN_ALLOWANCE_SECONDS = 1200;
  * concurrently (pulumi/pulumi pkg/resource/deploy/step_executor.go; `pulumi up --parallel` bounds how many, and the
  * workflows leave it unset). tests/delivery/config.test.ts checks that no ECS service depends on another.
  */
-export function minimumSessionSeconds(services: readonly Pick<ServiceSettings, "name" | "steadyStateTimeout">[]): {
+function minimumSessionSeconds(services: readonly Pick<ServiceSettings, "name" | "steadyStateTimeout">[]): {
   seconds: number;
   longest?: string;
 } {
@@ -364,7 +364,7 @@ function readReviewers(s: ConfigSection, owner: string): Reviewer[] {
 export const RELEASE_TAG_GLOB = "v*.*.*";
 
 /** The key of the reviewers setting, as messages name it. */
-export const REVIEWERS_KEY = "berth:delivery.requiredReviewers";
+const REVIEWERS_KEY = "berth:delivery.requiredReviewers";
 
 /**
  * The ids are required with `enabled` (the trusts cannot be written without them), and the deploy job's subject must
@@ -394,7 +394,7 @@ function checkGithubIds(s: ConfigSection, d: DeliverySettings, repository: strin
 }
 
 /** What the delivery settings say about the repository and its owner's plan (`githubVisibility`, `githubPlan`). */
-export interface GithubPlanFacts {
+interface GithubPlanFacts {
   repository: string;
   visibility: string;
   plan?: string;

@@ -17,7 +17,7 @@ import type { GitState } from "./source";
  * `top` anchors at the repository root, `glob` keeps `*` inside one path segment, so `Pulumi.yaml` and files in
  * folders still count.
  */
-export const STACK_FILES_PATHSPEC = ":(top,exclude,glob)Pulumi.*.yaml";
+const STACK_FILES_PATHSPEC = ":(top,exclude,glob)Pulumi.*.yaml";
 
 export function readGitState(cwd = process.cwd()): GitState {
   const git = (...args: string[]) =>

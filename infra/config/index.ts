@@ -112,7 +112,7 @@ export interface GithubSettings {
 }
 
 /** What every stack has, whatever its target. */
-export interface CommonStackSettings {
+interface CommonStackSettings {
   project: string;
   stack: string;
   environment: Environment;
@@ -175,7 +175,7 @@ export type Settings = AwsStack | LocalStack;
  */
 
 /** The scalar keys of `berth:` (top level), beside the image and source keys. */
-export const STACK_KEYS = {
+const STACK_KEYS = {
   environment: oneOf(ENVIRONMENTS, {
     default: "staging",
     schema: "projectRequired",
@@ -315,20 +315,20 @@ export const STACK_SCOPED_KEYS: Record<string, string> = Object.fromEntries(
 );
 
 /** The tags the program puts on every resource (provider default tags), before `berth:tags`. */
-export const PROGRAM_TAG_KEYS = ["project", "stack", "managed-by"] as const;
+const PROGRAM_TAG_KEYS = ["project", "stack", "managed-by"] as const;
 /** The most tags a resource of the program sets itself (`Name`, plus `tier` on subnets or `service` on target groups). */
-export const RESOURCE_OWN_TAGS = 2;
+const RESOURCE_OWN_TAGS = 2;
 /** AWS: 50 tags per resource (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */
 export const MAX_EXTRA_TAGS = 50 - PROGRAM_TAG_KEYS.length - RESOURCE_OWN_TAGS;
 /** AWS stack names: at most 16 lowercase letters, digits and inner hyphens, so `berth-<stack>-preview` fits a GCP service account id (30). */
-export const AWS_STACK_NAME = /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
-export const AWS_STACK_NAME_ALLOWED =
+const AWS_STACK_NAME = /^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
+const AWS_STACK_NAME_ALLOWED =
   "for an aws stack, 1-16 lowercase letters, digits and inner hyphens (it is part of the ECS cluster, IAM role and GCP service account names)";
 
 /** Keys that are secrets: read with `getSecret` by the program, never part of `Settings`; a plain-text value is refused. */
 export const SECRET_KEYS = ["berth:ghcrToken"] as const;
 
-export interface LoadContext {
+interface LoadContext {
   stack: string;
   /** Reads the git state lazily: only when `berth:imageSha` is unset or the dirty check needs it. */
   git: () => GitState;

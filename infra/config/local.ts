@@ -15,7 +15,7 @@ import { integer, integerMap, oneOf, string, type Infer } from "./declare";
 /** The only address the local stack publishes ports on. */
 export const LOCAL_BIND_ADDRESS = "127.0.0.1";
 
-export const RESTART_POLICIES = ["no", "on-failure", "always", "unless-stopped"] as const;
+const RESTART_POLICIES = ["no", "on-failure", "always", "unless-stopped"] as const;
 export type RestartPolicy = (typeof RESTART_POLICIES)[number];
 
 /** `berth:local`. */
@@ -68,10 +68,10 @@ export const LOCAL = {
 export type LocalSettings = Omit<Infer<typeof LOCAL>, "bindAddress"> & { bindAddress: typeof LOCAL_BIND_ADDRESS };
 
 /** What the reader needs to know of a service: its name, whether it is routed (behind the load balancer), its secrets. */
-export type LocalServiceRef = Pick<ServiceSettings, "name"> & { route?: unknown; secrets?: Record<string, string> };
+type LocalServiceRef = Pick<ServiceSettings, "name"> & { route?: unknown; secrets?: Record<string, string> };
 
 /** The first host port handed out to services without an explicit `berth:local.hostPorts.<service>`. */
-export const FIRST_DEFAULT_HOST_PORT = 8080;
+const FIRST_DEFAULT_HOST_PORT = 8080;
 
 /**
  * Reads `berth:local`. `services` are the stack's services (sorted by name): each routed service without an explicit
@@ -166,7 +166,7 @@ export const CLOUD_ONLY_KEYS = [
 ] as const;
 
 /** Keys every stack reads but the `local` stack would ignore: refused there, with the reason. */
-export const LOCAL_UNUSED_KEYS: Readonly<Record<string, string>> = {
+const LOCAL_UNUSED_KEYS: Readonly<Record<string, string>> = {
   platform:
     "nothing in the local stack: the image is built for this machine's own architecture (Native AOT compiles for the build machine)",
   tags: "nothing in the local stack: tags are applied to cloud resources (provider default tags); Docker resources are labelled berth.stack",

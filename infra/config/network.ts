@@ -15,7 +15,7 @@ import { boolean, defaultIn, integer, oneOf, perEnvironment, section, string, st
 export const TLS_POLICIES = TLS13_LISTENER_POLICIES;
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
-export const CLOUDWATCH_RETENTION_DAYS = [
+const CLOUDWATCH_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
@@ -25,7 +25,7 @@ export const MAX_INGRESS_CIDRS = 30;
 const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
-export interface Ipv4Cidr {
+interface Ipv4Cidr {
   /** The address as a 32-bit unsigned integer. */
   address: number;
   prefix: number;
@@ -262,7 +262,7 @@ export type NetworkSettings = Infer<typeof NETWORK>;
 export type LoadBalancerSettings = Infer<typeof LOAD_BALANCER>;
 export type ClusterSettings = Infer<typeof CLUSTER>;
 export type LogSettings = Infer<typeof LOGS>;
-export type TargetHealthCheckSettings = Infer<typeof TARGET_HEALTH_CHECK>;
+type TargetHealthCheckSettings = Infer<typeof TARGET_HEALTH_CHECK>;
 
 export function readNetworkSettings(s: ConfigSection, environment: Environment): NetworkSettings {
   const vpcId = s.get("vpcId", NETWORK);

@@ -21,8 +21,6 @@ import { boolean, defaultIn, integer, section, sections, stringList, type Fields
 
 /** One service's alarms (the stack-wide values with the service's overrides applied), as ALARM_THRESHOLDS declares them. */
 export type ServiceAlarmSettings = Infer<typeof ALARM_THRESHOLDS>;
-/** The thresholds alone. */
-export type AlarmThresholds = Omit<ServiceAlarmSettings, "enabled" | "rollback">;
 
 export interface AlarmSettings {
   /** By service name: every service of `berth:services` has an entry. */
@@ -32,21 +30,16 @@ export interface AlarmSettings {
 export type NotificationSettings = Infer<typeof NOTIFICATIONS>;
 
 /** Keys that only make sense behind the load balancer: refused for a service with no `route`. */
-export const ROUTED_ONLY_ALARM_KEYS = [
-  "errorRatePercent",
-  "errorRateMinRequests",
-  "p99LatencyMs",
-  "unhealthyHosts",
-] as const;
+const ROUTED_ONLY_ALARM_KEYS = ["errorRatePercent", "errorRateMinRequests", "p99LatencyMs", "unhealthyHosts"] as const;
 /** Keys of the worker alarms: refused for a routed service (it scales on CPU and memory instead). */
-export const WORKER_ONLY_ALARM_KEYS = ["cpuPercent", "memoryPercent"] as const;
+const WORKER_ONLY_ALARM_KEYS = ["cpuPercent", "memoryPercent"] as const;
 
 /** A plain address `local@domain.tld` (SNS refuses what is not one). */
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** The thresholds of `berth:alarms` (stack-wide) and `berth:alarms.services.<name>` (the same keys, per service). */
-export const ALARM_THRESHOLDS = {
+const ALARM_THRESHOLDS = {
   enabled: boolean({ default: true, doc: "The service's alarms are created and attached to its deployment." }),
   rollback: boolean({
     default: true,
@@ -145,7 +138,7 @@ function readThresholds(s: ConfigSection, base: ServiceAlarmSettings): ServiceAl
  * Staging is exempt: its defaults have no waits on purpose (a fast pipeline); its alarms still fail a deployment
  * that breaches while it runs. `evaluationPeriods` minutes is a floor: metric publication adds a minute or two.
  */
-export function bakeTimesWatchingAlarms(service: ServiceSettings): { key: string; minutes: number; what: string }[] {
+function bakeTimesWatchingAlarms(service: ServiceSettings): { key: string; minutes: number; what: string }[] {
   const d = service.deployment;
   if (!service.route || !shiftsTraffic(d)) return [];
   const key = `berth:services.${service.name}.deployment`;

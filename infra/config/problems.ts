@@ -21,7 +21,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function renderProblem(p: ConfigProblem): string {
+function renderProblem(p: ConfigProblem): string {
   return `${p.key}: got ${renderValue(p.value)}; allowed: ${p.allowed}`;
 }
 

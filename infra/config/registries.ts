@@ -7,7 +7,7 @@ import type { Environment } from "./environment";
 import { SHA_ALLOWED, SHA_PATTERN } from "./source";
 import { boolean, integer, oneOf, perEnvironment, section, sectionList, string, type Infer } from "./declare";
 
-export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
+const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const AWS_ACCOUNT_ID_PATTERN = /^\d{12}$/;
@@ -20,12 +20,12 @@ export const AWS_REGION_ALLOWED = "an AWS region such as eu-west-1 or us-east-1"
 export const GCP_REGION_PATTERN = /^[a-z]+-[a-z]+\d{1,2}$/;
 export const GCP_REGION_ALLOWED = "a GCP region such as europe-west1 or us-central1";
 /** Artifact Registry also takes the multi-regions. */
-export const GCP_ARTIFACT_LOCATION_PATTERN = /^(?:[a-z]+-[a-z]+\d{1,2}|us|europe|asia)$/;
+const GCP_ARTIFACT_LOCATION_PATTERN = /^(?:[a-z]+-[a-z]+\d{1,2}|us|europe|asia)$/;
 /**
  * Repository/package name, the same in ECR, GHCR and Artifact Registry: the narrowest of the three (an Artifact
  * Registry repository id: a lowercase letter, then lowercase letters, digits and hyphens, at most 63).
  */
-export const IMAGE_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const IMAGE_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface ImageSettings {
   /** Repository / package name in every registry, e.g. `berth`. */
@@ -36,7 +36,7 @@ export interface ImageSettings {
 }
 
 /** `berth:ecr.replicateTo[]`: one destination registry. */
-export const ECR_REPLICATION_TARGET = {
+const ECR_REPLICATION_TARGET = {
   accountId: string({
     required: true,
     pattern: AWS_ACCOUNT_ID_PATTERN,

@@ -3,7 +3,7 @@ import type { Environment } from "./environment";
 import { defaultIn, type Field, type Fields, type ValueOf } from "./declare";
 
 /** What a reader may give `get` beside the declaration: the environment, or a default/range it computes. */
-export interface ReadOptions {
+interface ReadOptions {
   environment?: Environment;
   default?: unknown;
   min?: number;

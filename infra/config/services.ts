@@ -26,7 +26,7 @@ import {
   type Infer,
 } from "./declare";
 
-export interface ServiceRoute {
+interface ServiceRoute {
   /** The listener's default action forwards to this service (exactly one routed service may claim it). */
   isDefault: boolean;
   /** Listener rule conditions (a rule matches when the path AND the host match); empty for a default-only route. */
@@ -47,8 +47,8 @@ export interface ServiceRoute {
  * (`canary` = CANARY, `linear` = LINEAR, `blueGreen` = BLUE_GREEN), which start the new revision beside the old one
  * behind a second (alternate) target group and let ECS move the production listener rule's traffic to it.
  */
-export type DeploymentStrategy = "rolling" | "canary" | "linear" | "blueGreen";
-export const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategy[] = ["rolling", "canary", "linear", "blueGreen"];
+type DeploymentStrategy = "rolling" | "canary" | "linear" | "blueGreen";
+const DEPLOYMENT_STRATEGIES: readonly DeploymentStrategy[] = ["rolling", "canary", "linear", "blueGreen"];
 /** The ECS API's name of each strategy (DeploymentConfiguration.strategy). */
 export const ECS_STRATEGY: Record<DeploymentStrategy, "ROLLING" | "CANARY" | "LINEAR" | "BLUE_GREEN"> = {
   rolling: "ROLLING",
@@ -62,9 +62,9 @@ export const ECS_STRATEGY: Record<DeploymentStrategy, "ROLLING" | "CANARY" | "LI
  * API_CanaryConfiguration.html, API_LinearConfiguration.html): bake times 0-1440 minutes; canaryPercent multiples of
  * 0.1 from 0.1 to 100.0; linear stepPercent multiples of 0.1 from 3.0 to 100.0; step and canary bake times 0-1440.
  */
-export const BAKE_TIME_MINUTES = { min: 0, max: 1440 } as const;
-export const CANARY_PERCENT = { min: 0.1, max: 100 } as const;
-export const LINEAR_STEP_PERCENT = { min: 3, max: 100 } as const;
+const BAKE_TIME_MINUTES = { min: 0, max: 1440 } as const;
+const CANARY_PERCENT = { min: 0.1, max: 100 } as const;
+const LINEAR_STEP_PERCENT = { min: 3, max: 100 } as const;
 
 export interface ServiceDeployment {
   strategy: DeploymentStrategy;
@@ -100,7 +100,7 @@ export function shiftsTraffic(d: Pick<ServiceDeployment, "strategy">): boolean {
 export const DEFAULT_ROUTE_RULE_PRIORITY = 50000;
 
 /** Per-environment defaults of `deployment` for a routed service, from the declarations (DEPLOYMENT). */
-export function deploymentDefaults(
+function deploymentDefaults(
   environment: Environment,
 ): Omit<ServiceDeployment, "testListener" | "switchingFromRolling"> {
   const strategy = defaultIn(DEPLOYMENT.strategy.default, environment)!;
@@ -115,7 +115,7 @@ export function deploymentDefaults(
 }
 
 /** `berth:services.<name>.hardening`: every setting on unless switched off explicitly; the policy pack flags each opt-out. */
-export const SERVICE_HARDENING = {
+const SERVICE_HARDENING = {
   readonlyRootFilesystem: boolean({
     default: true,
     doc: "Container root filesystem read-only; /tmp stays writable.",
@@ -198,7 +198,7 @@ export const SERVICE_HARDENING = {
   }),
 } as const;
 
-export type ServiceHardening = Infer<typeof SERVICE_HARDENING>;
+type ServiceHardening = Infer<typeof SERVICE_HARDENING>;
 
 /** Fargate task sizes: cpu units -> allowed memory (MiB). From the AWS Fargate task size table. */
 export const FARGATE_SIZES: ReadonlyMap<number, readonly number[]> = new Map<number, number[]>([
@@ -222,19 +222,19 @@ export function isFargateSize(cpu: number, memory: number): boolean {
 }
 
 /** Environment variables the program sets itself; a service may not override them. */
-export const PROGRAM_ENVIRONMENT = ["ASPNETCORE_HTTP_PORTS", "Berth__Environment", "Berth__ServiceName"] as const;
+const PROGRAM_ENVIRONMENT = ["ASPNETCORE_HTTP_PORTS", "Berth__Environment", "Berth__ServiceName"] as const;
 
-export const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SERVICE_NAME = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** ALB listener rule quotas (load-balancer-limits.html): condition values and wildcards per rule, rules and target groups per ALB. */
 export const ROUTE_CONDITION_VALUES = 5;
-export const ROUTE_CONDITION_WILDCARDS = 5;
+const ROUTE_CONDITION_WILDCARDS = 5;
 export const MAX_LISTENER_RULES = 100;
-export const MAX_TARGET_GROUPS = 100;
+const MAX_TARGET_GROUPS = 100;
 /** Characters of secret ARNs (each counted with 3 for its quotes and comma) a service's execution role policy can list. */
 export const SECRET_ARN_BUDGET = 8000;
 /** A full SSM parameter ARN or a Secrets Manager secret ARN (optionally with `:json-key:version-stage:version-id`). */
-export const SECRET_ARN =
+const SECRET_ARN =
   /^arn:aws[a-z-]*:(ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9_.\-/]+|secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+(:[^:]*:[^:]*:[^:]*)?)$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 const USER = /^\d{1,10}:\d{1,10}$/;
@@ -242,7 +242,7 @@ const USER = /^\d{1,10}:\d{1,10}$/;
 const BAKE_ALLOWED = (ecsName: string) => `an integer from 0 to 1440 minutes (ECS ${ecsName})`;
 
 /** `berth:services.<name>.deployment.testListener`. */
-export const TEST_LISTENER = {
+const TEST_LISTENER = {
   port: integer({
     default: 8443,
     min: 1,
@@ -264,7 +264,7 @@ export const TEST_LISTENER = {
  * with both revisions up; staging: the same with no waits, so every staging deploy exercises the alternate target
  * group, the production listener rule and the infrastructure role prod relies on); workers are always rolling.
  */
-export const DEPLOYMENT = {
+const DEPLOYMENT = {
   strategy: oneOf(DEPLOYMENT_STRATEGIES, {
     default: perEnvironment<DeploymentStrategy>({ staging: "canary", prod: "canary", local: "rolling" }),
     defaultText: "rolling for a service with no route",
@@ -304,7 +304,7 @@ export const DEPLOYMENT = {
 } as const;
 
 /** `berth:services.<name>.route`. */
-export const ROUTE = {
+const ROUTE = {
   default: boolean({
     default: false,
     doc: "The listener's default action forwards to this service (one service at most).",
@@ -347,12 +347,12 @@ export const ROUTE = {
  * A container health check command in exec form: the program and its arguments, run by ECS as `["CMD", ...]` (no
  * shell: `CMD-SHELL` needs one, and a distroless image has none). The first word is what ECS, Docker and podman exec.
  */
-export const HEALTH_CHECK_WORD = /^\S(?:.{0,1022}\S)?$/s;
+const HEALTH_CHECK_WORD = /^\S(?:.{0,1022}\S)?$/s;
 /** Words ECS and Docker read as the form of the check, not as the program: Berth adds `CMD` itself. */
-export const HEALTH_CHECK_FORM_WORDS = ["CMD", "CMD-SHELL", "NONE"] as const;
+const HEALTH_CHECK_FORM_WORDS = ["CMD", "CMD-SHELL", "NONE"] as const;
 
 /** `berth:services.<name>.healthCheck`: the container health check (the app's own command), ECS's limits. */
-export const SERVICE_HEALTH_CHECK = {
+const SERVICE_HEALTH_CHECK = {
   enabled: boolean({
     default: true,
     doc: "The container has a health check (`command`); false: none, ECS cannot tell a hung task from a healthy one.",
@@ -379,7 +379,7 @@ export const SERVICE_HEALTH_CHECK = {
 } as const;
 
 /** `berth:services.<name>.autoscaling`. */
-export const AUTOSCALING = {
+const AUTOSCALING = {
   minCount: integer({ min: 1, max: 1000, defaultText: "desiredCount", doc: "Fewest tasks (at least 2 in prod)." }),
   maxCount: integer({ min: 1, max: 1000, defaultText: "max(4 × desiredCount, 2)", doc: "Most tasks." }),
   cpuTargetPercent: integer({ default: 60, min: 10, max: 90, doc: "Target average CPU utilization." }),
@@ -391,22 +391,22 @@ export const AUTOSCALING = {
 /** Services whose actions no workload role may call (the role boundary's deny, infra/delivery/roleBoundary.ts). */
 export const IDENTITY_SERVICES = ["iam", "sts", "organizations"];
 /** An IAM action in `service:Action` form (`s3:GetObject`, `sqs:SendMessage`, `s3:Get*`). */
-export const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 /** An ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`; S3 leaves region and account empty) or `*`. */
-export const IAM_RESOURCE = /^(\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:\S+)$/;
+const IAM_RESOURCE = /^(\*|arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:\S+)$/;
 const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
 /**
  * IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; awsdocs/iam-user-guide
  * doc_source/reference_iam-quotas.md at c5e04d40): the inline policies of a role add up to at most 10,240 characters
  * (whitespace not counted); "Managed policies attached to an IAM role": default 10, maximum 20.
  */
-export const ROLE_INLINE_POLICY_CHARS = 10240;
-export const MAX_ROLE_MANAGED_POLICIES = 20;
+const ROLE_INLINE_POLICY_CHARS = 10240;
+const MAX_ROLE_MANAGED_POLICIES = 20;
 /** What the task role's ECS Exec policy (infra/ecs/fargateService.ts executeCommandPolicy) may take of that, at most. */
-export const EXEC_POLICY_BUDGET = 2000;
+const EXEC_POLICY_BUDGET = 2000;
 
 /** `berth:services.<name>.taskRole.statements[]`: one Allow statement of the app's own permissions. */
-export const TASK_ROLE_STATEMENT = {
+const TASK_ROLE_STATEMENT = {
   sid: string({
     pattern: /^[A-Za-z0-9]{1,100}$/,
     allowed: "letters and digits (an IAM statement id)",
@@ -430,7 +430,7 @@ export const TASK_ROLE_STATEMENT = {
 } as const;
 
 /** `berth:services.<name>.taskRole`: what the app itself may call (the task role is empty without it). */
-export const TASK_ROLE = {
+const TASK_ROLE = {
   managedPolicyArns: stringList({
     default: [],
     pattern: MANAGED_POLICY_ARN,
@@ -443,7 +443,7 @@ export const TASK_ROLE = {
 } as const;
 
 /** `berth:services.<name>.egress[]`: one destination the tasks may open connections to, beside HTTPS. */
-export const EGRESS_RULE = {
+const EGRESS_RULE = {
   description: string({
     pattern: /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/,
     allowed: "up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (EC2's rule description)",
@@ -473,8 +473,8 @@ export const EGRESS_RULE = {
  * customer-managed prefix list counts as many rules as its maximum entries, which the program cannot see: the check
  * counts one rule per destination.
  */
-export const MAX_SECURITY_GROUP_EGRESS_RULES = 60;
-export const MAX_EXTRA_SECURITY_GROUPS = 15;
+const MAX_SECURITY_GROUP_EGRESS_RULES = 60;
+const MAX_EXTRA_SECURITY_GROUPS = 15;
 
 /** `berth:services.<name>`: one ECS service; every service runs the stack's image. */
 export const SERVICE = {
@@ -586,8 +586,8 @@ export const SERVICE = {
  * components use (ServiceRoute, ServiceDeployment), and healthCheckGracePeriodSeconds, which a worker has not.
  */
 /** One Allow statement of the task role's `app` policy, as read (its `sid` given or `App<index>`). */
-export type TaskRoleStatement = { sid: string; actions: string[]; resources: string[] };
-export interface TaskRoleSettings {
+type TaskRoleStatement = { sid: string; actions: string[]; resources: string[] };
+interface TaskRoleSettings {
   managedPolicyArns: string[];
   statements: TaskRoleStatement[];
 }
@@ -619,7 +619,7 @@ export function taskRolePolicyDocument(statements: readonly TaskRoleStatement[])
 }
 
 /** IAM counts a policy's characters without whitespace (reference_iam-quotas.html). */
-export function iamPolicyChars(document: unknown): number {
+function iamPolicyChars(document: unknown): number {
   return JSON.stringify(document).length;
 }
 
@@ -664,7 +664,7 @@ export function readServicesSettings(berth: ConfigSection, environment: Environm
   return services;
 }
 
-export function readServiceSettings(name: string, s: ConfigSection, environment: Environment): ServiceSettings {
+function readServiceSettings(name: string, s: ConfigSection, environment: Environment): ServiceSettings {
   const p = s.problems;
   if (!SERVICE_NAME.test(name)) {
     p.add(
@@ -866,9 +866,7 @@ export function readServiceSettings(name: string, s: ConfigSection, environment:
  * shifting step"). The provider's wait ends only when the deployment is SUCCESSFUL, i.e. after these waits
  * (terraform-provider-aws internal/service/ecs/service.go, statusServiceWaitForStable / findDeploymentStatus).
  */
-export function deploymentWaitSeconds(
-  d: Pick<ServiceDeployment, "strategy" | "bakeTimeMinutes" | "canary" | "linear">,
-) {
+function deploymentWaitSeconds(d: Pick<ServiceDeployment, "strategy" | "bakeTimeMinutes" | "canary" | "linear">) {
   switch (d.strategy) {
     case "rolling":
       return 0;
@@ -889,14 +887,14 @@ export function deploymentWaitSeconds(
  * (deregistration delay at most 30 s) and ECS's cleanup of the old revision. 15 minutes: the budget Berth gave every
  * deployment before the waits were counted (the former `steadyStateTimeout` default), which rolling deploys met.
  */
-export const TASK_ROLLOUT_ALLOWANCE_SECONDS = 900;
+const TASK_ROLLOUT_ALLOWANCE_SECONDS = 900;
 
 /**
  * The shortest `steadyStateTimeout` that can cover one deployment: the strategy's waits, the health-check grace
  * period (ECS ignores failing load balancer checks that long after a task starts), the container's start period, and
  * TASK_ROLLOUT_ALLOWANCE_SECONDS.
  */
-export function minimumSteadyStateSeconds(s: {
+function minimumSteadyStateSeconds(s: {
   deployment: Pick<ServiceDeployment, "strategy" | "bakeTimeMinutes" | "canary" | "linear">;
   healthCheckGracePeriodSeconds?: number;
   startPeriodSeconds: number;

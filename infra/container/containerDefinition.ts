@@ -10,7 +10,7 @@ import type * as aws from "@pulumi/aws";
 import { sortedEntries, type ContainerSpec, type WritablePath } from "./containerSpec";
 
 /** An image pinned by digest: what ECS must run (a tag can move, a digest cannot). */
-export const DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+const DIGEST_REF = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 export function renderContainerDefinition(
   spec: ContainerSpec,

@@ -3,12 +3,12 @@
  * (containerDefinition.ts) and to the local hardened run (localRun.ts: podman/docker flags and compose.yaml), so what
  * is tested locally is what ECS runs.
  */
-import type { Environment, LogSettings, ServiceSettings } from "../config";
+import type { Environment, ServiceSettings } from "../config";
 
 /** The one writable path of a read-only container. */
-export const TMP_PATH = "/tmp";
+const TMP_PATH = "/tmp";
 /** Name of the task volume backing /tmp on Fargate (task ephemeral storage). */
-export const TMP_VOLUME = "tmp";
+const TMP_VOLUME = "tmp";
 
 export interface WritablePath {
   /** Absolute path in the container. */
@@ -48,8 +48,6 @@ export interface ContainerSpec {
     startPeriodSeconds: number;
   };
   logs: {
-    /** CloudWatch retention (days). */
-    retentionDays: number;
     /** awslogs stream prefix: `<prefix>/<container>/<task id>`. */
     streamPrefix: string;
     /** `non-blocking` (buffered, never blocks stdout) or `blocking`. */
@@ -91,10 +89,9 @@ export function writablePathsFor(service: ServiceSettings): WritablePath[] {
   return paths;
 }
 
-/** What a container spec takes from its stack: the environment the app is told, the log retention. */
-export interface ContainerStack {
+/** What a container spec takes from its stack: the environment the app is told. */
+interface ContainerStack {
   environment: Environment;
-  logs: Pick<LogSettings, "retentionDays">;
 }
 
 /** The spec of one service of a stack: defaults were applied by the settings reader, nothing is decided here. */
@@ -120,7 +117,6 @@ export function containerSpecFor(stack: ContainerStack, service: ServiceSettings
       startPeriodSeconds: service.healthCheck.startPeriodSeconds,
     },
     logs: {
-      retentionDays: stack.logs.retentionDays,
       streamPrefix: service.name,
       mode: h.nonBlockingLogs ? "non-blocking" : "blocking",
       maxBufferSize: "25m",

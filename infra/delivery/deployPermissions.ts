@@ -566,15 +566,6 @@ export function actionsOf(p: ResourcePermissions): string[] {
   return [...p.create, ...p.read, ...p.update, ...p.delete];
 }
 
-/** Every action the table gives, for the building stack (with pushes) or a promoting one. */
-export function tableActions(pushesImages: boolean): string[] {
-  const all = new Set<string>();
-  for (const p of Object.values(DEPLOY_PERMISSIONS))
-    if (pushesImages || !p.pushOnly) for (const a of actionsOf(p)) all.add(a);
-  for (const i of Object.values(INVOKE_PERMISSIONS)) for (const a of i.actions) all.add(a);
-  return [...all].sort();
-}
-
 export function passRoleServices(): string[] {
   return [...new Set(Object.values(DEPLOY_PERMISSIONS).flatMap((p) => p.passRoleTo ?? []))].sort();
 }

@@ -25,7 +25,7 @@ import type { PromotionSettings } from "../config";
 import type { VerifiedRelease } from "../rollout/verifiedRelease";
 
 /** What a promoted release gives the rest of the stack (the same shape as infra/registries/image.ts `ImageRelease`). */
-export interface PromotedRelease {
+interface PromotedRelease {
   sha: pulumi.Output<string>;
   digest: pulumi.Output<string>;
   /** `<acct>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...`: what ECS runs. */
@@ -34,14 +34,14 @@ export interface PromotedRelease {
 }
 
 /** The outputs a stack exports for the stacks that promote from it. */
-export interface PromotionSourceOutputs {
+interface PromotionSourceOutputs {
   sourceSha: unknown;
   imageDigest: unknown;
   /** The digests the source stack has run, newest first, at most `RAN_DIGESTS_LIMIT` (see `mergeRanDigests`). */
   ranDigests?: unknown;
 }
 
-export const PROMOTION_OVERRIDE_KEY = "berth:promotion.allowUnpromotedDigest";
+const PROMOTION_OVERRIDE_KEY = "berth:promotion.allowUnpromotedDigest";
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const SHA = /^[0-9a-f]{40}$/;
 /** How many digests a source stack's `ranDigests` history keeps (the current one included). */
@@ -54,7 +54,7 @@ export class PromotionRefused extends Error {
   }
 }
 
-export interface PromotionRequest {
+interface PromotionRequest {
   fromStack: string;
   source: PromotionSourceOutputs;
   /**
@@ -66,7 +66,7 @@ export interface PromotionRequest {
   allowUnpromotedDigest: boolean;
 }
 
-export interface PromotionDecision {
+interface PromotionDecision {
   digest: string;
   /** True when the source stack has run the digest (the normal path). */
   promoted: boolean;
@@ -184,7 +184,7 @@ export function promotionSourceOutputs(release: VerifiedRelease, previous?: pulu
   return { sourceSha: pulumi.output(release.sha), imageDigest: digest, ranDigests };
 }
 
-export interface PromotedImageArgs {
+interface PromotedImageArgs {
   /** Where prod's digest comes from (the source stack), and the pinned digest override. */
   promotion: PromotionSettings;
   /** Rollback (`berth:deploySha`): this earlier SHA's image, as prod's ECR has it. */

@@ -17,7 +17,7 @@ import * as aws from "@pulumi/aws";
 import type { AwsSettings } from "../config";
 import { IDENTITY_SERVICES } from "../config/services";
 
-export interface RoleBoundaryArgs {
+interface RoleBoundaryArgs {
   /** The account and region whose log groups and keys the workloads use. */
   aws: Pick<AwsSettings, "accountId" | "region">;
   /** Names `<project>-<stack>-role-boundary`. */
@@ -57,7 +57,7 @@ export function ownershipTags(tags: Record<string, string>): { project: string; 
  * and blue/green services (the page as read was cut off after the listener statements: ModifyRule is the one action
  * not read there). A later version of the managed policy that adds actions needs them here too.
  */
-export const ECS_INFRASTRUCTURE_LOAD_BALANCER_ACTIONS = [
+const ECS_INFRASTRUCTURE_LOAD_BALANCER_ACTIONS = [
   "elasticloadbalancing:DescribeListeners",
   "elasticloadbalancing:DescribeRules",
   "elasticloadbalancing:DescribeTargetGroups",
@@ -69,10 +69,10 @@ export const ECS_INFRASTRUCTURE_LOAD_BALANCER_ACTIONS = [
 ];
 
 /** The services whose actions a bounded role may never call (identity, credentials, the organization). */
-export const BOUNDARY_DENIED_SERVICES: readonly string[] = IDENTITY_SERVICES;
+const BOUNDARY_DENIED_SERVICES: readonly string[] = IDENTITY_SERVICES;
 
 /** The boundary document: everything the program's workload roles need, nothing of IAM, STS or Organizations. */
-export function renderRoleBoundaryPolicy(args: {
+function renderRoleBoundaryPolicy(args: {
   accountId: string;
   region: string;
   tags: { project: string; stack: string };

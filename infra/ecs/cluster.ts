@@ -9,7 +9,7 @@ import type { AwsSettings, ClusterSettings, LogSettings } from "../config";
 import { CLUSTER } from "../config/network";
 import { optOutWarnings } from "../config/declare";
 
-export interface ClusterArgs {
+interface ClusterArgs {
   cluster: ClusterSettings;
   /** The account and region of the exec sessions' key policy. */
   aws: AwsSettings;

@@ -24,18 +24,18 @@ import type { BuildSettings, GithubSettings, ImageSettings, SourceRevision } fro
  */
 export const REGISTRY_IMAGE = "registry:2@sha256:a3d8aaa63ed8681a604f1dea0aa03f100d5895b6a58ace528858a7b332415373";
 /** The port the registry listens on inside its container. */
-export const REGISTRY_CONTAINER_PORT = 5000;
+const REGISTRY_CONTAINER_PORT = 5000;
 /** Where the registry keeps its blobs (a named volume: images, and so rollbacks, survive a registry replacement). */
-export const REGISTRY_DATA_PATH = "/var/lib/registry";
+const REGISTRY_DATA_PATH = "/var/lib/registry";
 
 /** Docker object names: `docker ps`, `docker logs berth-local-web`. */
-export const LOCAL_NAME_PREFIX = "berth-local";
-export function localContainerName(service: string): string {
+const LOCAL_NAME_PREFIX = "berth-local";
+function localContainerName(service: string): string {
   return `${LOCAL_NAME_PREFIX}-${service}`;
 }
-export const REGISTRY_CONTAINER_NAME = `${LOCAL_NAME_PREFIX}-registry`;
+const REGISTRY_CONTAINER_NAME = `${LOCAL_NAME_PREFIX}-registry`;
 export const REGISTRY_VOLUME_NAME = `${LOCAL_NAME_PREFIX}-registry-data`;
-export const SERVICES_NETWORK_NAME = LOCAL_NAME_PREFIX;
+const SERVICES_NETWORK_NAME = LOCAL_NAME_PREFIX;
 
 /** `127.0.0.1:5001`: the registry's address as the Docker daemon on the laptop reaches it (plain HTTP is allowed
  * for 127.0.0.0/8 registries by the daemon's default, so no TLS or daemon setting is needed). */
@@ -58,7 +58,7 @@ export function localDigestRef(local: LocalSettings, imageName: string, repoDige
   return `${registryHost(local)}/${imageName}@${match[1]}`;
 }
 
-export interface ServiceContainerOptions {
+interface ServiceContainerOptions {
   /**
    * Image ID of the image pulled from the local registry by `spec.image` (its digest reference). A name here would
    * make the provider replace the container on every `up`: it reads the container's image back as an ID
@@ -76,7 +76,7 @@ export interface ServiceContainerOptions {
 }
 
 /** The json-file log options of a spec (the same rotation as the compose file and the run flags). */
-export function renderLogOptions(spec: ContainerSpec): Record<string, string> {
+function renderLogOptions(spec: ContainerSpec): Record<string, string> {
   const options: Record<string, string> = {
     "max-size": spec.logs.maxSize,
     "max-file": String(spec.logs.maxFile),

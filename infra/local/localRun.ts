@@ -10,9 +10,9 @@
 import { Scalar, stringify } from "yaml";
 import { sortedEntries, type ContainerSpec } from "../container/containerSpec";
 
-export type RunFlavour = "podman" | "docker";
+type RunFlavour = "podman" | "docker";
 
-export interface RunOptions {
+interface RunOptions {
   flavour: RunFlavour;
   /** Publish the container port on 127.0.0.1:<hostPort> (exposed services only). */
   hostPort?: number;
@@ -93,7 +93,7 @@ export function renderRunArgs(spec: ContainerSpec, opts: RunOptions): string[] {
 }
 
 /** Host ports for the exposed services: 8080, 8081, ... in name order. */
-export function defaultHostPorts(specs: ContainerSpec[], first = 8080): Record<string, number> {
+function defaultHostPorts(specs: ContainerSpec[], first = 8080): Record<string, number> {
   const out: Record<string, number> = {};
   let next = first;
   for (const s of [...specs].sort((a, b) => a.name.localeCompare(b.name))) if (s.exposed) out[s.name] = next++;
@@ -108,7 +108,7 @@ function quoted(value: string): Scalar {
 }
 
 /** The compose service of one spec (same settings as `renderRunArgs`, docker flavour). */
-export function renderComposeService(spec: ContainerSpec, hostPort?: number): Record<string, unknown> {
+function renderComposeService(spec: ContainerSpec, hostPort?: number): Record<string, unknown> {
   const service: Record<string, unknown> = { image: spec.image, command: [...spec.command] };
   if (spec.user !== undefined) service.user = quoted(spec.user);
   service.read_only = spec.readonlyRootFilesystem;
@@ -152,7 +152,7 @@ export function renderComposeService(spec: ContainerSpec, hostPort?: number): Re
 }
 
 export const COMPOSE_IMAGE = "${BERTH_IMAGE:?set BERTH_IMAGE to the image to run, e.g. localhost/berth:<git sha>}";
-export const COMPOSE_HEADER = [
+const COMPOSE_HEADER = [
   "# Rendered by offline/compose.ts from the staging stack's services (Pulumi.staging.yaml): do not edit by hand.",
   "# Regenerate: node --import tsx offline/compose.ts",
   "# Run: BERTH_IMAGE=localhost/berth:<sha> docker compose up (ports bound to 127.0.0.1 only).",

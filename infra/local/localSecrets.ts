@@ -17,7 +17,7 @@ import { parse as parseYaml } from "yaml";
 import { Problems } from "../config/problems";
 
 /** What git says of a file: tracked (`git ls-files --error-unmatch`), ignored (`git check-ignore`). */
-export interface GitFileStatus {
+interface GitFileStatus {
   tracked: boolean;
   ignored: boolean;
 }
@@ -35,7 +35,7 @@ export function gitFileStatus(file: string): GitFileStatus {
   return { tracked: ok("ls-files", "--error-unmatch", "--", file), ignored: ok("check-ignore", "-q", "--", file) };
 }
 
-export interface LocalSecretsInput {
+interface LocalSecretsInput {
   /** `berth:local.secretsFile` as given (relative to `root`). */
   secretsFile: string;
   /** The project folder (where Pulumi.yaml is). */

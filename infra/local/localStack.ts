@@ -36,7 +36,7 @@ import {
   REGISTRY_VOLUME_NAME,
 } from "./localContainer";
 
-export interface LocalRegistryArgs {
+interface LocalRegistryArgs {
   local: LocalSettings;
 }
 
@@ -68,7 +68,7 @@ export class LocalRegistry extends pulumi.ComponentResource {
   }
 }
 
-export interface LocalImageArgs {
+interface LocalImageArgs {
   /** The image's name, and on rollback (`deploySha`) the earlier SHA to look up instead of building. */
   image: ImageSettings;
   /** How the image is built (`berth:build`). */
@@ -135,7 +135,7 @@ export class LocalImage extends pulumi.ComponentResource {
   }
 }
 
-export interface LocalServiceArgs {
+interface LocalServiceArgs {
   service: ServiceSettings;
   local: LocalSettings;
   /** The app's `Berth__Environment`, and the log retention of its container spec. */

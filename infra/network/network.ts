@@ -10,7 +10,7 @@ import { formatIpv4Cidr, NETWORK, parseIpv4Cidr, type NetworkSettings } from "..
 import { optOutWarnings } from "../config/declare";
 import { logGroupKeyPolicy } from "../ecs/logGroupKey";
 
-export interface NetworkArgs {
+interface NetworkArgs {
   network: NetworkSettings;
   /** The account (flow logs' key and role) and the region (its zones, its endpoint service names). */
   aws: AwsSettings;
@@ -26,7 +26,7 @@ export interface NetworkArgs {
 /** AWS services the tasks reach through interface endpoints when `egress: endpoints` (S3 is a free gateway endpoint). */
 export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "ssm", "secretsmanager"] as const;
 
-export interface SubnetPlan {
+interface SubnetPlan {
   public: string[];
   private: string[];
 }

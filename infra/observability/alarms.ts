@@ -36,19 +36,19 @@ import type { AlarmSettings, ClusterSettings, ServiceSettings } from "../config"
 import type { ServiceAlarmSettings } from "../config/observability";
 import { shiftsTraffic } from "../config/services";
 
-export const ALARM_PERIOD_SECONDS = 60;
+const ALARM_PERIOD_SECONDS = 60;
 
 /**
  * Responses a minute needs before its p99 counts: CloudWatch treats a p99 over fewer than 10/(1-0.99) = 1000 samples
  * as not statistically significant (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/percentiles-with-low-samples.html).
  */
-export const P99_MIN_SAMPLES = 1000;
+const P99_MIN_SAMPLES = 1000;
 
-export type AlarmKind =
+type AlarmKind =
   "target-5xx-rate" | "target-p99-latency" | "unhealthy-hosts" | "running-tasks" | "cpu-high" | "memory-high";
 
 /** The alarms a service gets: by whether it is behind the load balancer; running tasks only with Container Insights. */
-export function alarmKindsFor(service: Pick<ServiceSettings, "route">, containerInsights: boolean): AlarmKind[] {
+function alarmKindsFor(service: Pick<ServiceSettings, "route">, containerInsights: boolean): AlarmKind[] {
   const kinds: AlarmKind[] = service.route
     ? ["target-5xx-rate", "target-p99-latency", "unhealthy-hosts"]
     : ["cpu-high", "memory-high"];
@@ -57,7 +57,7 @@ export function alarmKindsFor(service: Pick<ServiceSettings, "route">, container
   return kinds;
 }
 
-export function alarmName(
+function alarmName(
   { project, stack }: { project: string; stack: string },
   serviceName: string,
   kind: AlarmKind,
@@ -80,7 +80,7 @@ export function serviceAlarmNames(
 }
 
 /** The dimension values the alarms need: the cluster's name, and for a routed service the ALB and target group ARN suffixes. */
-export interface AlarmDimensions {
+interface AlarmDimensions {
   clusterName: pulumi.Input<string>;
   serviceName: string;
   loadBalancerArnSuffix?: pulumi.Input<string>;
@@ -315,7 +315,7 @@ export function alarmArgs(
   }
 }
 
-export interface ServiceAlarmsArgs {
+interface ServiceAlarmsArgs {
   service: ServiceSettings;
   /** The stack's alarm settings: this service's thresholds are `alarms.services[service.name]`. */
   alarms: AlarmSettings;

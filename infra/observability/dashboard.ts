@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsSettings } from "../config";
 
-export interface DashboardService {
+interface DashboardService {
   name: string;
   /** Routed services: the ALB metric dimensions. */
   targetGroupArnSuffix?: string;
@@ -30,7 +30,7 @@ export interface DashboardService {
   alarmNames: string[];
 }
 
-export interface DashboardInput {
+interface DashboardInput {
   region: string;
   accountId: string;
   clusterName: string;
@@ -49,11 +49,11 @@ type Widget = {
 };
 
 /** Dashboard Body Structure and Syntax: a dashboard has 0 to 500 widgets; an alarm status widget 1 to 100 alarm ARNs. */
-export const MAX_DASHBOARD_WIDGETS = 500;
-export const MAX_ALARM_WIDGET_ALARMS = 100;
+const MAX_DASHBOARD_WIDGETS = 500;
+const MAX_ALARM_WIDGET_ALARMS = 100;
 
 /** What decides a service's widgets, known before anything exists (no ARN): routed or not, and its alarm count. */
-export type DashboardServiceShape = Pick<DashboardService, "name" | "alarmNames"> & { routed: boolean };
+type DashboardServiceShape = Pick<DashboardService, "name" | "alarmNames"> & { routed: boolean };
 
 /** Widgets of one service's row: a heading, three ALB graphs when routed, tasks, CPU and memory. */
 function serviceWidgetCount(s: DashboardServiceShape): number {
@@ -223,7 +223,7 @@ export function renderDashboardBody(input: DashboardInput): { widgets: Widget[] 
   return { widgets };
 }
 
-export interface StackDashboardArgs {
+interface StackDashboardArgs {
   /** The account and region the widgets read. */
   aws: AwsSettings;
   /** Dashboards `<project>-<stack>`, `<project>-<stack>-2`, ... */

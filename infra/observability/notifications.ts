@@ -13,10 +13,10 @@ import type { AwsSettings, LogSettings, NotificationSettings } from "../config";
 import { logGroupKeyPolicy } from "../ecs/logGroupKey";
 
 /** The ECS events the topic and the dashboard's deployment markers receive. */
-export const ECS_EVENT_DETAIL_TYPES = ["ECS Deployment State Change", "ECS Service Action"] as const;
+const ECS_EVENT_DETAIL_TYPES = ["ECS Deployment State Change", "ECS Service Action"] as const;
 
 /** Names of the stack's notification resources. */
-export function notificationNames({ project, stack }: { project: string; stack: string }) {
+function notificationNames({ project, stack }: { project: string; stack: string }) {
   const prefix = `${project}-${stack}`;
   return {
     topic: `${prefix}-alarms`,
@@ -34,7 +34,7 @@ export function notificationNames({ project, stack }: { project: string; stack: 
  * field in `detail`: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html),
  * so both kinds are matched by that ARN's prefix under this cluster.
  */
-export function ecsEventPattern(args: { region: string; accountId: string; clusterName: string }) {
+function ecsEventPattern(args: { region: string; accountId: string; clusterName: string }) {
   return {
     source: ["aws.ecs"],
     "detail-type": [...ECS_EVENT_DETAIL_TYPES],
@@ -48,7 +48,7 @@ export function ecsEventPattern(args: { region: string; accountId: string; clust
  * services and encrypted topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); CloudWatch Logs
  * only for the events log group (infra/ecs/logGroupKey.ts).
  */
-export function notificationsKeyPolicy(args: {
+function notificationsKeyPolicy(args: {
   accountId: string;
   region: string;
   eventsLogGroup: string;
@@ -75,7 +75,7 @@ export function notificationsKeyPolicy(args: {
  * permissions: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions);
  * the account keeps managing the topic (a topic policy replaces SNS's default one).
  */
-export function topicPolicy(args: {
+function topicPolicy(args: {
   topicArn: string;
   ruleArn: string;
   accountId: string;
@@ -124,7 +124,7 @@ export function topicPolicy(args: {
 }
 
 /** EventBridge writes to the events log group (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions). */
-export function eventsLogResourcePolicy(args: { logGroupArn: string; accountId: string }): aws.iam.PolicyDocument {
+function eventsLogResourcePolicy(args: { logGroupArn: string; accountId: string }): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -140,7 +140,7 @@ export function eventsLogResourcePolicy(args: { logGroupArn: string; accountId: 
   };
 }
 
-export interface StackNotificationsArgs {
+interface StackNotificationsArgs {
   /** The topic's subscriptions. */
   notifications: NotificationSettings;
   /** The account and region of the topic, its key and the cluster's events. */

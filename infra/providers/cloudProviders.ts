@@ -11,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import type { AwsSettings, GcpSettings } from "../config";
 
-export interface CloudProvidersArgs {
+interface CloudProvidersArgs {
   aws: AwsSettings;
   gcp: GcpSettings;
   /** The stack's tags: default tags of every AWS resource, lowered to default labels of every GCP resource. */

@@ -1,2 +1,2 @@
 /** The stack's explicit cloud providers. */
-export { CloudProviders, gcpLabelsFromTags, type CloudProvidersArgs } from "./cloudProviders";
+export { CloudProviders, gcpLabelsFromTags } from "./cloudProviders";

@@ -13,7 +13,7 @@ import type { ArtifactRegistrySettings, GcpSettings } from "../config";
 import { optOutWarnings } from "../config/declare";
 import { ARTIFACT_REGISTRY } from "../config/registries";
 
-export interface ArtifactRegistryRepositoryArgs {
+interface ArtifactRegistryRepositoryArgs {
   artifactRegistry: ArtifactRegistrySettings;
   /** The GCP project the repository and its pusher live in. */
   gcp: Pick<GcpSettings, "project">;
@@ -22,8 +22,8 @@ export interface ArtifactRegistryRepositoryArgs {
   stack: string;
 }
 
-export const REQUIRED_SERVICES = ["artifactregistry.googleapis.com", "containerscanning.googleapis.com"] as const;
-export const PUSHER_ROLE = "roles/artifactregistry.writer";
+const REQUIRED_SERVICES = ["artifactregistry.googleapis.com", "containerscanning.googleapis.com"] as const;
+const PUSHER_ROLE = "roles/artifactregistry.writer";
 
 /** A service account id (6-30 characters, a letter first, no trailing hyphen) for the image's pusher. */
 export function pusherAccountId(imageName: string): string {

@@ -16,7 +16,7 @@ import type { AwsSettings, EcrReplicationTarget, EcrSettings, Environment } from
 import { optOutWarnings } from "../config/declare";
 import { ECR } from "../config/registries";
 
-export interface EcrRepositoryArgs {
+interface EcrRepositoryArgs {
   ecr: EcrSettings;
   /** The account and region of the registry (the replication policy names them). */
   aws: AwsSettings;
@@ -28,13 +28,13 @@ export interface EcrRepositoryArgs {
 }
 
 /** Tags of the build cache (in the cache repository only); the application repository has no mutable tag at all. */
-export const BUILD_CACHE_TAG_FILTER = "buildcache-*";
-export const RELEASE_TAG_PREFIX = "v";
+const BUILD_CACHE_TAG_FILTER = "buildcache-*";
+const RELEASE_TAG_PREFIX = "v";
 
 /** The actions an image pull needs (ECS task execution role, `docker pull`). */
-export const PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"];
+const PULL_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"];
 
-export function cacheRepositoryName(imageName: string): string {
+function cacheRepositoryName(imageName: string): string {
   // Outside the `<image>` prefix, so the replication filter (PREFIX_MATCH <image>) never copies the cache to prod.
   return `buildcache/${imageName}`;
 }
@@ -87,7 +87,7 @@ export function appLifecyclePolicy(
 }
 
 /** The cache repository keeps only what its `buildcache-*` tags point at; superseded cache manifests go untagged. */
-export function cacheLifecyclePolicy(untaggedExpiryDays: number): aws.ecr.LifecyclePolicyDocument {
+function cacheLifecyclePolicy(untaggedExpiryDays: number): aws.ecr.LifecyclePolicyDocument {
   return {
     rules: [
       {
@@ -142,7 +142,7 @@ export function pullPolicy(args: { principalArns: string[]; accountId: string })
 }
 
 /** Prod's registry policy: the source (staging) account may replicate into this registry's `<image>` repository. */
-export function acceptReplicationPolicy(args: {
+function acceptReplicationPolicy(args: {
   sourceAccountId: string;
   accountId: string;
   region: string;
@@ -163,7 +163,7 @@ export function acceptReplicationPolicy(args: {
 }
 
 /** Staging's replication rule: the `<image>` repository (prefix match) to each target registry. */
-export function replicationRules(
+function replicationRules(
   targets: EcrReplicationTarget[],
   repositoryName: string,
 ): aws.types.input.ecr.ReplicationConfigurationReplicationConfiguration {

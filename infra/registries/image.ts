@@ -47,16 +47,16 @@ export interface ImageRelease {
   refs: Record<string, pulumi.Output<string>>;
 }
 
-export const GHCR_HOST = "ghcr.io";
+const GHCR_HOST = "ghcr.io";
 /** The project directory: `berth:build`'s Dockerfile and context are relative to it. */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /**
  * The docker-build context, Dockerfile and target of `berth:build`, relative to the working directory (the project
  * directory under the CLI): an absolute path would differ between a laptop and CI and show a diff (a rebuild, and a
  * refused re-push of an immutable tag) on every change of machine.
  */
-export function imageBuildLocation(build: Pick<BuildSettings, "dockerfile" | "context" | "target">, cwd: string) {
+function imageBuildLocation(build: Pick<BuildSettings, "dockerfile" | "context" | "target">, cwd: string) {
   const relative = (p: string) => path.relative(cwd, path.resolve(REPO_ROOT, p)) || ".";
   return {
     context: { location: relative(build.context) },
@@ -70,12 +70,12 @@ export function ghcrImageName(owner: string, imageName: string): string {
   return `${GHCR_HOST}/${owner.toLowerCase()}/${imageName}`;
 }
 
-export function sourceUrl(settings: { github: GithubSettings }): string {
+function sourceUrl(settings: { github: GithubSettings }): string {
   return `https://github.com/${settings.github.owner}/${settings.github.repository}`;
 }
 
 /** The app's version: the release (`1.4.2`) or `0.0.0-<tag>` between releases. */
-export function imageVersion(settings: { source: SourceRevision }): string {
+function imageVersion(settings: { source: SourceRevision }): string {
   const { source } = settings;
   return source.releaseTag && !source.dirty ? source.releaseTag.slice(1) : `0.0.0-${source.tag}`;
 }
@@ -108,7 +108,7 @@ export function imageBuildArgs(
  * (ECR API errors ImageNotFoundException, RepositoryNotFoundException; the provider's "no matching ... found" /
  * "couldn't find resource" for an empty result).
  */
-export function isAbsentImageError(cause: unknown): boolean {
+function isAbsentImageError(cause: unknown): boolean {
   const message = cause instanceof Error ? cause.message : String(cause ?? "");
   return /ImageNotFoundException|RepositoryNotFoundException|no matching ECR Image|couldn't find resource|empty result/i.test(
     message,
@@ -120,7 +120,7 @@ export function isAbsentImageError(cause: unknown): boolean {
  * reason also gives undefined (build and push as without this check; the registry still refuses an overwrite) and
  * says why on the engine log.
  */
-export async function pushedImageDigest(
+async function pushedImageDigest(
   args: { repositoryName: string; registryId: string; tag: string },
   opts: { parent: pulumi.Resource },
 ): Promise<string | undefined> {
@@ -190,7 +190,7 @@ export function ecrRepositoryUrl(accountId: string, region: string, name: string
  * `<location>-docker.pkg.dev/<project>/<repository>`: an Artifact Registry Docker repository's address
  * (https://cloud.google.com/artifact-registry/docs/docker/names), computed from the settings for the same reason.
  */
-export function artifactRegistryRepositoryUrl(location: string, project: string, repositoryId: string): string {
+function artifactRegistryRepositoryUrl(location: string, project: string, repositoryId: string): string {
   return `${location}-docker.pkg.dev/${project}/${repositoryId}`;
 }
 
@@ -199,25 +199,16 @@ export function imageTagRefs(repositories: string[], tags: string[]): string[] {
   return repositories.flatMap((repo) => tags.map((tag) => `${repo}:${tag}`));
 }
 
-/** `registry.example/name:tag` or `registry.example/name@sha256:...` → the repository part. */
-export function repositoryOf(ref: string): string {
-  const at = ref.indexOf("@");
-  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
-  const slash = noDigest.lastIndexOf("/");
-  const colon = noDigest.lastIndexOf(":");
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
-}
-
 /**
  * Reads `berth:ghcrToken` (a secret: `pulumi config set --secret berth:ghcrToken <token with write:packages>`).
  * Absent: the GHCR push is skipped with a loud warning, so a stack file as committed still plans offline and a
  * laptop without a token can deploy; CI always sets it (docs/registries.md, "GHCR").
  */
-export function readGhcrToken(): pulumi.Output<string> | undefined {
+function readGhcrToken(): pulumi.Output<string> | undefined {
   return new pulumi.Config("berth").getSecret("ghcrToken");
 }
 
-export interface AppImageArgs {
+interface AppImageArgs {
   /** The image's name and platform. */
   image: ImageSettings;
   /** The commit it is built from and tagged with. */
@@ -391,7 +382,7 @@ export class AppImage extends pulumi.ComponentResource implements ImageRelease {
 }
 
 /** The clear error for a rollback to a SHA without an image. */
-export function missingImageMessage(args: {
+function missingImageMessage(args: {
   sha: string;
   repositoryName: string;
   registryId: string;
@@ -408,7 +399,7 @@ export function missingImageMessage(args: {
   );
 }
 
-export interface ExistingImageArgs {
+interface ExistingImageArgs {
   /** The account and region of the ECR repository the image is looked up in. */
   aws: AwsSettings;
   /** The repository's name (`berth:imageName`). */

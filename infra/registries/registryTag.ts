@@ -33,19 +33,19 @@ export interface RegistryTagInputs {
   password: string;
 }
 
-export interface RegistryTagOutputs extends RegistryTagInputs {
+interface RegistryTagOutputs extends RegistryTagInputs {
   /** `<registry>/<repository>:<tag>@<digest>` */
   ref: string;
 }
 
-export interface RegistryTagDeps {
+interface RegistryTagDeps {
   fetch: typeof fetch;
   /** `https://<registry>`; tests give a local server. */
   baseUrl(registry: string): string;
 }
 
 /** Media types a tagged image can have (OCI image spec, Docker distribution manifest v2). */
-export const MANIFEST_TYPES = [
+const MANIFEST_TYPES = [
   "application/vnd.oci.image.index.v1+json",
   "application/vnd.oci.image.manifest.v1+json",
   "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -145,12 +145,12 @@ export function registryTagProvider(deps: RegistryTagDeps): pulumi.dynamic.Resou
   };
 }
 
-export const httpsRegistryTagProvider = registryTagProvider({
+const httpsRegistryTagProvider = registryTagProvider({
   fetch: (...args) => fetch(...args),
   baseUrl: (registry) => `https://${registry}`,
 });
 
-export type RegistryTagArgs = { [K in keyof RegistryTagInputs]: pulumi.Input<RegistryTagInputs[K]> };
+type RegistryTagArgs = { [K in keyof RegistryTagInputs]: pulumi.Input<RegistryTagInputs[K]> };
 
 export class RegistryTag extends pulumi.dynamic.Resource {
   declare readonly ref: pulumi.Output<string>;

@@ -16,7 +16,7 @@ export interface RolloutClock {
   sleep(ms: number): Promise<void>;
 }
 
-export interface RolloutWatch {
+interface RolloutWatch {
   /** Cluster name or ARN. */
   cluster: string;
   serviceName: string;
@@ -27,7 +27,7 @@ export interface RolloutWatch {
   intervalMs: number;
 }
 
-export interface VerifiedRollout {
+interface VerifiedRollout {
   deploymentId: string;
   taskDefinitionArn: string;
   runningCount: number;
@@ -35,7 +35,7 @@ export interface VerifiedRollout {
 }
 
 /** The error `pulumi up` prints when a rollout is not verified; `failure` says which case it was. */
-export function rolloutNotVerified(
+function rolloutNotVerified(
   failure: RolloutFailure,
   watch: Pick<RolloutWatch, "serviceName">,
   reason: string,

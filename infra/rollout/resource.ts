@@ -29,12 +29,12 @@ export interface RolloutVerificationInputs {
   pollSeconds: number;
 }
 
-export interface RolloutVerificationOutputs extends RolloutVerificationInputs {
+interface RolloutVerificationOutputs extends RolloutVerificationInputs {
   /** The ECS deployment that completed with `taskDefinitionArn`. */
   deploymentId: string;
 }
 
-export interface RolloutVerificationDeps {
+interface RolloutVerificationDeps {
   client(region: string): DescribeServicesClient;
   clock: RolloutClock;
 }
@@ -94,7 +94,7 @@ export const ecsRolloutVerificationProvider = rolloutVerificationProvider({
   clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
 });
 
-export type RolloutVerificationArgs = {
+type RolloutVerificationArgs = {
   [K in keyof RolloutVerificationInputs]: pulumi.Input<RolloutVerificationInputs[K]>;
 };
 

@@ -26,7 +26,7 @@ import type { Deployment, DescribeServicesResponse, Service } from "@aws-sdk/cli
 
 export type RolloutFailure = "missing" | "rolledBack" | "superseded" | "failed" | "timedOut";
 
-export type RolloutVerdict =
+type RolloutVerdict =
   | {
       outcome: "completed";
       deploymentId: string;

@@ -16,7 +16,7 @@ export interface VerifiedRelease {
 }
 
 /** What a verified rollout gives (the `RolloutVerification` resource fits). */
-export interface RolloutEvidence {
+interface RolloutEvidence {
   serviceName: pulumi.Input<string>;
   digest: pulumi.Input<string>;
 }

@@ -12,9 +12,9 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  actionsOf,
   DEPLOY_PERMISSIONS,
   INVOKE_PERMISSIONS,
-  tableActions,
   type ResourcePermissions,
 } from "../../infra/delivery/deployPermissions";
 import { PREVIEW_DENIED_ACTIONS } from "../../infra/delivery/delivery";
@@ -55,6 +55,14 @@ before(async () => {
 const needsAws = (type: string) =>
   type.startsWith("aws:") || type === "docker-build:index:Image" || type.startsWith("pulumi-nodejs:dynamic/");
 const actionsOfStatement = (s: any): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+/** Every action the table gives, for the building stack (with pushes) or a promoting one. */
+function tableActions(pushesImages: boolean): string[] {
+  const all = new Set<string>();
+  for (const p of Object.values(DEPLOY_PERMISSIONS))
+    if (pushesImages || !p.pushOnly) for (const a of actionsOf(p)) all.add(a);
+  for (const i of Object.values(INVOKE_PERMISSIONS)) for (const a of i.actions) all.add(a);
+  return [...all].sort();
+}
 const documentsOf = (r: Registered) =>
   [...r.deployPolicies, ...r.deployManagedPolicies.map((m) => m.policy)].map((p) => JSON.parse(p));
 const allowedActions = (r: Registered) =>

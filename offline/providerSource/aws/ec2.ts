@@ -6,7 +6,7 @@ import type { ProviderResourceFacts, ResourceCalls, SourcedConstraint } from "..
  * internal/service/ec2/.
  *
  * The search index keeps each file of that repository at its own commit (one stored version per file, not one tree), so
- * the commit is recorded per file in READ_AT. Where a stored version is older than the one @pulumi/aws 7.48.0 wraps (its
+ * the commit is recorded per file below. Where a stored version is older than the one @pulumi/aws 7.48.0 wraps (its
  * .d.ts has inputs the file lacks), the entry says so and keeps only what both agree on. A file read by index id (the
  * index reported no commit for it) is recorded as `id:<index id>`.
  *
@@ -17,30 +17,30 @@ import type { ProviderResourceFacts, ResourceCalls, SourcedConstraint } from "..
  * `create` and `update` hold the calls of those functions, their waiters and finders; the Read every Create and Update
  * ends with is in `read` (facts.ts: read also runs after every write). Tags set on create travel in TagSpecifications
  * of the Create call; tag changes go through updateTags (ec2:CreateTags, ec2:DeleteTags).
+ *
+ * Versions read (file: commit, or `id:<index id>`):
+ * - internal/service/ec2/vpc_.go: 00081ce41cc691433ac19bf42227cdabffd0454d
+ * - internal/service/ec2/vpc_subnet.go: 00cda125a19d31754cb0d073cf551264c57955cb
+ * - internal/service/ec2/vpc_route_table.go: 022092419b7cda11527df3c6b51cbfe1876c1722
+ * - internal/service/ec2/vpc_route.go: 0128541e0711766f28540143a9d73738aced60aa
+ * - internal/service/ec2/vpc_route_table_association.go: 0be71beb458ad8875e0acc5c91519c0ceeb214aa
+ * - internal/service/ec2/vpc_internet_gateway.go: 08923b68b5ad6fcfdd38362fb5247e39a9b07add
+ * - internal/service/ec2/vpc_nat_gateway.go: id:5469497972
+ * - internal/service/ec2/ec2_eip.go: 01606926a0c0ab9174aec440f976a48b0baee722
+ * - internal/service/ec2/vpc_security_group.go: 01606926a0c0ab9174aec440f976a48b0baee722
+ * - internal/service/ec2/vpc_default_security_group.go: 01f431114674c27cf790fafb67ac274bf8f765e1
+ * - internal/service/ec2/vpc_flow_log.go: 00a35305dc1b297a6fcdecdfbba33f1e63c3da39
+ * - internal/service/ec2/vpc_endpoint.go: 008db85aad5e56627b1eecab8830464a282552ed
+ * - internal/service/ec2/vpc_security_group_ingress_rule.go: id:1359123306
+ * - internal/service/ec2/vpc_security_group_egress_rule.go: id:3725520632
+ * - internal/service/ec2/find.go: id:1448034855
+ * - internal/service/ec2/status.go: id:51798539490
+ * - internal/service/ec2/validate.go: id:2565656552
+ * - internal/service/ec2/vpc_network_interface.go: id:1223601590
+ * - internal/service/ec2/tags_gen.go: 01606926a0c0ab9174aec440f976a48b0baee722
+ * - internal/service/ec2/availability_zones_data_source.go: 51f0f87f4081c657357189b0a2da513579370e6a
+ * - internal/service/ec2/vpc_data_source.go: 01606926a0c0ab9174aec440f976a48b0baee722
  */
-export const READ_AT: Record<string, string> = {
-  "internal/service/ec2/vpc_.go": "00081ce41cc691433ac19bf42227cdabffd0454d",
-  "internal/service/ec2/vpc_subnet.go": "00cda125a19d31754cb0d073cf551264c57955cb",
-  "internal/service/ec2/vpc_route_table.go": "022092419b7cda11527df3c6b51cbfe1876c1722",
-  "internal/service/ec2/vpc_route.go": "0128541e0711766f28540143a9d73738aced60aa",
-  "internal/service/ec2/vpc_route_table_association.go": "0be71beb458ad8875e0acc5c91519c0ceeb214aa",
-  "internal/service/ec2/vpc_internet_gateway.go": "08923b68b5ad6fcfdd38362fb5247e39a9b07add",
-  "internal/service/ec2/vpc_nat_gateway.go": "id:5469497972",
-  "internal/service/ec2/ec2_eip.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "internal/service/ec2/vpc_security_group.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "internal/service/ec2/vpc_default_security_group.go": "01f431114674c27cf790fafb67ac274bf8f765e1",
-  "internal/service/ec2/vpc_flow_log.go": "00a35305dc1b297a6fcdecdfbba33f1e63c3da39",
-  "internal/service/ec2/vpc_endpoint.go": "008db85aad5e56627b1eecab8830464a282552ed",
-  "internal/service/ec2/vpc_security_group_ingress_rule.go": "id:1359123306",
-  "internal/service/ec2/vpc_security_group_egress_rule.go": "id:3725520632",
-  "internal/service/ec2/find.go": "id:1448034855",
-  "internal/service/ec2/status.go": "id:51798539490",
-  "internal/service/ec2/validate.go": "id:2565656552",
-  "internal/service/ec2/vpc_network_interface.go": "id:1223601590",
-  "internal/service/ec2/tags_gen.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-  "internal/service/ec2/availability_zones_data_source.go": "51f0f87f4081c657357189b0a2da513579370e6a",
-  "internal/service/ec2/vpc_data_source.go": "01606926a0c0ab9174aec440f976a48b0baee722",
-};
 
 /** Dotted-quad IPv4 CIDR (verify.ValidIPv4CIDRNetworkAddress minus its host-bits check, which no pattern states). */
 const IPV4_CIDR =
