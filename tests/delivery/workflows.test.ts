@@ -209,7 +209,9 @@ test("deploy.yml: main (and release tags, tests/delivery/releaseWorkflow.test.ts
   assert.equal(j.staging.environment, "staging");
   assert.equal(j.production.environment, "production");
   assert.deepEqual(j.production.needs, ["staging", "scan"]);
-  assert.deepEqual(j.scan.needs, "staging");
+  // The vulnerability gate decides before staging runs the image (issue 21): staging waits for the scan.
+  assert.deepEqual(j.staging.needs, ["test", "scan"]);
+  assert.equal(j.scan.needs, undefined, "the scan does not wait for a deploy");
   assert.deepEqual(j.staging.concurrency, { group: "pulumi-staging", "cancel-in-progress": false });
   assert.deepEqual(j.production.concurrency, { group: "pulumi-prod", "cancel-in-progress": false });
   const up = (job: any) =>
@@ -218,18 +220,19 @@ test("deploy.yml: main (and release tags, tests/delivery/releaseWorkflow.test.ts
   assert.match(up(j.staging)["stack-name"], /\/berth\/staging$/);
   assert.equal(up(j.production).command, "up");
   assert.match(up(j.production)["stack-name"], /\/berth\/prod$/);
-  // Exactly one `pulumi up` builds: staging's. Nothing else builds or pushes an image.
+  // Exactly one `pulumi up` builds and pushes: staging's. The scan job's build stays on the runner (--load, no push).
   const allSteps = Object.values<any>(j).flatMap((job) => job.steps);
   assert.equal(
     allSteps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command === "up").length,
     2,
   );
-  assert.equal(
-    allSteps.filter((s) =>
-      /docker\/build-push-action|docker build|buildah|podman build/.test(`${s.uses ?? ""} ${s.run ?? ""}`),
-    ).length,
-    0,
+  const builds = allSteps.filter((s) =>
+    /docker\/build-push-action|docker (buildx )?build|buildah|podman build/.test(`${s.uses ?? ""} ${s.run ?? ""}`),
   );
+  assert.equal(builds.length, 1, "one build outside pulumi: the scan's");
+  assert.ok(j.scan.steps.includes(builds[0]));
+  assert.match(builds[0].run, /--load/);
+  assert.doesNotMatch(builds[0].run, /--push|docker push|--output[= ]type=registry/);
   assert.doesNotMatch(JSON.stringify(up(j.production)), /ghcrToken/, "prod gets no registry push token");
   // Prod is pinned to the digest this run built and scanned (refused by the program if staging moved on).
   const pin = j.production.steps.find((s: any) => /promotion\.digest/.test(s.run ?? ""));
@@ -246,23 +249,30 @@ test("deploy.yml: main (and release tags, tests/delivery/releaseWorkflow.test.ts
   );
 });
 
-test("deploy.yml: Trivy scans the pushed GHCR image by digest, uploads SARIF, fails on fixable CRITICAL/HIGH", () => {
+test("deploy.yml: Trivy scans the image staging will build, before staging, uploads SARIF, fails on fixable CRITICAL/HIGH", () => {
   const j = jobs("deploy.yml");
+  const build = j.scan.steps.find((s: any) => /docker buildx build/.test(s.run ?? ""));
+  // The build's arguments are the staging stack's (offline/scanBuild.ts, checked against the program in
+  // tests/registries/scanBuild.test.ts), for the commit the staging job deploys.
+  assert.match(build.run, /node --import tsx offline\/scanBuild\.ts staging > (\S+)\n\s*mapfile -t ARGS < \1\n/);
+  assert.match(build.run, /docker buildx build "\$\{ARGS\[@\]\}" --load --tag "berth-scan:\$IMAGE_SHA"/);
+  assert.equal(build.env.IMAGE_SHA, "${{ github.sha }}");
+  assert.match(build.env.RELEASE_TAG, /github\.ref_type == 'tag' && github\.ref_name/);
+  const install = j.scan.steps.findIndex((s: any) => s.run === "npm ci --ignore-scripts");
+  assert.ok(install >= 0 && install < j.scan.steps.indexOf(build), "the program's modules before the build");
   // The SARIF report step (the gate step is tested in releaseWorkflow.test.ts).
   const trivy = j.scan.steps.find(
     (s: any) => String(s.uses).startsWith("aquasecurity/trivy-action@") && s.with.format === "sarif",
   ).with;
-  assert.equal(trivy["image-ref"], "${{ needs.staging.outputs.ghcr-image }}");
+  assert.equal(trivy["image-ref"], "berth-scan:${{ github.sha }}", "the image the build step loaded");
+  assert.ok(j.scan.steps.indexOf(build) < j.scan.steps.findIndex((s: any) => s.with === trivy));
   assert.equal(trivy.severity, "CRITICAL,HIGH");
   assert.equal(trivy["ignore-unfixed"], true);
   assert.equal(trivy.format, "sarif");
   const upload = usesStep(j.scan, "github/codeql-action/upload-sarif");
   assert.equal(upload.with.sarif_file, trivy.output);
   assert.match(upload.if, /!cancelled\(\)/, "the SARIF is uploaded even when Trivy fails the job");
-  const ghcr = j.staging.steps.find((s: any) => s.id === "ghcr");
-  assert.equal(ghcr.env.IMAGE, "${{ vars.GHCR_IMAGE }}");
-  assert.match(ghcr.run, /echo "image=\$\{IMAGE\}@\$\{DIGEST\}"/, "by digest");
-  assert.match(ghcr.run, /\^sha256:\[0-9a-f\]\{64\}\$/, "refuses a missing digest");
+  assert.equal(j.scan.permissions.packages, undefined, "reads no registry: it scans its own build");
 });
 
 test("every pulumi preview and up in the workflows runs the policy pack with that stack's pack config", () => {
