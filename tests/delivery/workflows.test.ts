@@ -13,6 +13,7 @@ import { REPO_ROOT } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
 import { renderDeliveryVariables } from "../../infra/delivery/delivery";
 import { readWorkflow } from "../support";
+import { evaluateExpression, interpolate } from "../infra/projectSchema";
 
 const ACTIONLINT = path.join(REPO_ROOT, "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js");
 const FILES = ["preview.yml", "deploy.yml"];
@@ -196,7 +197,9 @@ test("the variables the workflows read are the ones the Delivery component write
       assert.ok(repoVars.has(`${prefix}_${m[1]}`), `${prefix}_${m[1]}`);
   }
   const { text: deploy } = readWorkflow("deploy.yml");
-  const used = [...deploy.matchAll(/vars\.(\w+)/g)].map((m) => m[1]).filter((v) => v !== "PULUMI_ORGANIZATION");
+  // The repository variables a person sets (docs/bootstrap.md): the Pulumi Cloud organization, or a backend URL.
+  const setByHand = ["PULUMI_ORGANIZATION", "PULUMI_BACKEND_URL"];
+  const used = [...deploy.matchAll(/vars\.(\w+)/g)].map((m) => m[1]).filter((v) => !setByHand.includes(v));
   assert.ok(used.length >= 4);
   for (const v of used) assert.ok(envVars.has(v), `deploy.yml reads vars.${v}, which the environment has`);
 });
@@ -291,4 +294,52 @@ test("every pulumi preview and up in the workflows runs the policy pack with tha
     if (!stack!.includes("matrix"))
       assert.ok(fs.existsSync(path.join(REPO_ROOT, s.with.policyPackConfigs)), s.with.policyPackConfigs);
   }
+});
+
+test("the state backend: Pulumi Cloud by default, a self-managed one (s3://) when vars.PULUMI_BACKEND_URL is set, in every job that runs pulumi", () => {
+  // GitHub's `&&` and `||` return an operand, not a boolean, and an unset variable is '' (docs.github.com/en/actions/
+  // reference/workflows-and-actions/expressions#operators; "vars context": unset variables are empty strings).
+  const contexts = (backend: string) => ({
+    vars: { PULUMI_ORGANIZATION: "acme", PULUMI_BACKEND_URL: backend },
+    matrix: { stack: "staging" },
+  });
+  let pulumiSteps = 0;
+  for (const file of FILES) {
+    for (const [name, job] of Object.entries<any>(jobs(file))) {
+      const steps: any[] = job.steps ?? [];
+      const commands = steps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command);
+      if (commands.length === 0) continue;
+      const auth = usesStep(job, "pulumi/auth-actions");
+      const condition = String(auth.if).replace(/^\$\{\{\s*|\s*\}\}$/g, "");
+      assert.equal(
+        evaluateExpression(condition, contexts("") as any),
+        true,
+        `${file}:${name}: Pulumi Cloud login by default`,
+      );
+      assert.equal(
+        evaluateExpression(condition, contexts("s3://state?region=eu-west-1") as any),
+        false,
+        `${file}:${name}: no Pulumi Cloud login with an S3 backend`,
+      );
+      for (const s of commands) {
+        pulumiSteps++;
+        assert.equal(s.with["cloud-url"], "${{ vars.PULUMI_BACKEND_URL }}", `${file}:${name}: ${s.name}`);
+        const stack = (backend: string) => interpolate(s.with["stack-name"], contexts(backend) as any);
+        assert.match(stack(""), /^acme\/berth\/(staging|prod)$/, `${file}:${name}: Pulumi Cloud stack`);
+        assert.match(
+          stack("s3://state"),
+          /^organization\/berth\/(staging|prod)$/,
+          `${file}:${name}: a DIY backend's stack`,
+        );
+      }
+    }
+  }
+  assert.equal(pulumiSteps, 3, "preview (matrix), staging up, prod up");
+  const pin = jobs("deploy.yml").production.steps.find((s: any) => /promotion\.digest/.test(s.run ?? ""));
+  assert.equal(pin.env.BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}");
+  assert.match(pin.run, /if \[ -n "\$BACKEND_URL" \]; then pulumi login "\$BACKEND_URL"; fi\n\s*pulumi config set/);
+  assert.equal(
+    pin.env.STACK,
+    jobs("deploy.yml").production.steps.find((s: any) => s.with?.command === "up").with["stack-name"],
+  );
 });
