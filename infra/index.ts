@@ -14,6 +14,12 @@ import { localStack } from "./local";
 
 // isConfigSecret (@pulumi/pulumi runtime/config.js, @internal: not in the typings) reads PULUMI_CONFIG_SECRET_KEYS.
 const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-const settings = loadSettings(pulumi.runtime.allConfig(), { stack: pulumi.getStack(), git: readGitState, isSecret });
+// GITHUB_REPOSITORY: set in GitHub Actions only (docs.github.com, "Variables reference", default variables).
+const settings = loadSettings(pulumi.runtime.allConfig(), {
+  stack: pulumi.getStack(),
+  git: readGitState,
+  isSecret,
+  githubRepository: process.env.GITHUB_REPOSITORY || undefined,
+});
 
 export = settings.target === "aws" ? awsStack(settings) : localStack(settings);

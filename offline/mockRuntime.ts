@@ -126,6 +126,11 @@ export interface CaptureOptions {
   invokes?: Record<string, (inputs: Record<string, any>) => Record<string, any>>;
   /** The program module to load; defaults to infra/index.ts. */
   program?: string;
+  /**
+   * `GITHUB_REPOSITORY` while the program loads (infra/index.ts reads it): unset unless given, so a capture run inside
+   * GitHub Actions (the CI test job) evaluates the program as a laptop would.
+   */
+  githubRepository?: string;
   /** Where the engine log goes (default: new arrays, returned as `warnings`/`errors`); lets a caller keep the
    * messages even when the capture itself fails. */
   log?: { warnings: string[]; errors: string[] };
@@ -459,12 +464,18 @@ export async function captureStack(opts: CaptureOptions): Promise<CapturedStack>
   const program = opts.program ?? path.join(REPO_ROOT, "infra", "index.ts");
   let exported: Record<string, unknown> = {};
   let error: unknown;
+  const runRepository = process.env.GITHUB_REPOSITORY;
+  if (opts.githubRepository === undefined) delete process.env.GITHUB_REPOSITORY;
+  else process.env.GITHUB_REPOSITORY = opts.githubRepository;
   try {
     const mod = (await import(program)) as Record<string, unknown>;
     // `export = {...}` (CommonJS) arrives as `default`; named exports as themselves.
     exported = mod.default && typeof mod.default === "object" ? (mod.default as Record<string, unknown>) : mod;
   } catch (e) {
     error = e;
+  } finally {
+    if (runRepository === undefined) delete process.env.GITHUB_REPOSITORY;
+    else process.env.GITHUB_REPOSITORY = runRepository;
   }
   await (pulumi.runtime as any).waitForRPCs?.();
   const outputs: Record<string, unknown> = {};

@@ -337,6 +337,12 @@ interface LoadContext {
    * plain text is refused, as the CLI refuses a plain value of a `secret: true` key it cannot declare here.
    */
   isSecret?: (key: string) => boolean;
+  /**
+   * `<owner>/<repo>` of the GitHub Actions run (`GITHUB_REPOSITORY`, filled by infra/index.ts; unset elsewhere). Given,
+   * `berth:githubOwner`/`berth:githubRepository` must name it: the OIDC trusts, the GCP condition and the image's
+   * source label are built from them, and a mismatch would fail later (GitHub's token would match no trust).
+   */
+  githubRepository?: string;
 }
 
 /** Parses a raw config value: structured values arrive as JSON strings from the Pulumi runtime. */
@@ -351,6 +357,25 @@ function parseRaw(value: unknown): unknown {
     }
   }
   return value;
+}
+
+/**
+ * In GitHub Actions, the repository the run is in must be the one the settings name. GitHub compares owner and
+ * repository names case-insensitively (https://docs.github.com/en/repositories/creating-and-managing-repositories/repository-limits;
+ * `github.repository` is "The owner and repository name", https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#github-context).
+ */
+function checkRunRepository(berth: ConfigSection, github: GithubSettings, runRepository: string | undefined): void {
+  if (!runRepository) return;
+  const [owner, repository] = runRepository.split("/");
+  const seen = `(this run is in ${runRepository}: GITHUB_REPOSITORY)`;
+  if (owner && github.owner.toLowerCase() !== owner.toLowerCase())
+    berth.problems.add(berth.keyPath("githubOwner"), github.owner, `${owner} ${seen}`);
+  if (repository && github.repository.toLowerCase() !== repository.toLowerCase())
+    berth.problems.add(
+      berth.keyPath("githubRepository"),
+      github.repository,
+      `${repository} ${seen}: pulumi config set berth:githubRepository ${repository} in each stack`,
+    );
 }
 
 /** Every declared key path, for the hints of an unknown key (computed once, on the first unknown key). */
@@ -385,6 +410,7 @@ export function loadSettings(rawConfig: Record<string, unknown>, ctx: LoadContex
     owner: berth.get("githubOwner", BERTH),
     repository: berth.get("githubRepository", BERTH),
   };
+  checkRunRepository(berth, github, ctx.githubRepository);
   const extraTags = berth.get("tags", BERTH);
   // 50 tags per AWS resource, counting the provider's default tags: the program's own 3, plus at most 2 a resource
   // sets itself (Name, tier/service). GCP takes 64 labels (the default labels plus the provider's attribution label).

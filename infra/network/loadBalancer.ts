@@ -327,9 +327,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
     const bucketDeps: pulumi.Resource[] = [];
     if (lb.accessLogs) {
       // Prod keeps its access logs (audit) and its load balancer (its DNS name is what clients use): both protected.
+      // Elsewhere a destroy empties the versioned bucket first (forceDestroy), or DeleteBucket stops at BucketNotEmpty.
       const bucket = new aws.s3.Bucket(
         `${name}-access-logs`,
-        { forceDestroy: false, tags: { Name: `${prefix}-alb-access-logs` } },
+        { forceDestroy: environment !== "prod", tags: { Name: `${prefix}-alb-access-logs` } },
         { ...child, protect: environment === "prod" },
       );
       const ownership = new aws.s3.BucketOwnershipControls(

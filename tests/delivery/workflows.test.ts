@@ -13,6 +13,7 @@ import { REPO_ROOT } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
 import { renderDeliveryVariables } from "../../infra/delivery/delivery";
 import { readWorkflow } from "../support";
+import { evaluateExpression, interpolate } from "../infra/projectSchema";
 
 const ACTIONLINT = path.join(REPO_ROOT, "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js");
 const FILES = ["preview.yml", "deploy.yml"];
@@ -196,7 +197,9 @@ test("the variables the workflows read are the ones the Delivery component write
       assert.ok(repoVars.has(`${prefix}_${m[1]}`), `${prefix}_${m[1]}`);
   }
   const { text: deploy } = readWorkflow("deploy.yml");
-  const used = [...deploy.matchAll(/vars\.(\w+)/g)].map((m) => m[1]).filter((v) => v !== "PULUMI_ORGANIZATION");
+  // The repository variables a person sets (docs/bootstrap.md): the Pulumi Cloud organization, or a backend URL.
+  const setByHand = ["PULUMI_ORGANIZATION", "PULUMI_BACKEND_URL"];
+  const used = [...deploy.matchAll(/vars\.(\w+)/g)].map((m) => m[1]).filter((v) => !setByHand.includes(v));
   assert.ok(used.length >= 4);
   for (const v of used) assert.ok(envVars.has(v), `deploy.yml reads vars.${v}, which the environment has`);
 });
@@ -209,7 +212,9 @@ test("deploy.yml: main (and release tags, tests/delivery/releaseWorkflow.test.ts
   assert.equal(j.staging.environment, "staging");
   assert.equal(j.production.environment, "production");
   assert.deepEqual(j.production.needs, ["staging", "scan"]);
-  assert.deepEqual(j.scan.needs, "staging");
+  // The vulnerability gate decides before staging runs the image (issue 21): staging waits for the scan.
+  assert.deepEqual(j.staging.needs, ["test", "scan"]);
+  assert.equal(j.scan.needs, undefined, "the scan does not wait for a deploy");
   assert.deepEqual(j.staging.concurrency, { group: "pulumi-staging", "cancel-in-progress": false });
   assert.deepEqual(j.production.concurrency, { group: "pulumi-prod", "cancel-in-progress": false });
   const up = (job: any) =>
@@ -218,18 +223,19 @@ test("deploy.yml: main (and release tags, tests/delivery/releaseWorkflow.test.ts
   assert.match(up(j.staging)["stack-name"], /\/berth\/staging$/);
   assert.equal(up(j.production).command, "up");
   assert.match(up(j.production)["stack-name"], /\/berth\/prod$/);
-  // Exactly one `pulumi up` builds: staging's. Nothing else builds or pushes an image.
+  // Exactly one `pulumi up` builds and pushes: staging's. The scan job's build stays on the runner (--load, no push).
   const allSteps = Object.values<any>(j).flatMap((job) => job.steps);
   assert.equal(
     allSteps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command === "up").length,
     2,
   );
-  assert.equal(
-    allSteps.filter((s) =>
-      /docker\/build-push-action|docker build|buildah|podman build/.test(`${s.uses ?? ""} ${s.run ?? ""}`),
-    ).length,
-    0,
+  const builds = allSteps.filter((s) =>
+    /docker\/build-push-action|docker (buildx )?build|buildah|podman build/.test(`${s.uses ?? ""} ${s.run ?? ""}`),
   );
+  assert.equal(builds.length, 1, "one build outside pulumi: the scan's");
+  assert.ok(j.scan.steps.includes(builds[0]));
+  assert.match(builds[0].run, /--load/);
+  assert.doesNotMatch(builds[0].run, /--push|docker push|--output[= ]type=registry/);
   assert.doesNotMatch(JSON.stringify(up(j.production)), /ghcrToken/, "prod gets no registry push token");
   // Prod is pinned to the digest this run built and scanned (refused by the program if staging moved on).
   const pin = j.production.steps.find((s: any) => /promotion\.digest/.test(s.run ?? ""));
@@ -246,23 +252,30 @@ test("deploy.yml: main (and release tags, tests/delivery/releaseWorkflow.test.ts
   );
 });
 
-test("deploy.yml: Trivy scans the pushed GHCR image by digest, uploads SARIF, fails on fixable CRITICAL/HIGH", () => {
+test("deploy.yml: Trivy scans the image staging will build, before staging, uploads SARIF, fails on fixable CRITICAL/HIGH", () => {
   const j = jobs("deploy.yml");
+  const build = j.scan.steps.find((s: any) => /docker buildx build/.test(s.run ?? ""));
+  // The build's arguments are the staging stack's (offline/scanBuild.ts, checked against the program in
+  // tests/registries/scanBuild.test.ts), for the commit the staging job deploys.
+  assert.match(build.run, /node --import tsx offline\/scanBuild\.ts staging > (\S+)\n\s*mapfile -t ARGS < \1\n/);
+  assert.match(build.run, /docker buildx build "\$\{ARGS\[@\]\}" --load --tag "berth-scan:\$IMAGE_SHA"/);
+  assert.equal(build.env.IMAGE_SHA, "${{ github.sha }}");
+  assert.match(build.env.RELEASE_TAG, /github\.ref_type == 'tag' && github\.ref_name/);
+  const install = j.scan.steps.findIndex((s: any) => s.run === "npm ci --ignore-scripts");
+  assert.ok(install >= 0 && install < j.scan.steps.indexOf(build), "the program's modules before the build");
   // The SARIF report step (the gate step is tested in releaseWorkflow.test.ts).
   const trivy = j.scan.steps.find(
     (s: any) => String(s.uses).startsWith("aquasecurity/trivy-action@") && s.with.format === "sarif",
   ).with;
-  assert.equal(trivy["image-ref"], "${{ needs.staging.outputs.ghcr-image }}");
+  assert.equal(trivy["image-ref"], "berth-scan:${{ github.sha }}", "the image the build step loaded");
+  assert.ok(j.scan.steps.indexOf(build) < j.scan.steps.findIndex((s: any) => s.with === trivy));
   assert.equal(trivy.severity, "CRITICAL,HIGH");
   assert.equal(trivy["ignore-unfixed"], true);
   assert.equal(trivy.format, "sarif");
   const upload = usesStep(j.scan, "github/codeql-action/upload-sarif");
   assert.equal(upload.with.sarif_file, trivy.output);
   assert.match(upload.if, /!cancelled\(\)/, "the SARIF is uploaded even when Trivy fails the job");
-  const ghcr = j.staging.steps.find((s: any) => s.id === "ghcr");
-  assert.equal(ghcr.env.IMAGE, "${{ vars.GHCR_IMAGE }}");
-  assert.match(ghcr.run, /echo "image=\$\{IMAGE\}@\$\{DIGEST\}"/, "by digest");
-  assert.match(ghcr.run, /\^sha256:\[0-9a-f\]\{64\}\$/, "refuses a missing digest");
+  assert.equal(j.scan.permissions.packages, undefined, "reads no registry: it scans its own build");
 });
 
 test("every pulumi preview and up in the workflows runs the policy pack with that stack's pack config", () => {
@@ -281,4 +294,52 @@ test("every pulumi preview and up in the workflows runs the policy pack with tha
     if (!stack!.includes("matrix"))
       assert.ok(fs.existsSync(path.join(REPO_ROOT, s.with.policyPackConfigs)), s.with.policyPackConfigs);
   }
+});
+
+test("the state backend: Pulumi Cloud by default, a self-managed one (s3://) when vars.PULUMI_BACKEND_URL is set, in every job that runs pulumi", () => {
+  // GitHub's `&&` and `||` return an operand, not a boolean, and an unset variable is '' (docs.github.com/en/actions/
+  // reference/workflows-and-actions/expressions#operators; "vars context": unset variables are empty strings).
+  const contexts = (backend: string) => ({
+    vars: { PULUMI_ORGANIZATION: "acme", PULUMI_BACKEND_URL: backend },
+    matrix: { stack: "staging" },
+  });
+  let pulumiSteps = 0;
+  for (const file of FILES) {
+    for (const [name, job] of Object.entries<any>(jobs(file))) {
+      const steps: any[] = job.steps ?? [];
+      const commands = steps.filter((s) => String(s.uses).startsWith("pulumi/actions@") && s.with?.command);
+      if (commands.length === 0) continue;
+      const auth = usesStep(job, "pulumi/auth-actions");
+      const condition = String(auth.if).replace(/^\$\{\{\s*|\s*\}\}$/g, "");
+      assert.equal(
+        evaluateExpression(condition, contexts("") as any),
+        true,
+        `${file}:${name}: Pulumi Cloud login by default`,
+      );
+      assert.equal(
+        evaluateExpression(condition, contexts("s3://state?region=eu-west-1") as any),
+        false,
+        `${file}:${name}: no Pulumi Cloud login with an S3 backend`,
+      );
+      for (const s of commands) {
+        pulumiSteps++;
+        assert.equal(s.with["cloud-url"], "${{ vars.PULUMI_BACKEND_URL }}", `${file}:${name}: ${s.name}`);
+        const stack = (backend: string) => interpolate(s.with["stack-name"], contexts(backend) as any);
+        assert.match(stack(""), /^acme\/berth\/(staging|prod)$/, `${file}:${name}: Pulumi Cloud stack`);
+        assert.match(
+          stack("s3://state"),
+          /^organization\/berth\/(staging|prod)$/,
+          `${file}:${name}: a DIY backend's stack`,
+        );
+      }
+    }
+  }
+  assert.equal(pulumiSteps, 3, "preview (matrix), staging up, prod up");
+  const pin = jobs("deploy.yml").production.steps.find((s: any) => /promotion\.digest/.test(s.run ?? ""));
+  assert.equal(pin.env.BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}");
+  assert.match(pin.run, /if \[ -n "\$BACKEND_URL" \]; then pulumi login "\$BACKEND_URL"; fi\n\s*pulumi config set/);
+  assert.equal(
+    pin.env.STACK,
+    jobs("deploy.yml").production.steps.find((s: any) => s.with?.command === "up").with["stack-name"],
+  );
 });

@@ -59,6 +59,12 @@ test("deletion protection is on in prod by default (FSBP ELB.6)", () => {
   assert.deepEqual(c.outputs.warnings, []);
 });
 
+test("prod's access logs bucket keeps its logs: protected, and a destroy never empties it (no forceDestroy)", () => {
+  const bucket = one(c, "aws:s3/bucket:Bucket", "alb-access-logs");
+  assert.equal(bucket.inputs.forceDestroy, false);
+  assert.equal(bucket.options?.protect, true);
+});
+
 test("prod log groups keep 365 days (CloudWatch.16)", () => {
   assert.equal(one(c, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs").inputs.retentionInDays, 365);
   assert.equal(one(c, "aws:cloudwatch/logGroup:LogGroup", "cluster-exec").inputs.retentionInDays, 365);

@@ -304,6 +304,15 @@ test("web's two target groups (a canary's primary and alternate; none for the wo
   });
 });
 
+test("staging's access logs bucket is emptied by a destroy (forceDestroy) and not protected, so `pulumi destroy` finishes", () => {
+  // hashicorp/terraform-provider-aws internal/service/s3/bucket.go resourceBucketDelete (read through the library,
+  // file id 1518242462): DeleteBucket on a bucket with objects fails with BucketNotEmpty unless force_destroy is set,
+  // which empties it (every object version: the bucket is versioned) and retries.
+  const bucket = one(c, "aws:s3/bucket:Bucket", "alb-access-logs");
+  assert.equal(bucket.inputs.forceDestroy, true);
+  assert.notEqual(bucket.options?.protect, true);
+});
+
 test("access logs bucket: SSE-S3, every public access block, ACLs disabled, versioning, expiry lifecycle", () => {
   assert.deepEqual(
     one(c, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "alb-access-logs")

@@ -46,7 +46,9 @@ export const FACTS: ProviderResourceFacts[] = [
         "s3:GetBucketTagging",
       ],
       update: ["s3:PutBucketTagging"],
-      // resourceBucketDelete: DeleteBucket (forceDestroy false: no emptying), then findBucket until not found.
+      // resourceBucketDelete: DeleteBucket, then findBucket until not found. On BucketNotEmpty with forceDestroy (every
+      // stack but prod) it empties the bucket first (emptyBucket: ListObjectVersions, DeleteObjects of each version):
+      // a destroy of the access logs bucket, run by an administrator (docs/runbooks.md), not by the deploy role.
       delete: ["s3:DeleteBucket", "s3:ListBucket"],
     },
   },
