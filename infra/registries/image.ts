@@ -56,7 +56,7 @@ const REPO_ROOT = path.resolve(__dirname, "..", "..");
  * directory under the CLI): an absolute path would differ between a laptop and CI and show a diff (a rebuild, and a
  * refused re-push of an immutable tag) on every change of machine.
  */
-function imageBuildLocation(build: Pick<BuildSettings, "dockerfile" | "context" | "target">, cwd: string) {
+export function imageBuildLocation(build: Pick<BuildSettings, "dockerfile" | "context" | "target">, cwd: string) {
   const relative = (p: string) => path.relative(cwd, path.resolve(REPO_ROOT, p)) || ".";
   return {
     context: { location: relative(build.context) },
