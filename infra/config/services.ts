@@ -375,7 +375,9 @@ const SERVICE_HEALTH_CHECK = {
   intervalSeconds: integer({ default: 10, min: 5, max: 300, doc: "Seconds between two checks." }),
   timeoutSeconds: integer({ default: 3, min: 2, max: 120, doc: "Seconds a check may take (less than the interval)." }),
   retries: integer({ default: 3, min: 1, max: 10, doc: "Failed checks before the container is unhealthy." }),
-  startPeriodSeconds: integer({ default: 5, min: 0, max: 300, doc: "Seconds failures do not count after start." }),
+  // A typical app (a JIT runtime that warms up, runs its migrations at start) needs a minute; the sample's Native
+  // AOT binary answers within a second and sets 5 in its stack files.
+  startPeriodSeconds: integer({ default: 60, min: 0, max: 300, doc: "Seconds failures do not count after start." }),
 } as const;
 
 /** `berth:services.<name>.autoscaling`. */
@@ -519,8 +521,9 @@ export const SERVICE = {
   autoscaling: section(AUTOSCALING, { doc: "Target tracking on CPU and memory." }),
   route: section(ROUTE, { doc: "Behind the load balancer on these rules; unset: no load balancer (a worker)." }),
   healthCheck: section(SERVICE_HEALTH_CHECK, { doc: "The container health check." }),
+  // As the start period: a minute for a typical app; the AOT sample sets 10.
   healthCheckGracePeriodSeconds: integer({
-    default: 10,
+    default: 60,
     min: 0,
     max: 3600,
     doc: "Routed services only: seconds ECS ignores failing load balancer health checks after a task starts.",

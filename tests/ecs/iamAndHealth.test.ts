@@ -9,7 +9,6 @@ import {
   executionRolePolicy,
   secretResourceArn,
   serviceWarnings,
-  timeToHealthySeconds,
 } from "../../infra/ecs/fargateService";
 import { settingsFor } from "../support";
 
@@ -107,37 +106,6 @@ describe("trust, ECS Exec and log key policies", () => {
     const logs = (doc.Statement as any[]).find((s) => s.Sid === "CloudWatchLogsForThisLogGroupOnly");
     assert.deepEqual(logs.Principal, { Service: "logs.eu-west-1.amazonaws.com" });
     assert.deepEqual(logs.Condition.ArnEquals, { "kms:EncryptionContext:aws:logs:arn": LOGS });
-  });
-});
-
-describe("time to healthy: start period + ALB interval x healthy threshold + deregistration delay <= 45 s", () => {
-  for (const stack of ["staging", "prod"] as const) {
-    const settings = settingsFor(stack);
-    for (const svc of settings.services.filter((s) => s.route)) {
-      test(`${stack}/${svc.name}`, (t) => {
-        const lb = settings.loadBalancer!;
-        const seconds = timeToHealthySeconds(svc, lb);
-        assert.equal(
-          seconds,
-          svc.healthCheck.startPeriodSeconds +
-            lb.healthCheck.intervalSeconds * lb.healthCheck.healthyThreshold +
-            lb.deregistrationDelaySeconds,
-        );
-        assert.ok(seconds <= 45, `${seconds} s > 45 s`);
-        t.diagnostic(
-          `${svc.healthCheck.startPeriodSeconds} + ${lb.healthCheck.intervalSeconds} x ${lb.healthCheck.healthyThreshold} + ${lb.deregistrationDelaySeconds} = ${seconds} s`,
-        );
-      });
-    }
-  }
-
-  test("the budget grows with each term (a slower setting is caught)", () => {
-    const settings = settingsFor(
-      "staging",
-      (s) => void (s.web!.healthCheck = { intervalSeconds: 10, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 60 }),
-    );
-    const web = settings.services.find((s) => s.name === "web")!;
-    assert.ok(timeToHealthySeconds(web, settings.loadBalancer!) > 45);
   });
 });
 
