@@ -14,7 +14,7 @@ import { asArray, parseJsonDocument } from "../policy/rule";
 // Config overrides: `--config-override berth:services.web.hardening.readonlyRootFilesystem=false`
 
 /** Splits `berth:services.web.cpu` into the stored key `berth:services` and the path `["web", "cpu"]`. */
-export function splitConfigKey(key: string): { top: string; path: string[] } {
+function splitConfigKey(key: string): { top: string; path: string[] } {
   const full = key.includes(":") ? key : `berth:${key}`;
   const [ns, rest] = [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)];
   const [first, ...path] = rest.split(".");
@@ -81,7 +81,7 @@ export function configValue(config: Record<string, string>, key: string): unknow
  */
 export { HARDENING_SETTINGS, type HardeningSetting } from "../infra/config";
 
-export interface SwitchedOffSetting {
+interface SwitchedOffSetting {
   key: string;
   value: unknown;
   rule?: string;
@@ -392,7 +392,7 @@ export function keySettings(type: string, p: Record<string, any>): string {
   }
 }
 
-export interface TreeNode {
+interface TreeNode {
   resource: CapturedResource;
   children: TreeNode[];
 }
@@ -466,7 +466,7 @@ export function policySubjects(
     });
 }
 
-export interface PlanOutcome {
+interface PlanOutcome {
   mandatory: number;
   advisory: number;
   ruleErrors: number;

@@ -27,12 +27,12 @@ export function githubOidcProviderArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 }
 
-export interface DeliveryRoleNames {
+interface DeliveryRoleNames {
   deploy: string;
   preview: string;
 }
 
-export function deliveryRoleNames({ project, stack }: { project: string; stack: string }): DeliveryRoleNames {
+function deliveryRoleNames({ project, stack }: { project: string; stack: string }): DeliveryRoleNames {
   return {
     deploy: `${project}-${stack}-github-deploy`,
     preview: `${project}-${stack}-github-preview`,
@@ -60,7 +60,7 @@ export function renderGithubTrustPolicy(args: { oidcProviderArn: string; subject
   };
 }
 
-export interface DeployPolicyInput {
+interface DeployPolicyInput {
   accountId: string;
   region: string;
   /** The application repository and, in the building stack, its build cache repository. */
@@ -142,7 +142,7 @@ type DeployStatement =
  * these actions and of DeleteRolePermissionsBoundary:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html).
  */
-export const BOUNDED_ROLE_ACTIONS = [
+const BOUNDED_ROLE_ACTIONS = [
   "iam:CreateRole",
   "iam:PutRolePermissionsBoundary",
   "iam:PutRolePolicy",
@@ -195,7 +195,7 @@ const STACK_KEY_ACTIONS = new Set([
 ]);
 
 /** Where a table action is granted: scoped to the project's resources where their names are known, else to the region. */
-export function deployStatementOf(action: string, pushOnly: boolean): DeployStatement {
+function deployStatementOf(action: string, pushOnly: boolean): DeployStatement {
   const [service, name] = action.split(":") as [string, string];
   if (action === "ecr:GetAuthorizationToken") return "EcrLogin";
   // Actions held only to the region (resources with generated names and ids, registry-level ECR settings): one
@@ -245,9 +245,9 @@ export const DEPLOY_POLICY_GROUPS = {
   monitoring: ["logs", "cloudwatch", "events", "sns"],
   iam: ["iam"],
 } as const satisfies Record<string, readonly string[]>;
-export type DeployPolicyGroup = keyof typeof DEPLOY_POLICY_GROUPS;
+type DeployPolicyGroup = keyof typeof DEPLOY_POLICY_GROUPS;
 
-export function deployPolicyGroupOf(action: string): DeployPolicyGroup {
+function deployPolicyGroupOf(action: string): DeployPolicyGroup {
   const service = action.split(":")[0]!;
   const group = (Object.keys(DEPLOY_POLICY_GROUPS) as DeployPolicyGroup[]).find((g) =>
     (DEPLOY_POLICY_GROUPS[g] as readonly string[]).includes(service),
@@ -312,7 +312,7 @@ export function stackBucketArns(): string[] {
   return ["arn:aws:s3:::alb-access-logs-???????"];
 }
 
-export interface DeployPolicies {
+interface DeployPolicies {
   /** The deploy role's inline policy: the denies (an explicit deny wins over every allow of the role's policies). */
   inline: aws.iam.PolicyDocument;
   /** The allows, one customer-managed policy per group of services, attached to the deploy role. */
@@ -490,7 +490,7 @@ export function renderPreviewDenyPolicy(): aws.iam.PolicyDocument {
   };
 }
 
-export interface AwsIdentityArgs {
+interface AwsIdentityArgs {
   delivery: DeliverySettings;
   /** The account and region the roles act in. */
   aws: AwsSettings;
@@ -505,7 +505,7 @@ export interface AwsIdentityArgs {
   tags: Record<string, string>;
 }
 
-export interface AwsIdentity {
+interface AwsIdentity {
   oidcProviderArn: pulumi.Output<string>;
   deployRole: aws.iam.Role;
   previewRole?: aws.iam.Role;

@@ -21,6 +21,10 @@
  * deploy role is denied every IAM write on the delivery identity itself, so CI can never widen its own rights:
  * changes to this component are applied from a laptop (docs/delivery.md, "Who owns what"); the roles it creates carry
  * the stack's permissions boundary (roleBoundary.ts), so it cannot mint a wider role either.
+ *
+ * The component is a spine of its three parts, each in its own file and each registering its resources with this
+ * component as their parent: awsIdentity.ts, gcpIdentity.ts, then githubEnvironment.ts (which hands the first two's
+ * identities to the workflows as variables).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
@@ -33,7 +37,7 @@ import { createAwsIdentity } from "./awsIdentity";
 import { createGcpIdentity, type DeliveryArtifactRegistry } from "./gcpIdentity";
 import { createGithubEnvironment, type GithubRepository } from "./githubEnvironment";
 
-export interface DeliveryArgs {
+interface DeliveryArgs {
   delivery: DeliverySettings;
   /** The account and region the roles act in. */
   aws: AwsSettings;

@@ -56,7 +56,7 @@ export interface DeliveryArtifactRegistry {
   url: pulumi.Input<string>;
 }
 
-export interface GcpIdentityArgs {
+interface GcpIdentityArgs {
   delivery: DeliverySettings;
   /** The project of the workload identity pool and the service accounts. */
   gcp: Pick<GcpSettings, "project">;
@@ -71,7 +71,7 @@ export interface GcpIdentityArgs {
   gcpProvider?: gcp.Provider;
 }
 
-export interface GcpIdentity {
+interface GcpIdentity {
   workloadIdentityProvider: gcp.iam.WorkloadIdentityPoolProvider;
   serviceAccount: gcp.serviceaccount.Account;
   previewServiceAccount: gcp.serviceaccount.Account;

@@ -43,11 +43,11 @@ export function githubSubject(repo: GithubRepository, on: { environment: string 
 }
 
 /** Prefix of this stack's repository-level variables (`STAGING_`, `PROD_`): the preview job has no environment. */
-export function repositoryVariablePrefix(stack: string): string {
+function repositoryVariablePrefix(stack: string): string {
   return `${stack.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_`;
 }
 
-export interface DeliveryVariableValues {
+interface DeliveryVariableValues {
   awsRoleArn: string;
   /** The deploy role's session (`berth:delivery.maxSessionSeconds`), which deploy.yml requests as role-duration-seconds. */
   awsRoleDurationSeconds: number;
@@ -136,7 +136,7 @@ export function renderReviewers(reviewers: Reviewer[]): github.types.input.Repos
 }
 
 /** The identities the deploy and preview jobs use, which the variables hand to the workflows. */
-export interface DeliveryIdentityValues {
+interface DeliveryIdentityValues {
   deployRoleArn: pulumi.Input<string>;
   previewRoleArn?: pulumi.Input<string>;
   workloadIdentityProvider: pulumi.Input<string>;
@@ -144,7 +144,7 @@ export interface DeliveryIdentityValues {
   previewServiceAccount: pulumi.Input<string>;
 }
 
-export interface GithubEnvironmentArgs {
+interface GithubEnvironmentArgs {
   delivery: DeliverySettings;
   region: string;
   stack: string;
@@ -156,7 +156,7 @@ export interface GithubEnvironmentArgs {
   ghcrImage?: string;
 }
 
-export interface GithubEnvironment {
+interface GithubEnvironment {
   environment: github.RepositoryEnvironment;
   ruleset?: github.RepositoryRuleset;
   oidcSubjectTemplate?: github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate;

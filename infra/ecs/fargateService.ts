@@ -31,7 +31,7 @@ import { optOutWarnings } from "../config/declare";
 import { TASK_ROLE_APP_POLICY } from "../../policy/securityLists";
 
 /** What a service needs from the cluster (the `Cluster` component fits). */
-export interface ServiceCluster {
+interface ServiceCluster {
   arn: pulumi.Input<string>;
   name: pulumi.Input<string>;
   /** ECS Exec session logging (the cluster's): a task role with exec writes there and decrypts with this key. */
@@ -49,7 +49,7 @@ export interface ServiceNetwork {
  * What a routed service needs from the load balancer (the `LoadBalancer` component fits). When it is a component resource,
  * routed services depend on it whole: a service can only register with a target group a listener already uses.
  */
-export interface ServiceLoadBalancer {
+interface ServiceLoadBalancer {
   securityGroupId: pulumi.Input<string>;
   /** One target group per routed service, by service name. */
   targetGroups: Record<string, { arn: pulumi.Input<string> }>;
@@ -65,7 +65,7 @@ export interface ServiceLoadBalancer {
   >;
 }
 
-export interface FargateServiceArgs {
+interface FargateServiceArgs {
   service: ServiceSettings;
   /** The account and region the roles trust, the logs go to and the rollout is verified in. */
   aws: AwsSettings;
@@ -336,7 +336,7 @@ export function describeDeployment(d: ServiceDeployment): string {
   }
 }
 
-export function cpuArchitectureOf(platform: Platform): "X86_64" | "ARM64" {
+function cpuArchitectureOf(platform: Platform): "X86_64" | "ARM64" {
   return platform === "linux/arm64" ? "ARM64" : "X86_64";
 }
 

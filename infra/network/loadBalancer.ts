@@ -34,14 +34,14 @@ export interface LoadBalancerArgs {
 }
 
 /** Key prefix of the access logs in their bucket. */
-export const ACCESS_LOGS_PREFIX = "alb";
+const ACCESS_LOGS_PREFIX = "alb";
 
 /**
  * Regions opened before August 2022 deliver ALB access logs from a regional Elastic Load Balancing account; newer ones
  * (and these too, today) from the `logdelivery.elasticloadbalancing.amazonaws.com` service principal. Berth grants both
  * where the regional account exists (its id comes from the provider's `aws.elb.getServiceAccount`).
  */
-export const REGIONS_WITH_ELB_ACCOUNT = [
+const REGIONS_WITH_ELB_ACCOUNT = [
   "us-east-1",
   "us-east-2",
   "us-west-1",
@@ -96,7 +96,7 @@ export function routeConditions(
 export const ECS_OWNED_LISTENER_RULE_FIELDS = ["actions"] as const;
 
 /** The path condition of the production rule a default route gets when it shifts traffic: every request. */
-export const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [
+const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [
   { pathPattern: { values: ["/*"] } },
 ];
 
@@ -104,7 +104,7 @@ export const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[
  * The forward action a production (or test) rule starts with: all traffic to the primary target group, none to the
  * alternate one, as in the ECS guide's example (alb-resources-for-blue-green.html); ECS moves the weights from there.
  */
-export function initialTrafficAction(
+function initialTrafficAction(
   primaryArn: pulumi.Input<string>,
   alternateArn: pulumi.Input<string>,
 ): aws.types.input.lb.ListenerRuleAction {
@@ -120,7 +120,7 @@ export function initialTrafficAction(
 }
 
 /** Trust policy of the ECS infrastructure role for load balancers (AmazonECSInfrastructureRolePolicyForLoadBalancers.html). */
-export function ecsInfrastructureTrustPolicy(): aws.iam.PolicyDocument {
+function ecsInfrastructureTrustPolicy(): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -138,7 +138,7 @@ export const ECS_INFRASTRUCTURE_POLICY_ARN =
   "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
 
 /** What a canary, linear or blue/green service gets from the load balancer, besides its primary target group. */
-export interface TrafficShift {
+interface TrafficShift {
   alternateTargetGroup: aws.lb.TargetGroup;
   /** The rule whose forward weights ECS moves (the route's rule, or `/*` for a default route). */
   productionRule: aws.lb.ListenerRule;
