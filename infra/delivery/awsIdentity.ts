@@ -2,8 +2,9 @@
  * The AWS part of the delivery identity (infra/delivery/delivery.ts): the account's IAM OIDC provider for
  * token.actions.githubusercontent.com (audience sts.amazonaws.com); a deploy role trusted only by
  * `repository_owner_id:<id>:repository_id:<id>:environment:<github environment>`, with the permissions of
- * deployPermissions.ts; a read-only preview role trusted only by `repository_owner_id:<id>:repository_id:<id>:pull_request`
- * (the `sub` form the repository's OIDC subject template gives, GITHUB_SUBJECT_CLAIM_KEYS).
+ * deployPermissions.ts; a read-only preview role trusted only by
+ * `repository_owner_id:<id>:repository_id:<id>:pull_request` (the `sub` form the repository's OIDC subject template
+ * gives, GITHUB_SUBJECT_CLAIM_KEYS).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";

@@ -177,7 +177,8 @@ export function createGithubEnvironment(
   let ruleset: GithubEnvironment["ruleset"];
   const githubProvider = new github.Provider(`${name}-github`, { owner: repo.owner }, { parent });
   const ghOpts: pulumi.CustomResourceOptions = { parent, provider: githubProvider };
-  // The `sub` form every trust of the AWS and GCP parts matches (GITHUB_SUBJECT_CLAIM_KEYS): repository-wide, owned by one stack.
+  // The `sub` form every trust of the AWS and GCP parts matches (GITHUB_SUBJECT_CLAIM_KEYS): repository-wide, owned by
+  // one stack.
   if (d.manageOidcSubjectTemplate) {
     oidcSubjectTemplate = new github.ActionsRepositoryOidcSubjectClaimCustomizationTemplate(
       `${name}-oidc-subject`,

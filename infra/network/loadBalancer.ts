@@ -96,9 +96,7 @@ export function routeConditions(
 export const ECS_OWNED_LISTENER_RULE_FIELDS = ["actions"] as const;
 
 /** The path condition of the production rule a default route gets when it shifts traffic: every request. */
-const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [
-  { pathPattern: { values: ["/*"] } },
-];
+const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [{ pathPattern: { values: ["/*"] } }];
 
 /**
  * The forward action a production (or test) rule starts with: all traffic to the primary target group, none to the
@@ -287,7 +285,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     this.arn = this.loadBalancer.arn;
     this.dnsName = this.loadBalancer.dnsName;
-    this.url = pulumi.interpolate`${args.loadBalancer.certificateArn ? "https" : "http"}://${this.loadBalancer.dnsName}`;
+    const scheme = args.loadBalancer.certificateArn ? "https" : "http";
+    this.url = pulumi.interpolate`${scheme}://${this.loadBalancer.dnsName}`;
     this.registerOutputs({
       arn: this.arn,
       dnsName: this.dnsName,
