@@ -14,7 +14,7 @@ import { asArray, parseJsonDocument } from "../policy/rule";
 // Config overrides: `--config-override berth:services.web.hardening.readonlyRootFilesystem=false`
 
 /** Splits `berth:services.web.cpu` into the stored key `berth:services` and the path `["web", "cpu"]`. */
-export function splitConfigKey(key: string): { top: string; path: string[] } {
+function splitConfigKey(key: string): { top: string; path: string[] } {
   const full = key.includes(":") ? key : `berth:${key}`;
   const [ns, rest] = [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)];
   const [first, ...path] = rest.split(".");
@@ -81,7 +81,7 @@ export function configValue(config: Record<string, string>, key: string): unknow
  */
 export { HARDENING_SETTINGS, type HardeningSetting } from "../infra/config";
 
-export interface SwitchedOffSetting {
+interface SwitchedOffSetting {
   key: string;
   value: unknown;
   rule?: string;
@@ -125,11 +125,117 @@ function deploymentAlarmsOf(p: Record<string, any>): string {
   return `alarms=${names.length} ${p.alarms.rollback === true ? "rollback" : "no-rollback"}`;
 }
 
+/** The words of a settings line, joined by spaces; a `false`, `undefined` or empty word is left out. */
+function words(...parts: unknown[]): string {
+  return parts.filter((w): w is string => typeof w === "string" && w !== "").join(" ");
+}
+
+/** A container of a task definition: its image, user, root filesystem, capabilities, health check and log mode. */
+function containerDefinitionSettings(c: Record<string, any>): string {
+  const logs = c.logConfiguration;
+  return words(
+    `${c.name}: ${shortImage(c.image)}`,
+    `user=${c.user ?? "(image)"}`,
+    `readonlyRoot=${yesNo(c.readonlyRootFilesystem)}`,
+    `caps=${asArray(c.linuxParameters?.capabilities?.drop).join(",") || "(default)"}`,
+    `health=${c.healthCheck ? "on" : "OFF"}`,
+    `logs=${logs?.logDriver ?? "none"}/${logs?.options?.mode ?? "blocking"}`,
+    c.privileged && "PRIVILEGED",
+  );
+}
+
+/** A local (Docker) container: the same hardening as a task's container, plus its limits and published ports. */
+function dockerContainerSettings(p: Record<string, any>): string {
+  const noNewPrivileges = asArray(p.securityOpts).some((o: string) => /^no-new-privileges(:true)?$/.test(o));
+  const ports = asArray(p.ports)
+    .map((x: any) => `${x.ip ?? "0.0.0.0"}:${x.external ?? "?"}`)
+    .join(",");
+  return words(
+    shortImage(p.image),
+    `user=${p.user ?? "(image)"}`,
+    `readonlyRoot=${yesNo(p.readOnly)}`,
+    `caps=${asArray(p.capabilities?.drops).join(",") || "(default)"}`,
+    `noNewPrivileges=${noNewPrivileges ? "on" : "OFF"}`,
+    `memory=${p.memory ?? "UNLIMITED"}`,
+    `health=${asArray(p.healthcheck?.tests).length ? "on" : "OFF"}`,
+    `logs=${p.logDriver ?? "default"}/${p.logOpts?.["max-size"] ?? "unbounded"}`,
+    `ports=${ports || "none"}`,
+    p.privileged && "PRIVILEGED",
+    p.networkMode === "host" && "network=HOST",
+    p.pidMode === "host" && "pid=HOST",
+  );
+}
+
+/** An ECS service: count, public IP, circuit breaker (rolling), strategy, platform, ECS Exec, deployment alarms. */
+function ecsServiceSettings(p: Record<string, any>): string {
+  const breaker = p.deploymentCircuitBreaker;
+  const rolling = (p.deploymentConfiguration?.strategy ?? "ROLLING") === "ROLLING";
+  const circuitBreaker = breaker?.enable ? (breaker?.rollback ? "rollback" : "no-rollback") : rolling ? "OFF" : "n/a";
+  return words(
+    `desired=${p.desiredCount}`,
+    `publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"}`,
+    `circuitBreaker=${circuitBreaker}`,
+    `strategy=${deploymentStrategyOf(p)}`,
+    `platform=${p.platformVersion ?? "LATEST"}`,
+    p.enableExecuteCommand && "exec=ON",
+    deploymentAlarmsOf(p),
+  );
+}
+
+/** A CloudWatch alarm: `<name>: <metric> (<stat>) > <threshold> for <m>/<n>x<period>s missing=... actions=<count>`. */
+function metricAlarmSettings(p: Record<string, any>): string {
+  const metric = p.metricName ?? asArray(p.metricQueries).find((q: any) => q.returnData)?.expression ?? "?";
+  const stat = p.extendedStatistic ?? p.statistic ?? "";
+  // A metric math alarm has no period of its own (the provider refuses one next to metricQueries): its queries'.
+  const periods = [
+    ...new Set(
+      asArray(p.metricQueries)
+        .map((q: any) => q.metric?.period)
+        .filter(Boolean),
+    ),
+  ];
+  const period = p.period ?? (periods.length ? periods.join("|") : "?");
+  const operator = p.comparisonOperator === "GreaterThanThreshold" ? ">" : (p.comparisonOperator ?? "?");
+  return words(
+    `${p.name ?? "?"}: ${metric}${stat ? ` (${stat})` : ""}`,
+    `${operator} ${p.threshold}`,
+    `for ${p.datapointsToAlarm ?? p.evaluationPeriods}/${p.evaluationPeriods}x${period}s`,
+    `missing=${p.treatMissingData ?? "missing"}`,
+    `actions=${asArray(p.alarmActions).length}`,
+  );
+}
+
+/** A security group rule: `in tcp:443-443 from <cidr>`, `out tcp:8080-8080 to <cidr>`. */
+function securityGroupRuleSettings(p: Record<string, any>, direction: "in" | "out"): string {
+  const peer = p.cidrIpv4 ?? p.cidrIpv6 ?? p.referencedSecurityGroupId ?? p.prefixListId ?? "?";
+  const ports = `${p.ipProtocol}:${p.fromPort ?? "*"}-${p.toPort ?? "*"}`;
+  return `${direction} ${ports} ${direction === "in" ? "from" : "to"} ${peer}`;
+}
+
+/** A GitHub environment: its reviewers, the branches that may deploy to it, whether admins bypass it. */
+function repositoryEnvironmentSettings(p: Record<string, any>): string {
+  const reviewers = asArray(p.reviewers).flatMap((r: any) => [...asArray(r.users), ...asArray(r.teams)]).length;
+  const policy = p.deploymentBranchPolicy;
+  const branches = policy?.customBranchPolicies ? "selected" : policy?.protectedBranches ? "protected" : "ANY";
+  return words(
+    `environment=${p.environment}`,
+    `reviewers=${reviewers}`,
+    `branches=${branches}`,
+    `adminBypass=${p.canAdminsBypass === false ? "off" : "ON"}`,
+  );
+}
+
 /** One line of the key (mostly hardening) settings of a resource; empty when there is nothing worth showing. */
 export function keySettings(type: string, p: Record<string, any>): string {
   switch (type) {
     case "aws:ecr/repository:Repository":
-      return `name=${p.name ?? "?"} scanOnPush=${yesNo(p.imageScanningConfiguration?.scanOnPush)} tags=${p.imageTagMutability ?? "MUTABLE"} encryption=${asArray(p.encryptionConfigurations)[0]?.encryptionType ?? "AES256"}${p.forceDelete ? " forceDelete=ON" : ""}`;
+      return words(
+        `name=${p.name ?? "?"}`,
+        `scanOnPush=${yesNo(p.imageScanningConfiguration?.scanOnPush)}`,
+        `tags=${p.imageTagMutability ?? "MUTABLE"}`,
+        `encryption=${asArray(p.encryptionConfigurations)[0]?.encryptionType ?? "AES256"}`,
+        p.forceDelete && "forceDelete=ON",
+      );
     case "aws:ecr/lifecyclePolicy:LifecyclePolicy":
       return `rules=${(parseJsonDocument(p.policy) as { rules?: unknown[] })?.rules?.length ?? 0}`;
     case "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration":
@@ -137,38 +243,25 @@ export function keySettings(type: string, p: Record<string, any>): string {
         .map((r: any) => r.scanFrequency)
         .join(",")}`;
     case "gcp:artifactregistry/repository:Repository":
-      return `id=${p.repositoryId} scanning=${p.vulnerabilityScanningConfig?.enablementConfig ?? "INHERITED"} cleanupPolicies=${asArray(p.cleanupPolicies).length}${p.cleanupPolicyDryRun ? " (dry run)" : ""}`;
+      return words(
+        `id=${p.repositoryId}`,
+        `scanning=${p.vulnerabilityScanningConfig?.enablementConfig ?? "INHERITED"}`,
+        `cleanupPolicies=${asArray(p.cleanupPolicies).length}`,
+        p.cleanupPolicyDryRun && "(dry run)",
+      );
     case "aws:ecs/taskDefinition:TaskDefinition": {
       const containers = parseJsonDocument(p.containerDefinitions);
       const cs = Array.isArray(containers) ? containers : [];
-      const parts = cs.map(
-        (c: any) =>
-          `${c.name}: ${shortImage(c.image)} user=${c.user ?? "(image)"} readonlyRoot=${yesNo(c.readonlyRootFilesystem)} caps=${asArray(c.linuxParameters?.capabilities?.drop).join(",") || "(default)"} health=${c.healthCheck ? "on" : "OFF"} logs=${c.logConfiguration?.logDriver ?? "none"}/${c.logConfiguration?.options?.mode ?? "blocking"}${c.privileged ? " PRIVILEGED" : ""}`,
+      return [`cpu=${p.cpu} memory=${p.memory} network=${p.networkMode}`, ...cs.map(containerDefinitionSettings)].join(
+        " · ",
       );
-      return [`cpu=${p.cpu} memory=${p.memory} network=${p.networkMode}`, ...parts].join(" · ");
     }
     case "docker:index/container:Container":
-      return `${shortImage(p.image)} user=${p.user ?? "(image)"} readonlyRoot=${yesNo(p.readOnly)} caps=${asArray(p.capabilities?.drops).join(",") || "(default)"} noNewPrivileges=${asArray(p.securityOpts).some((o: string) => /^no-new-privileges(:true)?$/.test(o)) ? "on" : "OFF"} memory=${p.memory ?? "UNLIMITED"} health=${asArray(p.healthcheck?.tests).length ? "on" : "OFF"} logs=${p.logDriver ?? "default"}/${p.logOpts?.["max-size"] ?? "unbounded"} ports=${
-        asArray(p.ports)
-          .map((x: any) => `${x.ip ?? "0.0.0.0"}:${x.external ?? "?"}`)
-          .join(",") || "none"
-      }${p.privileged ? " PRIVILEGED" : ""}${p.networkMode === "host" ? " network=HOST" : ""}${p.pidMode === "host" ? " pid=HOST" : ""}`;
+      return dockerContainerSettings(p);
     case "aws:ecs/service:Service":
-      return `desired=${p.desiredCount} publicIp=${p.networkConfiguration?.assignPublicIp ? "ON" : "off"} circuitBreaker=${p.deploymentCircuitBreaker?.enable ? (p.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback") : (p.deploymentConfiguration?.strategy ?? "ROLLING") === "ROLLING" ? "OFF" : "n/a"} strategy=${deploymentStrategyOf(p)} platform=${p.platformVersion ?? "LATEST"}${p.enableExecuteCommand ? " exec=ON" : ""} ${deploymentAlarmsOf(p)}`;
-    case "aws:cloudwatch/metricAlarm:MetricAlarm": {
-      const metric = p.metricName ?? asArray(p.metricQueries).find((q: any) => q.returnData)?.expression ?? "?";
-      const stat = p.extendedStatistic ?? p.statistic ?? "";
-      // A metric math alarm has no period of its own (the provider refuses one next to metricQueries): its queries'.
-      const periods = [
-        ...new Set(
-          asArray(p.metricQueries)
-            .map((q: any) => q.metric?.period)
-            .filter(Boolean),
-        ),
-      ];
-      const period = p.period ?? (periods.length ? periods.join("|") : "?");
-      return `${p.name ?? "?"}: ${metric}${stat ? ` (${stat})` : ""} ${p.comparisonOperator === "GreaterThanThreshold" ? ">" : (p.comparisonOperator ?? "?")} ${p.threshold} for ${p.datapointsToAlarm ?? p.evaluationPeriods}/${p.evaluationPeriods}x${period}s missing=${p.treatMissingData ?? "missing"} actions=${asArray(p.alarmActions).length}`;
-    }
+      return ecsServiceSettings(p);
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return metricAlarmSettings(p);
     case "aws:sns/topic:Topic":
       return `name=${p.name ?? "?"} kms=${p.kmsMasterKeyId ? "on" : "OFF"}`;
     case "aws:sns/topicSubscription:TopicSubscription":
@@ -179,13 +272,23 @@ export function keySettings(type: string, p: Record<string, any>): string {
         .map((d: string) => JSON.stringify(d))
         .join(",")}`;
     }
-    case "aws:cloudwatch/dashboard:Dashboard":
-      return `name=${p.dashboardName ?? "?"} widgets=${asArray((parseJsonDocument(p.dashboardBody) as { widgets?: unknown[] })?.widgets).length}`;
-    case "aws:ecs/cluster:Cluster":
-      return `containerInsights=${asArray(p.settings).find((s: any) => s.name === "containerInsights")?.value ?? "OFF"}`;
+    case "aws:cloudwatch/dashboard:Dashboard": {
+      const widgets = asArray((parseJsonDocument(p.dashboardBody) as { widgets?: unknown[] })?.widgets).length;
+      return `name=${p.dashboardName ?? "?"} widgets=${widgets}`;
+    }
+    case "aws:ecs/cluster:Cluster": {
+      const insights = asArray(p.settings).find((s: any) => s.name === "containerInsights")?.value;
+      return `containerInsights=${insights ?? "OFF"}`;
+    }
     case "aws:lb/loadBalancer:LoadBalancer":
     case "aws:alb/loadBalancer:LoadBalancer":
-      return `${p.internal ? "internal" : "internet-facing"} dropInvalidHeaders=${yesNo(p.dropInvalidHeaderFields)} desync=${p.desyncMitigationMode ?? "defensive"} accessLogs=${p.accessLogs?.enabled === false || !p.accessLogs?.bucket ? "OFF" : "on"} deletionProtection=${yesNo(p.enableDeletionProtection)}`;
+      return words(
+        p.internal ? "internal" : "internet-facing",
+        `dropInvalidHeaders=${yesNo(p.dropInvalidHeaderFields)}`,
+        `desync=${p.desyncMitigationMode ?? "defensive"}`,
+        `accessLogs=${p.accessLogs?.enabled === false || !p.accessLogs?.bucket ? "OFF" : "on"}`,
+        `deletionProtection=${yesNo(p.enableDeletionProtection)}`,
+      );
     case "aws:lb/listener:Listener":
     case "aws:alb/listener:Listener":
       return `${p.protocol ?? "?"}:${p.port ?? "?"} ${asArray(p.defaultActions)
@@ -193,7 +296,12 @@ export function keySettings(type: string, p: Record<string, any>): string {
         .join(",")}${p.sslPolicy ? ` tls=${p.sslPolicy}` : ""}`;
     case "aws:lb/targetGroup:TargetGroup":
     case "aws:alb/targetGroup:TargetGroup":
-      return `${p.protocol ?? "?"}:${p.port ?? "?"} target=${p.targetType ?? "instance"} health=${p.healthCheck?.path ?? "(none)"} deregistration=${p.deregistrationDelay ?? 300}s`;
+      return words(
+        `${p.protocol ?? "?"}:${p.port ?? "?"}`,
+        `target=${p.targetType ?? "instance"}`,
+        `health=${p.healthCheck?.path ?? "(none)"}`,
+        `deregistration=${p.deregistrationDelay ?? 300}s`,
+      );
     case "aws:cloudwatch/logGroup:LogGroup":
       return `retention=${p.retentionInDays ?? "NEVER EXPIRES"}d${p.kmsKeyId ? " kms" : ""}`;
     case "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
@@ -216,9 +324,9 @@ export function keySettings(type: string, p: Record<string, any>): string {
     case "aws:ec2/vpc:Vpc":
       return `cidr=${p.cidrBlock}`;
     case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-      return `in ${p.ipProtocol}:${p.fromPort ?? "*"}-${p.toPort ?? "*"} from ${p.cidrIpv4 ?? p.cidrIpv6 ?? p.referencedSecurityGroupId ?? p.prefixListId ?? "?"}`;
+      return securityGroupRuleSettings(p, "in");
     case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
-      return `out ${p.ipProtocol}:${p.fromPort ?? "*"}-${p.toPort ?? "*"} to ${p.cidrIpv4 ?? p.cidrIpv6 ?? p.referencedSecurityGroupId ?? p.prefixListId ?? "?"}`;
+      return securityGroupRuleSettings(p, "out");
     case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
       return asArray(p.ingress).length + asArray(p.egress).length === 0
         ? "no rules (closed)"
@@ -263,16 +371,20 @@ export function keySettings(type: string, p: Record<string, any>): string {
       const allowed = statements
         .filter((st) => st.Effect === "Allow")
         .flatMap((st) => asArray(st.Principal?.AWS ?? st.Principal));
-      return `pull by ${allowed.length} principal(s)${statements.some((st) => st.Effect === "Deny") ? ", deny everyone else" : ""}`;
+      const denies = statements.some((st) => st.Effect === "Deny");
+      return `pull by ${allowed.length} principal(s)${denies ? ", deny everyone else" : ""}`;
     }
     case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider":
       return `condition: ${p.attributeCondition ?? "NONE"}`;
-    case "github:index/repositoryEnvironment:RepositoryEnvironment": {
-      const reviewers = asArray(p.reviewers).flatMap((r: any) => [...asArray(r.users), ...asArray(r.teams)]).length;
-      return `environment=${p.environment} reviewers=${reviewers} branches=${p.deploymentBranchPolicy?.customBranchPolicies ? "selected" : p.deploymentBranchPolicy?.protectedBranches ? "protected" : "ANY"} adminBypass=${p.canAdminsBypass === false ? "off" : "ON"}`;
-    }
+    case "github:index/repositoryEnvironment:RepositoryEnvironment":
+      return repositoryEnvironmentSettings(p);
     case "docker-build:index:Image":
-      return `push=${p.push ?? false} platforms=${asArray(p.platforms).join(",") || "?"} tags=${asArray(p.tags).length} buildOnPreview=${p.buildOnPreview ?? true}`;
+      return words(
+        `push=${p.push ?? false}`,
+        `platforms=${asArray(p.platforms).join(",") || "?"}`,
+        `tags=${asArray(p.tags).length}`,
+        `buildOnPreview=${p.buildOnPreview ?? true}`,
+      );
     case "aws:ec2/subnet:Subnet":
       return `${p.cidrBlock} ${p.availabilityZone ?? ""}${p.mapPublicIpOnLaunch ? " public-ip-on-launch" : ""}`;
     default:
@@ -280,7 +392,7 @@ export function keySettings(type: string, p: Record<string, any>): string {
   }
 }
 
-export interface TreeNode {
+interface TreeNode {
   resource: CapturedResource;
   children: TreeNode[];
 }
@@ -354,7 +466,7 @@ export function policySubjects(
     });
 }
 
-export interface PlanOutcome {
+interface PlanOutcome {
   mandatory: number;
   advisory: number;
   ruleErrors: number;

@@ -1,7 +1,7 @@
 /**
  * What the deploy role (the CI role that runs `pulumi up`, `refresh` and `destroy`) needs, per resource type the
  * program registers: the API actions the provider calls to create, read, update and delete it. The deploy policies
- * (infra/delivery/delivery.ts `renderDeployPolicies`) are rendered from this table and nothing else, and
+ * (infra/delivery/awsIdentity.ts `renderDeployPolicies`) are rendered from this table and nothing else, and
  * tests/delivery/deployPermissions.test.ts checks that every AWS type the staging and prod programs, and the
  * configurations at their extremes (tests/infra/extremeConfigs.ts), register is here.
  *
@@ -480,7 +480,7 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
 
   // --- IAM (list_awsidentityandaccessmanagementiam.html): task, execution, ECS infrastructure and flow-log roles ----
   // Every role the deploy role creates or gives a policy carries the stack's boundary and its name prefix
-  // (infra/delivery/delivery.ts renderDeployPolicies: BoundedRoles, PrefixedRoles).
+  // (infra/delivery/awsIdentity.ts renderDeployPolicies: BoundedRoles, PrefixedRoles).
   "aws:iam/role:Role": {
     create: ["iam:CreateRole", "iam:TagRole"],
     read: ["iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"],
@@ -514,7 +514,7 @@ export const DEPLOY_PERMISSIONS: Record<string, ResourcePermissions> = {
     delete: [],
     adminOnly: true,
   },
-  // The deploy role's own managed policies (infra/delivery/delivery.ts) and the role boundary
+  // The deploy role's own managed policies (infra/delivery/awsIdentity.ts) and the role boundary
   // (infra/delivery/roleBoundary.ts): delivery identity too, so read-only for CI.
   "aws:iam/policy:Policy": {
     create: [],

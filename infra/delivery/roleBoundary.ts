@@ -2,7 +2,7 @@
  * The permissions boundary of every role the program's workloads run as (the ECS task and execution roles, the ECS
  * infrastructure role for load balancers, the VPC flow logs role): a customer-managed policy that caps what any of
  * them can ever do, whatever policy is put on or attached to it. The deploy role may create roles and give them
- * policies only with this boundary (infra/delivery/delivery.ts `renderDeployPolicies`), and may never change it, so a
+ * policies only with this boundary (infra/delivery/awsIdentity.ts `renderDeployPolicies`), and may never change it, so a
  * workflow on the deploy branch cannot mint a role with more than this: no IAM, STS or Organizations action at all.
  *
  * IAM: the effective permissions of a role with a boundary are the intersection of its identity-based policies and

@@ -31,7 +31,7 @@ import { optOutWarnings } from "../config/declare";
 import { TASK_ROLE_APP_POLICY } from "../../policy/securityLists";
 
 /** What a service needs from the cluster (the `Cluster` component fits). */
-export interface ServiceCluster {
+interface ServiceCluster {
   arn: pulumi.Input<string>;
   name: pulumi.Input<string>;
   /** ECS Exec session logging (the cluster's): a task role with exec writes there and decrypts with this key. */
@@ -49,7 +49,7 @@ export interface ServiceNetwork {
  * What a routed service needs from the load balancer (the `LoadBalancer` component fits). When it is a component resource,
  * routed services depend on it whole: a service can only register with a target group a listener already uses.
  */
-export interface ServiceLoadBalancer {
+interface ServiceLoadBalancer {
   securityGroupId: pulumi.Input<string>;
   /** One target group per routed service, by service name. */
   targetGroups: Record<string, { arn: pulumi.Input<string> }>;
@@ -65,7 +65,7 @@ export interface ServiceLoadBalancer {
   >;
 }
 
-export interface FargateServiceArgs {
+interface FargateServiceArgs {
   service: ServiceSettings;
   /** The account and region the roles trust, the logs go to and the rollout is verified in. */
   aws: AwsSettings;
@@ -336,7 +336,7 @@ export function describeDeployment(d: ServiceDeployment): string {
   }
 }
 
-export function cpuArchitectureOf(platform: Platform): "X86_64" | "ARM64" {
+function cpuArchitectureOf(platform: Platform): "X86_64" | "ARM64" {
   return platform === "linux/arm64" ? "ARM64" : "X86_64";
 }
 
@@ -354,6 +354,26 @@ export function timeToHealthySeconds(
     lb.deregistrationDelaySeconds
   );
 }
+
+/** The target group a routed service registers with and, when it shifts traffic, what ECS shifts; refused early. */
+function loadBalancerTargetsOf({ service, loadBalancer }: FargateServiceArgs) {
+  const targetGroup = service.route ? loadBalancer?.targetGroups[service.name] : undefined;
+  if (service.route && (!loadBalancer || !targetGroup)) {
+    throw new Error(
+      `berth:services.${service.name}.route: the load balancer has no target group for service ${service.name}`,
+    );
+  }
+  const shift =
+    targetGroup && shiftsTraffic(service.deployment) ? loadBalancer?.trafficShifts?.[service.name] : undefined;
+  if (targetGroup && shiftsTraffic(service.deployment) && !shift) {
+    throw new Error(
+      `berth:services.${service.name}.deployment.strategy: ${service.deployment.strategy} needs an alternate target group and a production listener rule, and the load balancer has none for ${service.name}`,
+    );
+  }
+  return { targetGroup, shift };
+}
+
+type LoadBalancerTargets = ReturnType<typeof loadBalancerTargetsOf>;
 
 export class FargateService extends pulumi.ComponentResource {
   readonly logGroup: aws.cloudwatch.LogGroup;
@@ -376,32 +396,51 @@ export class FargateService extends pulumi.ComponentResource {
   /** Plain strings, known at plan time: switched-off hardening and ECS Exec (also logged with pulumi.log.warn). */
   readonly warnings: string[];
 
+  private readonly name: string;
+  private readonly args: FargateServiceArgs;
+  /** Physical names `<project>-<stack>-<service>` (serviceResourceNames). */
+  private readonly names: ReturnType<typeof serviceResourceNames>;
+
   constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:ecs:FargateService", name, {}, opts);
-    const { service, project, stack } = args;
-    const { region, accountId } = args.aws;
-    const names = serviceResourceNames(args, service);
-    const targetGroup = service.route ? args.loadBalancer?.targetGroups[service.name] : undefined;
-    if (service.route && (!args.loadBalancer || !targetGroup)) {
-      throw new Error(
-        `berth:services.${service.name}.route: the load balancer has no target group for service ${service.name}`,
-      );
-    }
-    const shift =
-      targetGroup && shiftsTraffic(service.deployment) ? args.loadBalancer?.trafficShifts?.[service.name] : undefined;
-    if (targetGroup && shiftsTraffic(service.deployment) && !shift) {
-      throw new Error(
-        `berth:services.${service.name}.deployment.strategy: ${service.deployment.strategy} needs an alternate target group and a production listener rule, and the load balancer has none for ${service.name}`,
-      );
-    }
-    const parent = { parent: this };
-    this.warnings = serviceWarnings(service);
+    this.name = name;
+    this.args = args;
+    this.names = serviceResourceNames(args, args.service);
+    const targets = loadBalancerTargetsOf(args);
+    this.warnings = serviceWarnings(args.service);
     for (const warning of this.warnings) pulumi.log.warn(warning, this);
 
+    ({ logKey: this.logKey, logGroup: this.logGroup } = this.createLogs());
+    ({ executionRole: this.executionRole, taskRole: this.taskRole } = this.createRoles());
+    this.securityGroup = this.createSecurityGroup();
+    this.taskDefinition = this.createTaskDefinition();
+    this.service = this.createService(targets);
+    this.rollout = this.createRolloutVerification();
+    this.autoscalingTarget = this.createAutoscaling();
+
+    this.key = args.service.name;
+    this.image = pulumi.output(args.image);
+    this.serviceName = this.service.name;
+    this.logGroupName = this.logGroup.name;
+    this.registerOutputs({
+      serviceName: this.serviceName,
+      logGroupName: this.logGroupName,
+      taskDefinitionArn: this.taskDefinition.arn,
+      image: this.image,
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
+    });
+  }
+
+  /** The service's log group and, unless the service names one or opts out, the key that encrypts it. */
+  private createLogs(): { logKey?: aws.kms.Key; logGroup: aws.cloudwatch.LogGroup } {
+    const { name, names, args } = this;
+    const { service, project, stack } = args;
+    const { region, accountId } = args.aws;
     // Prod keeps a service's logs and their key when the service is removed (retainOnDelete: dropped from the stack,
     // left in the account), so removing a service still succeeds and its logs stay readable.
-    const retained = { ...parent, retainOnDelete: args.environment === "prod" };
-    this.logKey =
+    const retained = { parent: this, retainOnDelete: args.environment === "prod" };
+    const logKey =
       !service.logKmsKeyArn && service.hardening.logEncryptionKey
         ? new aws.kms.Key(
             `${name}-logs`,
@@ -414,18 +453,29 @@ export class FargateService extends pulumi.ComponentResource {
             retained,
           )
         : undefined;
-    this.logGroup = new aws.cloudwatch.LogGroup(
+    const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       {
         name: names.logGroup,
         retentionInDays: args.logs.retentionDays,
-        kmsKeyId: service.logKmsKeyArn ?? this.logKey?.arn,
+        kmsKeyId: service.logKmsKeyArn ?? logKey?.arn,
       },
       retained,
     );
+    return { logKey, logGroup };
+  }
 
+  /**
+   * The execution role (pull this repository, write this log group, read the named secrets) and the task role (the
+   * app's own statements and managed policies, ECS Exec).
+   */
+  private createRoles(): { executionRole: aws.iam.Role; taskRole: aws.iam.Role } {
+    const { name, names, args } = this;
+    const { service, project, stack } = args;
+    const { region, accountId } = args.aws;
+    const parent = { parent: this };
     const trust = JSON.stringify(ecsTasksTrustPolicy(accountId, region));
-    this.executionRole = new aws.iam.Role(
+    const executionRole = new aws.iam.Role(
       `${name}-execution`,
       {
         name: names.executionRole,
@@ -439,7 +489,7 @@ export class FargateService extends pulumi.ComponentResource {
     new aws.iam.RolePolicy(
       `${name}-execution`,
       {
-        role: this.executionRole.id,
+        role: executionRole.id,
         name: "execution",
         policy: pulumi
           .all([args.ecrRepositoryArn, this.logGroup.arn])
@@ -450,7 +500,7 @@ export class FargateService extends pulumi.ComponentResource {
       parent,
     );
 
-    this.taskRole = new aws.iam.Role(
+    const taskRole = new aws.iam.Role(
       `${name}-task`,
       {
         name: names.taskRole,
@@ -466,7 +516,7 @@ export class FargateService extends pulumi.ComponentResource {
       new aws.iam.RolePolicy(
         `${name}-app`,
         {
-          role: this.taskRole.id,
+          role: taskRole.id,
           name: TASK_ROLE_APP_POLICY,
           policy: JSON.stringify(taskRolePolicyDocument(service.taskRole.statements)),
         },
@@ -478,13 +528,13 @@ export class FargateService extends pulumi.ComponentResource {
       const policyName = policyArn.slice(policyArn.lastIndexOf("/") + 1);
       const logical = attached.has(policyName) ? `${policyName}-${attached.size}` : policyName;
       attached.add(logical);
-      new aws.iam.RolePolicyAttachment(`${name}-attach-${logical}`, { role: this.taskRole.name, policyArn }, parent);
+      new aws.iam.RolePolicyAttachment(`${name}-attach-${logical}`, { role: taskRole.name, policyArn }, parent);
     }
     if (service.enableExecuteCommand) {
       new aws.iam.RolePolicy(
         `${name}-exec`,
         {
-          role: this.taskRole.id,
+          role: taskRole.id,
           name: "ecs-exec",
           policy: pulumi
             .all([args.cluster.execLogGroupArn, args.cluster.execKmsKeyArn])
@@ -495,8 +545,15 @@ export class FargateService extends pulumi.ComponentResource {
         parent,
       );
     }
+    return { executionRole, taskRole };
+  }
 
-    this.securityGroup = new aws.ec2.SecurityGroup(
+  /** Ingress only from the load balancer (on the app port and its health port); none for a worker. */
+  private createSecurityGroup(): aws.ec2.SecurityGroup {
+    const { name, names, args } = this;
+    const { service } = args;
+    const parent = { parent: this };
+    return new aws.ec2.SecurityGroup(
       `${name}-tasks`,
       {
         // A prefix, not a fixed name: a replacement (new port, new description) is created before the old one goes.
@@ -521,8 +578,14 @@ export class FargateService extends pulumi.ComponentResource {
       },
       parent,
     );
+  }
 
-    this.taskDefinition = new aws.ecs.TaskDefinition(
+  private createTaskDefinition(): aws.ecs.TaskDefinition {
+    const { name, names, args } = this;
+    const { service } = args;
+    const { region } = args.aws;
+    const parent = { parent: this };
+    return new aws.ecs.TaskDefinition(
       `${name}`,
       {
         family: names.family,
@@ -547,7 +610,11 @@ export class FargateService extends pulumi.ComponentResource {
       },
       parent,
     );
+  }
 
+  private createService({ targetGroup, shift }: LoadBalancerTargets): aws.ecs.Service {
+    const { name, names, args } = this;
+    const { service } = args;
     // A service can only register with a target group that a listener (rule) already forwards to.
     const dependsOn: pulumi.Resource[] =
       service.route && pulumi.Resource.isInstance(args.loadBalancer) ? [args.loadBalancer] : [];
@@ -557,7 +624,7 @@ export class FargateService extends pulumi.ComponentResource {
       args.deploymentAlarms && args.deploymentAlarms.names.length > 0
         ? { alarmNames: [...args.deploymentAlarms.names], enable: true, rollback: args.deploymentAlarms.rollback }
         : undefined;
-    this.service = new aws.ecs.Service(
+    return new aws.ecs.Service(
       `${name}`,
       {
         name: names.serviceName,
@@ -621,18 +688,23 @@ export class FargateService extends pulumi.ComponentResource {
         },
       },
     );
+  }
 
+  private createRolloutVerification(): RolloutVerification {
     // The provider's waitForSteadyState fails the update on a rolled-back or stopped deployment it started
     // (terraform-provider-aws service.go, findDeploymentStatus); this also proves the PRIMARY deployment completed with
     // this task definition, which the promotable outputs derive from, and re-checks on a re-run that has no service
     // diff (infra/rollout/verdict.ts: what it adds).
+    const { name, args } = this;
+    const { service } = args;
+    const { region } = args.aws;
     const digest = pulumi.output(args.image).apply((image) => {
       const d = image.split("@")[1];
       if (!d || !/^sha256:[0-9a-f]{64}$/.test(d))
         throw new Error(`FargateService ${name}: the image ${image} is not pinned by digest (<repo>@sha256:<64 hex>)`);
       return d;
     });
-    this.rollout = new RolloutVerification(
+    return new RolloutVerification(
       `${name}-rollout`,
       {
         region,
@@ -645,8 +717,14 @@ export class FargateService extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.service] },
     );
+  }
 
-    this.autoscalingTarget = new aws.appautoscaling.Target(
+  /** The autoscaling target and its CPU and memory target tracking policies. */
+  private createAutoscaling(): aws.appautoscaling.Target {
+    const { name, names, args } = this;
+    const { service } = args;
+    const parent = { parent: this };
+    const target = new aws.appautoscaling.Target(
       `${name}-scaling`,
       {
         serviceNamespace: "ecs",
@@ -668,9 +746,9 @@ export class FargateService extends pulumi.ComponentResource {
         {
           name: policyName,
           policyType: "TargetTrackingScaling",
-          serviceNamespace: this.autoscalingTarget.serviceNamespace,
-          scalableDimension: this.autoscalingTarget.scalableDimension,
-          resourceId: this.autoscalingTarget.resourceId,
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
           targetTrackingScalingPolicyConfiguration: {
             targetValue,
             predefinedMetricSpecification: { predefinedMetricType: metric },
@@ -687,19 +765,7 @@ export class FargateService extends pulumi.ComponentResource {
       service.autoscaling.memoryTargetPercent,
       "memory",
     );
-
-    this.key = service.name;
-    this.image = pulumi.output(args.image);
-    this.serviceName = this.service.name;
-    this.logGroupName = this.logGroup.name;
-    this.registerOutputs({
-      serviceName: this.serviceName,
-      logGroupName: this.logGroupName,
-      taskDefinitionArn: this.taskDefinition.arn,
-      image: this.image,
-      executionRoleArn: this.executionRole.arn,
-      taskRoleArn: this.taskRole.arn,
-    });
+    return target;
   }
 }
 

@@ -34,14 +34,14 @@ export interface LoadBalancerArgs {
 }
 
 /** Key prefix of the access logs in their bucket. */
-export const ACCESS_LOGS_PREFIX = "alb";
+const ACCESS_LOGS_PREFIX = "alb";
 
 /**
  * Regions opened before August 2022 deliver ALB access logs from a regional Elastic Load Balancing account; newer ones
  * (and these too, today) from the `logdelivery.elasticloadbalancing.amazonaws.com` service principal. Berth grants both
  * where the regional account exists (its id comes from the provider's `aws.elb.getServiceAccount`).
  */
-export const REGIONS_WITH_ELB_ACCOUNT = [
+const REGIONS_WITH_ELB_ACCOUNT = [
   "us-east-1",
   "us-east-2",
   "us-west-1",
@@ -96,15 +96,13 @@ export function routeConditions(
 export const ECS_OWNED_LISTENER_RULE_FIELDS = ["actions"] as const;
 
 /** The path condition of the production rule a default route gets when it shifts traffic: every request. */
-export const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [
-  { pathPattern: { values: ["/*"] } },
-];
+const DEFAULT_ROUTE_CONDITIONS: aws.types.input.lb.ListenerRuleCondition[] = [{ pathPattern: { values: ["/*"] } }];
 
 /**
  * The forward action a production (or test) rule starts with: all traffic to the primary target group, none to the
  * alternate one, as in the ECS guide's example (alb-resources-for-blue-green.html); ECS moves the weights from there.
  */
-export function initialTrafficAction(
+function initialTrafficAction(
   primaryArn: pulumi.Input<string>,
   alternateArn: pulumi.Input<string>,
 ): aws.types.input.lb.ListenerRuleAction {
@@ -120,7 +118,7 @@ export function initialTrafficAction(
 }
 
 /** Trust policy of the ECS infrastructure role for load balancers (AmazonECSInfrastructureRolePolicyForLoadBalancers.html). */
-export function ecsInfrastructureTrustPolicy(): aws.iam.PolicyDocument {
+function ecsInfrastructureTrustPolicy(): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -138,7 +136,7 @@ export const ECS_INFRASTRUCTURE_POLICY_ARN =
   "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
 
 /** What a canary, linear or blue/green service gets from the load balancer, besides its primary target group. */
-export interface TrafficShift {
+interface TrafficShift {
   alternateTargetGroup: aws.lb.TargetGroup;
   /** The rule whose forward weights ECS moves (the route's rule, or `/*` for a default route). */
   productionRule: aws.lb.ListenerRule;
@@ -227,6 +225,15 @@ export function accessLogsBucketPolicy(args: {
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/** A routed service (one with a route on the load balancer). */
+type RoutedService = ReturnType<typeof routedServices>[number];
+
+/** The access logs bucket and the resources the load balancer must wait for (its policy and its encryption). */
+interface AccessLogs {
+  bucket: aws.s3.Bucket;
+  ready: pulumi.Resource[];
+}
+
 export class LoadBalancer extends pulumi.ComponentResource {
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly arn: pulumi.Output<string>;
@@ -248,17 +255,52 @@ export class LoadBalancer extends pulumi.ComponentResource {
   /** Plain strings, known at plan time: missing TLS and switched-off hardening. */
   readonly warnings: string[];
 
+  private readonly name: string;
+  private readonly args: LoadBalancerArgs;
+  /** `<project>-<stack>`: the Name tags. */
+  private readonly prefix: string;
+  private readonly routed: RoutedService[];
+
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("berth:loadBalancer:LoadBalancer", name, {}, opts);
-    const { loadBalancer: lb, network, aws: account, project, stack, environment } = args;
-    const child = { parent: this };
-    const prefix = `${project}-${stack}`;
-    const routed = routedServices(args.services);
+    this.name = name;
+    this.args = args;
+    this.prefix = `${args.project}-${args.stack}`;
+    this.routed = routedServices(args.services);
 
-    this.warnings = loadBalancerWarnings(lb, environment);
+    this.warnings = loadBalancerWarnings(args.loadBalancer, args.environment);
     for (const warning of this.warnings) pulumi.log.warn(warning, this);
 
-    // Security group: in from the configured CIDRs on the listener ports; out only to the VPC on the app ports.
+    const group = this.createSecurityGroup();
+    this.securityGroupId = group.id;
+    const accessLogs = args.loadBalancer.accessLogs ? this.createAccessLogsBucket() : undefined;
+    this.accessLogsBucket = accessLogs?.bucket;
+    this.loadBalancer = this.createLoadBalancer(group, accessLogs);
+    const { primary, alternates } = this.createTargetGroups();
+    this.targetGroups = primary;
+    if (Object.keys(alternates).length > 0) this.ecsInfrastructureRole = this.createEcsInfrastructureRole();
+    this.listeners = this.createListeners();
+    this.trafficListener = this.listeners.https ?? this.listeners.http;
+    this.trafficShifts = this.createListenerRules(alternates);
+
+    this.arn = this.loadBalancer.arn;
+    this.dnsName = this.loadBalancer.dnsName;
+    const scheme = args.loadBalancer.certificateArn ? "https" : "http";
+    this.url = pulumi.interpolate`${scheme}://${this.loadBalancer.dnsName}`;
+    this.registerOutputs({
+      arn: this.arn,
+      dnsName: this.dnsName,
+      url: this.url,
+      securityGroupId: this.securityGroupId,
+      warnings: this.warnings,
+    });
+  }
+
+  /** Security group: in from the configured CIDRs on the listener ports; out only to the VPC on the app ports. */
+  private createSecurityGroup(): aws.ec2.SecurityGroup {
+    const { name, prefix, routed } = this;
+    const { loadBalancer: lb, network } = this.args;
+    const child = { parent: this };
     const group = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
@@ -322,84 +364,92 @@ export class LoadBalancer extends pulumi.ComponentResource {
         child,
       );
     }
-    this.securityGroupId = group.id;
+    return group;
+  }
 
-    const bucketDeps: pulumi.Resource[] = [];
-    if (lb.accessLogs) {
-      // Prod keeps its access logs (audit) and its load balancer (its DNS name is what clients use): both protected.
-      // Elsewhere a destroy empties the versioned bucket first (forceDestroy), or DeleteBucket stops at BucketNotEmpty.
-      const bucket = new aws.s3.Bucket(
-        `${name}-access-logs`,
-        { forceDestroy: environment !== "prod", tags: { Name: `${prefix}-alb-access-logs` } },
-        { ...child, protect: environment === "prod" },
-      );
-      const ownership = new aws.s3.BucketOwnershipControls(
-        `${name}-access-logs`,
-        { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-        child,
-      );
-      const publicAccess = new aws.s3.BucketPublicAccessBlock(
-        `${name}-access-logs`,
-        {
-          bucket: bucket.id,
-          blockPublicAcls: true,
-          blockPublicPolicy: true,
-          ignorePublicAcls: true,
-          restrictPublicBuckets: true,
-        },
-        child,
-      );
-      // ALB access logs support SSE-S3 only (not SSE-KMS).
-      const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-        `${name}-access-logs`,
-        {
-          bucket: bucket.id,
-          rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
-        },
-        child,
-      );
-      const versioning = new aws.s3.BucketVersioning(
-        `${name}-access-logs`,
-        { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-        child,
-      );
-      new aws.s3.BucketLifecycleConfiguration(
-        `${name}-access-logs`,
-        {
-          bucket: bucket.id,
-          rules: [
-            {
-              id: "expire-access-logs",
-              status: "Enabled",
-              filter: { prefix: "" },
-              expiration: { days: lb.accessLogsExpiryDays },
-              noncurrentVersionExpiration: { noncurrentDays: 7 },
-              abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-            },
-          ],
-        },
-        { ...child, dependsOn: [versioning] },
-      );
-      const elbAccountArn = (REGIONS_WITH_ELB_ACCOUNT as readonly string[]).includes(account.region)
-        ? aws.elb.getServiceAccountOutput({}, child).arn
-        : pulumi.output(undefined);
-      const policy = new aws.s3.BucketPolicy(
-        `${name}-access-logs`,
-        {
-          bucket: bucket.id,
-          policy: pulumi
-            .all([bucket.arn, elbAccountArn])
-            .apply(([bucketArn, elb]) =>
-              JSON.stringify(accessLogsBucketPolicy({ bucketArn, accountId: account.accountId, elbAccountArn: elb })),
-            ),
-        },
-        { ...child, dependsOn: [publicAccess, ownership] },
-      );
-      bucketDeps.push(policy, encryption);
-      this.accessLogsBucket = bucket;
-    }
+  /**
+   * The access logs bucket: private, encrypted (SSE-S3), versioned, expiring; its policy lets only ELB log delivery
+   * write. Prod keeps its access logs (audit) and its load balancer (its DNS name is what clients use): both protected.
+   * Elsewhere a destroy empties the versioned bucket first (forceDestroy), or DeleteBucket stops at BucketNotEmpty.
+   */
+  private createAccessLogsBucket(): AccessLogs {
+    const { name, prefix } = this;
+    const { loadBalancer: lb, aws: account, environment } = this.args;
+    const child = { parent: this };
+    const bucket = new aws.s3.Bucket(
+      `${name}-access-logs`,
+      { forceDestroy: environment !== "prod", tags: { Name: `${prefix}-alb-access-logs` } },
+      { ...child, protect: environment === "prod" },
+    );
+    const ownership = new aws.s3.BucketOwnershipControls(
+      `${name}-access-logs`,
+      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      child,
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-access-logs`,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      child,
+    );
+    // ALB access logs support SSE-S3 only (not SSE-KMS).
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-access-logs`,
+      {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false }],
+      },
+      child,
+    );
+    const versioning = new aws.s3.BucketVersioning(
+      `${name}-access-logs`,
+      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+      child,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-access-logs`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "expire-access-logs",
+            status: "Enabled",
+            filter: { prefix: "" },
+            expiration: { days: lb.accessLogsExpiryDays },
+            noncurrentVersionExpiration: { noncurrentDays: 7 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      { ...child, dependsOn: [versioning] },
+    );
+    const elbAccountArn = (REGIONS_WITH_ELB_ACCOUNT as readonly string[]).includes(account.region)
+      ? aws.elb.getServiceAccountOutput({}, child).arn
+      : pulumi.output(undefined);
+    const policy = new aws.s3.BucketPolicy(
+      `${name}-access-logs`,
+      {
+        bucket: bucket.id,
+        policy: pulumi
+          .all([bucket.arn, elbAccountArn])
+          .apply(([bucketArn, elb]) =>
+            JSON.stringify(accessLogsBucketPolicy({ bucketArn, accountId: account.accountId, elbAccountArn: elb })),
+          ),
+      },
+      { ...child, dependsOn: [publicAccess, ownership] },
+    );
+    return { bucket, ready: [policy, encryption] };
+  }
 
-    this.loadBalancer = new aws.lb.LoadBalancer(
+  private createLoadBalancer(group: aws.ec2.SecurityGroup, accessLogs?: AccessLogs): aws.lb.LoadBalancer {
+    const { name, prefix } = this;
+    const { loadBalancer: lb, network, environment } = this.args;
+    return new aws.lb.LoadBalancer(
       name,
       {
         loadBalancerType: "application",
@@ -413,17 +463,29 @@ export class LoadBalancer extends pulumi.ComponentResource {
         idleTimeout: lb.idleTimeoutSeconds,
         enableHttp2: true,
         xffHeaderProcessingMode: "append",
-        accessLogs: this.accessLogsBucket
-          ? { enabled: true, bucket: this.accessLogsBucket.bucket, prefix: ACCESS_LOGS_PREFIX }
+        accessLogs: accessLogs
+          ? { enabled: true, bucket: accessLogs.bucket.bucket, prefix: ACCESS_LOGS_PREFIX }
           : { enabled: false, bucket: "" },
         tags: { Name: `${prefix}-alb` },
       },
-      { ...child, dependsOn: bucketDeps, protect: environment === "prod" },
+      { parent: this, dependsOn: accessLogs?.ready ?? [], protect: environment === "prod" },
     );
+  }
 
-    this.targetGroups = {};
+  /**
+   * One target group per routed service and, for a canary, linear or blue/green service, the second one ECS starts
+   * each new revision in (both alike: ECS alternates between them).
+   */
+  private createTargetGroups(): {
+    primary: Record<string, aws.lb.TargetGroup>;
+    alternates: Record<string, aws.lb.TargetGroup>;
+  } {
+    const { name, prefix, routed } = this;
+    const { loadBalancer: lb, network } = this.args;
+    const child = { parent: this };
+    const primary: Record<string, aws.lb.TargetGroup> = {};
     const alternates: Record<string, aws.lb.TargetGroup> = {};
-    const targetGroupArgs = (service: (typeof routed)[number], nameTag: string): aws.lb.TargetGroupArgs => ({
+    const targetGroupArgs = (service: RoutedService, nameTag: string): aws.lb.TargetGroupArgs => ({
       vpcId: network.vpcId,
       targetType: "ip",
       protocol: "HTTP",
@@ -434,7 +496,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
       tags: { Name: nameTag, service: service.name },
     });
     for (const service of routed) {
-      this.targetGroups[service.name] = new aws.lb.TargetGroup(
+      primary[service.name] = new aws.lb.TargetGroup(
         `${name}-${service.name}`,
         targetGroupArgs(service, `${prefix}-${service.name}`),
         child,
@@ -449,26 +511,39 @@ export class LoadBalancer extends pulumi.ComponentResource {
         );
       }
     }
-    if (Object.keys(alternates).length > 0) {
-      this.ecsInfrastructureRole = new aws.iam.Role(
-        `${name}-ecs-infrastructure`,
-        {
-          name: `${prefix}-ecs-infrastructure`,
-          description: `ECS infrastructure role of ${project}/${stack}: shifts listener rule traffic in canary, linear and blue/green deployments`,
-          assumeRolePolicy: JSON.stringify(ecsInfrastructureTrustPolicy()),
-          maxSessionDuration: 3600,
-          permissionsBoundary: args.permissionsBoundary,
-          tags: { Name: `${prefix}-ecs-infrastructure` },
-        },
-        child,
-      );
-      new aws.iam.RolePolicyAttachment(
-        `${name}-ecs-infrastructure`,
-        { role: this.ecsInfrastructureRole.name, policyArn: ECS_INFRASTRUCTURE_POLICY_ARN },
-        child,
-      );
-    }
+    return { primary, alternates };
+  }
 
+  /** ECS's role for the load balancer calls of the services that shift traffic (shared by the stack's services). */
+  private createEcsInfrastructureRole(): aws.iam.Role {
+    const { name, prefix } = this;
+    const { project, stack } = this.args;
+    const child = { parent: this };
+    const role = new aws.iam.Role(
+      `${name}-ecs-infrastructure`,
+      {
+        name: `${prefix}-ecs-infrastructure`,
+        description: `ECS infrastructure role of ${project}/${stack}: shifts listener rule traffic in canary, linear and blue/green deployments`,
+        assumeRolePolicy: JSON.stringify(ecsInfrastructureTrustPolicy()),
+        maxSessionDuration: 3600,
+        permissionsBoundary: this.args.permissionsBoundary,
+        tags: { Name: `${prefix}-ecs-infrastructure` },
+      },
+      child,
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-ecs-infrastructure`,
+      { role: role.name, policyArn: ECS_INFRASTRUCTURE_POLICY_ARN },
+      child,
+    );
+    return role;
+  }
+
+  /** With a certificate, HTTPS serves traffic and HTTP only redirects; without one, HTTP serves traffic. */
+  private createListeners(): { https?: aws.lb.Listener; http: aws.lb.Listener } {
+    const { name, prefix, routed } = this;
+    const lb = this.args.loadBalancer;
+    const child = { parent: this };
     const defaultService = routed.find((s) => s.route.isDefault);
     const trafficDefaultAction: aws.types.input.lb.ListenerDefaultAction = defaultService
       ? { type: "forward", targetGroupArn: this.targetGroups[defaultService.name].arn }
@@ -502,8 +577,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         },
         child,
       );
-      this.listeners = { https, http };
-      this.trafficListener = https;
+      return { https, http };
     } else {
       const http = new aws.lb.Listener(
         `${name}-http`,
@@ -516,11 +590,19 @@ export class LoadBalancer extends pulumi.ComponentResource {
         },
         child,
       );
-      this.listeners = { http };
-      this.trafficListener = http;
+      return { http };
     }
+  }
 
-    this.trafficShifts = {};
+  /**
+   * The listener rules of each route and, for a service that shifts traffic, what ECS moves: the production rule, and
+   * the test listener and its rule when the deployment has one.
+   */
+  private createListenerRules(alternates: Record<string, aws.lb.TargetGroup>): Record<string, TrafficShift> {
+    const { name, prefix, routed } = this;
+    const lb = this.args.loadBalancer;
+    const child = { parent: this };
+    const trafficShifts: Record<string, TrafficShift> = {};
     // ECS owns the forward action of the rules it shifts (ECS_OWNED_LISTENER_RULE_FIELDS).
     const ecsOwned = { ...child, ignoreChanges: [...ECS_OWNED_LISTENER_RULE_FIELDS] };
     for (const service of routed) {
@@ -582,18 +664,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
           ecsOwned,
         );
       }
-      this.trafficShifts[service.name] = shift;
+      trafficShifts[service.name] = shift;
     }
-
-    this.arn = this.loadBalancer.arn;
-    this.dnsName = this.loadBalancer.dnsName;
-    this.url = pulumi.interpolate`${lb.certificateArn ? "https" : "http"}://${this.loadBalancer.dnsName}`;
-    this.registerOutputs({
-      arn: this.arn,
-      dnsName: this.dnsName,
-      url: this.url,
-      securityGroupId: this.securityGroupId,
-      warnings: this.warnings,
-    });
+    return trafficShifts;
   }
 }

@@ -1,7 +1,7 @@
 import type { ProviderResourceFacts } from "./facts";
 
 /**
- * Check constraints of the gcp types Berth registers (infra/delivery/delivery.ts, infra/registries/artifactRegistry.ts),
+ * Check constraints of the gcp types Berth registers (infra/delivery/gcpIdentity.ts, infra/registries/artifactRegistry.ts),
  * read from hashicorp/terraform-provider-google (generated from GoogleCloudPlatform/magic-modules; the generated Go
  * files are what is stored and read). @pulumi/gcp builds from terraform-provider-google-beta, whose schemas for these
  * resources come from the same magic-modules definitions (sources.ts says what could not be pinned).

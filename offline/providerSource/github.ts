@@ -1,7 +1,7 @@
 import type { ProviderResourceFacts } from "./facts";
 
 /**
- * Check constraints of the github types Berth registers (infra/delivery/delivery.ts), read from
+ * Check constraints of the github types Berth registers (infra/delivery/githubEnvironment.ts), read from
  * integrations/terraform-provider-github `github/`. Versions read (several are stored; the tool named the commit
  * where it gave one):
  * - resource_github_repository_environment.go: commit 02a5f35b3c04f9f8444c4f9fb6f8d93b225337bf (go-github v92).

@@ -17,7 +17,7 @@ import {
   INVOKE_PERMISSIONS,
   type ResourcePermissions,
 } from "../../infra/delivery/deployPermissions";
-import { PREVIEW_DENIED_ACTIONS } from "../../infra/delivery/delivery";
+import { PREVIEW_DENIED_ACTIONS } from "../../infra/delivery";
 import { factsOf, PROVIDER_FACTS, type ResourceCalls } from "../../offline/providerSource";
 import {
   DEPLOY_POLICY_GROUPS,
@@ -27,7 +27,7 @@ import {
   renderDeployPolicies,
   stackBucketArns,
   stackRolePrefix,
-} from "../../infra/delivery/delivery";
+} from "../../infra/delivery";
 import { roleBoundaryArn } from "../../infra/delivery/roleBoundary";
 import { policySize } from "../../offline/cloudLimits";
 import { extremeCases } from "../infra/extremeConfigs";

@@ -22,7 +22,7 @@ import {
   renderReviewers,
   workloadIdentityPrincipal,
   workloadIdentityRepositorySet,
-} from "../../infra/delivery/delivery";
+} from "../../infra/delivery";
 import type { DeliverySettings } from "../../infra/config/delivery";
 
 const repo = { owner: "acme", repository: "berth", ownerId: 65, repositoryId: 74 };

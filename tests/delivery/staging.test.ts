@@ -9,7 +9,7 @@ import {
   READ_ONLY_ACCESS_ARN,
   renderDeployPolicies,
   renderPreviewDenyPolicy,
-} from "../../infra/delivery/delivery";
+} from "../../infra/delivery";
 import { json, one, ofType, SHA } from "../support";
 import { fixtureStackConfig } from "../support/fixtures";
 

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
-import { renderDeliveryVariables } from "../../infra/delivery/delivery";
+import { renderDeliveryVariables } from "../../infra/delivery";
 import { readWorkflow } from "../support";
 import { evaluateExpression, interpolate } from "../infra/projectSchema";
 

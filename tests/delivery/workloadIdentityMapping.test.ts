@@ -22,7 +22,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { captureStack, type CapturedStack } from "../../offline/mockRuntime";
-import { GITHUB_ATTRIBUTE_MAPPING, githubAttributeCondition } from "../../infra/delivery/delivery";
+import { GITHUB_ATTRIBUTE_MAPPING, githubAttributeCondition } from "../../infra/delivery";
 import { one, SHA } from "../support";
 import { fixtureStackConfig } from "../support/fixtures";
 

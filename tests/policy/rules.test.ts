@@ -675,7 +675,7 @@ const resourceCases: Record<string, Case> = {
         }),
       },
       {
-        // The id-based subject of the Delivery component's template (infra/delivery/delivery.ts GITHUB_SUBJECT_CLAIM_KEYS).
+        // The id-based subject of the Delivery component's template (infra/delivery/githubEnvironment.ts GITHUB_SUBJECT_CLAIM_KEYS).
         assumeRolePolicy: githubTrust({
           StringEquals: {
             "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
