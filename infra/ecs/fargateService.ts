@@ -15,7 +15,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { logGroupKeyPolicy } from "./logGroupKey";
 import type { AwsSettings, Environment, LogSettings, Platform, ServiceSettings } from "../config";
-import type { LoadBalancerSettings } from "../config/network";
 import { containerSpecFor, writablePathsFor } from "../container/containerSpec";
 import { renderContainerDefinition, renderTaskVolumes } from "../container/containerDefinition";
 import { durationSeconds, RolloutVerification } from "../rollout/resource";
@@ -40,7 +39,7 @@ interface ServiceCluster {
 }
 
 /** What a service needs from the network (the `Network` component fits). */
-export interface ServiceNetwork {
+interface ServiceNetwork {
   vpcId: pulumi.Input<string>;
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
 }
@@ -96,7 +95,7 @@ interface FargateServiceArgs {
 }
 
 /** Names of a service's physical resources: `<project>-<stack>-<service>`. */
-export function serviceResourceNames(
+function serviceResourceNames(
   { project, stack }: { project: string; stack: string },
   service: Pick<ServiceSettings, "name">,
 ) {
@@ -338,21 +337,6 @@ export function describeDeployment(d: ServiceDeployment): string {
 
 function cpuArchitectureOf(platform: Platform): "X86_64" | "ARM64" {
   return platform === "linux/arm64" ? "ARM64" : "X86_64";
-}
-
-/**
- * Seconds from a task's start until it takes traffic: the container's start period, then the target group's healthy
- * threshold of checks, plus the deregistration delay of the task it replaces (a rolling deploy waits for both).
- */
-export function timeToHealthySeconds(
-  service: ServiceSettings,
-  lb: Pick<LoadBalancerSettings, "healthCheck" | "deregistrationDelaySeconds">,
-): number {
-  return (
-    service.healthCheck.startPeriodSeconds +
-    lb.healthCheck.intervalSeconds * lb.healthCheck.healthyThreshold +
-    lb.deregistrationDelaySeconds
-  );
 }
 
 /** The target group a routed service registers with and, when it shifts traffic, what ECS shifts; refused early. */

@@ -13,7 +13,7 @@ import { LOAD_BALANCER, type LoadBalancerSettings } from "../config/network";
 import { optOutWarnings } from "../config/declare";
 import { DEFAULT_ROUTE_RULE_PRIORITY, shiftsTraffic } from "../config/services";
 
-export interface LoadBalancerArgs {
+interface LoadBalancerArgs {
   loadBalancer: LoadBalancerSettings;
   /** The services: each routed one gets a target group and its listener rules. */
   services: readonly ServiceSettings[];
