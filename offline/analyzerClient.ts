@@ -1,6 +1,7 @@
 /**
  * The engine's side of the CrossGuard analyzer protocol, for the offline plan and the tests: starts policy/index.ts
- * as the Pulumi CLI starts a Node.js policy pack, connects to the gRPC analyzer server `@pulumi/policy` runs there,
+ * (transpiled to JavaScript once per content: offline/compiledPolicyPack.ts) as the Pulumi CLI starts a Node.js
+ * policy pack, connects to the gRPC analyzer server `@pulumi/policy` runs there,
  * and sends what the engine sends. Enforcement levels, `getConfig()`, `remediate`, the per-resource calling
  * convention and preview's unknowns therefore come from CrossGuard itself, not from a model of it.
  *
@@ -22,6 +23,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { EnforcementLevel } from "@pulumi/policy";
+import { compiledPolicyPack } from "./compiledPolicyPack";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // The protocol's generated code as @pulumi/pulumi ships it (server.js uses the same modules).
@@ -168,8 +170,12 @@ interface StartOptions {
   dryRun?: boolean;
   /** The stack's config as the program reads it (`berth:services` -> JSON string). */
   stackConfig?: Record<string, string>;
+  /**
+   * The pack's folder, started as given. Default: policy/ compiled to JavaScript once per content
+   * (offline/compiledPolicyPack.ts), so run-policy-pack's type-checking ts-node has nothing to compile.
+   */
   packDir?: string;
-  /** How long to wait for the port (default 60 s: the first start compiles the pack's TypeScript). */
+  /** How long to wait for the port (default 60 s: a TypeScript pack type-checks on its first start). */
   timeoutSeconds?: number;
 }
 
@@ -183,9 +189,9 @@ export class PolicyAnalyzer {
     readonly stderr: () => string,
   ) {}
 
-  /** Starts `<packDir>/index.ts` exactly as the Pulumi CLI does and connects to the port it prints. */
+  /** Starts the pack in `packDir` exactly as the Pulumi CLI does and connects to the port it prints. */
   static async start(opts: StartOptions): Promise<PolicyAnalyzer> {
-    const packDir = opts.packDir ?? PACK_DIR;
+    const packDir = opts.packDir ?? compiledPolicyPack(PACK_DIR);
     const project = parseYaml(fs.readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as {
       runtime?: { name?: string; options?: Record<string, unknown> };
     };

@@ -227,7 +227,8 @@ async function runPlan(opts: PlanOptions): Promise<PlanResult> {
   } catch (e) {
     return fail(String((e as Error).message), 64);
   }
-  const head = gitHead();
+  // git is asked only when neither --image-sha nor the stack config names the commit (two processes saved).
+  const head = opts.imageSha || config["berth:imageSha"] ? { dirty: false } : gitHead();
   result.imageSha = opts.imageSha ?? config["berth:imageSha"] ?? head.sha ?? "0000000000000000000000000000000000000000";
   result.imageShaSource = opts.imageSha
     ? "--image-sha"
