@@ -22,7 +22,7 @@ import {
   pusherAccountId,
   repositoryOf,
 } from "../../infra/registries";
-import { childList, childOf, childrenOfType, construct } from "../infra/componentMocks";
+import { childList, childOf, childrenOfType, construct } from "../support/componentMocks";
 import { awsStackSettings, REGION, SHA, STAGING_ACCOUNT } from "../support";
 import { fixtureStackConfig } from "../support/fixtures";
 
