@@ -33,7 +33,7 @@ const analyzerrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const structpb = require("google-protobuf/google/protobuf/struct_pb");
 const emptypb = require("google-protobuf/google/protobuf/empty_pb");
 
-const PACK_DIR = path.resolve(__dirname, "..", "policy");
+export const PACK_DIR = path.resolve(__dirname, "..", "policy");
 
 /**
  * What the engine sends for a value preview cannot know yet: the unknown sentinel of the resource protocol

@@ -170,7 +170,7 @@ export type Settings = AwsStack | LocalStack;
  * a key declared there without a `default:` (pulumi/pulumi pkg/workspace/config.go, `mergeConfig`), and inject a
  * declared `default:` into every stack (the local one too, where cloud keys are refused), as a plain value (so a
  * `secret: true` key with a default refuses every stack that does not set it). Keys that are optional, or valid in
- * some stacks only, are therefore validated here only; tests/infra/projectSchema.test.ts checks every key the program
+ * some stacks only, are therefore validated here only; tests/config/projectSchema.test.ts checks every key the program
  * reads is in exactly one of Pulumi.yaml, STRUCTURED_KEYS and STACK_SCOPED_KEYS, and replays every stack run.
  */
 

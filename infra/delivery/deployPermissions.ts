@@ -3,7 +3,7 @@
  * program registers: the API actions the provider calls to create, read, update and delete it. The deploy policies
  * (infra/delivery/awsIdentity.ts `renderDeployPolicies`) are rendered from this table and nothing else, and
  * tests/delivery/deployPermissions.test.ts checks that every AWS type the staging and prod programs, and the
- * configurations at their extremes (tests/infra/extremeConfigs.ts), register is here.
+ * configurations at their extremes (tests/support/extremeConfigs.ts), register is here.
  *
  * Sources: the provider's CRUD calls (the Pulumi AWS provider wraps hashicorp/terraform-provider-aws,
  * `internal/service/<service>/<resource>.go`), derived per type in offline/providerSource/aws/*.ts (`calls`), which

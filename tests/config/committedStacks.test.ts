@@ -3,7 +3,7 @@
  * and adds its own. So the suite checks them only with rules that hold for any valid values (each file loads without
  * a problem and its offline plan passes: no mandatory policy violation, no cloud-limit or provider-constraint
  * problem), and no other test reads them (every other test builds from tests/fixtures/stacks). The CLI's config
- * pre-flight of the same files is tests/infra/projectSchema.test.ts.
+ * pre-flight of the same files is tests/config/projectSchema.test.ts.
  *
  * The second half proves it: the committed files, rewritten with another team's values (accounts, region, GitHub
  * owner and repository, GCP projects, certificate, reviewers, e-mail), their services renamed and a third one added,
@@ -124,9 +124,9 @@ test("another team's values, renamed services and a third service in the committ
 /** Tests that may read the committed stack files (the rules above, the CLI pre-flight, compose.yaml's drift check). */
 const MAY_READ_COMMITTED = new Set([
   "tests/config/committedStacks.test.ts",
-  "tests/infra/projectSchema.test.ts",
-  "tests/infra/projectSchema.ts",
-  "tests/ecs/localRun.test.ts",
+  "tests/config/projectSchema.test.ts",
+  "tests/config/projectSchema.ts",
+  "tests/local/localRun.test.ts",
 ]);
 
 function testFiles(dir: string): string[] {

@@ -13,7 +13,7 @@ import { FIXTURE_STACK_DIR } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const GIT = () => ({ head: SHA, tagsAtHead: [], dirty: false });
-/** Keys the Pulumi CLI needs on every stack (declared in Pulumi.yaml without a default: tests/infra/projectSchema.test.ts). */
+/** Keys the Pulumi CLI needs on every stack (declared in Pulumi.yaml without a default: tests/config/projectSchema.test.ts). */
 const CLI_REQUIRED = ["berth:environment", "berth:githubOwner"];
 
 type Tree = Record<string, unknown>;

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type AwsStackSettings } from "../../infra/config";
 import { Delivery } from "../../infra/delivery";
-import { childOf, childrenOfType, construct } from "../infra/componentMocks";
+import { childOf, childrenOfType, construct } from "../support/componentMocks";
 import { awsStackSettings } from "../support";
 
 const delivery = (s: AwsStackSettings, withArtifactRegistry: boolean) =>

@@ -20,7 +20,7 @@ import type { CapturedResource, CapturedStack } from "../../offline/mockRuntime"
 import { evaluate, type IamRequest, type PolicyDocumentModel } from "../../offline/iamEvaluation";
 import { physicalName } from "../../offline/cloudLimits";
 import { roleBoundaryArn, roleBoundaryName, stackBucketArns, stackRolePrefix } from "../../infra/delivery";
-import { extremeCases } from "../infra/extremeConfigs";
+import { extremeCases } from "../support/extremeConfigs";
 import { json } from "../support";
 import { captured, titleOf } from "./registeredTypes";
 

@@ -1,7 +1,7 @@
 /**
  * The deploy role (the CI role that runs `pulumi up`) can create, read, update and delete every AWS resource the
  * staging and prod programs register, and every resource the configurations at their extremes register
- * (tests/infra/extremeConfigs.ts: every optional feature on), because its policies are rendered from one table
+ * (tests/support/extremeConfigs.ts: every optional feature on), because its policies are rendered from one table
  * (infra/delivery/deployPermissions.ts) that covers every registered type, and grant nothing the table does not list. The
  * policies fit IAM's quotas. The table grants every call the provider's own source makes for each registered AWS type
  * (offline/providerSource/aws, derived from terraform-provider-aws): a provider upgrade is one regeneration of those
@@ -30,7 +30,7 @@ import {
 } from "../../infra/delivery";
 import { roleBoundaryArn } from "../../infra/delivery/roleBoundary";
 import { policySize } from "../../offline/cloudLimits";
-import { extremeCases } from "../infra/extremeConfigs";
+import { extremeCases } from "../support/extremeConfigs";
 import { registered as capture, type Registered } from "./registeredTypes";
 
 /** One stack's registrations; fails on a program that did not load. */

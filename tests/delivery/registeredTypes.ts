@@ -5,7 +5,7 @@
  */
 import type { CapturedStack } from "../../offline/mockRuntime";
 import { physicalName } from "../../offline/cloudLimits";
-import { extremeCases } from "../infra/extremeConfigs";
+import { extremeCases } from "../support/extremeConfigs";
 import {
   availabilityZones,
   captureProgram,
@@ -27,7 +27,7 @@ export interface Registered {
   passedRoles: { service: string; by: string; arn: string }[];
 }
 
-/** An extreme configuration, captured as tests/infra/cloudLimitsStacks.test.ts does (its zones, a stand-in source stack). */
+/** An extreme configuration, captured as tests/offline/cloudLimitsStacks.test.ts does (its zones, a stand-in source stack). */
 function captureExtreme(index: number): Promise<CapturedStack> {
   const c = extremeCases()[index];
   if (!c) throw new Error(`no extreme case ${index}`);
@@ -40,7 +40,7 @@ function captureExtreme(index: number): Promise<CapturedStack> {
   });
 }
 
-/** The whole capture of `staging`, `prod`, or `extreme:<index of tests/infra/extremeConfigs.ts>`. */
+/** The whole capture of `staging`, `prod`, or `extreme:<index of tests/support/extremeConfigs.ts>`. */
 export async function captured(stack: string): Promise<CapturedStack> {
   return stack.startsWith("extreme:")
     ? await captureExtreme(Number(stack.slice("extreme:".length)))
@@ -54,7 +54,7 @@ export function titleOf(stack: string): string {
   return stack.startsWith("extreme:") ? extremeCases()[Number(stack.slice("extreme:".length))]!.title : stack;
 }
 
-/** `staging`, `prod`, or `extreme:<index of tests/infra/extremeConfigs.ts>`. */
+/** `staging`, `prod`, or `extreme:<index of tests/support/extremeConfigs.ts>`. */
 export async function registered(stack: string): Promise<Registered> {
   const c = await captured(stack);
   const deployRole = c.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "delivery-deploy");

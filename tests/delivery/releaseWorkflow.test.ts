@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { REPO_ROOT } from "../../offline/mockRuntime";
 import { loadSettings, PROJECT } from "../../infra/config";
 import { imageTagsFor, RELEASE_TAG_PATTERN } from "../../infra/config/source";
-import { loadProject, mergeConfig, runtimeConfig, workflowRuns } from "../infra/projectSchema";
+import { loadProject, mergeConfig, runtimeConfig, workflowRuns } from "../config/projectSchema";
 import { parse as parseYaml } from "yaml";
 import { readWorkflow, SHA } from "../support";
 

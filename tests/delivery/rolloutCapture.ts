@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { DescribeServicesCommandOutput } from "@aws-sdk/client-ecs";
 import { type CapturedStack } from "../../offline/mockRuntime";
 import { rolloutVerificationProvider, type RolloutVerificationInputs } from "../../infra/rollout/resource";
-import { forService, type FixtureName } from "../ecs/describeServicesFixtures";
+import { forService, type FixtureName } from "../rollout/describeServicesFixtures";
 import { captureProgram, SHA, STAGING_DIGEST, STAGING_SHA, STAGING_STACK } from "../support";
 import { fixtureStackConfig } from "../support/fixtures";
 

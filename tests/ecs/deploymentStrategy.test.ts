@@ -104,7 +104,7 @@ test("out-of-range values are refused naming the key (ECS API ranges)", () => {
     assert.deepEqual(p.value, deployment[key], JSON.stringify(deployment));
   }
   // The edges are accepted (in staging: prod also refuses a bake time shorter than the alarms' evaluation periods,
-  // tests/ecs/alarmsConfig.test.ts).
+  // tests/observability/alarmsConfig.test.ts).
   for (const d of [
     { strategy: "canary", canaryPercent: 100 },
     { strategy: "linear", linearStepPercent: 3 },

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type AwsStackSettings, type ServiceSettings } from "../../infra/config";
 import { Cluster, FargateService } from "../../infra/ecs";
-import { childList, childOf, childrenOfType, construct } from "../infra/componentMocks";
+import { childList, childOf, childrenOfType, construct } from "../support/componentMocks";
 import { awsStackSettings } from "../support";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;

@@ -8,7 +8,7 @@ import * as docker from "@pulumi/docker";
 import { loadSettings, type LocalStackSettings } from "../../infra/config";
 import { LocalImage, LocalRegistry, LocalService } from "../../infra/local";
 
-import { childList, childOf, construct } from "../infra/componentMocks";
+import { childList, childOf, construct } from "../support/componentMocks";
 import { fixtureStackConfig } from "../support/fixtures";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";

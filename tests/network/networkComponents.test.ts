@@ -14,7 +14,7 @@ import {
   ELB_ACCOUNT_ARN,
   EXISTING_VPC_CIDR,
   ZONES,
-} from "../infra/componentMocks";
+} from "../support/componentMocks";
 import { awsStackSettings } from "../support";
 
 const staging = awsStackSettings("staging");

@@ -2,7 +2,7 @@
  * A build for a commit ECR does not have yet (aws.ecr.getImage fails with ImageNotFoundException, the ECR API's
  * error for a missing tag, https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html):
  * the image is built and pushed with every tag, and the services deploy the built digest.
- * (The other case, ECR already has the tag: tests/infra/imageReuse.test.ts.)
+ * (The other case, ECR already has the tag: tests/registries/imageReuse.test.ts.)
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";

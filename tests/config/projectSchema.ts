@@ -1,7 +1,7 @@
 /**
  * A model of what the Pulumi CLI does with `Pulumi.yaml`'s `config:` block before the engine starts, and of every way
  * this repository runs a stack (the committed stack files, the `pulumi/actions` steps of the workflows with their
- * `config-map`, the README's commands). Not a test file: tests/infra/projectSchema.test.ts imports it.
+ * `config-map`, the README's commands). Not a test file: tests/config/projectSchema.test.ts imports it.
  *
  * Sources (pulumi/pulumi; function names are the CLI's, so a reader can check each rule against them):
  * - sdk/go/common/workspace/project.go: `ProjectConfigType`, `RewriteShorthandConfigValues`, `Project.Validate`,

@@ -73,7 +73,7 @@ test("the alarms as Berth registered them before the fix: `period` next to `metr
   assert.deepEqual(checkProviderConstraints([{ ...oldAlarm, inputs: fixed }]).problems, []);
 });
 
-const C = "test constraint (tests/infra/providerConstraints.test.ts)";
+const C = "test constraint (tests/offline/providerConstraints.test.ts)";
 
 test("conflictsWith (terraform-plugin-sdk validateConflictingAttributes): set = present and not null; an empty list counts; unknowns skipped", () => {
   const c: SourcedConstraint = { kind: "conflictsWith", path: "a", with: ["b"], source: C };

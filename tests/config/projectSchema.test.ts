@@ -5,7 +5,7 @@
  *   1. a key declared in the project's namespace with neither `default:` nor `value:` is not set on the stack,
  *   2. a stack value does not match the declared `type:`,
  *   3. a key declared `secret: true` has a value that is not encrypted (a `default:` never is).
- * The model of that check is tests/infra/projectSchema.ts (each function names the CLI function it follows); the
+ * The model of that check is tests/config/projectSchema.ts (each function names the CLI function it follows); the
  * first tests below pin the model to the CLI's own test cases (pkg/workspace/config_project_test.go) and messages.
  */
 import { test } from "node:test";

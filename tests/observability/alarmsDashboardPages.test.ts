@@ -1,4 +1,4 @@
-// A stack whose services need more than one dashboard: the staging extreme of tests/infra/extremeConfigs.ts (100 routed
+// A stack whose services need more than one dashboard: the staging extreme of tests/support/extremeConfigs.ts (100 routed
 // services, canary by default) through the whole program under mocks. CloudWatch allows 0 to 500 widgets per dashboard
 // and 1 to 100 alarm ARNs per alarm status widget
 // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html): the
@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { captureStack, type CapturedResource, type CapturedStack } from "../../offline/mockRuntime";
 import { loadSettings, type Settings } from "../../infra/config";
 import { keySettings } from "../../offline/offlinePlan";
-import { extremeCases } from "../infra/extremeConfigs";
+import { extremeCases } from "../support/extremeConfigs";
 
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const extreme = extremeCases()[0]!;

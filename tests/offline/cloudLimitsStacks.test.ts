@@ -1,5 +1,5 @@
 /**
- * Every fixture stack (staging, prod, local: tests/fixtures/stacks) and the valid configurations at their extremes (tests/infra/extremeConfigs.ts)
+ * Every fixture stack (staging, prod, local: tests/fixtures/stacks) and the valid configurations at their extremes (tests/support/extremeConfigs.ts)
  * pass the cloud limit checks on every resource they register. The sources of the limits are in
  * offline/cloudLimits.ts, one per check. They pass the providers' Check constraints too (offline/providerConstraints.ts,
  * facts read in the providers' sources: offline/providerSource/), and every type they register has facts. Each configuration runs the whole program under mocks (a fresh evaluation of
@@ -15,7 +15,7 @@ import {
   renderProviderConstraintProblem,
   type ProviderConstraintsResult,
 } from "../../offline/providerConstraints";
-import { extremeCases, type ExtremeCase } from "./extremeConfigs";
+import { extremeCases, type ExtremeCase } from "../support/extremeConfigs";
 import { availabilityZones, captureProgram, SHA, standInStackOutputs } from "../support";
 import { fixtureStackConfig } from "../support/fixtures";
 

@@ -1,7 +1,7 @@
 /**
  * Configurations the cloud would refuse are refused by loadSettings, naming the key, before anything is registered:
  * each case starts from the committed stack file and goes one step past a cloud limit (the extreme configurations in
- * tests/infra/extremeConfigs.ts sit exactly at the limit and pass the cloud checks). Sources in each test name.
+ * tests/support/extremeConfigs.ts sit exactly at the limit and pass the cloud checks). Sources in each test name.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

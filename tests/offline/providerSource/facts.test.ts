@@ -10,9 +10,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROVIDER_FACTS, SOURCES, type Constraint, type ProviderResourceFacts } from "../../offline/providerSource";
+import { PROVIDER_FACTS, SOURCES, type Constraint, type ProviderResourceFacts } from "../../../offline/providerSource";
 
-const PULUMI_PACKAGES = path.join(__dirname, "..", "..", "node_modules", "@pulumi");
+const PULUMI_PACKAGES = path.join(__dirname, "..", "..", "..", "node_modules", "@pulumi");
 
 interface TypeToken {
   pkg: string;

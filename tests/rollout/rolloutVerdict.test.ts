@@ -1,5 +1,5 @@
 /**
- * judgeRollout over recorded DescribeServices shapes (tests/ecs/describeServices/*.json). The rule it enforces is
+ * judgeRollout over recorded DescribeServices shapes (tests/rollout/describeServices/*.json). The rule it enforces is
  * ECS's own (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html): the PRIMARY deployment
  * is "the most recent deployment of a service"; `rolloutState` goes IN_PROGRESS -> COMPLETED "when the service
  * reaches a steady state", or FAILED when the circuit breaker trips; with rollback on, "the service is rolled back to

@@ -1,5 +1,5 @@
 /**
- * Recorded shapes of `DescribeServices` responses (tests/ecs/describeServices/*.json), in the API's JSON wire
+ * Recorded shapes of `DescribeServices` responses (tests/rollout/describeServices/*.json), in the API's JSON wire
  * form: field names and values as documented in
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html (response syntax),
  * API_Service.html, API_Deployment.html (`status` PRIMARY/ACTIVE/INACTIVE, `rolloutState`, `rolloutStateReason`,

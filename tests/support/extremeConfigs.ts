@@ -9,8 +9,8 @@ import { MAX_EXTRA_TAGS } from "../../infra/config";
 import { MAX_LISTENER_RULES, ROUTE_CONDITION_VALUES, SECRET_ARN_BUDGET } from "../../infra/config/services";
 import { MAX_INGRESS_CIDRS } from "../../infra/config/network";
 import { MAX_REPLICATION_DESTINATIONS } from "../../infra/config/registries";
-import { SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "../support";
-import { fixtureStackConfig } from "../support/fixtures";
+import { SHA, STAGING_ACCOUNT, PROD_ACCOUNT } from "./constants";
+import { fixtureStackConfig } from "./fixtures";
 
 export interface ExtremeCase {
   title: string;
