@@ -46,7 +46,7 @@ function typescriptVersion(): string {
 }
 
 /** The hash naming a compiled pack: the compiler's version and every source file's path and content. */
-export function packHash(packDir: string): string {
+function packHash(packDir: string): string {
   const hash = createHash("sha256").update(`berth-policy-pack ${FORMAT} typescript ${typescriptVersion()}\n`);
   for (const f of packSourceFiles(packDir)) {
     const content = fs.readFileSync(path.join(packDir, f));
@@ -56,7 +56,7 @@ export function packHash(packDir: string): string {
 }
 
 /** Where compiled packs are kept: inside the repository's node_modules, so the pack resolves its dependencies. */
-export function defaultPackCacheRoot(packDir: string): string {
+function defaultPackCacheRoot(packDir: string): string {
   return path.join(path.dirname(packDir), "node_modules", ".cache", "berth-policy-pack");
 }
 
