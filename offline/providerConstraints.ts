@@ -21,6 +21,7 @@
  */
 import type { CapturedResource } from "./mockRuntime";
 import {
+  constraintPaths,
   PROVIDER_FACTS,
   SOURCES,
   type Constraint,
@@ -111,20 +112,6 @@ function lookup(root: unknown, segs: string[], at: string): Leaf[] {
 
 const isSet = (l: Leaf) => l.state !== "absent";
 const known = (ls: Leaf[]) => ls.filter((l): l is Extract<Leaf, { state: "value" }> => l.state === "value");
-
-/** The paths a constraint names. */
-function pathsOf(c: Constraint): string[] {
-  switch (c.kind) {
-    case "conflictsWith":
-    case "requiredWith":
-      return [c.path, ...c.with];
-    case "exactlyOneOf":
-    case "atLeastOneOf":
-      return c.paths;
-    default:
-      return [c.path];
-  }
-}
 
 /** The longest prefix (in segments) all paths share that ends in `[]`: the element they resolve in together. */
 function sharedElement(paths: string[]): string[] {
@@ -256,7 +243,7 @@ function evaluate(c: Constraint, scope: unknown, at: string, rel: (p: string) =>
 
 /** The problems of one constraint on one resource's inputs. */
 export function checkConstraint(c: Constraint, inputs: Record<string, unknown>): Finding[] {
-  const shared = sharedElement(pathsOf(c));
+  const shared = sharedElement(constraintPaths(c));
   const rel = (p: string) => segments(p).slice(shared.length);
   if (shared.length === 0) return evaluate(c, inputs, "", rel);
   // Every element the shared prefix reaches, each a scope of its own.

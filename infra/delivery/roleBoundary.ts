@@ -16,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AwsSettings } from "../config";
 import { IDENTITY_SERVICES } from "../config/services";
+import { ECS_EXEC_CHANNEL_ACTIONS } from "../ecs/fargateService";
 
 interface RoleBoundaryArgs {
   /** The account and region whose log groups and keys the workloads use. */
@@ -132,12 +133,7 @@ function renderRoleBoundaryPolicy(args: {
         // ECS Exec's message channels (no resource-level permissions).
         Sid: "EcsExecChannels",
         Effect: "Allow",
-        Action: [
-          "ssmmessages:CreateControlChannel",
-          "ssmmessages:CreateDataChannel",
-          "ssmmessages:OpenControlChannel",
-          "ssmmessages:OpenDataChannel",
-        ],
+        Action: [...ECS_EXEC_CHANNEL_ACTIONS],
         Resource: "*",
       },
       {

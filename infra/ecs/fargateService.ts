@@ -177,6 +177,14 @@ export function executionRolePolicy(args: {
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/** The message channels of ECS Exec's agent (no resource-level permissions: Resource `*`). */
+export const ECS_EXEC_CHANNEL_ACTIONS = [
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+] as const;
+
 /**
  * ECS Exec (only when enabled): the SSM message channels (no resource-level permissions: `*`), and, when the cluster
  * logs sessions, writing to its session log group and using its session key.
@@ -188,12 +196,7 @@ export function executeCommandPolicy(
     {
       Sid: "EcsExecChannels",
       Effect: "Allow",
-      Action: [
-        "ssmmessages:CreateControlChannel",
-        "ssmmessages:CreateDataChannel",
-        "ssmmessages:OpenControlChannel",
-        "ssmmessages:OpenDataChannel",
-      ],
+      Action: [...ECS_EXEC_CHANNEL_ACTIONS],
       Resource: "*",
     },
   ];

@@ -71,3 +71,17 @@ export interface ProviderResourceFacts {
   /** AWS types only. */
   calls?: ResourceCalls;
 }
+
+/** The input paths a constraint names. */
+export function constraintPaths(c: Constraint): string[] {
+  switch (c.kind) {
+    case "conflictsWith":
+    case "requiredWith":
+      return [c.path, ...c.with];
+    case "exactlyOneOf":
+    case "atLeastOneOf":
+      return c.paths;
+    default:
+      return [c.path];
+  }
+}

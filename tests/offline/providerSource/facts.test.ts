@@ -10,7 +10,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROVIDER_FACTS, SOURCES, type Constraint, type ProviderResourceFacts } from "../../../offline/providerSource";
+import {
+  constraintPaths,
+  PROVIDER_FACTS,
+  SOURCES,
+  type Constraint,
+  type ProviderResourceFacts,
+} from "../../../offline/providerSource";
 
 const PULUMI_PACKAGES = path.join(__dirname, "..", "..", "..", "node_modules", "@pulumi");
 
@@ -51,19 +57,6 @@ export function argsInputs(dts: string, className: string): Set<string> {
   const body = dts.slice(start, dts.indexOf("\n}", start));
   const names = [...body.matchAll(/^ {4}(?:readonly )?([A-Za-z_$][\w$]*)\??:/gm)].map((m) => m[1]);
   return new Set(names);
-}
-
-function constraintPaths(c: Constraint): string[] {
-  switch (c.kind) {
-    case "conflictsWith":
-    case "requiredWith":
-      return [c.path, ...c.with];
-    case "exactlyOneOf":
-    case "atLeastOneOf":
-      return c.paths;
-    default:
-      return [c.path];
-  }
 }
 
 /** The first segment of `metricQueries[].metric.period`: `metricQueries`. */
