@@ -347,7 +347,8 @@ test("every `pulumi up/preview/refresh/destroy` of README.md, CONTRIBUTING.md, d
   const files = documentedCommandFiles(REPO_ROOT);
   for (const doc of ["README.md", "docs/local.md", "docs/bootstrap.md", "docs/runbooks.md", "docs/policy.md"])
     assert.ok(files.includes(doc), `${doc} is scanned (scanned: ${files.join(", ")})`);
-  const runs = readmeRuns(REPO_ROOT, PROJECT, placeholder);
+  // The documents are written for the sample's stacks (their service names): replayed on the fixtures, not the user's files.
+  const runs = readmeRuns(REPO_ROOT, PROJECT, placeholder, files, FIXTURE_STACK_DIR);
   const stacks = new Set(runs.map((r) => `${r.command} ${r.stack}`));
   for (const expected of ["up local", "preview local", "destroy local", "up staging", "preview staging", "up prod"]) {
     assert.ok(stacks.has(expected), `the docs scan finds \`pulumi ${expected}\` (found: ${[...stacks].join(", ")})`);

@@ -904,13 +904,16 @@ export function documentedCommandFiles(root: string): string[] {
 
 /**
  * The documents' command sequences: every fenced `sh`/`bash`/`shell` block and every inline code span that runs
- * `pulumi`, each replayed on a fresh clone (the committed stack files). `<placeholders>` become `placeholder(text)`.
+ * `pulumi`, each replayed on a fresh clone. The stack files come from `stackRoot`: the documents are written for the
+ * sample's stacks (its service names), so the suite passes the fixtures, not the user's committed files.
+ * `<placeholders>` become `placeholder(text)`.
  */
 export function readmeRuns(
   root: string,
   projectName: string,
   placeholder: (text: string) => string | string[],
   files: string[] = documentedCommandFiles(root),
+  stackRoot: string = root,
 ): StackRun[] {
   const sequences: { where: string; script: string }[] = [];
   for (const file of files) {
@@ -940,7 +943,7 @@ export function readmeRuns(
   for (const { where, script } of variants) {
     const stacks = new Map<string, StackConfig>();
     const stackConfig = (name: string) => {
-      if (!stacks.has(name)) stacks.set(name, readStackFile(root, name, projectName));
+      if (!stacks.has(name)) stacks.set(name, readStackFile(stackRoot, name, projectName));
       return stacks.get(name)!;
     };
     const selected: { stack?: string } = {};
